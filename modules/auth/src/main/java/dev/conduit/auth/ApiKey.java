@@ -1,0 +1,69 @@
+package dev.conduit.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Objects;
+
+import dev.conduit.core.Principal;
+
+/**
+ * One API key: its id, the SHA-256 digest of its secret (the secret itself is not kept) and the tool patterns it may
+ * use. {@link #toString()} never shows the digest.
+ *
+ * @param id           the key id, shown in logs and metrics
+ * @param secretDigest SHA-256 of the secret's UTF-8 bytes
+ * @param allowedTools tool patterns ({@code *} when the config names none)
+ */
+public record ApiKey(String id, byte[] secretDigest, List<String> allowedTools) {
+    public ApiKey {
+        Objects.requireNonNull(id, "id");
+        secretDigest = secretDigest.clone();
+        allowedTools = List.copyOf(allowedTools);
+    }
+
+    /** A key with {@code secret}, kept only as its digest. */
+    public static ApiKey of(String id, String secret, List<String> allowedTools) {
+        return new ApiKey(id, digest(secret), allowedTools);
+    }
+
+    /** The principal this key authenticates as. */
+    public Principal principal() {
+        return new Principal(id, allowedTools);
+    }
+
+    @Override
+    public byte[] secretDigest() {
+        return secretDigest.clone();
+    }
+
+    /** Whether {@code presented} hashes to this key's digest, compared in constant time. */
+    boolean matches(byte[] presentedDigest) {
+        return MessageDigest.isEqual(secretDigest, presentedDigest);
+    }
+
+    static byte[] digest(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ApiKey key && key.id.equals(id) && MessageDigest.isEqual(key.secretDigest, secretDigest)
+               && key.allowedTools.equals(allowedTools);
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKey[id=" + id + ", allowedTools=" + allowedTools + "]";
+    }
+}

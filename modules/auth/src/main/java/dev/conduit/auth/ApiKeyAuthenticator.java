@@ -1,0 +1,64 @@
+package dev.conduit.auth;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import dev.conduit.core.Principal;
+
+/**
+ * Looks a presented secret up among the configured keys. Every key is compared, whatever matched first, and the
+ * comparison is between SHA-256 digests of equal length, so the time taken says nothing about the secrets.
+ */
+final class ApiKeyAuthenticator implements Authenticator {
+    private static final String BEARER = "bearer ";
+    private static final Principal ANONYMOUS = Principal.anonymous();
+
+    private final boolean enabled;
+    private final List<ApiKey> keys;
+
+    ApiKeyAuthenticator(AuthConfig config) {
+        this.enabled = config.enabled();
+        this.keys = config.apiKeys();
+    }
+
+    @Override
+    public AuthResult authenticateHeader(Optional<String> authorization) {
+        if (!enabled) {
+            return new AuthResult.Authenticated(ANONYMOUS);
+        }
+        if (authorization.isEmpty() || authorization.get().isBlank()) {
+            return new AuthResult.Rejected("Authentication required: send Authorization: Bearer <API key>");
+        }
+        String value = authorization.get().trim();
+        if (!value.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+            return new AuthResult.Rejected("Unsupported authorization scheme: send Authorization: Bearer <API key>");
+        }
+        return authenticateToken(Optional.of(value.substring(BEARER.length()).trim()));
+    }
+
+    @Override
+    public AuthResult authenticateToken(Optional<String> token) {
+        if (!enabled) {
+            return new AuthResult.Authenticated(ANONYMOUS);
+        }
+        if (token.isEmpty() || token.get().isEmpty()) {
+            return new AuthResult.Rejected("Authentication required: an API key is missing");
+        }
+        byte[] presented = ApiKey.digest(token.get());
+        ApiKey found = null;
+        for (ApiKey key : keys) {
+            if (key.matches(presented) && found == null) {
+                found = key;
+            }
+        }
+        return found == null
+                ? new AuthResult.Rejected("Invalid API key")
+                : new AuthResult.Authenticated(found.principal());
+    }
+
+    @Override
+    public boolean enabled() {
+        return enabled;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.conduit.auth;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.conduit.core.Principal;
+import dev.conduit.core.config.ConfigReader;
+import dev.conduit.core.config.InvalidConfigException;
+
+/**
+ * The {@code auth} node.
+ * <pre>
+ * auth:
+ *   enabled: true                 # default true; false only while every listener is bound to loopback
+ *   api-keys:
+ *     - id: local                 # 1-64 of [A-Za-z0-9_.-]; shown in logs and metrics
+ *       secret: ${CONDUIT_API_KEY} # must reference an environment variable; at least 16 characters
+ *       tools: ["everything.*"]   # optional tool patterns; default ["*"]
+ * </pre>
+ *
+ * @param enabled whether requests must present a key
+ * @param apiKeys the keys, at least one when enabled
+ */
+public record AuthConfig(boolean enabled, List<ApiKey> apiKeys) {
+    /** Shortest secret accepted: shorter ones are guessable. */
+    public static final int MIN_SECRET_LENGTH = 16;
+
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    public AuthConfig {
+        apiKeys = List.copyOf(apiKeys);
+        if (enabled && apiKeys.isEmpty()) {
+            throw new InvalidConfigException("auth.api-keys", "at least one key is required while auth.enabled is true");
+        }
+    }
+
+    /**
+     * Reads the {@code auth} node.
+     *
+     * @param auth        the node
+     * @param environment where secret references are looked up (the process environment in production)
+     * @throws InvalidConfigException naming the key at fault
+     */
+    public static AuthConfig from(ConfigReader auth, Map<String, String> environment) {
+        boolean enabled = auth.bool("enabled", true);
+        List<ApiKey> keys = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ConfigReader key : auth.list("api-keys")) {
+            String id = key.requiredString("id");
+            try {
+                new Principal(id, List.of());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(key.key("id"), "must be 1-64 of the characters A-Z a-z 0-9 _ . - "
+                                                                + "and start with a letter or digit");
+            }
+            if (!ids.add(id)) {
+                throw new InvalidConfigException(key.key("id"), "duplicate key id '" + id + "'");
+            }
+            String secret = resolveSecret(key.key("secret"), key.requiredString("secret"), environment);
+            List<String> tools = key.strings("tools", List.of("*"));
+            key.warnUnknown();
+            keys.add(ApiKey.of(id, secret, tools));
+        }
+        auth.warnUnknown();
+        return new AuthConfig(enabled, keys);
+    }
+
+    private static String resolveSecret(String key, String raw, Map<String, String> environment) {
+        Matcher reference = ENV_REFERENCE.matcher(raw.trim());
+        if (!reference.matches()) {
+            throw new InvalidConfigException(key, "must reference an environment variable, like ${CONDUIT_API_KEY}; "
+                                                  + "secrets are never written in the configuration file");
+        }
+        String variable = reference.group(1);
+        String secret = environment.get(variable);
+        if (secret == null || secret.isEmpty()) {
+            throw new InvalidConfigException(key, "refers to the environment variable " + variable
+                                                  + ", which is not set");
+        }
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            throw new InvalidConfigException(key, "the value of " + variable + " is shorter than "
+                                                  + MIN_SECRET_LENGTH + " characters; use a random secret "
+                                                  + "such as the output of: openssl rand -hex 32");
+        }
+        return secret;
+    }
+}

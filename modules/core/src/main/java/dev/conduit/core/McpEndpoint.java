@@ -1,0 +1,23 @@
+package dev.conduit.core;
+
+import java.util.Optional;
+
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+
+/**
+ * What a transport hands decoded messages to. Implemented by the gateway; transports know no MCP methods.
+ * Implementations are thread-safe and never throw: every failure comes back as a JSON-RPC error response.
+ */
+@FunctionalInterface
+public interface McpEndpoint {
+
+    /**
+     * Handles one message.
+     *
+     * @param message the decoded message
+     * @param context who sent it, within which session, and the way back
+     * @return the response to a request; empty for notifications and responses
+     */
+    Optional<JsonRpcResponse> handle(JsonRpcMessage message, RequestContext context);
+}

@@ -1,0 +1,33 @@
+package dev.conduit.core;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Who is calling: an API key id, or the one local principal of an instance that runs without authentication.
+ * Never carries a secret, so it is safe to log.
+ *
+ * @param id           the key id (or {@value #ANONYMOUS_ID})
+ * @param allowedTools the tool patterns this principal may see and call ({@code *}, {@code upstream.*},
+ *                     {@code upstream.tool}); enforced by the gateway
+ */
+public record Principal(String id, List<String> allowedTools) {
+    /** The id of the principal of an instance with authentication switched off. */
+    public static final String ANONYMOUS_ID = "anonymous";
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    public Principal {
+        Objects.requireNonNull(id, "id");
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("a principal id is 1-64 letters, digits, '_', '.' or '-': " + id);
+        }
+        allowedTools = List.copyOf(allowedTools);
+    }
+
+    /** The principal of an instance that runs without authentication: it may use every tool. */
+    public static Principal anonymous() {
+        return new Principal(ANONYMOUS_ID, List.of("*"));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.conduit.core.jsonrpc;
+
+/**
+ * The JSON-RPC error codes Conduit answers with. The standard ones come from JSON-RPC 2.0; the server range ones are
+ * kept from the original Conduit so that its clients keep working. New codes are documented in docs/errors.md.
+ */
+public final class ErrorCodes {
+    /** The body was not valid JSON. */
+    public static final int PARSE_ERROR = -32700;
+    /** The JSON was not a valid JSON-RPC request. */
+    public static final int INVALID_REQUEST = -32600;
+    /** No such method. */
+    public static final int METHOD_NOT_FOUND = -32601;
+    /** The params do not fit the method. */
+    public static final int INVALID_PARAMS = -32602;
+    /** A fault of the server; details are in the log under the correlation id. */
+    public static final int INTERNAL_ERROR = -32603;
+    /** The server is at capacity; retry later. Also used for transport-level refusals, as the MCP SDKs do. */
+    public static final int SERVER_BUSY = -32000;
+    /** The caller may not do this. */
+    public static final int FORBIDDEN = -32003;
+    /** Too many requests. */
+    public static final int RATE_LIMITED = -32005;
+    /** The execution ran out of time. */
+    public static final int TIMEOUT = -32008;
+    /** The execution ran out of memory. */
+    public static final int MEMORY_LIMIT = -32009;
+    /** The execution wrote more output than allowed. */
+    public static final int OUTPUT_LIMIT = -32013;
+    /** The execution wrote more log entries than allowed. */
+    public static final int LOG_LIMIT = -32014;
+
+    private ErrorCodes() {
+    }
+}

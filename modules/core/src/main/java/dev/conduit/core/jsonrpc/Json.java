@@ -1,0 +1,44 @@
+package dev.conduit.core.jsonrpc;
+
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The project's one JSON mapper, set up to read untrusted input: duplicate keys are an error, nesting is bounded,
+ * trailing content after the value is an error.
+ */
+public final class Json {
+    /** Deepest nesting accepted in a message; far beyond what any MCP message needs, far below a stack overflow. */
+    public static final int MAX_NESTING_DEPTH = 200;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private Json() {
+    }
+
+    /** The shared, thread-safe mapper. */
+    public static JsonMapper mapper() {
+        return MAPPER;
+    }
+
+    /** A new empty object node. */
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    /** A new empty array node. */
+    public static ArrayNode array() {
+        return JsonNodeFactory.instance.arrayNode();
+    }
+}
