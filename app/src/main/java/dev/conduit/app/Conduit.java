@@ -1,0 +1,103 @@
+package dev.conduit.app;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.conduit.auth.Authenticator;
+import dev.conduit.gateway.McpServer;
+import dev.conduit.gateway.ServerInfo;
+import dev.conduit.ops.Checks;
+import dev.conduit.ops.OpsFeature;
+import dev.conduit.transport.StreamableHttpTransport;
+import io.helidon.webserver.WebServer;
+
+/**
+ * One running Conduit: the object graph built once from a {@link ConduitConfig}, started and stopped as a whole.
+ */
+final class Conduit {
+    private static final System.Logger LOGGER = System.getLogger(Conduit.class.getName());
+
+    private final ConduitConfig config;
+    private final ServerInfo info = ServerInfo.current();
+    private final StreamableHttpTransport http;
+    private final WebServer server;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    Conduit(ConduitConfig config) {
+        this.config = config;
+        McpServer mcp = McpServer.builder().serverInfo(info).pageSize(config.pageSize()).build();
+        Authenticator authenticator = Authenticator.create(config.auth());
+        this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);
+        ServerSettings settings = config.server();
+        this.server = WebServer.builder()
+                .config(config.raw().get("server"))
+                .shutdownHook(false)
+                .host(settings.host())
+                .port(settings.port())
+                .putSocket(OpsFeature.SOCKET, socket -> socket.host(settings.opsHost()).port(settings.opsPort()))
+                .addFeature(OpsFeature.create(List.of(
+                        Checks.readiness("mcp-listener", () -> !stopping.get() && isRunning()))))
+                .routing(routing -> routing.register(config.http().path(), http))
+                .build();
+    }
+
+    /** Starts the listeners and logs where they are. */
+    Conduit start() {
+        server.start();
+        LOGGER.log(Level.INFO, "Conduit " + info.version() + " ready: MCP at http://" + config.server().host() + ":"
+                               + mcpPort() + config.http().path() + " (authentication "
+                               + (config.auth().enabled() ? "on" : "OFF") + "), ops at http://"
+                               + config.server().opsHost() + ":" + opsPort() + "/observe");
+        return this;
+    }
+
+    int mcpPort() {
+        return server.port();
+    }
+
+    int opsPort() {
+        return server.port(OpsFeature.SOCKET);
+    }
+
+    boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /**
+     * Stops gracefully: readiness goes down, new requests get 503, requests in flight get the grace period, then the
+     * listeners close and every child process is ended.
+     */
+    void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        Duration grace = config.server().shutdownGrace();
+        Instant started = Instant.now();
+        LOGGER.log(Level.INFO, "Shutting down: waiting up to " + grace + " for requests in flight");
+        try {
+            http.shutdown(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        endChildProcesses();
+        LOGGER.log(Level.INFO, "Stopped in " + Duration.between(started, Instant.now()).toMillis() + " ms");
+    }
+
+    /** Ends every descendant process: polite first, forcibly after a short wait. */
+    private static void endChildProcesses() {
+        List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+        children.forEach(ProcessHandle::destroy);
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                child.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.conduit.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.conduit.auth.AuthConfig;
+import dev.conduit.core.config.ConfigReader;
+import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.gateway.McpServer;
+import dev.conduit.transport.HttpTransportConfig;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * The whole validated configuration. Sources, highest priority first: environment variables
+ * ({@code SERVER_PORT=0} sets {@code server.port}), system properties, the YAML file.
+ *
+ * @param raw      the Helidon config, for the parts Helidon reads itself ({@code server})
+ * @param server   listeners and shutdown
+ * @param auth     API keys
+ * @param http     the Streamable HTTP transport
+ * @param pageSize tools per {@code tools/list} page ({@code limits.page-size})
+ */
+record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize) {
+
+    ConduitConfig {
+        Objects.requireNonNull(raw);
+        if (!auth.enabled() && !server.loopbackOnly()) {
+            throw new InvalidConfigException("auth.enabled", "may be false only while every listener is bound to "
+                    + "loopback; server.host is " + server.host() + " and the ops socket is " + server.opsHost()
+                    + ". Turn authentication on or bind both to 127.0.0.1");
+        }
+    }
+
+    /** Loads and validates {@code file}, with secrets looked up in {@code environment}. */
+    static ConduitConfig load(Path file, Map<String, String> environment) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigException("--config", "the configuration file " + file + " does not exist");
+        }
+        Config config = Config.builder()
+                // Secrets are written as ${VAR} and resolved by AuthConfig, which insists on that form.
+                .disableValueResolving()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.environmentVariables(), ConfigSources.systemProperties(),
+                         ConfigSources.file(file))
+                .build();
+        return from(config, environment);
+    }
+
+    /** Validates an already-built config. */
+    static ConduitConfig from(Config config, Map<String, String> environment) {
+        ConfigReader root = ConfigReader.of(config);
+        ServerSettings server = ServerSettings.from(root.child("server"));
+        AuthConfig auth = AuthConfig.from(root.child("auth"), environment);
+        ConfigReader transports = root.child("transports");
+        HttpTransportConfig http = HttpTransportConfig.from(transports.child("http"));
+        ConfigReader limits = root.child("limits");
+        int pageSize = limits.integer("page-size", McpServer.DEFAULT_PAGE_SIZE, 1, 1000);
+        limits.warnUnknown();
+        return new ConduitConfig(config, server, auth, http, pageSize);
+    }
+}

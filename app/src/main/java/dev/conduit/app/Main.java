@@ -1,0 +1,87 @@
+package dev.conduit.app;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.gateway.ServerInfo;
+import io.helidon.config.ConfigException;
+import io.helidon.logging.common.LogConfig;
+import dev.conduit.app.logging.ConduitLogManager;
+
+/**
+ * {@code conduit [--config FILE]}: starts the server and runs until SIGTERM or SIGINT, which stop it gracefully.
+ * Exit codes: 0 after a clean stop, 2 for a bad command line or configuration (with a message naming the key).
+ */
+public final class Main {
+    private Main() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        PrintStream err = System.err;
+        Optional<Path> configFile;
+        try {
+            configFile = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("conduit: " + e.getMessage());
+            err.println(usage());
+            System.exit(2);
+            return;
+        }
+        if (configFile.isEmpty()) {
+            return;
+        }
+        Conduit conduit;
+        try {
+            conduit = new Conduit(ConduitConfig.load(configFile.get(), System.getenv()));
+        } catch (InvalidConfigException | ConfigException e) {
+            err.println("conduit: configuration error in " + configFile.get() + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("conduit-shutdown").unstarted(() -> {
+            conduit.stop();
+            ConduitLogManager.resetAfterShutdown();
+        }));
+        conduit.start();
+    }
+
+    /** The config file to use, or empty when the command line only asked for help or the version. */
+    static Optional<Path> parse(String[] args) {
+        Path config = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config", "-c" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("--config needs a file");
+                    }
+                    config = Path.of(args[++i]);
+                }
+                case "--help", "-h" -> {
+                    System.out.println(usage());
+                    return Optional.empty();
+                }
+                case "--version" -> {
+                    System.out.println("conduit " + ServerInfo.current().version());
+                    return Optional.empty();
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (config == null) {
+            String home = System.getProperty("conduit.home", ".");
+            config = Path.of(home, "config", "conduit.yaml");
+        }
+        return Optional.of(config);
+    }
+
+    private static String usage() {
+        return """
+                usage: conduit [--config FILE] [--version] [--help]
+                  --config FILE  configuration file (default: <install dir>/config/conduit.yaml)
+                Environment variables override keys: SERVER_PORT=0 sets server.port.""";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.conduit.app;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+import dev.conduit.core.config.ConfigReader;
+import dev.conduit.core.config.InvalidConfigException;
+
+/**
+ * What Conduit itself reads from the {@code server} node (Helidon reads the rest):
+ * <pre>
+ * server:
+ *   host: 127.0.0.1        # main socket (MCP); default loopback
+ *   port: 8080             # 0 picks a free port
+ *   shutdown-grace: 10s    # how long SIGTERM waits for in-flight requests; 0s to 10m
+ *   sockets:
+ *     - name: ops          # health and metrics
+ *       host: 127.0.0.1
+ *       port: 9090
+ * </pre>
+ */
+record ServerSettings(String host, int port, String opsHost, int opsPort, Duration shutdownGrace) {
+
+    static ServerSettings from(ConfigReader server) {
+        String host = server.string("host", "127.0.0.1");
+        int port = server.integer("port", 8080, 0, 65535);
+        Duration grace = server.duration("shutdown-grace", Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(10));
+        String opsHost = "127.0.0.1";
+        int opsPort = 9090;
+        boolean found = false;
+        for (ConfigReader socket : server.list("sockets")) {
+            if ("ops".equals(socket.string("name", ""))) {
+                opsHost = socket.string("host", opsHost);
+                opsPort = socket.integer("port", opsPort, 0, 65535);
+                found = true;
+            }
+        }
+        if (!found && server.has("sockets")) {
+            throw new InvalidConfigException(server.key("sockets"), "must contain the socket named ops "
+                                                                    + "(health and metrics live there)");
+        }
+        if (port != 0 && port == opsPort && host.equals(opsHost)) {
+            throw new InvalidConfigException(server.key("port"), "the MCP socket and the ops socket cannot share "
+                                                                 + host + ":" + port);
+        }
+        return new ServerSettings(host, port, opsHost, opsPort, grace);
+    }
+
+    /** Whether every listener is bound to a loopback address. */
+    boolean loopbackOnly() {
+        return isLoopback(host) && isLoopback(opsHost);
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            throw new InvalidConfigException("server.host", "cannot resolve host " + host);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.conduit.gateway;
+
+import java.util.Map;
+
+import dev.conduit.core.jsonrpc.Json;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code resources/list}, {@code resources/templates/list} and {@code prompts/list}: spec-shaped empty lists until
+ * upstream resources and prompts are proxied (the original answered a non-standard {@code {items: []}}).
+ */
+final class DiscoveryMethods {
+
+    void register(Map<String, MethodHandler> handlers) {
+        handlers.put("resources/list", (request, context) -> emptyList("resources"));
+        handlers.put("resources/templates/list", (request, context) -> emptyList("resourceTemplates"));
+        handlers.put("prompts/list", (request, context) -> emptyList("prompts"));
+    }
+
+    private static ObjectNode emptyList(String field) {
+        ObjectNode result = Json.object();
+        result.putArray(field);
+        return result;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.conduit.gateway;
+
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.ErrorMapper;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+
+/**
+ * The MCP server every transport hands messages to. It routes a request by method to the handler of its group and
+ * is the one dispatch path where a handler's failure becomes a JSON-RPC error (through {@link ErrorMapper}).
+ * Thread-safe: handlers keep no per-request state.
+ */
+public final class McpServer implements McpEndpoint {
+    private static final System.Logger LOGGER = System.getLogger(McpServer.class.getName());
+
+    /** Default and largest number of tools on one {@code tools/list} page. */
+    public static final int DEFAULT_PAGE_SIZE = 100;
+
+    private static final String INSTRUCTIONS = """
+            Conduit is a Code Mode gateway: it aggregates the tools of upstream MCP servers and runs code that \
+            calls them. Call tools/list to see the tools available to your API key.""";
+
+    private final Map<String, MethodHandler> handlers;
+
+    private McpServer(Builder builder) {
+        Map<String, MethodHandler> routes = new HashMap<>();
+        new LifecycleMethods(builder.serverInfo, INSTRUCTIONS).register(routes);
+        new ToolMethods(builder.catalog, builder.pageSize).register(routes);
+        new DiscoveryMethods().register(routes);
+        this.handlers = Map.copyOf(routes);
+    }
+
+    /** A builder with an empty catalog and this build's server info. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Optional<JsonRpcResponse> handle(JsonRpcMessage message, RequestContext context) {
+        return switch (message) {
+            case JsonRpcRequest request -> Optional.of(dispatch(request, context));
+            case JsonRpcNotification notification -> {
+                onNotification(notification, context);
+                yield Optional.empty();
+            }
+            case JsonRpcResponse response -> {
+                // This server sends no requests to clients yet, so a response answers nothing we asked.
+                LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] ignored a response with id "
+                                              + response.id());
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private JsonRpcResponse dispatch(JsonRpcRequest request, RequestContext context) {
+        MethodHandler handler = handlers.get(request.method());
+        if (handler == null) {
+            return JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()));
+        }
+        try {
+            return JsonRpcResponse.success(request.id(), handler.handle(request, context));
+        } catch (RuntimeException e) {
+            return JsonRpcResponse.failure(request.id(), ErrorMapper.toError(e, context.correlationId()));
+        }
+    }
+
+    private void onNotification(JsonRpcNotification notification, RequestContext context) {
+        switch (notification.method()) {
+            case "notifications/initialized" -> context.session().markInitialized();
+            default -> LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] ignored notification "
+                                                     + notification.method());
+        }
+    }
+
+    /** Builds an {@link McpServer}. */
+    public static final class Builder {
+        private ServerInfo serverInfo = ServerInfo.current();
+        private ToolCatalog catalog = ToolCatalog.empty();
+        private int pageSize = DEFAULT_PAGE_SIZE;
+
+        private Builder() {
+        }
+
+        /** How the server introduces itself. */
+        public Builder serverInfo(ServerInfo value) {
+            this.serverInfo = Objects.requireNonNull(value, "serverInfo");
+            return this;
+        }
+
+        /** The tools to serve. */
+        public Builder catalog(ToolCatalog value) {
+            this.catalog = Objects.requireNonNull(value, "catalog");
+            return this;
+        }
+
+        /** Tools per {@code tools/list} page, 1 to 1000. */
+        public Builder pageSize(int value) {
+            if (value < 1 || value > 1000) {
+                throw new IllegalArgumentException("page size must be between 1 and 1000: " + value);
+            }
+            this.pageSize = value;
+            return this;
+        }
+
+        /** The server. */
+        public McpServer build() {
+            return new McpServer(this);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.conduit.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tools the server offers, in a stable order. Implementations are thread-safe; the upstream aggregation that
+ * fills it in production comes with the gateway's upstream clients.
+ */
+public interface ToolCatalog {
+
+    /** All tools, in a stable order (pagination relies on it). */
+    List<Tool> tools();
+
+    /** The tool named {@code name}, if there is one. */
+    Optional<Tool> find(String name);
+
+    /** A catalog of a fixed set of tools; names must be unique. */
+    static ToolCatalog of(List<Tool> tools) {
+        Map<String, Tool> byName = new LinkedHashMap<>();
+        for (Tool tool : tools) {
+            if (byName.putIfAbsent(tool.definition().name(), tool) != null) {
+                throw new IllegalArgumentException("duplicate tool name " + tool.definition().name());
+            }
+        }
+        List<Tool> ordered = List.copyOf(byName.values());
+        return new ToolCatalog() {
+            @Override
+            public List<Tool> tools() {
+                return ordered;
+            }
+
+            @Override
+            public Optional<Tool> find(String name) {
+                return Optional.ofNullable(byName.get(name));
+            }
+        };
+    }
+
+    /** A catalog without tools. */
+    static ToolCatalog empty() {
+        return of(List.of());
+    }
+}

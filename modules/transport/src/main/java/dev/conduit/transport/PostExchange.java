@@ -1,0 +1,93 @@
+package dev.conduit.transport;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.conduit.core.ClientChannel;
+import dev.conduit.core.jsonrpc.JsonRpcCodec;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The response to one POSTed request. It starts as plain JSON; the first notification sent before the result (or a
+ * progress token on the request) turns it into an SSE stream that carries the notifications and then the result.
+ * A client that went away mid-stream makes later writes no-ops: disconnection is not cancellation.
+ */
+final class PostExchange implements ClientChannel {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ServerResponse response;
+    private final boolean streamingAllowed;
+    private OutputStream stream;
+    private boolean done;
+    private boolean broken;
+
+    PostExchange(ServerResponse response, boolean streamingAllowed) {
+        this.response = response;
+        this.streamingAllowed = streamingAllowed;
+    }
+
+    /** Switches to SSE now, for requests that asked for progress. */
+    void startStreaming() {
+        lock.lock();
+        try {
+            if (streamingAllowed && stream == null && !done) {
+                open();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void send(JsonRpcNotification notification) {
+        lock.lock();
+        try {
+            if (done || broken || !streamingAllowed) {
+                return;
+            }
+            if (stream == null) {
+                open();
+            }
+            SseFormat.writeMessage(stream, notification);
+        } catch (IOException | UncheckedIOException e) {
+            broken = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes the result: as the body, or as the last event of the stream which is then closed. */
+    void complete(JsonRpcResponse result) {
+        lock.lock();
+        try {
+            done = true;
+            if (stream == null) {
+                response.status(Status.OK_200);
+                response.header(HeaderValues.CONTENT_TYPE_JSON);
+                response.send(JsonRpcCodec.encode(result));
+                return;
+            }
+            if (!broken) {
+                SseFormat.writeMessage(stream, result);
+            }
+            stream.close();
+        } catch (IOException | UncheckedIOException e) {
+            broken = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void open() {
+        response.status(Status.OK_200);
+        response.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        response.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        stream = response.outputStream();
+    }
+}

@@ -1,0 +1,458 @@
+package dev.conduit.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import dev.conduit.auth.AuthResult;
+import dev.conduit.auth.Authenticator;
+import dev.conduit.core.ClientChannel;
+import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpSession;
+import dev.conduit.core.Principal;
+import dev.conduit.core.ProtocolVersion;
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.ErrorCodes;
+import dev.conduit.core.jsonrpc.ErrorMapper;
+import dev.conduit.core.jsonrpc.JsonRpcCodec;
+import dev.conduit.core.jsonrpc.JsonRpcCodec.Decoded;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.JsonRpcId;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import io.helidon.common.media.type.MediaType;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * MCP Streamable HTTP (2025-11-25, 2025-06-18, 2025-03-26) on one endpoint path.
+ * <ul>
+ *     <li>{@code POST}: one JSON-RPC message (a batch only in a 2025-03-26 session). Requests are answered with
+ *     JSON, or with an SSE stream when notifications precede the result; notifications and responses get 202.</li>
+ *     <li>{@code GET}: the session's stream of server-initiated messages (one per session).</li>
+ *     <li>{@code DELETE}: ends the session.</li>
+ * </ul>
+ * Every request passes, in this order: the Host/Origin guard (403), authentication (401), then the checks of its
+ * method. Bad input gets the HTTP status the spec asks for and a JSON-RPC error body, never a stack trace.
+ */
+public final class StreamableHttpTransport implements HttpService {
+    private static final System.Logger LOGGER = System.getLogger(StreamableHttpTransport.class.getName());
+
+    /** The session header ({@code MCP-Session-Id} in 2025-11-25; header names are case-insensitive). */
+    public static final HeaderName SESSION_ID = HeaderNames.create("Mcp-Session-Id");
+    /** The negotiated protocol version header. */
+    public static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
+
+    private static final MediaType EVENT_STREAM = MediaTypes.TEXT_EVENT_STREAM;
+
+    private final HttpTransportConfig config;
+    private final McpEndpoint endpoint;
+    private final Authenticator authenticator;
+    private final OriginGuard guard;
+    private final SessionRegistry sessions;
+    private final Drain drain = new Drain();
+    private final ScheduledExecutorService sweeper;
+
+    private StreamableHttpTransport(HttpTransportConfig config, String boundHost, McpEndpoint endpoint,
+                                    Authenticator authenticator) {
+        this.config = config;
+        this.endpoint = endpoint;
+        this.authenticator = authenticator;
+        this.guard = new OriginGuard(boundHost, config.allowedHosts(), config.allowedOrigins());
+        this.sessions = new SessionRegistry(config.maxSessions(), config.sessionIdleTimeout(), System::nanoTime);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("conduit-session-sweeper").daemon(true).factory());
+        long period = Math.max(1, config.sessionIdleTimeout().toSeconds() / 4);
+        sweeper.scheduleAtFixedRate(sessions::expireIdle, period, period, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A transport serving {@code endpoint}.
+     *
+     * @param config        the {@code transports.http} settings
+     * @param boundHost     the host the main socket binds, accepted in Host and Origin headers
+     * @param endpoint      where messages go
+     * @param authenticator who may call
+     */
+    public static StreamableHttpTransport create(HttpTransportConfig config, String boundHost, McpEndpoint endpoint,
+                                                 Authenticator authenticator) {
+        return new StreamableHttpTransport(Objects.requireNonNull(config), Objects.requireNonNull(boundHost),
+                                           Objects.requireNonNull(endpoint), Objects.requireNonNull(authenticator));
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/", this::post)
+                .get("/", this::get)
+                .delete("/", this::delete)
+                .any("/", this::methodNotAllowed);
+    }
+
+    /** The path this transport is meant to be registered at. */
+    public String path() {
+        return config.path();
+    }
+
+    /** Live sessions, for metrics and tests. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /**
+     * Stops admitting requests (new ones get 503), waits up to {@code grace} for those in flight, then ends every
+     * session and stream.
+     *
+     * @return true if every in-flight request finished within the grace period
+     */
+    public boolean shutdown(Duration grace) throws InterruptedException {
+        boolean finished = drain.drain(grace);
+        if (!finished) {
+            LOGGER.log(Level.WARNING, drain.inFlight() + " request(s) still running after the shutdown grace period of "
+                                      + grace + "; they are cut off");
+        }
+        sessions.closeAll();
+        sweeper.shutdownNow();
+        return finished;
+    }
+
+    // ---- POST ---------------------------------------------------------------------------------------------------
+
+    private void post(ServerRequest req, ServerResponse res) {
+        String cid = correlationId();
+        Optional<Principal> principal = admit(req, res);
+        if (principal.isEmpty()) {
+            return;
+        }
+        if (!drain.enter()) {
+            res.header(HeaderNames.RETRY_AFTER, "5");
+            reject(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.SERVER_BUSY,
+                   "Service unavailable: the server is shutting down");
+            return;
+        }
+        try {
+            servePost(req, res, principal.get(), cid);
+        } catch (RuntimeException | IOException e) {
+            if (!res.isSent()) {
+                rejectWith(res, Status.INTERNAL_SERVER_ERROR_500, ErrorMapper.toError(e, cid));
+            } else {
+                LOGGER.log(Level.ERROR, "[" + cid + "] failed after the response was started", e);
+            }
+        } finally {
+            drain.exit();
+        }
+    }
+
+    private void servePost(ServerRequest req, ServerResponse res, Principal principal, String cid) throws IOException {
+        if (!isJson(req.headers().contentType())) {
+            reject(res, Status.UNSUPPORTED_MEDIA_TYPE_415, ErrorCodes.SERVER_BUSY,
+                   "Unsupported Media Type: the body must be application/json");
+            return;
+        }
+        List<HttpMediaType> accepted = req.headers().acceptedTypes();
+        if (!accepts(accepted, MediaTypes.APPLICATION_JSON) || !accepts(accepted, EVENT_STREAM)) {
+            reject(res, Status.NOT_ACCEPTABLE_406, ErrorCodes.SERVER_BUSY,
+                   "Not Acceptable: the client must accept both application/json and text/event-stream");
+            return;
+        }
+        if (rejectUnsupportedProtocol(req, res)) {
+            return;
+        }
+        Optional<ProtocolVersion> headerVersion = protocolHeader(req);
+        Optional<byte[]> body = readBody(req, res);
+        if (body.isEmpty()) {
+            return;
+        }
+        Decoded decoded = JsonRpcCodec.decode(body.get());
+        switch (decoded) {
+            case Decoded.Malformed malformed -> rejectWith(res, Status.BAD_REQUEST_400, malformed.error(),
+                                                           malformed.id());
+            case Decoded.Batch batch -> serveBatch(req, res, principal, cid, batch, headerVersion);
+            case Decoded.Single single -> serveSingle(req, res, principal, cid, single.message(), headerVersion);
+        }
+    }
+
+    private void serveSingle(ServerRequest req, ServerResponse res, Principal principal, String cid,
+                             JsonRpcMessage message, Optional<ProtocolVersion> headerVersion) {
+        if (message instanceof JsonRpcRequest request && request.method().equals("initialize")) {
+            initialize(res, principal, cid, request, headerVersion);
+            return;
+        }
+        Optional<HttpSession> session = session(req, res, principal);
+        if (session.isEmpty()) {
+            return;
+        }
+        if (!(message instanceof JsonRpcRequest request)) {
+            endpoint.handle(message, new RequestContext(principal, cid, session.get(), ClientChannel.discarding()));
+            res.status(Status.ACCEPTED_202).send();
+            return;
+        }
+        PostExchange exchange = new PostExchange(res, true);
+        if (request.progressToken().isPresent()) {
+            exchange.startStreaming();
+        }
+        RequestContext context = new RequestContext(principal, cid, session.get(), exchange);
+        JsonRpcResponse response = endpoint.handle(request, context).orElseThrow(
+                () -> new IllegalStateException("the endpoint did not answer request " + request.id()));
+        logOutcome(cid, principal, request, response);
+        exchange.complete(response);
+    }
+
+    private void initialize(ServerResponse res, Principal principal, String cid, JsonRpcRequest request,
+                            Optional<ProtocolVersion> headerVersion) {
+        McpSession provisional = HttpSession.provisional(headerVersion.orElse(ProtocolVersion.latest()));
+        JsonRpcResponse response = endpoint.handle(request,
+                        new RequestContext(principal, cid, provisional, ClientChannel.discarding()))
+                .orElseThrow(() -> new IllegalStateException("initialize was not answered"));
+        if (response instanceof JsonRpcResponse.Success success) {
+            ProtocolVersion negotiated = ProtocolVersion.fromWire(success.result().path("protocolVersion").asString())
+                    .orElse(ProtocolVersion.latest());
+            Optional<HttpSession> session = sessions.create(principal, negotiated);
+            if (session.isEmpty()) {
+                res.header(HeaderNames.RETRY_AFTER, "30");
+                rejectWith(res, Status.SERVICE_UNAVAILABLE_503, JsonRpcError.of(ErrorCodes.SERVER_BUSY,
+                        "Server busy: the maximum number of sessions is reached; retry later"), request.id());
+                return;
+            }
+            res.header(SESSION_ID, session.get().id());
+            LOGGER.log(Level.INFO, () -> "[" + cid + "] session started for " + principal.id() + " with protocol "
+                                         + negotiated.wire());
+        }
+        res.status(Status.OK_200);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(JsonRpcCodec.encode(response));
+    }
+
+    private void serveBatch(ServerRequest req, ServerResponse res, Principal principal, String cid,
+                            Decoded.Batch batch, Optional<ProtocolVersion> headerVersion) {
+        Optional<String> sessionId = req.headers().first(SESSION_ID);
+        ProtocolVersion version = headerVersion.orElse(ProtocolVersion.V2025_03_26);
+        if (sessionId.isPresent()) {
+            Optional<HttpSession> session = sessions.find(sessionId.get(), principal);
+            if (session.isPresent()) {
+                version = session.get().protocolVersion();
+            }
+        }
+        if (!version.allowsBatches()) {
+            reject(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST, "Invalid request: JSON-RPC batches are "
+                    + "not supported from protocol 2025-06-18 on; send one message per POST");
+            return;
+        }
+        boolean hasInitialize = batch.items().stream().anyMatch(item -> item instanceof Decoded.Single single
+                && single.message() instanceof JsonRpcRequest request && request.method().equals("initialize"));
+        if (hasInitialize) {
+            reject(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST,
+                   "Invalid request: initialize must not be part of a batch");
+            return;
+        }
+        Optional<HttpSession> session = session(req, res, principal);
+        if (session.isEmpty()) {
+            return;
+        }
+        RequestContext context = new RequestContext(principal, cid, session.get(), ClientChannel.discarding());
+        List<JsonRpcResponse> responses = new ArrayList<>();
+        for (Decoded item : batch.items()) {
+            switch (item) {
+                case Decoded.Malformed malformed -> responses.add(malformed.response());
+                case Decoded.Single single -> endpoint.handle(single.message(), context).ifPresent(responses::add);
+                case Decoded.Batch nested -> responses.add(JsonRpcResponse.failure(JsonRpcId.NULL,
+                        JsonRpcError.invalidRequest("Invalid request: batches cannot be nested")));
+            }
+        }
+        if (responses.isEmpty()) {
+            res.status(Status.ACCEPTED_202).send();
+            return;
+        }
+        res.status(Status.OK_200);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(JsonRpcCodec.encodeBatch(responses));
+    }
+
+    // ---- GET and DELETE -----------------------------------------------------------------------------------------
+
+    private void get(ServerRequest req, ServerResponse res) {
+        Optional<Principal> principal = admit(req, res);
+        if (principal.isEmpty()) {
+            return;
+        }
+        if (!accepts(req.headers().acceptedTypes(), EVENT_STREAM)) {
+            reject(res, Status.NOT_ACCEPTABLE_406, ErrorCodes.SERVER_BUSY,
+                   "Not Acceptable: the client must accept text/event-stream");
+            return;
+        }
+        if (rejectUnsupportedProtocol(req, res)) {
+            return;
+        }
+        Optional<HttpSession> session = session(req, res, principal.get());
+        if (session.isEmpty()) {
+            return;
+        }
+        SseStream stream = new SseStream();
+        if (!session.get().attach(stream)) {
+            reject(res, Status.CONFLICT_409, ErrorCodes.SERVER_BUSY,
+                   "Conflict: this session already has an open GET stream");
+            return;
+        }
+        try {
+            res.status(Status.OK_200);
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            try (OutputStream out = res.outputStream()) {
+                stream.serve(out, config.keepAliveInterval());
+            } catch (IOException | UncheckedIOException e) {
+                LOGGER.log(Level.DEBUG, "GET stream of a session ended: client went away");
+            }
+        } finally {
+            session.get().detach(stream);
+        }
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        Optional<Principal> principal = admit(req, res);
+        if (principal.isEmpty()) {
+            return;
+        }
+        Optional<HttpSession> session = session(req, res, principal.get());
+        if (session.isEmpty()) {
+            return;
+        }
+        sessions.remove(session.get().id());
+        LOGGER.log(Level.INFO, () -> "session of " + principal.get().id() + " ended by the client");
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void methodNotAllowed(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.ALLOW, "GET, POST, DELETE");
+        reject(res, Status.METHOD_NOT_ALLOWED_405, ErrorCodes.SERVER_BUSY,
+               "Method Not Allowed: use POST, GET or DELETE");
+    }
+
+    // ---- shared checks ------------------------------------------------------------------------------------------
+
+    /** The Host/Origin guard, then authentication; on failure the response is sent and empty returned. */
+    private Optional<Principal> admit(ServerRequest req, ServerResponse res) {
+        Optional<String> refusal = guard.check(req.headers().first(HeaderNames.HOST),
+                                               req.headers().first(HeaderNames.ORIGIN));
+        if (refusal.isPresent()) {
+            reject(res, Status.FORBIDDEN_403, ErrorCodes.FORBIDDEN, refusal.get());
+            return Optional.empty();
+        }
+        AuthResult result = authenticator.authenticateHeader(req.headers().first(HeaderNames.AUTHORIZATION));
+        return switch (result) {
+            case AuthResult.Authenticated authenticated -> Optional.of(authenticated.principal());
+            case AuthResult.Rejected rejected -> {
+                boolean presented = req.headers().contains(HeaderNames.AUTHORIZATION);
+                res.header(HeaderNames.WWW_AUTHENTICATE, presented
+                        ? "Bearer realm=\"conduit\", error=\"invalid_token\""
+                        : "Bearer realm=\"conduit\"");
+                reject(res, Status.UNAUTHORIZED_401, ErrorCodes.FORBIDDEN, rejected.reason());
+                yield Optional.empty();
+            }
+        };
+    }
+
+    /** The session named by the request; on failure 400 (no header) or 404 (unknown) is sent and empty returned. */
+    private Optional<HttpSession> session(ServerRequest req, ServerResponse res, Principal principal) {
+        Optional<String> id = req.headers().first(SESSION_ID);
+        if (id.isEmpty() || id.get().isBlank()) {
+            reject(res, Status.BAD_REQUEST_400, ErrorCodes.SERVER_BUSY,
+                   "Bad Request: the Mcp-Session-Id header is required; call initialize first");
+            return Optional.empty();
+        }
+        Optional<HttpSession> session = sessions.find(id.get().trim(), principal);
+        if (session.isEmpty()) {
+            reject(res, Status.NOT_FOUND_404, ErrorCodes.SERVER_BUSY,
+                   "Session not found: it ended or expired; initialize a new session");
+        }
+        return session;
+    }
+
+    /** The version named by the MCP-Protocol-Version header; empty when absent or unsupported. */
+    private static Optional<ProtocolVersion> protocolHeader(ServerRequest req) {
+        return req.headers().first(PROTOCOL_VERSION).flatMap(value -> ProtocolVersion.fromWire(value.trim()));
+    }
+
+    /** Answers 400 and returns true when the MCP-Protocol-Version header names a version this server lacks. */
+    private static boolean rejectUnsupportedProtocol(ServerRequest req, ServerResponse res) {
+        Optional<String> header = req.headers().first(PROTOCOL_VERSION).map(String::trim);
+        if (header.isEmpty() || ProtocolVersion.fromWire(header.get()).isPresent()) {
+            return false;
+        }
+        reject(res, Status.BAD_REQUEST_400, ErrorCodes.SERVER_BUSY, "Bad Request: Unsupported protocol version: "
+                + header.get() + " (supported versions: "
+                + String.join(", ", ProtocolVersion.supportedWireNames()) + ")");
+        return true;
+    }
+
+    /** The body, at most the configured size; on failure 413 is sent and empty returned. */
+    private Optional<byte[]> readBody(ServerRequest req, ServerResponse res) throws IOException {
+        long max = config.maxBodyBytes();
+        if (req.headers().contentLength().orElse(0) > max) {
+            reject(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST,
+                   "Request body too large: the limit is " + max + " bytes");
+            return Optional.empty();
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) max + 1);
+            if (body.length > max) {
+                reject(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST,
+                       "Request body too large: the limit is " + max + " bytes");
+                return Optional.empty();
+            }
+            return Optional.of(body);
+        }
+    }
+
+    private static boolean isJson(Optional<HttpMediaType> contentType) {
+        return contentType.map(type -> type.mediaType().type().equalsIgnoreCase("application")
+                                       && type.mediaType().subtype().equalsIgnoreCase("json"))
+                .orElse(false);
+    }
+
+    private static boolean accepts(List<HttpMediaType> accepted, MediaType wanted) {
+        return accepted.stream().anyMatch(type -> type.test(wanted));
+    }
+
+    private static void reject(ServerResponse res, Status status, int code, String message) {
+        rejectWith(res, status, JsonRpcError.of(code, message));
+    }
+
+    private static void rejectWith(ServerResponse res, Status status, JsonRpcError error) {
+        rejectWith(res, status, error, JsonRpcId.NULL);
+    }
+
+    private static void rejectWith(ServerResponse res, Status status, JsonRpcError error, JsonRpcId id) {
+        res.status(status);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(JsonRpcCodec.encode(JsonRpcResponse.failure(id, error)));
+    }
+
+    private static void logOutcome(String cid, Principal principal, JsonRpcRequest request, JsonRpcResponse response) {
+        LOGGER.log(Level.DEBUG, () -> "[" + cid + "] " + principal.id() + " " + request.method() + " -> "
+                + (response instanceof JsonRpcResponse.Failure failure ? "error " + failure.error().code() : "ok"));
+    }
+
+    private static String correlationId() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    }
+}
