@@ -1,0 +1,210 @@
+package dev.conduit.gateway;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import dev.conduit.core.ClientChannel;
+import dev.conduit.core.LogLevel;
+import dev.conduit.core.McpSession;
+import dev.conduit.core.Principal;
+import dev.conduit.core.ProtocolVersion;
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcId;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+class McpServerTest {
+    private final Session session = new Session();
+    private final RequestContext context = new RequestContext(Principal.anonymous(), "cid", session,
+                                                              ClientChannel.discarding());
+
+    @Test
+    void initializeEchoesSupportedVersionAndDescribesServer() {
+        McpServer server = McpServer.builder().serverInfo(new ServerInfo("conduit", "Conduit", "9.9")).build();
+        JsonNode result = success(server, "initialize", "{\"protocolVersion\":\"2025-03-26\",\"capabilities\":{}}");
+        assertThat(result.get("protocolVersion").asString(), is("2025-03-26"));
+        assertThat(result.at("/serverInfo/version").asString(), is("9.9"));
+        assertThat(result.at("/capabilities/tools").isObject(), is(true));
+        assertThat(result.at("/capabilities/logging").isObject(), is(true));
+        assertThat(success(server, "initialize", "{\"protocolVersion\":\"2099-01-01\"}").get("protocolVersion")
+                           .asString(), is(ProtocolVersion.latest().wire()));
+    }
+
+    @Test
+    void initializeWithoutVersionIsInvalidParams() {
+        assertThat(error(McpServer.builder().build(), "initialize", "{}").get("code").asInt(), is(-32602));
+    }
+
+    @Test
+    void pingAnswersEmptyObject() {
+        assertThat(success(McpServer.builder().build(), "ping", "{}").isEmpty(), is(true));
+    }
+
+    @Test
+    void setLevelStoresLevelOnSession() {
+        McpServer server = McpServer.builder().build();
+        success(server, "logging/setLevel", "{\"level\":\"warning\"}");
+        assertThat(session.logLevel(), is(LogLevel.WARNING));
+        assertThat(error(server, "logging/setLevel", "{\"level\":\"loud\"}").get("code").asInt(), is(-32602));
+    }
+
+    @Test
+    void toolsListPagesThroughEveryToolOnce() {
+        McpServer server = McpServer.builder().catalog(ToolCatalog.of(IntStream.range(0, 25)
+                .mapToObj(i -> tool("t" + i)).toList())).pageSize(10).build();
+        Set<String> seen = new HashSet<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            ObjectNode params = Json.object();
+            cursor.ifPresent(value -> params.put("cursor", value));
+            JsonNode page = success(server, "tools/list", params.toString());
+            page.get("tools").forEach(tool -> assertThat(seen.add(tool.get("name").asString()), is(true)));
+            pageSizes.add(page.get("tools").size());
+            cursor = page.has("nextCursor") ? Optional.of(page.get("nextCursor").asString()) : Optional.empty();
+        } while (cursor.isPresent());
+        assertThat(pageSizes, is(List.of(10, 10, 5)));
+        assertThat(seen.size(), is(25));
+    }
+
+    @Test
+    void toolsListWithBogusCursorIsInvalidParams() {
+        McpServer server = McpServer.builder().build();
+        assertThat(error(server, "tools/list", "{\"cursor\":\"not-a-cursor\"}").get("code").asInt(), is(-32602));
+        assertThat(error(server, "tools/list", "{\"cursor\":\"" + ToolMethods.encodeCursor(5) + "\"}").get("code")
+                           .asInt(), is(-32602));
+    }
+
+    @Test
+    void toolsCallRoutesToTheTool() {
+        McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(tool("echo")))).build();
+        JsonNode result = success(server, "tools/call", "{\"name\":\"echo\",\"arguments\":{\"x\":1}}");
+        assertThat(result.at("/content/0/text").asString(), is("echo {\"x\":1}"));
+    }
+
+    @Test
+    void toolsCallOfUnknownToolIsInvalidParams() {
+        JsonNode error = error(McpServer.builder().build(), "tools/call", "{\"name\":\"nope\"}");
+        assertThat(error.get("code").asInt(), is(-32602));
+        assertThat(error.get("message").asString(), containsString("Unknown tool: nope"));
+    }
+
+    @Test
+    void toolsCallWithBadArgumentsIsInvalidParams() {
+        McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(tool("echo")))).build();
+        assertThat(error(server, "tools/call", "{\"name\":\"echo\",\"arguments\":[1]}").get("code").asInt(),
+                   is(-32602));
+        assertThat(error(server, "tools/call", "[\"echo\"]").get("code").asInt(), is(-32602));
+    }
+
+    @Test
+    void discoveryListsAreSpecShaped() {
+        McpServer server = McpServer.builder().build();
+        assertThat(success(server, "resources/list", "{}").get("resources").isArray(), is(true));
+        assertThat(success(server, "resources/templates/list", "{}").get("resourceTemplates").isArray(), is(true));
+        assertThat(success(server, "prompts/list", "{}").get("prompts").isArray(), is(true));
+    }
+
+    @Test
+    void unknownMethodIsMethodNotFound() {
+        assertThat(error(McpServer.builder().build(), "tools/destroy", "{}").get("code").asInt(), is(-32601));
+    }
+
+    @Test
+    void faultInToolIsInternalErrorWithoutDetail() {
+        Tool broken = new Tool(tool("broken").definition(), (args, ctx) -> {
+            throw new IllegalStateException("/secret/path");
+        });
+        JsonNode error = error(McpServer.builder().catalog(ToolCatalog.of(List.of(broken))).build(),
+                               "tools/call", "{\"name\":\"broken\"}");
+        assertThat(error.get("code").asInt(), is(-32603));
+        assertThat(error.get("message").asString(), not(containsString("/secret/path")));
+    }
+
+    @Test
+    void notificationsGetNoResponseAndInitializedIsRecorded() {
+        Optional<JsonRpcResponse> response = McpServer.builder().build().handle(
+                new JsonRpcNotification("notifications/initialized", Json.object()), context);
+        assertThat(response.isEmpty(), is(true));
+        assertThat(session.initialized(), is(true));
+    }
+
+    private JsonNode success(McpServer server, String method, String params) {
+        JsonRpcResponse response = call(server, method, params);
+        return ((JsonRpcResponse.Success) response).result();
+    }
+
+    private JsonNode error(McpServer server, String method, String params) {
+        JsonRpcResponse.Failure failure = (JsonRpcResponse.Failure) call(server, method, params);
+        ObjectNode error = Json.object();
+        error.put("code", failure.error().code());
+        error.put("message", failure.error().message());
+        return error;
+    }
+
+    private JsonRpcResponse call(McpServer server, String method, String params) {
+        return server.handle(new JsonRpcRequest(JsonRpcId.of(1), method, Json.mapper().readTree(params)), context)
+                .orElseThrow();
+    }
+
+    private static Tool tool(String name) {
+        ObjectNode schema = Json.object();
+        schema.put("type", "object");
+        return new Tool(ToolDefinition.of(name, "a tool", schema), (args, ctx) -> {
+            ObjectNode result = Json.object();
+            ObjectNode item = result.putArray("content").addObject();
+            item.put("type", "text");
+            item.put("text", name + " " + args);
+            return result;
+        });
+    }
+
+    private static final class Session implements McpSession {
+        private LogLevel level = LogLevel.INFO;
+        private boolean initialized;
+
+        @Override
+        public String id() {
+            return "s";
+        }
+
+        @Override
+        public ProtocolVersion protocolVersion() {
+            return ProtocolVersion.latest();
+        }
+
+        @Override
+        public LogLevel logLevel() {
+            return level;
+        }
+
+        @Override
+        public void logLevel(LogLevel value) {
+            level = value;
+        }
+
+        @Override
+        public boolean initialized() {
+            return initialized;
+        }
+
+        @Override
+        public void markInitialized() {
+            initialized = true;
+        }
+    }
+}
