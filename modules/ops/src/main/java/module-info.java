@@ -9,6 +9,10 @@ module dev.conduit.ops {
     requires transitive io.helidon.health;
     requires io.helidon.webserver.observe.health;
     requires io.helidon.webserver.observe.metrics;
+    requires io.helidon.metrics.api;
+    requires io.helidon.service.registry;
+    requires micrometer.core;
+    requires jdk.management;
 
     exports dev.conduit.ops;
 }

@@ -11,6 +11,7 @@ import dev.conduit.auth.Authenticator;
 import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.ServerInfo;
 import dev.conduit.ops.Checks;
+import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
 import dev.conduit.transport.StreamableHttpTransport;
 import io.helidon.webserver.WebServer;
@@ -26,6 +27,7 @@ final class Conduit {
     private final StreamableHttpTransport http;
     private final WebServer server;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final JvmMeters jvmMeters = JvmMeters.register();
 
     Conduit(ConduitConfig config) {
         this.config = config;
@@ -84,6 +86,7 @@ final class Conduit {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        jvmMeters.close();
         endChildProcesses();
         LOGGER.log(Level.INFO, "Stopped in " + Duration.between(started, Instant.now()).toMillis() + " ms");
     }

@@ -1,0 +1,116 @@
+package dev.conduit.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.conduit.core.config.InvalidConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ConduitConfigTest {
+    private static final Map<String, String> ENV = Map.of("CONDUIT_API_KEY", "0123456789abcdef0123");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shippedConfigLoadsWithSafeDefaults() {
+        ConduitConfig config = ConduitConfig.load(Path.of("../config/conduit.yaml"), ENV);
+        assertThat(config.server().host(), is("127.0.0.1"));
+        assertThat(config.server().port(), is(8080));
+        assertThat(config.server().opsPort(), is(9090));
+        assertThat(config.server().shutdownGrace(), is(Duration.ofSeconds(10)));
+        assertThat(config.auth().enabled(), is(true));
+        assertThat(config.auth().apiKeys().getFirst().id(), is("local"));
+        assertThat(config.http().path(), is("/mcp"));
+    }
+
+    @Test
+    void emptyFileMeansLoopbackAuthOnAndRequiresKeys() throws Exception {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> load("{}\n"));
+        assertThat(e.key(), is("auth.api-keys"));
+    }
+
+    @Test
+    void authOffIsRefusedOnNonLoopbackListener() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> load("""
+                server:
+                  host: 0.0.0.0
+                auth:
+                  enabled: false
+                """));
+        assertThat(e.getMessage(), containsString("auth.enabled: may be false only while every listener is bound"));
+    }
+
+    @Test
+    void authOffIsRefusedWhenOpsSocketIsExposed() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> load("""
+                server:
+                  sockets:
+                    - name: ops
+                      host: 0.0.0.0
+                auth:
+                  enabled: false
+                """));
+        assertThat(e.key(), is("auth.enabled"));
+    }
+
+    @Test
+    void authOffOnLoopbackIsAccepted() throws Exception {
+        assertThat(load("auth:\n  enabled: false\n").auth().enabled(), is(false));
+    }
+
+    @Test
+    void badValuesNameTheKeyAndRange() {
+        assertThat(assertThrows(InvalidConfigException.class, () -> load("""
+                server:
+                  port: 99999
+                auth:
+                  enabled: false
+                """)).getMessage(), is("server.port: must be between 0 and 65535, not 99999"));
+        assertThat(assertThrows(InvalidConfigException.class, () -> load("""
+                auth:
+                  enabled: false
+                transports:
+                  http:
+                    max-sessions: 0
+                """)).getMessage(), is("transports.http.max-sessions: must be between 1 and 100000, not 0"));
+        assertThat(assertThrows(InvalidConfigException.class, () -> load("""
+                auth:
+                  enabled: false
+                limits:
+                  page-size: 5000
+                """)).key(), is("limits.page-size"));
+    }
+
+    @Test
+    void opsSocketIsRequiredWhenSocketsAreListed() {
+        assertThat(assertThrows(InvalidConfigException.class, () -> load("""
+                server:
+                  sockets:
+                    - name: admin
+                      port: 7000
+                auth:
+                  enabled: false
+                """)).key(), is("server.sockets"));
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThat(assertThrows(InvalidConfigException.class,
+                () -> ConduitConfig.load(dir.resolve("nope.yaml"), ENV)).getMessage(), containsString("nope.yaml"));
+    }
+
+    private ConduitConfig load(String yaml) throws Exception {
+        Path file = dir.resolve("conduit.yaml");
+        Files.writeString(file, yaml);
+        return ConduitConfig.load(file, ENV);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.conduit.app;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Boots the real distribution on the module path and drives it with the official MCP TypeScript SDK client,
+ * plain HTTP for the ops socket, promtool for the metrics format, and SIGTERM for shutdown.
+ */
+class DistributionIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+    private static RunningConduit conduit;
+
+    @BeforeAll
+    static void start() throws Exception {
+        conduit = RunningConduit.start(dir, RunningConduit.config(true));
+    }
+
+    @AfterAll
+    static void stop() {
+        conduit.close();
+    }
+
+    @Test
+    void sdkClientInitializesListsCallsAndDeletes() throws Exception {
+        RunningConduit.Result result = RunningConduit.run(Duration.ofSeconds(60), RunningConduit.NODE.toString(),
+                "sdk-client.mjs", conduit.mcpUrl(), RunningConduit.API_KEY);
+        assertThat(result.output(), result.exitCode(), is(0));
+        String json = result.output().lines().filter(line -> line.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+        JsonNode seen = Json.mapper().readTree(json);
+        assertThat(seen.get("protocolVersion").asString(), is("2025-11-25"));
+        assertThat(seen.at("/serverVersion/name").asString(), is("conduit"));
+        assertThat(seen.get("sessionId").asString().length(), is(43));
+        assertThat(seen.get("tools").isArray(), is(true));
+        assertThat(seen.get("ping").isObject(), is(true));
+        assertThat(seen.at("/unknownTool/code").asInt(), is(-32602));
+        assertThat(seen.at("/unknownTool/message").asString(), containsString("Unknown tool: no_such_tool"));
+        assertThat(seen.get("sessionIdAfterDelete").isNull(), is(true));
+        assertThat(seen.at("/afterDelete/status").asInt(), is(404));
+        assertThat(seen.at("/afterDelete/body/error/code").asInt(), is(-32000));
+    }
+
+    @Test
+    void requestWithoutKeyIs401() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode(), is(401));
+        assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow(), startsWith("Bearer"));
+    }
+
+    @Test
+    void opsSocketServesHealthAndMetricsAndNothingElse() throws Exception {
+        HttpResponse<String> health = get(conduit.opsPort(), "/observe/health");
+        assertThat(health.statusCode(), is(200));
+        JsonNode status = Json.mapper().readTree(health.body());
+        assertThat(status.get("status").asString(), is("UP"));
+        assertThat(get(conduit.opsPort(), "/observe/health/live").statusCode(), is(200));
+        assertThat(get(conduit.opsPort(), "/observe/health/ready").statusCode(), is(200));
+        HttpResponse<String> metrics = get(conduit.opsPort(), "/observe/metrics");
+        assertThat(metrics.statusCode(), is(200));
+        assertThat(metrics.headers().firstValue("Content-Type").orElseThrow(), startsWith("text/plain"));
+        assertThat(metrics.body(), containsString("# TYPE"));
+
+        assertThat(get(conduit.opsPort(), "/mcp").statusCode(), is(404));
+        assertThat(get(conduit.mcpPort(), "/observe/health").statusCode(), is(404));
+        assertThat(get(conduit.mcpPort(), "/observe/metrics").statusCode(), is(404));
+    }
+
+    @Test
+    void metricsPassPromtool() throws Exception {
+        boolean ci = System.getenv("CI") != null;
+        boolean present = Files.isExecutable(Path.of("/usr/bin/promtool"))
+                          || RunningConduit.run(Duration.ofSeconds(10), "sh", "-c", "command -v promtool").exitCode() == 0;
+        assumeTrue(present || ci, "promtool is not installed (Debian package prometheus); .ci/run installs it");
+        Path file = dir.resolve("metrics.txt");
+        Files.writeString(file, get(conduit.opsPort(), "/observe/metrics").body());
+        RunningConduit.Result check = RunningConduit.run(Duration.ofSeconds(30), "sh", "-c",
+                                                          "promtool check metrics < '" + file + "'");
+        assertThat(check.output(), check.exitCode(), is(0));
+    }
+
+    @Test
+    void sigtermStopsGracefully() throws Exception {
+        try (RunningConduit second = RunningConduit.start(dir, RunningConduit.config(true))) {
+            int exit = second.terminate(Duration.ofSeconds(30));
+            assertThat(second.log(), exit, is(143));
+            assertThat(second.log(), containsString("Shutting down"));
+            assertThat(second.log(), containsString("Stopped in"));
+        }
+    }
+
+    @Test
+    void badConfigurationExitsWith2AndNamesTheKey() throws Exception {
+        RunningConduit broken = RunningConduit.launch(dir, "server:\n  port: 99999\n");
+        int exit = broken.awaitExit(Duration.ofSeconds(30));
+        assertThat(broken.log(), exit, is(2));
+        assertThat(broken.log(), containsString("server.port: must be between 0 and 65535, not 99999"));
+    }
+
+    @Test
+    void authOffOnPublicAddressIsRefused() throws Exception {
+        RunningConduit broken = RunningConduit.launch(dir, "server:\n  host: 0.0.0.0\nauth:\n  enabled: false\n");
+        int exit = broken.awaitExit(Duration.ofSeconds(30));
+        assertThat(broken.log(), exit, is(2));
+        assertThat(broken.log(), containsString("auth.enabled: may be false only while every listener is bound"));
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,180 @@
+package dev.conduit.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real distribution ({@code target/conduit/bin/conduit}, module path) started as a child process on free ports.
+ * Waits for its ready line with a deadline, keeps its log, and is stopped with SIGTERM.
+ */
+final class RunningConduit implements AutoCloseable {
+    static final Path DIST = Path.of(System.getProperty("conduit.dist", "target/conduit"));
+    static final Path INTEROP = Path.of(System.getProperty("conduit.interop", "../interop"));
+    static final Path NODE = INTEROP.resolve("node_modules/node/bin/node");
+    static final String API_KEY = "it-secret-0123456789abcdef";
+
+    private static final Pattern READY = Pattern.compile(
+            "ready: MCP at http://[^ ]+:(\\d+)/mcp .*ops at http://[^ ]+:(\\d+)/observe");
+
+    private final Process process;
+    private final List<String> log = new ArrayList<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile int mcpPort;
+    private volatile int opsPort;
+
+    private RunningConduit(Process process) {
+        this.process = process;
+        Thread.ofVirtual().name("conduit-it-log").start(this::readLog);
+    }
+
+    /** Starts the distribution on {@code yaml} (written to a temporary file) and waits until it is ready. */
+    static RunningConduit start(Path dir, String yaml) throws Exception {
+        RunningConduit conduit = launch(dir, yaml);
+        if (!conduit.ready.await(60, TimeUnit.SECONDS)) {
+            conduit.process.destroyForcibly();
+            throw new AssertionError("Conduit did not become ready within 60 s:\n" + conduit.log());
+        }
+        return conduit;
+    }
+
+    /** Starts the distribution without waiting for readiness (for start-up failures). */
+    static RunningConduit launch(Path dir, String yaml) throws IOException {
+        Path config = Files.createTempFile(dir, "conduit", ".yaml");
+        Files.writeString(config, yaml);
+        ProcessBuilder builder = new ProcessBuilder(DIST.resolve("bin/conduit").toString(), "--config",
+                                                    config.toString())
+                .redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("CONDUIT_API_KEY", API_KEY);
+        return new RunningConduit(builder.start());
+    }
+
+    /** A configuration on free loopback ports. */
+    static String config(boolean auth) {
+        return """
+                server:
+                  host: 127.0.0.1
+                  port: 0
+                  shutdown-grace: 5s
+                  sockets:
+                    - name: ops
+                      host: 127.0.0.1
+                      port: 0
+                auth:
+                  enabled: %s
+                  api-keys:
+                    - id: it
+                      secret: ${CONDUIT_API_KEY}
+                """.formatted(auth);
+    }
+
+    String mcpUrl() {
+        return "http://localhost:" + mcpPort + "/mcp";
+    }
+
+    int mcpPort() {
+        return mcpPort;
+    }
+
+    int opsPort() {
+        return opsPort;
+    }
+
+    /** Waits for the process to end by itself; returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("Conduit did not exit within " + timeout + ":\n" + log());
+        }
+        ended.await(10, TimeUnit.SECONDS);
+        return process.exitValue();
+    }
+
+    /** Sends SIGTERM and waits for the exit; returns the exit code. */
+    int terminate(Duration timeout) throws InterruptedException {
+        // Process.destroy() would also close our end of the child's output and lose its shutdown log.
+        process.toHandle().destroy();
+        return awaitExit(timeout);
+    }
+
+    String log() {
+        synchronized (log) {
+            return String.join("\n", log);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                terminate(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void readLog() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                                                                                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                synchronized (log) {
+                    log.add(line);
+                }
+                Matcher matcher = READY.matcher(line);
+                if (matcher.find()) {
+                    mcpPort = Integer.parseInt(matcher.group(1));
+                    opsPort = Integer.parseInt(matcher.group(2));
+                    ready.countDown();
+                }
+            }
+        } catch (IOException e) {
+            synchronized (log) {
+                log.add("(log reader ended: " + e.getMessage() + ")");
+            }
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    /** Runs {@code command} in the interop folder with a deadline; returns exit code and combined output. */
+    static Result run(Duration timeout, String... command) throws Exception {
+        Process child = new ProcessBuilder(command).directory(INTEROP.toFile()).redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                output.append(new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                output.append("(output lost: ").append(e.getMessage()).append(')');
+            }
+        });
+        if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            child.descendants().forEach(ProcessHandle::destroyForcibly);
+            child.destroyForcibly();
+            reader.join(Duration.ofSeconds(5));
+            throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout + ":\n" + output);
+        }
+        reader.join(Duration.ofSeconds(10));
+        return new Result(child.exitValue(), output.toString());
+    }
+
+    /** What a child process did. */
+    record Result(int exitCode, String output) {
+    }
+}
