@@ -6,6 +6,7 @@ import java.util.Objects;
 import io.helidon.health.HealthCheck;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.health.HealthObserverConfig;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
@@ -26,7 +27,7 @@ public final class OpsFeature {
      */
     public static ObserveFeature create(List<HealthCheck> checks) {
         Objects.requireNonNull(checks, "checks");
-        io.helidon.webserver.observe.health.HealthObserverConfig.Builder health = HealthObserver.builder().details(true);
+        HealthObserverConfig.Builder health = HealthObserver.builder().details(true);
         checks.forEach(health::addCheck);
         return ObserveFeature.builder()
                 .endpoint("/observe")

@@ -90,6 +90,6 @@ final class HttpSession implements McpSession {
 
     /** A session-less placeholder used while {@code initialize} is being served. */
     static McpSession provisional(ProtocolVersion version) {
-        return new HttpSession("", new Principal(Principal.ANONYMOUS_ID, java.util.List.of()), version, 0);
+        return new HttpSession("", Principal.anonymous(), version, 0);
     }
 }
