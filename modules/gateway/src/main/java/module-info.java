@@ -1,11 +1,15 @@
 /**
  * The MCP server behind every transport: one small handler per method group (lifecycle, tools, discovery), the
  * tool catalog they serve, and the single dispatch path that turns every failure into a JSON-RPC error.
+ * {@code dev.conduit.gateway.upstream} connects to the upstream MCP servers (stdio children, HTTP) and merges their
+ * tools into one catalog under {@code <upstream>__<tool>} names.
  * Transports reach it only through {@link dev.conduit.core.McpEndpoint}.
  */
 module dev.conduit.gateway {
     requires transitive dev.conduit.core;
     requires transitive dev.conduit.auth;
+    requires dev.conduit.policy;
 
     exports dev.conduit.gateway;
+    exports dev.conduit.gateway.upstream;
 }

@@ -3,13 +3,18 @@ package dev.conduit.app;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.conduit.auth.Authenticator;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.ServerInfo;
+import dev.conduit.gateway.upstream.UpstreamCatalog;
 import dev.conduit.ops.Checks;
 import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
@@ -28,12 +33,16 @@ final class Conduit {
     private final WebServer server;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final JvmMeters jvmMeters = JvmMeters.register();
+    private final UpstreamCatalog catalog;
 
     Conduit(ConduitConfig config) {
         this.config = config;
-        McpServer mcp = McpServer.builder().serverInfo(info).pageSize(config.pageSize()).build();
+        this.catalog = UpstreamCatalog.create(config.upstreams(), System.getenv());
+        McpServer mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize()).build();
         Authenticator authenticator = Authenticator.create(config.auth());
         this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);
+        catalog.onChange(() -> http.broadcast(new JsonRpcNotification("notifications/tools/list_changed",
+                                                                      Json.object())));
         ServerSettings settings = config.server();
         this.server = WebServer.builder()
                 .config(config.raw().get("server"))
@@ -42,7 +51,8 @@ final class Conduit {
                 .port(settings.port())
                 .putSocket(OpsFeature.SOCKET, socket -> socket.host(settings.opsHost()).port(settings.opsPort()))
                 .addFeature(OpsFeature.create(List.of(
-                        Checks.readiness("mcp-listener", () -> !stopping.get() && isRunning()))))
+                        Checks.readiness("mcp-listener", () -> !stopping.get() && isRunning()),
+                        Checks.readinessDetails("upstreams", this::upstreamDetails))))
                 .routing(routing -> routing.register(config.http().path(), http))
                 .build();
     }
@@ -50,6 +60,7 @@ final class Conduit {
     /** Starts the listeners and logs where they are. */
     Conduit start() {
         server.start();
+        catalog.startEager();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " ready: MCP at http://" + config.server().host() + ":"
                                + mcpPort() + config.http().path() + " (authentication "
                                + (config.auth().enabled() ? "on" : "OFF") + "), ops at http://"
@@ -86,9 +97,23 @@ final class Conduit {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        catalog.close();
         jvmMeters.close();
         endChildProcesses();
         LOGGER.log(Level.INFO, "Stopped in " + Duration.between(started, Instant.now()).toMillis() + " ms");
+    }
+
+    /** Each upstream's last known state, without starting anything: "up (12 tools)", "down: <reason>", "idle". */
+    private Map<String, String> upstreamDetails() {
+        Map<String, String> details = new LinkedHashMap<>();
+        for (UpstreamCatalog.Status status : catalog.status()) {
+            details.put(status.id(), switch (status.state()) {
+                case "up" -> "up (" + status.tools() + " tools)";
+                case "down" -> "down: " + status.lastError();
+                default -> status.state();
+            });
+        }
+        return details;
     }
 
     /** Ends every descendant process: polite first, forcibly after a short wait. */

@@ -2,6 +2,7 @@ package dev.conduit.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,6 +10,7 @@ import dev.conduit.auth.AuthConfig;
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.gateway.McpServer;
+import dev.conduit.gateway.upstream.UpstreamConfig;
 import dev.conduit.transport.HttpTransportConfig;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -21,9 +23,11 @@ import io.helidon.config.ConfigSources;
  * @param server   listeners and shutdown
  * @param auth     API keys
  * @param http     the Streamable HTTP transport
- * @param pageSize tools per {@code tools/list} page ({@code limits.page-size})
+ * @param pageSize  tools per {@code tools/list} page ({@code limits.page-size})
+ * @param upstreams the MCP servers whose tools are served
  */
-record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize) {
+record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
+                     List<UpstreamConfig> upstreams) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -60,6 +64,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         ConfigReader limits = root.child("limits");
         int pageSize = limits.integer("page-size", McpServer.DEFAULT_PAGE_SIZE, 1, 1000);
         limits.warnUnknown();
-        return new ConduitConfig(config, server, auth, http, pageSize);
+        List<UpstreamConfig> upstreams = UpstreamConfig.listFrom(root.list("upstreams"), environment);
+        return new ConduitConfig(config, server, auth, http, pageSize, upstreams);
     }
 }

@@ -34,7 +34,7 @@ final class LifecycleMethods {
         ObjectNode result = Json.object();
         result.put("protocolVersion", version.wire());
         ObjectNode capabilities = result.putObject("capabilities");
-        capabilities.putObject("tools").put("listChanged", false);
+        capabilities.putObject("tools").put("listChanged", true);
         capabilities.putObject("resources");
         capabilities.putObject("prompts");
         capabilities.putObject("logging");

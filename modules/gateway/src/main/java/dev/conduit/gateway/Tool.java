@@ -6,14 +6,18 @@ import dev.conduit.core.RequestContext;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A tool the catalog can call: its definition and how to invoke it.
+ * A tool the catalog can call: its definition, where it comes from, and how to invoke it.
  *
- * @param definition what {@code tools/list} shows
+ * @param definition what {@code tools/list} shows (with the exposed name)
+ * @param namespace  the upstream id the tool belongs to; allow-lists match on it
+ * @param localName  the tool's name at its upstream; allow-lists match on it and calls use it
  * @param invoker    runs a call
  */
-public record Tool(ToolDefinition definition, Invoker invoker) {
+public record Tool(ToolDefinition definition, String namespace, String localName, Invoker invoker) {
     public Tool {
         Objects.requireNonNull(definition, "definition");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(localName, "localName");
         Objects.requireNonNull(invoker, "invoker");
     }
 
@@ -23,10 +27,10 @@ public record Tool(ToolDefinition definition, Invoker invoker) {
         /**
          * Calls the tool.
          *
-         * @param arguments the call's arguments (an empty object when none were sent)
-         * @param context   the request being served
+         * @param call    the arguments and progress token
+         * @param context the request being served
          * @return the MCP {@code CallToolResult}
          */
-        ObjectNode call(ObjectNode arguments, RequestContext context);
+        ObjectNode call(ToolCall call, RequestContext context);
     }
 }

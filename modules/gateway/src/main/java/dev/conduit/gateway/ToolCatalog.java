@@ -6,15 +6,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The tools the server offers, in a stable order. Implementations are thread-safe; the upstream aggregation that
- * fills it in production comes with the gateway's upstream clients.
+ * The tools the server offers, in a stable order (pagination relies on it). Implementations are thread-safe. The
+ * caller's allow-list is applied by the gateway, not here, so that every path to a tool asks the same policy.
  */
 public interface ToolCatalog {
 
-    /** All tools, in a stable order (pagination relies on it). */
+    /** All tools, in a stable order. */
     List<Tool> tools();
 
-    /** The tool named {@code name}, if there is one. */
+    /** The tool exposed as {@code name}, if there is one. */
     Optional<Tool> find(String name);
 
     /** A catalog of a fixed set of tools; names must be unique. */

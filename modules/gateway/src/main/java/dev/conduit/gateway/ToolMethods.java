@@ -10,6 +10,7 @@ import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.RpcException;
+import dev.conduit.policy.ToolAllowList;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -39,7 +40,10 @@ final class ToolMethods {
 
     private JsonNode list(JsonRpcRequest request, RequestContext context) {
         int offset = Params.optionalString(request.paramsObject(), "cursor").map(ToolMethods::decodeCursor).orElse(0);
-        List<Tool> tools = catalog.tools();
+        ToolAllowList allowed = ToolAllowList.of(context.principal().allowedTools());
+        List<Tool> tools = catalog.tools().stream()
+                .filter(tool -> allowed.allows(tool.namespace(), tool.localName()))
+                .toList();
         if (offset > tools.size()) {
             throw invalidCursor();
         }
@@ -57,9 +61,12 @@ final class ToolMethods {
         ObjectNode params = request.paramsObject();
         String name = Params.requiredString(params, "name");
         ObjectNode arguments = Params.optionalObject(params, "arguments").orElseGet(Json::object);
-        Tool tool = catalog.find(name).orElseThrow(() -> new RpcException(
-                JsonRpcError.invalidParams("Unknown tool: " + name + ". Call tools/list for the available tools.")));
-        return tool.invoker().call(arguments, context);
+        ToolAllowList allowed = ToolAllowList.of(context.principal().allowedTools());
+        // A tool the caller may not use is reported exactly like one that does not exist: no probing of names.
+        Tool tool = catalog.find(name).filter(found -> allowed.allows(found.namespace(), found.localName()))
+                .orElseThrow(() -> new RpcException(JsonRpcError.invalidParams(
+                        "Unknown tool: " + name + ". Call tools/list for the available tools.")));
+        return tool.invoker().call(new ToolCall(arguments, request.progressToken()), context);
     }
 
     static String encodeCursor(int offset) {

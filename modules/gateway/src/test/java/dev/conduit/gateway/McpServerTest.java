@@ -112,6 +112,21 @@ class McpServerTest {
     }
 
     @Test
+    void principalSeesAndCallsOnlyAllowedTools() {
+        McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(tool("echo"), tool("secret")))).build();
+        RequestContext limited = new RequestContext(new Principal("limited", List.of("test.echo")), "cid", session,
+                                                    ClientChannel.discarding());
+        JsonRpcResponse listed = server.handle(new JsonRpcRequest(JsonRpcId.of(1), "tools/list", Json.object()),
+                                               limited).orElseThrow();
+        JsonNode tools = ((JsonRpcResponse.Success) listed).result().get("tools");
+        assertThat(tools.size(), is(1));
+        assertThat(tools.get(0).get("name").asString(), is("echo"));
+        JsonRpcResponse denied = server.handle(new JsonRpcRequest(JsonRpcId.of(2), "tools/call",
+                Json.mapper().readTree("{\"name\":\"secret\"}")), limited).orElseThrow();
+        assertThat(((JsonRpcResponse.Failure) denied).error().message(), containsString("Unknown tool: secret"));
+    }
+
+    @Test
     void discoveryListsAreSpecShaped() {
         McpServer server = McpServer.builder().build();
         assertThat(success(server, "resources/list", "{}").get("resources").isArray(), is(true));
@@ -126,7 +141,7 @@ class McpServerTest {
 
     @Test
     void faultInToolIsInternalErrorWithoutDetail() {
-        Tool broken = new Tool(tool("broken").definition(), (args, ctx) -> {
+        Tool broken = new Tool(tool("broken").definition(), "test", "broken", (call, ctx) -> {
             throw new IllegalStateException("/secret/path");
         });
         JsonNode error = error(McpServer.builder().catalog(ToolCatalog.of(List.of(broken))).build(),
@@ -164,11 +179,11 @@ class McpServerTest {
     private static Tool tool(String name) {
         ObjectNode schema = Json.object();
         schema.put("type", "object");
-        return new Tool(ToolDefinition.of(name, "a tool", schema), (args, ctx) -> {
+        return new Tool(ToolDefinition.of(name, "a tool", schema), "test", name, (call, ctx) -> {
             ObjectNode result = Json.object();
             ObjectNode item = result.putArray("content").addObject();
             item.put("type", "text");
-            item.put("text", name + " " + args);
+            item.put("text", name + " " + call.arguments());
             return result;
         });
     }

@@ -1,6 +1,8 @@
 package dev.conduit.ops;
 
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -14,6 +16,31 @@ public final class Checks {
     /** A readiness check named {@code name} that is up while {@code condition} holds. */
     public static HealthCheck readiness(String name, BooleanSupplier condition) {
         return check(name, HealthCheckType.READINESS, condition);
+    }
+
+    /**
+     * A readiness check that is always up and reports {@code details} (for example the state of each upstream):
+     * parts that may fail on their own without making the server unready.
+     */
+    public static HealthCheck readinessDetails(String name, Supplier<Map<String, String>> details) {
+        return new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                HealthCheckResponse.Builder response = HealthCheckResponse.builder().status(HealthCheckResponse.Status.UP);
+                details.get().forEach(response::detail);
+                return response.build();
+            }
+        };
     }
 
     /** A liveness check named {@code name} that is up while {@code condition} holds. */

@@ -89,6 +89,10 @@ final class SessionRegistry {
         sessions.keySet().forEach(this::remove);
     }
 
+    void forEach(java.util.function.Consumer<HttpSession> action) {
+        sessions.values().forEach(action);
+    }
+
     int size() {
         return sessions.size();
     }

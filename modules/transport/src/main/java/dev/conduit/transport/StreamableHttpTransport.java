@@ -31,6 +31,7 @@ import dev.conduit.core.jsonrpc.JsonRpcCodec.Decoded;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import io.helidon.common.media.type.MediaType;
@@ -112,6 +113,14 @@ public final class StreamableHttpTransport implements HttpService {
     /** The path this transport is meant to be registered at. */
     public String path() {
         return config.path();
+    }
+
+    /**
+     * Sends a server-initiated notification (for example {@code notifications/tools/list_changed}) to every session
+     * that has a GET stream open; sessions without one miss it, as the spec allows.
+     */
+    public void broadcast(JsonRpcNotification notification) {
+        sessions.forEach(session -> session.sendUnsolicited(notification));
     }
 
     /** Live sessions, for metrics and tests. */

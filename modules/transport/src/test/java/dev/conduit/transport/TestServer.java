@@ -37,8 +37,8 @@ final class TestServer implements AutoCloseable {
 
     TestServer(HttpTransportConfig config) {
         McpServer mcp = McpServer.builder().catalog(ToolCatalog.of(List.of(
-                tool("echo", (args, ctx) -> textResult("Echo: " + args.path("message").asString())),
-                tool("progress", (args, ctx) -> {
+                tool("echo", (call, ctx) -> textResult("Echo: " + call.arguments().path("message").asString())),
+                tool("progress", (call, ctx) -> {
                     for (int step = 1; step <= 2; step++) {
                         ObjectNode params = Json.object();
                         params.put("progressToken", "p1");
@@ -48,10 +48,10 @@ final class TestServer implements AutoCloseable {
                     }
                     return textResult("done");
                 }),
-                tool("boom", (args, ctx) -> {
+                tool("boom", (call, ctx) -> {
                     throw new IllegalStateException("secret detail at /home/conduit/private");
                 }),
-                tool("slow", (args, ctx) -> {
+                tool("slow", (call, ctx) -> {
                     slowEntered.countDown();
                     try {
                         slowRelease.await();
@@ -130,7 +130,7 @@ final class TestServer implements AutoCloseable {
     private static Tool tool(String name, Tool.Invoker invoker) {
         ObjectNode schema = Json.object();
         schema.put("type", "object");
-        return new Tool(ToolDefinition.of(name, "test tool " + name, schema), invoker);
+        return new Tool(ToolDefinition.of(name, "test tool " + name, schema), "test", name, invoker);
     }
 
     private static ObjectNode textResult(String text) {

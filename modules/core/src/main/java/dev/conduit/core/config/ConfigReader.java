@@ -91,6 +91,26 @@ public final class ConfigReader {
         return List.copyOf(list.asList(String.class).get());
     }
 
+    /** The map of strings {@code name} (an object of scalar values), in file order; empty if absent. */
+    public java.util.Map<String, String> stringMap(String name) {
+        known.add(name);
+        Config map = node.get(name);
+        if (!map.exists()) {
+            return java.util.Map.of();
+        }
+        if (map.type() != Config.Type.OBJECT) {
+            throw new InvalidConfigException(key(name), "must be a map of names to values");
+        }
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (Config entry : map.asNodeList().get()) {
+            if (entry.type() != Config.Type.VALUE) {
+                throw new InvalidConfigException(key(name) + "." + entry.name(), "must be a single value");
+            }
+            values.put(entry.name(), entry.asString().orElse(""));
+        }
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
     /** The optional string {@code name}. */
     public Optional<String> string(String name) {
         known.add(name);

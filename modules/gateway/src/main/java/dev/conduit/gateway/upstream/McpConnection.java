@@ -1,0 +1,37 @@
+package dev.conduit.gateway.upstream;
+
+import java.time.Duration;
+
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A live JSON-RPC channel to one upstream MCP server. Thread-safe: many requests may be in flight at once and are
+ * matched to their responses by id. Requests the server sends are answered by the connection itself.
+ */
+interface McpConnection extends AutoCloseable {
+
+    /**
+     * Sends a request and waits for its response.
+     *
+     * @throws UpstreamException when the connection fails or no answer comes within {@code timeout}
+     */
+    JsonRpcResponse request(String method, JsonNode params, Duration timeout) throws UpstreamException;
+
+    /** Sends a notification; failures are logged, not thrown. */
+    void notify(String method, JsonNode params);
+
+    /** Whether the connection can still carry requests. */
+    boolean alive();
+
+    /** Ends the connection and anything it started; pending requests fail at once. */
+    @Override
+    void close();
+
+    /** Receives the notifications the server sends. */
+    @FunctionalInterface
+    interface Listener {
+        void onNotification(JsonRpcNotification notification);
+    }
+}

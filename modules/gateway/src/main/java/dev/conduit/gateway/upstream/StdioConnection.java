@@ -1,0 +1,271 @@
+package dev.conduit.gateway.upstream;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcCodec;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.JsonRpcId;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * An upstream MCP server as a child process: newline-delimited JSON-RPC on its stdin and stdout, its stderr to the
+ * log (rate-bounded). The child gets exactly the configured environment, nothing of Conduit's. Responses are matched
+ * to requests by id, whatever their order; when the child dies every pending request fails at once.
+ */
+final class StdioConnection implements McpConnection {
+    private static final System.Logger LOGGER = System.getLogger(StdioConnection.class.getName());
+    private static final int STDERR_LINES_PER_WINDOW = 50;
+    private static final long STDERR_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int STDERR_MAX_LINE = 2000;
+
+    private final String upstreamId;
+    private final Process process;
+    private final OutputStream stdin;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Map<Long, CompletableFuture<JsonRpcResponse>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Listener listener;
+    private final int maxMessageBytes;
+    private volatile String closedReason;
+
+    private StdioConnection(String upstreamId, Process process, Listener listener, int maxMessageBytes) {
+        this.upstreamId = upstreamId;
+        this.process = process;
+        this.stdin = process.getOutputStream();
+        this.listener = listener;
+        this.maxMessageBytes = maxMessageBytes;
+        Thread.ofVirtual().name("upstream-" + upstreamId + "-stdout").start(this::readStdout);
+        Thread.ofVirtual().name("upstream-" + upstreamId + "-stderr").start(this::readStderr);
+        process.onExit().thenRun(() -> failAll("upstream '" + upstreamId + "' exited with code "
+                                               + process.exitValue()));
+    }
+
+    /**
+     * Starts the child.
+     *
+     * @param pathVariable the PATH used to find a command given without a directory
+     * @throws UpstreamException when the command cannot be found or started
+     */
+    static StdioConnection start(String upstreamId, UpstreamConfig.Stdio spec, String pathVariable,
+                                 int maxMessageBytes, Listener listener) throws UpstreamException {
+        Path command = resolveCommand(upstreamId, spec.command(), pathVariable);
+        ProcessBuilder builder = new ProcessBuilder();
+        builder.command().add(command.toString());
+        builder.command().addAll(spec.args());
+        builder.environment().clear();
+        builder.environment().putAll(spec.env());
+        spec.cwd().ifPresent(cwd -> builder.directory(new File(cwd)));
+        try {
+            Process process = builder.start();
+            LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' started as pid " + process.pid());
+            return new StdioConnection(upstreamId, process, listener, maxMessageBytes);
+        } catch (IOException e) {
+            throw new UpstreamException("upstream '" + upstreamId + "' could not be started: " + e.getMessage(), e);
+        }
+    }
+
+    static Path resolveCommand(String upstreamId, String command, String pathVariable) throws UpstreamException {
+        Path given = Path.of(command);
+        if (given.isAbsolute() || command.contains(File.separator)) {
+            if (Files.isExecutable(given)) {
+                return given.toAbsolutePath();
+            }
+            throw new UpstreamException("upstream '" + upstreamId + "': command " + command + " is not executable");
+        }
+        for (String dir : pathVariable.split(File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, command);
+                if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new UpstreamException("upstream '" + upstreamId + "': command '" + command + "' was not found in PATH");
+    }
+
+    @Override
+    public JsonRpcResponse request(String method, JsonNode params, Duration timeout) throws UpstreamException {
+        long id = ids.incrementAndGet();
+        CompletableFuture<JsonRpcResponse> answer = new CompletableFuture<>();
+        pending.put(id, answer);
+        try {
+            String reason = closedReason;
+            if (reason != null) {
+                throw new UpstreamException(reason);
+            }
+            write(new JsonRpcRequest(JsonRpcId.of(id), method, params));
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            ObjectNode cancel = Json.object();
+            cancel.put("requestId", id);
+            cancel.put("reason", "timed out in the Conduit gateway");
+            notify("notifications/cancelled", cancel);
+            throw new UpstreamException("upstream '" + upstreamId + "' did not answer " + method + " within "
+                                        + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new UpstreamException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException("the call to upstream '" + upstreamId + "' was interrupted");
+        } catch (IOException | UncheckedIOException e) {
+            throw new UpstreamException("upstream '" + upstreamId + "' stopped accepting messages", e);
+        } finally {
+            pending.remove(id);
+        }
+    }
+
+    @Override
+    public void notify(String method, JsonNode params) {
+        try {
+            write(new JsonRpcNotification(method, params));
+        } catch (IOException | UncheckedIOException e) {
+            LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not send " + method, e);
+        }
+    }
+
+    @Override
+    public boolean alive() {
+        return closedReason == null && process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        failAll("upstream '" + upstreamId + "' was shut down");
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': closing stdin failed", e);
+        }
+        ProcessTrees.end(process.toHandle(), Duration.ofSeconds(2));
+    }
+
+    private void write(JsonRpcMessage message) throws IOException {
+        byte[] bytes = JsonRpcCodec.encode(message);
+        writeLock.lock();
+        try {
+            stdin.write(bytes);
+            stdin.write('\n');
+            stdin.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void readStdout() {
+        BoundedLineReader reader = new BoundedLineReader(process.getInputStream(), maxMessageBytes);
+        try {
+            Optional<byte[]> line;
+            while ((line = reader.readLine()).isPresent()) {
+                if (line.get().length > 0) {
+                    dispatch(line.get());
+                }
+            }
+            failAll("upstream '" + upstreamId + "' closed its output");
+        } catch (BoundedLineReader.LineTooLongException e) {
+            LOGGER.log(Level.ERROR, "upstream '" + upstreamId + "' sent " + e.getMessage()
+                                    + " (max-message-bytes); dropping the connection");
+            failAll("upstream '" + upstreamId + "' sent a message larger than its limit and was disconnected");
+            ProcessTrees.end(process.toHandle(), Duration.ofSeconds(2));
+        } catch (IOException e) {
+            failAll("upstream '" + upstreamId + "' connection failed: " + e.getMessage());
+        }
+    }
+
+    private void dispatch(byte[] line) {
+        switch (JsonRpcCodec.decode(line)) {
+            case JsonRpcCodec.Decoded.Single single -> {
+                switch (single.message()) {
+                    case JsonRpcResponse response -> {
+                        if (response.id() instanceof JsonRpcId.Num(long id)) {
+                            CompletableFuture<JsonRpcResponse> waiting = pending.get(id);
+                            if (waiting != null) {
+                                waiting.complete(response);
+                            }
+                        }
+                    }
+                    case JsonRpcNotification notification -> listener.onNotification(notification);
+                    case JsonRpcRequest request -> answerServerRequest(request);
+                }
+            }
+            case JsonRpcCodec.Decoded.Malformed malformed -> LOGGER.log(Level.WARNING, "upstream '" + upstreamId
+                    + "' sent a message that is not JSON-RPC: " + malformed.error().message());
+            case JsonRpcCodec.Decoded.Batch batch -> LOGGER.log(Level.WARNING, "upstream '" + upstreamId
+                    + "' sent a batch, which MCP over stdio does not allow; ignored");
+        }
+    }
+
+    /** The server asks us something: answer ping, decline what this client does not offer. */
+    private void answerServerRequest(JsonRpcRequest request) {
+        JsonRpcResponse answer = switch (request.method()) {
+            case "ping" -> JsonRpcResponse.success(request.id(), Json.object());
+            default -> JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()
+                    + " (the Conduit gateway does not offer it to upstream servers)"));
+        };
+        try {
+            write(answer);
+        } catch (IOException | UncheckedIOException e) {
+            LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not answer " + request.method(), e);
+        }
+    }
+
+    private void readStderr() {
+        long windowStart = System.nanoTime();
+        int lines = 0;
+        int dropped = 0;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                                                                                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                long now = System.nanoTime();
+                if (now - windowStart > STDERR_WINDOW_NANOS) {
+                    if (dropped > 0) {
+                        LOGGER.log(Level.WARNING, "upstream '" + upstreamId + "': " + dropped + " stderr lines dropped");
+                    }
+                    windowStart = now;
+                    lines = 0;
+                    dropped = 0;
+                }
+                if (++lines > STDERR_LINES_PER_WINDOW) {
+                    dropped++;
+                    continue;
+                }
+                String shown = line.length() > STDERR_MAX_LINE ? line.substring(0, STDERR_MAX_LINE) + "..." : line;
+                LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' stderr: " + shown);
+            }
+        } catch (IOException e) {
+            LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': stderr ended", e);
+        }
+    }
+
+    private void failAll(String reason) {
+        if (closedReason == null) {
+            closedReason = reason;
+        }
+        pending.values().forEach(call -> call.completeExceptionally(new UpstreamException(closedReason)));
+    }
+}

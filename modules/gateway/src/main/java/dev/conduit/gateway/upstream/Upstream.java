@@ -1,0 +1,276 @@
+package dev.conduit.gateway.upstream;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.conduit.core.ClientChannel;
+import dev.conduit.core.ProtocolVersion;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.core.jsonrpc.RpcException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One configured upstream: connects on first use (MCP initialize handshake), keeps its tool list for the cache TTL,
+ * relays progress of calls back to the client that asked, and reconnects after a crash, at once the first time and
+ * then with a growing delay (0.5 s doubling up to 30 s) while it keeps failing. Thread-safe.
+ */
+final class Upstream implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(Upstream.class.getName());
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration FAILED_LISTING_RETRY = Duration.ofSeconds(5);
+    private static final int MAX_PAGES = 100;
+
+    /** Opens a connection whose notifications go to the given listener. */
+    @FunctionalInterface
+    interface Connector {
+        McpConnection open(McpConnection.Listener listener) throws UpstreamException;
+    }
+
+    /** The last known state of the upstream, for health details. */
+    enum State { IDLE, UP, DOWN }
+
+    /** A tool list and when it was fetched. */
+    record Listing(List<ObjectNode> tools, long fetchedNanos, boolean failed) {
+    }
+
+    private record ProgressRoute(JsonNode clientToken, ClientChannel channel) {
+    }
+
+    private final UpstreamConfig config;
+    private final Connector connector;
+    private final String clientVersion;
+    private final Runnable onToolsChanged;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, ProgressRoute> progressRoutes = new ConcurrentHashMap<>();
+    private final AtomicLong progressIds = new AtomicLong();
+    private McpConnection connection;
+    private int failures;
+    private long retryAtNanos;
+    private volatile State state = State.IDLE;
+    private volatile String lastError = "";
+    private volatile Listing listing;
+
+    Upstream(UpstreamConfig config, Connector connector, String clientVersion, Runnable onToolsChanged) {
+        this.config = config;
+        this.connector = connector;
+        this.clientVersion = clientVersion;
+        this.onToolsChanged = onToolsChanged;
+    }
+
+    String id() {
+        return config.id();
+    }
+
+    UpstreamConfig config() {
+        return config;
+    }
+
+    State state() {
+        return state;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    /** Whether the tool list must be fetched (never fetched, TTL passed, or a failed fetch due for a retry). */
+    boolean listingStale(long nowNanos) {
+        Listing current = listing;
+        if (current == null) {
+            return true;
+        }
+        Duration ttl = current.failed() ? FAILED_LISTING_RETRY : config.cacheTtl();
+        return nowNanos - current.fetchedNanos() >= ttl.toNanos();
+    }
+
+    /** The cached listing, if any. */
+    Optional<Listing> listing() {
+        return Optional.ofNullable(listing);
+    }
+
+    /** Fetches every page of the upstream's tools and caches them; a failure is cached briefly and rethrown. */
+    List<ObjectNode> refreshTools() throws UpstreamException {
+        try {
+            McpConnection live = connection();
+            List<ObjectNode> tools = new ArrayList<>();
+            Optional<String> cursor = Optional.empty();
+            for (int page = 0; page < MAX_PAGES; page++) {
+                ObjectNode params = Json.object();
+                cursor.ifPresent(value -> params.put("cursor", value));
+                JsonNode result = result(live.request("tools/list", params, config.timeout()), "tools/list");
+                result.path("tools").forEach(tool -> {
+                    if (tool instanceof ObjectNode object && object.path("name").isString()) {
+                        tools.add(object);
+                    }
+                });
+                JsonNode next = result.path("nextCursor");
+                if (!next.isString() || next.stringValue().isEmpty()) {
+                    listing = new Listing(List.copyOf(tools), System.nanoTime(), false);
+                    return tools;
+                }
+                cursor = Optional.of(next.stringValue());
+            }
+            throw new UpstreamException("upstream '" + id() + "' listed more than " + MAX_PAGES + " pages of tools");
+        } catch (UpstreamException e) {
+            listing = new Listing(List.of(), System.nanoTime(), true);
+            throw e;
+        }
+    }
+
+    /**
+     * Calls tool {@code name}, relaying progress to {@code channel} when the client sent a progress token.
+     *
+     * @return the upstream's {@code CallToolResult}
+     * @throws UpstreamException when the upstream cannot be reached or does not answer in time
+     * @throws RpcException      when the upstream answers with a JSON-RPC error (passed on as it is)
+     */
+    ObjectNode callTool(String name, ObjectNode arguments, Optional<JsonNode> progressToken, ClientChannel channel)
+            throws UpstreamException {
+        McpConnection live = connection();
+        ObjectNode params = Json.object();
+        params.put("name", name);
+        params.set("arguments", arguments);
+        Optional<String> route = progressToken.map(token -> {
+            // Our own token towards the upstream: two clients may use the same token value at the same time.
+            String ours = "conduit-" + progressIds.incrementAndGet();
+            progressRoutes.put(ours, new ProgressRoute(token, channel));
+            params.putObject("_meta").put("progressToken", ours);
+            return ours;
+        });
+        try {
+            JsonNode result = result(live.request("tools/call", params, config.timeout()), "tools/call");
+            if (!(result instanceof ObjectNode object)) {
+                throw new UpstreamException("upstream '" + id() + "' answered tools/call without a result object");
+            }
+            return object;
+        } finally {
+            route.ifPresent(progressRoutes::remove);
+        }
+    }
+
+    private JsonNode result(JsonRpcResponse response, String method) {
+        return switch (response) {
+            case JsonRpcResponse.Success success -> success.result();
+            case JsonRpcResponse.Failure failure -> throw new RpcException(JsonRpcError.of(failure.error().code(),
+                    "upstream '" + id() + "' answered " + method + " with: " + failure.error().message()));
+        };
+    }
+
+    /** The live connection, opening (and initializing) one if needed and allowed by the backoff. */
+    McpConnection connection() throws UpstreamException {
+        lock.lock();
+        try {
+            if (connection != null) {
+                if (connection.alive()) {
+                    return connection;
+                }
+                connection.close();
+                connection = null;
+                failures++;
+                retryAtNanos = System.nanoTime() + backoff(failures).toNanos();
+                state = State.DOWN;
+                LOGGER.log(Level.WARNING, "upstream '" + id() + "' connection lost; reconnecting on next use");
+            }
+            long wait = retryAtNanos - System.nanoTime();
+            if (wait > 0) {
+                throw new UpstreamException("upstream '" + id() + "' is down (" + lastError + "); next attempt in "
+                                            + Duration.ofNanos(wait).toMillis() + " ms");
+            }
+            try {
+                McpConnection opened = connector.open(this::onNotification);
+                try {
+                    initialize(opened);
+                } catch (UpstreamException | RuntimeException e) {
+                    opened.close();
+                    throw e;
+                }
+                connection = opened;
+                state = State.UP;
+                lastError = "";
+                failures = 0;
+                return opened;
+            } catch (UpstreamException | RuntimeException e) {
+                failures++;
+                retryAtNanos = System.nanoTime() + backoff(failures).toNanos();
+                state = State.DOWN;
+                lastError = e.getMessage();
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void initialize(McpConnection opened) throws UpstreamException {
+        ObjectNode params = Json.object();
+        params.put("protocolVersion", ProtocolVersion.latest().wire());
+        params.putObject("capabilities");
+        ObjectNode info = params.putObject("clientInfo");
+        info.put("name", "conduit-gateway");
+        info.put("version", clientVersion);
+        JsonNode result = result(opened.request("initialize", params, config.timeout()), "initialize");
+        String version = result.path("protocolVersion").asString("");
+        if (ProtocolVersion.fromWire(version).isEmpty() && !version.equals("2024-11-05")) {
+            throw new UpstreamException("upstream '" + id() + "' speaks MCP protocol version '" + version
+                                        + "', which Conduit does not");
+        }
+        opened.notify("notifications/initialized", Json.object());
+        LOGGER.log(Level.INFO, "upstream '" + id() + "' initialized: " + result.path("serverInfo").path("name")
+                .asString("unnamed") + " " + result.path("serverInfo").path("version").asString("") + ", protocol "
+                               + version);
+    }
+
+    private void onNotification(JsonRpcNotification notification) {
+        switch (notification.method()) {
+            case "notifications/progress" -> relayProgress(notification);
+            case "notifications/tools/list_changed" -> {
+                listing = null;
+                onToolsChanged.run();
+            }
+            case "notifications/message" -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' log: "
+                    + notification.params().path("data"));
+            default -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' sent " + notification.method());
+        }
+    }
+
+    private void relayProgress(JsonRpcNotification notification) {
+        ProgressRoute route = progressRoutes.get(notification.params().path("progressToken").asString(""));
+        if (route != null && notification.params() instanceof ObjectNode params) {
+            ObjectNode relayed = params.deepCopy();
+            relayed.set("progressToken", route.clientToken());
+            route.channel().send(new JsonRpcNotification("notifications/progress", relayed));
+        }
+    }
+
+    static Duration backoff(int failures) {
+        if (failures <= 1) {
+            return Duration.ZERO;
+        }
+        long millis = 500L << Math.min(failures - 2, 16);
+        return millis > MAX_BACKOFF.toMillis() ? MAX_BACKOFF : Duration.ofMillis(millis);
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dev.conduit.gateway.upstream;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.gateway.ServerInfo;
+import dev.conduit.gateway.Tool;
+import dev.conduit.gateway.ToolCall;
+import dev.conduit.gateway.ToolCatalog;
+import dev.conduit.gateway.ToolDefinition;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The merged tools of every enabled upstream, named {@code <upstream>__<tool>} (see {@link ToolNames}). Each
+ * upstream's list is fetched on first use and again when its cache TTL has passed or it announced
+ * {@code notifications/tools/list_changed}; upstreams are fetched in parallel and each is given its own timeout, so
+ * one slow or dead upstream is left out of that listing without holding up the others. Listeners hear about every
+ * change of the merged list. Thread-safe.
+ */
+public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(UpstreamCatalog.class.getName());
+
+    private final List<Upstream> upstreams;
+    private final ReentrantLock refreshLock = new ReentrantLock();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
+
+    private record Snapshot(List<Tool> tools, Map<String, Tool> byName) {
+    }
+
+    /** The state of one upstream, for health details; never carries secrets. */
+    public record Status(String id, String state, String lastError, int tools) {
+    }
+
+    private UpstreamCatalog(List<UpstreamConfig> configs, Map<String, String> environment) {
+        String path = environment.getOrDefault("PATH", "");
+        String version = ServerInfo.current().version();
+        List<Upstream> enabled = new ArrayList<>();
+        for (UpstreamConfig config : configs) {
+            if (!config.enabled()) {
+                continue;
+            }
+            Upstream.Connector connector = switch (config.transport()) {
+                case UpstreamConfig.Stdio stdio -> listener -> StdioConnection.start(config.id(), stdio, path,
+                        config.maxMessageBytes(), listener);
+                case UpstreamConfig.Http http -> listener -> {
+                    throw new UpstreamException("upstream '" + config.id() + "': the " + (http.legacySse() ? "sse"
+                            : "http") + " transport is not available in this build");
+                };
+            };
+            enabled.add(new Upstream(config, connector, version, this::toolsChanged));
+        }
+        this.upstreams = List.copyOf(enabled);
+    }
+
+    /**
+     * A catalog of the enabled upstreams in {@code configs}. Nothing is started here: upstreams connect on first use,
+     * or in the background through {@link #startEager()}.
+     *
+     * @param environment Conduit's environment; only {@code PATH} is read, to find stdio commands
+     */
+    public static UpstreamCatalog create(List<UpstreamConfig> configs, Map<String, String> environment) {
+        return new UpstreamCatalog(Objects.requireNonNull(configs), Objects.requireNonNull(environment));
+    }
+
+    /** Connects the upstreams marked {@code eager} in the background and lists their tools. */
+    public void startEager() {
+        if (upstreams.stream().anyMatch(upstream -> upstream.config().eager())) {
+            Thread.ofVirtual().name("upstreams-eager-start").start(() -> current(true));
+        }
+    }
+
+    /** Runs {@code listener} (on a background thread) whenever the merged tool list changes. */
+    public void onChange(Runnable listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    @Override
+    public List<Tool> tools() {
+        return current(false).tools();
+    }
+
+    @Override
+    public Optional<Tool> find(String name) {
+        Optional<Tool> tool = Optional.ofNullable(current(false).byName().get(name));
+        return tool;
+    }
+
+    /** The last known state of every enabled upstream. Starts nothing. */
+    public List<Status> status() {
+        return upstreams.stream().map(upstream -> new Status(upstream.id(), upstream.state().name().toLowerCase(
+                java.util.Locale.ROOT), upstream.lastError(), upstream.listing().map(l -> l.tools().size()).orElse(0)))
+                .toList();
+    }
+
+    private Snapshot current(boolean includeLazy) {
+        long now = System.nanoTime();
+        if (upstreams.stream().noneMatch(upstream -> upstream.listingStale(now))) {
+            return snapshot;
+        }
+        refreshLock.lock();
+        try {
+            long again = System.nanoTime();
+            List<Upstream> stale = upstreams.stream().filter(upstream -> upstream.listingStale(again)).toList();
+            if (stale.isEmpty()) {
+                return snapshot;
+            }
+            refresh(stale);
+            return snapshot;
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    private void refresh(List<Upstream> stale) {
+        List<Thread> fetches = new ArrayList<>();
+        for (Upstream upstream : stale) {
+            fetches.add(Thread.ofVirtual().name("upstream-" + upstream.id() + "-list").start(() -> {
+                try {
+                    upstream.refreshTools();
+                } catch (UpstreamException | RuntimeException e) {
+                    LOGGER.log(Level.WARNING, "upstream '" + upstream.id() + "' left out of the tool list: "
+                                              + e.getMessage());
+                }
+            }));
+        }
+        for (int i = 0; i < fetches.size(); i++) {
+            Duration limit = stale.get(i).config().timeout().plusSeconds(1);
+            try {
+                if (!fetches.get(i).join(limit)) {
+                    LOGGER.log(Level.WARNING, "upstream '" + stale.get(i).id() + "' did not list its tools within "
+                                              + limit.toMillis() + " ms; listing without it");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        rebuild();
+    }
+
+    private void rebuild() {
+        List<ToolNames.Key> keys = new ArrayList<>();
+        Map<ToolNames.Key, Map.Entry<Upstream, ObjectNode>> sources = new LinkedHashMap<>();
+        for (Upstream upstream : upstreams) {
+            List<ObjectNode> tools = new ArrayList<>(upstream.listing().map(Upstream.Listing::tools).orElse(List.of()));
+            tools.sort(Comparator.comparing(tool -> tool.path("name").asString()));
+            for (ObjectNode tool : tools) {
+                ToolNames.Key key = new ToolNames.Key(upstream.id(), tool.path("name").asString());
+                if (sources.putIfAbsent(key, Map.entry(upstream, tool)) == null) {
+                    keys.add(key);
+                }
+            }
+        }
+        Map<ToolNames.Key, String> names = ToolNames.assign(keys);
+        List<Tool> tools = new ArrayList<>();
+        Map<String, Tool> byName = new LinkedHashMap<>();
+        names.forEach((key, name) -> {
+            Map.Entry<Upstream, ObjectNode> source = sources.get(key);
+            Tool tool = toTool(name, source.getKey(), source.getValue());
+            tools.add(tool);
+            byName.put(name, tool);
+        });
+        Snapshot previous = snapshot;
+        snapshot = new Snapshot(List.copyOf(tools), Map.copyOf(byName));
+        if (!definitions(previous).equals(definitions(snapshot))) {
+            LOGGER.log(Level.INFO, "tool catalog now has " + tools.size() + " tools from " + upstreams.size()
+                                   + " upstream(s)");
+            listeners.forEach(listener -> Thread.ofVirtual().start(listener));
+        }
+    }
+
+    private static List<ObjectNode> definitions(Snapshot snapshot) {
+        return snapshot.tools().stream().map(tool -> tool.definition().toJson()).toList();
+    }
+
+    private Tool toTool(String name, Upstream upstream, ObjectNode source) {
+        String localName = source.path("name").asString();
+        JsonNode inputSchema = source.path("inputSchema");
+        ObjectNode schema;
+        if (inputSchema instanceof ObjectNode object) {
+            schema = object;
+        } else {
+            schema = Json.object();
+            schema.put("type", "object");
+        }
+        ToolDefinition definition = new ToolDefinition(
+                name,
+                text(source, "title"),
+                source.path("description").asString(""),
+                schema,
+                object(source, "outputSchema"),
+                object(source, "annotations"));
+        return new Tool(definition, upstream.id(), localName, (call, context) -> invoke(upstream, localName, call,
+                                                                                         context));
+    }
+
+    private static ObjectNode invoke(Upstream upstream, String localName, ToolCall call, RequestContext context) {
+        long started = System.nanoTime();
+        try {
+            ObjectNode result = upstream.callTool(localName, call.arguments(), call.progressToken(), context.channel());
+            LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
+                    + " answered in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+            return result;
+        } catch (UpstreamException e) {
+            LOGGER.log(Level.WARNING, "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
+                                      + " failed: " + e.getMessage());
+            return errorResult(e.getMessage());
+        }
+    }
+
+    /** A tool result the model can read and act on: the call failed, and why. */
+    static ObjectNode errorResult(String message) {
+        ObjectNode result = Json.object();
+        ObjectNode item = result.putArray("content").addObject();
+        item.put("type", "text");
+        item.put("text", message);
+        result.put("isError", true);
+        return result;
+    }
+
+    private static Optional<String> text(ObjectNode source, String field) {
+        JsonNode value = source.path(field);
+        return value.isString() ? Optional.of(value.stringValue()) : Optional.empty();
+    }
+
+    private static Optional<ObjectNode> object(ObjectNode source, String field) {
+        return source.path(field) instanceof ObjectNode value ? Optional.of(value) : Optional.empty();
+    }
+
+    private void toolsChanged() {
+        Thread.ofVirtual().name("upstreams-refresh").start(() -> current(false));
+    }
+
+    /** Ends every upstream connection and child process. */
+    @Override
+    public void close() {
+        upstreams.forEach(Upstream::close);
+    }
+}
