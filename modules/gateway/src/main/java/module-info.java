@@ -9,6 +9,7 @@ module dev.conduit.gateway {
     requires transitive dev.conduit.core;
     requires transitive dev.conduit.auth;
     requires dev.conduit.policy;
+    requires com.networknt.schema;
 
     exports dev.conduit.gateway;
     exports dev.conduit.gateway.upstream;

@@ -38,7 +38,8 @@ final class Conduit {
     Conduit(ConduitConfig config) {
         this.config = config;
         this.catalog = UpstreamCatalog.create(config.upstreams(), System.getenv());
-        McpServer mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize()).build();
+        McpServer mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())
+                .strictValidation(config.strictValidation()).build();
         Authenticator authenticator = Authenticator.create(config.auth());
         this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);
         catalog.onChange(() -> http.broadcast(new JsonRpcNotification("notifications/tools/list_changed",

@@ -25,9 +25,10 @@ import io.helidon.config.ConfigSources;
  * @param http     the Streamable HTTP transport
  * @param pageSize  tools per {@code tools/list} page ({@code limits.page-size})
  * @param upstreams the MCP servers whose tools are served
+ * @param strictValidation {@code policy.strict-validation}: refuse unlisted tools and tools without a schema
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
-                     List<UpstreamConfig> upstreams) {
+                     List<UpstreamConfig> upstreams, boolean strictValidation) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -65,6 +66,9 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         int pageSize = limits.integer("page-size", McpServer.DEFAULT_PAGE_SIZE, 1, 1000);
         limits.warnUnknown();
         List<UpstreamConfig> upstreams = UpstreamConfig.listFrom(root.list("upstreams"), environment);
-        return new ConduitConfig(config, server, auth, http, pageSize, upstreams);
+        ConfigReader policy = root.child("policy");
+        boolean strict = policy.bool("strict-validation", false);
+        policy.warnUnknown();
+        return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict);
     }
 }

@@ -35,7 +35,7 @@ public final class McpServer implements McpEndpoint {
     private McpServer(Builder builder) {
         Map<String, MethodHandler> routes = new HashMap<>();
         new LifecycleMethods(builder.serverInfo, INSTRUCTIONS).register(routes);
-        new ToolMethods(builder.catalog, builder.pageSize).register(routes);
+        new ToolMethods(builder.catalog, builder.pageSize, builder.strictValidation).register(routes);
         new DiscoveryMethods().register(routes);
         this.handlers = Map.copyOf(routes);
     }
@@ -87,8 +87,18 @@ public final class McpServer implements McpEndpoint {
         private ServerInfo serverInfo = ServerInfo.current();
         private ToolCatalog catalog = ToolCatalog.empty();
         private int pageSize = DEFAULT_PAGE_SIZE;
+        private boolean strictValidation;
 
         private Builder() {
+        }
+
+        /**
+         * Strict mode refuses tools an upstream did not list and tools without a usable input schema; permissive
+         * mode (the default) forwards them unchecked.
+         */
+        public Builder strictValidation(boolean value) {
+            this.strictValidation = value;
+            return this;
         }
 
         /** How the server introduces itself. */

@@ -12,13 +12,21 @@ import tools.jackson.databind.node.ObjectNode;
  * @param namespace  the upstream id the tool belongs to; allow-lists match on it
  * @param localName  the tool's name at its upstream; allow-lists match on it and calls use it
  * @param invoker    runs a call
+ * @param listed     false for a tool its upstream did not list (forwarded in permissive mode only)
+ * @param hasSchema  whether the upstream declared an input schema (strict mode refuses tools without one)
  */
-public record Tool(ToolDefinition definition, String namespace, String localName, Invoker invoker) {
+public record Tool(ToolDefinition definition, String namespace, String localName, Invoker invoker, boolean listed,
+                   boolean hasSchema) {
     public Tool {
         Objects.requireNonNull(definition, "definition");
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(localName, "localName");
         Objects.requireNonNull(invoker, "invoker");
+    }
+
+    /** A listed tool with a declared schema. */
+    public Tool(ToolDefinition definition, String namespace, String localName, Invoker invoker) {
+        this(definition, namespace, localName, invoker, true, true);
     }
 
     /** Runs one call of a tool. */

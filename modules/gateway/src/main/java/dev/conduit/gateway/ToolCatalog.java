@@ -17,6 +17,14 @@ public interface ToolCatalog {
     /** The tool exposed as {@code name}, if there is one. */
     Optional<Tool> find(String name);
 
+    /**
+     * A tool that was not listed but may still exist at its upstream ({@code <upstream>__<tool>} of a known upstream).
+     * Only asked in permissive mode; the default has none.
+     */
+    default Optional<Tool> unlisted(String name) {
+        return Optional.empty();
+    }
+
     /** A catalog of a fixed set of tools; names must be unique. */
     static ToolCatalog of(List<Tool> tools) {
         Map<String, Tool> byName = new LinkedHashMap<>();

@@ -127,6 +127,43 @@ class McpServerTest {
     }
 
     @Test
+    void argumentsBreakingTheSchemaAreRefusedAsToolErrorWithMessages() {
+        McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(schemaTool("sum", """
+                {"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"}},"required":["a","b"]}
+                """)))).build();
+        JsonNode result = success(server, "tools/call", "{\"name\":\"sum\",\"arguments\":{\"a\":\"x\"}}");
+        assertThat(result.get("isError").asBoolean(), is(true));
+        String text = result.at("/content/0/text").asString();
+        assertThat(text, containsString("Invalid arguments for tool sum"));
+        assertThat(text, containsString("/a: string found, number expected"));
+        assertThat(text, containsString("required property 'b'"));
+        JsonNode ok = success(server, "tools/call", "{\"name\":\"sum\",\"arguments\":{\"a\":1,\"b\":2}}");
+        assertThat(ok.path("isError").asBoolean(false), is(false));
+    }
+
+    @Test
+    void draft07SchemasAreHonoured() {
+        // In draft-07 "dependencies" is a keyword; 2020-12 ignores it, so only a draft-07 reading refuses this.
+        McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(schemaTool("d7", """
+                {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","dependencies":{"a":["b"]}}
+                """)))).build();
+        JsonNode result = success(server, "tools/call", "{\"name\":\"d7\",\"arguments\":{\"a\":1}}");
+        assertThat(result.toString(), result.path("isError").asBoolean(false), is(true));
+    }
+
+    @Test
+    void strictModeRefusesToolsWithoutSchemaAndPermissiveForwardsThem() {
+        Tool schemaless = new Tool(tool("bare").definition(), "test", "bare", tool("bare").invoker(), true, false);
+        McpServer strict = McpServer.builder().catalog(ToolCatalog.of(List.of(schemaless)))
+                .strictValidation(true).build();
+        assertThat(error(strict, "tools/call", "{\"name\":\"bare\"}").get("message").asString(),
+                   containsString("Strict mode"));
+        McpServer permissive = McpServer.builder().catalog(ToolCatalog.of(List.of(schemaless))).build();
+        assertThat(success(permissive, "tools/call", "{\"name\":\"bare\"}").at("/content/0/text").asString(),
+                   containsString("bare"));
+    }
+
+    @Test
     void discoveryListsAreSpecShaped() {
         McpServer server = McpServer.builder().build();
         assertThat(success(server, "resources/list", "{}").get("resources").isArray(), is(true));
@@ -186,6 +223,11 @@ class McpServerTest {
             item.put("text", name + " " + call.arguments());
             return result;
         });
+    }
+
+    private static Tool schemaTool(String name, String schema) {
+        ObjectNode parsed = (ObjectNode) Json.mapper().readTree(schema);
+        return new Tool(ToolDefinition.of(name, "a tool", parsed), "test", name, tool(name).invoker());
     }
 
     private static final class Session implements McpSession {

@@ -20,6 +20,7 @@ import dev.conduit.gateway.Tool;
 import dev.conduit.gateway.ToolCall;
 import dev.conduit.gateway.ToolCatalog;
 import dev.conduit.gateway.ToolDefinition;
+import dev.conduit.gateway.ToolResults;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -79,7 +80,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     /** Connects the upstreams marked {@code eager} in the background and lists their tools. */
     public void startEager() {
         if (upstreams.stream().anyMatch(upstream -> upstream.config().eager())) {
-            Thread.ofVirtual().name("upstreams-eager-start").start(() -> current(true));
+            Thread.ofVirtual().name("upstreams-eager-start").start(this::current);
         }
     }
 
@@ -90,13 +91,12 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
 
     @Override
     public List<Tool> tools() {
-        return current(false).tools();
+        return current().tools();
     }
 
     @Override
     public Optional<Tool> find(String name) {
-        Optional<Tool> tool = Optional.ofNullable(current(false).byName().get(name));
-        return tool;
+        return Optional.ofNullable(current().byName().get(name));
     }
 
     /** The last known state of every enabled upstream. Starts nothing. */
@@ -106,7 +106,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                 .toList();
     }
 
-    private Snapshot current(boolean includeLazy) {
+    private Snapshot current() {
         long now = System.nanoTime();
         if (upstreams.stream().noneMatch(upstream -> upstream.listingStale(now))) {
             return snapshot;
@@ -190,13 +190,8 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private Tool toTool(String name, Upstream upstream, ObjectNode source) {
         String localName = source.path("name").asString();
         JsonNode inputSchema = source.path("inputSchema");
-        ObjectNode schema;
-        if (inputSchema instanceof ObjectNode object) {
-            schema = object;
-        } else {
-            schema = Json.object();
-            schema.put("type", "object");
-        }
+        boolean hasSchema = inputSchema instanceof ObjectNode;
+        ObjectNode schema = hasSchema ? (ObjectNode) inputSchema : anyObject();
         ToolDefinition definition = new ToolDefinition(
                 name,
                 text(source, "title"),
@@ -204,8 +199,28 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                 schema,
                 object(source, "outputSchema"),
                 object(source, "annotations"));
-        return new Tool(definition, upstream.id(), localName, (call, context) -> invoke(upstream, localName, call,
-                                                                                         context));
+        return new Tool(definition, upstream.id(), localName,
+                        (call, context) -> invoke(upstream, localName, call, context), true, hasSchema);
+    }
+
+    @Override
+    public Optional<Tool> unlisted(String name) {
+        int separator = name.indexOf("__");
+        if (separator <= 0 || separator + 2 >= name.length()) {
+            return Optional.empty();
+        }
+        String id = name.substring(0, separator);
+        String localName = name.substring(separator + 2);
+        return upstreams.stream().filter(upstream -> upstream.id().equals(id)).findFirst()
+                .map(upstream -> new Tool(ToolDefinition.of(ToolNames.sanitize(name).substring(0,
+                        Math.min(name.length(), ToolNames.MAX_LENGTH)), "", anyObject()), id, localName,
+                        (call, context) -> invoke(upstream, localName, call, context), false, false));
+    }
+
+    private static ObjectNode anyObject() {
+        ObjectNode schema = Json.object();
+        schema.put("type", "object");
+        return schema;
     }
 
     private static ObjectNode invoke(Upstream upstream, String localName, ToolCall call, RequestContext context) {
@@ -218,18 +233,8 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
         } catch (UpstreamException e) {
             LOGGER.log(Level.WARNING, "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
                                       + " failed: " + e.getMessage());
-            return errorResult(e.getMessage());
+            return ToolResults.error(e.getMessage());
         }
-    }
-
-    /** A tool result the model can read and act on: the call failed, and why. */
-    static ObjectNode errorResult(String message) {
-        ObjectNode result = Json.object();
-        ObjectNode item = result.putArray("content").addObject();
-        item.put("type", "text");
-        item.put("text", message);
-        result.put("isError", true);
-        return result;
     }
 
     private static Optional<String> text(ObjectNode source, String field) {
@@ -242,7 +247,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     }
 
     private void toolsChanged() {
-        Thread.ofVirtual().name("upstreams-refresh").start(() -> current(false));
+        Thread.ofVirtual().name("upstreams-refresh").start(this::current);
     }
 
     /** Ends every upstream connection and child process. */
