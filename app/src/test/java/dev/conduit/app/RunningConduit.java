@@ -82,6 +82,10 @@ final class RunningConduit implements AutoCloseable {
                 """.formatted(auth);
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     String mcpUrl() {
         return "http://localhost:" + mcpPort + "/mcp";
     }

@@ -1,0 +1,172 @@
+package dev.conduit.app;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
+/**
+ * The gateway with real upstream MCP servers from npm over stdio (server-everything and server-filesystem), driven by
+ * the official MCP TypeScript SDK client through the booted distribution.
+ */
+class UpstreamsIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
+            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
+    private static final Path FILESYSTEM = RunningConduit.INTEROP.resolve(
+            "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js").toAbsolutePath();
+
+    @TempDir
+    static Path dir;
+    private static Path root;
+    private static RunningConduit conduit;
+
+    @BeforeAll
+    static void start() throws Exception {
+        root = Files.createDirectories(dir.resolve("files-root")).toRealPath();
+        Files.writeString(root.resolve("hello.txt"), "hello from the files upstream\n");
+        conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                upstreams:
+                  - id: everything
+                    command: %1$s
+                    args: [%2$s, stdio]
+                    timeout: 20s
+                  - id: files
+                    command: %1$s
+                    args: [%3$s, %4$s]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, FILESYSTEM, root));
+    }
+
+    @AfterAll
+    static void stop() {
+        conduit.close();
+    }
+
+    @Test
+    void sdkClientUsesTheAggregatedTools() throws Exception {
+        RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(120), RunningConduit.NODE.toString(),
+                "gateway-client.mjs", conduit.mcpUrl(), RunningConduit.API_KEY, root.resolve("hello.txt").toString());
+        assertThat(run.output(), run.exitCode(), is(0));
+        JsonNode seen = Json.mapper().readTree(run.output().lines().filter(line -> line.startsWith("{"))
+                                                       .reduce((a, b) -> b).orElseThrow());
+        List<String> tools = StreamSupport.stream(seen.get("tools").spliterator(), false).map(JsonNode::asString)
+                .toList();
+        assertThat(tools, hasItems("everything__echo", "everything__get-sum", "everything__get-tiny-image",
+                                   "files__read_text_file", "files__list_directory"));
+
+        assertThat(seen.at("/echo/content/0/text").asString(), is("Echo: hello gateway"));
+        assertThat(seen.at("/sum/content/0/text").asString(), containsString("42"));
+
+        assertThat(seen.at("/badSum/isError").asBoolean(), is(true));
+        assertThat(seen.at("/badSum/content/0/text").asString(),
+                   containsString("Invalid arguments for tool everything__get-sum"));
+
+        assertThat(seen.at("/structured/structuredContent").isObject(), is(true));
+        assertThat(seen.at("/structured/structuredContent/temperature").isNumber(), is(true));
+
+        JsonNode image = StreamSupport.stream(seen.at("/image/content").spliterator(), false)
+                .filter(item -> item.path("type").asString().equals("image")).findFirst().orElseThrow();
+        assertThat(image.get("mimeType").asString(), is("image/png"));
+        assertThat(image.get("data").asString().isEmpty(), is(false));
+
+        assertThat(seen.at("/longRunning/content/0/text").asString(), containsString("completed"));
+        assertThat(seen.get("progress").size(), is(2));
+        assertThat(seen.at("/progress/1/progress").asInt(), is(2));
+
+        assertThat(seen.at("/readInside/content/0/text").asString(), is("hello from the files upstream\n"));
+        assertThat(seen.at("/readOutside/isError").asBoolean(), is(true));
+        assertThat(seen.at("/readOutside/content/0/text").asString(), containsString("Access denied"));
+
+        List<Boolean> concurrent = StreamSupport.stream(seen.get("concurrent").spliterator(), false)
+                .map(JsonNode::asBoolean).toList();
+        assertThat(concurrent.size(), is(100));
+        assertThat(concurrent, everyItem(is(true)));
+    }
+
+    @Test
+    void crashedUpstreamFailsTheCallAtOnceAndIsRestartedOnNextUse() throws Exception {
+        String session = initialize();
+        HttpRequest longCall = post(session, """
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"everything__trigger-long-running-operation",\
+                "arguments":{"duration":30,"steps":30},"_meta":{"progressToken":"p"}}}""");
+        HttpResponse<java.io.InputStream> response = HTTP.send(longCall, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
+                                                                               StandardCharsets.UTF_8))) {
+            // The first progress event proves the call is running inside the upstream; then kill the upstream.
+            String line;
+            while ((line = events.readLine()) != null && !line.contains("notifications/progress")) {
+                // skip the stream's preamble
+            }
+            ProcessHandle everything = conduit.handle().descendants()
+                    .filter(process -> process.info().commandLine().orElse("").contains("server-everything"))
+                    .findFirst().orElseThrow();
+            long killed = System.nanoTime();
+            everything.destroyForcibly();
+            String result = null;
+            while ((line = events.readLine()) != null) {
+                if (line.contains("\"id\":2")) {
+                    result = line;
+                    break;
+                }
+            }
+            long millis = Duration.ofNanos(System.nanoTime() - killed).toMillis();
+            assertThat(String.valueOf(result), result != null && result.contains("\"isError\":true"), is(true));
+            assertThat(result, containsString("upstream 'everything'"));
+            assertThat(millis, lessThan(1000L));
+        }
+        HttpResponse<String> next = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"everything__echo",\
+                "arguments":{"message":"after restart"}}}"""), HttpResponse.BodyHandlers.ofString());
+        assertThat(next.body(), Json.mapper().readTree(next.body()).at("/result/content/0/text").asString(),
+                   is("Echo: after restart"));
+    }
+
+    @Test
+    void healthReportsUpstreamStateWithoutStartingThem() throws Exception {
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + conduit.opsPort() + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode(), is(200));
+        assertThat(health.body(), containsString("\"upstreams\""));
+    }
+
+    private static String initialize() throws Exception {
+        HttpResponse<String> response = HTTP.send(post(null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",\
+                "capabilities":{},"clientInfo":{"name":"it","version":"1"}}}"""), HttpResponse.BodyHandlers.ofString());
+        return response.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static HttpRequest post(String session, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + RunningConduit.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            builder.header("Mcp-Session-Id", session);
+        }
+        return builder.build();
+    }
+}
