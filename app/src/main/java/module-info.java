@@ -8,6 +8,7 @@ module dev.conduit.app {
     requires dev.conduit.gateway;
     requires dev.conduit.transport;
     requires dev.conduit.ops;
+    requires dev.conduit.policy;
     requires io.helidon.config;
     requires io.helidon.logging.common;
     // The YAML parser is found by ServiceLoader; requiring it puts it in the module graph.

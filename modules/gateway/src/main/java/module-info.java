@@ -8,8 +8,10 @@
 module dev.conduit.gateway {
     requires transitive dev.conduit.core;
     requires transitive dev.conduit.auth;
-    requires dev.conduit.policy;
+    requires transitive dev.conduit.policy;
     requires com.networknt.schema;
+    requires io.helidon.webclient.api;
+    requires io.helidon.webclient;
 
     exports dev.conduit.gateway;
     exports dev.conduit.gateway.upstream;

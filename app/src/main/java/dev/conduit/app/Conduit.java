@@ -16,6 +16,7 @@ import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.ServerInfo;
 import dev.conduit.gateway.upstream.UpstreamCatalog;
 import dev.conduit.ops.Checks;
+import dev.conduit.policy.AddressPolicy;
 import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
 import dev.conduit.transport.StreamableHttpTransport;
@@ -37,7 +38,8 @@ final class Conduit {
 
     Conduit(ConduitConfig config) {
         this.config = config;
-        this.catalog = UpstreamCatalog.create(config.upstreams(), System.getenv());
+        this.catalog = UpstreamCatalog.create(config.upstreams(), System.getenv(),
+                                              AddressPolicy.of(config.outboundAllow()));
         McpServer mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())
                 .strictValidation(config.strictValidation()).build();
         Authenticator authenticator = Authenticator.create(config.auth());

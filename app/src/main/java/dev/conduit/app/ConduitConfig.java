@@ -26,9 +26,10 @@ import io.helidon.config.ConfigSources;
  * @param pageSize  tools per {@code tools/list} page ({@code limits.page-size})
  * @param upstreams the MCP servers whose tools are served
  * @param strictValidation {@code policy.strict-validation}: refuse unlisted tools and tools without a schema
+ * @param outboundAllow    {@code policy.outbound.allow}: non-public addresses HTTP upstreams may have
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
-                     List<UpstreamConfig> upstreams, boolean strictValidation) {
+                     List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -68,7 +69,10 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         List<UpstreamConfig> upstreams = UpstreamConfig.listFrom(root.list("upstreams"), environment);
         ConfigReader policy = root.child("policy");
         boolean strict = policy.bool("strict-validation", false);
+        ConfigReader outbound = policy.child("outbound");
+        List<String> allow = outbound.strings("allow", List.of());
+        outbound.warnUnknown();
         policy.warnUnknown();
-        return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict);
+        return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow);
     }
 }

@@ -1,7 +1,10 @@
 package dev.conduit.app;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import dev.conduit.core.jsonrpc.Json;
@@ -41,13 +46,19 @@ class UpstreamsIT {
     @TempDir
     static Path dir;
     private static Path root;
+    private static Process remote;
     private static RunningConduit conduit;
 
     @BeforeAll
     static void start() throws Exception {
         root = Files.createDirectories(dir.resolve("files-root")).toRealPath();
         Files.writeString(root.resolve("hello.txt"), "hello from the files upstream\n");
+        int port = freePort();
+        remote = startHttpEverything(port);
         conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                policy:
+                  outbound:
+                    allow: [127.0.0.1]
                 upstreams:
                   - id: everything
                     command: %1$s
@@ -56,12 +67,89 @@ class UpstreamsIT {
                   - id: files
                     command: %1$s
                     args: [%3$s, %4$s]
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, FILESYSTEM, root));
+                  - id: remote
+                    type: http
+                    url: http://127.0.0.1:%5$d/mcp
+                  - id: blocked
+                    type: http
+                    url: http://127.0.0.2:%5$d/mcp
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, FILESYSTEM, root, port));
     }
 
     @AfterAll
     static void stop() {
         conduit.close();
+        if (remote != null) {
+            remote.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            remote.destroyForcibly();
+        }
+    }
+
+    /** server-everything in Streamable HTTP mode on a loopback port, ready once it says it listens. */
+    private static Process startHttpEverything(int port) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(RunningConduit.NODE.toAbsolutePath().toString(),
+                                                    EVERYTHING.toString(), "streamableHttp").redirectErrorStream(true);
+        builder.environment().put("PORT", Integer.toString(port));
+        Process process = builder.start();
+        CompletableFuture<Boolean> listening = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                                                                                StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.contains("listening on port")) {
+                        listening.complete(true);
+                    }
+                }
+            } catch (IOException e) {
+                listening.completeExceptionally(e);
+            }
+            listening.complete(false);
+        });
+        if (!listening.get(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("server-everything did not start in streamableHttp mode");
+        }
+        return process;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void streamableHttpUpstreamServesToolsAndProgress() throws Exception {
+        String session = initialize();
+        HttpResponse<String> echo = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"remote__echo",\
+                "arguments":{"message":"over http"}}}"""), HttpResponse.BodyHandlers.ofString());
+        assertThat(echo.body(), Json.mapper().readTree(echo.body()).at("/result/content/0/text").asString(),
+                   is("Echo: over http"));
+        HttpResponse<String> progress = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"remote__trigger-long-running-operation",\
+                "arguments":{"duration":1,"steps":2},"_meta":{"progressToken":"tok-7"}}}"""),
+                HttpResponse.BodyHandlers.ofString());
+        long relayed = progress.body().lines().filter(line -> line.contains("notifications/progress")
+                                                               && line.contains("\"progressToken\":\"tok-7\"")).count();
+        assertThat(progress.body(), relayed, is(2L));
+        assertThat(progress.body(), containsString("Long running operation completed"));
+    }
+
+    @Test
+    void upstreamOnANonPublicAddressOutsideTheAllowListIsRefused() throws Exception {
+        String session = initialize();
+        HttpResponse<String> list = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":8,"method":"tools/list"}"""), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.body(), containsString("remote__echo"));
+        assertThat(list.body().contains("blocked__"), is(false));
+        HttpResponse<String> call = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"blocked__echo",\
+                "arguments":{"message":"x"}}}"""), HttpResponse.BodyHandlers.ofString());
+        JsonNode result = Json.mapper().readTree(call.body()).get("result");
+        assertThat(call.body(), result.get("isError").asBoolean(), is(true));
+        assertThat(result.at("/content/0/text").asString(), containsString("outbound policy"));
+        assertThat(result.at("/content/0/text").asString(), containsString("127.0.0.2"));
     }
 
     @Test
@@ -149,6 +237,8 @@ class UpstreamsIT {
                 + conduit.opsPort() + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode(), is(200));
         assertThat(health.body(), containsString("\"upstreams\""));
+        assertThat(health.body(), containsString("\"blocked\":\"down: upstream 'blocked' is not reachable under the "
+                                                 + "outbound policy"));
     }
 
     private static String initialize() throws Exception {

@@ -229,6 +229,11 @@ public final class AddressPolicy {
         return true;
     }
 
+    /** Whether two host names are the same once normalized (case, IPv6 brackets, trailing dots). */
+    public static boolean sameHost(String a, String b) {
+        return normalize(a).equals(normalize(b));
+    }
+
     /** Lower case, without IPv6 brackets or trailing dots ({@code localhost.} is {@code localhost}). */
     static String normalize(String host) {
         String value = host.trim().toLowerCase(Locale.ROOT);

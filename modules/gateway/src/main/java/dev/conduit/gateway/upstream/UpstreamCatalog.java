@@ -21,6 +21,7 @@ import dev.conduit.gateway.ToolCall;
 import dev.conduit.gateway.ToolCatalog;
 import dev.conduit.gateway.ToolDefinition;
 import dev.conduit.gateway.ToolResults;
+import dev.conduit.policy.AddressPolicy;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -46,7 +47,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     public record Status(String id, String state, String lastError, int tools) {
     }
 
-    private UpstreamCatalog(List<UpstreamConfig> configs, Map<String, String> environment) {
+    private UpstreamCatalog(List<UpstreamConfig> configs, Map<String, String> environment, AddressPolicy outbound) {
         String path = environment.getOrDefault("PATH", "");
         String version = ServerInfo.current().version();
         List<Upstream> enabled = new ArrayList<>();
@@ -57,10 +58,12 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
             Upstream.Connector connector = switch (config.transport()) {
                 case UpstreamConfig.Stdio stdio -> listener -> StdioConnection.start(config.id(), stdio, path,
                         config.maxMessageBytes(), listener);
-                case UpstreamConfig.Http http -> listener -> {
-                    throw new UpstreamException("upstream '" + config.id() + "': the " + (http.legacySse() ? "sse"
-                            : "http") + " transport is not available in this build");
+                case UpstreamConfig.Http http when http.legacySse() -> listener -> {
+                    throw new UpstreamException("upstream '" + config.id() + "': the legacy sse transport is not "
+                                                + "available in this build; use type http (Streamable HTTP)");
                 };
+                case UpstreamConfig.Http http -> listener -> HttpConnection.open(config.id(), http, outbound,
+                        config.timeout(), config.maxMessageBytes(), listener);
             };
             enabled.add(new Upstream(config, connector, version, this::toolsChanged));
         }
@@ -72,9 +75,12 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
      * or in the background through {@link #startEager()}.
      *
      * @param environment Conduit's environment; only {@code PATH} is read, to find stdio commands
+     * @param outbound    which addresses HTTP upstreams may have
      */
-    public static UpstreamCatalog create(List<UpstreamConfig> configs, Map<String, String> environment) {
-        return new UpstreamCatalog(Objects.requireNonNull(configs), Objects.requireNonNull(environment));
+    public static UpstreamCatalog create(List<UpstreamConfig> configs, Map<String, String> environment,
+                                         AddressPolicy outbound) {
+        return new UpstreamCatalog(Objects.requireNonNull(configs), Objects.requireNonNull(environment),
+                                   Objects.requireNonNull(outbound));
     }
 
     /** Connects the upstreams marked {@code eager} in the background and lists their tools. */

@@ -1,0 +1,340 @@
+package dev.conduit.gateway.upstream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcCodec;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.JsonRpcId;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.policy.AddressPolicy;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.webclient.api.DnsAddressLookup;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.spi.DnsResolver;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An upstream MCP server over Streamable HTTP (2025-03-26 and later), through Helidon's WebClient.
+ * <ul>
+ *     <li>The URL is checked by the {@link AddressPolicy} once, when the connection opens, and every request then
+ *     goes to the address that was checked (a pinning DNS resolver); redirects are refused.</li>
+ *     <li>Each request is one POST; the answer is JSON, or an SSE stream carrying notifications and server requests
+ *     (answered here) before the response.</li>
+ *     <li>The session id from {@code initialize} and the negotiated version go on every later request; a 404 (session
+ *     lost) makes it initialize again, once, and repeat the request.</li>
+ *     <li>A GET stream, when the server offers one, brings server-initiated notifications such as
+ *     {@code tools/list_changed}.</li>
+ * </ul>
+ */
+final class HttpConnection implements McpConnection {
+    private static final System.Logger LOGGER = System.getLogger(HttpConnection.class.getName());
+    private static final String ACCEPT = "application/json, text/event-stream";
+
+    private final String upstreamId;
+    private final UpstreamConfig.Http spec;
+    private final WebClient client;
+    private final Listener listener;
+    private final int maxMessageBytes;
+    private final Duration timeout;
+    private final AtomicLong ids = new AtomicLong();
+    private volatile String sessionId;
+    private volatile String protocolVersion;
+    private volatile JsonNode initializeParams;
+    private volatile boolean closed;
+    private volatile Thread getStream;
+
+    private HttpConnection(String upstreamId, UpstreamConfig.Http spec, AddressPolicy.Allowed target, Duration timeout,
+                           int maxMessageBytes, Listener listener) {
+        this.upstreamId = upstreamId;
+        this.spec = spec;
+        this.listener = listener;
+        this.maxMessageBytes = maxMessageBytes;
+        this.timeout = timeout;
+        this.client = WebClient.builder()
+                .dnsResolver(new PinnedResolver(target.host(), target.address()))
+                .followRedirects(false)
+                .connectTimeout(timeout)
+                .readTimeout(timeout)
+                .build();
+    }
+
+    /**
+     * Checks the URL against {@code policy} and prepares the connection; nothing is sent until the first request.
+     *
+     * @throws UpstreamException when the policy refuses the URL
+     */
+    static HttpConnection open(String upstreamId, UpstreamConfig.Http spec, AddressPolicy policy, Duration timeout,
+                               int maxMessageBytes, Listener listener) throws UpstreamException {
+        return switch (policy.check(spec.url())) {
+            case AddressPolicy.Allowed allowed -> new HttpConnection(upstreamId, spec, allowed, timeout, maxMessageBytes,
+                                                                     listener);
+            case AddressPolicy.Refused refused -> throw new UpstreamException("upstream '" + upstreamId
+                    + "' is not reachable under the outbound policy: " + refused.reason());
+        };
+    }
+
+    @Override
+    public JsonRpcResponse request(String method, JsonNode params, Duration deadline) throws UpstreamException {
+        if (closed) {
+            throw new UpstreamException("upstream '" + upstreamId + "' connection is closed");
+        }
+        if (method.equals("initialize")) {
+            initializeParams = params;
+        }
+        JsonRpcRequest request = new JsonRpcRequest(JsonRpcId.of(ids.incrementAndGet()), method, params);
+        Exchange exchange = exchange(request, deadline);
+        if (exchange.status() == 404 && sessionId != null && !method.equals("initialize")) {
+            LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' lost the session; initializing again");
+            sessionId = null;
+            reinitialize(deadline);
+            exchange = exchange(request, deadline);
+        }
+        JsonRpcResponse response = exchange.response().orElseThrow(() -> new UpstreamException(
+                "upstream '" + upstreamId + "' answered " + method + " without a JSON-RPC response"));
+        if (method.equals("initialize") && response instanceof JsonRpcResponse.Success success) {
+            protocolVersion = success.result().path("protocolVersion").asString(null);
+            startGetStream();
+        }
+        return response;
+    }
+
+    private void reinitialize(Duration deadline) throws UpstreamException {
+        JsonNode params = initializeParams;
+        if (params == null) {
+            throw new UpstreamException("upstream '" + upstreamId + "' lost the session before it was initialized");
+        }
+        Exchange again = exchange(new JsonRpcRequest(JsonRpcId.of(ids.incrementAndGet()), "initialize", params),
+                                  deadline);
+        if (!(again.response().orElse(null) instanceof JsonRpcResponse.Success)) {
+            throw new UpstreamException("upstream '" + upstreamId + "' refused to initialize a new session");
+        }
+        notify("notifications/initialized", Json.object());
+    }
+
+    @Override
+    public void notify(String method, JsonNode params) {
+        try {
+            exchange(new JsonRpcNotification(method, params), timeout);
+        } catch (UpstreamException e) {
+            LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not send " + method + ": " + e.getMessage());
+        }
+    }
+
+    /** What one POST brought back: the HTTP status and the response to our request, if any. */
+    private record Exchange(int status, Optional<JsonRpcResponse> response) {
+    }
+
+    private Exchange exchange(JsonRpcMessage message, Duration deadline) throws UpstreamException {
+        HttpClientRequest post = client.post().uri(spec.url()).readTimeout(deadline);
+        post.header(HeaderNames.CONTENT_TYPE, "application/json");
+        post.header(HeaderNames.ACCEPT, ACCEPT);
+        headers(post);
+        Optional<JsonRpcId> expected = message instanceof JsonRpcRequest request ? Optional.of(request.id())
+                                                                                : Optional.empty();
+        try (HttpClientResponse response = post.submit(JsonRpcCodec.encode(message))) {
+            int status = response.status().code();
+            if (message instanceof JsonRpcRequest request && request.method().equals("initialize")) {
+                response.headers().first(HeaderNames.create("Mcp-Session-Id")).ifPresent(id -> sessionId = id);
+            }
+            if (status == 202 || status == 204) {
+                return new Exchange(status, Optional.empty());
+            }
+            if (status == 404 && sessionId != null) {
+                return new Exchange(status, Optional.empty());
+            }
+            if (status >= 300 && status < 400) {
+                throw new UpstreamException("upstream '" + upstreamId + "' answered with a redirect (HTTP " + status
+                                            + "), which Conduit does not follow");
+            }
+            if (status == 401 || status == 403) {
+                throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP " + status
+                                            + "); check its credentials");
+            }
+            if (status != 200) {
+                throw new UpstreamException("upstream '" + upstreamId + "' answered HTTP " + status);
+            }
+            boolean stream = response.headers().contentType().map(HttpMediaType::mediaType)
+                    .map(type -> type.subtype().equalsIgnoreCase("event-stream")).orElse(false);
+            Optional<JsonRpcResponse> answer = stream
+                    ? readStream(response.inputStream(), expected)
+                    : readJson(response.inputStream(), expected);
+            return new Exchange(status, answer);
+        } catch (UncheckedIOException | IOException e) {
+            throw new UpstreamException("upstream '" + upstreamId + "' connection failed: " + describe(e), e);
+        } catch (RuntimeException e) {
+            if (e.getClass().getSimpleName().contains("Timeout") || e.getCause() instanceof java.net.SocketTimeoutException) {
+                throw new UpstreamException("upstream '" + upstreamId + "' did not answer within "
+                                            + deadline.toMillis() + " ms", e);
+            }
+            throw new UpstreamException("upstream '" + upstreamId + "' connection failed: " + describe(e), e);
+        }
+    }
+
+    private void headers(HttpClientRequest request) {
+        spec.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        String session = sessionId;
+        if (session != null) {
+            request.header(HeaderNames.create("Mcp-Session-Id"), session);
+        }
+        String version = protocolVersion;
+        if (version != null) {
+            request.header(HeaderNames.create("MCP-Protocol-Version"), version);
+        }
+    }
+
+    private Optional<JsonRpcResponse> readJson(InputStream body, Optional<JsonRpcId> expected) throws IOException {
+        byte[] bytes = body.readNBytes(maxMessageBytes + 1);
+        if (bytes.length > maxMessageBytes) {
+            throw new IOException("a response larger than " + maxMessageBytes + " bytes");
+        }
+        if (bytes.length == 0) {
+            return Optional.empty();
+        }
+        return handle(bytes, expected);
+    }
+
+    /** Reads SSE events until the response to {@code expected} arrives; handles everything else on the way. */
+    private Optional<JsonRpcResponse> readStream(InputStream body, Optional<JsonRpcId> expected) throws IOException {
+        BoundedLineReader lines = new BoundedLineReader(body, maxMessageBytes);
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        Optional<byte[]> line;
+        while ((line = lines.readLine()).isPresent()) {
+            String text = new String(line.get(), StandardCharsets.UTF_8);
+            if (text.isEmpty()) {
+                if (data.size() > 0) {
+                    Optional<JsonRpcResponse> answer = handle(data.toByteArray(), expected);
+                    data.reset();
+                    if (answer.isPresent()) {
+                        return answer;
+                    }
+                }
+            } else if (text.startsWith("data:")) {
+                if (data.size() > 0) {
+                    data.write('\n');
+                }
+                data.write(text.substring(text.startsWith("data: ") ? 6 : 5).getBytes(StandardCharsets.UTF_8));
+                if (data.size() > maxMessageBytes) {
+                    throw new IOException("an event larger than " + maxMessageBytes + " bytes");
+                }
+            }
+        }
+        return data.size() > 0 ? handle(data.toByteArray(), expected) : Optional.empty();
+    }
+
+    private Optional<JsonRpcResponse> handle(byte[] bytes, Optional<JsonRpcId> expected) {
+        switch (JsonRpcCodec.decode(bytes)) {
+            case JsonRpcCodec.Decoded.Single single -> {
+                switch (single.message()) {
+                    case JsonRpcResponse response -> {
+                        if (expected.isPresent() && expected.get().equals(response.id())) {
+                            return Optional.of(response);
+                        }
+                        LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "' sent a response to " + response.id()
+                                                + ", which nothing waits for");
+                    }
+                    case JsonRpcNotification notification -> listener.onNotification(notification);
+                    case JsonRpcRequest request -> answerServerRequest(request);
+                }
+            }
+            case JsonRpcCodec.Decoded.Malformed malformed -> LOGGER.log(Level.WARNING, "upstream '" + upstreamId
+                    + "' sent a message that is not JSON-RPC: " + malformed.error().message());
+            case JsonRpcCodec.Decoded.Batch batch -> LOGGER.log(Level.WARNING, "upstream '" + upstreamId
+                    + "' sent a batch; ignored");
+        }
+        return Optional.empty();
+    }
+
+    private void answerServerRequest(JsonRpcRequest request) {
+        JsonRpcResponse answer = request.method().equals("ping")
+                ? JsonRpcResponse.success(request.id(), Json.object())
+                : JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()
+                        + " (the Conduit gateway does not offer it to upstream servers)"));
+        Thread.ofVirtual().name("upstream-" + upstreamId + "-answer").start(() -> {
+            try {
+                exchange(answer, timeout);
+            } catch (UpstreamException e) {
+                LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not answer " + request.method());
+            }
+        });
+    }
+
+    /** Opens the GET stream for server-initiated messages; servers without one answer 405 and are left alone. */
+    private void startGetStream() {
+        if (getStream != null) {
+            return;
+        }
+        getStream = Thread.ofVirtual().name("upstream-" + upstreamId + "-get").start(() -> {
+            HttpClientRequest get = client.get().uri(spec.url()).readTimeout(Duration.ofDays(1));
+            get.header(HeaderNames.ACCEPT, "text/event-stream");
+            headers(get);
+            try (HttpClientResponse response = get.request()) {
+                if (response.status().code() == 200) {
+                    readStream(response.inputStream(), Optional.empty());
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': GET stream ended: " + describe(e));
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean alive() {
+        return !closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        String session = sessionId;
+        if (session != null) {
+            try (HttpClientResponse response = client.delete().uri(spec.url())
+                    .header(HeaderNames.create("Mcp-Session-Id"), session)
+                    .readTimeout(Duration.ofSeconds(2)).request()) {
+                LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': session ended with HTTP "
+                                        + response.status().code());
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': ending the session failed: " + describe(e));
+            }
+        }
+        Thread stream = getStream;
+        if (stream != null) {
+            stream.interrupt();
+        }
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Resolves the checked host to the checked address, and refuses every other host (a redirect's, say). */
+    private record PinnedResolver(String host, InetAddress address) implements DnsResolver {
+        @Override
+        public InetAddress resolveAddress(String hostname, DnsAddressLookup lookup) {
+            if (AddressPolicy.sameHost(hostname, host)) {
+                return address;
+            }
+            throw new IllegalStateException("connection to " + hostname + " refused: only " + host + " was checked");
+        }
+    }
+}
