@@ -35,7 +35,9 @@ public final class McpServer implements McpEndpoint {
     private McpServer(Builder builder) {
         Map<String, MethodHandler> routes = new HashMap<>();
         new LifecycleMethods(builder.serverInfo, INSTRUCTIONS).register(routes);
-        new ToolMethods(builder.catalog, builder.pageSize, builder.strictValidation).register(routes);
+        ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation);
+        new ToolMethods(access, builder.pageSize).register(routes);
+        new LegacyMethods(access).register(routes);
         new DiscoveryMethods().register(routes);
         this.handlers = Map.copyOf(routes);
     }

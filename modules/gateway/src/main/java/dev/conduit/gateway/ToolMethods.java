@@ -4,14 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.RpcException;
-import dev.conduit.policy.ToolAllowList;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,15 +24,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class ToolMethods {
     private static final String CURSOR_PREFIX = "o:";
 
-    private final ToolCatalog catalog;
+    private final ToolAccess access;
     private final int pageSize;
-    private final boolean strict;
-    private final ArgumentValidator validator = new ArgumentValidator();
 
-    ToolMethods(ToolCatalog catalog, int pageSize, boolean strict) {
-        this.catalog = catalog;
+    ToolMethods(ToolAccess access, int pageSize) {
+        this.access = access;
         this.pageSize = pageSize;
-        this.strict = strict;
     }
 
     void register(Map<String, MethodHandler> handlers) {
@@ -44,10 +39,7 @@ final class ToolMethods {
 
     private JsonNode list(JsonRpcRequest request, RequestContext context) {
         int offset = Params.optionalString(request.paramsObject(), "cursor").map(ToolMethods::decodeCursor).orElse(0);
-        ToolAllowList allowed = ToolAllowList.of(context.principal().allowedTools());
-        List<Tool> tools = catalog.tools().stream()
-                .filter(tool -> allowed.allows(tool.namespace(), tool.localName()))
-                .toList();
+        List<Tool> tools = access.visible(context.principal());
         if (offset > tools.size()) {
             throw invalidCursor();
         }
@@ -65,42 +57,8 @@ final class ToolMethods {
         ObjectNode params = request.paramsObject();
         String name = Params.requiredString(params, "name");
         ObjectNode arguments = Params.optionalObject(params, "arguments").orElseGet(Json::object);
-        ToolAllowList allowed = ToolAllowList.of(context.principal().allowedTools());
-        // A tool the caller may not use is reported exactly like one that does not exist: no probing of names.
-        Tool tool = catalog.find(name)
-                .or(() -> strict ? Optional.empty() : catalog.unlisted(name))
-                .filter(found -> allowed.allows(found.namespace(), found.localName()))
-                .orElseThrow(() -> new RpcException(JsonRpcError.invalidParams(
-                        "Unknown tool: " + name + ". Call tools/list for the available tools.")));
-        Optional<ObjectNode> refusal = checkArguments(tool, arguments);
-        if (refusal.isPresent()) {
-            return refusal.get();
-        }
-        return tool.invoker().call(new ToolCall(arguments, request.progressToken()), context);
-    }
-
-    /** A tool result refusing the call when the arguments break the tool's schema; empty to go ahead. */
-    private Optional<ObjectNode> checkArguments(Tool tool, ObjectNode arguments) {
-        String name = tool.definition().name();
-        if (!tool.hasSchema()) {
-            if (strict) {
-                throw new RpcException(JsonRpcError.invalidParams("Strict mode: tool " + name
-                                                                  + " has no input schema, so it is not called"));
-            }
-            return Optional.empty();
-        }
-        return switch (validator.validate(name, tool.definition().inputSchema(), arguments)) {
-            case ArgumentValidator.Valid valid -> Optional.empty();
-            case ArgumentValidator.Invalid invalid -> Optional.of(ToolResults.error(
-                    "Invalid arguments for tool " + name + ":\n- " + String.join("\n- ", invalid.messages())));
-            case ArgumentValidator.Unusable unusable -> {
-                if (strict) {
-                    throw new RpcException(JsonRpcError.invalidParams("Strict mode: tool " + name + " cannot be "
-                                                                      + "checked: " + unusable.reason()));
-                }
-                yield Optional.empty();
-            }
-        };
+        Tool tool = access.require(name, context.principal());
+        return access.call(tool, arguments, request.progressToken(), context);
     }
 
     static String encodeCursor(int offset) {

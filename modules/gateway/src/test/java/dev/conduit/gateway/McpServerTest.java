@@ -77,8 +77,10 @@ class McpServerTest {
             pageSizes.add(page.get("tools").size());
             cursor = page.has("nextCursor") ? Optional.of(page.get("nextCursor").asString()) : Optional.empty();
         } while (cursor.isPresent());
-        assertThat(pageSizes, is(List.of(10, 10, 5)));
-        assertThat(seen.size(), is(25));
+        // 25 catalog tools plus the gateway's two discovery tools, which come first.
+        assertThat(pageSizes, is(List.of(10, 10, 7)));
+        assertThat(seen.size(), is(27));
+        assertThat(seen.contains("conduit__search_tools"), is(true));
     }
 
     @Test
@@ -118,9 +120,9 @@ class McpServerTest {
                                                     ClientChannel.discarding());
         JsonRpcResponse listed = server.handle(new JsonRpcRequest(JsonRpcId.of(1), "tools/list", Json.object()),
                                                limited).orElseThrow();
-        JsonNode tools = ((JsonRpcResponse.Success) listed).result().get("tools");
-        assertThat(tools.size(), is(1));
-        assertThat(tools.get(0).get("name").asString(), is("echo"));
+        List<String> names = new ArrayList<>();
+        ((JsonRpcResponse.Success) listed).result().get("tools").forEach(tool -> names.add(tool.get("name").asString()));
+        assertThat(names, is(List.of("conduit__search_tools", "conduit__validate_tool_arguments", "echo")));
         JsonRpcResponse denied = server.handle(new JsonRpcRequest(JsonRpcId.of(2), "tools/call",
                 Json.mapper().readTree("{\"name\":\"secret\"}")), limited).orElseThrow();
         assertThat(((JsonRpcResponse.Failure) denied).error().message(), containsString("Unknown tool: secret"));

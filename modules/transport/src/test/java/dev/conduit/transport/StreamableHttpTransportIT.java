@@ -59,7 +59,8 @@ class StreamableHttpTransportIT {
         assertThat(response.statusCode(), is(200));
         JsonNode body = TestServer.json(response.body());
         assertThat(body.get("id").asInt(), is(7));
-        assertThat(body.at("/result/tools").size(), is(4));
+        // The four test tools and the gateway's two discovery tools.
+        assertThat(body.at("/result/tools").size(), is(6));
     }
 
     @Test

@@ -1,0 +1,123 @@
+package dev.conduit.gateway;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.Json;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Progressive discovery as MCP tools a model can call: {@code conduit__search_tools} finds tools by words in their
+ * name and description and answers with as much detail as asked ({@code name}, {@code summary} or {@code full}
+ * schema), so a model with hundreds of tools reads only what it needs; {@code conduit__validate_tool_arguments}
+ * checks arguments against a tool's schema without calling it. Both see only what the caller may see.
+ */
+final class DiscoveryTools {
+    static final String SEARCH = ToolAccess.BUILTIN_NAMESPACE + "__search_tools";
+    static final String VALIDATE = ToolAccess.BUILTIN_NAMESPACE + "__validate_tool_arguments";
+    private static final int DEFAULT_LIMIT = 20;
+    private static final int MAX_LIMIT = 100;
+    private static final int SUMMARY_LENGTH = 160;
+
+    private DiscoveryTools() {
+    }
+
+    static List<Tool> create(ToolAccess access) {
+        return List.of(
+                new Tool(ToolDefinition.of(SEARCH, """
+                        Searches the tools you can call by words in their name and description. Answers with names \
+                        only, a one-line summary, or the full input schema (detail), best matches first. An empty \
+                        query lists every tool.""", schema("""
+                        {"type":"object","properties":{
+                          "query":{"type":"string","description":"Words to look for; empty lists every tool"},
+                          "detail":{"type":"string","enum":["name","summary","full"],"default":"summary"},
+                          "limit":{"type":"integer","minimum":1,"maximum":100,"default":20}},
+                         "additionalProperties":false}""")),
+                         ToolAccess.BUILTIN_NAMESPACE, "search_tools",
+                         (call, context) -> search(access, call.arguments(), context)),
+                new Tool(ToolDefinition.of(VALIDATE, """
+                        Checks arguments against a tool's input schema without calling the tool. Answers \
+                        {valid, errors}.""", schema("""
+                        {"type":"object","properties":{
+                          "name":{"type":"string","description":"The tool's name as tools/list shows it"},
+                          "arguments":{"type":"object"}},
+                         "required":["name"],"additionalProperties":false}""")),
+                         ToolAccess.BUILTIN_NAMESPACE, "validate_tool_arguments",
+                         (call, context) -> validate(access, call.arguments(), context)));
+    }
+
+    private static ObjectNode search(ToolAccess access, ObjectNode arguments, RequestContext context) {
+        List<String> words = Arrays.stream(arguments.path("query").asString("").toLowerCase(Locale.ROOT)
+                                                   .split("[^a-z0-9]+")).filter(word -> !word.isEmpty()).toList();
+        String detail = arguments.path("detail").asString("summary");
+        int limit = Math.clamp(arguments.path("limit").asInt(DEFAULT_LIMIT), 1, MAX_LIMIT);
+        record Hit(Tool tool, int score) {
+        }
+        List<Hit> hits = access.visible(context.principal()).stream()
+                .filter(tool -> !tool.namespace().equals(ToolAccess.BUILTIN_NAMESPACE))
+                .map(tool -> new Hit(tool, score(tool, words)))
+                .filter(hit -> words.isEmpty() || hit.score() > 0)
+                .sorted(Comparator.comparingInt(Hit::score).reversed()
+                                .thenComparing(hit -> hit.tool().definition().name()))
+                .limit(limit)
+                .toList();
+        ObjectNode structured = Json.object();
+        ArrayNode tools = structured.putArray("tools");
+        for (Hit hit : hits) {
+            ToolDefinition definition = hit.tool().definition();
+            switch (detail) {
+                case "name" -> tools.add(definition.name());
+                case "full" -> tools.add(definition.toJson());
+                default -> {
+                    ObjectNode item = tools.addObject();
+                    item.put("name", definition.name());
+                    item.put("summary", summary(definition.description()));
+                }
+            }
+        }
+        return ToolResults.structured(structured);
+    }
+
+    private static ObjectNode validate(ToolAccess access, ObjectNode arguments, RequestContext context) {
+        String name = arguments.path("name").asString("");
+        ObjectNode candidate = arguments.path("arguments") instanceof ObjectNode object ? object : Json.object();
+        ObjectNode structured = Json.object();
+        Optional<Tool> tool = access.resolve(name, context.principal());
+        List<String> problems = tool.map(found -> access.problems(found, candidate))
+                .orElse(List.of("Unknown tool: " + name + ". Use " + SEARCH + " to find tools."));
+        structured.put("valid", problems.isEmpty());
+        ArrayNode errors = structured.putArray("errors");
+        problems.forEach(errors::add);
+        return ToolResults.structured(structured);
+    }
+
+    private static int score(Tool tool, List<String> words) {
+        String name = tool.definition().name().toLowerCase(Locale.ROOT);
+        String description = tool.definition().description().toLowerCase(Locale.ROOT);
+        int score = 0;
+        for (String word : words) {
+            if (name.contains(word)) {
+                score += 3;
+            } else if (description.contains(word)) {
+                score += 1;
+            }
+        }
+        return score;
+    }
+
+    static String summary(String description) {
+        String firstLine = description.strip().lines().findFirst().orElse("");
+        int sentence = firstLine.indexOf(". ");
+        String text = sentence > 0 ? firstLine.substring(0, sentence + 1) : firstLine;
+        return text.length() <= SUMMARY_LENGTH ? text : text.substring(0, SUMMARY_LENGTH - 3) + "...";
+    }
+
+    private static ObjectNode schema(String json) {
+        return (ObjectNode) Json.mapper().readTree(json);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.conduit.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.conduit.core.Principal;
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.RpcException;
+import dev.conduit.policy.ToolAllowList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one path to a tool, whichever method asks ({@code tools/list}, {@code tools/call}, the original's
+ * {@code mcp.*} methods, the discovery tools): the caller's allow-list, strict or permissive mode, and argument
+ * validation are applied here and nowhere else. The gateway's own discovery tools (namespace {@code conduit}) are
+ * visible to every caller: they only ever show the caller's own view of the catalog.
+ */
+final class ToolAccess {
+    /** The namespace of the gateway's own tools. */
+    static final String BUILTIN_NAMESPACE = "conduit";
+
+    private final ToolCatalog catalog;
+    private final boolean strict;
+    private final ArgumentValidator validator = new ArgumentValidator();
+    private final List<Tool> builtins;
+
+    ToolAccess(ToolCatalog catalog, boolean strict) {
+        this.catalog = catalog;
+        this.strict = strict;
+        // The discovery tools call back into this object only when invoked, after construction has finished.
+        this.builtins = DiscoveryTools.create(this);
+    }
+
+    /** The tools {@code principal} may see: the gateway's own first, then the catalog's, in a stable order. */
+    List<Tool> visible(Principal principal) {
+        ToolAllowList allowed = ToolAllowList.of(principal.allowedTools());
+        List<Tool> tools = new ArrayList<>(builtins);
+        catalog.tools().stream().filter(tool -> allowed.allows(tool.namespace(), tool.localName())).forEach(tools::add);
+        return tools;
+    }
+
+    /**
+     * The tool {@code name} if {@code principal} may use it. A tool the caller may not use is reported exactly like
+     * one that does not exist, so names cannot be probed. In permissive mode a tool its upstream did not list is
+     * still forwarded.
+     */
+    Optional<Tool> resolve(String name, Principal principal) {
+        for (Tool builtin : builtins) {
+            if (builtin.definition().name().equals(name)) {
+                return Optional.of(builtin);
+            }
+        }
+        ToolAllowList allowed = ToolAllowList.of(principal.allowedTools());
+        return catalog.find(name)
+                .or(() -> strict ? Optional.empty() : catalog.unlisted(name))
+                .filter(tool -> allowed.allows(tool.namespace(), tool.localName()));
+    }
+
+    /** {@link #resolve} or the spec's unknown-tool error. */
+    Tool require(String name, Principal principal) {
+        return resolve(name, principal).orElseThrow(() -> new RpcException(JsonRpcError.invalidParams(
+                "Unknown tool: " + name + ". Call tools/list for the available tools.")));
+    }
+
+    /** Calls {@code tool} after checking its arguments; a violation comes back as a tool error result. */
+    ObjectNode call(Tool tool, ObjectNode arguments, Optional<JsonNode> progressToken, RequestContext context) {
+        List<String> problems = problems(tool, arguments);
+        if (!problems.isEmpty()) {
+            return ToolResults.error("Invalid arguments for tool " + tool.definition().name() + ":\n- "
+                                     + String.join("\n- ", problems));
+        }
+        return tool.invoker().call(new ToolCall(arguments, progressToken), context);
+    }
+
+    /**
+     * What is wrong with {@code arguments} for {@code tool}; empty when they may be sent.
+     *
+     * @throws RpcException in strict mode, for a tool without a usable schema
+     */
+    List<String> problems(Tool tool, ObjectNode arguments) {
+        String name = tool.definition().name();
+        if (!tool.hasSchema()) {
+            if (strict) {
+                throw new RpcException(JsonRpcError.invalidParams("Strict mode: tool " + name
+                                                                  + " has no input schema, so it is not called"));
+            }
+            return List.of();
+        }
+        return switch (validator.validate(name, tool.definition().inputSchema(), arguments)) {
+            case ArgumentValidator.Valid valid -> List.of();
+            case ArgumentValidator.Invalid invalid -> invalid.messages();
+            case ArgumentValidator.Unusable unusable -> {
+                if (strict) {
+                    throw new RpcException(JsonRpcError.invalidParams("Strict mode: tool " + name + " cannot be "
+                                                                      + "checked: " + unusable.reason()));
+                }
+                yield List.of();
+            }
+        };
+    }
+}
