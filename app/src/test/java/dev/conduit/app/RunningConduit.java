@@ -42,7 +42,12 @@ final class RunningConduit implements AutoCloseable {
 
     /** Starts the distribution on {@code yaml} (written to a temporary file) and waits until it is ready. */
     static RunningConduit start(Path dir, String yaml) throws Exception {
-        RunningConduit conduit = launch(dir, yaml);
+        return start(dir, Map.of(), yaml);
+    }
+
+    /** The same, with {@code env} added to the server's environment. */
+    static RunningConduit start(Path dir, Map<String, String> env, String yaml) throws Exception {
+        RunningConduit conduit = launch(dir, env, yaml);
         if (!conduit.ready.await(60, TimeUnit.SECONDS)) {
             conduit.process.destroyForcibly();
             throw new AssertionError("Conduit did not become ready within 60 s:\n" + conduit.log());
@@ -52,6 +57,10 @@ final class RunningConduit implements AutoCloseable {
 
     /** Starts the distribution without waiting for readiness (for start-up failures). */
     static RunningConduit launch(Path dir, String yaml) throws IOException {
+        return launch(dir, Map.of(), yaml);
+    }
+
+    private static RunningConduit launch(Path dir, Map<String, String> extraEnv, String yaml) throws IOException {
         Path config = Files.createTempFile(dir, "conduit", ".yaml");
         Files.writeString(config, yaml);
         ProcessBuilder builder = new ProcessBuilder(DIST.resolve("bin/conduit").toString(), "--config",
@@ -60,6 +69,7 @@ final class RunningConduit implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CONDUIT_API_KEY", API_KEY);
+        env.putAll(extraEnv);
         return new RunningConduit(builder.start());
     }
 

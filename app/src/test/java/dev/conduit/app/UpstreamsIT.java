@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -47,6 +48,8 @@ class UpstreamsIT {
     static Path dir;
     private static Path root;
     private static Process remote;
+    private static AuthProxy clientCredentials;
+    private static AuthProxy rotating;
     private static RunningConduit conduit;
 
     @BeforeAll
@@ -55,7 +58,13 @@ class UpstreamsIT {
         Files.writeString(root.resolve("hello.txt"), "hello from the files upstream\n");
         int port = freePort();
         remote = startHttpEverything(port);
-        conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+        URI everythingUrl = URI.create("http://127.0.0.1:" + port + "/mcp");
+        clientCredentials = new AuthProxy(everythingUrl, 3600);
+        rotating = new AuthProxy(everythingUrl, 0);
+        conduit = RunningConduit.start(dir, Map.of("CLIENT_SECRET", AuthProxy.CLIENT_SECRET,
+                                                   "WRONG_SECRET", "wrong-secret-987654321",
+                                                   "REFRESH_TOKEN", AuthProxy.FIRST_REFRESH_TOKEN),
+                                       RunningConduit.config(true) + """
                 policy:
                   outbound:
                     allow: [127.0.0.1]
@@ -73,12 +82,41 @@ class UpstreamsIT {
                   - id: blocked
                     type: http
                     url: http://127.0.0.2:%5$d/mcp
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, FILESYSTEM, root, port));
+                  - id: secured
+                    type: http
+                    url: %6$s
+                    auth:
+                      type: oauth2
+                      token-url: %7$s
+                      client-id: conduit
+                      client-secret: ${CLIENT_SECRET}
+                  - id: rotating
+                    type: http
+                    url: %8$s
+                    auth:
+                      type: oauth2
+                      grant: refresh-token
+                      token-url: %9$s
+                      client-id: conduit
+                      refresh-token: ${REFRESH_TOKEN}
+                  - id: wrongsecret
+                    type: http
+                    url: %6$s
+                    auth:
+                      type: oauth2
+                      token-url: %7$s
+                      client-id: conduit
+                      client-secret: ${WRONG_SECRET}
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, FILESYSTEM, root, port,
+                               clientCredentials.url("/mcp"), clientCredentials.url("/token"),
+                               rotating.url("/mcp"), rotating.url("/token")));
     }
 
     @AfterAll
     static void stop() {
         conduit.close();
+        clientCredentials.close();
+        rotating.close();
         if (remote != null) {
             remote.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             remote.destroyForcibly();
@@ -134,6 +172,54 @@ class UpstreamsIT {
                                                                && line.contains("\"progressToken\":\"tok-7\"")).count();
         assertThat(progress.body(), relayed, is(2L));
         assertThat(progress.body(), containsString("Long running operation completed"));
+    }
+
+    @Test
+    void oauth2TokenIsCachedAndFetchedAgainAfterA401() throws Exception {
+        String session = initialize();
+        assertThat(echo(session, "secured__echo", "first"), is("Echo: first"));
+        int afterFirst = clientCredentials.issued.get();
+        assertThat(echo(session, "secured__echo", "cached"), is("Echo: cached"));
+        assertThat(clientCredentials.issued.get(), is(afterFirst));
+
+        clientCredentials.revokeAll();
+        assertThat(echo(session, "secured__echo", "after revocation"), is("Echo: after revocation"));
+        assertThat(clientCredentials.unauthorized.get(), is(1));
+        assertThat(clientCredentials.issued.get(), is(afterFirst + 1));
+    }
+
+    @Test
+    void expiredTokensAreRefreshedWithTheRotatedRefreshToken() throws Exception {
+        String session = initialize();
+        for (int i = 0; i < 3; i++) {
+            assertThat(echo(session, "rotating__echo", "call " + i), is("Echo: call " + i));
+        }
+        // Every token expires at once (expires_in 0), so each request fetched a new one, each time presenting the
+        // refresh token the previous answer rotated in; a stale one would have been refused.
+        assertThat(rotating.issued.get() >= 3, is(true));
+        assertThat(rotating.refused.get(), is(0));
+        assertThat(rotating.unauthorized.get(), is(0));
+    }
+
+    @Test
+    void refusedClientCredentialsGiveAClearErrorWithoutTheSecret() throws Exception {
+        String session = initialize();
+        HttpResponse<String> call = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":12,"method":"tools/call","params":{"name":"wrongsecret__echo",\
+                "arguments":{"message":"x"}}}"""), HttpResponse.BodyHandlers.ofString());
+        JsonNode result = Json.mapper().readTree(call.body()).get("result");
+        assertThat(call.body(), result.get("isError").asBoolean(), is(true));
+        assertThat(call.body(), containsString("token endpoint refused the request (HTTP 401, invalid_client)"));
+        assertThat(call.body().contains("wrong-secret-987654321"), is(false));
+        assertThat(conduit.log().contains("wrong-secret-987654321"), is(false));
+        assertThat(conduit.log().contains(AuthProxy.CLIENT_SECRET), is(false));
+    }
+
+    private static String echo(String session, String tool, String message) throws Exception {
+        HttpResponse<String> response = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"%s","arguments":{"message":"%s"}}}"""
+                .formatted(tool, message)), HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(response.body()).at("/result/content/0/text").asString(response.body());
     }
 
     @Test

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,11 +21,9 @@ import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.policy.AddressPolicy;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
-import io.helidon.webclient.api.DnsAddressLookup;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
-import io.helidon.webclient.spi.DnsResolver;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -50,6 +47,7 @@ final class HttpConnection implements McpConnection {
     private final UpstreamConfig.Http spec;
     private final WebClient client;
     private final Listener listener;
+    private final TokenSource tokens;
     private final int maxMessageBytes;
     private final Duration timeout;
     private final AtomicLong ids = new AtomicLong();
@@ -60,18 +58,14 @@ final class HttpConnection implements McpConnection {
     private volatile Thread getStream;
 
     private HttpConnection(String upstreamId, UpstreamConfig.Http spec, AddressPolicy.Allowed target, Duration timeout,
-                           int maxMessageBytes, Listener listener) {
+                           int maxMessageBytes, Listener listener, TokenSource tokens) {
         this.upstreamId = upstreamId;
         this.spec = spec;
         this.listener = listener;
         this.maxMessageBytes = maxMessageBytes;
         this.timeout = timeout;
-        this.client = WebClient.builder()
-                .dnsResolver(new PinnedResolver(target.host(), target.address()))
-                .followRedirects(false)
-                .connectTimeout(timeout)
-                .readTimeout(timeout)
-                .build();
+        this.tokens = tokens;
+        this.client = PinnedClients.create(target, timeout);
     }
 
     /**
@@ -80,10 +74,10 @@ final class HttpConnection implements McpConnection {
      * @throws UpstreamException when the policy refuses the URL
      */
     static HttpConnection open(String upstreamId, UpstreamConfig.Http spec, AddressPolicy policy, Duration timeout,
-                               int maxMessageBytes, Listener listener) throws UpstreamException {
+                               int maxMessageBytes, Listener listener, TokenSource tokens) throws UpstreamException {
         return switch (policy.check(spec.url())) {
             case AddressPolicy.Allowed allowed -> new HttpConnection(upstreamId, spec, allowed, timeout, maxMessageBytes,
-                                                                     listener);
+                                                                     listener, tokens);
             case AddressPolicy.Refused refused -> throw new UpstreamException("upstream '" + upstreamId
                     + "' is not reachable under the outbound policy: " + refused.reason());
         };
@@ -140,7 +134,24 @@ final class HttpConnection implements McpConnection {
     private record Exchange(int status, Optional<JsonRpcResponse> response) {
     }
 
+    /** One POST; after a 401 an OAuth2 token is fetched anew and the POST repeated once. */
     private Exchange exchange(JsonRpcMessage message, Duration deadline) throws UpstreamException {
+        Exchange first = post(message, deadline);
+        if (first.status() == 401 && tokens.invalidate()) {
+            LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' refused the access token; fetching a new one");
+            Exchange second = post(message, deadline);
+            if (second.status() != 401) {
+                return second;
+            }
+        }
+        if (first.status() == 401) {
+            throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP 401); check its "
+                                        + "credentials");
+        }
+        return first;
+    }
+
+    private Exchange post(JsonRpcMessage message, Duration deadline) throws UpstreamException {
         HttpClientRequest post = client.post().uri(spec.url()).readTimeout(deadline);
         post.header(HeaderNames.CONTENT_TYPE, "application/json");
         post.header(HeaderNames.ACCEPT, ACCEPT);
@@ -162,9 +173,12 @@ final class HttpConnection implements McpConnection {
                 throw new UpstreamException("upstream '" + upstreamId + "' answered with a redirect (HTTP " + status
                                             + "), which Conduit does not follow");
             }
-            if (status == 401 || status == 403) {
-                throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP " + status
-                                            + "); check its credentials");
+            if (status == 401) {
+                return new Exchange(status, Optional.empty());
+            }
+            if (status == 403) {
+                throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP 403); check its "
+                                            + "credentials");
             }
             if (status != 200) {
                 throw new UpstreamException("upstream '" + upstreamId + "' answered HTTP " + status);
@@ -186,8 +200,9 @@ final class HttpConnection implements McpConnection {
         }
     }
 
-    private void headers(HttpClientRequest request) {
+    private void headers(HttpClientRequest request) throws UpstreamException {
         spec.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        tokens.header().ifPresent(header -> request.header(HeaderNames.create(header.getKey()), header.getValue()));
         String session = sessionId;
         if (session != null) {
             request.header(HeaderNames.create("Mcp-Session-Id"), session);
@@ -282,7 +297,11 @@ final class HttpConnection implements McpConnection {
         getStream = Thread.ofVirtual().name("upstream-" + upstreamId + "-get").start(() -> {
             HttpClientRequest get = client.get().uri(spec.url()).readTimeout(Duration.ofDays(1));
             get.header(HeaderNames.ACCEPT, "text/event-stream");
-            headers(get);
+            try {
+                headers(get);
+            } catch (UpstreamException e) {
+                return;
+            }
             try (HttpClientResponse response = get.request()) {
                 if (response.status().code() == 200) {
                     readStream(response.inputStream(), Optional.empty());
@@ -325,16 +344,5 @@ final class HttpConnection implements McpConnection {
 
     private static String describe(Exception e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    /** Resolves the checked host to the checked address, and refuses every other host (a redirect's, say). */
-    private record PinnedResolver(String host, InetAddress address) implements DnsResolver {
-        @Override
-        public InetAddress resolveAddress(String hostname, DnsAddressLookup lookup) {
-            if (AddressPolicy.sameHost(hostname, host)) {
-                return address;
-            }
-            throw new IllegalStateException("connection to " + hostname + " refused: only " + host + " was checked");
-        }
     }
 }

@@ -62,8 +62,11 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                     throw new UpstreamException("upstream '" + config.id() + "': the legacy sse transport is not "
                                                 + "available in this build; use type http (Streamable HTTP)");
                 };
-                case UpstreamConfig.Http http -> listener -> HttpConnection.open(config.id(), http, outbound,
-                        config.timeout(), config.maxMessageBytes(), listener);
+                case UpstreamConfig.Http http -> {
+                    TokenSource tokens = new TokenSource(config.id(), http.auth(), outbound, config.timeout());
+                    yield listener -> HttpConnection.open(config.id(), http, outbound, config.timeout(),
+                                                          config.maxMessageBytes(), listener, tokens);
+                }
             };
             enabled.add(new Upstream(config, connector, version, this::toolsChanged));
         }

@@ -25,6 +25,7 @@ import dev.conduit.core.config.InvalidConfigException;
  *       HOME: /tmp
  *     url: https://mcp.example.com/mcp   # http/sse
  *     headers: {X-Team: blue}   # http/sse: sent on every request
+ *     auth: {type: bearer, token: ${TOKEN}}   # http/sse: see {@link Credentials}
  *     timeout: 30s              # per request to the upstream (100ms to 10m)
  *     enabled: true
  *     eager: false              # connect at start-up instead of on first use
@@ -80,15 +81,19 @@ public record UpstreamConfig(String id,
      * @param url     the endpoint
      * @param legacySse true for the 2024-11-05 HTTP+SSE transport, false for Streamable HTTP
      * @param headers extra headers, already resolved
+     * @param auth    how to authenticate, if the upstream wants it
      */
-    public record Http(URI url, boolean legacySse, Map<String, String> headers) implements Transport {
+    public record Http(URI url, boolean legacySse, Map<String, String> headers, Optional<Credentials> auth)
+            implements Transport {
         public Http {
             headers = Map.copyOf(headers);
+            Objects.requireNonNull(auth, "auth");
         }
 
         @Override
         public String toString() {
-            return "Http[url=" + url + ", legacySse=" + legacySse + ", headers=" + headers.keySet() + "]";
+            return "Http[url=" + url + ", legacySse=" + legacySse + ", headers=" + headers.keySet() + ", auth="
+                   + auth + "]";
         }
     }
 
@@ -101,9 +106,17 @@ public record UpstreamConfig(String id,
         }
         String type = node.string("type", "stdio");
         Transport transport = switch (type) {
-            case "stdio" -> new Stdio(node.requiredString("command"), node.strings("args", List.of()),
-                                      node.string("cwd"), resolve(node, "env", environment));
-            case "http", "sse" -> new Http(url(node), type.equals("sse"), resolve(node, "headers", environment));
+            case "stdio" -> {
+                if (node.has("auth")) {
+                    throw new InvalidConfigException(node.key("auth"), "applies to http and sse upstreams; a stdio "
+                                                                       + "upstream takes its secrets through env");
+                }
+                yield new Stdio(node.requiredString("command"), node.strings("args", List.of()), node.string("cwd"),
+                                resolve(node, "env", environment));
+            }
+            case "http", "sse" -> new Http(url(node), type.equals("sse"), resolve(node, "headers", environment),
+                    node.has("auth") ? Optional.of(Credentials.from(node.child("auth"), environment))
+                                     : Optional.empty());
             default -> throw new InvalidConfigException(node.key("type"), "must be stdio, http or sse, not '"
                                                                           + type + "'");
         };

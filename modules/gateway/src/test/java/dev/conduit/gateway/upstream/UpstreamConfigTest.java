@@ -57,6 +57,40 @@ class UpstreamConfigTest {
     }
 
     @Test
+    void credentialsComeFromTheEnvironmentOnly() {
+        UpstreamConfig config = one("""
+                upstreams:
+                  - id: remote
+                    type: http
+                    url: https://mcp.example.com/mcp
+                    auth: {type: bearer, token: "${TOKEN}"}
+                """);
+        Credentials.Bearer bearer = (Credentials.Bearer) ((UpstreamConfig.Http) config.transport()).auth().orElseThrow();
+        assertThat(bearer.token(), is("s3cr3t-value"));
+        assertThat(config.toString(), not(containsString("s3cr3t-value")));
+        assertThat(error("""
+                upstreams:
+                  - id: remote
+                    type: http
+                    url: https://mcp.example.com/mcp
+                    auth: {type: bearer, token: literal-token}
+                """).getMessage(), containsString("upstreams.0.auth.token: must reference an environment variable"));
+        assertThat(error("""
+                upstreams:
+                  - id: remote
+                    type: http
+                    url: https://mcp.example.com/mcp
+                    auth: {type: oauth2, grant: refresh-token, token-url: "https://a.example/t", client-id: c}
+                """).key(), is("upstreams.0.auth.refresh-token"));
+        assertThat(error("""
+                upstreams:
+                  - id: local
+                    command: node
+                    auth: {type: bearer, token: "${TOKEN}"}
+                """).key(), is("upstreams.0.auth"));
+    }
+
+    @Test
     void badEntriesNameTheirKey() {
         assertThat(error("upstreams:\n  - id: Bad__Id\n    command: x\n").getMessage(),
                    containsString("upstreams.0.id: must match"));
