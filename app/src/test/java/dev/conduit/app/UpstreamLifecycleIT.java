@@ -1,0 +1,96 @@
+package dev.conduit.app;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+/** Upstreams start lazily, announce catalog changes to open GET streams, and end with the server. */
+class UpstreamLifecycleIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
+            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void catalogChangeReachesOpenGetStreamsAndShutdownEndsTheChildren() throws Exception {
+        try (RunningConduit conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                upstreams:
+                  - id: everything
+                    command: %s
+                    args: [%s, stdio]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING))) {
+            // Lazy: nothing is spawned until a client needs the tools.
+            assertThat(children(conduit).isEmpty(), is(true));
+
+            String session = initialize(conduit);
+            HttpResponse<InputStream> stream = HTTP.send(HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
+                    .header("Accept", "text/event-stream")
+                    .header("Authorization", "Bearer " + RunningConduit.API_KEY)
+                    .header("Mcp-Session-Id", session).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(stream.statusCode(), is(200));
+            try (BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(),
+                                                                                   StandardCharsets.UTF_8))) {
+                events.readLine();
+                HttpResponse<String> list = HTTP.send(post(conduit, session,
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"), HttpResponse.BodyHandlers.ofString());
+                assertThat(list.body(), containsString("everything__echo"));
+                String line;
+                do {
+                    line = events.readLine();
+                } while (line != null && !line.contains("notifications/tools/list_changed"));
+                assertThat(line, containsString("notifications/tools/list_changed"));
+            }
+
+            List<ProcessHandle> spawned = children(conduit);
+            assertThat(spawned.isEmpty(), is(false));
+            int exit = conduit.terminate(Duration.ofSeconds(30));
+            assertThat(conduit.log(), exit, is(143));
+            for (ProcessHandle child : spawned) {
+                child.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(child.isAlive(), is(false));
+            }
+        }
+    }
+
+    private static List<ProcessHandle> children(RunningConduit conduit) {
+        return conduit.handle().descendants()
+                .filter(process -> process.info().commandLine().orElse("").contains("server-everything"))
+                .toList();
+    }
+
+    private static String initialize(RunningConduit conduit) throws Exception {
+        return HTTP.send(post(conduit, null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",\
+                "capabilities":{},"clientInfo":{"name":"it","version":"1"}}}"""), HttpResponse.BodyHandlers.ofString())
+                .headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static HttpRequest post(RunningConduit conduit, String session, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + RunningConduit.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            builder.header("Mcp-Session-Id", session);
+        }
+        return builder.build();
+    }
+}
