@@ -48,6 +48,7 @@ class UpstreamsIT {
     static Path dir;
     private static Path root;
     private static Process remote;
+    private static Process legacy;
     private static AuthProxy clientCredentials;
     private static AuthProxy rotating;
     private static RunningConduit conduit;
@@ -57,7 +58,9 @@ class UpstreamsIT {
         root = Files.createDirectories(dir.resolve("files-root")).toRealPath();
         Files.writeString(root.resolve("hello.txt"), "hello from the files upstream\n");
         int port = freePort();
-        remote = startHttpEverything(port);
+        remote = startHttpEverything(port, "streamableHttp");
+        int legacyPort = freePort();
+        legacy = startHttpEverything(legacyPort, "sse");
         URI everythingUrl = URI.create("http://127.0.0.1:" + port + "/mcp");
         clientCredentials = new AuthProxy(everythingUrl, 3600);
         rotating = new AuthProxy(everythingUrl, 0);
@@ -82,6 +85,9 @@ class UpstreamsIT {
                   - id: blocked
                     type: http
                     url: http://127.0.0.2:%5$d/mcp
+                  - id: legacy
+                    type: sse
+                    url: http://127.0.0.1:%10$d/sse
                   - id: secured
                     type: http
                     url: %6$s
@@ -109,24 +115,32 @@ class UpstreamsIT {
                       client-secret: ${WRONG_SECRET}
                 """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, FILESYSTEM, root, port,
                                clientCredentials.url("/mcp"), clientCredentials.url("/token"),
-                               rotating.url("/mcp"), rotating.url("/token")));
+                               rotating.url("/mcp"), rotating.url("/token"), legacyPort));
     }
 
     @AfterAll
     static void stop() {
-        conduit.close();
-        clientCredentials.close();
-        rotating.close();
-        if (remote != null) {
-            remote.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            remote.destroyForcibly();
+        for (AutoCloseable resource : new AutoCloseable[] {conduit, clientCredentials, rotating}) {
+            if (resource != null) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        for (Process process : new Process[] {remote, legacy}) {
+            if (process != null) {
+                process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
         }
     }
 
-    /** server-everything in Streamable HTTP mode on a loopback port, ready once it says it listens. */
-    private static Process startHttpEverything(int port) throws Exception {
+    /** server-everything over HTTP ({@code streamableHttp} or legacy {@code sse}), ready once it says it listens. */
+    private static Process startHttpEverything(int port, String mode) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(RunningConduit.NODE.toAbsolutePath().toString(),
-                                                    EVERYTHING.toString(), "streamableHttp").redirectErrorStream(true);
+                                                    EVERYTHING.toString(), mode).redirectErrorStream(true);
         builder.environment().put("PORT", Integer.toString(port));
         Process process = builder.start();
         CompletableFuture<Boolean> listening = new CompletableFuture<>();
@@ -135,7 +149,8 @@ class UpstreamsIT {
                                                                                 StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (line.contains("listening on port")) {
+                    // streamableHttp says "... listening on port N", sse says "Server is running on port N".
+                    if (line.contains("on port " + port)) {
                         listening.complete(true);
                     }
                 }
@@ -145,7 +160,7 @@ class UpstreamsIT {
             listening.complete(false);
         });
         if (!listening.get(30, TimeUnit.SECONDS)) {
-            throw new AssertionError("server-everything did not start in streamableHttp mode");
+            throw new AssertionError("server-everything did not start in " + mode + " mode");
         }
         return process;
     }
@@ -220,6 +235,16 @@ class UpstreamsIT {
                 {"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"%s","arguments":{"message":"%s"}}}"""
                 .formatted(tool, message)), HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(response.body()).at("/result/content/0/text").asString(response.body());
+    }
+
+    @Test
+    void legacySseUpstreamServesTools() throws Exception {
+        String session = initialize();
+        assertThat(echo(session, "legacy__echo", "over sse"), is("Echo: over sse"));
+        HttpResponse<String> sum = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":13,"method":"tools/call","params":{"name":"legacy__get-sum",\
+                "arguments":{"a":20,"b":22}}}"""), HttpResponse.BodyHandlers.ofString());
+        assertThat(sum.body(), containsString("42"));
     }
 
     @Test

@@ -1,19 +1,15 @@
 package dev.conduit.gateway.upstream;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
 
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
-import dev.conduit.core.jsonrpc.JsonRpcError;
-import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
@@ -30,11 +26,11 @@ import tools.jackson.databind.JsonNode;
  * An upstream MCP server over Streamable HTTP (2025-03-26 and later), through Helidon's WebClient.
  * <ul>
  *     <li>The URL is checked by the {@link AddressPolicy} once, when the connection opens, and every request then
- *     goes to the address that was checked (a pinning DNS resolver); redirects are refused.</li>
+ *     goes to the address that was checked ({@link PinnedClients}); redirects are refused.</li>
  *     <li>Each request is one POST; the answer is JSON, or an SSE stream carrying notifications and server requests
- *     (answered here) before the response.</li>
+ *     (answered by the {@link MessageRouter}) before the response.</li>
  *     <li>The session id from {@code initialize} and the negotiated version go on every later request; a 404 (session
- *     lost) makes it initialize again, once, and repeat the request.</li>
+ *     lost) makes it initialize again, once, and repeat the request. A 401 fetches a new OAuth2 token, once.</li>
  *     <li>A GET stream, when the server offers one, brings server-initiated notifications such as
  *     {@code tools/list_changed}.</li>
  * </ul>
@@ -46,11 +42,10 @@ final class HttpConnection implements McpConnection {
     private final String upstreamId;
     private final UpstreamConfig.Http spec;
     private final WebClient client;
-    private final Listener listener;
+    private final MessageRouter router;
     private final TokenSource tokens;
     private final int maxMessageBytes;
     private final Duration timeout;
-    private final AtomicLong ids = new AtomicLong();
     private volatile String sessionId;
     private volatile String protocolVersion;
     private volatile JsonNode initializeParams;
@@ -61,7 +56,7 @@ final class HttpConnection implements McpConnection {
                            int maxMessageBytes, Listener listener, TokenSource tokens) {
         this.upstreamId = upstreamId;
         this.spec = spec;
-        this.listener = listener;
+        this.router = new MessageRouter(upstreamId, listener, this::answer);
         this.maxMessageBytes = maxMessageBytes;
         this.timeout = timeout;
         this.tokens = tokens;
@@ -91,16 +86,7 @@ final class HttpConnection implements McpConnection {
         if (method.equals("initialize")) {
             initializeParams = params;
         }
-        JsonRpcRequest request = new JsonRpcRequest(JsonRpcId.of(ids.incrementAndGet()), method, params);
-        Exchange exchange = exchange(request, deadline);
-        if (exchange.status() == 404 && sessionId != null && !method.equals("initialize")) {
-            LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' lost the session; initializing again");
-            sessionId = null;
-            reinitialize(deadline);
-            exchange = exchange(request, deadline);
-        }
-        JsonRpcResponse response = exchange.response().orElseThrow(() -> new UpstreamException(
-                "upstream '" + upstreamId + "' answered " + method + " without a JSON-RPC response"));
+        JsonRpcResponse response = call(method, params, deadline, !method.equals("initialize"));
         if (method.equals("initialize") && response instanceof JsonRpcResponse.Success success) {
             protocolVersion = success.result().path("protocolVersion").asString(null);
             startGetStream();
@@ -108,14 +94,34 @@ final class HttpConnection implements McpConnection {
         return response;
     }
 
+    private JsonRpcResponse call(String method, JsonNode params, Duration deadline, boolean mayReinitialize)
+            throws UpstreamException {
+        MessageRouter.Call call = router.open();
+        try {
+            JsonRpcRequest request = new JsonRpcRequest(call.id(), method, params);
+            int status = exchange(request, deadline, call.answer());
+            if (status == 404 && sessionId != null && mayReinitialize) {
+                LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' lost the session; initializing again");
+                sessionId = null;
+                reinitialize(deadline);
+                exchange(request, deadline, call.answer());
+            }
+            if (!call.answer().isDone()) {
+                throw new UpstreamException("upstream '" + upstreamId + "' answered " + method
+                                            + " without a JSON-RPC response");
+            }
+            return router.await(call, method, deadline, () -> { });
+        } finally {
+            router.forget(call);
+        }
+    }
+
     private void reinitialize(Duration deadline) throws UpstreamException {
         JsonNode params = initializeParams;
         if (params == null) {
             throw new UpstreamException("upstream '" + upstreamId + "' lost the session before it was initialized");
         }
-        Exchange again = exchange(new JsonRpcRequest(JsonRpcId.of(ids.incrementAndGet()), "initialize", params),
-                                  deadline);
-        if (!(again.response().orElse(null) instanceof JsonRpcResponse.Success)) {
+        if (!(call("initialize", params, deadline, false) instanceof JsonRpcResponse.Success)) {
             throw new UpstreamException("upstream '" + upstreamId + "' refused to initialize a new session");
         }
         notify("notifications/initialized", Json.object());
@@ -124,57 +130,44 @@ final class HttpConnection implements McpConnection {
     @Override
     public void notify(String method, JsonNode params) {
         try {
-            exchange(new JsonRpcNotification(method, params), timeout);
+            exchange(new JsonRpcNotification(method, params), timeout, CompletableFuture.completedFuture(null));
         } catch (UpstreamException e) {
             LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not send " + method + ": " + e.getMessage());
         }
     }
 
-    /** What one POST brought back: the HTTP status and the response to our request, if any. */
-    private record Exchange(int status, Optional<JsonRpcResponse> response) {
-    }
-
-    /** One POST; after a 401 an OAuth2 token is fetched anew and the POST repeated once. */
-    private Exchange exchange(JsonRpcMessage message, Duration deadline) throws UpstreamException {
-        Exchange first = post(message, deadline);
-        if (first.status() == 401 && tokens.invalidate()) {
+    /** One POST (repeated once with a new OAuth2 token after a 401); returns the HTTP status. */
+    private int exchange(JsonRpcMessage message, Duration deadline, CompletableFuture<?> answered)
+            throws UpstreamException {
+        int status = post(message, deadline, answered);
+        if (status == 401 && tokens.invalidate()) {
             LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' refused the access token; fetching a new one");
-            Exchange second = post(message, deadline);
-            if (second.status() != 401) {
-                return second;
-            }
+            status = post(message, deadline, answered);
         }
-        if (first.status() == 401) {
+        if (status == 401) {
             throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP 401); check its "
                                         + "credentials");
         }
-        return first;
+        return status;
     }
 
-    private Exchange post(JsonRpcMessage message, Duration deadline) throws UpstreamException {
+    private int post(JsonRpcMessage message, Duration deadline, CompletableFuture<?> answered)
+            throws UpstreamException {
         HttpClientRequest post = client.post().uri(spec.url()).readTimeout(deadline);
         post.header(HeaderNames.CONTENT_TYPE, "application/json");
         post.header(HeaderNames.ACCEPT, ACCEPT);
         headers(post);
-        Optional<JsonRpcId> expected = message instanceof JsonRpcRequest request ? Optional.of(request.id())
-                                                                                : Optional.empty();
         try (HttpClientResponse response = post.submit(JsonRpcCodec.encode(message))) {
             int status = response.status().code();
             if (message instanceof JsonRpcRequest request && request.method().equals("initialize")) {
                 response.headers().first(HeaderNames.create("Mcp-Session-Id")).ifPresent(id -> sessionId = id);
             }
-            if (status == 202 || status == 204) {
-                return new Exchange(status, Optional.empty());
-            }
-            if (status == 404 && sessionId != null) {
-                return new Exchange(status, Optional.empty());
+            if (status == 202 || status == 204 || status == 401 || (status == 404 && sessionId != null)) {
+                return status;
             }
             if (status >= 300 && status < 400) {
                 throw new UpstreamException("upstream '" + upstreamId + "' answered with a redirect (HTTP " + status
                                             + "), which Conduit does not follow");
-            }
-            if (status == 401) {
-                return new Exchange(status, Optional.empty());
             }
             if (status == 403) {
                 throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP 403); check its "
@@ -185,14 +178,16 @@ final class HttpConnection implements McpConnection {
             }
             boolean stream = response.headers().contentType().map(HttpMediaType::mediaType)
                     .map(type -> type.subtype().equalsIgnoreCase("event-stream")).orElse(false);
-            Optional<JsonRpcResponse> answer = stream
-                    ? readStream(response.inputStream(), expected)
-                    : readJson(response.inputStream(), expected);
-            return new Exchange(status, answer);
+            if (stream) {
+                SseReader.read(response.inputStream(), maxMessageBytes, router::dispatch, answered::isDone);
+            } else {
+                readJson(response.inputStream());
+            }
+            return status;
         } catch (UncheckedIOException | IOException e) {
             throw new UpstreamException("upstream '" + upstreamId + "' connection failed: " + describe(e), e);
         } catch (RuntimeException e) {
-            if (e.getClass().getSimpleName().contains("Timeout") || e.getCause() instanceof java.net.SocketTimeoutException) {
+            if (e.getCause() instanceof java.net.SocketTimeoutException) {
                 throw new UpstreamException("upstream '" + upstreamId + "' did not answer within "
                                             + deadline.toMillis() + " ms", e);
             }
@@ -213,78 +208,23 @@ final class HttpConnection implements McpConnection {
         }
     }
 
-    private Optional<JsonRpcResponse> readJson(InputStream body, Optional<JsonRpcId> expected) throws IOException {
+    private void readJson(InputStream body) throws IOException {
         byte[] bytes = body.readNBytes(maxMessageBytes + 1);
         if (bytes.length > maxMessageBytes) {
             throw new IOException("a response larger than " + maxMessageBytes + " bytes");
         }
-        if (bytes.length == 0) {
-            return Optional.empty();
+        if (bytes.length > 0) {
+            router.dispatch(bytes);
         }
-        return handle(bytes, expected);
     }
 
-    /** Reads SSE events until the response to {@code expected} arrives; handles everything else on the way. */
-    private Optional<JsonRpcResponse> readStream(InputStream body, Optional<JsonRpcId> expected) throws IOException {
-        BoundedLineReader lines = new BoundedLineReader(body, maxMessageBytes);
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        Optional<byte[]> line;
-        while ((line = lines.readLine()).isPresent()) {
-            String text = new String(line.get(), StandardCharsets.UTF_8);
-            if (text.isEmpty()) {
-                if (data.size() > 0) {
-                    Optional<JsonRpcResponse> answer = handle(data.toByteArray(), expected);
-                    data.reset();
-                    if (answer.isPresent()) {
-                        return answer;
-                    }
-                }
-            } else if (text.startsWith("data:")) {
-                if (data.size() > 0) {
-                    data.write('\n');
-                }
-                data.write(text.substring(text.startsWith("data: ") ? 6 : 5).getBytes(StandardCharsets.UTF_8));
-                if (data.size() > maxMessageBytes) {
-                    throw new IOException("an event larger than " + maxMessageBytes + " bytes");
-                }
-            }
-        }
-        return data.size() > 0 ? handle(data.toByteArray(), expected) : Optional.empty();
-    }
-
-    private Optional<JsonRpcResponse> handle(byte[] bytes, Optional<JsonRpcId> expected) {
-        switch (JsonRpcCodec.decode(bytes)) {
-            case JsonRpcCodec.Decoded.Single single -> {
-                switch (single.message()) {
-                    case JsonRpcResponse response -> {
-                        if (expected.isPresent() && expected.get().equals(response.id())) {
-                            return Optional.of(response);
-                        }
-                        LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "' sent a response to " + response.id()
-                                                + ", which nothing waits for");
-                    }
-                    case JsonRpcNotification notification -> listener.onNotification(notification);
-                    case JsonRpcRequest request -> answerServerRequest(request);
-                }
-            }
-            case JsonRpcCodec.Decoded.Malformed malformed -> LOGGER.log(Level.WARNING, "upstream '" + upstreamId
-                    + "' sent a message that is not JSON-RPC: " + malformed.error().message());
-            case JsonRpcCodec.Decoded.Batch batch -> LOGGER.log(Level.WARNING, "upstream '" + upstreamId
-                    + "' sent a batch; ignored");
-        }
-        return Optional.empty();
-    }
-
-    private void answerServerRequest(JsonRpcRequest request) {
-        JsonRpcResponse answer = request.method().equals("ping")
-                ? JsonRpcResponse.success(request.id(), Json.object())
-                : JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()
-                        + " (the Conduit gateway does not offer it to upstream servers)"));
+    /** Sends this client's answer to a server request, off the reading thread. */
+    private void answer(JsonRpcResponse answer) {
         Thread.ofVirtual().name("upstream-" + upstreamId + "-answer").start(() -> {
             try {
-                exchange(answer, timeout);
+                exchange(answer, timeout, CompletableFuture.completedFuture(null));
             } catch (UpstreamException e) {
-                LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not answer " + request.method());
+                LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not answer a request of the server");
             }
         });
     }
@@ -304,7 +244,7 @@ final class HttpConnection implements McpConnection {
             }
             try (HttpClientResponse response = get.request()) {
                 if (response.status().code() == 200) {
-                    readStream(response.inputStream(), Optional.empty());
+                    SseReader.read(response.inputStream(), maxMessageBytes, router::dispatch, () -> closed);
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
@@ -325,6 +265,7 @@ final class HttpConnection implements McpConnection {
             return;
         }
         closed = true;
+        router.failAll("upstream '" + upstreamId + "' was shut down");
         String session = sessionId;
         if (session != null) {
             try (HttpClientResponse response = client.delete().uri(spec.url())
@@ -342,7 +283,7 @@ final class HttpConnection implements McpConnection {
         }
     }
 
-    private static String describe(Exception e) {
+    static String describe(Exception e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -11,20 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
-import dev.conduit.core.jsonrpc.JsonRpcError;
-import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
@@ -47,17 +39,14 @@ final class StdioConnection implements McpConnection {
     private final Process process;
     private final OutputStream stdin;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Map<Long, CompletableFuture<JsonRpcResponse>> pending = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
-    private final Listener listener;
+    private final MessageRouter router;
     private final int maxMessageBytes;
-    private volatile String closedReason;
 
     private StdioConnection(String upstreamId, Process process, Listener listener, int maxMessageBytes) {
         this.upstreamId = upstreamId;
         this.process = process;
         this.stdin = process.getOutputStream();
-        this.listener = listener;
+        this.router = new MessageRouter(upstreamId, listener, this::answer);
         this.maxMessageBytes = maxMessageBytes;
         Thread.ofVirtual().name("upstream-" + upstreamId + "-stdout").start(this::readStdout);
         Thread.ofVirtual().name("upstream-" + upstreamId + "-stderr").start(this::readStderr);
@@ -110,33 +99,19 @@ final class StdioConnection implements McpConnection {
 
     @Override
     public JsonRpcResponse request(String method, JsonNode params, Duration timeout) throws UpstreamException {
-        long id = ids.incrementAndGet();
-        CompletableFuture<JsonRpcResponse> answer = new CompletableFuture<>();
-        pending.put(id, answer);
+        MessageRouter.Call call = router.open();
         try {
-            String reason = closedReason;
-            if (reason != null) {
-                throw new UpstreamException(reason);
-            }
-            write(new JsonRpcRequest(JsonRpcId.of(id), method, params));
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
+            write(new JsonRpcRequest(call.id(), method, params));
+        } catch (IOException | UncheckedIOException e) {
+            router.forget(call);
+            throw new UpstreamException("upstream '" + upstreamId + "' stopped accepting messages", e);
+        }
+        return router.await(call, method, timeout, () -> {
             ObjectNode cancel = Json.object();
-            cancel.put("requestId", id);
+            cancel.set("requestId", call.id().toJson());
             cancel.put("reason", "timed out in the Conduit gateway");
             notify("notifications/cancelled", cancel);
-            throw new UpstreamException("upstream '" + upstreamId + "' did not answer " + method + " within "
-                                        + timeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            throw new UpstreamException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException("the call to upstream '" + upstreamId + "' was interrupted");
-        } catch (IOException | UncheckedIOException e) {
-            throw new UpstreamException("upstream '" + upstreamId + "' stopped accepting messages", e);
-        } finally {
-            pending.remove(id);
-        }
+        });
     }
 
     @Override
@@ -150,7 +125,7 @@ final class StdioConnection implements McpConnection {
 
     @Override
     public boolean alive() {
-        return closedReason == null && process.isAlive();
+        return router.closedReason().isEmpty() && process.isAlive();
     }
 
     @Override
@@ -182,7 +157,7 @@ final class StdioConnection implements McpConnection {
             Optional<byte[]> line;
             while ((line = reader.readLine()).isPresent()) {
                 if (line.get().length > 0) {
-                    dispatch(line.get());
+                    router.dispatch(line.get());
                 }
             }
             failAll("upstream '" + upstreamId + "' closed its output");
@@ -196,40 +171,11 @@ final class StdioConnection implements McpConnection {
         }
     }
 
-    private void dispatch(byte[] line) {
-        switch (JsonRpcCodec.decode(line)) {
-            case JsonRpcCodec.Decoded.Single single -> {
-                switch (single.message()) {
-                    case JsonRpcResponse response -> {
-                        if (response.id() instanceof JsonRpcId.Num(long id)) {
-                            CompletableFuture<JsonRpcResponse> waiting = pending.get(id);
-                            if (waiting != null) {
-                                waiting.complete(response);
-                            }
-                        }
-                    }
-                    case JsonRpcNotification notification -> listener.onNotification(notification);
-                    case JsonRpcRequest request -> answerServerRequest(request);
-                }
-            }
-            case JsonRpcCodec.Decoded.Malformed malformed -> LOGGER.log(Level.WARNING, "upstream '" + upstreamId
-                    + "' sent a message that is not JSON-RPC: " + malformed.error().message());
-            case JsonRpcCodec.Decoded.Batch batch -> LOGGER.log(Level.WARNING, "upstream '" + upstreamId
-                    + "' sent a batch, which MCP over stdio does not allow; ignored");
-        }
-    }
-
-    /** The server asks us something: answer ping, decline what this client does not offer. */
-    private void answerServerRequest(JsonRpcRequest request) {
-        JsonRpcResponse answer = switch (request.method()) {
-            case "ping" -> JsonRpcResponse.success(request.id(), Json.object());
-            default -> JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()
-                    + " (the Conduit gateway does not offer it to upstream servers)"));
-        };
+    private void answer(JsonRpcResponse answer) {
         try {
             write(answer);
         } catch (IOException | UncheckedIOException e) {
-            LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not answer " + request.method(), e);
+            LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not answer a request of the server", e);
         }
     }
 
@@ -263,9 +209,6 @@ final class StdioConnection implements McpConnection {
     }
 
     private void failAll(String reason) {
-        if (closedReason == null) {
-            closedReason = reason;
-        }
-        pending.values().forEach(call -> call.completeExceptionally(new UpstreamException(closedReason)));
+        router.failAll(reason);
     }
 }

@@ -58,14 +58,13 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
             Upstream.Connector connector = switch (config.transport()) {
                 case UpstreamConfig.Stdio stdio -> listener -> StdioConnection.start(config.id(), stdio, path,
                         config.maxMessageBytes(), listener);
-                case UpstreamConfig.Http http when http.legacySse() -> listener -> {
-                    throw new UpstreamException("upstream '" + config.id() + "': the legacy sse transport is not "
-                                                + "available in this build; use type http (Streamable HTTP)");
-                };
                 case UpstreamConfig.Http http -> {
                     TokenSource tokens = new TokenSource(config.id(), http.auth(), outbound, config.timeout());
-                    yield listener -> HttpConnection.open(config.id(), http, outbound, config.timeout(),
-                                                          config.maxMessageBytes(), listener, tokens);
+                    yield http.legacySse()
+                            ? listener -> SseConnection.open(config.id(), http, outbound, config.timeout(),
+                                                             config.maxMessageBytes(), listener, tokens)
+                            : listener -> HttpConnection.open(config.id(), http, outbound, config.timeout(),
+                                                              config.maxMessageBytes(), listener, tokens);
                 }
             };
             enabled.add(new Upstream(config, connector, version, this::toolsChanged));
