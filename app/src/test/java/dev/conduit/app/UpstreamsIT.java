@@ -238,6 +238,36 @@ class UpstreamsIT {
     }
 
     @Test
+    void clientCancellationEndsTheUpstreamCallAtOnce() throws Exception {
+        String session = initialize();
+        HttpResponse<java.io.InputStream> response = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":"long-1","method":"tools/call","params":{"name":"remote__trigger-long-running-operation",\
+                "arguments":{"duration":30,"steps":30},"_meta":{"progressToken":"c"}}}"""),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(),
+                                                                               StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = events.readLine()) != null && !line.contains("notifications/progress")) {
+                // wait until the call runs upstream
+            }
+            long cancelled = System.nanoTime();
+            HttpResponse<String> accepted = HTTP.send(post(session, """
+                    {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"long-1"}}"""),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode(), is(202));
+            String result = null;
+            while ((line = events.readLine()) != null) {
+                if (line.contains("\"id\":\"long-1\"")) {
+                    result = line;
+                    break;
+                }
+            }
+            assertThat(String.valueOf(result), containsString("cancelled"));
+            assertThat(Duration.ofNanos(System.nanoTime() - cancelled).toMillis(), lessThan(2000L));
+        }
+    }
+
+    @Test
     void legacySseUpstreamServesTools() throws Exception {
         String session = initialize();
         assertThat(echo(session, "legacy__echo", "over sse"), is("Echo: over sse"));

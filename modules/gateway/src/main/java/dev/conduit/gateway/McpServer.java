@@ -5,7 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.McpEndpoint;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.ErrorMapper;
@@ -14,6 +16,7 @@ import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The MCP server every transport hands messages to. It routes a request by method to the handler of its group and
@@ -31,6 +34,8 @@ public final class McpServer implements McpEndpoint {
             calls them. Call tools/list to see the tools available to your API key.""";
 
     private final Map<String, MethodHandler> handlers;
+    /** Requests in flight by session and request id, so that notifications/cancelled can reach them. */
+    private final Map<String, Cancellation> inFlight = new ConcurrentHashMap<>();
 
     private McpServer(Builder builder) {
         Map<String, MethodHandler> routes = new HashMap<>();
@@ -69,16 +74,35 @@ public final class McpServer implements McpEndpoint {
         if (handler == null) {
             return JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()));
         }
+        String key = inFlightKey(context.session().id(), request.id().toString());
+        inFlight.put(key, context.cancellation());
         try {
             return JsonRpcResponse.success(request.id(), handler.handle(request, context));
         } catch (RuntimeException e) {
             return JsonRpcResponse.failure(request.id(), ErrorMapper.toError(e, context.correlationId()));
+        } finally {
+            inFlight.remove(key, context.cancellation());
         }
+    }
+
+    private static String inFlightKey(String sessionId, String requestId) {
+        return sessionId + "\u0000" + requestId;
     }
 
     private void onNotification(JsonRpcNotification notification, RequestContext context) {
         switch (notification.method()) {
             case "notifications/initialized" -> context.session().markInitialized();
+            case "notifications/cancelled" -> {
+                JsonNode requestId = notification.params().path("requestId");
+                if (requestId.isString() || requestId.isIntegralNumber()) {
+                    String id = requestId.isString() ? "\"" + requestId.stringValue() + "\"" : requestId.asString();
+                    Cancellation cancellation = inFlight.get(inFlightKey(context.session().id(), id));
+                    if (cancellation != null) {
+                        LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] request " + id + " cancelled");
+                        cancellation.cancel();
+                    }
+                }
+            }
             default -> LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] ignored notification "
                                                      + notification.method());
         }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
@@ -79,14 +80,15 @@ final class HttpConnection implements McpConnection {
     }
 
     @Override
-    public JsonRpcResponse request(String method, JsonNode params, Duration deadline) throws UpstreamException {
+    public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Cancellation cancellation)
+            throws UpstreamException {
         if (closed) {
             throw new UpstreamException("upstream '" + upstreamId + "' connection is closed");
         }
         if (method.equals("initialize")) {
             initializeParams = params;
         }
-        JsonRpcResponse response = call(method, params, deadline, !method.equals("initialize"));
+        JsonRpcResponse response = call(method, params, deadline, !method.equals("initialize"), cancellation);
         if (method.equals("initialize") && response instanceof JsonRpcResponse.Success success) {
             protocolVersion = success.result().path("protocolVersion").asString(null);
             startGetStream();
@@ -94,9 +96,11 @@ final class HttpConnection implements McpConnection {
         return response;
     }
 
-    private JsonRpcResponse call(String method, JsonNode params, Duration deadline, boolean mayReinitialize)
-            throws UpstreamException {
+    private JsonRpcResponse call(String method, JsonNode params, Duration deadline, boolean mayReinitialize,
+                                 Cancellation cancellation) throws UpstreamException {
         MessageRouter.Call call = router.open();
+        router.cancelWith(call, cancellation, id -> notify("notifications/cancelled",
+                                                           MessageRouter.cancelled(id, "cancelled by the client")));
         try {
             JsonRpcRequest request = new JsonRpcRequest(call.id(), method, params);
             int status = exchange(request, deadline, call.answer());
@@ -121,7 +125,7 @@ final class HttpConnection implements McpConnection {
         if (params == null) {
             throw new UpstreamException("upstream '" + upstreamId + "' lost the session before it was initialized");
         }
-        if (!(call("initialize", params, deadline, false) instanceof JsonRpcResponse.Success)) {
+        if (!(call("initialize", params, deadline, false, new Cancellation()) instanceof JsonRpcResponse.Success)) {
             throw new UpstreamException("upstream '" + upstreamId + "' refused to initialize a new session");
         }
         notify("notifications/initialized", Json.object());

@@ -2,6 +2,7 @@ package dev.conduit.gateway.upstream;
 
 import java.time.Duration;
 
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import tools.jackson.databind.JsonNode;
@@ -17,7 +18,16 @@ interface McpConnection extends AutoCloseable {
      *
      * @throws UpstreamException when the connection fails or no answer comes within {@code timeout}
      */
-    JsonRpcResponse request(String method, JsonNode params, Duration timeout) throws UpstreamException;
+    default JsonRpcResponse request(String method, JsonNode params, Duration timeout) throws UpstreamException {
+        return request(method, params, timeout, new Cancellation());
+    }
+
+    /**
+     * The same; when the client cancels, the server is told ({@code notifications/cancelled}) and the call fails at
+     * once.
+     */
+    JsonRpcResponse request(String method, JsonNode params, Duration timeout, Cancellation cancellation)
+            throws UpstreamException;
 
     /** Sends a notification; failures are logged, not thrown. */
     void notify(String method, JsonNode params);

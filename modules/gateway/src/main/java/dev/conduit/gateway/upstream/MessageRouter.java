@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -19,6 +20,7 @@ import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What every upstream connection does with the messages a server sends, whatever carries them (a child's stdout, an
@@ -80,6 +82,28 @@ final class MessageRouter {
         } finally {
             forget(call);
         }
+    }
+
+    /**
+     * Makes a cancellation by the client fail {@code call} at once, after {@code tellServer} has passed the
+     * cancellation on (with the request id the server knows).
+     */
+    void cancelWith(Call call, Cancellation cancellation, Consumer<JsonRpcId> tellServer) {
+        cancellation.onCancel(() -> {
+            if (!call.answer().isDone()) {
+                tellServer.accept(call.id());
+                call.answer().completeExceptionally(new UpstreamException("the client cancelled the call to upstream '"
+                                                                          + upstreamId + "'"));
+            }
+        });
+    }
+
+    /** The params of {@code notifications/cancelled} for request {@code id}. */
+    static ObjectNode cancelled(JsonRpcId id, String reason) {
+        ObjectNode params = Json.object();
+        params.set("requestId", id.toJson());
+        params.put("reason", reason);
+        return params;
     }
 
     /** Stops waiting for {@code call}. */

@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
@@ -23,7 +23,6 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An upstream MCP server over the legacy HTTP+SSE transport (protocol 2024-11-05): a GET stream that first names the
@@ -123,15 +122,19 @@ final class SseConnection implements McpConnection {
     }
 
     @Override
-    public JsonRpcResponse request(String method, JsonNode params, Duration deadline) throws UpstreamException {
+    public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Cancellation cancellation)
+            throws UpstreamException {
         MessageRouter.Call call = router.open();
-        send(new JsonRpcRequest(call.id(), method, params));
-        return router.await(call, method, deadline, () -> {
-            ObjectNode cancel = Json.object();
-            cancel.set("requestId", call.id().toJson());
-            cancel.put("reason", "timed out in the Conduit gateway");
-            notify("notifications/cancelled", cancel);
-        });
+        router.cancelWith(call, cancellation, id -> notify("notifications/cancelled",
+                                                           MessageRouter.cancelled(id, "cancelled by the client")));
+        try {
+            send(new JsonRpcRequest(call.id(), method, params));
+        } catch (UpstreamException e) {
+            router.forget(call);
+            throw e;
+        }
+        return router.await(call, method, deadline, () -> notify("notifications/cancelled",
+                MessageRouter.cancelled(call.id(), "timed out in the Conduit gateway")));
     }
 
     @Override

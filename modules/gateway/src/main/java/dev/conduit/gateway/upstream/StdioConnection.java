@@ -15,14 +15,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An upstream MCP server as a child process: newline-delimited JSON-RPC on its stdin and stdout, its stderr to the
@@ -98,20 +97,19 @@ final class StdioConnection implements McpConnection {
     }
 
     @Override
-    public JsonRpcResponse request(String method, JsonNode params, Duration timeout) throws UpstreamException {
+    public JsonRpcResponse request(String method, JsonNode params, Duration timeout, Cancellation cancellation)
+            throws UpstreamException {
         MessageRouter.Call call = router.open();
+        router.cancelWith(call, cancellation, id -> notify("notifications/cancelled",
+                                                           MessageRouter.cancelled(id, "cancelled by the client")));
         try {
             write(new JsonRpcRequest(call.id(), method, params));
         } catch (IOException | UncheckedIOException e) {
             router.forget(call);
             throw new UpstreamException("upstream '" + upstreamId + "' stopped accepting messages", e);
         }
-        return router.await(call, method, timeout, () -> {
-            ObjectNode cancel = Json.object();
-            cancel.set("requestId", call.id().toJson());
-            cancel.put("reason", "timed out in the Conduit gateway");
-            notify("notifications/cancelled", cancel);
-        });
+        return router.await(call, method, timeout, () -> notify("notifications/cancelled",
+                MessageRouter.cancelled(call.id(), "timed out in the Conduit gateway")));
     }
 
     @Override

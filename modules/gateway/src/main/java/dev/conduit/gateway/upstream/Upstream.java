@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.ClientChannel;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.jsonrpc.Json;
@@ -135,8 +136,8 @@ final class Upstream implements AutoCloseable {
      * @throws UpstreamException when the upstream cannot be reached or does not answer in time
      * @throws RpcException      when the upstream answers with a JSON-RPC error (passed on as it is)
      */
-    ObjectNode callTool(String name, ObjectNode arguments, Optional<JsonNode> progressToken, ClientChannel channel)
-            throws UpstreamException {
+    ObjectNode callTool(String name, ObjectNode arguments, Optional<JsonNode> progressToken, ClientChannel channel,
+                        Cancellation cancellation) throws UpstreamException {
         McpConnection live = connection();
         ObjectNode params = Json.object();
         params.put("name", name);
@@ -149,7 +150,8 @@ final class Upstream implements AutoCloseable {
             return ours;
         });
         try {
-            JsonNode result = result(live.request("tools/call", params, config.timeout()), "tools/call");
+            JsonNode result = result(live.request("tools/call", params, config.timeout(), cancellation),
+                                     "tools/call");
             if (!(result instanceof ObjectNode object)) {
                 throw new UpstreamException("upstream '" + id() + "' answered tools/call without a result object");
             }

@@ -234,7 +234,8 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private static ObjectNode invoke(Upstream upstream, String localName, ToolCall call, RequestContext context) {
         long started = System.nanoTime();
         try {
-            ObjectNode result = upstream.callTool(localName, call.arguments(), call.progressToken(), context.channel());
+            ObjectNode result = upstream.callTool(localName, call.arguments(), call.progressToken(), context.channel(),
+                                                  context.cancellation());
             LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
                     + " answered in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
             return result;
