@@ -46,6 +46,11 @@ final class AuthProxy implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/token", this::token);
         server.createContext("/mcp", this::mcp);
+        server.createContext("/redirect", exchange -> {
+            exchange.getResponseHeaders().add("Location", url("/mcp"));
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
         server.start();
     }
 

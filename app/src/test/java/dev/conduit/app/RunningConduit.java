@@ -24,6 +24,8 @@ final class RunningConduit implements AutoCloseable {
     static final Path INTEROP = Path.of(System.getProperty("conduit.interop", "../interop"));
     static final Path NODE = INTEROP.resolve("node_modules/node/bin/node");
     static final String API_KEY = "it-secret-0123456789abcdef";
+    /** A second key, allowed only {@code everything.echo} and the files upstream. */
+    static final String LIMITED_KEY = "it-limited-0123456789abcdef";
 
     private static final Pattern READY = Pattern.compile(
             "ready: MCP at http://[^ ]+:(\\d+)/mcp .*ops at http://[^ ]+:(\\d+)/observe");
@@ -69,6 +71,7 @@ final class RunningConduit implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CONDUIT_API_KEY", API_KEY);
+        env.put("CONDUIT_LIMITED_KEY", LIMITED_KEY);
         env.putAll(extraEnv);
         return new RunningConduit(builder.start());
     }
@@ -89,6 +92,9 @@ final class RunningConduit implements AutoCloseable {
                   api-keys:
                     - id: it
                       secret: ${CONDUIT_API_KEY}
+                    - id: limited
+                      secret: ${CONDUIT_LIMITED_KEY}
+                      tools: [everything.echo, "files.*"]
                 """.formatted(auth);
     }
 

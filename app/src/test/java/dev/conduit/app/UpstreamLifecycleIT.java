@@ -69,6 +69,33 @@ class UpstreamLifecycleIT {
         }
     }
 
+    @Test
+    void missingCommandIsReportedDownAndSlowCallsTimeOut() throws Exception {
+        try (RunningConduit conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                upstreams:
+                  - id: missing
+                    command: no-such-mcp-server-binary
+                  - id: everything
+                    command: %s
+                    args: [%s, stdio]
+                    timeout: 1s
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING))) {
+            String session = initialize(conduit);
+            HttpResponse<String> list = HTTP.send(post(conduit, session,
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"), HttpResponse.BodyHandlers.ofString());
+            assertThat(list.body(), containsString("everything__echo"));
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + conduit.opsPort() + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.body(), containsString("command 'no-such-mcp-server-binary' was not found in PATH"));
+
+            HttpResponse<String> slow = HTTP.send(post(conduit, session, """
+                    {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"everything__trigger-long-running-operation",\
+                    "arguments":{"duration":5,"steps":5}}}"""), HttpResponse.BodyHandlers.ofString());
+            assertThat(slow.body(), containsString("\"isError\":true"));
+            assertThat(slow.body(), containsString("did not answer tools/call within 1000 ms"));
+        }
+    }
+
     private static List<ProcessHandle> children(RunningConduit conduit) {
         return conduit.handle().descendants()
                 .filter(process -> process.info().commandLine().orElse("").contains("server-everything"))

@@ -85,6 +85,9 @@ class UpstreamsIT {
                   - id: blocked
                     type: http
                     url: http://127.0.0.2:%5$d/mcp
+                  - id: redirecting
+                    type: http
+                    url: %11$s
                   - id: legacy
                     type: sse
                     url: http://127.0.0.1:%10$d/sse
@@ -115,7 +118,8 @@ class UpstreamsIT {
                       client-secret: ${WRONG_SECRET}
                 """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, FILESYSTEM, root, port,
                                clientCredentials.url("/mcp"), clientCredentials.url("/token"),
-                               rotating.url("/mcp"), rotating.url("/token"), legacyPort));
+                               rotating.url("/mcp"), rotating.url("/token"), legacyPort,
+                               clientCredentials.url("/redirect")));
     }
 
     @AfterAll
@@ -268,6 +272,38 @@ class UpstreamsIT {
     }
 
     @Test
+    void aKeySeesAndCallsOnlyWhatItsPatternsAllow() throws Exception {
+        String session = initialize(RunningConduit.LIMITED_KEY);
+        HttpResponse<String> list = HTTP.send(post(session, RunningConduit.LIMITED_KEY,
+                "{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"tools/list\"}"), HttpResponse.BodyHandlers.ofString());
+        List<String> names = StreamSupport.stream(Json.mapper().readTree(list.body()).at("/result/tools").spliterator(),
+                                                  false).map(tool -> tool.get("name").asString()).toList();
+        assertThat(names, hasItems("everything__echo", "files__read_text_file", "conduit__search_tools"));
+        assertThat(names.contains("everything__get-sum"), is(false));
+        assertThat(names.stream().anyMatch(name -> name.startsWith("remote__")), is(false));
+
+        HttpResponse<String> denied = HTTP.send(post(session, RunningConduit.LIMITED_KEY, """
+                {"jsonrpc":"2.0","id":21,"method":"tools/call","params":{"name":"everything__get-sum",\
+                "arguments":{"a":1,"b":2}}}"""), HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.body(), Json.mapper().readTree(denied.body()).at("/error/code").asInt(), is(-32602));
+        HttpResponse<String> allowed = HTTP.send(post(session, RunningConduit.LIMITED_KEY, """
+                {"jsonrpc":"2.0","id":22,"method":"tools/call","params":{"name":"everything__echo",\
+                "arguments":{"message":"limited"}}}"""), HttpResponse.BodyHandlers.ofString());
+        assertThat(allowed.body(), containsString("Echo: limited"));
+    }
+
+    @Test
+    void redirectsAreNotFollowed() throws Exception {
+        String session = initialize();
+        HttpResponse<String> call = HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":23,"method":"tools/call","params":{"name":"redirecting__echo",\
+                "arguments":{"message":"x"}}}"""), HttpResponse.BodyHandlers.ofString());
+        JsonNode result = Json.mapper().readTree(call.body()).get("result");
+        assertThat(call.body(), result.get("isError").asBoolean(), is(true));
+        assertThat(result.at("/content/0/text").asString(), containsString("redirect"));
+    }
+
+    @Test
     void legacySseUpstreamServesTools() throws Exception {
         String session = initialize();
         assertThat(echo(session, "legacy__echo", "over sse"), is("Echo: over sse"));
@@ -383,17 +419,25 @@ class UpstreamsIT {
     }
 
     private static String initialize() throws Exception {
-        HttpResponse<String> response = HTTP.send(post(null, """
+        return initialize(RunningConduit.API_KEY);
+    }
+
+    private static String initialize(String key) throws Exception {
+        HttpResponse<String> response = HTTP.send(post(null, key, """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",\
                 "capabilities":{},"clientInfo":{"name":"it","version":"1"}}}"""), HttpResponse.BodyHandlers.ofString());
         return response.headers().firstValue("Mcp-Session-Id").orElseThrow();
     }
 
     private static HttpRequest post(String session, String body) {
+        return post(session, RunningConduit.API_KEY, body);
+    }
+
+    private static HttpRequest post(String session, String key, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
-                .header("Authorization", "Bearer " + RunningConduit.API_KEY)
+                .header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (session != null) {
             builder.header("Mcp-Session-Id", session);
