@@ -178,11 +178,7 @@ class UpstreamsIT {
     @Test
     void streamableHttpUpstreamServesToolsAndProgress() throws Exception {
         String session = initialize();
-        HttpResponse<String> echo = HTTP.send(post(session, """
-                {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"remote__echo",\
-                "arguments":{"message":"over http"}}}"""), HttpResponse.BodyHandlers.ofString());
-        assertThat(echo.body(), Json.mapper().readTree(echo.body()).at("/result/content/0/text").asString(),
-                   is("Echo: over http"));
+        assertThat(echo(session, "remote__echo", "over http"), is("Echo: over http"));
         HttpResponse<String> progress = HTTP.send(post(session, """
                 {"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"remote__trigger-long-running-operation",\
                 "arguments":{"duration":1,"steps":2},"_meta":{"progressToken":"tok-7"}}}"""),
@@ -222,23 +218,26 @@ class UpstreamsIT {
 
     @Test
     void refusedClientCredentialsGiveAClearErrorWithoutTheSecret() throws Exception {
-        String session = initialize();
-        HttpResponse<String> call = HTTP.send(post(session, """
-                {"jsonrpc":"2.0","id":12,"method":"tools/call","params":{"name":"wrongsecret__echo",\
-                "arguments":{"message":"x"}}}"""), HttpResponse.BodyHandlers.ofString());
-        JsonNode result = Json.mapper().readTree(call.body()).get("result");
-        assertThat(call.body(), result.get("isError").asBoolean(), is(true));
-        assertThat(call.body(), containsString("token endpoint refused the request (HTTP 401, invalid_client)"));
-        assertThat(call.body().contains("wrong-secret-987654321"), is(false));
+        JsonNode call = callTool(initialize(), "wrongsecret__echo", "{\"message\":\"x\"}");
+        assertThat(call.toString(), call.at("/result/isError").asBoolean(), is(true));
+        assertThat(call.at("/result/content/0/text").asString(),
+                   containsString("token endpoint refused the request (HTTP 401, invalid_client)"));
+        assertThat(call.toString().contains("wrong-secret-987654321"), is(false));
         assertThat(conduit.log().contains("wrong-secret-987654321"), is(false));
         assertThat(conduit.log().contains(AuthProxy.CLIENT_SECRET), is(false));
     }
 
     private static String echo(String session, String tool, String message) throws Exception {
+        JsonNode response = callTool(session, tool, "{\"message\":\"" + message + "\"}");
+        return response.at("/result/content/0/text").asString(response.toString());
+    }
+
+    /** The whole JSON-RPC response to a tools/call of {@code tool} with {@code arguments} (JSON). */
+    private static JsonNode callTool(String session, String tool, String arguments) throws Exception {
         HttpResponse<String> response = HTTP.send(post(session, """
-                {"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"%s","arguments":{"message":"%s"}}}"""
-                .formatted(tool, message)), HttpResponse.BodyHandlers.ofString());
-        return Json.mapper().readTree(response.body()).at("/result/content/0/text").asString(response.body());
+                {"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"%s","arguments":%s}}"""
+                .formatted(tool, arguments)), HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(response.body());
     }
 
     @Test
@@ -294,23 +293,17 @@ class UpstreamsIT {
 
     @Test
     void redirectsAreNotFollowed() throws Exception {
-        String session = initialize();
-        HttpResponse<String> call = HTTP.send(post(session, """
-                {"jsonrpc":"2.0","id":23,"method":"tools/call","params":{"name":"redirecting__echo",\
-                "arguments":{"message":"x"}}}"""), HttpResponse.BodyHandlers.ofString());
-        JsonNode result = Json.mapper().readTree(call.body()).get("result");
-        assertThat(call.body(), result.get("isError").asBoolean(), is(true));
-        assertThat(result.at("/content/0/text").asString(), containsString("redirect"));
+        JsonNode call = callTool(initialize(), "redirecting__echo", "{\"message\":\"x\"}");
+        assertThat(call.toString(), call.at("/result/isError").asBoolean(), is(true));
+        assertThat(call.at("/result/content/0/text").asString(), containsString("redirect"));
     }
 
     @Test
     void legacySseUpstreamServesTools() throws Exception {
         String session = initialize();
         assertThat(echo(session, "legacy__echo", "over sse"), is("Echo: over sse"));
-        HttpResponse<String> sum = HTTP.send(post(session, """
-                {"jsonrpc":"2.0","id":13,"method":"tools/call","params":{"name":"legacy__get-sum",\
-                "arguments":{"a":20,"b":22}}}"""), HttpResponse.BodyHandlers.ofString());
-        assertThat(sum.body(), containsString("42"));
+        assertThat(callTool(session, "legacy__get-sum", "{\"a\":20,\"b\":22}").at("/result/content/0/text")
+                           .asString(), containsString("42"));
     }
 
     @Test
@@ -320,13 +313,10 @@ class UpstreamsIT {
                 {"jsonrpc":"2.0","id":8,"method":"tools/list"}"""), HttpResponse.BodyHandlers.ofString());
         assertThat(list.body(), containsString("remote__echo"));
         assertThat(list.body().contains("blocked__"), is(false));
-        HttpResponse<String> call = HTTP.send(post(session, """
-                {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"blocked__echo",\
-                "arguments":{"message":"x"}}}"""), HttpResponse.BodyHandlers.ofString());
-        JsonNode result = Json.mapper().readTree(call.body()).get("result");
-        assertThat(call.body(), result.get("isError").asBoolean(), is(true));
-        assertThat(result.at("/content/0/text").asString(), containsString("outbound policy"));
-        assertThat(result.at("/content/0/text").asString(), containsString("127.0.0.2"));
+        JsonNode call = callTool(session, "blocked__echo", "{\"message\":\"x\"}");
+        assertThat(call.toString(), call.at("/result/isError").asBoolean(), is(true));
+        assertThat(call.at("/result/content/0/text").asString(), containsString("outbound policy"));
+        assertThat(call.at("/result/content/0/text").asString(), containsString("127.0.0.2"));
     }
 
     @Test
@@ -401,11 +391,7 @@ class UpstreamsIT {
             assertThat(result, containsString("upstream 'everything'"));
             assertThat(millis, lessThan(1000L));
         }
-        HttpResponse<String> next = HTTP.send(post(session, """
-                {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"everything__echo",\
-                "arguments":{"message":"after restart"}}}"""), HttpResponse.BodyHandlers.ofString());
-        assertThat(next.body(), Json.mapper().readTree(next.body()).at("/result/content/0/text").asString(),
-                   is("Echo: after restart"));
+        assertThat(echo(session, "everything__echo", "after restart"), is("Echo: after restart"));
     }
 
     @Test

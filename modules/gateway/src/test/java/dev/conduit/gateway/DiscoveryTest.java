@@ -3,11 +3,6 @@ package dev.conduit.gateway;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.conduit.core.ClientChannel;
-import dev.conduit.core.LogLevel;
-import dev.conduit.core.McpSession;
-import dev.conduit.core.Principal;
-import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcId;
@@ -156,37 +151,6 @@ class DiscoveryTest {
     }
 
     private static RequestContext context(List<String> patterns) {
-        return new RequestContext(new Principal("caller", patterns), "cid", new FixedSession(),
-                                  ClientChannel.discarding());
-    }
-
-    private static final class FixedSession implements McpSession {
-        @Override
-        public String id() {
-            return "s";
-        }
-
-        @Override
-        public ProtocolVersion protocolVersion() {
-            return ProtocolVersion.latest();
-        }
-
-        @Override
-        public LogLevel logLevel() {
-            return LogLevel.INFO;
-        }
-
-        @Override
-        public void logLevel(LogLevel level) {
-        }
-
-        @Override
-        public boolean initialized() {
-            return true;
-        }
-
-        @Override
-        public void markInitialized() {
-        }
+        return new TestSession().context(patterns);
     }
 }

@@ -7,10 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 
-import dev.conduit.core.ClientChannel;
 import dev.conduit.core.LogLevel;
-import dev.conduit.core.McpSession;
-import dev.conduit.core.Principal;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
@@ -28,9 +25,8 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 class McpServerTest {
-    private final Session session = new Session();
-    private final RequestContext context = new RequestContext(Principal.anonymous(), "cid", session,
-                                                              ClientChannel.discarding());
+    private final TestSession session = new TestSession();
+    private final RequestContext context = session.context(List.of("*"));
 
     @Test
     void initializeEchoesSupportedVersionAndDescribesServer() {
@@ -116,8 +112,7 @@ class McpServerTest {
     @Test
     void principalSeesAndCallsOnlyAllowedTools() {
         McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(tool("echo"), tool("secret")))).build();
-        RequestContext limited = new RequestContext(new Principal("limited", List.of("test.echo")), "cid", session,
-                                                    ClientChannel.discarding());
+        RequestContext limited = session.context(List.of("test.echo"));
         JsonRpcResponse listed = server.handle(new JsonRpcRequest(JsonRpcId.of(1), "tools/list", Json.object()),
                                                limited).orElseThrow();
         List<String> names = new ArrayList<>();
@@ -230,40 +225,5 @@ class McpServerTest {
     private static Tool schemaTool(String name, String schema) {
         ObjectNode parsed = (ObjectNode) Json.mapper().readTree(schema);
         return new Tool(ToolDefinition.of(name, "a tool", parsed), "test", name, tool(name).invoker());
-    }
-
-    private static final class Session implements McpSession {
-        private LogLevel level = LogLevel.INFO;
-        private boolean initialized;
-
-        @Override
-        public String id() {
-            return "s";
-        }
-
-        @Override
-        public ProtocolVersion protocolVersion() {
-            return ProtocolVersion.latest();
-        }
-
-        @Override
-        public LogLevel logLevel() {
-            return level;
-        }
-
-        @Override
-        public void logLevel(LogLevel value) {
-            level = value;
-        }
-
-        @Override
-        public boolean initialized() {
-            return initialized;
-        }
-
-        @Override
-        public void markInitialized() {
-            initialized = true;
-        }
     }
 }

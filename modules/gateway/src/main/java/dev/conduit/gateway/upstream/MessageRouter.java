@@ -17,9 +17,11 @@ import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcId;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -37,6 +39,38 @@ final class MessageRouter {
     private final Map<Long, CompletableFuture<JsonRpcResponse>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile String closedReason;
+
+    /** Puts one message on the wire towards the server. */
+    @FunctionalInterface
+    interface Transmitter {
+        void send(JsonRpcMessage message) throws UpstreamException;
+    }
+
+    /**
+     * A whole request over a connection whose responses arrive through {@link #dispatch}: sends it, waits up to
+     * {@code timeout}, and tells the server when the client cancels or the time runs out.
+     */
+    JsonRpcResponse request(String method, JsonNode params, Duration timeout, Cancellation cancellation,
+                            Transmitter transmitter) throws UpstreamException {
+        Call call = open();
+        cancelWith(call, cancellation, id -> tellCancelled(transmitter, id, "cancelled by the client"));
+        try {
+            transmitter.send(new JsonRpcRequest(call.id(), method, params));
+        } catch (UpstreamException e) {
+            forget(call);
+            throw e;
+        }
+        return await(call, method, timeout, () -> tellCancelled(transmitter, call.id(),
+                                                                "timed out in the Conduit gateway"));
+    }
+
+    private void tellCancelled(Transmitter transmitter, JsonRpcId id, String reason) {
+        try {
+            transmitter.send(new JsonRpcNotification("notifications/cancelled", cancelled(id, reason)));
+        } catch (UpstreamException e) {
+            LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not pass a cancellation on");
+        }
+    }
 
     /** One request waiting for its response. */
     record Call(JsonRpcId id, CompletableFuture<JsonRpcResponse> answer) {

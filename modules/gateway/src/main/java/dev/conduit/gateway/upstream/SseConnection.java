@@ -15,7 +15,6 @@ import dev.conduit.core.Cancellation;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
-import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.policy.AddressPolicy;
 import io.helidon.http.HeaderNames;
@@ -124,17 +123,7 @@ final class SseConnection implements McpConnection {
     @Override
     public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Cancellation cancellation)
             throws UpstreamException {
-        MessageRouter.Call call = router.open();
-        router.cancelWith(call, cancellation, id -> notify("notifications/cancelled",
-                                                           MessageRouter.cancelled(id, "cancelled by the client")));
-        try {
-            send(new JsonRpcRequest(call.id(), method, params));
-        } catch (UpstreamException e) {
-            router.forget(call);
-            throw e;
-        }
-        return router.await(call, method, deadline, () -> notify("notifications/cancelled",
-                MessageRouter.cancelled(call.id(), "timed out in the Conduit gateway")));
+        return router.request(method, params, deadline, cancellation, this::send);
     }
 
     @Override

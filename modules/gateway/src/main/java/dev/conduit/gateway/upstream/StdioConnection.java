@@ -19,7 +19,6 @@ import dev.conduit.core.Cancellation;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
-import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import tools.jackson.databind.JsonNode;
 
@@ -99,17 +98,15 @@ final class StdioConnection implements McpConnection {
     @Override
     public JsonRpcResponse request(String method, JsonNode params, Duration timeout, Cancellation cancellation)
             throws UpstreamException {
-        MessageRouter.Call call = router.open();
-        router.cancelWith(call, cancellation, id -> notify("notifications/cancelled",
-                                                           MessageRouter.cancelled(id, "cancelled by the client")));
+        return router.request(method, params, timeout, cancellation, this::transmit);
+    }
+
+    private void transmit(JsonRpcMessage message) throws UpstreamException {
         try {
-            write(new JsonRpcRequest(call.id(), method, params));
+            write(message);
         } catch (IOException | UncheckedIOException e) {
-            router.forget(call);
             throw new UpstreamException("upstream '" + upstreamId + "' stopped accepting messages", e);
         }
-        return router.await(call, method, timeout, () -> notify("notifications/cancelled",
-                MessageRouter.cancelled(call.id(), "timed out in the Conduit gateway")));
     }
 
     @Override
