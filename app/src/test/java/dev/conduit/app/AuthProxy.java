@@ -33,6 +33,8 @@ final class AuthProxy implements AutoCloseable {
     final AtomicInteger issued = new AtomicInteger();
     final AtomicInteger unauthorized = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
+    final AtomicInteger sessionsLost = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean loseSession = new java.util.concurrent.atomic.AtomicBoolean();
     private final Set<String> valid = ConcurrentHashMap.newKeySet();
     private final HttpServer server;
     private final URI upstream;
@@ -56,6 +58,11 @@ final class AuthProxy implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** Answers the next request that carries a session id with 404, as a server that restarted would. */
+    void loseSessionOnce() {
+        loseSession.set(true);
     }
 
     /** Makes every issued token invalid, as a revocation or a key rotation at the server would. */
@@ -98,6 +105,11 @@ final class AuthProxy implements AutoCloseable {
         }
         if (exchange.getRequestMethod().equals("GET")) {
             send(exchange, 405, "");
+            return;
+        }
+        if (exchange.getRequestHeaders().containsKey("Mcp-Session-Id") && loseSession.compareAndSet(true, false)) {
+            sessionsLost.incrementAndGet();
+            send(exchange, 404, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Session not found\"}}");
             return;
         }
         byte[] body = exchange.getRequestBody().readAllBytes();

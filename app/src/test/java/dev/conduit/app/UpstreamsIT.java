@@ -204,6 +204,15 @@ class UpstreamsIT {
     }
 
     @Test
+    void lostUpstreamSessionIsInitializedAgainOnce() throws Exception {
+        String session = initialize();
+        assertThat(echo(session, "secured__echo", "before"), is("Echo: before"));
+        clientCredentials.loseSessionOnce();
+        assertThat(echo(session, "secured__echo", "after a lost session"), is("Echo: after a lost session"));
+        assertThat(clientCredentials.sessionsLost.get(), is(1));
+    }
+
+    @Test
     void expiredTokensAreRefreshedWithTheRotatedRefreshToken() throws Exception {
         String session = initialize();
         for (int i = 0; i < 3; i++) {
