@@ -14,4 +14,6 @@ module dev.conduit.core {
     exports dev.conduit.core;
     exports dev.conduit.core.jsonrpc;
     exports dev.conduit.core.config;
+    exports dev.conduit.core.spi;
+
 }

@@ -31,6 +31,10 @@ public final class ErrorCodes {
     public static final int OUTPUT_LIMIT = -32013;
     /** The execution wrote more log entries than allowed. */
     public static final int LOG_LIMIT = -32014;
+    /** The execution made more tool calls than its budget allows (new in Conduit for Java). */
+    public static final int TOOL_BUDGET = -32015;
+    /** The execution's code is larger than allowed, or its stack deeper (new in Conduit for Java). */
+    public static final int CODE_LIMIT = -32016;
 
     private ErrorCodes() {
     }

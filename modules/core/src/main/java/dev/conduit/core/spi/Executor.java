@@ -1,0 +1,35 @@
+package dev.conduit.core.spi;
+
+import java.util.Set;
+
+/**
+ * A sandbox engine. Each execution gets a fresh sandbox that holds nothing of another execution. Implementations are
+ * thread-safe; {@link #execute} blocks and is called on a platform thread of the gateway's execution pool.
+ */
+public interface Executor extends AutoCloseable {
+
+    /** The engine's name, for example {@code graaljs}. */
+    String name();
+
+    /** The languages it runs. */
+    Set<Language> languages();
+
+    /** Whether it can run programs now, and if not, why. */
+    Availability availability();
+
+    /** Runs one program. Never throws for anything the program does. */
+    ExecutionOutcome execute(ExecutionRequest request);
+
+    /** Releases engines and pools. */
+    @Override
+    void close();
+
+    /**
+     * Whether an engine can run programs.
+     *
+     * @param available yes or no
+     * @param detail    why not, or what it is (version, pool fill)
+     */
+    record Availability(boolean available, String detail) {
+    }
+}

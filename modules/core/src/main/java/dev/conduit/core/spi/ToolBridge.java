@@ -1,0 +1,26 @@
+package dev.conduit.core.spi;
+
+/**
+ * The only way out of a sandbox: calls tools for one execution, through the gateway's own policy, validation and
+ * upstream path, counting against the execution's tool-call budget and recording a trace. Values cross the boundary
+ * as JSON text, so no host object ever enters the guest. Thread-safe.
+ */
+public interface ToolBridge {
+
+    /**
+     * Calls {@code tool} (its exposed name, or {@code upstream.tool}) with arguments given as a JSON object.
+     *
+     * @return the outcome as JSON text: {@code {"value": ...}} or {@code {"error": {"code", "message"}}}
+     */
+    String call(String tool, String argumentsJson);
+
+    /**
+     * The tools this execution may call, as JSON text: an array of
+     * {@code {"name", "namespace", "local", "description"}} objects. The SDK inside the sandbox is built from it as data;
+     * no upstream text is ever compiled as code.
+     */
+    String manifestJson();
+
+    /** Whether the tool-call budget is spent; the executor then stops the guest. */
+    boolean budgetExceeded();
+}

@@ -1,0 +1,117 @@
+package dev.conduit.exec.graal;
+
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.management.ThreadMXBean;
+import dev.conduit.core.spi.ExecutionLimits;
+import dev.conduit.core.spi.ExecutionOutcome.Limit;
+import dev.conduit.core.spi.ToolBridge;
+import org.graalvm.polyglot.Context;
+
+/**
+ * Watches running executions every few milliseconds and stops one (closing its context with cancellation) when it
+ * crosses its wall time, its CPU time or its allocation budget (both read for the guest's platform thread), its
+ * output or log-entry limit, or its tool-call budget. One daemon thread for all executions.
+ */
+final class Watchdog implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(Watchdog.class.getName());
+    private static final long PERIOD_MILLIS = 5;
+
+    private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final Set<Watched> running = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("graaljs-watchdog").daemon(true).factory());
+
+    /** One execution being watched; {@link #stoppedBy()} says which limit ended it, if one did. */
+    final class Watched {
+        private final long threadId;
+        private final Context context;
+        private final long deadline;
+        private final long cpuStart;
+        private final long cpuLimit;
+        private final long allocationStart;
+        private final long allocationLimit;
+        private final GuestOutput output;
+        private final ToolBridge bridge;
+        private final AtomicReference<Limit> stoppedBy = new AtomicReference<>();
+
+        private Watched(Thread thread, Context context, ExecutionLimits limits, GuestOutput output, ToolBridge bridge) {
+            this.threadId = thread.threadId();
+            this.context = context;
+            this.deadline = System.nanoTime() + limits.wallTime().toNanos();
+            this.cpuStart = threads.getThreadCpuTime(threadId);
+            this.cpuLimit = limits.cpuTime().toNanos();
+            this.allocationStart = threads.getThreadAllocatedBytes(threadId);
+            this.allocationLimit = limits.memoryBytes();
+            this.output = output;
+            this.bridge = bridge;
+        }
+
+        Limit stoppedBy() {
+            return stoppedBy.get();
+        }
+
+        private void check() {
+            Limit crossed = null;
+            if (System.nanoTime() > deadline) {
+                crossed = Limit.WALL_TIME;
+            } else if (threads.getThreadCpuTime(threadId) - cpuStart > cpuLimit) {
+                crossed = Limit.CPU_TIME;
+            } else if (threads.getThreadAllocatedBytes(threadId) - allocationStart > allocationLimit) {
+                crossed = Limit.MEMORY;
+            } else if ("output".equals(output.exceeded())) {
+                crossed = Limit.OUTPUT;
+            } else if ("log".equals(output.exceeded())) {
+                crossed = Limit.LOG_ENTRIES;
+            } else if (bridge.budgetExceeded()) {
+                crossed = Limit.TOOL_CALLS;
+            }
+            if (crossed != null && stoppedBy.compareAndSet(null, crossed)) {
+                running.remove(this);
+                try {
+                    context.close(true);
+                } catch (RuntimeException e) {
+                    // close(true) on a running context reports the cancellation; the guest thread sees it too.
+                    LOGGER.log(Level.TRACE, "context closed after " + crossed);
+                }
+            }
+        }
+    }
+
+    Watchdog() {
+        ticker.scheduleWithFixedDelay(this::tick, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts watching an execution running on {@code thread}, which must be a platform thread. */
+    Watched watch(Thread thread, Context context, ExecutionLimits limits, GuestOutput output, ToolBridge bridge) {
+        Watched watched = new Watched(thread, context, limits, output, bridge);
+        running.add(watched);
+        return watched;
+    }
+
+    void unwatch(Watched watched) {
+        running.remove(watched);
+    }
+
+    private void tick() {
+        for (Watched watched : running) {
+            try {
+                watched.check();
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "watchdog check failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+    }
+}

@@ -1,0 +1,61 @@
+// Conduit's in-sandbox SDK for JavaScript. Evaluated once per context before any user code; it returns an installer
+// that receives the tool bridge and the manifest (JSON data, never code), builds `tools` and `ToolError`, and keeps
+// the bridge in this closure only: user code can reach neither the bridge nor the host.
+(function () {
+  "use strict";
+  return function install(bridge, manifestJson) {
+    class ToolError extends Error {
+      constructor(tool, code, message) {
+        super(message);
+        this.name = "ToolError";
+        this.tool = tool;
+        this.code = code;
+      }
+    }
+    Object.freeze(ToolError.prototype);
+
+    const call = (name, args) => {
+      if (args !== undefined && (args === null || typeof args !== "object" || Array.isArray(args))) {
+        throw new ToolError(name, -32602, "Tool arguments must be an object");
+      }
+      const answer = JSON.parse(bridge(name, JSON.stringify(args === undefined ? {} : args)));
+      if (answer.error) {
+        throw new ToolError(name, answer.error.code, answer.error.message);
+      }
+      return answer.value;
+    };
+    const asyncCall = (name, args) => new Promise((resolve) => resolve(call(name, args)));
+
+    const manifest = JSON.parse(manifestJson);
+    const namespaces = Object.create(null);
+    for (const tool of manifest) {
+      const space = namespaces[tool.namespace] || (namespaces[tool.namespace] = Object.create(null));
+      const binding = (args) => asyncCall(tool.name, args);
+      space[tool.local] = binding;
+      if (tool.identifier && tool.identifier !== tool.local) {
+        space[tool.identifier] = binding;
+      }
+    }
+    const tools = Object.create(null);
+    for (const name of Object.keys(namespaces)) {
+      tools[name] = Object.freeze(namespaces[name]);
+    }
+    Object.defineProperty(tools, "$raw", { value: (name, args) => asyncCall(String(name), args) });
+    Object.freeze(tools);
+
+    Object.defineProperty(globalThis, "tools", { value: tools, enumerable: false });
+    Object.defineProperty(globalThis, "ToolError", { value: ToolError, enumerable: false });
+
+    // The value a program leaves behind, as JSON text (undefined when JSON cannot express it).
+    return function toJson(value) {
+      if (value === undefined || typeof value === "function" || typeof value === "symbol") {
+        return undefined;
+      }
+      try {
+        return JSON.stringify(value);
+      } catch (e) {
+        return undefined;
+      }
+    };
+  };
+})()
