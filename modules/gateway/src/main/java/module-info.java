@@ -9,10 +9,13 @@ module dev.conduit.gateway {
     requires transitive dev.conduit.core;
     requires transitive dev.conduit.auth;
     requires transitive dev.conduit.policy;
+    requires dev.conduit.sdkgen;
     requires com.networknt.schema;
     requires io.helidon.webclient.api;
     requires io.helidon.webclient;
 
     exports dev.conduit.gateway;
     exports dev.conduit.gateway.upstream;
+
+    uses dev.conduit.core.spi.ExecutorProvider;
 }

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.spi.Executor;
+import dev.conduit.gateway.ExecutorRegistry;
 import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.ServerInfo;
 import dev.conduit.gateway.upstream.UpstreamCatalog;
@@ -35,13 +37,18 @@ final class Conduit {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final JvmMeters jvmMeters = JvmMeters.register();
     private final UpstreamCatalog catalog;
+    private final ExecutorRegistry engines;
+    private final McpServer mcp;
 
     Conduit(ConduitConfig config) {
         this.config = config;
         this.catalog = UpstreamCatalog.create(config.upstreams(), System.getenv(),
                                               AddressPolicy.of(config.outboundAllow()));
-        McpServer mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())
-                .strictValidation(config.strictValidation()).build();
+        this.engines = ExecutorRegistry.start(config.executors());
+        this.mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())
+                .strictValidation(config.strictValidation())
+                .executions(engines, config.executionLimits(), config.executors())
+                .build();
         Authenticator authenticator = Authenticator.create(config.auth());
         this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);
         catalog.onChange(() -> http.broadcast(new JsonRpcNotification("notifications/tools/list_changed",
@@ -55,6 +62,9 @@ final class Conduit {
                 .putSocket(OpsFeature.SOCKET, socket -> socket.host(settings.opsHost()).port(settings.opsPort()))
                 .addFeature(OpsFeature.create(List.of(
                         Checks.readiness("mcp-listener", () -> !stopping.get() && isRunning()),
+                        Checks.readiness("engines", () -> engines.availability().values().stream()
+                                .anyMatch(Executor.Availability::available)),
+                        Checks.readinessDetails("engine-states", this::engineDetails),
                         Checks.readinessDetails("upstreams", this::upstreamDetails))))
                 .routing(routing -> routing.register(config.http().path(), http))
                 .build();
@@ -100,6 +110,8 @@ final class Conduit {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        mcp.close();
+        engines.close();
         catalog.close();
         jvmMeters.close();
         endChildProcesses();
@@ -116,6 +128,14 @@ final class Conduit {
                 default -> status.state();
             });
         }
+        return details;
+    }
+
+    /** Each engine's state: "available: GraalVM ..." or "unavailable: warming up". */
+    private Map<String, String> engineDetails() {
+        Map<String, String> details = new LinkedHashMap<>();
+        engines.availability().forEach((name, state) -> details.put(name, (state.available() ? "available: "
+                                                                            : "unavailable: ") + state.detail()));
         return details;
     }
 

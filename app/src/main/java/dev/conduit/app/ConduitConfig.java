@@ -9,8 +9,10 @@ import java.util.Objects;
 import dev.conduit.auth.AuthConfig;
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.gateway.ExecutorsConfig;
 import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.upstream.UpstreamConfig;
+import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.transport.HttpTransportConfig;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -27,9 +29,12 @@ import io.helidon.config.ConfigSources;
  * @param upstreams the MCP servers whose tools are served
  * @param strictValidation {@code policy.strict-validation}: refuse unlisted tools and tools without a schema
  * @param outboundAllow    {@code policy.outbound.allow}: non-public addresses HTTP upstreams may have
+ * @param executors        {@code executors}: engines, guest threads, queue
+ * @param executionLimits  {@code limits.execution} and {@code limits.caps}
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
-                     List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow) {
+                     List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
+                     ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -65,7 +70,9 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         HttpTransportConfig http = HttpTransportConfig.from(transports.child("http"));
         ConfigReader limits = root.child("limits");
         int pageSize = limits.integer("page-size", McpServer.DEFAULT_PAGE_SIZE, 1, 1000);
+        ExecutionLimitsPolicy executionLimits = ExecutionLimitsPolicy.from(limits);
         limits.warnUnknown();
+        ExecutorsConfig executors = ExecutorsConfig.from(root.child("executors"));
         List<UpstreamConfig> upstreams = UpstreamConfig.listFrom(root.list("upstreams"), environment);
         ConfigReader policy = root.child("policy");
         boolean strict = policy.bool("strict-validation", false);
@@ -73,6 +80,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         List<String> allow = outbound.strings("allow", List.of());
         outbound.warnUnknown();
         policy.warnUnknown();
-        return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow);
+        return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow, executors,
+                                 executionLimits);
     }
 }

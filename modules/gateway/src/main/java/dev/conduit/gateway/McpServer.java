@@ -16,6 +16,7 @@ import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.policy.ExecutionLimitsPolicy;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,17 +35,32 @@ public final class McpServer implements McpEndpoint {
             calls them. Call tools/list to see the tools available to your API key.""";
 
     private final Map<String, MethodHandler> handlers;
+    private final Optional<ExecutionService> executions;
     /** Requests in flight by session and request id, so that notifications/cancelled can reach them. */
     private final Map<String, Cancellation> inFlight = new ConcurrentHashMap<>();
 
     private McpServer(Builder builder) {
         Map<String, MethodHandler> routes = new HashMap<>();
         new LifecycleMethods(builder.serverInfo, INSTRUCTIONS).register(routes);
-        ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation);
+        Optional<ExecutionService> executions = builder.executors.map(registry -> new ExecutionService(registry,
+                builder.executionLimits, builder.executorsConfig));
+        ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, executions);
         new ToolMethods(access, builder.pageSize).register(routes);
         new LegacyMethods(access).register(routes);
+        executions.ifPresent(service -> ExecutionTools.register(routes, access, service));
+        this.executions = executions;
         new DiscoveryMethods().register(routes);
         this.handlers = Map.copyOf(routes);
+    }
+
+    /** Guest executions running now and waiting for a thread, for metrics and health. */
+    public int[] executionLoad() {
+        return executions.map(service -> new int[] {service.running(), service.queued()}).orElse(new int[] {0, 0});
+    }
+
+    /** Stops the guest threads. */
+    public void close() {
+        executions.ifPresent(ExecutionService::close);
     }
 
     /** A builder with an empty catalog and this build's server info. */
@@ -114,8 +130,20 @@ public final class McpServer implements McpEndpoint {
         private ToolCatalog catalog = ToolCatalog.empty();
         private int pageSize = DEFAULT_PAGE_SIZE;
         private boolean strictValidation;
+        private Optional<ExecutorRegistry> executors = Optional.empty();
+        private ExecutionLimitsPolicy executionLimits = new ExecutionLimitsPolicy(ExecutionLimitsPolicy.DEFAULTS,
+                                                                                  ExecutionLimitsPolicy.CAPS);
+        private ExecutorsConfig executorsConfig = ExecutorsConfig.standard();
 
         private Builder() {
+        }
+
+        /** Enables Code Mode with these engines, limits and guest threads. */
+        public Builder executions(ExecutorRegistry registry, ExecutionLimitsPolicy limits, ExecutorsConfig config) {
+            this.executors = Optional.of(Objects.requireNonNull(registry, "registry"));
+            this.executionLimits = Objects.requireNonNull(limits, "limits");
+            this.executorsConfig = Objects.requireNonNull(config, "config");
+            return this;
         }
 
         /**

@@ -14,9 +14,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one path to a tool, whichever method asks ({@code tools/list}, {@code tools/call}, the original's
- * {@code mcp.*} methods, the discovery tools): the caller's allow-list, strict or permissive mode, and argument
- * validation are applied here and nowhere else. The gateway's own discovery tools (namespace {@code conduit}) are
- * visible to every caller: they only ever show the caller's own view of the catalog.
+ * {@code mcp.*} methods, the discovery tools, a program's tool bridge): the caller's allow-list, strict or permissive
+ * mode, and argument validation are applied here and nowhere else. The gateway's own discovery tools (namespace
+ * {@code conduit}) are visible to every caller: they only ever show the caller's own view of the catalog. Its
+ * execution tools are allow-listed ({@code conduit.*} or {@code conduit.execute_javascript}).
  */
 final class ToolAccess {
     /** The namespace of the gateway's own tools. */
@@ -25,19 +26,24 @@ final class ToolAccess {
     private final ToolCatalog catalog;
     private final boolean strict;
     private final ArgumentValidator validator = new ArgumentValidator();
-    private final List<Tool> builtins;
+    /** Visible to every caller: they only show the caller's own view. */
+    private final List<Tool> discovery;
+    /** Allow-listed like any tool (namespace {@code conduit}): running code is something a key must be granted. */
+    private final List<Tool> execution;
 
-    ToolAccess(ToolCatalog catalog, boolean strict) {
+    ToolAccess(ToolCatalog catalog, boolean strict, Optional<ExecutionService> executions) {
         this.catalog = catalog;
         this.strict = strict;
-        // The discovery tools call back into this object only when invoked, after construction has finished.
-        this.builtins = DiscoveryTools.create(this);
+        // The gateway's tools call back into this object only when invoked, after construction has finished.
+        this.discovery = DiscoveryTools.create(this);
+        this.execution = executions.map(service -> ExecutionTools.create(this, service)).orElse(List.of());
     }
 
     /** The tools {@code principal} may see: the gateway's own first, then the catalog's, in a stable order. */
     List<Tool> visible(Principal principal) {
         ToolAllowList allowed = ToolAllowList.of(principal.allowedTools());
-        List<Tool> tools = new ArrayList<>(builtins);
+        List<Tool> tools = new ArrayList<>(discovery);
+        execution.stream().filter(tool -> allowed.allows(tool.namespace(), tool.localName())).forEach(tools::add);
         catalog.tools().stream().filter(tool -> allowed.allows(tool.namespace(), tool.localName())).forEach(tools::add);
         return tools;
     }
@@ -48,12 +54,17 @@ final class ToolAccess {
      * still forwarded.
      */
     Optional<Tool> resolve(String name, Principal principal) {
-        for (Tool builtin : builtins) {
+        for (Tool builtin : discovery) {
             if (builtin.definition().name().equals(name)) {
                 return Optional.of(builtin);
             }
         }
         ToolAllowList allowed = ToolAllowList.of(principal.allowedTools());
+        for (Tool builtin : execution) {
+            if (builtin.definition().name().equals(name)) {
+                return Optional.of(builtin).filter(tool -> allowed.allows(tool.namespace(), tool.localName()));
+            }
+        }
         return catalog.find(name)
                 .or(() -> strict ? Optional.empty() : catalog.unlisted(name))
                 .filter(tool -> allowed.allows(tool.namespace(), tool.localName()));

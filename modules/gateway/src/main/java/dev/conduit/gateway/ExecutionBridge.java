@@ -1,0 +1,158 @@
+package dev.conduit.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.ErrorCodes;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.RpcException;
+import dev.conduit.core.spi.ToolBridge;
+import dev.conduit.policy.ToolAllowList;
+import dev.conduit.sdkgen.SdkManifest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The tool bridge of one execution. Every call goes through {@link ToolAccess} exactly like a direct
+ * {@code tools/call} by the same caller (allow-list, validation, upstream path), is also held to the execution's own
+ * allow-list (a request's {@code allowedTools} can only narrow the key's), counts against the tool-call budget, and
+ * is recorded in the trace. The gateway's own tools are out of reach: a program cannot start another execution.
+ */
+final class ExecutionBridge implements ToolBridge {
+    private final ToolAccess access;
+    private final RequestContext context;
+    private final Optional<ToolAllowList> narrowed;
+    private final int budget;
+    private final AtomicInteger calls = new AtomicInteger();
+    private final List<ObjectNode> trace = new CopyOnWriteArrayList<>();
+
+    ExecutionBridge(ToolAccess access, RequestContext context, Optional<ToolAllowList> narrowed, int budget) {
+        this.access = access;
+        this.context = context;
+        this.narrowed = narrowed;
+        this.budget = budget;
+    }
+
+    @Override
+    public String call(String requested, String argumentsJson) {
+        long started = System.nanoTime();
+        if (calls.incrementAndGet() > budget) {
+            return record(requested, "budget", started, error(ErrorCodes.TOOL_BUDGET,
+                    "Tool-call budget of " + budget + " calls is spent"));
+        }
+        Optional<Tool> tool = resolve(requested);
+        if (tool.isEmpty()) {
+            return record(requested, "refused", started, error(ErrorCodes.FORBIDDEN,
+                    "Authorization failed: tool " + requested + " is not in the allowlist or does not exist"));
+        }
+        String name = tool.get().definition().name();
+        ObjectNode arguments;
+        try {
+            arguments = Json.mapper().readTree(argumentsJson) instanceof ObjectNode object ? object : Json.object();
+        } catch (JacksonException e) {
+            return record(name, "error", started, error(ErrorCodes.INVALID_PARAMS, "Tool arguments are not JSON"));
+        }
+        try {
+            ObjectNode result = access.call(tool.get(), arguments, Optional.empty(), context);
+            if (result.path("isError").asBoolean(false)) {
+                return record(name, "error", started, error("TOOL_ERROR", text(result)));
+            }
+            ObjectNode answer = Json.object();
+            answer.set("value", value(result));
+            return record(name, "ok", started, answer);
+        } catch (RpcException e) {
+            return record(name, "error", started, error(e.error().code(), e.error().message()));
+        }
+    }
+
+    /** An exposed name ({@code everything__echo}) or a dotted one ({@code everything.echo}), if this run may call it. */
+    private Optional<Tool> resolve(String requested) {
+        List<Tool> visible = access.visible(context.principal());
+        Optional<Tool> tool = visible.stream().filter(t -> t.definition().name().equals(requested)).findFirst();
+        if (tool.isEmpty() && requested.contains(".")) {
+            String namespace = requested.substring(0, requested.indexOf('.'));
+            String local = requested.substring(requested.indexOf('.') + 1);
+            tool = visible.stream().filter(t -> t.namespace().equals(namespace) && t.localName().equals(local))
+                    .findFirst();
+        }
+        return tool.filter(t -> !t.namespace().equals(ToolAccess.BUILTIN_NAMESPACE))
+                .filter(t -> narrowed.map(list -> list.allows(t.namespace(), t.localName())).orElse(true));
+    }
+
+    /** What the program gets: structuredContent, else the text parsed as JSON when it parses, else the text. */
+    private static JsonNode value(ObjectNode result) {
+        if (result.get("structuredContent") instanceof ObjectNode structured) {
+            return structured;
+        }
+        String text = text(result);
+        try {
+            JsonNode parsed = Json.mapper().readTree(text);
+            if (parsed != null && !parsed.isMissingNode()) {
+                return parsed;
+            }
+        } catch (JacksonException e) {
+            // Not JSON: the text itself is the value.
+        }
+        return Json.mapper().getNodeFactory().stringNode(text);
+    }
+
+    private static String text(ObjectNode result) {
+        List<String> parts = new ArrayList<>();
+        result.path("content").forEach(item -> {
+            if ("text".equals(item.path("type").asString(""))) {
+                parts.add(item.path("text").asString(""));
+            }
+        });
+        return String.join("\n", parts);
+    }
+
+    private static ObjectNode error(Object code, String message) {
+        ObjectNode answer = Json.object();
+        ObjectNode error = answer.putObject("error");
+        if (code instanceof Integer number) {
+            error.put("code", number);
+        } else {
+            error.put("code", String.valueOf(code));
+        }
+        error.put("message", message);
+        return answer;
+    }
+
+    private String record(String tool, String outcome, long started, ObjectNode answer) {
+        ObjectNode entry = Json.object();
+        entry.put("tool", tool);
+        entry.put("outcome", outcome);
+        entry.put("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        trace.add(entry);
+        return answer.toString();
+    }
+
+    @Override
+    public String manifestJson() {
+        return SdkManifest.json(access.visible(context.principal()).stream()
+                .filter(tool -> !tool.namespace().equals(ToolAccess.BUILTIN_NAMESPACE))
+                .filter(tool -> narrowed.map(list -> list.allows(tool.namespace(), tool.localName())).orElse(true))
+                .map(tool -> new SdkManifest.Entry(tool.definition().name(), tool.namespace(), tool.localName(),
+                                                   tool.definition().description()))
+                .toList());
+    }
+
+    @Override
+    public boolean budgetExceeded() {
+        return calls.get() > budget;
+    }
+
+    /** The calls made so far: tool, outcome, milliseconds. */
+    ArrayNode trace() {
+        ArrayNode array = Json.array();
+        trace.forEach(array::add);
+        return array;
+    }
+}

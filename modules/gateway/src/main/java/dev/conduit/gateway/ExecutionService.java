@@ -1,0 +1,142 @@
+package dev.conduit.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.ErrorCodes;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.RpcException;
+import dev.conduit.core.spi.ExecutionLimits;
+import dev.conduit.core.spi.ExecutionOutcome;
+import dev.conduit.core.spi.ExecutionRequest;
+import dev.conduit.core.spi.Executor;
+import dev.conduit.core.spi.Language;
+import dev.conduit.policy.ExecutionLimitsPolicy;
+import dev.conduit.policy.ToolAllowList;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs Code Mode programs: picks the engine, resolves the limits (a request may only lower them), binds a tool bridge
+ * to the caller, and runs the program on the guest thread pool. Limit violations become JSON-RPC errors with their own
+ * codes and the partial output in {@code data}; a program that throws is a normal result with exit code 1.
+ */
+final class ExecutionService implements AutoCloseable {
+    private final ExecutorRegistry registry;
+    private final ExecutionLimitsPolicy limits;
+    private final ExecutionPool pool;
+
+    ExecutionService(ExecutorRegistry registry, ExecutionLimitsPolicy limits, ExecutorsConfig config) {
+        this.registry = registry;
+        this.limits = limits;
+        this.pool = new ExecutionPool(config.threads(), config.queue());
+    }
+
+    /** One program's run: how it ended, on which engine, how long it took, and the tools it called. */
+    record Run(ExecutionOutcome outcome, String engine, long durationMillis, ArrayNode toolCalls) {
+        int exitCode() {
+            return outcome instanceof ExecutionOutcome.Completed ? 0 : 1;
+        }
+
+        /** The program's result as JSON, or null. */
+        JsonNode result() {
+            if (outcome instanceof ExecutionOutcome.Completed completed && completed.resultJson().isPresent()) {
+                try {
+                    return Json.mapper().readTree(completed.resultJson().get());
+                } catch (JacksonException e) {
+                    return Json.mapper().getNodeFactory().nullNode();
+                }
+            }
+            return Json.mapper().getNodeFactory().nullNode();
+        }
+    }
+
+    boolean runs(Language language) {
+        return registry.runs(language);
+    }
+
+    /**
+     * Runs {@code code}.
+     *
+     * @param params the request's arguments: {@code code}, optional {@code engine}, {@code allowedTools},
+     *               {@code limits}
+     * @throws RpcException for bad params, no engine, a full pool, or a limit the program crossed
+     */
+    Run run(ToolAccess access, Language requested, ObjectNode params, RequestContext context) {
+        String code = Params.requiredString(params, "code");
+        Optional<String> engine = Params.optionalString(params, "engine");
+        Language language = requested == Language.TYPESCRIPT && !registry.runs(Language.TYPESCRIPT)
+                ? Language.JAVASCRIPT : requested;
+        Executor executor = registry.select(language, engine);
+        ExecutionLimits resolved = limits.resolve(params.get("limits"));
+        ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls());
+        long started = System.nanoTime();
+        ExecutionOutcome outcome;
+        try {
+            outcome = pool.run(() -> executor.execute(new ExecutionRequest(code, language, resolved, bridge,
+                                                                           context.correlationId())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(JsonRpcError.of(ErrorCodes.SERVER_BUSY, "The execution was interrupted"));
+        }
+        Run run = new Run(outcome, executor.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                          bridge.trace());
+        if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded) {
+            ObjectNode data = Json.object();
+            data.put("limit", exceeded.limit().name().toLowerCase(java.util.Locale.ROOT));
+            data.put("stdout", exceeded.stdout());
+            data.put("stderr", exceeded.stderr());
+            data.set("toolCalls", run.toolCalls());
+            throw new RpcException(JsonRpcError.of(code(exceeded.limit()), exceeded.message()).withData(data));
+        }
+        return run;
+    }
+
+    private static Optional<ToolAllowList> allowedTools(ObjectNode params) {
+        JsonNode value = params.get("allowedTools");
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isArray()) {
+            throw Params.invalid("\"allowedTools\" must be an array of tool patterns");
+        }
+        List<String> patterns = new ArrayList<>();
+        value.forEach(pattern -> {
+            if (!pattern.isString()) {
+                throw Params.invalid("\"allowedTools\" must be an array of tool patterns");
+            }
+            patterns.add(pattern.stringValue());
+        });
+        return Optional.of(ToolAllowList.of(patterns));
+    }
+
+    static int code(ExecutionOutcome.Limit limit) {
+        return switch (limit) {
+            case WALL_TIME, CPU_TIME -> ErrorCodes.TIMEOUT;
+            case MEMORY -> ErrorCodes.MEMORY_LIMIT;
+            case OUTPUT -> ErrorCodes.OUTPUT_LIMIT;
+            case LOG_ENTRIES -> ErrorCodes.LOG_LIMIT;
+            case TOOL_CALLS -> ErrorCodes.TOOL_BUDGET;
+            case CODE_SIZE, STACK_DEPTH -> ErrorCodes.CODE_LIMIT;
+        };
+    }
+
+    int running() {
+        return pool.running();
+    }
+
+    int queued() {
+        return pool.queued();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

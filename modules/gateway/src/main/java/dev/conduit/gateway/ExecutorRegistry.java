@@ -1,0 +1,116 @@
+package dev.conduit.gateway;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.core.jsonrpc.ErrorCodes;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.RpcException;
+import dev.conduit.core.spi.Executor;
+import dev.conduit.core.spi.ExecutorProvider;
+import dev.conduit.core.spi.Language;
+
+/**
+ * The engines found with {@link ServiceLoader} and enabled by configuration, and which one runs a program: the
+ * request's {@code engine}, else the configured default for the language, else the first engine for it.
+ */
+public final class ExecutorRegistry implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(ExecutorRegistry.class.getName());
+
+    private final Map<String, Executor> engines;
+    private final Map<Language, String> defaults;
+
+    private ExecutorRegistry(Map<String, Executor> engines, Map<Language, String> defaults) {
+        this.engines = engines;
+        this.defaults = defaults;
+    }
+
+    /** Starts the engines {@code config} enables among those found on the module path or classpath. */
+    public static ExecutorRegistry start(ExecutorsConfig config) {
+        Map<String, ExecutorProvider> found = new LinkedHashMap<>();
+        ServiceLoader.load(ExecutorProvider.class).forEach(provider -> found.putIfAbsent(provider.name(), provider));
+        List<String> wanted = config.enabled().orElse(List.copyOf(found.keySet()));
+        for (String name : wanted) {
+            if (!found.containsKey(name)) {
+                throw new InvalidConfigException("executors.enabled", "no engine named '" + name + "' is installed; "
+                                                                      + "installed: " + found.keySet());
+            }
+        }
+        Map<String, Executor> engines = new LinkedHashMap<>();
+        for (String name : wanted) {
+            engines.put(name, found.get(name).create());
+            LOGGER.log(Level.INFO, "engine " + name + " enabled");
+        }
+        config.defaults().forEach((language, engine) -> {
+            Executor executor = engines.get(engine);
+            if (executor == null || !executor.languages().contains(language)) {
+                throw new InvalidConfigException("executors.default." + language.id(), "engine '" + engine
+                        + "' is not enabled for " + language.id() + "; enabled: " + engines.keySet());
+            }
+        });
+        return new ExecutorRegistry(engines, config.defaults());
+    }
+
+    /** A registry of the given engines, for tests and embedding. */
+    public static ExecutorRegistry of(List<Executor> executors) {
+        Map<String, Executor> engines = new LinkedHashMap<>();
+        executors.forEach(executor -> engines.put(executor.name(), executor));
+        return new ExecutorRegistry(engines, Map.of());
+    }
+
+    /**
+     * The engine for {@code language}, or the one {@code requested}.
+     *
+     * @throws RpcException -32602 naming the engines that can run the language when there is none
+     */
+    Executor select(Language language, Optional<String> requested) {
+        if (requested.isPresent()) {
+            Executor executor = engines.get(requested.get());
+            if (executor == null || !executor.languages().contains(language)) {
+                throw new RpcException(JsonRpcError.invalidParams("Unknown or disabled engine '" + requested.get()
+                        + "' for " + language.id() + "; available: " + names(language)));
+            }
+            return executor;
+        }
+        String preferred = defaults.get(language);
+        if (preferred != null) {
+            return engines.get(preferred);
+        }
+        return engines.values().stream().filter(executor -> executor.languages().contains(language)).findFirst()
+                .orElseThrow(() -> new RpcException(JsonRpcError.of(ErrorCodes.INVALID_PARAMS,
+                        "No engine runs " + language.id() + " in this server; enabled engines: " + engines.keySet())));
+    }
+
+    /** Whether some engine runs {@code language}. */
+    boolean runs(Language language) {
+        return engines.values().stream().anyMatch(executor -> executor.languages().contains(language));
+    }
+
+    private List<String> names(Language language) {
+        List<String> names = new ArrayList<>();
+        engines.forEach((name, executor) -> {
+            if (executor.languages().contains(language)) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
+    /** Each engine's availability, for health. */
+    public Map<String, Executor.Availability> availability() {
+        Map<String, Executor.Availability> states = new LinkedHashMap<>();
+        engines.forEach((name, executor) -> states.put(name, executor.availability()));
+        return states;
+    }
+
+    @Override
+    public void close() {
+        engines.values().forEach(Executor::close);
+    }
+}

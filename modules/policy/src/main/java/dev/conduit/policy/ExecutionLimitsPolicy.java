@@ -1,0 +1,91 @@
+package dev.conduit.policy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.conduit.core.config.ConfigReader;
+import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.core.spi.ExecutionLimits;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The limits of Code Mode executions: the configured defaults, which every execution gets, and the hard caps the
+ * defaults must stay under. A request may lower any limit with its {@code limits} object, never raise one: the
+ * original let a client set its own timeout and memory without bounds.
+ * <pre>
+ * limits:
+ *   execution:
+ *     wall-time: 30s        cpu-time: 10s          memory-bytes: 268435456
+ *     output-bytes: 1048576 log-entries: 10000     tool-calls: 100       code-bytes: 262144
+ *   caps:                   # same keys; the defaults may not exceed them
+ * </pre>
+ *
+ * @param defaults what an execution gets
+ * @param caps     what no execution may exceed
+ */
+public record ExecutionLimitsPolicy(ExecutionLimits defaults, ExecutionLimits caps) {
+    /** The built-in defaults. */
+    public static final ExecutionLimits DEFAULTS = new ExecutionLimits(Duration.ofSeconds(30), Duration.ofSeconds(10),
+                                                                       256L * 1024 * 1024, 1024 * 1024, 10_000, 100,
+                                                                       256 * 1024);
+    /** The built-in caps. */
+    public static final ExecutionLimits CAPS = new ExecutionLimits(Duration.ofMinutes(5), Duration.ofMinutes(2),
+                                                                   1024L * 1024 * 1024, 16 * 1024 * 1024, 100_000,
+                                                                   10_000, 1024 * 1024);
+
+    public ExecutionLimitsPolicy {
+        Objects.requireNonNull(defaults, "defaults");
+        Objects.requireNonNull(caps, "caps");
+        if (!defaults.min(caps).equals(defaults)) {
+            throw new InvalidConfigException("limits.execution", "every default must be at most its cap in "
+                                                                 + "limits.caps");
+        }
+    }
+
+    /** Reads {@code limits.execution} and {@code limits.caps}. */
+    public static ExecutionLimitsPolicy from(ConfigReader limits) {
+        ExecutionLimits caps = read(limits.child("caps"), CAPS, CAPS);
+        ExecutionLimits defaults = read(limits.child("execution"), DEFAULTS.min(caps), caps);
+        return new ExecutionLimitsPolicy(defaults, caps);
+    }
+
+    private static ExecutionLimits read(ConfigReader node, ExecutionLimits base, ExecutionLimits max) {
+        ExecutionLimits limits = new ExecutionLimits(
+                node.duration("wall-time", base.wallTime(), Duration.ofMillis(10), max.wallTime()),
+                node.duration("cpu-time", base.cpuTime(), Duration.ofMillis(10), max.cpuTime()),
+                node.longValue("memory-bytes", base.memoryBytes(), 1024 * 1024, max.memoryBytes()),
+                node.longValue("output-bytes", base.outputBytes(), 1024, max.outputBytes()),
+                node.integer("log-entries", base.logEntries(), 1, max.logEntries()),
+                node.integer("tool-calls", base.toolCalls(), 0, max.toolCalls()),
+                node.integer("code-bytes", base.codeBytes(), 16, max.codeBytes()));
+        node.warnUnknown();
+        return limits;
+    }
+
+    /**
+     * The limits of one execution: the defaults, lowered by the request's {@code limits} object where it asks for
+     * less. Keys (the original's names first): {@code timeoutMs}, {@code cpuTimeMs}, {@code memoryLimitMb},
+     * {@code maxOutputBytes}, {@code maxLogEntries}, {@code maxToolCalls}. Values that are not positive numbers are
+     * ignored; values above the defaults change nothing.
+     */
+    public ExecutionLimits resolve(JsonNode requested) {
+        if (requested == null || !requested.isObject()) {
+            return defaults;
+        }
+        ExecutionLimits asked = new ExecutionLimits(
+                Duration.ofMillis(positive(requested, "timeoutMs", defaults.wallTime().toMillis())),
+                Duration.ofMillis(positive(requested, "cpuTimeMs", defaults.cpuTime().toMillis())),
+                positive(requested, "memoryLimitMb", defaults.memoryBytes() / (1024 * 1024)) * 1024 * 1024,
+                positive(requested, "maxOutputBytes", defaults.outputBytes()),
+                (int) Math.min(Integer.MAX_VALUE, positive(requested, "maxLogEntries", defaults.logEntries())),
+                (int) Math.min(Integer.MAX_VALUE, positive(requested, "maxToolCalls", defaults.toolCalls())),
+                defaults.codeBytes());
+        return defaults.min(asked);
+    }
+
+    private static long positive(JsonNode requested, String field, long otherwise) {
+        JsonNode value = requested.get(field);
+        return value != null && value.isNumber() && value.asDouble() > 0 ? (long) Math.ceil(value.asDouble())
+                                                                          : otherwise;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.conduit.policy;
+
+import java.time.Duration;
+
+import dev.conduit.core.config.ConfigReader;
+import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.spi.ExecutionLimits;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ExecutionLimitsPolicyTest {
+    private final ExecutionLimitsPolicy policy = ExecutionLimitsPolicy.from(reader("""
+            limits:
+              execution:
+                wall-time: 10s
+                tool-calls: 20
+            """));
+
+    @Test
+    void requestMayLowerLimits() {
+        ExecutionLimits limits = policy.resolve(Json.mapper().readTree(
+                "{\"timeoutMs\":500,\"memoryLimitMb\":16,\"maxToolCalls\":3,\"maxOutputBytes\":2048}"));
+        assertThat(limits.wallTime(), is(Duration.ofMillis(500)));
+        assertThat(limits.memoryBytes(), is(16L * 1024 * 1024));
+        assertThat(limits.toolCalls(), is(3));
+        assertThat(limits.outputBytes(), is(2048L));
+    }
+
+    @Test
+    void requestCannotRaiseLimits() {
+        ExecutionLimits limits = policy.resolve(Json.mapper().readTree(
+                "{\"timeoutMs\":3600000,\"memoryLimitMb\":100000,\"maxToolCalls\":1000000}"));
+        assertThat(limits, is(policy.defaults()));
+        assertThat(limits.wallTime(), is(Duration.ofSeconds(10)));
+        assertThat(limits.toolCalls(), is(20));
+    }
+
+    @Test
+    void nonsenseValuesAreIgnored() {
+        assertThat(policy.resolve(Json.mapper().readTree("{\"timeoutMs\":-5,\"maxToolCalls\":\"many\"}")),
+                   is(policy.defaults()));
+    }
+
+    @Test
+    void defaultsMustStayUnderCaps() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ExecutionLimitsPolicy.from(
+                reader("limits:\n  caps:\n    wall-time: 5s\n  execution:\n    wall-time: 20s\n")));
+        assertThat(e.getMessage(), containsString("limits.execution.wall-time: must be between"));
+    }
+
+    private static ConfigReader reader(String yaml) {
+        return ConfigReader.of(Config.just(ConfigSources.create(yaml, MediaTypes.APPLICATION_X_YAML))).child("limits");
+    }
+}
