@@ -1,0 +1,173 @@
+package dev.conduit.app;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+/** Code Mode end to end: programs through /mcp on the real distribution, calling the real server-everything. */
+class CodeModeIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
+            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
+
+    @TempDir
+    static Path dir;
+    private static RunningConduit conduit;
+    private static String session;
+
+    @BeforeAll
+    static void start() throws Exception {
+        conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                upstreams:
+                  - id: everything
+                    command: %s
+                    args: [%s, stdio]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
+        session = initialize(RunningConduit.API_KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        conduit.close();
+    }
+
+    @Test
+    void javascriptLoopsOverToolCalls() throws Exception {
+        JsonNode run = execute("""
+                const sums = [];
+                for (let i = 1; i <= 10; i++) {
+                  const answer = await tools.everything.get_sum({a: i, b: 100});
+                  sums.push(answer);
+                }
+                const echo = await tools.everything.echo({message: 'from code'});
+                console.log(echo);
+                return sums.length;""", null);
+        JsonNode structured = run.at("/result/structuredContent");
+        assertThat(run.toString(), structured.get("exitCode").asInt(), is(0));
+        assertThat(structured.get("stdout").asString(), is("Echo: from code\n"));
+        assertThat(structured.get("result").asInt(), is(10));
+        assertThat(structured.get("toolCalls").size(), is(11));
+        assertThat(structured.at("/toolCalls/0/tool").asString(), is("everything__get-sum"));
+        assertThat(structured.at("/toolCalls/0/outcome").asString(), is("ok"));
+        assertThat(structured.get("engine").asString(), is("graaljs"));
+    }
+
+    @Test
+    void toolErrorsReachTheProgramAsToolError() throws Exception {
+        JsonNode structured = execute("""
+                try { await tools.everything.get_sum({a: 'not a number'}); }
+                catch (e) { console.log(e.name, e.tool, e.message.includes('Invalid arguments')); }""", null)
+                .at("/result/structuredContent");
+        assertThat(structured.get("stdout").asString(), is("ToolError everything__get-sum true\n"));
+    }
+
+    @Test
+    void allowedToolsNarrowsAndTheProgramCannotStartAnotherExecution() throws Exception {
+        ObjectNode extra = Json.object();
+        extra.putArray("allowedTools").add("everything.echo");
+        JsonNode structured = execute("""
+                const seen = Object.keys(tools.everything).sort().join(',');
+                let sum = 'allowed';
+                try { await tools.$raw('everything__get-sum', {a: 1, b: 2}); } catch (e) { sum = e.message; }
+                let nested = 'allowed';
+                try { await tools.$raw('execute_javascript', {code: '1'}); } catch (e) { nested = e.message; }
+                console.log(seen); console.log(sum); console.log(nested);""", extra).at("/result/structuredContent");
+        String[] lines = structured.get("stdout").asString().split("\n");
+        assertThat(lines[0], is("echo"));
+        assertThat(lines[1], containsString("not in the allowlist"));
+        assertThat(lines[2], containsString("not in the allowlist"));
+    }
+
+    @Test
+    void limitViolationIsAnErrorWithItsCodeAndThePartialOutput() throws Exception {
+        ObjectNode extra = Json.object();
+        extra.putObject("limits").put("timeoutMs", 500);
+        JsonNode response = execute("console.log('started'); while (true) {}", extra);
+        assertThat(response.toString(), response.at("/error/code").asInt(), is(-32008));
+        assertThat(response.at("/error/data/stdout").asString(), is("started\n"));
+        // The server is fine afterwards.
+        assertThat(execute("6 * 7", null).at("/result/structuredContent/result").asInt(), is(42));
+    }
+
+    @Test
+    void guestExceptionIsExitCodeOneWithTheMessage() throws Exception {
+        JsonNode structured = execute("throw new TypeError('bad input')", null).at("/result/structuredContent");
+        assertThat(structured.get("exitCode").asInt(), is(1));
+        assertThat(structured.get("stderr").asString(), containsString("TypeError: bad input"));
+    }
+
+    @Test
+    void originalExecuteMethodKeepsItsShape() throws Exception {
+        JsonNode response = post(session, RunningConduit.API_KEY, """
+                {"jsonrpc":"2.0","id":7,"method":"mcp.executeIsolate","params":{"code":\
+                "const r = await tools.everything.echo({message: 'legacy'}); console.log(r)"}}""");
+        JsonNode result = response.get("result");
+        assertThat(response.toString(), result.get("exitCode").asInt(), is(0));
+        assertThat(result.get("stdout").asString(), is("Echo: legacy\n"));
+        assertThat(result.get("stderr").asString(), is(""));
+        assertThat(result.size(), is(3));
+    }
+
+    @Test
+    void keyWithoutConduitToolsCannotExecute() throws Exception {
+        String limited = initialize(RunningConduit.LIMITED_KEY);
+        JsonNode list = post(limited, RunningConduit.LIMITED_KEY,
+                             "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/list\"}");
+        assertThat(list.toString().contains("execute_javascript"), is(false));
+        JsonNode call = post(limited, RunningConduit.LIMITED_KEY, """
+                {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"execute_javascript",\
+                "arguments":{"code":"1"}}}""");
+        assertThat(call.at("/error/code").asInt(), is(-32602));
+    }
+
+    private static JsonNode execute(String code, ObjectNode extra) throws Exception {
+        ObjectNode arguments = extra == null ? Json.object() : extra.deepCopy();
+        arguments.put("code", code);
+        ObjectNode params = Json.object();
+        params.put("name", "execute_javascript");
+        params.set("arguments", arguments);
+        ObjectNode request = Json.object();
+        request.put("jsonrpc", "2.0");
+        request.put("id", 1);
+        request.put("method", "tools/call");
+        request.set("params", params);
+        return post(session, RunningConduit.API_KEY, request.toString());
+    }
+
+    private static String initialize(String key) throws Exception {
+        return send(null, key, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",\
+                "capabilities":{},"clientInfo":{"name":"it","version":"1"}}}""")
+                .headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static JsonNode post(String sessionId, String key, String body) throws Exception {
+        return Json.mapper().readTree(send(sessionId, key, body).body());
+    }
+
+    private static HttpResponse<String> send(String sessionId, String key, String body) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (sessionId != null) {
+            builder.header("Mcp-Session-Id", sessionId);
+        }
+        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
