@@ -1,0 +1,38 @@
+// Code Mode latency and throughput through Conduit's /mcp, with plain fetch (one session per client).
+// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|tools10>
+const [url, key, callsArg = "500", clientsArg = "1", program = "trivial"] = process.argv.slice(2);
+const calls = Number(callsArg), clients = Number(clientsArg);
+const code = program === "trivial" ? "1 + 1"
+  : "let n = 0; for (let i = 0; i < 10; i++) { n += (await tools.everything.echo({message: 'm' + i})).length; } return n;";
+const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
+                  authorization: `Bearer ${key}` };
+
+async function session() {
+  const r = await fetch(url, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 0,
+    method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "b", version: "1" } } }) });
+  await r.text();
+  return r.headers.get("mcp-session-id");
+}
+
+async function client(count, samples) {
+  const sid = await session();
+  const h = { ...headers, "mcp-session-id": sid, "mcp-protocol-version": "2025-11-25" };
+  for (let i = 0; i < count; i++) {
+    const started = process.hrtime.bigint();
+    const r = await fetch(url, { method: "POST", headers: h, body: JSON.stringify({ jsonrpc: "2.0", id: i + 1,
+      method: "tools/call", params: { name: "execute_javascript", arguments: { code } } }) });
+    const body = await r.json();
+    if (body.result?.structuredContent?.exitCode !== 0) throw new Error(JSON.stringify(body));
+    samples.push(Number(process.hrtime.bigint() - started) / 1000);
+  }
+}
+
+await client(50, []);                                     // warm-up
+const samples = [];
+const started = process.hrtime.bigint();
+await Promise.all(Array.from({ length: clients }, () => client(Math.ceil(calls / clients), samples)));
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+samples.sort((a, b) => a - b);
+const pick = (q) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]);
+console.log(JSON.stringify({ program, clients, calls: samples.length, p50Micros: pick(0.5), p99Micros: pick(0.99),
+                             perSecond: Math.round(samples.length / seconds) }));
