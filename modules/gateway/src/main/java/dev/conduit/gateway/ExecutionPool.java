@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.RpcException;
+import dev.conduit.core.spi.Executor;
 
 /**
  * The platform threads guests run on (GraalVM's CPU limit and the allocation budget need platform threads, and
@@ -25,7 +26,8 @@ final class ExecutionPool implements AutoCloseable {
     ExecutionPool(int size, int queue) {
         BlockingQueue<Runnable> waiting = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
         this.threads = new ThreadPoolExecutor(size, size, 0, TimeUnit.SECONDS, waiting,
-                                              Thread.ofPlatform().name("conduit-guest-", 0).daemon(true).factory());
+                                              Thread.ofPlatform().name("conduit-guest-", 0).daemon(true)
+                                                      .stackSize(Executor.GUEST_STACK_BYTES).factory());
     }
 
     /** Runs {@code work} on a guest thread and waits for it; -32000 when the pool and its queue are full. */

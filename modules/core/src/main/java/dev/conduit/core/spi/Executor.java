@@ -4,9 +4,16 @@ import java.util.Set;
 
 /**
  * A sandbox engine. Each execution gets a fresh sandbox that holds nothing of another execution. Implementations are
- * thread-safe; {@link #execute} blocks and is called on a platform thread of the gateway's execution pool.
+ * thread-safe; {@link #execute} blocks and is called on a platform thread of the gateway's execution pool, whose
+ * stack is {@link #GUEST_STACK_BYTES}.
  */
 public interface Executor extends AutoCloseable {
+
+    /**
+     * The stack of a guest thread: deep enough that an engine's own frame limit stops a recursion before the host
+     * stack overflows (an overflow is something a guest can catch and recurse from).
+     */
+    long GUEST_STACK_BYTES = 16L * 1024 * 1024;
 
     /** The engine's name, for example {@code graaljs}. */
     String name();

@@ -32,7 +32,7 @@ public abstract class ExecutorContract {
                                                                         256L * 1024 * 1024, 64 * 1024, 1000, 50,
                                                                         64 * 1024);
     private static final ExecutorService THREADS = Executors.newFixedThreadPool(2,
-            Thread.ofPlatform().name("contract-guest-", 0).daemon(true).factory());
+            Thread.ofPlatform().name("contract-guest-", 0).daemon(true).stackSize(Executor.GUEST_STACK_BYTES).factory());
 
     /** For subclasses, one per engine. */
     protected ExecutorContract() {

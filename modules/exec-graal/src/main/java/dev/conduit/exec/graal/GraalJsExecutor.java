@@ -42,6 +42,8 @@ final class GraalJsExecutor implements Executor {
     private static final int POOL_SIZE = 4;
     /** A backstop far above any request's limit; the watchdog enforces the request's own. */
     private static final String MAX_CPU_BACKSTOP = "600s";
+    /** Guest frames allowed; a guest thread's stack ({@link Executor#GUEST_STACK_BYTES}) holds them. */
+    static final int MAX_STACK_FRAMES = 1000;
     private static final List<String> REMOVED_GLOBALS = List.of("Java", "Packages", "Polyglot", "Graal", "load",
                                                                  "loadWithNewGlobal", "print", "printErr", "quit");
 
@@ -49,7 +51,7 @@ final class GraalJsExecutor implements Executor {
     private final Source prologue;
     private final BlockingQueue<Prepared> pool = new ArrayBlockingQueue<>(POOL_SIZE);
     private final ExecutorService refill = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("graaljs-pool").daemon(true).factory());
+            Thread.ofPlatform().name("graaljs-pool").daemon(true).stackSize(GUEST_STACK_BYTES).factory());
     private final Watchdog watchdog = new Watchdog();
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean ready;
@@ -109,6 +111,11 @@ final class GraalJsExecutor implements Executor {
                 .option("js.print", "false")
                 .option("js.graal-builtin", "false")
                 .option("sandbox.MaxCPUTime", MAX_CPU_BACKSTOP)
+                // Deep recursion must end as a resource limit, which guest code cannot catch. Left to the host
+                // stack, it ends as a RangeError that a program can catch and recurse from again, and Truffle's
+                // cancellation gets lost in those overflows (a guest looping this way outlived close(true)).
+                // Needs guest threads with a large stack, which the gateway's guest pool has.
+                .option("sandbox.MaxStackFrames", Integer.toString(MAX_STACK_FRAMES))
                 .build();
         context.initialize("js");
         Value bindings = context.getBindings("js");
@@ -162,7 +169,12 @@ final class GraalJsExecutor implements Executor {
                     (ProxyExecutable) args -> request.tools().call(args[0].asString(), args[1].asString()),
                     request.tools().manifestJson());
             Value value = settle(run(prepared.context(), request.code()));
-            String json = toJson.execute(value).isString() ? toJson.execute(value).asString() : null;
+            Value converted = toJson.execute(value);
+            String json = converted.isString() ? converted.asString() : null;
+            if (json != null && json.length() > request.limits().outputBytes()) {
+                // The result counts like output: a program cannot return what it may not print.
+                return limit(Limit.OUTPUT, output);
+            }
             return limitOrElse(watched, output, new ExecutionOutcome.Completed(output.stdout(), output.stderr(),
                                                                                Optional.ofNullable(json)));
         } catch (PolyglotException e) {
@@ -224,7 +236,10 @@ final class GraalJsExecutor implements Executor {
             return limit(stopped, output);
         }
         if (e.isResourceExhausted()) {
-            return limit(String.valueOf(e.getMessage()).contains("CPU") ? Limit.CPU_TIME : Limit.MEMORY, output);
+            String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            return limit(message.contains("cpu") ? Limit.CPU_TIME
+                                 : message.contains("frame") || message.contains("stack") ? Limit.STACK_DEPTH
+                                 : Limit.MEMORY, output);
         }
         if (e.isGuestException() || e.isSyntaxError()) {
             String message = String.valueOf(e.getMessage());

@@ -4,6 +4,9 @@
 (function () {
   "use strict";
   return function install(bridge, manifestJson) {
+    // Captured now: a program that replaces JSON.parse or JSON.stringify later only confuses itself.
+    const parse = JSON.parse;
+    const stringify = JSON.stringify;
     class ToolError extends Error {
       constructor(tool, code, message) {
         super(message);
@@ -18,7 +21,7 @@
       if (args !== undefined && (args === null || typeof args !== "object" || Array.isArray(args))) {
         throw new ToolError(name, -32602, "Tool arguments must be an object");
       }
-      const answer = JSON.parse(bridge(name, JSON.stringify(args === undefined ? {} : args)));
+      const answer = parse(bridge(name, stringify(args === undefined ? {} : args)));
       if (answer.error) {
         throw new ToolError(name, answer.error.code, answer.error.message);
       }
@@ -26,7 +29,7 @@
     };
     const asyncCall = (name, args) => new Promise((resolve) => resolve(call(name, args)));
 
-    const manifest = JSON.parse(manifestJson);
+    const manifest = parse(manifestJson);
     const namespaces = Object.create(null);
     for (const tool of manifest) {
       const space = namespaces[tool.namespace] || (namespaces[tool.namespace] = Object.create(null));
@@ -52,7 +55,7 @@
         return undefined;
       }
       try {
-        return JSON.stringify(value);
+        return stringify(value);
       } catch (e) {
         return undefined;
       }

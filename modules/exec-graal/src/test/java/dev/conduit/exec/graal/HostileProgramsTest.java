@@ -1,0 +1,200 @@
+package dev.conduit.exec.graal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.conduit.core.spi.ExecutionLimits;
+import dev.conduit.core.spi.ExecutionOutcome;
+import dev.conduit.core.spi.ExecutionOutcome.Limit;
+import dev.conduit.core.spi.ExecutionRequest;
+import dev.conduit.core.spi.Executor;
+import dev.conduit.core.spi.Language;
+import dev.conduit.core.testing.RecordingBridge;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * Hostile programs against GraalJS: host escapes, runaway loops, bombs, floods, budget abuse, attempts on the bridge.
+ * Each must end in its expected outcome, and afterwards the engine still answers and the heap is back near idle.
+ */
+class HostileProgramsTest {
+    private static final ExecutionLimits LIMITS = new ExecutionLimits(Duration.ofSeconds(3), Duration.ofMillis(800),
+                                                                      64L * 1024 * 1024, 64 * 1024, 500, 20,
+                                                                      64 * 1024);
+    private static final ExecutorService GUESTS = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("hostile-guest").daemon(true).stackSize(Executor.GUEST_STACK_BYTES).factory());
+    private static GraalJsExecutor executor;
+    private static long idleHeap;
+
+    /** What a hostile program must end in: a guest error, one of some limits, or a completion printing a line. */
+    private record Expect(boolean guestError, Set<Limit> limits, String stdout) {
+        static Expect error() {
+            return new Expect(true, Set.of(), null);
+        }
+
+        static Expect limit(Limit... limits) {
+            return new Expect(false, Set.of(limits), null);
+        }
+
+        static Expect prints(String stdout) {
+            return new Expect(false, Set.of(), stdout);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        executor = GraalJsExecutor.start();
+        run("1 + 1");
+        idleHeap = usedHeapAfterGc();
+    }
+
+    @AfterAll
+    static void stop() {
+        executor.close();
+        GUESTS.shutdownNow();
+    }
+
+    static Stream<Arguments> programs() {
+        return Stream.of(
+                // Host escapes: every door to Java is gone.
+                Arguments.of("Java.type", "Java.type('java.lang.Runtime').getRuntime().exec('id')", Expect.error()),
+                Arguments.of("Packages", "Packages.java.lang.System.exit(0)", Expect.error()),
+                Arguments.of("java global", "java.lang.System.getenv()", Expect.error()),
+                Arguments.of("Polyglot.eval", "Polyglot.eval('python', '1')", Expect.error()),
+                Arguments.of("Graal", "Graal.versionJS", Expect.error()),
+                Arguments.of("load", "load('/etc/passwd')", Expect.error()),
+                Arguments.of("print", "print('x')", Expect.error()),
+                Arguments.of("quit", "quit()", Expect.error()),
+                Arguments.of("require", "require('fs').readFileSync('/etc/passwd')", Expect.error()),
+                Arguments.of("dynamic import", "await import('fs')", Expect.error()),
+                Arguments.of("process", "process.env", Expect.error()),
+                Arguments.of("fetch", "await fetch('http://127.0.0.1:9090/observe/metrics')", Expect.error()),
+                Arguments.of("Worker", "new Worker('x.js')", Expect.error()),
+                Arguments.of("constructor chain",
+                             "console.log(typeof this.constructor.constructor('return this')().Java)",
+                             Expect.prints("undefined\n")),
+                Arguments.of("Function global",
+                             "console.log(typeof new Function('return globalThis')().Packages)",
+                             Expect.prints("undefined\n")),
+                Arguments.of("eval", "eval('Polyglot')", Expect.error()),
+                Arguments.of("global names",
+                             "console.log(Reflect.ownKeys(globalThis).filter(k => /^(Java|Packages|Polyglot|Graal|"
+                             + "load|print|quit|__)/.test(String(k))).length)", Expect.prints("0\n")),
+                Arguments.of("stack trace host frames",
+                             "try { null.x } catch (e) { console.log(/java|graalvm|conduit/i.test(e.stack)) }",
+                             Expect.prints("false\n")),
+                // The bridge and the SDK.
+                Arguments.of("bridge not global",
+                             "console.log(Object.getOwnPropertyNames(globalThis).some(n => /bridge|conduit/i.test(n)))",
+                             Expect.prints("false\n")),
+                Arguments.of("tools frozen", "tools.test = 1; tools.test.echo = 2; "
+                                             + "console.log(typeof tools.test.echo)", Expect.prints("function\n")),
+                Arguments.of("JSON monkeypatch",
+                             "JSON.parse = () => ({value: 'forged'}); const r = await tools.test.echo({a: 1}); "
+                             + "console.log(r.a)", Expect.prints("1\n")),
+                Arguments.of("raw unknown tool",
+                             "try { await tools.$raw('../../admin', {}) } catch (e) { console.log(e.name) }",
+                             Expect.prints("ToolError\n")),
+                Arguments.of("non-object arguments",
+                             "try { await tools.test.echo('x') } catch (e) { console.log(e.code) }",
+                             Expect.prints("-32602\n")),
+                Arguments.of("tool budget storm",
+                             "await Promise.all(Array.from({length: 1000}, (_, i) => tools.test.echo({i}).catch(() => 0)))",
+                             Expect.limit(Limit.TOOL_CALLS)),
+                // Runaway CPU.
+                Arguments.of("while true", "while (true) {}", Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("loop that catches", "for (;;) { try { while (true) {} } catch (e) {} }",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                // Outlived close(true) before guest frames were limited below the host stack: see GraalJsExecutor.
+                Arguments.of("recursion in catch", "function f() { try { f() } catch (e) { f() } } f()",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.STACK_DEPTH)),
+                Arguments.of("microtask loop", "const f = () => Promise.resolve().then(f); f(); 1",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY)),
+                Arguments.of("promise storm", "for (;;) { Promise.resolve().then(() => 0); }",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY)),
+                Arguments.of("catastrophic regex",
+                             "for (;;) { /^(a+)+$/.test('a'.repeat(28) + 'b'); }",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY)),
+                Arguments.of("getter in result", "({ get x() { for (;;) {} } })",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                // Memory.
+                Arguments.of("array bomb", "const a = []; for (;;) a.push(new Array(1e5).fill(0))",
+                             Expect.limit(Limit.MEMORY)),
+                Arguments.of("typed array bomb", "const a = []; for (;;) a.push(new Float64Array(1e6))",
+                             Expect.limit(Limit.MEMORY)),
+                Arguments.of("string bomb", "const a = []; for (let i = 0; ; i++) a.push('x'.repeat(1e6) + i)",
+                             Expect.limit(Limit.MEMORY)),
+                Arguments.of("object bomb", "const a = []; for (let i = 0; ; i++) a.push({i, s: String(i)})",
+                             Expect.limit(Limit.MEMORY)),
+                Arguments.of("recursion", "function f(n) { return f(n + 1) + 1 } f(0)",
+                             Expect.limit(Limit.STACK_DEPTH)),
+                // Floods.
+                Arguments.of("stdout flood", "for (;;) console.log('x'.repeat(100))",
+                             Expect.limit(Limit.OUTPUT, Limit.LOG_ENTRIES)),
+                Arguments.of("stderr flood", "for (;;) console.error('y'.repeat(5000))", Expect.limit(Limit.OUTPUT)),
+                Arguments.of("log flood", "for (let i = 0; ; i++) console.log(i)", Expect.limit(Limit.LOG_ENTRIES)),
+                Arguments.of("huge result", "'x'.repeat(1e6)", Expect.limit(Limit.OUTPUT)),
+                Arguments.of("circular result", "const o = {}; o.self = o; console.log('ok'); o",
+                             Expect.prints("ok\n")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("programs")
+    void hostileProgramEndsInItsExpectedOutcome(String name, String code, Expect expect) throws Exception {
+        long started = System.nanoTime();
+        ExecutionOutcome outcome = run(code);
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertThat(name + " took " + millis + " ms", millis, lessThan(LIMITS.wallTime().toMillis() + 2000));
+        if (expect.guestError()) {
+            assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.GuestError, is(true));
+        } else if (!expect.limits().isEmpty()) {
+            assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.LimitExceeded exceeded
+                                           && expect.limits().contains(exceeded.limit()), is(true));
+        } else {
+            assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.Completed, is(true));
+            assertThat(outcome.stdout(), is(expect.stdout()));
+        }
+        assertThat(outcome.stderr(), not(containsString("at dev.conduit")));
+    }
+
+    @Test
+    void afterTheSuiteTheEngineAnswersAndTheHeapIsBackNearIdle() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            run("const a = []; for (;;) a.push(new Array(1e5).fill(0))");
+        }
+        ExecutionOutcome outcome = run("6 * 7");
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("42"));
+        long after = usedHeapAfterGc();
+        assertThat("heap grew from " + idleHeap + " to " + after, after - idleHeap, lessThan(48L * 1024 * 1024));
+    }
+
+    private static ExecutionOutcome run(String code) throws Exception {
+        while (!executor.availability().available()) {
+            Thread.sleep(20); // polling the engine's warm-up with a deadline set by the test timeout
+        }
+        return GUESTS.submit(() -> executor.execute(new ExecutionRequest(code, Language.JAVASCRIPT, LIMITS,
+                new RecordingBridge(LIMITS.toolCalls()), "hostile"))).get(30, TimeUnit.SECONDS);
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
