@@ -67,6 +67,31 @@ class CodeModeIT {
     }
 
     @Test
+    void typescriptWithTypesRunsThroughTheToolAndTheOriginalMethod() throws Exception {
+        ObjectNode arguments = Json.object();
+        arguments.put("code", """
+                interface Sum { content?: unknown }
+                const answers: string[] = [];
+                for (const n of [1, 2, 3] as number[]) {
+                  answers.push(await tools.everything.echo({message: `n=${n}`}) as string);
+                }
+                console.log(answers.join('|'));""");
+        ObjectNode params = Json.object();
+        params.put("name", "execute_typescript");
+        params.set("arguments", arguments);
+        JsonNode response = post(session, RunningConduit.API_KEY, Json.object().put("jsonrpc", "2.0").put("id", 5)
+                .put("method", "tools/call").set("params", params).toString());
+        assertThat(response.toString(), response.at("/result/structuredContent/stdout").asString(),
+                   is("Echo: n=1|Echo: n=2|Echo: n=3\n"));
+
+        JsonNode legacy = post(session, RunningConduit.API_KEY, """
+                {"jsonrpc":"2.0","id":6,"method":"mcp.executeTypeScript","params":{"code":\
+                "const x: number = 40; const y = <number>2; console.log(x + y as number)"}}""");
+        assertThat(legacy.toString(), legacy.at("/result/stdout").asString(), is("42\n"));
+        assertThat(legacy.at("/result/exitCode").asInt(), is(0));
+    }
+
+    @Test
     void toolErrorsReachTheProgramAsToolError() throws Exception {
         JsonNode structured = execute("""
                 try { await tools.everything.get_sum({a: 'not a number'}); }

@@ -71,6 +71,7 @@ final class ExecutionService implements AutoCloseable {
     Run run(ToolAccess access, Language requested, ObjectNode params, RequestContext context) {
         String code = Params.requiredString(params, "code");
         Optional<String> engine = Params.optionalString(params, "engine");
+        // The original ran TypeScript without imports as JavaScript; without a TypeScript engine, so does this.
         Language language = requested == Language.TYPESCRIPT && !registry.runs(Language.TYPESCRIPT)
                 ? Language.JAVASCRIPT : requested;
         Executor executor = registry.select(language, engine);

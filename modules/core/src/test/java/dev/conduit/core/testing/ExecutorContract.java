@@ -52,9 +52,14 @@ public abstract class ExecutorContract {
     }
 
     protected ExecutionOutcome run(String code, ExecutionLimits limits, ToolBridge bridge) throws Exception {
+        return run(code, Language.JAVASCRIPT, limits, bridge);
+    }
+
+    protected ExecutionOutcome run(String code, Language language, ExecutionLimits limits, ToolBridge bridge)
+            throws Exception {
         awaitAvailable();
         Future<ExecutionOutcome> outcome = THREADS.submit(() -> executor().execute(
-                new ExecutionRequest(code, Language.JAVASCRIPT, limits, bridge, "test")));
+                new ExecutionRequest(code, language, limits, bridge, "test")));
         return outcome.get(60, TimeUnit.SECONDS);
     }
 

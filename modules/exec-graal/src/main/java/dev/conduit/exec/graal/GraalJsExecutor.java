@@ -53,6 +53,7 @@ final class GraalJsExecutor implements Executor {
     private final ExecutorService refill = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("graaljs-pool").daemon(true).stackSize(GUEST_STACK_BYTES).factory());
     private final Watchdog watchdog = new Watchdog();
+    private final Optional<TypeScriptStripper> typescript;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean ready;
 
@@ -68,7 +69,12 @@ final class GraalJsExecutor implements Executor {
                 .option("engine.WarnInterpreterOnly", "false")
                 .build();
         this.prologue = Source.newBuilder("js", resource("prologue.js"), "conduit-sdk.js").buildLiteral();
+        this.typescript = TypeScriptStripper.create(engine, watchdog);
     }
+
+    /** Limits for the engine's own warm-up work. */
+    static final dev.conduit.core.spi.ExecutionLimits WARM_UP_LIMITS = new dev.conduit.core.spi.ExecutionLimits(
+            java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(60), Long.MAX_VALUE, 0, 0, 0, 0);
 
     /** Builds the engine now and warms it and the pool in the background. */
     static GraalJsExecutor start() {
@@ -82,6 +88,7 @@ final class GraalJsExecutor implements Executor {
             for (int i = 0; i < POOL_SIZE; i++) {
                 pool.offer(prepare());
             }
+            typescript.ifPresent(TypeScriptStripper::warmUp);
             ready = true;
             LOGGER.log(Level.INFO, "graaljs ready: " + engine.getImplementationName() + " " + engine.getVersion());
         } catch (RuntimeException e) {
@@ -131,7 +138,7 @@ final class GraalJsExecutor implements Executor {
 
     @Override
     public Set<Language> languages() {
-        return Set.of(Language.JAVASCRIPT);
+        return typescript.isPresent() ? Set.of(Language.JAVASCRIPT, Language.TYPESCRIPT) : Set.of(Language.JAVASCRIPT);
     }
 
     @Override
@@ -149,6 +156,15 @@ final class GraalJsExecutor implements Executor {
         if (request.code().getBytes(StandardCharsets.UTF_8).length > request.limits().codeBytes()) {
             return new ExecutionOutcome.LimitExceeded(Limit.CODE_SIZE, "", "", "The program is larger than "
                     + request.limits().codeBytes() + " bytes");
+        }
+        String code = request.code();
+        if (request.language() == Language.TYPESCRIPT) {
+            try {
+                code = typescript.orElseThrow(() -> new IllegalStateException("TypeScript is not available"))
+                        .strip(code, request.limits(), request.tools());
+            } catch (TypeScriptStripper.TypeScriptException e) {
+                return new ExecutionOutcome.GuestError("", e.getMessage() + "\n", e.getMessage());
+            }
         }
         Prepared prepared = pool.poll();
         if (prepared == null) {
@@ -168,7 +184,7 @@ final class GraalJsExecutor implements Executor {
             Value toJson = prepared.installer().execute(
                     (ProxyExecutable) args -> request.tools().call(args[0].asString(), args[1].asString()),
                     request.tools().manifestJson());
-            Value value = settle(run(prepared.context(), request.code()));
+            Value value = settle(run(prepared.context(), code));
             Value converted = toJson.execute(value);
             String json = converted.isString() ? converted.asString() : null;
             if (json != null && json.length() > request.limits().outputBytes()) {
@@ -302,6 +318,7 @@ final class GraalJsExecutor implements Executor {
     @Override
     public void close() {
         refill.shutdownNow();
+        typescript.ifPresent(TypeScriptStripper::close);
         watchdog.close();
         List<Prepared> left = new ArrayList<>();
         pool.drainTo(left);

@@ -2,11 +2,14 @@ package dev.conduit.exec.graal;
 
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.Executor;
+import dev.conduit.core.spi.Language;
+import dev.conduit.core.testing.RecordingBridge;
 import dev.conduit.core.testing.ExecutorContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 class GraalJsExecutorTest extends ExecutorContract {
@@ -20,6 +23,36 @@ class GraalJsExecutorTest extends ExecutorContract {
     @AfterAll
     static void close() {
         EXECUTOR.close();
+    }
+
+    @Test
+    void typescriptRunsWithItsTypeSyntax() throws Exception {
+        RecordingBridge bridge = new RecordingBridge(10);
+        ExecutionOutcome outcome = run("""
+                interface Point { x: number; y?: number }
+                enum Color { Red, Green = 5, Blue }
+                type Pair<T> = [T, T];
+                function first<T>(pair: Pair<T>): T { return pair[0]; }
+                const p: Point = { x: 3 } as Point;
+                const echoed = await tools.test.echo({ value: p.x }) as { value: number };
+                const total: number = first<number>([echoed.value, 0]) + Color.Blue;
+                console.log(`total ${total}`);
+                return total;""", Language.TYPESCRIPT, LIMITS, bridge);
+        assertThat(outcome.stderr(), outcome instanceof ExecutionOutcome.Completed, is(true));
+        assertThat(outcome.stdout(), is("total 9\n"));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("9"));
+    }
+
+    @Test
+    void typescriptErrorsPointAtTheirLine() throws Exception {
+        ExecutionOutcome syntax = run("const a: number = 1;\nconst b: = 2;", Language.TYPESCRIPT, LIMITS,
+                                      new RecordingBridge(1));
+        assertThat(syntax.toString(), syntax instanceof ExecutionOutcome.GuestError, is(true));
+        assertThat(syntax.stderr(), containsString("SyntaxError"));
+        assertThat(syntax.stderr(), containsString("2:"));
+        ExecutionOutcome thrown = run("const n: number = 1;\n\nthrow new Error('on line three');", Language.TYPESCRIPT,
+                                      LIMITS, new RecordingBridge(1));
+        assertThat(thrown.stderr(), containsString(":3:"));
     }
 
     @Test
