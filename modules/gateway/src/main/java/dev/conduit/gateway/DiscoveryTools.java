@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.sdkgen.TypeScriptDeclarations;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,11 +32,12 @@ final class DiscoveryTools {
         return List.of(
                 new Tool(ToolDefinition.of(SEARCH, """
                         Searches the tools you can call by words in their name and description. Answers with names \
-                        only, a one-line summary, or the full input schema (detail), best matches first. An empty \
-                        query lists every tool.""", schema("""
+                        only, a one-line summary, the full input schema, or TypeScript declarations of the matching \
+                        tools.* functions to write code against (detail), best matches first. An empty query lists \
+                        every tool.""", schema("""
                         {"type":"object","properties":{
                           "query":{"type":"string","description":"Words to look for; empty lists every tool"},
-                          "detail":{"type":"string","enum":["name","summary","full"],"default":"summary"},
+                          "detail":{"type":"string","enum":["name","summary","full","typescript"],"default":"summary"},
                           "limit":{"type":"integer","minimum":1,"maximum":100,"default":20}},
                          "additionalProperties":false}""")),
                          ToolAccess.BUILTIN_NAMESPACE, "search_tools",
@@ -68,6 +70,14 @@ final class DiscoveryTools {
                 .toList();
         ObjectNode structured = Json.object();
         ArrayNode tools = structured.putArray("tools");
+        if (detail.equals("typescript")) {
+            hits.forEach(hit -> tools.add(hit.tool().definition().name()));
+            structured.put("declarations", TypeScriptDeclarations.of(hits.stream().map(hit -> new TypeScriptDeclarations
+                    .Tool(hit.tool().namespace(), hit.tool().localName(), hit.tool().definition().description(),
+                          hit.tool().definition().inputSchema(),
+                          hit.tool().definition().outputSchema().orElse(null))).toList()));
+            return ToolResults.structured(structured);
+        }
         for (Hit hit : hits) {
             ToolDefinition definition = hit.tool().definition();
             switch (detail) {

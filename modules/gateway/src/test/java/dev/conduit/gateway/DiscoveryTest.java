@@ -101,6 +101,10 @@ class DiscoveryTest {
         assertThat(summary.at("/tools/0/summary").asString(), is("Adds two numbers."));
         JsonNode full = structured(DiscoveryTools.SEARCH, "{\"query\":\"add\",\"detail\":\"full\"}", everyone);
         assertThat(full.at("/tools/0/inputSchema/type").asString(), is("object"));
+        JsonNode declared = structured(DiscoveryTools.SEARCH, "{\"query\":\"add\",\"detail\":\"typescript\"}",
+                                       everyone);
+        assertThat(declared.get("declarations").asString(), containsString("function add(args: {"));
+        assertThat(declared.get("declarations").asString(), containsString("namespace math {"));
         JsonNode restricted = structured(DiscoveryTools.SEARCH, "{\"query\":\"file\"}", mathOnly);
         assertThat(restricted.get("tools").size(), is(0));
     }
