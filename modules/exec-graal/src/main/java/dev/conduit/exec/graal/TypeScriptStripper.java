@@ -69,7 +69,7 @@ final class TypeScriptStripper {
     void warmUp() {
         lock.lock();
         try {
-            strip("const warm: number = 1;", GraalJsExecutor.WARM_UP_LIMITS, NoTools.INSTANCE);
+            strip("const warm: number = 1;", PooledExecutor.WARM_UP_LIMITS, NoTools.INSTANCE);
         } catch (TypeScriptException e) {
             LOGGER.log(Level.WARNING, "TypeScript warm-up failed: " + e.getMessage());
         } finally {

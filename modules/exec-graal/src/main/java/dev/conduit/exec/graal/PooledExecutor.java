@@ -1,0 +1,304 @@
+package dev.conduit.exec.graal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.conduit.core.spi.ExecutionLimits;
+import dev.conduit.core.spi.ExecutionOutcome;
+import dev.conduit.core.spi.ExecutionOutcome.Limit;
+import dev.conduit.core.spi.ExecutionRequest;
+import dev.conduit.core.spi.Executor;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.SandboxPolicy;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+
+/**
+ * What the GraalVM engines share: one {@code Engine} per language, contexts built with everything denied
+ * ({@code SandboxPolicy.CONSTRAINED}), initialized and given the language's SDK ahead of time on a background thread
+ * and each used for exactly one execution, and the {@link Watchdog} that enforces the limits. A subclass says how to
+ * arm a context, how to run a program in it, and how to read its result.
+ */
+abstract class PooledExecutor implements Executor {
+    private static final System.Logger LOGGER = System.getLogger(PooledExecutor.class.getName());
+    /** A backstop far above any request's limit; the watchdog enforces the request's own. */
+    private static final String MAX_CPU_BACKSTOP = "600s";
+    /** Guest frames allowed; a guest thread's stack ({@link Executor#GUEST_STACK_BYTES}) holds them. */
+    static final int MAX_STACK_FRAMES = 1000;
+    /** Limits for the engine's own warm-up work. */
+    static final ExecutionLimits WARM_UP_LIMITS = new ExecutionLimits(Duration.ofSeconds(120), Duration.ofSeconds(120),
+                                                                      Long.MAX_VALUE, 0, 0, 0, 0);
+
+    private final String name;
+    private final String languageId;
+    private final int poolSize;
+    protected final Engine engine;
+    protected final Watchdog watchdog = new Watchdog();
+    private final BlockingQueue<Prepared> pool;
+    private final ExecutorService refill;
+    private final AtomicReference<String> failure = new AtomicReference<>();
+    private volatile boolean ready;
+
+    /** A context made ahead: its output switches and what the SDK installer returned to run programs with. */
+    protected record Prepared(Context context, GuestOutput.Switch out, GuestOutput.Switch err, Value installer) {
+    }
+
+    PooledExecutor(String name, String languageId, int poolSize) {
+        this.name = name;
+        this.languageId = languageId;
+        this.poolSize = poolSize;
+        this.pool = new ArrayBlockingQueue<>(poolSize);
+        this.refill = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(name + "-pool").daemon(true)
+                                                                .stackSize(GUEST_STACK_BYTES).factory());
+        this.engine = Engine.newBuilder(languageId)
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .out(OutputStream.nullOutputStream())
+                .err(OutputStream.nullOutputStream())
+                .option("engine.WarnInterpreterOnly", "false")
+                .build();
+    }
+
+    /** Warms the engine and fills the pool in the background; {@link #availability()} says when it is done. */
+    protected final void startWarmUp() {
+        refill.submit(() -> {
+            try {
+                for (int i = 0; i < poolSize; i++) {
+                    pool.offer(prepare());
+                }
+                warmUp();
+                ready = true;
+                LOGGER.log(Level.INFO, name + " ready: " + engine.getImplementationName() + " " + engine.getVersion());
+            } catch (RuntimeException e) {
+                failure.set(e.getMessage());
+                LOGGER.log(Level.ERROR, name + " could not start", e);
+            }
+        });
+    }
+
+    /** Extra warm-up after the pool is full. */
+    protected void warmUp() {
+        // Nothing by default.
+    }
+
+    /** A context of this language with every door closed; the subclass adds its options. */
+    protected Context.Builder sandbox(GuestOutput.Switch out, GuestOutput.Switch err) {
+        return Context.newBuilder(languageId)
+                .engine(engine)
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .out(out)
+                .err(err)
+                .in(InputStream.nullInputStream())
+                .allowHostAccess(HostAccess.CONSTRAINED)
+                .allowHostClassLookup(className -> false)
+                .allowIO(IOAccess.NONE)
+                .allowCreateThread(false)
+                .allowNativeAccess(false)
+                .allowCreateProcess(false)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .option("sandbox.MaxCPUTime", MAX_CPU_BACKSTOP)
+                // Deep recursion must end as a resource limit, which guest code cannot catch. Left to the host
+                // stack, it ends as an error a program can catch and recurse from again, and Truffle's
+                // cancellation gets lost in those overflows (a JS guest looping this way outlived close(true)).
+                // Needs guest threads with a large stack, which the gateway's guest pool has.
+                .option("sandbox.MaxStackFrames", Integer.toString(MAX_STACK_FRAMES));
+    }
+
+    /** Builds, initializes and arms one context. */
+    protected abstract Prepared prepare();
+
+    /**
+     * The program's text ready to run (for example with TypeScript's types stripped).
+     *
+     * @throws GuestFailure when the text cannot be run at all
+     */
+    protected String preprocess(ExecutionRequest request) throws GuestFailure {
+        return request.code();
+    }
+
+    /**
+     * Runs {@code code} in an armed context and answers its result as JSON text, or null when it has none.
+     *
+     * @param install the SDK installer, already given the bridge: what it returned
+     */
+    protected abstract String run(Prepared prepared, Value install, String code) throws GuestFailure;
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public Availability availability() {
+        String failed = failure.get();
+        if (failed != null) {
+            return new Availability(false, "failed to start: " + failed);
+        }
+        return new Availability(ready, ready ? engine.getImplementationName() + " " + engine.getVersion()
+                + ", pool " + pool.size() + "/" + poolSize : "warming up");
+    }
+
+    @Override
+    public final ExecutionOutcome execute(ExecutionRequest request) {
+        if (request.code().getBytes(StandardCharsets.UTF_8).length > request.limits().codeBytes()) {
+            return new ExecutionOutcome.LimitExceeded(Limit.CODE_SIZE, "", "", "The program is larger than "
+                    + request.limits().codeBytes() + " bytes");
+        }
+        String code;
+        try {
+            code = preprocess(request);
+        } catch (GuestFailure e) {
+            return new ExecutionOutcome.GuestError("", e.getMessage() + "\n", e.getMessage());
+        }
+        Prepared prepared = pool.poll();
+        if (prepared == null) {
+            prepared = prepare();
+        }
+        refill.submit(() -> {
+            if (pool.remainingCapacity() > 0) {
+                pool.offer(prepare());
+            }
+        });
+        GuestOutput output = new GuestOutput(request.limits().outputBytes(), request.limits().logEntries());
+        prepared.out().target(output);
+        prepared.err().target(output);
+        Watchdog.Watched watched = watchdog.watch(Thread.currentThread(), prepared.context(), request.limits(), output,
+                                                  request.tools());
+        try {
+            Value install = prepared.installer().execute(
+                    (ProxyExecutable) args -> request.tools().call(args[0].asString(), args[1].asString()),
+                    request.tools().manifestJson());
+            String json = run(prepared, install, code);
+            if (json != null && json.length() > request.limits().outputBytes()) {
+                // The result counts like output: a program cannot return what it may not print.
+                return limit(Limit.OUTPUT, output);
+            }
+            return limitOrElse(watched, output, new ExecutionOutcome.Completed(output.stdout(), output.stderr(),
+                                                                               Optional.ofNullable(json)));
+        } catch (PolyglotException e) {
+            return failed(watched, output, e);
+        } catch (GuestFailure failure) {
+            output.appendError(failure.getMessage() + "\n");
+            return limitOrElse(watched, output, new ExecutionOutcome.GuestError(output.stdout(), output.stderr(),
+                                                                                failure.getMessage()));
+        } finally {
+            watchdog.unwatch(watched);
+            prepared.out().target(null);
+            prepared.err().target(null);
+            try {
+                prepared.context().close(true);
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.TRACE, "closing a used context", e);
+            }
+        }
+    }
+
+    private ExecutionOutcome failed(Watchdog.Watched watched, GuestOutput output, PolyglotException e) {
+        Limit stopped = watched.stoppedBy();
+        if (stopped != null) {
+            return limit(stopped, output);
+        }
+        if (e.isResourceExhausted()) {
+            String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            // GraalPy reports its frame limit with no message; output limits are the watchdog's, not Truffle's.
+            return limit(message.contains("cpu") ? Limit.CPU_TIME : Limit.STACK_DEPTH, output);
+        }
+        if (e.isGuestException() || e.isSyntaxError()) {
+            String message = String.valueOf(e.getMessage());
+            output.appendError(message + guestStack(e) + "\n");
+            if (message.startsWith("RangeError: Maximum call stack") || message.startsWith("RecursionError")) {
+                return new ExecutionOutcome.LimitExceeded(Limit.STACK_DEPTH, output.stdout(), output.stderr(),
+                                                          "The program's call stack is too deep");
+            }
+            return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
+        }
+        LOGGER.log(Level.ERROR, name + " failed", e);
+        throw new IllegalStateException("the " + name + " engine failed", e);
+    }
+
+    private static String guestStack(PolyglotException e) {
+        StringBuilder stack = new StringBuilder();
+        for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+            if (frame.isGuestFrame() && frame.getSourceLocation() != null
+                && !frame.getSourceLocation().getSource().getName().startsWith("conduit-")) {
+                stack.append("\n    at ").append(frame);
+            }
+        }
+        return stack.toString();
+    }
+
+    private static ExecutionOutcome limitOrElse(Watchdog.Watched watched, GuestOutput output,
+                                                ExecutionOutcome otherwise) {
+        Limit stopped = watched.stoppedBy();
+        if (stopped == null && output.exceeded() != null) {
+            stopped = "log".equals(output.exceeded()) ? Limit.LOG_ENTRIES : Limit.OUTPUT;
+        }
+        return stopped == null ? otherwise : limit(stopped, output);
+    }
+
+    private static ExecutionOutcome limit(Limit limit, GuestOutput output) {
+        String message = switch (limit) {
+            case WALL_TIME -> "The program ran out of time";
+            case CPU_TIME -> "The program used up its CPU time";
+            case MEMORY -> "The program allocated more memory than allowed";
+            case OUTPUT -> "The program wrote more output than allowed";
+            case LOG_ENTRIES -> "The program wrote more log entries than allowed";
+            case TOOL_CALLS -> "The program made more tool calls than allowed";
+            case CODE_SIZE -> "The program is too large";
+            case STACK_DEPTH -> "The program's call stack is too deep";
+        };
+        return new ExecutionOutcome.LimitExceeded(limit, output.stdout(), output.stderr(), message);
+    }
+
+    /** A resource bundled with the engine (its SDK prologue, a transpiler). */
+    static String resource(String resourceName) {
+        try (InputStream in = PooledExecutor.class.getResourceAsStream(resourceName)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resourceName);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        refill.shutdownNow();
+        watchdog.close();
+        List<Prepared> left = new ArrayList<>();
+        pool.drainTo(left);
+        left.forEach(prepared -> prepared.context().close(true));
+        engine.close(true);
+    }
+
+    /** The program failed before or outside the engine's own exceptions (a syntax error in preprocessing, a rejection). */
+    static final class GuestFailure extends Exception {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        GuestFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
