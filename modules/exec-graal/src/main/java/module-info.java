@@ -1,5 +1,5 @@
 /**
- * JavaScript sandboxes on GraalVM polyglot (GraalJS): one shared, warmed {@code Engine}; a fresh {@code Context} per
+ * JavaScript and TypeScript sandboxes on GraalVM polyglot (GraalJS), and Python sandboxes (GraalPy): one shared, warmed {@code Engine}; a fresh {@code Context} per
  * execution, taken from a pool of contexts built and initialized ahead and each used once; {@code SandboxPolicy
  * .CONSTRAINED} with no host class lookup, IO, threads, native access, processes, environment or polyglot access, and
  * the {@code Java}, {@code Packages}, {@code load}, {@code print} and {@code Graal} globals gone. The tool bridge is
@@ -10,5 +10,6 @@ module dev.conduit.exec.graal {
     requires org.graalvm.polyglot;
     requires jdk.management;
 
-    provides dev.conduit.core.spi.ExecutorProvider with dev.conduit.exec.graal.GraalJsProvider;
+    provides dev.conduit.core.spi.ExecutorProvider with dev.conduit.exec.graal.GraalJsProvider,
+            dev.conduit.exec.graal.GraalPyProvider;
 }

@@ -1,0 +1,55 @@
+package dev.conduit.exec.graal;
+
+import java.util.Set;
+
+import dev.conduit.core.spi.Language;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+
+/**
+ * The {@code graalpy} engine: Python 3 on GraalPy. The SDK returns a tool's result directly, and an awaitable when
+ * the program uses {@code await}, so code written for the original's {@code await tools.x.y()} style runs too. The
+ * last expression statement is the program's result. No file, socket, subprocess, thread or native module is
+ * reachable under the sandbox policy.
+ */
+final class GraalPyExecutor extends PooledExecutor {
+    static final String NAME = "graalpy";
+    private static final int POOL_SIZE = 2;
+
+    private final Source prologue;
+
+    private GraalPyExecutor() {
+        super(NAME, "python", POOL_SIZE);
+        this.prologue = Source.newBuilder("python", resource("prologue.py"), "conduit-sdk.py").buildLiteral();
+    }
+
+    /** Builds the engine now and warms it and the pool in the background (the first context takes seconds). */
+    static GraalPyExecutor start() {
+        GraalPyExecutor executor = new GraalPyExecutor();
+        executor.startWarmUp();
+        return executor;
+    }
+
+    @Override
+    protected Prepared prepare() {
+        GuestOutput.Switch out = new GuestOutput.Switch(false);
+        GuestOutput.Switch err = new GuestOutput.Switch(true);
+        Context context = sandbox(out, err).build();
+        context.initialize("python");
+        context.eval(prologue);
+        Value installer = context.getBindings("python").getMember("__conduit_install");
+        return new Prepared(context, out, err, installer);
+    }
+
+    @Override
+    public Set<Language> languages() {
+        return Set.of(Language.PYTHON);
+    }
+
+    @Override
+    protected String run(Prepared prepared, Value runner, String code) {
+        Value result = runner.execute(code);
+        return result.isString() ? result.asString() : null;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.conduit.exec.graal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.conduit.core.spi.ExecutionLimits;
+import dev.conduit.core.spi.ExecutionOutcome;
+import dev.conduit.core.spi.ExecutionOutcome.Limit;
+import dev.conduit.core.spi.ExecutionRequest;
+import dev.conduit.core.spi.Executor;
+import dev.conduit.core.spi.Language;
+import dev.conduit.core.testing.RecordingBridge;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/** GraalPy: the same behaviour as the JavaScript engines, in Python, and the Python doors to the host closed. */
+class GraalPyExecutorTest {
+    private static final ExecutionLimits LIMITS = new ExecutionLimits(Duration.ofSeconds(5), Duration.ofSeconds(2),
+                                                                      128L * 1024 * 1024, 64 * 1024, 500, 20,
+                                                                      64 * 1024);
+    private static final ExecutorService GUESTS = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("python-guest").daemon(true).stackSize(Executor.GUEST_STACK_BYTES).factory());
+    private static GraalPyExecutor executor;
+
+    @BeforeAll
+    static void start() throws Exception {
+        executor = GraalPyExecutor.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        executor.close();
+        GUESTS.shutdownNow();
+    }
+
+    @Test
+    void printAndLastExpression() throws Exception {
+        ExecutionOutcome.Completed completed = (ExecutionOutcome.Completed) run("print('hello', 42)\n{'n': 1 + 1}");
+        assertThat(completed.stdout(), is("hello 42\n"));
+        assertThat(completed.resultJson().orElseThrow(), is("{\"n\": 2}"));
+    }
+
+    @Test
+    void toolsDirectlyWithDictOrKeywords() throws Exception {
+        RecordingBridge bridge = new RecordingBridge(10);
+        ExecutionOutcome outcome = run("""
+                a = tools.test.echo({'x': 1})
+                b = tools.test.echo(y=2)
+                c = tools.test.get_sum(a=3)
+                d = tools.test['get-sum']({'a': 4})
+                e = tools.raw('test__echo', z=5)
+                print(a['x'], b['y'], c['a'], d['a'], e['z'])""", bridge);
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(outcome.stdout(), is("1 2 3 4 5\n"));
+        assertThat(bridge.seen().size(), is(5));
+    }
+
+    @Test
+    void awaitStyleOfTheOriginalWorks() throws Exception {
+        ExecutionOutcome outcome = run("r = await tools.test.echo({'x': 7})\nprint(r['x'])\nr['x'] * 6",
+                                       new RecordingBridge(10));
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(outcome.stdout(), is("7\n"));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("42"));
+    }
+
+    @Test
+    void toolErrorsAreCatchable() throws Exception {
+        ExecutionOutcome outcome = run("""
+                try:
+                    tools.test.fail({})
+                except ToolError as e:
+                    print(type(e).__name__, e.tool, e.code, e.message)""");
+        assertThat(outcome.stdout(), is("ToolError test__fail -32602 it failed\n"));
+    }
+
+    @Test
+    void helpfulMissOnUnknownNamespace() throws Exception {
+        ExecutionOutcome outcome = run("tools.nope.x()");
+        assertThat(outcome, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(outcome.stderr(), containsString("Available namespaces: test"));
+    }
+
+    @Test
+    void exceptionIsAGuestErrorWithoutHostFrames() throws Exception {
+        ExecutionOutcome outcome = run("print('before')\n1 / 0");
+        assertThat(outcome, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(outcome.stdout(), is("before\n"));
+        assertThat(outcome.stderr(), containsString("ZeroDivisionError"));
+        assertThat(outcome.stderr(), not(containsString("dev.conduit")));
+    }
+
+    static Stream<Arguments> hostile() {
+        return Stream.of(
+                Arguments.of("open", "open('/etc/passwd').read()", Set.<Limit>of()),
+                Arguments.of("os.listdir", "import os\nos.listdir('/')", Set.<Limit>of()),
+                Arguments.of("os.system", "import os\nos.system('id')", Set.<Limit>of()),
+                Arguments.of("subprocess", "import subprocess\nsubprocess.run(['id'])", Set.<Limit>of()),
+                Arguments.of("socket", "import socket\nsocket.create_connection(('127.0.0.1', 9090))", Set.<Limit>of()),
+                Arguments.of("ctypes", "import ctypes\nctypes.CDLL(None)", Set.<Limit>of()),
+                Arguments.of("threads", "import threading\nthreading.Thread(target=print).start()", Set.<Limit>of()),
+                Arguments.of("java", "import java\njava.type('java.lang.Runtime')", Set.<Limit>of()),
+                Arguments.of("polyglot", "import polyglot\npolyglot.eval(language='js', string='1')", Set.<Limit>of()),
+                Arguments.of("__import__ os", "__import__('os').environ['HOME']", Set.<Limit>of()),
+                Arguments.of("importlib", "import importlib\nimportlib.import_module('posix').getcwd()", Set.<Limit>of()),
+                Arguments.of("loop", "while True:\n    pass", Set.of(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("loop catching", "while True:\n    try:\n        while True: pass\n    except BaseException:"
+                                              + "\n        pass", Set.of(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("list bomb", "a = []\nwhile True:\n    a.append([0] * 100000)", Set.of(Limit.MEMORY)),
+                Arguments.of("string bomb", "a = []\ni = 0\nwhile True:\n    a.append('x' * 1000000 + str(i))\n"
+                                            + "    i += 1", Set.of(Limit.MEMORY)),
+                Arguments.of("recursion", "def f(n):\n    return f(n + 1) + 1\nf(0)", Set.of(Limit.STACK_DEPTH)),
+                Arguments.of("recursion catching", "def f():\n    try:\n        f()\n    except BaseException:\n"
+                                                   + "        f()\nf()",
+                             Set.of(Limit.STACK_DEPTH, Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("output flood", "while True:\n    print('x' * 100)", Set.of(Limit.OUTPUT, Limit.LOG_ENTRIES)),
+                Arguments.of("tool budget", "while True:\n    try:\n        tools.test.echo({})\n    except ToolError:\n"
+                                            + "        pass", Set.of(Limit.TOOL_CALLS)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostile")
+    void hostileProgramEndsInItsExpectedOutcome(String name, String code, Set<Limit> limits) throws Exception {
+        ExecutionOutcome outcome = run(code);
+        if (limits.isEmpty()) {
+            assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.GuestError, is(true));
+        } else {
+            assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.LimitExceeded exceeded
+                                           && limits.contains(exceeded.limit()), is(true));
+        }
+    }
+
+    @Test
+    void engineAnswersAfterViolations() throws Exception {
+        run("while True:\n    pass");
+        assertThat(((ExecutionOutcome.Completed) run("6 * 7")).resultJson().orElseThrow(), is("42"));
+    }
+
+    private static ExecutionOutcome run(String code) throws Exception {
+        return run(code, new RecordingBridge(LIMITS.toolCalls()));
+    }
+
+    private static ExecutionOutcome run(String code, RecordingBridge bridge) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!executor.availability().available() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling GraalPy's warm-up (seconds) with a deadline
+        }
+        assertThat(executor.availability().detail(), executor.availability().available(), is(true));
+        return GUESTS.submit(() -> executor.execute(new ExecutionRequest(code, Language.PYTHON, LIMITS, bridge,
+                                                                         "python"))).get(60, TimeUnit.SECONDS);
+    }
+}
