@@ -92,6 +92,35 @@ class CodeModeIT {
     }
 
     @Test
+    void pythonLoopsOverToolsThroughTheToolAndTheOriginalMethod() throws Exception {
+        ObjectNode arguments = Json.object();
+        arguments.put("code", """
+                total = 0
+                for i in range(1, 6):
+                    answer = tools.everything.get_sum(a=i, b=10)
+                    total += 1
+                echo = tools.everything.echo({'message': 'from python'})
+                print(echo)
+                total""");
+        ObjectNode params = Json.object();
+        params.put("name", "execute_python");
+        params.set("arguments", arguments);
+        JsonNode response = post(session, RunningConduit.API_KEY, Json.object().put("jsonrpc", "2.0").put("id", 5)
+                .put("method", "tools/call").set("params", params).toString());
+        JsonNode structured = response.at("/result/structuredContent");
+        assertThat(response.toString(), structured.get("exitCode").asInt(), is(0));
+        assertThat(structured.get("stdout").asString(), is("Echo: from python\n"));
+        assertThat(structured.get("result").asInt(), is(5));
+        assertThat(structured.get("toolCalls").size(), is(6));
+        assertThat(structured.get("engine").asString(), is("graalpy"));
+
+        JsonNode legacy = post(session, RunningConduit.API_KEY, """
+                {"jsonrpc":"2.0","id":6,"method":"mcp.executePython","params":{"code":\
+                "r = await tools.everything.echo({'message': 'awaited'})\\nprint(r)"}}""");
+        assertThat(legacy.toString(), legacy.at("/result/stdout").asString(), is("Echo: awaited\n"));
+    }
+
+    @Test
     void toolErrorsReachTheProgramAsToolError() throws Exception {
         JsonNode structured = execute("""
                 try { await tools.everything.get_sum({a: 'not a number'}); }
