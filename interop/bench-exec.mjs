@@ -1,9 +1,10 @@
 // Code Mode latency and throughput through Conduit's /mcp, with plain fetch (one session per client).
-// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|tools10>
+// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|tools10|python>
 const [url, key, callsArg = "500", clientsArg = "1", program = "trivial"] = process.argv.slice(2);
 const calls = Number(callsArg), clients = Number(clientsArg);
-const code = program === "trivial" ? "1 + 1"
+const code = program === "trivial" || program === "python" ? "1 + 1"
   : "let n = 0; for (let i = 0; i < 10; i++) { n += (await tools.everything.echo({message: 'm' + i})).length; } return n;";
+const tool = program === "python" ? "execute_python" : "execute_javascript";
 const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
                   authorization: `Bearer ${key}` };
 
@@ -20,7 +21,7 @@ async function client(count, samples) {
   for (let i = 0; i < count; i++) {
     const started = process.hrtime.bigint();
     const r = await fetch(url, { method: "POST", headers: h, body: JSON.stringify({ jsonrpc: "2.0", id: i + 1,
-      method: "tools/call", params: { name: "execute_javascript", arguments: { code } } }) });
+      method: "tools/call", params: { name: tool, arguments: { code } } }) });
     const body = await r.json();
     if (body.result?.structuredContent?.exitCode !== 0) throw new Error(JSON.stringify(body));
     samples.push(Number(process.hrtime.bigint() - started) / 1000);

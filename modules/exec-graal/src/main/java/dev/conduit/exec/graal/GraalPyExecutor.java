@@ -15,7 +15,7 @@ import org.graalvm.polyglot.Value;
  */
 final class GraalPyExecutor extends PooledExecutor {
     static final String NAME = "graalpy";
-    private static final int POOL_SIZE = 2;
+    private static final int POOL_SIZE = 4;
 
     private final Source prologue;
 

@@ -1,10 +1,12 @@
 # Conduit's in-sandbox SDK for Python. Evaluated once per context before any user code: it defines
 # __conduit_install, which receives the tool bridge and the manifest (JSON data, never code), builds `tools` and
 # `ToolError` in the program's globals, removes itself, and returns the runner. The bridge stays in closures only.
-def __conduit_install(bridge, manifest_json):
-    import ast as _ast
-    import json as _json
+# Imported while the context is made ahead, not when a program runs: a first import in a fresh context is costly.
+import ast as __conduit_ast
+import json as __conduit_json
 
+
+def __conduit_install(bridge, manifest_json, _ast=__conduit_ast, _json=__conduit_json):
     _globals = globals()
     _state = {"async": False}
 
@@ -102,6 +104,8 @@ def __conduit_install(bridge, manifest_json):
     _globals["tools"] = _Tools()
     _globals["ToolError"] = ToolError
     del _globals["__conduit_install"]
+    _globals.pop("__conduit_ast", None)
+    _globals.pop("__conduit_json", None)
 
     def _await(value):
         # What a top-level `await value` means here: our calls are already finished; coroutines run to their end.
