@@ -1,0 +1,37 @@
+# Sourced by the benchmark scripts: starts the distribution with server-everything as the stdio upstream "everything"
+# on free loopback ports, waits until it is ready (and, with WAIT_FOR, until those log lines appear), and sets
+# $url, $pid, $node, $work and BENCH_KEY. The caller's EXIT trap should kill $pid and remove $work.
+node=interop/node_modules/node/bin/node
+work="$(mktemp -d)"
+cat > "$work/conduit.yaml" <<YAML
+server:
+  port: 0
+  sockets:
+    - name: ops
+      port: 0
+auth:
+  api-keys:
+    - id: bench
+      secret: \${BENCH_KEY}
+transports:
+  http:
+    max-sessions: 100
+upstreams:
+  - id: everything
+    command: $PWD/$node
+    args: [$PWD/interop/node_modules/@modelcontextprotocol/server-everything/dist/index.js, stdio]
+YAML
+export BENCH_KEY="bench-key-$(date +%s%N)"
+app/target/conduit/bin/conduit --config "$work/conduit.yaml" 2> "$work/log" &
+pid=$!
+url=""
+for _ in $(seq 1 600); do
+  url=$(sed -n 's/.*ready: MCP at \(http[^ ]*\) .*/\1/p' "$work/log")
+  ready=yes
+  for line in ${WAIT_FOR:-}; do
+    grep -q "$line" "$work/log" || ready=no
+  done
+  [ -n "$url" ] && [ "$ready" = yes ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$work/log"; exit 1; }
