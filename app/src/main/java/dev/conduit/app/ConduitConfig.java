@@ -80,6 +80,9 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         List<String> allow = outbound.strings("allow", List.of());
         outbound.warnUnknown();
         policy.warnUnknown();
+        for (int i = 0; i < auth.apiKeys().size(); i++) {
+            executionLimits.checkUnderCaps(auth.apiKeys().get(i).limits(), "auth.api-keys." + i + ".limits");
+        }
         return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow, executors,
                                  executionLimits);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import dev.conduit.core.Principal;
+import dev.conduit.core.spi.LimitOverrides;
 
 /**
  * One API key: its id, the SHA-256 digest of its secret (the secret itself is not kept) and the tool patterns it may
@@ -15,22 +16,29 @@ import dev.conduit.core.Principal;
  * @param id           the key id, shown in logs and metrics
  * @param secretDigest SHA-256 of the secret's UTF-8 bytes
  * @param allowedTools tool patterns ({@code *} when the config names none)
+ * @param limits       execution limits the key sets for itself
  */
-public record ApiKey(String id, byte[] secretDigest, List<String> allowedTools) {
+public record ApiKey(String id, byte[] secretDigest, List<String> allowedTools, LimitOverrides limits) {
     public ApiKey {
         Objects.requireNonNull(id, "id");
         secretDigest = secretDigest.clone();
         allowedTools = List.copyOf(allowedTools);
+        Objects.requireNonNull(limits, "limits");
     }
 
-    /** A key with {@code secret}, kept only as its digest. */
+    /** A key with {@code secret}, kept only as its digest, and the default limits. */
     public static ApiKey of(String id, String secret, List<String> allowedTools) {
-        return new ApiKey(id, digest(secret), allowedTools);
+        return new ApiKey(id, digest(secret), allowedTools, LimitOverrides.none());
+    }
+
+    /** A key with {@code secret} and its own limits. */
+    public static ApiKey of(String id, String secret, List<String> allowedTools, LimitOverrides limits) {
+        return new ApiKey(id, digest(secret), allowedTools, limits);
     }
 
     /** The principal this key authenticates as. */
     public Principal principal() {
-        return new Principal(id, allowedTools);
+        return new Principal(id, allowedTools, limits);
     }
 
     @Override
@@ -54,7 +62,7 @@ public record ApiKey(String id, byte[] secretDigest, List<String> allowedTools) 
     @Override
     public boolean equals(Object other) {
         return other instanceof ApiKey key && key.id.equals(id) && MessageDigest.isEqual(key.secretDigest, secretDigest)
-               && key.allowedTools.equals(allowedTools);
+               && key.allowedTools.equals(allowedTools) && key.limits.equals(limits);
     }
 
     @Override

@@ -1,9 +1,13 @@
 package dev.conduit.auth;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,6 +15,7 @@ import java.util.regex.Pattern;
 import dev.conduit.core.Principal;
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.core.spi.LimitOverrides;
 
 /**
  * The {@code auth} node.
@@ -21,6 +26,8 @@ import dev.conduit.core.config.InvalidConfigException;
  *     - id: local                 # 1-64 of [A-Za-z0-9_.-]; shown in logs and metrics
  *       secret: ${CONDUIT_API_KEY} # must reference an environment variable; at least 16 characters
  *       tools: ["everything.*"]   # optional tool patterns; default ["*"]
+ *       limits:                   # optional execution limits of this key (limits.execution's keys, under
+ *         wall-time: 2m           # limits.caps); a request can still only lower them
  * </pre>
  *
  * @param enabled whether requests must present a key
@@ -63,11 +70,31 @@ public record AuthConfig(boolean enabled, List<ApiKey> apiKeys) {
             }
             String secret = resolveSecret(key.key("secret"), key.requiredString("secret"), environment);
             List<String> tools = key.strings("tools", List.of("*"));
+            LimitOverrides limits = limits(key.child("limits"));
             key.warnUnknown();
-            keys.add(ApiKey.of(id, secret, tools));
+            keys.add(ApiKey.of(id, secret, tools, limits));
         }
         auth.warnUnknown();
         return new AuthConfig(enabled, keys);
+    }
+
+    private static LimitOverrides limits(ConfigReader node) {
+        Duration longest = Duration.ofDays(1);
+        LimitOverrides limits = new LimitOverrides(
+                node.has("wall-time") ? Optional.of(node.duration("wall-time", Duration.ZERO, Duration.ofMillis(10),
+                                                                  longest)) : Optional.empty(),
+                node.has("cpu-time") ? Optional.of(node.duration("cpu-time", Duration.ZERO, Duration.ofMillis(10),
+                                                                 longest)) : Optional.empty(),
+                node.has("memory-bytes") ? OptionalLong.of(node.longValue("memory-bytes", 0, 1024 * 1024,
+                                                                          Long.MAX_VALUE)) : OptionalLong.empty(),
+                node.has("output-bytes") ? OptionalLong.of(node.longValue("output-bytes", 0, 1024, Long.MAX_VALUE))
+                                         : OptionalLong.empty(),
+                node.has("log-entries") ? OptionalInt.of(node.integer("log-entries", 0, 1, Integer.MAX_VALUE))
+                                        : OptionalInt.empty(),
+                node.has("tool-calls") ? OptionalInt.of(node.integer("tool-calls", 0, 0, Integer.MAX_VALUE))
+                                       : OptionalInt.empty());
+        node.warnUnknown();
+        return limits;
     }
 
     private static String resolveSecret(String key, String raw, Map<String, String> environment) {

@@ -96,6 +96,24 @@ class AuthTest {
     }
 
     @Test
+    void keyMaySetItsOwnLimits() {
+        AuthConfig config = AuthConfig.from(reader("""
+                auth:
+                  api-keys:
+                    - id: batch
+                      secret: ${K}
+                      limits:
+                        wall-time: 2m
+                        tool-calls: 1000
+                """), Map.of("K", SECRET));
+        ApiKey key = config.apiKeys().getFirst();
+        assertThat(key.limits().wallTime().orElseThrow(), is(java.time.Duration.ofMinutes(2)));
+        assertThat(key.limits().toolCalls().getAsInt(), is(1000));
+        assertThat(key.limits().cpuTime().isPresent(), is(false));
+        assertThat(key.principal().limits(), is(key.limits()));
+    }
+
+    @Test
     void keyNeverPrintsItsSecret() {
         ApiKey key = ApiKey.of("id", SECRET, List.of("*"));
         assertThat(key.toString(), not(containsString(SECRET)));

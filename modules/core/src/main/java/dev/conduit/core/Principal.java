@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import dev.conduit.core.spi.LimitOverrides;
+
 /**
  * Who is calling: an API key id, or the one local principal of an instance that runs without authentication.
  * Never carries a secret, so it is safe to log.
@@ -11,8 +13,9 @@ import java.util.regex.Pattern;
  * @param id           the key id (or {@value #ANONYMOUS_ID})
  * @param allowedTools the tool patterns this principal may see and call ({@code *}, {@code upstream.*},
  *                     {@code upstream.tool}); enforced by the gateway
+ * @param limits       execution limits the principal's key sets for itself
  */
-public record Principal(String id, List<String> allowedTools) {
+public record Principal(String id, List<String> allowedTools, LimitOverrides limits) {
     /** The id of the principal of an instance with authentication switched off. */
     public static final String ANONYMOUS_ID = "anonymous";
 
@@ -24,6 +27,12 @@ public record Principal(String id, List<String> allowedTools) {
             throw new IllegalArgumentException("a principal id is 1-64 letters, digits, '_', '.' or '-': " + id);
         }
         allowedTools = List.copyOf(allowedTools);
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** A principal with the configured default limits. */
+    public Principal(String id, List<String> allowedTools) {
+        this(id, allowedTools, LimitOverrides.none());
     }
 
     /** The principal of an instance that runs without authentication: it may use every tool. */

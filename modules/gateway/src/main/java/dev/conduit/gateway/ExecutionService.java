@@ -75,7 +75,7 @@ final class ExecutionService implements AutoCloseable {
         Language language = requested == Language.TYPESCRIPT && !registry.runs(Language.TYPESCRIPT)
                 ? Language.JAVASCRIPT : requested;
         Executor executor = registry.select(language, engine);
-        ExecutionLimits resolved = limits.resolve(params.get("limits"));
+        ExecutionLimits resolved = limits.resolve(context.principal().limits(), params.get("limits"));
         ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls());
         long started = System.nanoTime();
         ExecutionOutcome outcome;

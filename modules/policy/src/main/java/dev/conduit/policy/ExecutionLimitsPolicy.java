@@ -6,6 +6,7 @@ import java.util.Objects;
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.core.spi.ExecutionLimits;
+import dev.conduit.core.spi.LimitOverrides;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -69,10 +70,30 @@ public record ExecutionLimitsPolicy(ExecutionLimits defaults, ExecutionLimits ca
      * ignored; values above the defaults change nothing.
      */
     public ExecutionLimits resolve(JsonNode requested) {
+        return resolve(LimitOverrides.none(), requested);
+    }
+
+    /**
+     * The limits of one execution by a key with its own {@code overrides}: the defaults with the key's values in
+     * their place, never above the caps, then lowered by the request.
+     */
+    public ExecutionLimits resolve(LimitOverrides overrides, JsonNode requested) {
+        ExecutionLimits base = overrides.applyTo(defaults).min(caps);
         if (requested == null || !requested.isObject()) {
-            return defaults;
+            return base;
         }
-        ExecutionLimits asked = new ExecutionLimits(
+        return base.min(asked(base, requested));
+    }
+
+    /** Whether {@code overrides} stay under the caps; the key named in the message otherwise. */
+    public void checkUnderCaps(LimitOverrides overrides, String key) {
+        if (!overrides.applyTo(defaults).min(caps).equals(overrides.applyTo(defaults))) {
+            throw new InvalidConfigException(key, "every limit must be at most its cap in limits.caps");
+        }
+    }
+
+    private static ExecutionLimits asked(ExecutionLimits defaults, JsonNode requested) {
+        return new ExecutionLimits(
                 Duration.ofMillis(positive(requested, "timeoutMs", defaults.wallTime().toMillis())),
                 Duration.ofMillis(positive(requested, "cpuTimeMs", defaults.cpuTime().toMillis())),
                 positive(requested, "memoryLimitMb", defaults.memoryBytes() / (1024 * 1024)) * 1024 * 1024,
@@ -80,7 +101,6 @@ public record ExecutionLimitsPolicy(ExecutionLimits defaults, ExecutionLimits ca
                 (int) Math.min(Integer.MAX_VALUE, positive(requested, "maxLogEntries", defaults.logEntries())),
                 (int) Math.min(Integer.MAX_VALUE, positive(requested, "maxToolCalls", defaults.toolCalls())),
                 defaults.codeBytes());
-        return defaults.min(asked);
     }
 
     private static long positive(JsonNode requested, String field, long otherwise) {

@@ -1,11 +1,15 @@
 package dev.conduit.policy;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.spi.ExecutionLimits;
+import dev.conduit.core.spi.LimitOverrides;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -41,6 +45,24 @@ class ExecutionLimitsPolicyTest {
         assertThat(limits, is(policy.defaults()));
         assertThat(limits.wallTime(), is(Duration.ofSeconds(10)));
         assertThat(limits.toolCalls(), is(20));
+    }
+
+    @Test
+    void keyLimitsReplaceDefaultsUnderCapsAndRequestsStillOnlyLower() {
+        LimitOverrides key = new LimitOverrides(Optional.of(Duration.ofMinutes(2)), Optional.empty(),
+                                                OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(),
+                                                OptionalInt.of(500));
+        ExecutionLimits limits = policy.resolve(key, null);
+        assertThat(limits.wallTime(), is(Duration.ofMinutes(2)));
+        assertThat(limits.toolCalls(), is(500));
+        assertThat(limits.cpuTime(), is(policy.defaults().cpuTime()));
+        assertThat(policy.resolve(key, Json.mapper().readTree("{\"maxToolCalls\":7}")).toolCalls(), is(7));
+        LimitOverrides greedy = new LimitOverrides(Optional.of(Duration.ofHours(5)), Optional.empty(),
+                                                   OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(),
+                                                   OptionalInt.empty());
+        assertThat(policy.resolve(greedy, null).wallTime(), is(policy.caps().wallTime()));
+        assertThat(assertThrows(InvalidConfigException.class,
+                () -> policy.checkUnderCaps(greedy, "auth.api-keys.0.limits")).key(), is("auth.api-keys.0.limits"));
     }
 
     @Test
