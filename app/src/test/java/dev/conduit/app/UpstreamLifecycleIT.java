@@ -70,6 +70,54 @@ class UpstreamLifecycleIT {
     }
 
     @Test
+    void aHangingUpstreamHoldsUpListingOnlyOnce() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer hanging = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        hanging.createContext("/mcp", exchange -> {
+            try {
+                release.await(); // never answers while the test runs
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        hanging.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        hanging.start();
+        try (RunningConduit conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                policy:
+                  outbound:
+                    allow: [127.0.0.1]
+                upstreams:
+                  - id: everything
+                    command: %s
+                    args: [%s, stdio]
+                  - id: hanging
+                    type: http
+                    url: http://127.0.0.1:%d/mcp
+                    timeout: 2s
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, hanging.getAddress().getPort()))) {
+            String session = initialize(conduit);
+            String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+            long first = System.nanoTime();
+            HttpResponse<String> firstList = HTTP.send(post(conduit, session, list), HttpResponse.BodyHandlers.ofString());
+            long firstMillis = Duration.ofNanos(System.nanoTime() - first).toMillis();
+            assertThat(firstList.body(), containsString("everything__echo"));
+            assertThat(firstList.body().contains("hanging__"), is(false));
+            assertThat(firstMillis < 6000, is(true));
+            // The hanging upstream has had its chance; later listings do not wait for it again.
+            for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
+                HTTP.send(post(conduit, session, list), HttpResponse.BodyHandlers.ofString());
+                assertThat(Duration.ofNanos(System.nanoTime() - started).toMillis() < 1500, is(true));
+            }
+        } finally {
+            release.countDown();
+            hanging.stop(0);
+        }
+    }
+
+    @Test
     void missingCommandIsReportedDownAndSlowCallsTimeOut() throws Exception {
         try (RunningConduit conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
                 upstreams:

@@ -9,8 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.RequestContext;
@@ -38,6 +42,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private final List<Upstream> upstreams;
     private final ReentrantLock refreshLock = new ReentrantLock();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Upstream, CompletableFuture<Void>> fetches = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
 
     private record Snapshot(List<Tool> tools, Map<String, Tool> byName) {
@@ -133,31 +138,57 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
         }
     }
 
+    /**
+     * Fetches the stale upstreams' lists in parallel and rebuilds the catalog. A listing waits for an upstream's first
+     * list up to its timeout; an upstream that has listed before (or failed) gets one second, its previous list (or
+     * none) is served meanwhile, and the catalog is rebuilt again when the slow fetch ends. One fetch per upstream is
+     * in flight at a time, however many clients list.
+     */
     private void refresh(List<Upstream> stale) {
-        List<Thread> fetches = new ArrayList<>();
+        List<Map.Entry<Upstream, CompletableFuture<Void>>> waits = new ArrayList<>();
         for (Upstream upstream : stale) {
-            fetches.add(Thread.ofVirtual().name("upstream-" + upstream.id() + "-list").start(() -> {
-                try {
-                    upstream.refreshTools();
-                } catch (UpstreamException | RuntimeException e) {
-                    LOGGER.log(Level.WARNING, "upstream '" + upstream.id() + "' left out of the tool list: "
-                                              + e.getMessage());
-                }
-            }));
+            waits.add(Map.entry(upstream, fetches.computeIfAbsent(upstream, this::fetch)));
         }
-        for (int i = 0; i < fetches.size(); i++) {
-            Duration limit = stale.get(i).config().timeout().plusSeconds(1);
+        for (Map.Entry<Upstream, CompletableFuture<Void>> wait : waits) {
+            Upstream upstream = wait.getKey();
+            Duration limit = upstream.listing().isEmpty() ? upstream.config().timeout().plusSeconds(1)
+                                                          : Duration.ofSeconds(1);
             try {
-                if (!fetches.get(i).join(limit)) {
-                    LOGGER.log(Level.WARNING, "upstream '" + stale.get(i).id() + "' did not list its tools within "
-                                              + limit.toMillis() + " ms; listing without it");
-                }
+                wait.getValue().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOGGER.log(Level.WARNING, "upstream '" + upstream.id() + "' did not list its tools within "
+                                          + limit.toMillis() + " ms; listing without its new list for now");
+            } catch (ExecutionException e) {
+                LOGGER.log(Level.DEBUG, "upstream fetch failed", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
         rebuild();
+    }
+
+    private CompletableFuture<Void> fetch(Upstream upstream) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("upstream-" + upstream.id() + "-list").start(() -> {
+            try {
+                upstream.refreshTools();
+            } catch (UpstreamException | RuntimeException e) {
+                LOGGER.log(Level.WARNING, "upstream '" + upstream.id() + "' left out of the tool list: "
+                                          + e.getMessage());
+            } finally {
+                fetches.remove(upstream);
+                done.complete(null);
+                // A listing that stopped waiting for this fetch serves its result now.
+                refreshLock.lock();
+                try {
+                    rebuild();
+                } finally {
+                    refreshLock.unlock();
+                }
+            }
+        });
+        return done;
     }
 
     private void rebuild() {
