@@ -154,6 +154,11 @@ abstract class PooledExecutor implements Executor {
         if (failed != null) {
             return new Availability(false, "failed to start: " + failed);
         }
+        int stuck = watchdog.stuck();
+        if (stuck > 0) {
+            return new Availability(false, "restart needed: " + stuck + " guest thread(s) did not stop after "
+                                           + "their limit cancelled them");
+        }
         return new Availability(ready, ready ? engine.getImplementationName() + " " + engine.getVersion()
                 + ", pool " + pool.size() + "/" + poolSize : "warming up");
     }

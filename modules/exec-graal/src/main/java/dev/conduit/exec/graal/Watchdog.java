@@ -2,6 +2,7 @@ package dev.conduit.exec.graal;
 
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,6 +27,9 @@ final class Watchdog implements AutoCloseable {
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Set<Watched> running = ConcurrentHashMap.newKeySet();
+    /** Executions stopped by a limit, by when they were stopped, until their thread leaves the guest. */
+    private final Map<Watched, Long> stopping = new ConcurrentHashMap<>();
+    private final Set<Watched> stuck = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("graaljs-watchdog").daemon(true).factory());
 
@@ -75,6 +79,7 @@ final class Watchdog implements AutoCloseable {
             }
             if (crossed != null && stoppedBy.compareAndSet(null, crossed)) {
                 running.remove(this);
+                stopping.put(this, System.nanoTime());
                 try {
                     context.close(true);
                 } catch (RuntimeException e) {
@@ -98,7 +103,20 @@ final class Watchdog implements AutoCloseable {
 
     void unwatch(Watched watched) {
         running.remove(watched);
+        stopping.remove(watched);
+        stuck.remove(watched);
     }
+
+    /**
+     * Guest threads that kept running more than {@value #STUCK_AFTER_SECONDS} s after their context was cancelled.
+     * Cancellation has been seen to get lost (a recursion that catches its own stack overflow); a thread like that
+     * burns a core until the process restarts, so the engine reports itself unavailable.
+     */
+    int stuck() {
+        return stuck.size();
+    }
+
+    private static final long STUCK_AFTER_SECONDS = 5;
 
     private void tick() {
         for (Watched watched : running) {
@@ -108,6 +126,13 @@ final class Watchdog implements AutoCloseable {
                 LOGGER.log(Level.WARNING, "watchdog check failed", e);
             }
         }
+        long now = System.nanoTime();
+        stopping.forEach((watched, since) -> {
+            if (now - since > TimeUnit.SECONDS.toNanos(STUCK_AFTER_SECONDS) && stuck.add(watched)) {
+                LOGGER.log(Level.ERROR, "a guest thread is still running " + STUCK_AFTER_SECONDS + " s after its "
+                                        + watched.stoppedBy() + " limit cancelled it; restart the server to free it");
+            }
+        });
     }
 
     @Override
