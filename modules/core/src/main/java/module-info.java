@@ -14,6 +14,7 @@ module dev.conduit.core {
     exports dev.conduit.core;
     exports dev.conduit.core.jsonrpc;
     exports dev.conduit.core.config;
+    exports dev.conduit.core.io;
     exports dev.conduit.core.spi;
 
 }

@@ -1,5 +1,7 @@
 package dev.conduit.app;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,7 @@ import dev.conduit.ops.Checks;
 import dev.conduit.policy.AddressPolicy;
 import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
+import dev.conduit.transport.StdioTransport;
 import dev.conduit.transport.StreamableHttpTransport;
 import io.helidon.webserver.WebServer;
 
@@ -70,6 +73,21 @@ final class Conduit {
                 .build();
     }
 
+    /**
+     * Serves MCP on stdin/stdout until stdin ends, then stops: no HTTP listener, no ops socket (several desktop
+     * clients each start their own Conduit, and fixed ports would collide).
+     */
+    void serveStdio(InputStream in, OutputStream out) {
+        StdioTransport stdio = StdioTransport.create(mcp, config.stdioPrincipal(), out);
+        catalog.onChange(() -> stdio.notifyClient(new JsonRpcNotification("notifications/tools/list_changed",
+                                                                           Json.object())));
+        catalog.startEager();
+        LOGGER.log(Level.INFO, "Conduit " + info.version() + " serving MCP on stdio as " + config.stdioPrincipal().id());
+        stdio.serve(in);
+        LOGGER.log(Level.INFO, "stdin ended");
+        stop();
+    }
+
     /** Starts the listeners and logs where they are. */
     Conduit start() {
         server.start();
@@ -109,7 +127,9 @@ final class Conduit {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop();
+        if (server.isRunning()) {
+            server.stop();
+        }
         mcp.close();
         engines.close();
         catalog.close();

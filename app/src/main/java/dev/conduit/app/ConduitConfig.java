@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.conduit.auth.AuthConfig;
+import dev.conduit.core.Principal;
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.gateway.ExecutorsConfig;
@@ -31,10 +33,11 @@ import io.helidon.config.ConfigSources;
  * @param outboundAllow    {@code policy.outbound.allow}: non-public addresses HTTP upstreams may have
  * @param executors        {@code executors}: engines, guest threads, queue
  * @param executionLimits  {@code limits.execution} and {@code limits.caps}
+ * @param stdioKey         {@code transports.stdio.key}: the API key whose allow-list and limits stdio clients get
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
                      List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
-                     ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits) {
+                     ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -61,6 +64,20 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         return from(config, environment);
     }
 
+    /**
+     * Who stdio clients act as: the key {@code transports.stdio.key} names, or the anonymous principal when
+     * authentication is off.
+     */
+    Principal stdioPrincipal() {
+        if (!auth.enabled()) {
+            return Principal.anonymous();
+        }
+        return stdioKey.flatMap(id -> auth.apiKeys().stream().filter(key -> key.id().equals(id)).findFirst())
+                .map(key -> key.principal())
+                .orElseThrow(() -> new InvalidConfigException("transports.stdio.key", "is required for --stdio while "
+                        + "auth.enabled is true: name the API key whose tool allow-list and limits stdio clients get"));
+    }
+
     /** Validates an already-built config. */
     static ConduitConfig from(Config config, Map<String, String> environment) {
         ConfigReader root = ConfigReader.of(config);
@@ -68,6 +85,13 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         AuthConfig auth = AuthConfig.from(root.child("auth"), environment);
         ConfigReader transports = root.child("transports");
         HttpTransportConfig http = HttpTransportConfig.from(transports.child("http"));
+        ConfigReader stdio = transports.child("stdio");
+        Optional<String> stdioKey = stdio.string("key");
+        stdio.warnUnknown();
+        if (stdioKey.isPresent() && auth.apiKeys().stream().noneMatch(key -> key.id().equals(stdioKey.get()))) {
+            throw new InvalidConfigException("transports.stdio.key", "names no key of auth.api-keys: '"
+                                                                     + stdioKey.get() + "'");
+        }
         ConfigReader limits = root.child("limits");
         int pageSize = limits.integer("page-size", McpServer.DEFAULT_PAGE_SIZE, 1, 1000);
         ExecutionLimitsPolicy executionLimits = ExecutionLimitsPolicy.from(limits);
@@ -84,6 +108,6 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
             executionLimits.checkUnderCaps(auth.apiKeys().get(i).limits(), "auth.api-keys." + i + ".limits");
         }
         return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow, executors,
-                                 executionLimits);
+                                 executionLimits, stdioKey);
     }
 }

@@ -22,6 +22,12 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         PrintStream err = System.err;
+        boolean stdio = java.util.Arrays.asList(args).contains("--stdio");
+        PrintStream protocol = System.out;
+        if (stdio) {
+            // stdout carries the protocol alone: anything else that prints goes to stderr.
+            System.setOut(System.err);
+        }
         Optional<Path> configFile;
         try {
             configFile = parse(args);
@@ -46,6 +52,15 @@ public final class Main {
             conduit.stop();
             ConduitLogManager.resetAfterShutdown();
         }));
+        if (stdio) {
+            try {
+                conduit.serveStdio(System.in, protocol);
+            } catch (InvalidConfigException e) {
+                err.println("conduit: configuration error in " + configFile.get() + ": " + e.getMessage());
+                System.exit(2);
+            }
+            System.exit(0);
+        }
         conduit.start();
     }
 
@@ -64,6 +79,9 @@ public final class Main {
                     System.out.println(usage());
                     return Optional.empty();
                 }
+                case "--stdio" -> {
+                    // Handled by main: serve MCP on stdin/stdout.
+                }
                 case "--version" -> {
                     System.out.println("conduit " + ServerInfo.current().version());
                     return Optional.empty();
@@ -80,8 +98,9 @@ public final class Main {
 
     private static String usage() {
         return """
-                usage: conduit [--config FILE] [--version] [--help]
+                usage: conduit [--config FILE] [--stdio] [--version] [--help]
                   --config FILE  configuration file (default: <install dir>/config/conduit.yaml)
+                  --stdio        serve MCP on stdin/stdout (for desktop clients that launch their servers)
                 Environment variables override keys: SERVER_PORT=0 sets server.port.""";
     }
 }

@@ -58,6 +58,7 @@ abstract class PooledExecutor implements Executor {
     private final ExecutorService refill;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean ready;
+    private volatile boolean closing;
 
     /** A context made ahead: its output switches and what the SDK installer returned to run programs with. */
     protected record Prepared(Context context, GuestOutput.Switch out, GuestOutput.Switch err, Value installer) {
@@ -89,6 +90,10 @@ abstract class PooledExecutor implements Executor {
                 ready = true;
                 LOGGER.log(Level.INFO, name + " ready: " + engine.getImplementationName() + " " + engine.getVersion());
             } catch (RuntimeException e) {
+                if (closing) {
+                    LOGGER.log(Level.DEBUG, name + " warm-up stopped by shutdown");
+                    return;
+                }
                 failure.set(e.getMessage());
                 LOGGER.log(Level.ERROR, name + " could not start", e);
             }
@@ -289,6 +294,7 @@ abstract class PooledExecutor implements Executor {
 
     @Override
     public void close() {
+        closing = true;
         refill.shutdownNow();
         watchdog.close();
         List<Prepared> left = new ArrayList<>();

@@ -9,6 +9,8 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import dev.conduit.core.io.BoundedLineReader;
+
 /**
  * Reads a Server-Sent Events stream with bounded lines and events. Multi-line {@code data:} fields are joined with
  * newlines as the SSE spec says; comments and unknown fields are skipped.

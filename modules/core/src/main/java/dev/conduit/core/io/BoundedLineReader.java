@@ -1,4 +1,4 @@
-package dev.conduit.gateway.upstream;
+package dev.conduit.core.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,20 +9,21 @@ import java.util.Optional;
  * Reads newline-terminated lines of at most a given size, so that a peer that never sends a newline cannot make
  * Conduit buffer without bound. Not thread-safe: one reader thread per stream.
  */
-final class BoundedLineReader {
+public final class BoundedLineReader {
     private final InputStream in;
     private final int maxLineBytes;
     private final byte[] buffer = new byte[8192];
     private int position;
     private int limit;
 
-    BoundedLineReader(InputStream in, int maxLineBytes) {
+    /** A reader of {@code in} refusing lines longer than {@code maxLineBytes}. */
+    public BoundedLineReader(InputStream in, int maxLineBytes) {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
     }
 
     /** The next line without its terminator ({@code \n} or {@code \r\n}); empty at end of stream. */
-    Optional<byte[]> readLine() throws IOException {
+    public Optional<byte[]> readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {
             if (position == limit) {
@@ -54,7 +55,7 @@ final class BoundedLineReader {
     }
 
     /** A line longer than the limit. */
-    static final class LineTooLongException extends IOException {
+    public static final class LineTooLongException extends IOException {
         @java.io.Serial
         private static final long serialVersionUID = 1L;
 

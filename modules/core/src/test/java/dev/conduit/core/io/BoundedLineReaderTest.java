@@ -1,4 +1,4 @@
-package dev.conduit.gateway.upstream;
+package dev.conduit.core.io;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,195 @@
+package dev.conduit.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.conduit.auth.AuthResult;
+import dev.conduit.auth.Authenticator;
+import dev.conduit.core.ClientChannel;
+import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.Principal;
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.io.BoundedLineReader;
+import dev.conduit.core.jsonrpc.ErrorCodes;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcCodec;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.JsonRpcId;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Newline-delimited JSON-RPC over one byte stream pair (stdin/stdout, a socket connection). Requests are handled
+ * concurrently and answered as each finishes; notifications get no reply at all; at most {@code maxInFlight}
+ * requests run at once, so a client that does not read its answers stops being read from (backpressure) instead of
+ * growing memory. A line over the size cap, or a run of unparsable lines, ends the connection with a logged reason.
+ * Whoever calls is either fixed (stdio's configured principal) or authenticated by the original's
+ * {@code auth.bearerToken} field, once per connection or per request.
+ */
+final class LineChannel {
+    private static final System.Logger LOGGER = System.getLogger(LineChannel.class.getName());
+    private static final int MAX_GARBAGE_IN_A_ROW = 10;
+
+    private final String name;
+    private final McpEndpoint endpoint;
+    private final Optional<Authenticator> authenticator;
+    private final AtomicReference<Principal> principal = new AtomicReference<>();
+    private final LineSession session;
+    private final int maxLineBytes;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final OutputStream out;
+
+    /**
+     * @param fixed         the principal of every request (stdio), or empty to authenticate by token
+     * @param authenticator checks tokens when {@code fixed} is empty
+     */
+    LineChannel(String name, OutputStream out, McpEndpoint endpoint, Optional<Principal> fixed,
+                Optional<Authenticator> authenticator, int maxLineBytes, int maxInFlight) {
+        this.name = name;
+        this.out = out;
+        this.endpoint = endpoint;
+        this.authenticator = authenticator;
+        fixed.ifPresent(principal::set);
+        this.session = new LineSession(name);
+        this.maxLineBytes = maxLineBytes;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** Reads and serves lines until the stream ends or the connection is given up; waits for requests in flight. */
+    void serve(InputStream in) {
+        BoundedLineReader reader = new BoundedLineReader(in, maxLineBytes);
+        int garbage = 0;
+        try {
+            Optional<byte[]> line;
+            while ((line = reader.readLine()).isPresent()) {
+                if (line.get().length == 0) {
+                    continue;
+                }
+                garbage = accept(line.get()) ? 0 : garbage + 1;
+                if (garbage >= MAX_GARBAGE_IN_A_ROW) {
+                    LOGGER.log(Level.WARNING, name + ": " + garbage + " unparsable lines in a row; closing");
+                    return;
+                }
+            }
+        } catch (BoundedLineReader.LineTooLongException e) {
+            LOGGER.log(Level.WARNING, name + ": a line longer than " + maxLineBytes + " bytes; closing");
+        } catch (IOException | UncheckedIOException e) {
+            LOGGER.log(Level.DEBUG, name + ": connection failed: " + e.getMessage());
+        } finally {
+            // Requests already read are answered before the connection is given up.
+            inFlight.acquireUninterruptibly(maxInFlight);
+            inFlight.release(maxInFlight);
+        }
+    }
+
+    /** Handles one line; false when it was not JSON-RPC at all. */
+    private boolean accept(byte[] line) throws IOException {
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(line);
+        } catch (JacksonException e) {
+            write(JsonRpcResponse.failure(JsonRpcId.NULL, JsonRpcError.parseError("Parse error: the line is not "
+                                                                                  + "valid JSON")));
+            return false;
+        }
+        Optional<String> token = node == null ? Optional.empty()
+                : Optional.ofNullable(node.path("auth").path("bearerToken").stringValue(null));
+        switch (JsonRpcCodec.decodeMessage(node)) {
+            case JsonRpcCodec.Decoded.Malformed malformed -> {
+                write(malformed.response());
+                return false;
+            }
+            case JsonRpcCodec.Decoded.Batch batch -> {
+                write(JsonRpcResponse.failure(JsonRpcId.NULL, JsonRpcError.invalidRequest(
+                        "Invalid request: send one message per line")));
+                return false;
+            }
+            case JsonRpcCodec.Decoded.Single single -> {
+                dispatch(single.message(), token);
+                return true;
+            }
+        }
+    }
+
+    private void dispatch(JsonRpcMessage message, Optional<String> token) throws IOException {
+        Optional<Principal> caller = caller(token);
+        if (caller.isEmpty()) {
+            if (message instanceof JsonRpcRequest request) {
+                write(JsonRpcResponse.failure(request.id(), JsonRpcError.of(ErrorCodes.FORBIDDEN,
+                        "Authentication required: send auth.bearerToken with an API key")));
+            }
+            return;
+        }
+        if (!(message instanceof JsonRpcRequest)) {
+            endpoint.handle(message, context(caller.get(), ClientChannel.discarding()));
+            return;
+        }
+        inFlight.acquireUninterruptibly();
+        Thread.ofVirtual().name(name + "-request").start(() -> {
+            try {
+                endpoint.handle(message, context(caller.get(), this::send)).ifPresent(this::send);
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    /** The caller of a message: the fixed principal, the connection's, or the one its token names. */
+    private Optional<Principal> caller(Optional<String> token) {
+        if (token.isPresent() && authenticator.isPresent()) {
+            if (authenticator.get().authenticateToken(token) instanceof AuthResult.Authenticated authenticated) {
+                principal.compareAndSet(null, authenticated.principal());
+                return Optional.of(authenticated.principal());
+            }
+            return Optional.empty();
+        }
+        return Optional.ofNullable(principal.get());
+    }
+
+    private RequestContext context(Principal caller, ClientChannel channel) {
+        String cid = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        return new RequestContext(caller, cid, session, channel);
+    }
+
+    private void send(JsonRpcMessage message) {
+        try {
+            write(message);
+        } catch (IOException | UncheckedIOException e) {
+            LOGGER.log(Level.DEBUG, name + ": could not write: " + e.getMessage());
+        }
+    }
+
+    /** One message, one line. Notifications and responses alike; never a bare {@code null}. */
+    private void write(JsonRpcMessage message) throws IOException {
+        byte[] bytes = JsonRpcCodec.encode(message);
+        writeLock.lock();
+        try {
+            out.write(bytes);
+            out.write('\n');
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Notifications sent to this connection outside any request (for example tools/list_changed). */
+    void notifyClient(JsonRpcNotification notification) {
+        send(notification);
+    }
+}
