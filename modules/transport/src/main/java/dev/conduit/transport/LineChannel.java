@@ -108,21 +108,25 @@ final class LineChannel {
                                                                                   + "valid JSON")));
             return false;
         }
+        if (node != null && node.isArray()) {
+            write(JsonRpcResponse.failure(JsonRpcId.NULL, JsonRpcError.invalidRequest(
+                    "Invalid request: batches are not accepted here; send one message per line")));
+            return false;
+        }
         Optional<String> token = node == null ? Optional.empty()
                 : Optional.ofNullable(node.path("auth").path("bearerToken").stringValue(null));
         switch (JsonRpcCodec.decodeMessage(node)) {
+            case JsonRpcCodec.Decoded.Single single -> {
+                dispatch(single.message(), token);
+                return true;
+            }
             case JsonRpcCodec.Decoded.Malformed malformed -> {
                 write(malformed.response());
                 return false;
             }
             case JsonRpcCodec.Decoded.Batch batch -> {
-                write(JsonRpcResponse.failure(JsonRpcId.NULL, JsonRpcError.invalidRequest(
-                        "Invalid request: send one message per line")));
+                write(JsonRpcResponse.failure(JsonRpcId.NULL, JsonRpcError.invalidRequest("Invalid request")));
                 return false;
-            }
-            case JsonRpcCodec.Decoded.Single single -> {
-                dispatch(single.message(), token);
-                return true;
             }
         }
     }

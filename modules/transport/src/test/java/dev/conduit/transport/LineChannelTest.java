@@ -1,0 +1,115 @@
+package dev.conduit.transport;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.conduit.auth.ApiKey;
+import dev.conduit.auth.AuthConfig;
+import dev.conduit.auth.Authenticator;
+import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.Principal;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+class LineChannelTest {
+    private static final String SECRET = "line-secret-0123456789";
+
+    /** Answers "slow" only after "fast" has been answered, to prove requests on one line run concurrently. */
+    private final CountDownLatch fastDone = new CountDownLatch(1);
+    private final McpEndpoint endpoint = (message, context) -> {
+        if (!(message instanceof JsonRpcRequest request)) {
+            return Optional.empty();
+        }
+        boolean sawFast = false;
+        if (request.method().equals("slow")) {
+            try {
+                sawFast = fastDone.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (request.method().equals("fast")) {
+            fastDone.countDown();
+        }
+        return Optional.of(JsonRpcResponse.success(request.id(), Json.object()
+                .put("who", context.principal().id())
+                .put("sawFast", sawFast)));
+    };
+
+    @Test
+    void requestsRunConcurrentlyAndNotificationsGetNoReply() {
+        List<JsonNode> lines = serve(Optional.of(new Principal("stdio-key", List.of("*"))), Optional.empty(), """
+                {"jsonrpc":"2.0","id":1,"method":"slow"}
+                {"jsonrpc":"2.0","method":"notifications/initialized"}
+                {"jsonrpc":"2.0","id":2,"method":"fast"}
+                """);
+        assertThat(lines.size(), is(2));
+        JsonNode slow = lines.stream().filter(line -> line.get("id").asInt() == 1).findFirst().orElseThrow();
+        // "slow" only finishes in time if "fast", read after it, ran while it was waiting.
+        assertThat(slow.at("/result/sawFast").asBoolean(), is(true));
+        assertThat(slow.at("/result/who").asString(), is("stdio-key"));
+    }
+
+    @Test
+    void tokenModeRefusesWithoutTokenAndAuthenticatesTheConnectionOnce() {
+        Authenticator authenticator = Authenticator.create(new AuthConfig(true, List.of(
+                ApiKey.of("sock", SECRET, List.of("*")))));
+        List<JsonNode> lines = serve(Optional.empty(), Optional.of(authenticator), """
+                {"jsonrpc":"2.0","id":1,"method":"fast"}
+                {"jsonrpc":"2.0","id":2,"method":"fast","auth":{"bearerToken":"wrong-token-000000000"}}
+                {"jsonrpc":"2.0","id":3,"method":"fast","auth":{"bearerToken":"%s"}}
+                {"jsonrpc":"2.0","id":4,"method":"fast"}
+                """.formatted(SECRET));
+        assertThat(lines.get(0).at("/error/code").asInt(), is(-32003));
+        assertThat(lines.get(1).at("/error/code").asInt(), is(-32003));
+        assertThat(lines.get(2).at("/result/who").asString(), is("sock"));
+        assertThat(lines.get(3).at("/result/who").asString(), is("sock"));
+    }
+
+    @Test
+    void garbageGetsParseErrorsAndARunOfItEndsTheConnection() {
+        String garbage = "not json\n".repeat(12) + "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"fast\"}\n";
+        List<JsonNode> lines = serve(Optional.of(Principal.anonymous()), Optional.empty(), garbage);
+        assertThat(lines.size(), is(10));
+        assertThat(lines.getFirst().at("/error/code").asInt(), is(-32700));
+        assertThat(lines.getFirst().get("id").isNull(), is(true));
+    }
+
+    @Test
+    void overlongLineEndsTheConnection() {
+        List<JsonNode> lines = serve(Optional.of(Principal.anonymous()), Optional.empty(),
+                                     "x".repeat(4096) + "\n{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"fast\"}\n", 1024);
+        assertThat(lines.isEmpty(), is(true));
+    }
+
+    @Test
+    void batchesAreRefused() {
+        List<JsonNode> lines = serve(Optional.of(Principal.anonymous()), Optional.empty(),
+                                     "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"fast\"}]\n");
+        assertThat(lines.getFirst().at("/error/message").asString(), containsString("one message per line"));
+    }
+
+    private List<JsonNode> serve(Optional<Principal> fixed, Optional<Authenticator> authenticator, String input) {
+        return serve(fixed, authenticator, input, 1 << 20);
+    }
+
+    private List<JsonNode> serve(Optional<Principal> fixed, Optional<Authenticator> authenticator, String input,
+                                 int maxLine) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new LineChannel("test", out, endpoint, fixed, authenticator, maxLine, 8)
+                .serve(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+        return out.toString(StandardCharsets.UTF_8).lines().map(line -> Json.mapper().readTree(line)).toList();
+    }
+}
