@@ -1,6 +1,8 @@
 package dev.conduit.app;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,6 +26,7 @@ import dev.conduit.ops.Checks;
 import dev.conduit.policy.AddressPolicy;
 import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
+import dev.conduit.transport.SocketTransport;
 import dev.conduit.transport.StdioTransport;
 import dev.conduit.transport.StreamableHttpTransport;
 import io.helidon.webserver.WebServer;
@@ -42,6 +46,8 @@ final class Conduit {
     private final UpstreamCatalog catalog;
     private final ExecutorRegistry engines;
     private final McpServer mcp;
+    private final Authenticator authenticator;
+    private volatile Optional<SocketTransport> socket = Optional.empty();
 
     Conduit(ConduitConfig config) {
         this.config = config;
@@ -52,10 +58,13 @@ final class Conduit {
                 .strictValidation(config.strictValidation())
                 .executions(engines, config.executionLimits(), config.executors())
                 .build();
-        Authenticator authenticator = Authenticator.create(config.auth());
+        this.authenticator = Authenticator.create(config.auth());
         this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);
-        catalog.onChange(() -> http.broadcast(new JsonRpcNotification("notifications/tools/list_changed",
-                                                                      Json.object())));
+        catalog.onChange(() -> {
+            JsonRpcNotification changed = new JsonRpcNotification("notifications/tools/list_changed", Json.object());
+            http.broadcast(changed);
+            socket.ifPresent(listener -> listener.broadcast(changed));
+        });
         ServerSettings settings = config.server();
         this.server = WebServer.builder()
                 .config(config.raw().get("server"))
@@ -91,6 +100,15 @@ final class Conduit {
     /** Starts the listeners and logs where they are. */
     Conduit start() {
         server.start();
+        config.socket().ifPresent(settings -> {
+            try {
+                socket = Optional.of(SocketTransport.start(settings, mcp, authenticator));
+            } catch (IOException e) {
+                server.stop();
+                throw new UncheckedIOException("cannot listen on the socket " + settings.path(), e);
+            }
+            LOGGER.log(Level.INFO, "MCP and the 1.0 methods on the Unix socket " + settings.path());
+        });
         catalog.startEager();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " ready: MCP at http://" + config.server().host() + ":"
                                + mcpPort() + config.http().path() + " (authentication "
@@ -127,6 +145,7 @@ final class Conduit {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        socket.ifPresent(SocketTransport::close);
         if (server.isRunning()) {
             server.stop();
         }

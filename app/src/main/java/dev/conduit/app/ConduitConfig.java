@@ -16,6 +16,7 @@ import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.upstream.UpstreamConfig;
 import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.transport.HttpTransportConfig;
+import dev.conduit.transport.SocketTransportConfig;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
@@ -34,10 +35,12 @@ import io.helidon.config.ConfigSources;
  * @param executors        {@code executors}: engines, guest threads, queue
  * @param executionLimits  {@code limits.execution} and {@code limits.caps}
  * @param stdioKey         {@code transports.stdio.key}: the API key whose allow-list and limits stdio clients get
+ * @param socket           {@code transports.socket}: the Unix domain socket listener, when configured
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
                      List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
-                     ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey) {
+                     ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey,
+                     Optional<SocketTransportConfig> socket) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -92,6 +95,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
             throw new InvalidConfigException("transports.stdio.key", "names no key of auth.api-keys: '"
                                                                      + stdioKey.get() + "'");
         }
+        Optional<SocketTransportConfig> socket = SocketTransportConfig.from(transports.child("socket"));
         ConfigReader limits = root.child("limits");
         int pageSize = limits.integer("page-size", McpServer.DEFAULT_PAGE_SIZE, 1, 1000);
         ExecutionLimitsPolicy executionLimits = ExecutionLimitsPolicy.from(limits);
@@ -108,6 +112,6 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
             executionLimits.checkUnderCaps(auth.apiKeys().get(i).limits(), "auth.api-keys." + i + ".limits");
         }
         return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow, executors,
-                                 executionLimits, stdioKey);
+                                 executionLimits, stdioKey, socket);
     }
 }

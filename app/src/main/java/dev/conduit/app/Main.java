@@ -1,6 +1,7 @@
 package dev.conduit.app;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -61,7 +62,14 @@ public final class Main {
             }
             System.exit(0);
         }
-        conduit.start();
+        try {
+            conduit.start();
+        } catch (UncheckedIOException | IllegalStateException e) {
+            // A listener that cannot be had (port or socket in use): say which, and stop what did start.
+            err.println("conduit: cannot start: " + e.getMessage()
+                        + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+            System.exit(1);
+        }
     }
 
     /** The config file to use, or empty when the command line only asked for help or the version. */

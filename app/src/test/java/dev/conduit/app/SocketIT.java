@@ -1,0 +1,207 @@
+package dev.conduit.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+
+/**
+ * The original's Unix socket transport on the real distribution, driven by a plain-socket client of the test's own
+ * through the 1.0 flows against the real server-everything upstream.
+ */
+@Timeout(120)
+class SocketIT {
+    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
+            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
+
+    @TempDir
+    static Path dir;
+    private static RunningConduit conduit;
+    private static Path socket;
+
+    @BeforeAll
+    static void start() throws Exception {
+        socket = dir.resolve("conduit.sock");
+        // A stale file from a crashed server must not stop the start.
+        try (var stale = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            stale.bind(UnixDomainSocketAddress.of(socket));
+        }
+        conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                transports:
+                  socket:
+                    path: %s
+                    max-line-bytes: 65536
+                upstreams:
+                  - id: everything
+                    command: %s
+                    args: [%s, stdio]
+                """.formatted(socket, RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
+    }
+
+    @AfterAll
+    static void stop() {
+        conduit.close();
+    }
+
+    @Test
+    void theSocketFileIsOwnerOnly() throws IOException {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)), is("rw-------"));
+    }
+
+    @Test
+    void originalFlowsWithATokenPerRequest() throws IOException {
+        try (Client client = Client.open()) {
+            JsonNode discovered = client.call(1, "mcp.discoverTools", "{}", RunningConduit.API_KEY);
+            assertThat(discovered.toString(), discovered.at("/result/tools").toString(),
+                       containsString("everything__echo"));
+            JsonNode echoed = client.call(2, "mcp.callTool",
+                                          "{\"name\":\"everything__echo\",\"arguments\":{\"message\":\"over a socket\"}}",
+                                          RunningConduit.API_KEY);
+            assertThat(echoed.toString(), echoed.at("/result/content/0/text").asString(), is("Echo: over a socket"));
+            JsonNode typescript = client.call(3, "mcp.executeTypeScript", Json.object().put("code", """
+                    const r: string = await tools.everything.echo({message: 'ts'}) as string;
+                    console.log(r)""").toString(), RunningConduit.API_KEY);
+            assertThat(typescript.toString(), typescript.at("/result/stdout").asString(), is("Echo: ts\n"));
+            JsonNode python = client.call(4, "mcp.executePython", Json.object().put("code", """
+                    print(tools.everything.get_sum(a=2, b=40))""").toString(), RunningConduit.API_KEY);
+            assertThat(python.toString(), python.at("/result/exitCode").asInt(), is(0));
+            assertThat(python.at("/result/stdout").asString(), containsString("42"));
+        }
+    }
+
+    @Test
+    void noTokenOrAWrongOneGetsForbiddenAndNothingElse() throws IOException {
+        try (Client client = Client.open()) {
+            JsonNode none = client.call(1, "mcp.discoverTools", "{}", null);
+            assertThat(none.at("/error/code").asInt(), is(-32003));
+            assertThat(none.get("result"), nullValue());
+            JsonNode wrong = client.call(2, "mcp.discoverTools", "{}", "wrong-token-0123456789");
+            assertThat(wrong.at("/error/code").asInt(), is(-32003));
+        }
+    }
+
+    @Test
+    void aConnectionAuthenticatesOnceAndTheLimitedKeyStaysLimited() throws IOException {
+        try (Client client = Client.open()) {
+            client.call(1, "ping", "{}", RunningConduit.LIMITED_KEY);
+            JsonNode discovered = client.call(2, "mcp.discoverTools", "{}", null);
+            List<String> upstreamTools = discovered.at("/result/tools").valueStream()
+                    .map(tool -> tool.get("name").asString()).filter(name -> name.startsWith("everything__")).toList();
+            assertThat(discovered.toString(), upstreamTools, is(List.of("everything__echo")));
+            JsonNode refused = client.call(3, "mcp.callTool", "{\"name\":\"everything__get-sum\",\"arguments\":"
+                                                              + "{\"a\":1,\"b\":2}}", null);
+            assertThat(refused.toString(), refused.has("error"), is(true));
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredAsEachFinishesAndNotificationsGetNoReply() throws IOException {
+        try (Client client = Client.open()) {
+            client.send(1, "mcp.executeIsolate", Json.object().put("code", """
+                    await tools.everything.trigger_long_running_operation({duration: 1, steps: 1});
+                    console.log('slow done')""").toString(), RunningConduit.API_KEY);
+            client.raw("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            client.send(2, "ping", "{}", RunningConduit.API_KEY);
+            JsonNode first = client.read();
+            JsonNode second = client.read();
+            assertThat(first.toString(), first.get("id").asInt(), is(2));
+            assertThat(second.toString(), second.at("/result/stdout").asString(), is("slow done\n"));
+        }
+    }
+
+    @Test
+    void garbageGetsParseErrorsAndAnOversizedLineEndsOnlyThatConnection() throws IOException {
+        try (Client client = Client.open()) {
+            client.raw("this is not json");
+            assertThat(client.read().at("/error/code").asInt(), is(-32700));
+            assertThat(client.sendsOversizedLineAndIsCutOff(70_000), is(true));
+        }
+        try (Client other = Client.open()) {
+            assertThat(other.call(1, "ping", "{}", RunningConduit.API_KEY).has("result"), is(true));
+        }
+    }
+
+    /** The original's client, reduced to what a test needs: one JSON object per line each way. */
+    private record Client(SocketChannel channel, OutputStream out, BufferedReader in) implements AutoCloseable {
+        static Client open() throws IOException {
+            SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            return new Client(channel, Channels.newOutputStream(channel),
+                              new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                                                                       StandardCharsets.UTF_8)));
+        }
+
+        JsonNode call(int id, String method, String params, String token) throws IOException {
+            send(id, method, params, token);
+            return read();
+        }
+
+        void send(int id, String method, String params, String token) throws IOException {
+            String auth = token == null ? "" : ",\"auth\":{\"bearerToken\":\"" + token + "\"}";
+            raw("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + auth + "}");
+        }
+
+        void raw(String line) throws IOException {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        /** The next response; server notifications in between (tools/list_changed) are skipped. */
+        JsonNode read() throws IOException {
+            while (true) {
+                String line = in.readLine();
+                if (line == null) {
+                    throw new AssertionError("the server closed the connection");
+                }
+                JsonNode message = Json.mapper().readTree(line);
+                if (message.has("id")) {
+                    return message;
+                }
+            }
+        }
+
+        /** Whether the server ends the connection (end of stream or reset) rather than answer an oversized line. */
+        boolean sendsOversizedLineAndIsCutOff(int size) {
+            try {
+                raw("{\"method\":\"" + "x".repeat(size) + "\"}");
+                while (true) {
+                    String line = in.readLine();
+                    if (line == null) {
+                        return true;
+                    }
+                    if (Json.mapper().readTree(line).has("id")) {
+                        return false;
+                    }
+                }
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}
