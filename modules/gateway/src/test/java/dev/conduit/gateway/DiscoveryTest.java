@@ -155,6 +155,6 @@ class DiscoveryTest {
     }
 
     private static RequestContext context(List<String> patterns) {
-        return new TestSession().context(patterns);
+        return TestSession.context(patterns);
     }
 }

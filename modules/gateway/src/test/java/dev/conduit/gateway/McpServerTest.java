@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 import dev.conduit.core.LogLevel;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
@@ -25,8 +26,8 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 class McpServerTest {
-    private final TestSession session = new TestSession();
-    private final RequestContext context = session.context(List.of("*"));
+    private final McpSession session = TestSession.create();
+    private final RequestContext context = TestSession.context(session, List.of("*"));
 
     @Test
     void initializeEchoesSupportedVersionAndDescribesServer() {
@@ -112,7 +113,7 @@ class McpServerTest {
     @Test
     void principalSeesAndCallsOnlyAllowedTools() {
         McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(tool("echo"), tool("secret")))).build();
-        RequestContext limited = session.context(List.of("test.echo"));
+        RequestContext limited = TestSession.context(session, List.of("test.echo"));
         JsonRpcResponse listed = server.handle(new JsonRpcRequest(JsonRpcId.of(1), "tools/list", Json.object()),
                                                limited).orElseThrow();
         List<String> names = new ArrayList<>();

@@ -15,8 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.conduit.auth.AuthResult;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.ClientChannel;
+import dev.conduit.core.LocalSession;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
+import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.io.BoundedLineReader;
 import dev.conduit.core.jsonrpc.ErrorCodes;
@@ -47,7 +50,7 @@ final class LineChannel {
     private final McpEndpoint endpoint;
     private final Optional<Authenticator> authenticator;
     private final AtomicReference<Principal> principal = new AtomicReference<>();
-    private final LineSession session;
+    private final McpSession session;
     private final int maxLineBytes;
     private final Semaphore inFlight;
     private final int maxInFlight;
@@ -65,7 +68,8 @@ final class LineChannel {
         this.endpoint = endpoint;
         this.authenticator = authenticator;
         fixed.ifPresent(principal::set);
-        this.session = new LineSession(name);
+        // The session lives exactly as long as the connection.
+        this.session = new LocalSession(name, ProtocolVersion.latest());
         this.maxLineBytes = maxLineBytes;
         this.inFlight = new Semaphore(maxInFlight);
         this.maxInFlight = maxInFlight;

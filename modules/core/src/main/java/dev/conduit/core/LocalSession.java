@@ -1,17 +1,20 @@
-package dev.conduit.transport;
+package dev.conduit.core;
 
-import dev.conduit.core.LogLevel;
-import dev.conduit.core.McpSession;
-import dev.conduit.core.ProtocolVersion;
+import java.util.Objects;
 
-/** The MCP session of one line connection (stdio, a socket connection): it lives as long as the connection. */
-final class LineSession implements McpSession {
+/**
+ * A session that needs nothing beyond what {@link McpSession} says: a line connection's (stdio, a socket connection),
+ * which lives exactly as long as the connection, or a test's.
+ */
+public final class LocalSession implements McpSession {
     private final String id;
+    private final ProtocolVersion version;
     private volatile LogLevel level = LogLevel.INFO;
     private volatile boolean initialized;
 
-    LineSession(String id) {
-        this.id = id;
+    public LocalSession(String id, ProtocolVersion version) {
+        this.id = Objects.requireNonNull(id);
+        this.version = Objects.requireNonNull(version);
     }
 
     @Override
@@ -21,7 +24,7 @@ final class LineSession implements McpSession {
 
     @Override
     public ProtocolVersion protocolVersion() {
-        return ProtocolVersion.latest();
+        return version;
     }
 
     @Override
