@@ -2,7 +2,9 @@ package dev.conduit.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
@@ -15,7 +17,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 
-/** {@code bin/conduit --stdio} driven by the official MCP TypeScript SDK client through its stdio transport. */
+/**
+ * {@code bin/conduit --stdio} driven by two real clients that launch it: the official MCP TypeScript SDK client
+ * through its stdio transport, and the MCP Inspector CLI (v2).
+ */
 class StdioIT {
     private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
             "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
@@ -25,16 +30,7 @@ class StdioIT {
 
     @Test
     void sdkClientInitializesListsCallsAndExecutesOverStdio() throws Exception {
-        Path config = dir.resolve("conduit.yaml");
-        Files.writeString(config, RunningConduit.config(true) + """
-                transports:
-                  stdio:
-                    key: it
-                upstreams:
-                  - id: everything
-                    command: %s
-                    args: [%s, stdio]
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
+        Path config = writeConfig();
         RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(120), "env",
                 "JAVA_HOME=" + System.getProperty("java.home"), "CONDUIT_API_KEY=" + RunningConduit.API_KEY,
                 "CONDUIT_LIMITED_KEY=" + RunningConduit.LIMITED_KEY, RunningConduit.NODE.toString(), "stdio-client.mjs",
@@ -48,5 +44,57 @@ class StdioIT {
         assertThat(tools, hasItems("everything__echo", "execute_javascript", "conduit__search_tools"));
         assertThat(seen.at("/echo/content/0/text").asString(), is("Echo: over stdio"));
         assertThat(seen.at("/execute/structuredContent/result").asString(), is("Echo: from code"));
+    }
+
+    @Test
+    void inspectorCliListsAndExecutesOverStdio() throws Exception {
+        Path config = writeConfig();
+        // The Inspector starts its server with a minimal environment, so the launcher carries what Conduit needs;
+        // Conduit's log goes to a file to keep the Inspector's JSON output apart.
+        Path launcher = dir.resolve("conduit-stdio.sh");
+        Files.writeString(launcher, """
+                #!/bin/sh
+                export JAVA_HOME='%s' CONDUIT_API_KEY='%s' CONDUIT_LIMITED_KEY='%s'
+                exec '%s' --config '%s' --stdio 2>>'%s'
+                """.formatted(System.getProperty("java.home"), RunningConduit.API_KEY, RunningConduit.LIMITED_KEY,
+                              RunningConduit.DIST.resolve("bin/conduit").toAbsolutePath(), config,
+                              dir.resolve("conduit.log")));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+
+        JsonNode listed = inspector(launcher, "--method", "tools/list");
+        List<String> tools = listed.get("tools").valueStream().map(tool -> tool.get("name").asString()).toList();
+        assertThat(listed.toString(), tools, hasItems("everything__echo", "execute_javascript"));
+
+        JsonNode executed = inspector(launcher, "--method", "tools/call", "--tool-name", "execute_javascript",
+                                      "--tool-arg", "code=return await tools.everything.echo({message: 'inspector'})");
+        assertThat(executed.toString(), executed.at("/structuredContent/result").asString(), is("Echo: inspector"));
+    }
+
+    private Path writeConfig() throws Exception {
+        Path config = dir.resolve("conduit.yaml");
+        Files.writeString(config, RunningConduit.config(true) + """
+                transports:
+                  stdio:
+                    key: it
+                upstreams:
+                  - id: everything
+                    command: %s
+                    args: [%s, stdio]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
+        return config;
+    }
+
+    /** Runs the Inspector CLI against the launcher; returns the JSON it printed. */
+    private static JsonNode inspector(Path launcher, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                RunningConduit.NODE.toAbsolutePath().toString(),
+                RunningConduit.INTEROP.resolve("node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js")
+                        .toAbsolutePath().toString(),
+                "--cli", launcher.toString()));
+        command.addAll(List.of(options));
+        RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(120), command.toArray(String[]::new));
+        assertThat(run.output(), run.exitCode(), is(0));
+        String output = run.output();
+        return Json.mapper().readTree(output.substring(output.indexOf('{'), output.lastIndexOf('}') + 1));
     }
 }
