@@ -1,6 +1,13 @@
 package dev.conduit.transport;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,14 +16,21 @@ import java.util.Optional;
 import dev.conduit.auth.AuthConfig;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+/** A broken cap would leave a read waiting: the timeout turns that into a failure. */
+@Timeout(30)
 class SocketTransportTest {
     private static final McpEndpoint SILENT = (message, context) -> Optional.empty();
     private static final Authenticator OPEN = Authenticator.create(new AuthConfig(false, List.of()));
@@ -34,6 +48,34 @@ class SocketTransportTest {
             assertThat(Files.exists(first.path()), is(true));
         }
         assertThat(Files.exists(config.path()), is(false));
+    }
+
+    @Test
+    void connectionsBeyondTheCapAreClosedAndTheFirstStillWorks() throws IOException {
+        McpEndpoint pong = (message, context) -> message instanceof JsonRpcRequest request
+                ? Optional.of(JsonRpcResponse.success(request.id(), Json.object())) : Optional.empty();
+        SocketTransportConfig config = new SocketTransportConfig(dir.resolve("cap.sock"), 1, 1024);
+        try (SocketTransport transport = SocketTransport.start(config, pong, OPEN);
+             SocketChannel first = SocketChannel.open(UnixDomainSocketAddress.of(transport.path()))) {
+            BufferedReader firstIn = reader(first);
+            ping(first);
+            // Answered, so the server has accepted it and holds the only slot.
+            assertThat(firstIn.readLine(), containsString("\"id\":1"));
+            try (SocketChannel second = SocketChannel.open(UnixDomainSocketAddress.of(config.path()))) {
+                assertThat(reader(second).readLine(), is(nullValue()));
+            }
+            ping(first);
+            assertThat(firstIn.readLine(), containsString("\"id\":1"));
+        }
+    }
+
+    private static void ping(SocketChannel channel) throws IOException {
+        channel.write(ByteBuffer.wrap("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"
+                                              .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static BufferedReader reader(SocketChannel channel) {
+        return new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
     }
 
     @Test
