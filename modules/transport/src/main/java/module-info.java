@@ -10,6 +10,9 @@ module dev.conduit.transport {
     requires transitive dev.conduit.core;
     requires transitive dev.conduit.auth;
     requires transitive io.helidon.webserver;
+    // Windows named pipes only; no native code is loaded elsewhere.
+    requires com.sun.jna;
+    requires com.sun.jna.platform;
 
     exports dev.conduit.transport;
 }

@@ -26,7 +26,7 @@ import dev.conduit.ops.Checks;
 import dev.conduit.policy.AddressPolicy;
 import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
-import dev.conduit.transport.SocketTransport;
+import dev.conduit.transport.LocalListener;
 import dev.conduit.transport.StdioTransport;
 import dev.conduit.transport.StreamableHttpTransport;
 import io.helidon.webserver.WebServer;
@@ -47,7 +47,7 @@ final class Conduit {
     private final ExecutorRegistry engines;
     private final McpServer mcp;
     private final Authenticator authenticator;
-    private volatile Optional<SocketTransport> socket = Optional.empty();
+    private volatile Optional<LocalListener> local = Optional.empty();
 
     Conduit(ConduitConfig config) {
         this.config = config;
@@ -63,7 +63,7 @@ final class Conduit {
         catalog.onChange(() -> {
             JsonRpcNotification changed = new JsonRpcNotification("notifications/tools/list_changed", Json.object());
             http.broadcast(changed);
-            socket.ifPresent(listener -> listener.broadcast(changed));
+            local.ifPresent(listener -> listener.broadcast(changed));
         });
         ServerSettings settings = config.server();
         this.server = WebServer.builder()
@@ -102,12 +102,12 @@ final class Conduit {
         server.start();
         config.socket().ifPresent(settings -> {
             try {
-                socket = Optional.of(SocketTransport.start(settings, mcp, authenticator));
+                local = Optional.of(LocalListener.start(settings, mcp, authenticator));
             } catch (IOException e) {
                 server.stop();
-                throw new UncheckedIOException("cannot listen on the socket " + settings.path(), e);
+                throw new UncheckedIOException("cannot listen on " + settings.address(), e);
             }
-            LOGGER.log(Level.INFO, "MCP and the 1.0 methods on the Unix socket " + settings.path());
+            LOGGER.log(Level.INFO, "MCP and the 1.0 methods on " + settings.address());
         });
         catalog.startEager();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " ready: MCP at http://" + config.server().host() + ":"
@@ -145,7 +145,7 @@ final class Conduit {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        socket.ifPresent(SocketTransport::close);
+        local.ifPresent(LocalListener::close);
         if (server.isRunning()) {
             server.stop();
         }

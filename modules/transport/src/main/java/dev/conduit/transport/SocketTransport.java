@@ -1,7 +1,6 @@
 package dev.conduit.transport;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,42 +13,28 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
-import dev.conduit.core.Principal;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 
 /**
- * The original's local transport: newline-delimited JSON-RPC on a Unix domain socket, with its
+ * The original's local transport on a Unix domain socket: newline-delimited JSON-RPC, with its
  * {@code auth.bearerToken} field checked against the same API keys as HTTP. The socket file is made owner-only
  * right after binding; a stale file left by a crashed server is removed, a live server's socket is never taken
  * over, and anything that is not a socket is never deleted. Connections beyond the cap are closed at once.
  */
-public final class SocketTransport implements AutoCloseable {
+public final class SocketTransport implements LocalListener {
     private static final System.Logger LOGGER = System.getLogger(SocketTransport.class.getName());
-    private static final int MAX_IN_FLIGHT_PER_CONNECTION = 64;
 
-    private final SocketTransportConfig config;
-    private final McpEndpoint endpoint;
-    private final Authenticator authenticator;
+    private final Path path;
     private final ServerSocketChannel server;
-    private final Semaphore connections;
-    private final Map<SocketChannel, LineChannel> open = new ConcurrentHashMap<>();
-    private final AtomicLong connectionIds = new AtomicLong();
+    private final LineConnections connections;
 
-    private SocketTransport(SocketTransportConfig config, McpEndpoint endpoint, Authenticator authenticator,
-                            ServerSocketChannel server) {
-        this.config = config;
-        this.endpoint = endpoint;
-        this.authenticator = authenticator;
+    private SocketTransport(Path path, ServerSocketChannel server, LineConnections connections) {
+        this.path = path;
         this.server = server;
-        this.connections = new Semaphore(config.maxConnections());
+        this.connections = connections;
     }
 
     /**
@@ -70,34 +55,35 @@ public final class SocketTransport implements AutoCloseable {
             Files.deleteIfExists(path);
             throw e;
         }
-        SocketTransport transport = new SocketTransport(config, endpoint, authenticator, server);
+        SocketTransport transport = new SocketTransport(path, server,
+                                                        new LineConnections(config, endpoint, authenticator));
         Thread.ofVirtual().name("conduit-socket-accept").start(transport::acceptLoop);
         return transport;
     }
 
     /** The socket file. */
     public Path path() {
-        return config.path();
+        return path;
     }
 
-    /** Sends a server-initiated notification to every open connection. */
+    @Override
+    public String address() {
+        return path.toString();
+    }
+
+    @Override
     public void broadcast(JsonRpcNotification notification) {
-        open.values().forEach(channel -> channel.notifyClient(notification));
+        connections.broadcast(notification);
     }
 
-    /** Stops accepting, closes every connection and removes the socket file. */
     @Override
     public void close() {
+        LineConnections.closeQuietly(server);
+        connections.closeAll();
         try {
-            server.close();
+            Files.deleteIfExists(path);
         } catch (IOException e) {
-            LOGGER.log(Level.DEBUG, "closing the socket listener: " + e.getMessage());
-        }
-        open.keySet().forEach(SocketTransport::closeQuietly);
-        try {
-            Files.deleteIfExists(config.path());
-        } catch (IOException e) {
-            LOGGER.log(Level.WARNING, "could not remove the socket file " + config.path() + ": " + e.getMessage());
+            LOGGER.log(Level.WARNING, "could not remove the socket file " + path + ": " + e.getMessage());
         }
     }
 
@@ -112,32 +98,8 @@ public final class SocketTransport implements AutoCloseable {
                 LOGGER.log(Level.WARNING, "accepting a socket connection failed: " + e.getMessage());
                 continue;
             }
-            if (!connections.tryAcquire()) {
-                LOGGER.log(Level.WARNING, "socket connection refused: " + config.maxConnections()
-                                          + " connections are open (transports.socket.max-connections)");
-                closeQuietly(connection);
-                continue;
-            }
-            Thread.ofVirtual().name("conduit-socket-connection").start(() -> serve(connection));
-        }
-    }
-
-    private void serve(SocketChannel connection) {
-        String name = "socket-" + connectionIds.incrementAndGet();
-        try {
-            // With auth off every connection is the anonymous principal; with it on, each proves itself by token.
-            Optional<Principal> fixed = authenticator.enabled() ? Optional.empty() : Optional.of(Principal.anonymous());
-            LineChannel channel = new LineChannel(name, Channels.newOutputStream(connection), endpoint, fixed,
-                                                  Optional.of(authenticator), config.maxLineBytes(),
-                                                  MAX_IN_FLIGHT_PER_CONNECTION);
-            open.put(connection, channel);
-            channel.serve(Channels.newInputStream(connection));
-        } catch (UncheckedIOException e) {
-            LOGGER.log(Level.DEBUG, name + ": " + e.getMessage());
-        } finally {
-            open.remove(connection);
-            closeQuietly(connection);
-            connections.release();
+            // Channel streams allow a read and a write at the same time (separate locks since JDK 19).
+            connections.serve(connection, Channels.newInputStream(connection), Channels.newOutputStream(connection));
         }
     }
 
@@ -165,14 +127,6 @@ public final class SocketTransport implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOGGER.log(Level.DEBUG, "closing a socket connection: " + e.getMessage());
         }
     }
 }

@@ -79,6 +79,17 @@ class SocketTransportTest {
     }
 
     @Test
+    void aNamedPipeOffWindowsFailsTheStartWithAReason() {
+        SocketTransportConfig config = new SocketTransportConfig("\\\\.\\pipe\\conduit", 4, 1024);
+        assertThat(config.pipe().orElseThrow().path(), is("\\\\.\\pipe\\conduit"));
+        if (!System.getProperty("os.name").startsWith("Windows")) {
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                                                         () -> LocalListener.start(config, SILENT, OPEN));
+            assertThat(refused.getMessage(), containsString("this is not Windows"));
+        }
+    }
+
+    @Test
     void somethingThatIsNotASocketIsNeverDeleted() throws IOException {
         Path file = Files.writeString(dir.resolve("precious.txt"), "keep me");
         SocketTransportConfig config = new SocketTransportConfig(file, 4, 1024);

@@ -1,0 +1,87 @@
+package dev.conduit.transport;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.conduit.auth.Authenticator;
+import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.Principal;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+
+/**
+ * The connections of one local listener, whatever carries them: the cap on their number, who they act as, serving
+ * each on a line channel, and reaching them all for notifications and for the stop.
+ */
+final class LineConnections {
+    private static final System.Logger LOGGER = System.getLogger(LineConnections.class.getName());
+    private static final int MAX_IN_FLIGHT_PER_CONNECTION = 64;
+
+    private final SocketTransportConfig config;
+    private final McpEndpoint endpoint;
+    private final Authenticator authenticator;
+    private final Semaphore slots;
+    private final Map<AutoCloseable, LineChannel> open = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    LineConnections(SocketTransportConfig config, McpEndpoint endpoint, Authenticator authenticator) {
+        this.config = config;
+        this.endpoint = endpoint;
+        this.authenticator = authenticator;
+        this.slots = new Semaphore(config.maxConnections());
+    }
+
+    /**
+     * Serves a new connection on a virtual thread until it ends, then closes it; closes it at once when the cap is
+     * reached.
+     */
+    void serve(AutoCloseable connection, InputStream in, OutputStream out) {
+        if (!slots.tryAcquire()) {
+            LOGGER.log(Level.WARNING, "local connection refused: " + config.maxConnections()
+                                      + " connections are open (transports.socket.max-connections)");
+            closeQuietly(connection);
+            return;
+        }
+        String name = "local-" + ids.incrementAndGet();
+        Thread.ofVirtual().name("conduit-" + name).start(() -> {
+            try {
+                // With auth off every connection is the anonymous principal; with it on, each proves itself by token.
+                Optional<Principal> fixed = authenticator.enabled() ? Optional.empty()
+                        : Optional.of(Principal.anonymous());
+                LineChannel channel = new LineChannel(name, out, endpoint, fixed, Optional.of(authenticator),
+                                                      config.maxLineBytes(), MAX_IN_FLIGHT_PER_CONNECTION);
+                open.put(connection, channel);
+                channel.serve(in);
+            } catch (UncheckedIOException e) {
+                LOGGER.log(Level.DEBUG, name + ": " + e.getMessage());
+            } finally {
+                open.remove(connection);
+                closeQuietly(connection);
+                slots.release();
+            }
+        });
+    }
+
+    void broadcast(JsonRpcNotification notification) {
+        open.values().forEach(channel -> channel.notifyClient(notification));
+    }
+
+    /** Closes every open connection; their threads then finish on their own. */
+    void closeAll() {
+        open.keySet().forEach(LineConnections::closeQuietly);
+    }
+
+    static void closeQuietly(AutoCloseable connection) {
+        try {
+            connection.close();
+        } catch (Exception e) {
+            LOGGER.log(Level.DEBUG, "closing a local connection: " + e.getMessage());
+        }
+    }
+}

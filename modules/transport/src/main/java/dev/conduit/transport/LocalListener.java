@@ -1,0 +1,32 @@
+package dev.conduit.transport;
+
+import java.io.IOException;
+
+import dev.conduit.auth.Authenticator;
+import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+
+/**
+ * The original's local transport on whatever this platform offers: a Unix domain socket, or on Windows a named
+ * pipe when {@code transports.socket.path} names one. Both speak the same line protocol through {@link LineChannel}.
+ */
+public sealed interface LocalListener extends AutoCloseable permits SocketTransport, NamedPipeTransport {
+
+    /** Starts listening where {@code config} says. */
+    static LocalListener start(SocketTransportConfig config, McpEndpoint endpoint, Authenticator authenticator)
+            throws IOException {
+        return config.pipe().isPresent()
+                ? NamedPipeTransport.start(config.pipe().get(), config, endpoint, authenticator)
+                : SocketTransport.start(config, endpoint, authenticator);
+    }
+
+    /** Where clients connect: the socket file or the pipe name. */
+    String address();
+
+    /** Sends a server-initiated notification to every open connection. */
+    void broadcast(JsonRpcNotification notification);
+
+    /** Stops accepting, closes every connection and removes what was created. */
+    @Override
+    void close();
+}
