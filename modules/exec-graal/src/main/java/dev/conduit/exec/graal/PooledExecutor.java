@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,6 +59,7 @@ abstract class PooledExecutor implements Executor {
     private final ExecutorService refill;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean ready;
+    private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
     private volatile boolean closing;
 
     /** A context made ahead: its output switches and what the SDK installer returned to run programs with. */
@@ -88,6 +90,7 @@ abstract class PooledExecutor implements Executor {
                 }
                 warmUp();
                 ready = true;
+                warmedUp.complete(null);
                 LOGGER.log(Level.INFO, name + " ready: " + engine.getImplementationName() + " " + engine.getVersion());
             } catch (RuntimeException e) {
                 if (closing) {
@@ -95,9 +98,15 @@ abstract class PooledExecutor implements Executor {
                     return;
                 }
                 failure.set(e.getMessage());
+                warmedUp.completeExceptionally(e);
                 LOGGER.log(Level.ERROR, name + " could not start", e);
             }
         });
+    }
+
+    /** Completes when the engine is warm and the pool full; fails when the warm-up did. For whoever must wait. */
+    final CompletableFuture<Void> warmedUp() {
+        return warmedUp.copy();
     }
 
     /** Extra warm-up after the pool is full. */

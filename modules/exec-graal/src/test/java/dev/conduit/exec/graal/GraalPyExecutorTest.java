@@ -155,10 +155,7 @@ class GraalPyExecutorTest {
     }
 
     private static ExecutionOutcome run(String code, RecordingBridge bridge) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!executor.availability().available() && System.nanoTime() < deadline) {
-            Thread.sleep(50); // polling GraalPy's warm-up (seconds) with a deadline
-        }
+        executor.warmedUp().get(90, TimeUnit.SECONDS);
         assertThat(executor.availability().detail(), executor.availability().available(), is(true));
         return GUESTS.submit(() -> executor.execute(new ExecutionRequest(code, Language.PYTHON, LIMITS, bridge,
                                                                          "python"))).get(60, TimeUnit.SECONDS);

@@ -183,9 +183,7 @@ class HostileProgramsTest {
     }
 
     private static ExecutionOutcome run(String code) throws Exception {
-        while (!executor.availability().available()) {
-            Thread.sleep(20); // polling the engine's warm-up with a deadline set by the test timeout
-        }
+        executor.warmedUp().get(60, TimeUnit.SECONDS);
         return GUESTS.submit(() -> executor.execute(new ExecutionRequest(code, Language.JAVASCRIPT, LIMITS,
                 new RecordingBridge(LIMITS.toolCalls()), "hostile"))).get(30, TimeUnit.SECONDS);
     }
