@@ -3,10 +3,11 @@ package dev.conduit.core;
 import java.util.Objects;
 
 /**
- * A session that needs nothing beyond what {@link McpSession} says: a line connection's (stdio, a socket connection),
- * which lives exactly as long as the connection, or a test's.
+ * The state every session has: a line connection's as it is (stdio, a socket connection, living exactly as long as
+ * the connection), a test's, and the base of a transport's own session that adds more (an HTTP session's owner,
+ * idle clock and stream).
  */
-public final class LocalSession implements McpSession {
+public class LocalSession implements McpSession {
     private final String id;
     private final ProtocolVersion version;
     private volatile LogLevel level = LogLevel.INFO;
@@ -18,32 +19,32 @@ public final class LocalSession implements McpSession {
     }
 
     @Override
-    public String id() {
+    public final String id() {
         return id;
     }
 
     @Override
-    public ProtocolVersion protocolVersion() {
+    public final ProtocolVersion protocolVersion() {
         return version;
     }
 
     @Override
-    public LogLevel logLevel() {
+    public final LogLevel logLevel() {
         return level;
     }
 
     @Override
-    public void logLevel(LogLevel value) {
+    public final void logLevel(LogLevel value) {
         level = value;
     }
 
     @Override
-    public boolean initialized() {
+    public final boolean initialized() {
         return initialized;
     }
 
     @Override
-    public void markInitialized() {
+    public final void markInitialized() {
         initialized = true;
     }
 }

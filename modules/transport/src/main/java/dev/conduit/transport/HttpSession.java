@@ -3,57 +3,22 @@ package dev.conduit.transport;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.conduit.core.LogLevel;
+import dev.conduit.core.LocalSession;
 import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 
 /** One Streamable HTTP session: owned by the principal that initialized it, alive until deleted or idle too long. */
-final class HttpSession implements McpSession {
-    private final String id;
+final class HttpSession extends LocalSession {
     private final Principal owner;
-    private final ProtocolVersion version;
     private final AtomicReference<SseStream> standaloneStream = new AtomicReference<>();
-    private volatile LogLevel logLevel = LogLevel.INFO;
-    private volatile boolean initialized;
     private volatile long lastUsedNanos;
 
     HttpSession(String id, Principal owner, ProtocolVersion version, long nowNanos) {
-        this.id = id;
+        super(id, version);
         this.owner = owner;
-        this.version = version;
         this.lastUsedNanos = nowNanos;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public ProtocolVersion protocolVersion() {
-        return version;
-    }
-
-    @Override
-    public LogLevel logLevel() {
-        return logLevel;
-    }
-
-    @Override
-    public void logLevel(LogLevel level) {
-        this.logLevel = level;
-    }
-
-    @Override
-    public boolean initialized() {
-        return initialized;
-    }
-
-    @Override
-    public void markInitialized() {
-        this.initialized = true;
     }
 
     Principal owner() {
