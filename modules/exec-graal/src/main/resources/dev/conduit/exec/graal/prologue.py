@@ -38,7 +38,7 @@ def __conduit_install(bridge, manifest_json, _ast=__conduit_ast, _json=__conduit
             raise ToolError(name, -32602, "Tool arguments must be a dict or keyword arguments")
         merged = dict(args)
         merged.update(kwargs)
-        answer = _json.loads(bridge(name, _json.dumps(merged)))
+        answer = _json.loads(bridge(name, _json.dumps(merged, separators=(",", ":"))))
         if "error" in answer:
             raise ToolError(name, answer["error"].get("code"), answer["error"].get("message"))
         value = answer.get("value")
@@ -174,7 +174,8 @@ def __conduit_install(bridge, manifest_json, _ast=__conduit_ast, _json=__conduit
         if isinstance(result, _Done):
             result = result._value
         try:
-            return _json.dumps(result)
+            # Compact, like JSON.stringify in the JS engines; NaN and Infinity are not JSON, so no result.
+            return _json.dumps(result, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError):
             return None
 

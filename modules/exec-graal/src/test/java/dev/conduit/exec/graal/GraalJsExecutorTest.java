@@ -3,6 +3,7 @@ package dev.conduit.exec.graal;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.spi.Language;
+import dev.conduit.core.testing.ContractPrograms;
 import dev.conduit.core.testing.RecordingBridge;
 import dev.conduit.core.testing.ExecutorContract;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,11 @@ class GraalJsExecutorTest extends ExecutorContract {
     @Override
     protected Executor executor() {
         return EXECUTOR;
+    }
+
+    @Override
+    protected ContractPrograms programs() {
+        return ContractPrograms.JAVASCRIPT;
     }
 
     @AfterAll

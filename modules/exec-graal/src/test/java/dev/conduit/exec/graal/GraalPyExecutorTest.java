@@ -51,7 +51,7 @@ class GraalPyExecutorTest {
     void printAndLastExpression() throws Exception {
         ExecutionOutcome.Completed completed = (ExecutionOutcome.Completed) run("print('hello', 42)\n{'n': 1 + 1}");
         assertThat(completed.stdout(), is("hello 42\n"));
-        assertThat(completed.resultJson().orElseThrow(), is("{\"n\": 2}"));
+        assertThat(completed.resultJson().orElseThrow(), is("{\"n\":2}"));
     }
 
     @Test

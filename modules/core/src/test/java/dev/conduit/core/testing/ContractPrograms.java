@@ -1,0 +1,267 @@
+package dev.conduit.core.testing;
+
+import dev.conduit.core.spi.Language;
+
+/**
+ * The programs of {@link ExecutorContract} in one guest language: each does the same thing in every language, so
+ * every engine is held to the same expected outcomes. Methods are named after the contract tests that use them.
+ */
+public interface ContractPrograms {
+
+    Language language();
+
+    /** Prints {@code hello 42} to stdout and {@code oops} to stderr. */
+    String console();
+
+    /** Ends with the value {@code {"n": 2}}. */
+    String lastValue();
+
+    /** Calls test.echo({x: 1}), the raw test__echo({y: 2}), test.get_sum({a: 1}); prints "1 2"; result {first, raw}. */
+    String toolCalls();
+
+    /** Catches test.fail's ToolError and prints "yes ToolError -32602 test__fail it failed". */
+    String toolErrorCaught();
+
+    /** Calls test.fail without catching. */
+    String toolErrorUncaught();
+
+    /** Prints "before", then throws an error with the message "boom" from a function. */
+    String thrown();
+
+    String syntaxError();
+
+    /** Loops forever, catching whatever would stop it. */
+    String runawayLoop();
+
+    /** Keeps allocating 100000-element arrays. */
+    String memoryBomb();
+
+    /** Prints "first", then 1000-character lines forever. */
+    String outputFlood();
+
+    /** Prints a counter forever, one line each. */
+    String logFlood();
+
+    /** Calls test.echo forever, catching tool errors. */
+    String toolBudget();
+
+    /** A comment line of {@code length} more characters. */
+    String comment(int length);
+
+    /** Unbounded recursion. */
+    String deepRecursion();
+
+    /** Evaluates to a number. */
+    String trivial();
+
+    /** Leaves a global named leftover behind. */
+    String leaveGlobal();
+
+    /** Evaluates to whether a global named leftover exists. */
+    String hasGlobal();
+
+    /** The contract's programs in JavaScript. */
+    ContractPrograms JAVASCRIPT = new ContractPrograms() {
+        @Override
+        public Language language() {
+            return Language.JAVASCRIPT;
+        }
+
+        @Override
+        public String console() {
+            return "console.log('hello', 42); console.error('oops');";
+        }
+
+        @Override
+        public String lastValue() {
+            return "const a = {n: 1 + 1}; a";
+        }
+
+        @Override
+        public String toolCalls() {
+            return """
+                    const first = await tools.test.echo({x: 1});
+                    const raw = await tools.$raw('test__echo', {y: 2});
+                    const flat = await tools.test.get_sum({a: 1});
+                    console.log(first.x, raw.y);
+                    return {first, raw};""";
+        }
+
+        @Override
+        public String toolErrorCaught() {
+            return """
+                    try { await tools.test.fail({}); }
+                    catch (e) {
+                      console.log(e instanceof ToolError && e instanceof Error ? 'yes' : 'no', e.name, e.code, e.tool,
+                                  e.message);
+                    }""";
+        }
+
+        @Override
+        public String toolErrorUncaught() {
+            return "await tools.test.fail({});";
+        }
+
+        @Override
+        public String thrown() {
+            return "function f() { throw new Error('boom'); }\nconsole.log('before');\nf();";
+        }
+
+        @Override
+        public String syntaxError() {
+            return "let x = ;";
+        }
+
+        @Override
+        public String runawayLoop() {
+            return "for (;;) { try { while (true) {} } catch (e) {} }";
+        }
+
+        @Override
+        public String memoryBomb() {
+            return "const keep = []; for (;;) { keep.push(new Array(100000).fill(1)); }";
+        }
+
+        @Override
+        public String outputFlood() {
+            return "console.log('first'); for (;;) { console.log('x'.repeat(1000)); }";
+        }
+
+        @Override
+        public String logFlood() {
+            return "for (let i = 0; ; i++) { console.log(i); }";
+        }
+
+        @Override
+        public String toolBudget() {
+            return "for (let i = 0; ; i++) { try { await tools.test.echo({i}); } catch (e) {} }";
+        }
+
+        @Override
+        public String comment(int length) {
+            return "// " + "x".repeat(length);
+        }
+
+        @Override
+        public String deepRecursion() {
+            return "function f(n) { return f(n + 1) + 1; } f(0);";
+        }
+
+        @Override
+        public String trivial() {
+            return "1 + 1";
+        }
+
+        @Override
+        public String leaveGlobal() {
+            return "globalThis.leftover = 'secret';";
+        }
+
+        @Override
+        public String hasGlobal() {
+            return "typeof globalThis.leftover !== 'undefined'";
+        }
+    };
+
+    /** The contract's programs in Python. */
+    ContractPrograms PYTHON = new ContractPrograms() {
+        @Override
+        public Language language() {
+            return Language.PYTHON;
+        }
+
+        @Override
+        public String console() {
+            return "import sys\nprint('hello', 42)\nprint('oops', file=sys.stderr)";
+        }
+
+        @Override
+        public String lastValue() {
+            return "a = {'n': 1 + 1}\na";
+        }
+
+        @Override
+        public String toolCalls() {
+            return """
+                    first = tools.test.echo({'x': 1})
+                    raw = tools.raw('test__echo', {'y': 2})
+                    flat = tools.test.get_sum({'a': 1})
+                    print(first['x'], raw['y'])
+                    {'first': first, 'raw': raw}""";
+        }
+
+        @Override
+        public String toolErrorCaught() {
+            return """
+                    try:
+                        tools.test.fail({})
+                    except ToolError as e:
+                        print('yes' if isinstance(e, Exception) else 'no', type(e).__name__, e.code, e.tool, e.message)""";
+        }
+
+        @Override
+        public String toolErrorUncaught() {
+            return "tools.test.fail({})";
+        }
+
+        @Override
+        public String thrown() {
+            return "def f():\n    raise ValueError('boom')\nprint('before')\nf()";
+        }
+
+        @Override
+        public String syntaxError() {
+            return "x = = 1";
+        }
+
+        @Override
+        public String runawayLoop() {
+            return "while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass";
+        }
+
+        @Override
+        public String memoryBomb() {
+            return "keep = []\nwhile True:\n    keep.append([1] * 100000)";
+        }
+
+        @Override
+        public String outputFlood() {
+            return "print('first')\nwhile True:\n    print('x' * 1000)";
+        }
+
+        @Override
+        public String logFlood() {
+            return "i = 0\nwhile True:\n    print(i)\n    i += 1";
+        }
+
+        @Override
+        public String toolBudget() {
+            return "while True:\n    try:\n        tools.test.echo({})\n    except ToolError:\n        pass";
+        }
+
+        @Override
+        public String comment(int length) {
+            return "# " + "x".repeat(length);
+        }
+
+        @Override
+        public String deepRecursion() {
+            return "def f(n):\n    return f(n + 1) + 1\nf(0)";
+        }
+
+        @Override
+        public String trivial() {
+            return "1 + 1";
+        }
+
+        @Override
+        public String leaveGlobal() {
+            return "import builtins\nbuiltins.leftover = 'secret'\nleftover = 'secret'";
+        }
+
+        @Override
+        public String hasGlobal() {
+            return "'leftover' in globals() or 'leftover' in dir(__builtins__)";
+        }
+    };
+}
