@@ -140,12 +140,21 @@ final class Conduit {
         Duration grace = config.server().shutdownGrace();
         Instant started = Instant.now();
         LOGGER.log(Level.INFO, "Shutting down: waiting up to " + grace + " for requests in flight");
+        // The socket drains beside HTTP, within the same grace period.
+        Thread localDrain = Thread.ofVirtual().name("conduit-local-drain").start(() -> local.ifPresent(listener -> {
+            try {
+                listener.shutdown(grace);
+            } catch (InterruptedException e) {
+                listener.close();
+            }
+        }));
         try {
             http.shutdown(grace);
+            localDrain.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            local.ifPresent(LocalListener::close);
         }
-        local.ifPresent(LocalListener::close);
         if (server.isRunning()) {
             server.stop();
         }

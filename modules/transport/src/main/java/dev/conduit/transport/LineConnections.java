@@ -6,9 +6,13 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
@@ -29,6 +33,7 @@ final class LineConnections {
     private final Semaphore slots;
     private final Map<AutoCloseable, LineChannel> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final CompletableFuture<Void> draining = new CompletableFuture<>();
 
     LineConnections(SocketTransportConfig config, McpEndpoint endpoint, Authenticator authenticator) {
         this.config = config;
@@ -70,6 +75,27 @@ final class LineConnections {
 
     void broadcast(JsonRpcNotification notification) {
         open.values().forEach(channel -> channel.notifyClient(notification));
+    }
+
+    /**
+     * Stops reading from every connection, lets the requests already read be answered for up to {@code grace}, then
+     * closes whatever is still open.
+     *
+     * @param stopReading ends the input side of one connection, so its channel sees the end of the stream
+     */
+    void drain(Duration grace, Consumer<AutoCloseable> stopReading) throws InterruptedException {
+        open.keySet().forEach(stopReading);
+        draining.complete(null);
+        int all = config.maxConnections();
+        if (slots.tryAcquire(all, grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            slots.release(all);
+        }
+        closeAll();
+    }
+
+    /** Completes when {@link #drain} has stopped reading: for tests that must act while requests are in flight. */
+    CompletableFuture<Void> draining() {
+        return draining;
     }
 
     /** Closes every open connection; their threads then finish on their own. */

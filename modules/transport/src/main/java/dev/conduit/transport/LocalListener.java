@@ -1,6 +1,7 @@
 package dev.conduit.transport;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
@@ -25,6 +26,14 @@ public sealed interface LocalListener extends AutoCloseable permits SocketTransp
 
     /** Sends a server-initiated notification to every open connection. */
     void broadcast(JsonRpcNotification notification);
+
+    /**
+     * Stops accepting and reading, answers the requests already read for up to {@code grace}, then closes. A listener
+     * that cannot stop reading on its own closes at once.
+     */
+    default void shutdown(Duration grace) throws InterruptedException {
+        close();
+    }
 
     /** Stops accepting, closes every connection and removes what was created. */
     @Override

@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
@@ -77,14 +78,36 @@ public final class SocketTransport implements LocalListener {
     }
 
     @Override
+    public void shutdown(Duration grace) throws InterruptedException {
+        stopAccepting();
+        connections.drain(grace, connection -> {
+            try {
+                ((SocketChannel) connection).shutdownInput();
+            } catch (IOException e) {
+                LineConnections.closeQuietly(connection);
+            }
+        });
+    }
+
+    @Override
     public void close() {
-        LineConnections.closeQuietly(server);
+        stopAccepting();
         connections.closeAll();
+    }
+
+    /** Closes the listening socket and removes its file: no new client can arrive. */
+    private void stopAccepting() {
+        LineConnections.closeQuietly(server);
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
             LOGGER.log(Level.WARNING, "could not remove the socket file " + path + ": " + e.getMessage());
         }
+    }
+
+    /** The connections, for tests. */
+    LineConnections connections() {
+        return connections;
     }
 
     private void acceptLoop() {

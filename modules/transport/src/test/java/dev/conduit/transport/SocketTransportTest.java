@@ -10,8 +10,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.conduit.auth.AuthConfig;
 import dev.conduit.auth.Authenticator;
@@ -76,6 +79,37 @@ class SocketTransportTest {
 
     private static BufferedReader reader(SocketChannel channel) {
         return new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shutdownAnswersWhatIsInFlightAndReadsNothingMore() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        McpEndpoint slow = (message, context) -> {
+            if (!(message instanceof JsonRpcRequest request)) {
+                return Optional.empty();
+            }
+            entered.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.of(JsonRpcResponse.success(request.id(), Json.object().put("done", true)));
+        };
+        SocketTransportConfig config = new SocketTransportConfig(dir.resolve("drain.sock"), 4, 1024);
+        SocketTransport transport = SocketTransport.start(config, slow, OPEN);
+        try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(transport.path()))) {
+            BufferedReader in = reader(client);
+            ping(client);
+            assertThat(entered.await(20, TimeUnit.SECONDS), is(true));
+            // The request is answered only after the drain has stopped reading: the answer must still arrive.
+            transport.connections().draining().thenRun(release::countDown);
+            transport.shutdown(Duration.ofSeconds(20));
+            assertThat(in.readLine(), containsString("\"done\":true"));
+            assertThat(in.readLine(), is(nullValue()));
+            assertThat(Files.exists(transport.path()), is(false));
+        }
     }
 
     @Test
