@@ -35,6 +35,8 @@ class DistributionIT {
     @BeforeAll
     static void start() throws Exception {
         conduit = RunningConduit.start(dir, RunningConduit.config(true));
+        // Readiness includes a warm engine; the listeners come up before the engines have warmed.
+        assertThat(conduit.log(), conduit.awaitLog("graaljs ready", Duration.ofSeconds(120)), is(true));
     }
 
     @AfterAll

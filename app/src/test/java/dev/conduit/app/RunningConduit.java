@@ -131,6 +131,21 @@ final class RunningConduit implements AutoCloseable {
         return awaitExit(timeout);
     }
 
+    /** Waits until a log line contains {@code text}; false when none did within {@code timeout}. */
+    boolean awaitLog(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (log) {
+            while (log.stream().noneMatch(line -> line.contains(text))) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                log.wait(left);
+            }
+            return true;
+        }
+    }
+
     String log() {
         synchronized (log) {
             return String.join("\n", log);
@@ -156,6 +171,7 @@ final class RunningConduit implements AutoCloseable {
             while ((line = reader.readLine()) != null) {
                 synchronized (log) {
                     log.add(line);
+                    log.notifyAll();
                 }
                 Matcher matcher = READY.matcher(line);
                 if (matcher.find()) {
