@@ -405,6 +405,8 @@ class UpstreamsIT {
 
     @Test
     void healthReportsUpstreamStateWithoutStartingThem() throws Exception {
+        // Readiness also needs a warm engine.
+        assertThat(conduit.log(), conduit.awaitLog("graaljs ready", Duration.ofSeconds(120)), is(true));
         HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + conduit.opsPort() + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode(), is(200));
