@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +46,7 @@ final class Watchdog implements AutoCloseable {
         private final GuestOutput output;
         private final ToolBridge bridge;
         private final AtomicReference<Limit> stoppedBy = new AtomicReference<>();
+        private final CompletableFuture<Void> reportedStuck = new CompletableFuture<>();
 
         private Watched(Thread thread, Context context, ExecutionLimits limits, GuestOutput output, ToolBridge bridge) {
             this.threadId = thread.threadId();
@@ -60,6 +62,11 @@ final class Watchdog implements AutoCloseable {
 
         Limit stoppedBy() {
             return stoppedBy.get();
+        }
+
+        /** Completes when this guest is reported stuck: outliving its cancellation. */
+        CompletableFuture<Void> reportedStuck() {
+            return reportedStuck.copy();
         }
 
         private void check() {
@@ -129,6 +136,7 @@ final class Watchdog implements AutoCloseable {
         long now = System.nanoTime();
         stopping.forEach((watched, since) -> {
             if (now - since > TimeUnit.SECONDS.toNanos(STUCK_AFTER_SECONDS) && stuck.add(watched)) {
+                watched.reportedStuck.complete(null);
                 LOGGER.log(Level.ERROR, "a guest thread is still running " + STUCK_AFTER_SECONDS + " s after its "
                                         + watched.stoppedBy() + " limit cancelled it; restart the server to free it");
             }
