@@ -16,5 +16,6 @@ module dev.conduit.core {
     exports dev.conduit.core.config;
     exports dev.conduit.core.io;
     exports dev.conduit.core.spi;
+    exports dev.conduit.core.exec;
 
 }

@@ -67,6 +67,32 @@ class CodeModeIT {
     }
 
     @Test
+    void rhinoRunsTheSameAwaitStyleProgramWhenAsked() throws Exception {
+        ObjectNode rhino = Json.object();
+        rhino.put("engine", "rhino");
+        JsonNode run = execute("""
+                const sum = async (a) => (await tools.everything.get_sum({a, b: 100})).toString();
+                const sums = [];
+                for (let i = 1; i <= 5; i++) {
+                  sums.push(await sum(i));
+                }
+                const [echo] = await Promise.all([tools.everything.echo({message: 'from rhino'})]);
+                console.log(echo, sums.join(','));
+                return {count: sums.length};""", rhino);
+        JsonNode structured = run.at("/result/structuredContent");
+        assertThat(run.toString(), structured.get("exitCode").asInt(), is(0));
+        assertThat(structured.get("engine").asString(), is("rhino"));
+        assertThat(structured.get("stdout").asString(), containsString("Echo: from rhino "));
+        assertThat(structured.at("/result/count").asInt(), is(5));
+        assertThat(structured.get("toolCalls").size(), is(6));
+        // A limit holds on Rhino too, with the same code as everywhere.
+        rhino.putObject("limits").put("timeoutMs", 300);
+        JsonNode stopped = execute("console.log('spinning'); for (;;) {}", rhino);
+        assertThat(stopped.toString(), stopped.at("/error/code").asInt(), is(-32008));
+        assertThat(stopped.at("/error/data/stdout").asString(), is("spinning\n"));
+    }
+
+    @Test
     void typescriptWithTypesRunsThroughTheToolAndTheOriginalMethod() throws Exception {
         ObjectNode arguments = Json.object();
         arguments.put("code", """

@@ -2,6 +2,7 @@ package dev.conduit.gateway;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,14 @@ import dev.conduit.core.spi.Language;
 
 /**
  * The engines found with {@link ServiceLoader} and enabled by configuration, and which one runs a program: the
- * request's {@code engine}, else the configured default for the language, else the first engine for it.
+ * request's {@code engine}, else the configured default for the language, else the first enabled engine for it in
+ * the order {@link #FALLBACK_ORDER} (ServiceLoader's own order depends on the module path, so it decides nothing).
  */
 public final class ExecutorRegistry implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(ExecutorRegistry.class.getName());
+
+    /** Which engine runs a language when configuration names none: the fastest and most complete first. */
+    static final List<String> FALLBACK_ORDER = List.of("graaljs", "graalpy", "deno", "rhino");
 
     private final Map<String, Executor> engines;
     private final Map<Language, String> defaults;
@@ -82,9 +87,15 @@ public final class ExecutorRegistry implements AutoCloseable {
         if (preferred != null) {
             return engines.get(preferred);
         }
-        return engines.values().stream().filter(executor -> executor.languages().contains(language)).findFirst()
+        return engines.values().stream().filter(executor -> executor.languages().contains(language))
+                .min(Comparator.comparingInt(ExecutorRegistry::fallbackRank))
                 .orElseThrow(() -> new RpcException(JsonRpcError.of(ErrorCodes.INVALID_PARAMS,
                         "No engine runs " + language.id() + " in this server; enabled engines: " + engines.keySet())));
+    }
+
+    private static int fallbackRank(Executor executor) {
+        int rank = FALLBACK_ORDER.indexOf(executor.name());
+        return rank < 0 ? FALLBACK_ORDER.size() : rank;
     }
 
     /** Whether some engine runs {@code language}. */

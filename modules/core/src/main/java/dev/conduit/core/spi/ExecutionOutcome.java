@@ -43,6 +43,24 @@ public sealed interface ExecutionOutcome
 
     /** The limits an execution can cross. */
     enum Limit {
-        WALL_TIME, CPU_TIME, MEMORY, OUTPUT, LOG_ENTRIES, TOOL_CALLS, CODE_SIZE, STACK_DEPTH
+        WALL_TIME("The program ran out of time"),
+        CPU_TIME("The program used up its CPU time"),
+        MEMORY("The program allocated more memory than allowed"),
+        OUTPUT("The program wrote more output than allowed"),
+        LOG_ENTRIES("The program wrote more log entries than allowed"),
+        TOOL_CALLS("The program made more tool calls than allowed"),
+        CODE_SIZE("The program is too large"),
+        STACK_DEPTH("The program's call stack is too deep");
+
+        private final String message;
+
+        Limit(String message) {
+            this.message = message;
+        }
+
+        /** What happened, in the words every engine reports it with. */
+        public String message() {
+            return message;
+        }
     }
 }

@@ -46,8 +46,8 @@ final class GraalJsExecutor extends PooledExecutor {
 
     @Override
     protected Prepared prepare() {
-        GuestOutput.Switch out = new GuestOutput.Switch(false);
-        GuestOutput.Switch err = new GuestOutput.Switch(true);
+        OutputSwitch out = new OutputSwitch(false);
+        OutputSwitch err = new OutputSwitch(true);
         Context context = sandbox(out, err)
                 .option("js.load", "false")
                 .option("js.print", "false")

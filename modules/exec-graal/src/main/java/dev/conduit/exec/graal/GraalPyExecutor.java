@@ -33,8 +33,8 @@ final class GraalPyExecutor extends PooledExecutor {
 
     @Override
     protected Prepared prepare() {
-        GuestOutput.Switch out = new GuestOutput.Switch(false);
-        GuestOutput.Switch err = new GuestOutput.Switch(true);
+        OutputSwitch out = new OutputSwitch(false);
+        OutputSwitch err = new OutputSwitch(true);
         Context context = sandbox(out, err).build();
         context.initialize("python");
         context.eval(prologue);

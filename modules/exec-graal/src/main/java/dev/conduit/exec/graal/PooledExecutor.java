@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
@@ -63,7 +64,7 @@ abstract class PooledExecutor implements Executor {
     private volatile boolean closing;
 
     /** A context made ahead: its output switches and what the SDK installer returned to run programs with. */
-    protected record Prepared(Context context, GuestOutput.Switch out, GuestOutput.Switch err, Value installer) {
+    protected record Prepared(Context context, OutputSwitch out, OutputSwitch err, Value installer) {
     }
 
     PooledExecutor(String name, String languageId, int poolSize) {
@@ -115,7 +116,7 @@ abstract class PooledExecutor implements Executor {
     }
 
     /** A context of this language with every door closed; the subclass adds its options. */
-    protected Context.Builder sandbox(GuestOutput.Switch out, GuestOutput.Switch err) {
+    protected Context.Builder sandbox(OutputSwitch out, OutputSwitch err) {
         return Context.newBuilder(languageId)
                 .engine(engine)
                 .sandbox(SandboxPolicy.CONSTRAINED)
@@ -179,9 +180,9 @@ abstract class PooledExecutor implements Executor {
 
     @Override
     public final ExecutionOutcome execute(ExecutionRequest request) {
-        if (request.code().getBytes(StandardCharsets.UTF_8).length > request.limits().codeBytes()) {
-            return new ExecutionOutcome.LimitExceeded(Limit.CODE_SIZE, "", "", "The program is larger than "
-                    + request.limits().codeBytes() + " bytes");
+        Optional<ExecutionOutcome> refused = GuestOutput.refuseOversized(request);
+        if (refused.isPresent()) {
+            return refused.get();
         }
         String code;
         try {
@@ -210,7 +211,7 @@ abstract class PooledExecutor implements Executor {
             String json = run(prepared, install, code);
             if (json != null && json.length() > request.limits().outputBytes()) {
                 // The result counts like output: a program cannot return what it may not print.
-                return limit(Limit.OUTPUT, output);
+                return output.stoppedBy(Limit.OUTPUT);
             }
             return limitOrElse(watched, output, new ExecutionOutcome.Completed(output.stdout(), output.stderr(),
                                                                                Optional.ofNullable(json)));
@@ -235,19 +236,18 @@ abstract class PooledExecutor implements Executor {
     private ExecutionOutcome failed(Watchdog.Watched watched, GuestOutput output, PolyglotException e) {
         Limit stopped = watched.stoppedBy();
         if (stopped != null) {
-            return limit(stopped, output);
+            return output.stoppedBy(stopped);
         }
         if (e.isResourceExhausted()) {
             String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
             // GraalPy reports its frame limit with no message; output limits are the watchdog's, not Truffle's.
-            return limit(message.contains("cpu") ? Limit.CPU_TIME : Limit.STACK_DEPTH, output);
+            return output.stoppedBy(message.contains("cpu") ? Limit.CPU_TIME : Limit.STACK_DEPTH);
         }
         if (e.isGuestException() || e.isSyntaxError()) {
             String message = String.valueOf(e.getMessage());
             output.appendError(message + guestStack(e) + "\n");
             if (message.startsWith("RangeError: Maximum call stack") || message.startsWith("RecursionError")) {
-                return new ExecutionOutcome.LimitExceeded(Limit.STACK_DEPTH, output.stdout(), output.stderr(),
-                                                          "The program's call stack is too deep");
+                return output.stoppedBy(Limit.STACK_DEPTH);
             }
             return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
         }
@@ -269,24 +269,10 @@ abstract class PooledExecutor implements Executor {
     private static ExecutionOutcome limitOrElse(Watchdog.Watched watched, GuestOutput output,
                                                 ExecutionOutcome otherwise) {
         Limit stopped = watched.stoppedBy();
-        if (stopped == null && output.exceeded() != null) {
-            stopped = "log".equals(output.exceeded()) ? Limit.LOG_ENTRIES : Limit.OUTPUT;
+        if (stopped == null) {
+            stopped = output.exceeded();
         }
-        return stopped == null ? otherwise : limit(stopped, output);
-    }
-
-    private static ExecutionOutcome limit(Limit limit, GuestOutput output) {
-        String message = switch (limit) {
-            case WALL_TIME -> "The program ran out of time";
-            case CPU_TIME -> "The program used up its CPU time";
-            case MEMORY -> "The program allocated more memory than allowed";
-            case OUTPUT -> "The program wrote more output than allowed";
-            case LOG_ENTRIES -> "The program wrote more log entries than allowed";
-            case TOOL_CALLS -> "The program made more tool calls than allowed";
-            case CODE_SIZE -> "The program is too large";
-            case STACK_DEPTH -> "The program's call stack is too deep";
-        };
-        return new ExecutionOutcome.LimitExceeded(limit, output.stdout(), output.stderr(), message);
+        return stopped == null ? otherwise : output.stoppedBy(stopped);
     }
 
     /** A resource bundled with the engine (its SDK prologue, a transpiler). */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ToolBridge;
 import org.graalvm.polyglot.Context;

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.management.ThreadMXBean;
+import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ToolBridge;
@@ -77,10 +78,8 @@ final class Watchdog implements AutoCloseable {
                 crossed = Limit.CPU_TIME;
             } else if (threads.getThreadAllocatedBytes(threadId) - allocationStart > allocationLimit) {
                 crossed = Limit.MEMORY;
-            } else if ("output".equals(output.exceeded())) {
-                crossed = Limit.OUTPUT;
-            } else if ("log".equals(output.exceeded())) {
-                crossed = Limit.LOG_ENTRIES;
+            } else if (output.exceeded() != null) {
+                crossed = output.exceeded();
             } else if (bridge.budgetExceeded()) {
                 crossed = Limit.TOOL_CALLS;
             }

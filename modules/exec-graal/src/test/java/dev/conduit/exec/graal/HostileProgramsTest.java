@@ -1,71 +1,49 @@
 package dev.conduit.exec.graal;
 
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import dev.conduit.core.spi.ExecutionLimits;
-import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
-import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.spi.Language;
-import dev.conduit.core.testing.RecordingBridge;
+import dev.conduit.core.testing.HostileSuite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
-import static org.hamcrest.Matchers.not;
-
-/**
- * Hostile programs against GraalJS: host escapes, runaway loops, bombs, floods, budget abuse, attempts on the bridge.
- * Each must end in its expected outcome, and afterwards the engine still answers and the heap is back near idle.
- */
-class HostileProgramsTest {
-    private static final ExecutionLimits LIMITS = new ExecutionLimits(Duration.ofSeconds(3), Duration.ofMillis(800),
-                                                                      64L * 1024 * 1024, 64 * 1024, 500, 20,
-                                                                      64 * 1024);
-    private static final ExecutorService GUESTS = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("hostile-guest").daemon(true).stackSize(Executor.GUEST_STACK_BYTES).factory());
+/** Hostile programs against GraalJS: host escapes, runaway loops, bombs, floods, budget abuse, attempts on the bridge. */
+class HostileProgramsTest extends HostileSuite {
     private static GraalJsExecutor executor;
-    private static long idleHeap;
-
-    /** What a hostile program must end in: a guest error, one of some limits, or a completion printing a line. */
-    private record Expect(boolean guestError, Set<Limit> limits, String stdout) {
-        static Expect error() {
-            return new Expect(true, Set.of(), null);
-        }
-
-        static Expect limit(Limit... limits) {
-            return new Expect(false, Set.of(limits), null);
-        }
-
-        static Expect prints(String stdout) {
-            return new Expect(false, Set.of(), stdout);
-        }
-    }
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         executor = GraalJsExecutor.start();
-        run("1 + 1");
-        idleHeap = usedHeapAfterGc();
     }
 
     @AfterAll
     static void stop() {
         executor.close();
-        GUESTS.shutdownNow();
+    }
+
+    @Override
+    protected Executor executor() throws Exception {
+        executor.warmedUp().get(60, TimeUnit.SECONDS);
+        return executor;
+    }
+
+    @Override
+    protected Language language() {
+        return Language.JAVASCRIPT;
+    }
+
+    @Override
+    protected String memoryBomb() {
+        return "const a = []; for (;;) a.push(new Array(1e5).fill(0))";
+    }
+
+    @Override
+    protected String fortyTwo() {
+        return "6 * 7";
     }
 
     static Stream<Arguments> programs() {
@@ -150,49 +128,5 @@ class HostileProgramsTest {
                 Arguments.of("huge result", "'x'.repeat(1e6)", Expect.limit(Limit.OUTPUT)),
                 Arguments.of("circular result", "const o = {}; o.self = o; console.log('ok'); o",
                              Expect.prints("ok\n")));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("programs")
-    void hostileProgramEndsInItsExpectedOutcome(String name, String code, Expect expect) throws Exception {
-        long started = System.nanoTime();
-        ExecutionOutcome outcome = run(code);
-        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        assertThat(name + " took " + millis + " ms", millis, lessThan(LIMITS.wallTime().toMillis() + 2000));
-        if (expect.guestError()) {
-            assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.GuestError, is(true));
-        } else if (!expect.limits().isEmpty()) {
-            assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.LimitExceeded exceeded
-                                           && expect.limits().contains(exceeded.limit()), is(true));
-        } else {
-            assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.Completed, is(true));
-            assertThat(outcome.stdout(), is(expect.stdout()));
-        }
-        assertThat(outcome.stderr(), not(containsString("at dev.conduit")));
-    }
-
-    @Test
-    void afterTheSuiteTheEngineAnswersAndTheHeapIsBackNearIdle() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            run("const a = []; for (;;) a.push(new Array(1e5).fill(0))");
-        }
-        ExecutionOutcome outcome = run("6 * 7");
-        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("42"));
-        long after = usedHeapAfterGc();
-        assertThat("heap grew from " + idleHeap + " to " + after, after - idleHeap, lessThan(48L * 1024 * 1024));
-    }
-
-    private static ExecutionOutcome run(String code) throws Exception {
-        executor.warmedUp().get(60, TimeUnit.SECONDS);
-        return GUESTS.submit(() -> executor.execute(new ExecutionRequest(code, Language.JAVASCRIPT, LIMITS,
-                new RecordingBridge(LIMITS.toolCalls()), "hostile"))).get(30, TimeUnit.SECONDS);
-    }
-
-    private static long usedHeapAfterGc() {
-        Runtime runtime = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

@@ -3,6 +3,7 @@ package dev.conduit.exec.graal;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.testing.RecordingBridge;

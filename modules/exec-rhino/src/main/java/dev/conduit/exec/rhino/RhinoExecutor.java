@@ -1,0 +1,183 @@
+package dev.conduit.exec.rhino;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.spi.ExecutionOutcome;
+import dev.conduit.core.spi.ExecutionOutcome.Limit;
+import dev.conduit.core.spi.ExecutionRequest;
+import dev.conduit.core.spi.Executor;
+import dev.conduit.core.spi.Language;
+import org.mozilla.javascript.Context;
+import org.mozilla.javascript.EvaluatorException;
+import org.mozilla.javascript.Function;
+import org.mozilla.javascript.LambdaFunction;
+import org.mozilla.javascript.RhinoException;
+import org.mozilla.javascript.Script;
+import org.mozilla.javascript.ScriptableObject;
+import org.mozilla.javascript.Undefined;
+import org.mozilla.javascript.WrappedException;
+
+/**
+ * The {@code rhino} engine: lightweight JavaScript on Mozilla Rhino, in-process, with no warm-up and a small footprint.
+ * Each execution gets a fresh scope of safe standard objects (no {@code java}, {@code Packages} or other LiveConnect
+ * globals) in a context made by {@link SandboxContextFactory}; the SDK prologue is compiled once and run in every
+ * scope. Rhino has neither {@code async} functions nor {@code await}, so programs go through {@link AwaitRewriter}
+ * first; tool calls run synchronously on the guest's thread.
+ */
+final class RhinoExecutor implements Executor {
+    static final String NAME = "rhino";
+    private static final System.Logger LOGGER = System.getLogger(RhinoExecutor.class.getName());
+    private static final String PROGRAM_NAME = "program.js";
+    private static final String SDK_NAME = "conduit-sdk.js";
+    /** Rhino's non-standard globals that a sandbox has no use for (continuations capture the interpreter's state). */
+    private static final List<String> REMOVED_GLOBALS = List.of("Continuation", "JavaException", "Script", "With",
+                                                                "Call", "isXMLName", "Iterator", "StopIteration");
+
+    private final SandboxContextFactory factory = new SandboxContextFactory();
+    private final Script prologue;
+    private final String version;
+
+    RhinoExecutor() {
+        try (Context context = factory.enterContext()) {
+            this.prologue = context.compileString(resource("prologue.js"), SDK_NAME, 1, null);
+            this.version = context.getImplementationVersion();
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<Language> languages() {
+        return Set.of(Language.JAVASCRIPT);
+    }
+
+    @Override
+    public Availability availability() {
+        return new Availability(true, version);
+    }
+
+    @Override
+    public ExecutionOutcome execute(ExecutionRequest request) {
+        Optional<ExecutionOutcome> refused = GuestOutput.refuseOversized(request);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        GuestOutput output = new GuestOutput(request.limits().outputBytes(), request.limits().logEntries());
+        Guard guard = new Guard(request.limits(), output, request.tools());
+        try (Context context = factory.enterContext()) {
+            context.putThreadLocal(Guard.class, guard);
+            ScriptableObject scope = context.initSafeStandardObjects();
+            REMOVED_GLOBALS.forEach(scope::delete);
+            Function install = (Function) prologue.exec(context, scope, scope);
+            Function finish = (Function) install.call(context, scope, scope, new Object[] {
+                    bridge(scope, request, guard), request.tools().manifestJson(), writer(scope, output),
+                    new LambdaFunction(scope, "drain", 0, (cx, s, self, args) -> {
+                        cx.processMicrotasks();
+                        return Undefined.instance;
+                    })});
+            Object value = compile(context, AwaitRewriter.rewrite(request.code())).exec(context, scope, scope);
+            Object json = finish.call(context, scope, scope, new Object[] {value});
+            guard.check();
+            String result = json instanceof CharSequence text ? text.toString() : null;
+            if (result != null && result.length() > request.limits().outputBytes()) {
+                // The result counts like output: a program cannot return what it may not print.
+                return output.stoppedBy(Limit.OUTPUT);
+            }
+            return new ExecutionOutcome.Completed(output.stdout(), output.stderr(), Optional.ofNullable(result));
+        } catch (LimitStop stop) {
+            return output.stoppedBy(stop.limit());
+        } catch (StackOverflowError overflow) {
+            return output.stoppedBy(Limit.STACK_DEPTH);
+        } catch (WrappedException wrapped) {
+            if (wrapped.getWrappedException() instanceof LimitStop stop) {
+                return output.stoppedBy(stop.limit());
+            }
+            LOGGER.log(Level.ERROR, "rhino host function failed", wrapped);
+            throw new IllegalStateException("the rhino engine failed", wrapped.getWrappedException());
+        } catch (RhinoException guest) {
+            return guestError(guest, output);
+        }
+    }
+
+    /** The program as a script (its last value is the result); with a top-level {@code return}, as a function body. */
+    private static Script compile(Context context, String code) {
+        try {
+            return context.compileString(code, PROGRAM_NAME, 1, null);
+        } catch (EvaluatorException e) {
+            if (!"invalid return".equals(e.details())) {
+                throw e;
+            }
+            // Line 0 holds the wrapper, so the guest's lines keep their numbers.
+            return context.compileString("(function () {\n" + code + "\n})()", PROGRAM_NAME, 0, null);
+        }
+    }
+
+    private static LambdaFunction bridge(ScriptableObject scope, ExecutionRequest request, Guard guard) {
+        return new LambdaFunction(scope, "bridge", 2, (cx, s, self, args) -> {
+            guard.check();
+            String answer = request.tools().call(Context.toString(args[0]), Context.toString(args[1]));
+            guard.check(); // the budget: the call that spent it is refused by the gateway and stops the guest here
+            return answer;
+        });
+    }
+
+    private static LambdaFunction writer(ScriptableObject scope, GuestOutput output) {
+        return new LambdaFunction(scope, "write", 2, (cx, s, self, args) -> {
+            byte[] text = Context.toString(args[1]).getBytes(StandardCharsets.UTF_8);
+            output.write(Context.toBoolean(args[0]), text, 0, text.length);
+            if (output.exceeded() != null) {
+                throw new LimitStop(output.exceeded());
+            }
+            return Undefined.instance;
+        });
+    }
+
+    private static ExecutionOutcome guestError(RhinoException e, GuestOutput output) {
+        String details = e.details();
+        if (e instanceof EvaluatorException && details != null && details.contains("maximum stack depth")) {
+            return output.stoppedBy(Limit.STACK_DEPTH);
+        }
+        String message = e instanceof EvaluatorException
+                         ? "SyntaxError: " + details + " (" + PROGRAM_NAME + ":" + e.lineNumber() + ")"
+                         : details;
+        output.appendError(message + guestStack(e) + "\n");
+        return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
+    }
+
+    /** The guest's own frames, in the form {@code at program.js:3 (f)}; the SDK's frames are left out. */
+    private static String guestStack(RhinoException e) {
+        return e.getScriptStackTrace().lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.contains(SDK_NAME))
+                .map(line -> "\n    " + line)
+                .collect(Collectors.joining());
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RhinoExecutor.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // Nothing is held between executions.
+    }
+}

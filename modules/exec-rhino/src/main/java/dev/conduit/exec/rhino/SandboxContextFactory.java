@@ -1,0 +1,62 @@
+package dev.conduit.exec.rhino;
+
+import org.mozilla.javascript.Callable;
+import org.mozilla.javascript.Context;
+import org.mozilla.javascript.ContextFactory;
+import org.mozilla.javascript.Scriptable;
+
+/**
+ * Makes every Rhino context a sandbox: interpreted (so the instruction observer and the interpreter's stack-depth cap
+ * hold), modern JavaScript, a class shutter that admits no Java class, no {@code __parent__} (which would expose a
+ * closure's variables) and no Java member access. Each context checks its execution's {@link Guard} every
+ * {@link #INSTRUCTION_THRESHOLD} instructions; regular expressions count their backtracking steps too.
+ */
+final class SandboxContextFactory extends ContextFactory {
+    /** Instructions between guard checks: well under a millisecond of guest work. */
+    static final int INSTRUCTION_THRESHOLD = 10_000;
+    /** Guest frames allowed; the interpreter keeps them on the heap, so without a cap recursion ends in OOM. */
+    static final int MAX_STACK_DEPTH = 1000;
+
+    @Override
+    protected Context makeContext() {
+        Context context = super.makeContext();
+        context.setLanguageVersion(Context.VERSION_ECMASCRIPT);
+        context.setInterpretedMode(true);
+        context.setInstructionObserverThreshold(INSTRUCTION_THRESHOLD);
+        context.setGenerateObserverCount(true);
+        context.setMaximumInterpreterStackDepth(MAX_STACK_DEPTH);
+        context.setClassShutter(className -> false);
+        return context;
+    }
+
+    @Override
+    protected boolean hasFeature(Context context, int feature) {
+        return switch (feature) {
+            case Context.FEATURE_PARENT_PROTO_PROPERTIES, Context.FEATURE_ENHANCED_JAVA_ACCESS,
+                 Context.FEATURE_ENABLE_JAVA_MAP_ACCESS -> false;
+            default -> super.hasFeature(context, feature);
+        };
+    }
+
+    @Override
+    protected void observeInstructionCount(Context context, int instructionCount) {
+        check(context);
+    }
+
+    /**
+     * Every call into guest code from the host, each promise reaction of the microtask queue among them, checks the
+     * guard too: Rhino counts instructions per top call, so a storm of tiny reactions would never reach the threshold.
+     */
+    @Override
+    protected Object doTopCall(Callable callable, Context context, Scriptable scope, Scriptable thisObj,
+                               Object[] args) {
+        check(context);
+        return super.doTopCall(callable, context, scope, thisObj, args);
+    }
+
+    private static void check(Context context) {
+        if (context.getThreadLocal(Guard.class) instanceof Guard guard) {
+            guard.check();
+        }
+    }
+}

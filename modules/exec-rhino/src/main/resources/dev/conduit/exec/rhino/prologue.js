@@ -1,0 +1,132 @@
+// Conduit's in-sandbox SDK for Rhino. Evaluated in every fresh scope before user code; it returns an installer that
+// receives the host's four functions (the tool bridge, console output, the microtask drain) and the manifest (JSON
+// data, never code), defines `tools`, `ToolError`, `console` and the settling function that stands in for `await`,
+// and keeps the host functions in this closure only. Rhino has no classes or async functions: plain prototypes here.
+(function () {
+  "use strict";
+  return function install(bridge, manifestJson, write, drain) {
+    // Captured now: a program that replaces JSON, Promise or String later only confuses itself.
+    var parse = JSON.parse;
+    var stringify = JSON.stringify;
+    var resolved = Promise.resolve.bind(Promise);
+    var rejected = Promise.reject.bind(Promise);
+    var toText = String;
+    var isArray = Array.isArray;
+
+    function ToolError(tool, code, message) {
+      var error = new Error(message);
+      Object.setPrototypeOf(error, ToolError.prototype);
+      Object.defineProperty(error, "tool", { value: tool, enumerable: true });
+      Object.defineProperty(error, "code", { value: code, enumerable: true });
+      return error;
+    }
+    ToolError.prototype = Object.create(Error.prototype, {
+      constructor: { value: ToolError },
+      name: { value: "ToolError" }
+    });
+    Object.freeze(ToolError.prototype);
+    Object.freeze(ToolError);
+
+    // Tool calls are synchronous underneath; the binding answers a settled promise, as every engine's does.
+    function call(name, args) {
+      if (args !== undefined && (args === null || typeof args !== "object" || isArray(args))) {
+        return rejected(new ToolError(name, -32602, "Tool arguments must be an object"));
+      }
+      var answer = parse(bridge(name, stringify(args === undefined ? {} : args)));
+      if (answer.error) {
+        return rejected(new ToolError(name, answer.error.code, answer.error.message));
+      }
+      return resolved(answer.value);
+    }
+
+    var manifest = parse(manifestJson);
+    var namespaces = Object.create(null);
+    manifest.forEach(function (tool) {
+      var space = namespaces[tool.namespace] || (namespaces[tool.namespace] = Object.create(null));
+      var binding = function (args) { return call(tool.name, args); };
+      space[tool.local] = binding;
+      if (tool.identifier && tool.identifier !== tool.local) {
+        space[tool.identifier] = binding;
+      }
+    });
+    var tools = Object.create(null);
+    Object.keys(namespaces).forEach(function (name) { tools[name] = Object.freeze(namespaces[name]); });
+    Object.defineProperty(tools, "$raw", { value: function (name, args) { return call(toText(name), args); } });
+    Object.freeze(tools);
+
+    // `await x`, rewritten: settles x now. Tool calls and settled promises resolve within one microtask drain.
+    function settle(value) {
+      if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+        return value;
+      }
+      var then = value.then;
+      if (typeof then !== "function") {
+        return value;
+      }
+      var state = 0;
+      var outcome;
+      then.call(value, function (v) { state = 1; outcome = v; }, function (e) { state = 2; outcome = e; });
+      drain();
+      if (state === 1) {
+        return outcome;
+      }
+      if (state === 2) {
+        throw outcome;
+      }
+      throw new Error("await: the promise never settled (this engine has no timers or I/O to wait for)");
+    }
+
+    function format(value) {
+      if (typeof value === "string") {
+        return value;
+      }
+      if (value instanceof Error) {
+        return value.stack ? value.name + ": " + value.message + "\n" + value.stack : toText(value);
+      }
+      if (value !== null && typeof value === "object") {
+        try {
+          var json = stringify(value);
+          if (json !== undefined) {
+            return json;
+          }
+        } catch (e) {
+          // Cyclic or otherwise not JSON: fall through.
+        }
+      }
+      return toText(value);
+    }
+    function printer(error) {
+      return function () {
+        var parts = [];
+        for (var i = 0; i < arguments.length; i++) {
+          parts.push(format(arguments[i]));
+        }
+        write(error, parts.join(" ") + "\n");
+      };
+    }
+    var console = Object.freeze({
+      log: printer(false), info: printer(false), debug: printer(false), trace: printer(false),
+      error: printer(true), warn: printer(true)
+    });
+
+    var global = this;
+    [["tools", tools], ["ToolError", ToolError], ["console", console], ["__conduit_await", settle]]
+      .forEach(function (entry) {
+        Object.defineProperty(global, entry[0], { value: entry[1], enumerable: false });
+      });
+
+    // The value a program leaves behind, settled, as JSON text (undefined when JSON cannot express it).
+    return function finish(value) {
+      value = settle(value);
+      drain();
+      if (value === undefined || typeof value === "function" || typeof value === "symbol") {
+        return undefined;
+      }
+      try {
+        return stringify(value);
+      } catch (e) {
+        return undefined;
+      }
+    };
+  };
+})()
