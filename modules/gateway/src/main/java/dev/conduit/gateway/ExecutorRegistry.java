@@ -47,9 +47,15 @@ public final class ExecutorRegistry implements AutoCloseable {
                                                                       + "installed: " + found.keySet());
             }
         }
+        for (String name : config.settings().keySet()) {
+            if (!found.containsKey(name)) {
+                throw new InvalidConfigException("executors." + name, "is neither a setting nor an installed engine; "
+                        + "settings: enabled, threads, queue, default; engines: " + found.keySet());
+            }
+        }
         Map<String, Executor> engines = new LinkedHashMap<>();
         for (String name : wanted) {
-            engines.put(name, found.get(name).create());
+            engines.put(name, found.get(name).create(config.settings(name)));
             LOGGER.log(Level.INFO, "engine " + name + " enabled");
         }
         config.defaults().forEach((language, engine) -> {

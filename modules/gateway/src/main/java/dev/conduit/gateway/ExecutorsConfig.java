@@ -1,9 +1,11 @@
 package dev.conduit.gateway;
 
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
@@ -18,21 +20,34 @@ import dev.conduit.core.spi.Language;
  *   queue: 64                 # executions waiting for a thread; more get -32000 busy (0-10000)
  *   default:                  # the engine per language when a request names none
  *     javascript: graaljs
+ *   deno:                     # any other key: the settings of the engine of that name
+ *     pool-size: 2
  * </pre>
  *
  * @param enabled  the engines to start, empty for all found
  * @param threads  guest threads
  * @param queue    waiting executions
  * @param defaults engine per language
+ * @param settings each engine's own settings node, by engine name
  */
-public record ExecutorsConfig(Optional<List<String>> enabled, int threads, int queue, Map<Language, String> defaults) {
+public record ExecutorsConfig(Optional<List<String>> enabled, int threads, int queue, Map<Language, String> defaults,
+                              Map<String, ConfigReader> settings) {
+    private static final Set<String> OWN_KEYS = Set.of("enabled", "threads", "queue", "default");
+
     public ExecutorsConfig {
         defaults = Map.copyOf(defaults);
+        settings = Map.copyOf(settings);
+    }
+
+    /** The settings node of engine {@code name}, empty when configuration has none. */
+    public ConfigReader settings(String name) {
+        return settings.getOrDefault(name, ConfigReader.empty());
     }
 
     /** Every engine found, one thread per core, a queue of 64. */
     public static ExecutorsConfig standard() {
-        return new ExecutorsConfig(Optional.empty(), Runtime.getRuntime().availableProcessors(), 64, Map.of());
+        return new ExecutorsConfig(Optional.empty(), Runtime.getRuntime().availableProcessors(), 64, Map.of(),
+                                   Map.of());
     }
 
     /** Reads the {@code executors} node. */
@@ -50,7 +65,12 @@ public record ExecutorsConfig(Optional<List<String>> enabled, int threads, int q
             throw new InvalidConfigException(defaultNode.key(key), "is not a language; use javascript, typescript "
                                                                    + "or python");
         }
-        node.warnUnknown();
-        return new ExecutorsConfig(enabled, threads, queue, defaults);
+        Map<String, ConfigReader> settings = new LinkedHashMap<>();
+        for (String name : node.childNames()) {
+            if (!OWN_KEYS.contains(name)) {
+                settings.put(name, node.child(name)); // checked against the installed engines at start
+            }
+        }
+        return new ExecutorsConfig(enabled, threads, queue, defaults, settings);
     }
 }

@@ -35,6 +35,19 @@ public final class ConfigReader {
         return new ConfigReader(node);
     }
 
+    /** A reader of no configuration at all: every value its default. */
+    public static ConfigReader empty() {
+        return new ConfigReader(Config.empty());
+    }
+
+    /** The names of this node's children. */
+    public List<String> childNames() {
+        if (!node.exists() || node.type() != Config.Type.OBJECT) {
+            return List.of();
+        }
+        return node.asNodeList().get().stream().map(Config::name).toList();
+    }
+
     /** The full key of this node, for messages. */
     public String key() {
         return node.key().toString();

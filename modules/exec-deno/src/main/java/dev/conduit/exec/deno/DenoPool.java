@@ -1,0 +1,114 @@
+package dev.conduit.exec.deno;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Deno processes started ahead, each waiting for its one program, refilled in the background; and the hard cap on
+ * live Deno processes, pooled ones included. A process is used once and then closed, releasing its place.
+ */
+final class DenoPool implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(DenoPool.class.getName());
+
+    private final Path deno;
+    private final Path runner;
+    private final DenoSettings settings;
+    private final Semaphore live;
+    private final BlockingQueue<DenoProcess> ready;
+    private final ExecutorService refill = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("deno-pool").daemon(true).factory());
+    private volatile boolean closed;
+
+    DenoPool(Path deno, Path runner, DenoSettings settings) {
+        this.deno = deno;
+        this.runner = runner;
+        this.settings = settings;
+        this.live = new Semaphore(settings.maxProcesses());
+        this.ready = new ArrayBlockingQueue<>(Math.max(1, settings.poolSize()));
+        refill();
+    }
+
+    /**
+     * A process for one program with a heap cap of {@code heapMb}: a pooled one when its cap is the same, else a
+     * fresh one. Waits for a place under the cap until {@code deadlineNanos}.
+     *
+     * @return the process, or null when no place came free in time
+     */
+    DenoProcess take(int heapMb, long deadlineNanos) throws InterruptedException {
+        if (heapMb == settings.poolMemoryMb()) {
+            DenoProcess pooled;
+            while ((pooled = ready.poll()) != null) {
+                refill();
+                if (pooled.isAlive()) {
+                    return pooled;
+                }
+                release(pooled);
+            }
+        }
+        long wait = Math.max(0, deadlineNanos - System.nanoTime());
+        if (!live.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+            return null;
+        }
+        try {
+            return DenoProcess.start(deno, runner, heapMb);
+        } catch (RuntimeException e) {
+            live.release();
+            throw e;
+        }
+    }
+
+    /** Closes a used process and frees its place. */
+    void release(DenoProcess process) {
+        try {
+            process.close();
+        } finally {
+            live.release();
+            refill();
+        }
+    }
+
+    int pooled() {
+        return ready.size();
+    }
+
+    private void refill() {
+        if (closed || settings.poolSize() == 0) {
+            return;
+        }
+        refill.execute(() -> {
+            while (!closed && ready.size() < settings.poolSize() && live.tryAcquire()) {
+                try {
+                    if (!ready.offer(DenoProcess.start(deno, runner, settings.poolMemoryMb()))) {
+                        live.release();
+                    }
+                } catch (RuntimeException e) {
+                    live.release();
+                    LOGGER.log(Level.WARNING, "could not start a pooled deno process: " + e.getMessage());
+                    return;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        refill.shutdownNow();
+        try {
+            refill.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<DenoProcess> left = new ArrayList<>();
+        ready.drainTo(left);
+        left.forEach(this::release);
+    }
+}

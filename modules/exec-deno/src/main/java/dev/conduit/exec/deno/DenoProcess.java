@@ -1,0 +1,117 @@
+package dev.conduit.exec.deno;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One Deno process that runs exactly one program and exits: no permission flags at all, no prompt, config, lock file,
+ * remote or npm imports; a cleared environment; its own temporary working directory, removed with it; a V8 heap
+ * cap. Killing it kills its descendants too.
+ */
+final class DenoProcess implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(DenoProcess.class.getName());
+
+    private final Process process;
+    private final Path directory;
+    private final int heapMb;
+
+    private DenoProcess(Process process, Path directory, int heapMb) {
+        this.process = process;
+        this.directory = directory;
+        this.heapMb = heapMb;
+    }
+
+    /** Starts the runner; it then waits on its stdin for the program. */
+    static DenoProcess start(Path deno, Path runner, int heapMb) {
+        Path directory = null;
+        try {
+            directory = Files.createTempDirectory("conduit-deno-");
+            ProcessBuilder builder = new ProcessBuilder(command(deno, runner, heapMb)).directory(directory.toFile());
+            Map<String, String> environment = builder.environment();
+            environment.clear();
+            // Only what Deno needs to start: its cache (transpiled TypeScript) inside the process's own directory.
+            environment.put("DENO_DIR", directory.resolve(".deno").toString());
+            environment.put("NO_COLOR", "1");
+            environment.put("DENO_NO_UPDATE_CHECK", "1");
+            return new DenoProcess(builder.start(), directory, heapMb);
+        } catch (IOException e) {
+            if (directory != null) {
+                delete(directory);
+            }
+            throw new UncheckedIOException("could not start deno: " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> command(Path deno, Path runner, int heapMb) {
+        return List.of(deno.toString(), "run", "--no-prompt", "--no-config", "--no-lock", "--no-remote", "--no-npm",
+                       "--v8-flags=--max-old-space-size=" + heapMb, runner.toString());
+    }
+
+    int heapMb() {
+        return heapMb;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    InputStream stdout() {
+        return process.getInputStream();
+    }
+
+    InputStream stderr() {
+        return process.getErrorStream();
+    }
+
+    /** CPU time the process has used so far (user and system), zero when the platform cannot tell. */
+    Duration cpuTime() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** The exit code, once it has exited within {@code timeout}; else -1. */
+    int exitCode(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                   ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Kills the process and everything it started. */
+    void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /** Kills what is left, waits for it, and removes its directory. */
+    @Override
+    public void close() {
+        kill();
+        exitCode(Duration.ofSeconds(5));
+        delete(directory);
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOGGER.log(Level.WARNING, "could not remove " + directory + ": " + e.getMessage());
+        }
+    }
+}

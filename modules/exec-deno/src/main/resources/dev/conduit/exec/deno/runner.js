@@ -1,0 +1,175 @@
+// Conduit's runner inside one Deno process: it waits for exactly one program, runs it with the tools SDK, and exits.
+// The process has no permissions at all. It talks to the gateway over its own stdio only:
+//   stdin  (gateway -> runner): one line {nonce, code, manifest}, then one line per tool-call answer {id, value|error};
+//   stdout (runner -> gateway): frames "<nonce> <json>\n": {t:"call",id,tool,args}, {t:"out",err,s}, {t:"done",result},
+//                               {t:"error",message,stack}.
+// The nonce is a secret of this execution, read before the program exists; the program also loses Deno.stdin,
+// Deno.stdout and Deno.stderr, and its console is this runner's. So nothing a program writes can pass for a frame.
+"use strict";
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const stdout = Deno.stdout;
+const input = Deno.stdin.readable.getReader();
+const parse = JSON.parse;
+const stringify = JSON.stringify;
+const inspect = Deno.inspect;
+for (const name of ["stdin", "stdout", "stderr"]) {
+  delete Deno[name];
+}
+if (Deno.internal !== undefined) {
+  delete Deno[Deno.internal];
+}
+
+let buffered = "";
+async function readLine() {
+  for (;;) {
+    const end = buffered.indexOf("\n");
+    if (end >= 0) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      return line;
+    }
+    const { value, done } = await input.read();
+    if (done) {
+      return null;
+    }
+    buffered += decoder.decode(value, { stream: true });
+  }
+}
+
+const request = parse(await readLine());
+const nonce = request.nonce;
+function send(frame) {
+  const bytes = encoder.encode(nonce + " " + stringify(frame) + "\n");
+  for (let written = 0; written < bytes.length;) {
+    written += stdout.writeSync(bytes.subarray(written));
+  }
+}
+
+class ToolError extends Error {
+  constructor(tool, code, message) {
+    super(message);
+    this.name = "ToolError";
+    this.tool = tool;
+    this.code = code;
+  }
+}
+Object.freeze(ToolError.prototype);
+
+// Tool calls: one frame out, one answer line back, matched by id; answers are read while the program runs.
+const pending = new Map();
+let nextId = 0;
+(async () => {
+  for (;;) {
+    const line = await readLine();
+    if (line === null) {
+      break;
+    }
+    const answer = parse(line);
+    const waiting = pending.get(answer.id);
+    pending.delete(answer.id);
+    if (waiting) {
+      waiting(answer);
+    }
+  }
+  for (const waiting of pending.values()) {
+    waiting({ error: { code: -32603, message: "The gateway closed the tool channel" } });
+  }
+  pending.clear();
+})();
+
+function call(name, args) {
+  if (args !== undefined && (args === null || typeof args !== "object" || Array.isArray(args))) {
+    return Promise.reject(new ToolError(name, -32602, "Tool arguments must be an object"));
+  }
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    pending.set(id, (answer) => answer.error
+      ? reject(new ToolError(name, answer.error.code, answer.error.message))
+      : resolve(answer.value));
+    send({ t: "call", id, tool: name, args: args === undefined ? {} : args });
+  });
+}
+
+const namespaces = Object.create(null);
+for (const tool of request.manifest) {
+  const space = namespaces[tool.namespace] || (namespaces[tool.namespace] = Object.create(null));
+  const binding = (args) => call(tool.name, args);
+  space[tool.local] = binding;
+  if (tool.identifier && tool.identifier !== tool.local) {
+    space[tool.identifier] = binding;
+  }
+}
+const tools = Object.create(null);
+for (const name of Object.keys(namespaces)) {
+  tools[name] = Object.freeze(namespaces[name]);
+}
+Object.defineProperty(tools, "$raw", { value: (name, args) => call(String(name), args) });
+Object.freeze(tools);
+
+function printer(err) {
+  return (...values) => {
+    const text = values.map((v) => typeof v === "string" ? v : inspect(v, { colors: false })).join(" ");
+    send({ t: "out", err, s: text + "\n" });
+  };
+}
+const console = Object.freeze({
+  log: printer(false), info: printer(false), debug: printer(false), trace: printer(false),
+  error: printer(true), warn: printer(true),
+});
+Object.defineProperty(globalThis, "console", { value: console, writable: false, configurable: false });
+Object.defineProperty(globalThis, "tools", { value: tools, enumerable: false });
+Object.defineProperty(globalThis, "ToolError", { value: ToolError, enumerable: false });
+globalThis.addEventListener("unhandledrejection", (event) => event.preventDefault());
+
+// A plain script keeps its last value as the result. One with top-level await or return, or TypeScript syntax,
+// fails to parse as a script, which the sentinel tells apart from a SyntaxError the program throws itself; it then
+// runs as a TypeScript module whose body is an async function, so `return` gives the result.
+const SENTINEL = "__conduit_started__";
+let started = false;
+Object.defineProperty(globalThis, SENTINEL, {
+  configurable: true,
+  value: () => {
+    started = true;
+    delete globalThis[SENTINEL];
+  },
+});
+const RUNNER_URL = import.meta.url;
+// The program's own frames, named program.js (a script) or program.ts (a module); the runner's and Deno's left out.
+function stackOf(error) {
+  const stack = error && typeof error.stack === "string" ? error.stack : "";
+  return stack.split("\n")
+    .filter((line) => line.trimStart().startsWith("at "))
+    .map((line) => line.replace(/eval at [^)]*\), <anonymous>/, "program.js")
+      .replace(/data:application\/typescript,[^\s:)]*/, "program.ts"))
+    .filter((line) => !line.includes(RUNNER_URL) && !line.includes("ext:"))
+    .map((line) => line.trim())
+    .join("\n");
+}
+try {
+  let value;
+  try {
+    value = (0, eval)(SENTINEL + "();" + request.code);
+  } catch (e) {
+    if (started || !(e instanceof SyntaxError)) {
+      throw e;
+    }
+    delete globalThis[SENTINEL];
+    const module = "export default await (async () => {" + request.code + "\n})();";
+    value = (await import("data:application/typescript," + encodeURIComponent(module))).default;
+  }
+  value = await value;
+  let result;
+  if (value !== undefined && typeof value !== "function" && typeof value !== "symbol") {
+    try {
+      result = stringify(value);
+    } catch {
+      result = undefined;
+    }
+  }
+  send({ t: "done", result });
+} catch (error) {
+  const message = error instanceof Error ? error.name + ": " + error.message : "Uncaught " + inspect(error);
+  send({ t: "error", message, stack: stackOf(error) });
+}
+Deno.exit(0);
