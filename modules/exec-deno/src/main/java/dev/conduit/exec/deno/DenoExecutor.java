@@ -102,6 +102,11 @@ final class DenoExecutor implements Executor {
         }
     }
 
+    /** The runner file its processes run; null when Deno is missing. */
+    Path runner() {
+        return runnerDirectory == null ? null : runnerDirectory.resolve("runner.js");
+    }
+
     private static String version(Path deno) {
         try {
             Process process = new ProcessBuilder(deno.toString(), "--version").redirectErrorStream(true).start();

@@ -30,7 +30,8 @@ final class DenoLocator {
 
     static Found locate(Optional<Path> configured) {
         if (configured.isPresent()) {
-            return executable(configured.get()) ? new Binary(configured.get())
+            // Absolute: each process starts in its own directory, where a relative path would mean something else.
+            return executable(configured.get()) ? new Binary(configured.get().toAbsolutePath())
                     : new Missing("executors.deno.path " + configured.get() + " is not an executable file");
         }
         List<Path> candidates = new ArrayList<>();
@@ -44,7 +45,8 @@ final class DenoLocator {
                 candidates.add(Path.of(directory, "deno"));
             }
         }
-        return candidates.stream().filter(DenoLocator::executable).findFirst().<Found>map(Binary::new)
+        return candidates.stream().filter(DenoLocator::executable).findFirst()
+                .<Found>map(path -> new Binary(path.toAbsolutePath()))
                 .orElseGet(() -> new Missing("no deno binary: set executors.deno.path or " + ENVIRONMENT_VARIABLE
                                              + ", or build with npm so the distribution has deno/deno; looked in "
                                              + "$" + ENVIRONMENT_VARIABLE + ", the distribution and PATH"));

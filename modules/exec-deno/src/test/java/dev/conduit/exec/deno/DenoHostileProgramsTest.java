@@ -1,0 +1,203 @@
+package dev.conduit.exec.deno;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.conduit.core.spi.ExecutionLimits;
+import dev.conduit.core.spi.ExecutionOutcome;
+import dev.conduit.core.spi.ExecutionOutcome.Limit;
+import dev.conduit.core.spi.ExecutionRequest;
+import dev.conduit.core.spi.Executor;
+import dev.conduit.core.spi.Language;
+import dev.conduit.core.testing.HostileSuite;
+import dev.conduit.core.testing.RecordingBridge;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.Arguments;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+/**
+ * Hostile programs against Deno: every permission a program could want is denied, the bridge cannot be forged,
+ * closed or flooded into doing anything, every runaway is stopped, and no Deno process outlives its execution.
+ */
+class DenoHostileProgramsTest extends HostileSuite {
+    static final Path DENO = Path.of(System.getProperty("conduit.deno.binary"));
+    private static final DenoSettings SETTINGS = new DenoSettings(Optional.of(DENO), 2, 6,
+                                                                  DenoSettings.DEFAULT_POOL_MEMORY_MB);
+    private static final DenoExecutor EXECUTOR = new DenoExecutor(SETTINGS);
+
+    @AfterAll
+    static void close() {
+        EXECUTOR.close();
+    }
+
+    @Override
+    protected Executor executor() {
+        return EXECUTOR;
+    }
+
+    @Override
+    protected Language language() {
+        return Language.TYPESCRIPT;
+    }
+
+    @Override
+    protected String memoryBomb() {
+        return "const a: number[][] = []; for (;;) a.push(new Array(1e5).fill(0))";
+    }
+
+    @Override
+    protected String fortyTwo() {
+        return "6 * 7";
+    }
+
+    static Stream<Arguments> programs() {
+        String denied = "NotCapable";
+        return Stream.of(
+                // No permission flags at all: every one of these is refused by Deno itself.
+                Arguments.of("readTextFile", "await Deno.readTextFile('/etc/passwd')", Expect.error()),
+                Arguments.of("writeTextFile", "await Deno.writeTextFile('/tmp/conduit-owned', 'x')", Expect.error()),
+                Arguments.of("fetch outside", "await fetch('http://192.0.2.1/')", Expect.error()),
+                Arguments.of("fetch loopback", "await fetch('http://127.0.0.1:8080/mcp')", Expect.error()),
+                Arguments.of("connect", "await Deno.connect({hostname: '127.0.0.1', port: 22})", Expect.error()),
+                Arguments.of("listen", "Deno.listen({port: 0})", Expect.error()),
+                Arguments.of("env", "Deno.env.get('HOME')", Expect.error()),
+                Arguments.of("env toObject", "Deno.env.toObject()", Expect.error()),
+                Arguments.of("Command", "new Deno.Command('id').outputSync()", Expect.error()),
+                Arguments.of("ffi", "Deno.dlopen('libc.so.6', {})", Expect.error()),
+                Arguments.of("sys", "Deno.hostname()", Expect.error()),
+                Arguments.of("import URL", "await import('https://deno.land/std/fs/mod.ts')", Expect.error()),
+                Arguments.of("npm import", "await import('npm:left-pad')", Expect.error()),
+                Arguments.of("jsr import", "await import('jsr:@std/fs')", Expect.error()),
+                Arguments.of("file import", "await import('file:///etc/passwd')", Expect.error()),
+                Arguments.of("denied error is Deno's own",
+                             "try { Deno.readTextFileSync('/etc/passwd') } catch (e) { console.log(e.name) }",
+                             Expect.prints(denied + "\n")),
+                Arguments.of("worker cannot read either",
+                             "const w = new Worker('data:text/javascript,try{Deno.readTextFileSync(\"/etc/passwd\");"
+                             + "postMessage(\"read\")}catch(e){postMessage(e.name)}', {type: 'module'});"
+                             + "console.log(await new Promise(r => w.onmessage = (e) => { w.terminate(); r(e.data) }))",
+                             Expect.prints(denied + "\n")),
+                // The bridge.
+                Arguments.of("stdio taken away", "console.log(typeof Deno.stdout, typeof Deno.stdin, typeof Deno.stderr)",
+                             Expect.prints("undefined undefined undefined\n")),
+                Arguments.of("frame-shaped console output is only text",
+                             "console.log('{\"t\":\"done\",\"result\":\"1\"}'); 2",
+                             Expect.prints("{\"t\":\"done\",\"result\":\"1\"}\n")),
+                Arguments.of("tools frozen", "try { (tools as any).test = 1 } catch (e) { console.log(e.name) }\n"
+                                             + "console.log(typeof tools.test.echo)",
+                             Expect.prints("TypeError\nfunction\n")),
+                Arguments.of("tool budget storm",
+                             "await Promise.all(Array.from({length: 1000}, (_, i) => tools.test.echo({i}).catch(() => 0)))",
+                             Expect.limit(Limit.TOOL_CALLS)),
+                Arguments.of("program exits its process", "console.log('bye'); Deno.exit(3)", Expect.error()),
+                // Runaways.
+                Arguments.of("while true", "while (true) {}", Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("loop that catches", "for (;;) { try { while (true) {} } catch (e) {} }",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("spinning worker",
+                             "new Worker('data:text/javascript,for(;;){}', {type: 'module'}); await new Promise(() => {})",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("never settles", "await new Promise(() => {})", Expect.limit(Limit.WALL_TIME)),
+                Arguments.of("catastrophic regex", "/^(a+)+$/.test('a'.repeat(40) + 'b')",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("array bomb", "const a = []; for (;;) a.push(new Array(1e5).fill(0))",
+                             Expect.limit(Limit.MEMORY)),
+                // V8 builds these strings slowly enough that the CPU limit may come first.
+                Arguments.of("string bomb", "const a = []; for (let i = 0; ; i++) a.push('x'.repeat(1e6) + i)",
+                             Expect.limit(Limit.MEMORY, Limit.CPU_TIME)),
+                Arguments.of("recursion", "function f(n) { return f(n + 1) + 1 } f(0)",
+                             Expect.limit(Limit.STACK_DEPTH)),
+                // Floods.
+                Arguments.of("stdout flood", "for (;;) console.log('x'.repeat(100))",
+                             Expect.limit(Limit.OUTPUT, Limit.LOG_ENTRIES)),
+                Arguments.of("frame flood",
+                             "for (;;) console.log('{\"t\":\"call\",\"id\":1,\"tool\":\"test__echo\",\"args\":{}}')",
+                             Expect.limit(Limit.OUTPUT, Limit.LOG_ENTRIES)),
+                // The line, and its frame, do not fit in the suite's 64 MiB heap; either way the program is stopped.
+                Arguments.of("one huge line", "console.log('x'.repeat(50e6))", Expect.limit(Limit.OUTPUT, Limit.MEMORY)),
+                Arguments.of("huge result", "'x'.repeat(1e6)", Expect.limit(Limit.OUTPUT)));
+    }
+
+    @Test
+    void framesWrittenByTheProgramNeverReachTheBridge() throws Exception {
+        RecordingBridge bridge = new RecordingBridge(10);
+        ExecutionOutcome outcome = runWith(bridge, """
+                const frame = '{"t":"call","id":99,"tool":"test__echo","args":{"forged":true}}';
+                console.log(frame);
+                console.log('0123456789abcdef0123456789abcdef ' + frame);
+                try { (Deno as any).stdout.writeSync(new TextEncoder().encode(frame + '\\n')); }
+                catch (e) { console.log('no stdout'); }
+                const real = await tools.test.echo({real: true});
+                console.log(JSON.stringify(real));""");
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(outcome.stdout(), containsString("no stdout\n{\"real\":true}\n"));
+        assertThat(bridge.seen(), is(List.of("test__echo {\"real\":true}")));
+    }
+
+    @Test
+    void fetchToALoopbackPortNeverConnects() throws Exception {
+        try (ServerSocket gateway = new ServerSocket(0)) {
+            ExecutionOutcome outcome = runWith(new RecordingBridge(1), """
+                    try { await fetch('http://127.0.0.1:%d/mcp', {method: 'POST', body: '{}'}); console.log('reached'); }
+                    catch (e) { console.log(e.name); }""".formatted(gateway.getLocalPort()));
+            assertThat(outcome.stdout(), is("NotCapable\n"));
+            gateway.setSoTimeout(1);
+            try {
+                gateway.accept().close();
+                throw new AssertionError("the sandbox connected to a loopback port");
+            } catch (SocketTimeoutException expected) {
+                // Nothing was waiting to be accepted.
+            }
+        }
+    }
+
+    @Test
+    void noDenoProcessOutlivesItsExecutionOrTheEngine() throws Exception {
+        DenoExecutor executor = new DenoExecutor(SETTINGS);
+        List<ProcessHandle> seen;
+        try {
+            ExecutionOutcome spun = runOn(executor, new RecordingBridge(1),
+                    "new Worker('data:text/javascript,for(;;){}', {type: 'module'}); for (;;) {}");
+            assertThat(spun.toString(), spun, instanceOf(ExecutionOutcome.LimitExceeded.class));
+            seen = processesOf(executor);
+            assertThat(seen.size(), lessThanOrEqualTo(SETTINGS.poolSize())); // only the pool is left
+        } finally {
+            executor.close();
+        }
+        assertThat(seen.stream().filter(ProcessHandle::isAlive).toList(), is(empty()));
+        assertThat(processesOf(executor), is(empty()));
+    }
+
+    /** The live Deno processes of one engine: those running its runner file. */
+    private static List<ProcessHandle> processesOf(DenoExecutor executor) {
+        String runner = executor.runner().toString();
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(runner)).orElse(false))
+                .toList();
+    }
+
+    private ExecutionOutcome runWith(RecordingBridge bridge, String code) throws Exception {
+        return runOn(EXECUTOR, bridge, code);
+    }
+
+    private static ExecutionOutcome runOn(DenoExecutor executor, RecordingBridge bridge, String code)
+            throws IOException {
+        ExecutionLimits limits = new ExecutionLimits(Duration.ofSeconds(3), Duration.ofSeconds(1), 256L << 20,
+                                                     64 * 1024, 500, 10, 64 * 1024);
+        return executor.execute(new ExecutionRequest(code, Language.TYPESCRIPT, limits, bridge, "hostile"));
+    }
+}
