@@ -93,6 +93,39 @@ class CodeModeIT {
     }
 
     @Test
+    void denoRunsTypeScriptInItsOwnProcessAndLeavesNoneBehind() throws Exception {
+        ObjectNode deno = Json.object();
+        deno.put("engine", "deno");
+        JsonNode run = execute("typescript", """
+                interface Sum { a: number; b: number }
+                const pairs: Sum[] = [1, 2, 3, 4].map((a): Sum => ({a, b: a * 10}));
+                const sums: number[] = [];
+                for (const pair of pairs) {
+                  const text: string = await tools.everything.get_sum(pair);  // "The sum of 1 and 10 is 11."
+                  sums.push(Number(/is (\\d+)/.exec(text)![1]));
+                }
+                const echo = await tools.everything.echo({message: `sums ${sums.join('+')}`}) as string;
+                console.log(echo);
+                return sums.reduce((x, y) => x + y, 0);""", deno);
+        JsonNode structured = run.at("/result/structuredContent");
+        assertThat(run.toString(), structured.get("exitCode").asInt(), is(0));
+        assertThat(structured.get("engine").asString(), is("deno"));
+        assertThat(structured.get("stdout").asString(), is("Echo: sums 11+22+33+44\n"));
+        assertThat(structured.get("result").asInt(), is(110));
+        assertThat(structured.get("toolCalls").size(), is(5));
+        // Denied, and stopped: the server's own port is out of reach, a runaway is killed with the same code as
+        // everywhere, and afterwards no Deno process is left but the engine's pool.
+        JsonNode fetched = execute("typescript", "await fetch('http://127.0.0.1:" + conduit.mcpPort() + "/mcp')", deno);
+        assertThat(fetched.at("/result/structuredContent/stderr").asString(), containsString("NotCapable"));
+        deno.putObject("limits").put("timeoutMs", 500);
+        JsonNode stopped = execute("typescript", "console.log('spinning'); for (;;) {}", deno);
+        assertThat(stopped.toString(), stopped.at("/error/code").asInt(), is(-32008));
+        assertThat(stopped.at("/error/data/stdout").asString(), is("spinning\n"));
+        assertThat(conduit.denoProcesses() <= 2, is(true)); // the default executors.deno.pool-size
+        assertThat(execute("6 * 7", null).at("/result/structuredContent/result").asInt(), is(42));
+    }
+
+    @Test
     void typescriptWithTypesRunsThroughTheToolAndTheOriginalMethod() throws Exception {
         ObjectNode arguments = Json.object();
         arguments.put("code", """
@@ -215,10 +248,14 @@ class CodeModeIT {
     }
 
     private static JsonNode execute(String code, ObjectNode extra) throws Exception {
+        return execute("javascript", code, extra);
+    }
+
+    private static JsonNode execute(String language, String code, ObjectNode extra) throws Exception {
         ObjectNode arguments = extra == null ? Json.object() : extra.deepCopy();
         arguments.put("code", code);
         ObjectNode params = Json.object();
-        params.put("name", "execute_javascript");
+        params.put("name", "execute_" + language);
         params.set("arguments", arguments);
         ObjectNode request = Json.object();
         request.put("jsonrpc", "2.0");

@@ -80,6 +80,11 @@ class DistributionIT {
         assertThat(health.statusCode(), is(200));
         JsonNode status = Json.mapper().readTree(health.body());
         assertThat(status.get("status").asString(), is("UP"));
+        // Every engine the build installs is there and found, Deno through the distribution's deno/deno.
+        String engines = status.toString();
+        assertThat(engines, containsString("\"rhino\":\"available: Rhino"));
+        assertThat(engines, containsString("\"deno\":\"available: deno 2."));
+        assertThat(engines, containsString("\"graaljs\":\"available: "));
         assertThat(get(conduit.opsPort(), "/observe/health/live").statusCode(), is(200));
         assertThat(get(conduit.opsPort(), "/observe/health/ready").statusCode(), is(200));
         HttpResponse<String> metrics = get(conduit.opsPort(), "/observe/metrics");

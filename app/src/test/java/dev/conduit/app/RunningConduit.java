@@ -106,6 +106,13 @@ final class RunningConduit implements AutoCloseable {
         return "http://localhost:" + mcpPort + "/mcp";
     }
 
+    /** How many Deno processes the server has running now. */
+    long denoProcesses() {
+        return process.toHandle().descendants()
+                .filter(child -> child.info().command().map(command -> command.endsWith("/deno")).orElse(false))
+                .count();
+    }
+
     int mcpPort() {
         return mcpPort;
     }
