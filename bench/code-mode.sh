@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Code Mode through /mcp: p50/p99 of a trivial JavaScript program, of ten tool calls and of trivial Python, and
-# executions/s with 1, 4 and 16 clients, plus the server's resident memory idle and after the load. Loopback only.
+# executions/s with 1, 4 and 16 clients, on every engine, plus the server's resident memory idle and after the load.
+# Loopback only. DENO_POOL sets executors.deno.pool-size (default 2; 0 measures Deno without its pool).
 # Needs the distribution and interop/node_modules (./mvnw -B install -DskipTests builds both).
-# Usage: bench/code-mode.sh [calls]   (default 1000 per measurement)
+# Usage: [ONLY=<engine>] [DENO_POOL=<n>] bench/code-mode.sh [calls]   (default 1000 per measurement)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 calls="${1:-1000}"
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-WAIT_FOR="graaljs.ready graalpy.ready"
+WAIT_FOR="graaljs.ready graalpy.ready deno.ready"
+EXTRA_YAML="executors:
+  deno:
+    pool-size: ${DENO_POOL:-2}"
 source bench/start-conduit.sh
 
 rss() { ps -o rss= -p "$pid" | awk '{printf "%d MiB", $1/1024}'; }
 echo "{\"rssIdle\":\"$(rss)\"}"
-for program in trivial tools10 python; do
+for run in "trivial graaljs" "tools10 graaljs" "python graalpy" "trivial rhino" "tools10 rhino" "trivial deno" \
+           "tools10 deno"; do
+  set -- $run
+  if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$2" ]; then continue; fi
   for clients in 1 4 16; do
-    (cd interop && "../$node" bench-exec.mjs "$url" "$BENCH_KEY" "$calls" "$clients" "$program")
+    (cd interop && "../$node" bench-exec.mjs "$url" "$BENCH_KEY" "$calls" "$clients" "$1" "$2")
   done
 done
 echo "{\"rssAfterLoad\":\"$(rss)\"}"

@@ -1,6 +1,7 @@
 # Sourced by the benchmark scripts: starts the distribution with server-everything as the stdio upstream "everything"
 # on free loopback ports, waits until it is ready (and, with WAIT_FOR, until those log lines appear), and sets
-# $url, $pid, $node, $work and BENCH_KEY. The caller's EXIT trap should kill $pid and remove $work.
+# $url, $pid, $node, $work and BENCH_KEY. The caller's EXIT trap should kill $pid and remove $work. EXTRA_YAML, when
+# set, is appended to the configuration (for example an executors node).
 node=interop/node_modules/node/bin/node
 work="$(mktemp -d)"
 cat > "$work/conduit.yaml" <<YAML
@@ -21,6 +22,7 @@ upstreams:
     command: $PWD/$node
     args: [$PWD/interop/node_modules/@modelcontextprotocol/server-everything/dist/index.js, stdio]
 YAML
+printf '%s\n' "${EXTRA_YAML:-}" >> "$work/conduit.yaml"
 export BENCH_KEY="bench-key-$(date +%s%N)"
 app/target/conduit/bin/conduit --config "$work/conduit.yaml" 2> "$work/log" &
 pid=$!

@@ -1,6 +1,6 @@
 // Code Mode latency and throughput through Conduit's /mcp, with plain fetch (one session per client).
-// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|tools10|python>
-const [url, key, callsArg = "500", clientsArg = "1", program = "trivial"] = process.argv.slice(2);
+// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|tools10|python> [engine]
+const [url, key, callsArg = "500", clientsArg = "1", program = "trivial", engine] = process.argv.slice(2);
 const calls = Number(callsArg), clients = Number(clientsArg);
 const code = program === "trivial" || program === "python" ? "1 + 1"
   : "let n = 0; for (let i = 0; i < 10; i++) { n += (await tools.everything.echo({message: 'm' + i})).length; } return n;";
@@ -21,7 +21,7 @@ async function client(count, samples) {
   for (let i = 0; i < count; i++) {
     const started = process.hrtime.bigint();
     const r = await fetch(url, { method: "POST", headers: h, body: JSON.stringify({ jsonrpc: "2.0", id: i + 1,
-      method: "tools/call", params: { name: tool, arguments: { code } } }) });
+      method: "tools/call", params: { name: tool, arguments: engine ? { code, engine } : { code } } }) });
     const body = await r.json();
     if (body.result?.structuredContent?.exitCode !== 0) throw new Error(JSON.stringify(body));
     samples.push(Number(process.hrtime.bigint() - started) / 1000);
@@ -35,5 +35,5 @@ await Promise.all(Array.from({ length: clients }, () => client(Math.ceil(calls /
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 samples.sort((a, b) => a - b);
 const pick = (q) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]);
-console.log(JSON.stringify({ program, clients, calls: samples.length, p50Micros: pick(0.5), p99Micros: pick(0.99),
+console.log(JSON.stringify({ program, engine: engine ?? "default", clients, calls: samples.length, p50Micros: pick(0.5), p99Micros: pick(0.99),
                              perSecond: Math.round(samples.length / seconds) }));

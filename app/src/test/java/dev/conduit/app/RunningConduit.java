@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,11 +109,31 @@ final class RunningConduit implements AutoCloseable {
         return "http://localhost:" + mcpPort + "/mcp";
     }
 
-    /** How many Deno processes the server has running now. */
-    long denoProcesses() {
-        return process.toHandle().descendants()
-                .filter(child -> child.info().command().map(command -> command.endsWith("/deno")).orElse(false))
-                .count();
+    /**
+     * Waits until the server has at most {@code count} Deno processes, woken by each exit; false if it still has more
+     * after {@code timeout}.
+     */
+    boolean awaitDenoProcessesAtMost(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ProcessHandle> deno = process.toHandle().descendants()
+                    .filter(child -> child.info().command().map(command -> command.endsWith("/deno")).orElse(false))
+                    .toList();
+            long left = deadline - System.nanoTime();
+            if (deno.size() <= count) {
+                return true;
+            }
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                CompletableFuture.anyOf(deno.stream().map(ProcessHandle::onExit)
+                                .toArray(CompletableFuture[]::new))
+                        .get(left, TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // Counted again above; the deadline decides.
+            }
+        }
     }
 
     int mcpPort() {

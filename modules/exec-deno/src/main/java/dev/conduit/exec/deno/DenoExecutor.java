@@ -44,7 +44,8 @@ final class DenoExecutor implements Executor {
         if (found instanceof DenoLocator.Binary(Path deno)) {
             this.version = version(deno);
             this.runnerDirectory = extractRunner();
-            this.pool = new DenoPool(deno, runnerDirectory.resolve("runner.js"), settings);
+            this.pool = new DenoPool(deno, runnerDirectory.resolve("runner.js"), runnerDirectory.resolve("cache"),
+                                     settings);
             this.unavailable = null;
             LOGGER.log(Level.INFO, "deno ready: " + version + " at " + deno + ", pool " + poolSize);
         } else {
@@ -121,7 +122,10 @@ final class DenoExecutor implements Executor {
         }
     }
 
-    /** The runner goes to a private directory: Deno runs it as its main module, which needs no read permission. */
+    /**
+     * The runner goes to a private directory, beside Deno's cache: Deno runs it as its main module, which needs no
+     * read permission.
+     */
     private static Path extractRunner() {
         try (InputStream in = DenoExecutor.class.getResourceAsStream("runner.js")) {
             if (in == null) {
@@ -143,12 +147,7 @@ final class DenoExecutor implements Executor {
             pool.close();
         }
         if (runnerDirectory != null) {
-            try {
-                Files.deleteIfExists(runnerDirectory.resolve("runner.js"));
-                Files.deleteIfExists(runnerDirectory);
-            } catch (IOException e) {
-                LOGGER.log(Level.WARNING, "could not remove " + runnerDirectory + ": " + e.getMessage());
-            }
+            DenoProcess.delete(runnerDirectory);
         }
     }
 }

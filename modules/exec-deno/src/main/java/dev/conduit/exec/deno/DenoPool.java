@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -20,16 +21,20 @@ final class DenoPool implements AutoCloseable {
 
     private final Path deno;
     private final Path runner;
+    private final Path cache;
     private final DenoSettings settings;
     private final Semaphore live;
     private final BlockingQueue<DenoProcess> ready;
     private final ExecutorService refill = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("deno-pool").daemon(true).factory());
+    /** Used processes are killed at once and waited for and removed here, off the request's path. */
+    private final ExecutorService cleanup = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
 
-    DenoPool(Path deno, Path runner, DenoSettings settings) {
+    DenoPool(Path deno, Path runner, Path cache, DenoSettings settings) {
         this.deno = deno;
         this.runner = runner;
+        this.cache = cache;
         this.settings = settings;
         this.live = new Semaphore(settings.maxProcesses());
         this.ready = new ArrayBlockingQueue<>(Math.max(1, settings.poolSize()));
@@ -50,7 +55,7 @@ final class DenoPool implements AutoCloseable {
                 if (pooled.isAlive()) {
                     return pooled;
                 }
-                release(pooled);
+                discard(pooled);
             }
         }
         long wait = Math.max(0, deadlineNanos - System.nanoTime());
@@ -58,15 +63,24 @@ final class DenoPool implements AutoCloseable {
             return null;
         }
         try {
-            return DenoProcess.start(deno, runner, heapMb);
+            return DenoProcess.start(deno, runner, cache, heapMb);
         } catch (RuntimeException e) {
             live.release();
             throw e;
         }
     }
 
-    /** Closes a used process and frees its place. */
+    /** Kills a used process now; its place is free once it has exited and its directory is gone. */
     void release(DenoProcess process) {
+        process.kill();
+        try {
+            cleanup.execute(() -> discard(process));
+        } catch (RejectedExecutionException e) {
+            discard(process); // closing: clean up on this thread
+        }
+    }
+
+    private void discard(DenoProcess process) {
         try {
             process.close();
         } finally {
@@ -86,7 +100,7 @@ final class DenoPool implements AutoCloseable {
         refill.execute(() -> {
             while (!closed && ready.size() < settings.poolSize() && live.tryAcquire()) {
                 try {
-                    if (!ready.offer(DenoProcess.start(deno, runner, settings.poolMemoryMb()))) {
+                    if (!ready.offer(DenoProcess.start(deno, runner, cache, settings.poolMemoryMb()))) {
                         live.release();
                     }
                 } catch (RuntimeException e) {
@@ -109,6 +123,12 @@ final class DenoPool implements AutoCloseable {
         }
         List<DenoProcess> left = new ArrayList<>();
         ready.drainTo(left);
-        left.forEach(this::release);
+        left.forEach(this::discard);
+        cleanup.shutdown();
+        try {
+            cleanup.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

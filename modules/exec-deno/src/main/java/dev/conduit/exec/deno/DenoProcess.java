@@ -31,16 +31,20 @@ final class DenoProcess implements AutoCloseable {
         this.heapMb = heapMb;
     }
 
-    /** Starts the runner; it then waits on its stdin for the program. */
-    static DenoProcess start(Path deno, Path runner, int heapMb) {
+    /**
+     * Starts the runner; it then waits on its stdin for the program. {@code cache} is Deno's own cache, shared by the
+     * engine's processes so that each does not compile the runner afresh (programs cannot read or write it: they have
+     * no file permissions; Deno alone writes compiled code there, keyed by the source's hash).
+     */
+    static DenoProcess start(Path deno, Path runner, Path cache, int heapMb) {
         Path directory = null;
         try {
             directory = Files.createTempDirectory("conduit-deno-");
             ProcessBuilder builder = new ProcessBuilder(command(deno, runner, heapMb)).directory(directory.toFile());
             Map<String, String> environment = builder.environment();
             environment.clear();
-            // Only what Deno needs to start: its cache (transpiled TypeScript) inside the process's own directory.
-            environment.put("DENO_DIR", directory.resolve(".deno").toString());
+            // Only what Deno needs to start.
+            environment.put("DENO_DIR", cache.toString());
             environment.put("NO_COLOR", "1");
             environment.put("DENO_NO_UPDATE_CHECK", "1");
             return new DenoProcess(builder.start(), directory, heapMb);
@@ -107,7 +111,8 @@ final class DenoProcess implements AutoCloseable {
         delete(directory);
     }
 
-    private static void delete(Path directory) {
+    /** Removes a directory and everything in it, logging what cannot be removed. */
+    static void delete(Path directory) {
         try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
