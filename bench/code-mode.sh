@@ -16,8 +16,11 @@ source bench/start-conduit.sh
 
 rss() { ps -o rss= -p "$pid" | awk '{printf "%d MiB", $1/1024}'; }
 echo "{\"rssIdle\":\"$(rss)\"}"
-for run in "trivial graaljs" "tools10 graaljs" "python graalpy" "trivial rhino" "tools10 rhino" "trivial deno" \
-           "tools10 deno"; do
+# The Deno pool's own cost: the resident memory of the idle processes waiting for a program.
+deno_rss() { ps -o rss= --ppid "$pid" -C deno 2>/dev/null | awk '{s+=$1} END {printf "%d MiB in %d processes", s/1024, NR}'; }
+echo "{\"denoPoolRss\":\"$(deno_rss)\"}"
+for run in "trivial graaljs" "typescript graaljs" "tools10 graaljs" "python graalpy" "trivial rhino" "tools10 rhino" \
+           "trivial deno" "typescript deno" "tools10 deno"; do
   set -- $run
   if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$2" ]; then continue; fi
   for clients in 1 4 16; do

@@ -1,10 +1,12 @@
 // Code Mode latency and throughput through Conduit's /mcp, with plain fetch (one session per client).
-// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|tools10|python> [engine]
+// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|typescript|tools10|python> [engine]
 const [url, key, callsArg = "500", clientsArg = "1", program = "trivial", engine] = process.argv.slice(2);
 const calls = Number(callsArg), clients = Number(clientsArg);
 const code = program === "trivial" || program === "python" ? "1 + 1"
+  : program === "typescript" ? "const n: number = 1 + 1; return n;"
   : "let n = 0; for (let i = 0; i < 10; i++) { n += (await tools.everything.echo({message: 'm' + i})).length; } return n;";
-const tool = program === "python" ? "execute_python" : "execute_javascript";
+const tool = program === "python" ? "execute_python" : program === "typescript" ? "execute_typescript"
+  : "execute_javascript";
 const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
                   authorization: `Bearer ${key}` };
 
