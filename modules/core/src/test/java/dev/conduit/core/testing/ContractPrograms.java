@@ -16,6 +16,9 @@ public interface ContractPrograms {
     /** Ends with the value {@code {"n": 2}}. */
     String lastValue();
 
+    /** Returns 21 from the top level without awaiting anything (Python, which has no top-level return: ends with 21). */
+    String returnWithoutAwait();
+
     /** Calls test.echo({x: 1}), the raw test__echo({y: 2}), test.get_sum({a: 1}); prints "1 2"; result {first, raw}. */
     String toolCalls();
 
@@ -75,6 +78,11 @@ public interface ContractPrograms {
         @Override
         public String lastValue() {
             return "const a = {n: 1 + 1}; a";
+        }
+
+        @Override
+        public String returnWithoutAwait() {
+            return "const x = 20;\nreturn x + 1;";
         }
 
         @Override
@@ -178,6 +186,11 @@ public interface ContractPrograms {
         @Override
         public String lastValue() {
             return "a = {'n': 1 + 1}\na";
+        }
+
+        @Override
+        public String returnWithoutAwait() {
+            return "x = 20\nx + 1";
         }
 
         @Override

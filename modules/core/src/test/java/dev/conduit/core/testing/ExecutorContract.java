@@ -95,6 +95,13 @@ public abstract class ExecutorContract {
     }
 
     @Test
+    void topLevelReturnWithoutAwait() throws Exception {
+        ExecutionOutcome outcome = run(programs().returnWithoutAwait());
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("21"));
+    }
+
+    @Test
     void topLevelAwaitWithToolCallsAndReturn() throws Exception {
         RecordingBridge bridge = new RecordingBridge(10);
         ExecutionOutcome outcome = run(programs().toolCalls(), LIMITS, bridge);

@@ -77,17 +77,26 @@ final class GraalJsExecutor extends PooledExecutor {
         }
     }
 
-    /** Runs as a script (its last value is the result); with top-level await, as the body of an async function. */
+    /** Runs as a script (its last value is the result); with top-level await or return, as an async function's body. */
     @Override
     protected String run(Prepared prepared, Value toJson, String code) throws GuestFailure {
         Value value;
         try {
             value = prepared.context().eval(Source.create("js", code));
         } catch (PolyglotException e) {
-            if (e.isSyntaxError() && String.valueOf(e.getMessage()).contains("await")) {
-                value = prepared.context().eval(Source.create("js", "(async () => {\n" + code + "\n})()"));
-            } else {
+            if (!e.isSyntaxError()) {
                 throw e;
+            }
+            // Top-level await or return: valid as the body of an async function. A syntax error is found before
+            // anything runs, so trying again runs nothing twice; if the body fails too, the first error stands.
+            Source body = Source.create("js", "(async () => {\n" + code + "\n})()");
+            try {
+                value = prepared.context().eval(body);
+            } catch (PolyglotException again) {
+                if (again.isSyntaxError()) {
+                    throw e;
+                }
+                throw again;
             }
         }
         Value converted = toJson.execute(settle(value));
