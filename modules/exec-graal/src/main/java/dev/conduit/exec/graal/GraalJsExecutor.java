@@ -48,6 +48,7 @@ final class GraalJsExecutor extends PooledExecutor {
     protected Prepared prepare() {
         OutputSwitch out = new OutputSwitch(false);
         OutputSwitch err = new OutputSwitch(true);
+        BridgeSwitch bridge = new BridgeSwitch();
         Context context = sandbox(out, err)
                 .option("js.load", "false")
                 .option("js.print", "false")
@@ -56,7 +57,8 @@ final class GraalJsExecutor extends PooledExecutor {
         context.initialize("js");
         Value bindings = context.getBindings("js");
         REMOVED_GLOBALS.forEach(bindings::removeMember);
-        return new Prepared(context, out, err, context.eval(prologue));
+        Value toJson = context.eval(prologue).execute(bridge.call, bridge.manifest);
+        return new Prepared(context, out, err, bridge, toJson);
     }
 
     @Override
@@ -79,7 +81,7 @@ final class GraalJsExecutor extends PooledExecutor {
 
     /** Runs as a script (its last value is the result); with top-level await or return, as an async function's body. */
     @Override
-    protected String run(Prepared prepared, Value toJson, String code) throws GuestFailure {
+    protected String run(Prepared prepared, String code) throws GuestFailure {
         Value value;
         try {
             value = prepared.context().eval(Source.create("js", code));
@@ -99,7 +101,7 @@ final class GraalJsExecutor extends PooledExecutor {
                 throw again;
             }
         }
-        Value converted = toJson.execute(settle(value));
+        Value converted = prepared.runner().execute(settle(value));
         return converted.isString() ? converted.asString() : null;
     }
 

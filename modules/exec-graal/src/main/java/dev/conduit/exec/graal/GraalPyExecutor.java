@@ -35,11 +35,13 @@ final class GraalPyExecutor extends PooledExecutor {
     protected Prepared prepare() {
         OutputSwitch out = new OutputSwitch(false);
         OutputSwitch err = new OutputSwitch(true);
+        BridgeSwitch bridge = new BridgeSwitch();
         Context context = sandbox(out, err).build();
         context.initialize("python");
         context.eval(prologue);
-        Value installer = context.getBindings("python").getMember("__conduit_install");
-        return new Prepared(context, out, err, installer);
+        Value runner = context.getBindings("python").getMember("__conduit_install")
+                .execute(bridge.call, bridge.manifest);
+        return new Prepared(context, out, err, bridge, runner);
     }
 
     @Override
@@ -48,8 +50,8 @@ final class GraalPyExecutor extends PooledExecutor {
     }
 
     @Override
-    protected String run(Prepared prepared, Value runner, String code) {
-        Value result = runner.execute(code);
+    protected String run(Prepared prepared, String code) {
+        Value result = prepared.runner().execute(code);
         return result.isString() ? result.asString() : null;
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.conduit.core.exec.GuestOutput;
@@ -33,7 +34,6 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SandboxPolicy;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
-import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * What the GraalVM engines share: one {@code Engine} per language, contexts built with everything denied
@@ -58,13 +58,17 @@ abstract class PooledExecutor implements Executor {
     protected final Watchdog watchdog = new Watchdog();
     private final BlockingQueue<Prepared> pool;
     private final ExecutorService refill;
+    private final ExecutorService closer;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean ready;
     private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
     private volatile boolean closing;
 
-    /** A context made ahead: its output switches and what the SDK installer returned to run programs with. */
-    protected record Prepared(Context context, OutputSwitch out, OutputSwitch err, Value installer) {
+    /**
+     * A context made ahead, its SDK installed: its output and bridge switches, and what the SDK's installer returned
+     * to run programs with.
+     */
+    protected record Prepared(Context context, OutputSwitch out, OutputSwitch err, BridgeSwitch bridge, Value runner) {
     }
 
     PooledExecutor(String name, String languageId, int poolSize) {
@@ -74,6 +78,8 @@ abstract class PooledExecutor implements Executor {
         this.pool = new ArrayBlockingQueue<>(poolSize);
         this.refill = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(name + "-pool").daemon(true)
                                                                 .stackSize(GUEST_STACK_BYTES).factory());
+        this.closer = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(name + "-closer").daemon(true)
+                                                                .factory());
         this.engine = Engine.newBuilder(languageId)
                 .sandbox(SandboxPolicy.CONSTRAINED)
                 .out(OutputStream.nullOutputStream())
@@ -139,7 +145,7 @@ abstract class PooledExecutor implements Executor {
                 .option("sandbox.MaxStackFrames", Integer.toString(MAX_STACK_FRAMES));
     }
 
-    /** Builds, initializes and arms one context. */
+    /** Builds, initializes and arms one context, its SDK installed with a {@link BridgeSwitch}. */
     protected abstract Prepared prepare();
 
     /**
@@ -151,12 +157,8 @@ abstract class PooledExecutor implements Executor {
         return request.code();
     }
 
-    /**
-     * Runs {@code code} in an armed context and answers its result as JSON text, or null when it has none.
-     *
-     * @param install the SDK installer, already given the bridge: what it returned
-     */
-    protected abstract String run(Prepared prepared, Value install, String code) throws GuestFailure;
+    /** Runs {@code code} in an armed context and answers its result as JSON text, or null when it has none. */
+    protected abstract String run(Prepared prepared, String code) throws GuestFailure;
 
     @Override
     public final String name() {
@@ -204,11 +206,9 @@ abstract class PooledExecutor implements Executor {
         prepared.err().target(output);
         Watchdog.Watched watched = watchdog.watch(Thread.currentThread(), prepared.context(), request.limits(), output,
                                                   request.tools());
+        prepared.bridge().target(request.tools());
         try {
-            Value install = prepared.installer().execute(
-                    (ProxyExecutable) args -> request.tools().call(args[0].asString(), args[1].asString()),
-                    request.tools().manifestJson());
-            String json = run(prepared, install, code);
+            String json = run(prepared, code);
             if (json != null && json.length() > request.limits().outputBytes()) {
                 // The result counts like output: a program cannot return what it may not print.
                 return output.stoppedBy(Limit.OUTPUT);
@@ -223,13 +223,12 @@ abstract class PooledExecutor implements Executor {
                                                                                 failure.getMessage()));
         } finally {
             watchdog.unwatch(watched);
+            prepared.bridge().target(null);
             prepared.out().target(null);
             prepared.err().target(null);
-            try {
-                prepared.context().close(true);
-            } catch (RuntimeException e) {
-                LOGGER.log(Level.TRACE, "closing a used context", e);
-            }
+            // Closing takes a few hundred microseconds: off the request's path. The context is switched off already.
+            Context used = prepared.context();
+            closer.execute(() -> close(used));
         }
     }
 
@@ -275,6 +274,14 @@ abstract class PooledExecutor implements Executor {
         return stopped == null ? otherwise : output.stoppedBy(stopped);
     }
 
+    private static void close(Context used) {
+        try {
+            used.close(true);
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.TRACE, "closing a used context", e);
+        }
+    }
+
     /** A resource bundled with the engine (its SDK prologue, a transpiler). */
     static String resource(String resourceName) {
         try (InputStream in = PooledExecutor.class.getResourceAsStream(resourceName)) {
@@ -291,6 +298,12 @@ abstract class PooledExecutor implements Executor {
     public void close() {
         closing = true;
         refill.shutdownNow();
+        closer.shutdown();
+        try {
+            closer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         watchdog.close();
         List<Prepared> left = new ArrayList<>();
         pool.drainTo(left);

@@ -1,9 +1,11 @@
-// Conduit's in-sandbox SDK for JavaScript. Evaluated once per context before any user code; it returns an installer
-// that receives the tool bridge and the manifest (JSON data, never code), builds `tools` and `ToolError`, and keeps
-// the bridge in this closure only: user code can reach neither the bridge nor the host.
+// Conduit's in-sandbox SDK for JavaScript. Evaluated once per context, while the context is made ahead; it returns an
+// installer that receives the host's two functions (the tool bridge, and one that answers the manifest: JSON data,
+// never code), defines `tools` and `ToolError`, and keeps both functions in this closure only: user code can reach
+// neither them nor the host. `tools` is built from the manifest the first time a program touches it, so a program
+// that calls no tool pays nothing for it.
 (function () {
   "use strict";
-  return function install(bridge, manifestJson) {
+  return function install(bridge, manifest) {
     // Captured now: a program that replaces JSON.parse or JSON.stringify later only confuses itself.
     const parse = JSON.parse;
     const stringify = JSON.stringify;
@@ -29,24 +31,26 @@
     };
     const asyncCall = (name, args) => new Promise((resolve) => resolve(call(name, args)));
 
-    const manifest = parse(manifestJson);
-    const namespaces = Object.create(null);
-    for (const tool of manifest) {
-      const space = namespaces[tool.namespace] || (namespaces[tool.namespace] = Object.create(null));
-      const binding = (args) => asyncCall(tool.name, args);
-      space[tool.local] = binding;
-      if (tool.identifier && tool.identifier !== tool.local) {
-        space[tool.identifier] = binding;
+    let tools;
+    const build = () => {
+      const namespaces = Object.create(null);
+      for (const tool of parse(manifest())) {
+        const space = namespaces[tool.namespace] || (namespaces[tool.namespace] = Object.create(null));
+        const binding = (args) => asyncCall(tool.name, args);
+        space[tool.local] = binding;
+        if (tool.identifier && tool.identifier !== tool.local) {
+          space[tool.identifier] = binding;
+        }
       }
-    }
-    const tools = Object.create(null);
-    for (const name of Object.keys(namespaces)) {
-      tools[name] = Object.freeze(namespaces[name]);
-    }
-    Object.defineProperty(tools, "$raw", { value: (name, args) => asyncCall(String(name), args) });
-    Object.freeze(tools);
+      const built = Object.create(null);
+      for (const name of Object.keys(namespaces)) {
+        built[name] = Object.freeze(namespaces[name]);
+      }
+      Object.defineProperty(built, "$raw", { value: (name, args) => asyncCall(String(name), args) });
+      return Object.freeze(built);
+    };
 
-    Object.defineProperty(globalThis, "tools", { value: tools, enumerable: false });
+    Object.defineProperty(globalThis, "tools", { get: () => tools || (tools = build()), enumerable: false });
     Object.defineProperty(globalThis, "ToolError", { value: ToolError, enumerable: false });
 
     // The value a program leaves behind, as JSON text (undefined when JSON cannot express it).

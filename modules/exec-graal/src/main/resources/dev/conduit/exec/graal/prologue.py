@@ -1,12 +1,13 @@
-# Conduit's in-sandbox SDK for Python. Evaluated once per context before any user code: it defines
-# __conduit_install, which receives the tool bridge and the manifest (JSON data, never code), builds `tools` and
-# `ToolError` in the program's globals, removes itself, and returns the runner. The bridge stays in closures only.
+# Conduit's in-sandbox SDK for Python. Evaluated once per context while it is made ahead: it defines
+# __conduit_install, which receives the host's two functions (the tool bridge, and one that answers the manifest:
+# JSON data, never code), puts `tools` and `ToolError` in the program's globals, removes itself, and returns the
+# runner. The host functions stay in closures only. The namespaces are built from the manifest on first use.
 # Imported while the context is made ahead, not when a program runs: a first import in a fresh context is costly.
 import ast as __conduit_ast
 import json as __conduit_json
 
 
-def __conduit_install(bridge, manifest_json, _ast=__conduit_ast, _json=__conduit_json):
+def __conduit_install(bridge, manifest, _ast=__conduit_ast, _json=__conduit_json):
     _globals = globals()
     _state = {"async": False}
 
@@ -73,17 +74,24 @@ def __conduit_install(bridge, manifest_json, _ast=__conduit_ast, _json=__conduit
         def __dir__(self):
             return sorted(object.__getattribute__(self, "_tools"))
 
-    namespaces = {}
-    for tool in _json.loads(manifest_json):
-        space = namespaces.setdefault(tool["namespace"], {})
-        binding = _binding(tool["name"])
-        space[tool["local"]] = binding
-        space[tool.get("python", tool.get("identifier", tool["local"]))] = binding
+    _built = []
+
+    def _namespaces():
+        if not _built:
+            namespaces = {}
+            for tool in _json.loads(manifest()):
+                space = namespaces.setdefault(tool["namespace"], {})
+                binding = _binding(tool["name"])
+                space[tool["local"]] = binding
+                space[tool.get("python", tool.get("identifier", tool["local"]))] = binding
+            _built.append(namespaces)
+        return _built[0]
 
     class _Tools:
         __slots__ = ()
 
         def __getattr__(self, item):
+            namespaces = _namespaces()
             if item in namespaces:
                 return _Namespace(item, namespaces[item])
             raise AttributeError("Namespace or tool '%s' not found. Available namespaces: %s. "
@@ -96,7 +104,7 @@ def __conduit_install(bridge, manifest_json, _ast=__conduit_ast, _json=__conduit
             raise AttributeError("tools are read-only")
 
         def __dir__(self):
-            return sorted(namespaces)
+            return sorted(_namespaces())
 
         def raw(self, name, args=None, **kwargs):
             return _call(str(name), args, kwargs)
