@@ -1,6 +1,7 @@
 package dev.conduit.exec.graal;
 
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import dev.conduit.core.spi.ToolBridge;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
@@ -14,18 +15,32 @@ final class BridgeSwitch {
     private static final String NO_EXECUTION = "{\"error\":{\"code\":-32603,\"message\":\"No execution is running\"}}";
 
     private final AtomicReference<ToolBridge> target = new AtomicReference<>();
+    private final UnaryOperator<String> encode;
 
-    /** {@code (tool, argumentsJson) -> outcomeJson}, as {@link ToolBridge#call}. */
-    final ProxyExecutable call = args -> {
-        ToolBridge bridge = target.get();
-        return bridge == null ? NO_EXECUTION : bridge.call(args[0].asString(), args[1].asString());
-    };
+    /** {@code (tool, argumentsJson) -> outcome}, as {@link ToolBridge#call}, the outcome encoded for the guest. */
+    final ProxyExecutable call;
 
-    /** {@code () -> manifestJson}, as {@link ToolBridge#manifestJson}. */
-    final ProxyExecutable manifest = args -> {
-        ToolBridge bridge = target.get();
-        return bridge == null ? "[]" : bridge.manifestJson();
-    };
+    /** {@code () -> manifest}, as {@link ToolBridge#manifestJson}, encoded for the guest. */
+    final ProxyExecutable manifest;
+
+    /** A switch that hands JSON to the guest as it is. */
+    BridgeSwitch() {
+        this(UnaryOperator.identity());
+    }
+
+    /** A switch that hands the guest {@code encode} of the JSON (for example as Python literals). */
+    BridgeSwitch(UnaryOperator<String> encode) {
+        this.encode = encode;
+        this.call = args -> {
+            ToolBridge bridge = target.get();
+            return this.encode.apply(bridge == null ? NO_EXECUTION
+                                                    : bridge.call(args[0].asString(), args[1].asString()));
+        };
+        this.manifest = args -> {
+            ToolBridge bridge = target.get();
+            return this.encode.apply(bridge == null ? "[]" : bridge.manifestJson());
+        };
+    }
 
     void target(ToolBridge bridge) {
         target.set(bridge);

@@ -35,7 +35,7 @@ final class GraalPyExecutor extends PooledExecutor {
     protected Prepared prepare() {
         OutputSwitch out = new OutputSwitch(false);
         OutputSwitch err = new OutputSwitch(true);
-        BridgeSwitch bridge = new BridgeSwitch();
+        BridgeSwitch bridge = new BridgeSwitch(PythonLiterals::fromJson);
         Context context = sandbox(out, err).build();
         context.initialize("python");
         context.eval(prologue);

@@ -2,13 +2,85 @@
 # __conduit_install, which receives the host's two functions (the tool bridge, and one that answers the manifest:
 # JSON data, never code), puts `tools` and `ToolError` in the program's globals, removes itself, and returns the
 # runner. The host functions stay in closures only. The namespaces are built from the manifest on first use.
-# Imported while the context is made ahead, not when a program runs: a first import in a fresh context is costly.
-import ast as __conduit_ast
-import json as __conduit_json
+# It imports only the built-in _ast (which GraalPy needs before compile can answer syntax trees): in a fresh GraalPy
+# context `import json` costs more than making the context, and `import ast` a third of that. Programs are parsed with
+# compile(..., PyCF_ONLY_AST) and nodes told apart by their class names; the host sends data as Python literals (read
+# back by _literal, which accepts literals only) and receives JSON written by _dumps.
+import _ast as __conduit_ast_module
 
 
-def __conduit_install(bridge, manifest, _ast=__conduit_ast, _json=__conduit_json):
+def __conduit_install(bridge, manifest):
     _globals = globals()
+    _only_ast = 0x400  # ast.PyCF_ONLY_AST
+
+    def _children(node):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if hasattr(item, "_fields"):
+                        yield item
+            elif hasattr(value, "_fields"):
+                yield value
+
+    def _walk(node):
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            yield current
+            pending.extend(_children(current))
+
+    def _kind(node):
+        return type(node).__name__
+
+    def _literal(text):
+        """The value of Python literal text from the host; anything but a literal is refused."""
+        def value(node):
+            kind = _kind(node)
+            if kind == "Constant":
+                return node.value
+            if kind == "List":
+                return [value(item) for item in node.elts]
+            if kind == "Dict":
+                return {value(k): value(v) for k, v in zip(node.keys, node.values)}
+            if kind == "UnaryOp" and _kind(node.op) == "USub" and _kind(node.operand) == "Constant":
+                return -node.operand.value
+            raise ValueError("not a literal: " + kind)
+        return value(compile(text, "<host>", "eval", _only_ast).body)
+
+    _escapes = {i: "\\u%04x" % i for i in range(0x20)}
+    _escapes.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+    def _dumps(item):
+        """Compact JSON, like JSON.stringify in the JS engines; NaN, Infinity and other types raise."""
+        if item is None:
+            return "null"
+        if item is True:
+            return "true"
+        if item is False:
+            return "false"
+        if isinstance(item, int):
+            return str(int(item))
+        if isinstance(item, float):
+            if item != item or item in (float("inf"), float("-inf")):
+                raise ValueError("NaN and Infinity are not JSON")
+            return repr(float(item))
+        if isinstance(item, str):
+            return '"' + item.translate(_escapes) + '"'
+        if isinstance(item, (list, tuple)):
+            return "[" + ",".join(_dumps(element) for element in item) + "]"
+        if isinstance(item, dict):
+            parts = []
+            for key, element in item.items():
+                if isinstance(key, bool) or key is None:
+                    key = _dumps(key)
+                elif isinstance(key, (int, float)):
+                    key = str(key)
+                elif not isinstance(key, str):
+                    raise TypeError("keys must be strings")
+                parts.append(_dumps(key) + ":" + _dumps(element))
+            return "{" + ",".join(parts) + "}"
+        raise TypeError("not JSON: " + type(item).__name__)
     _state = {"async": False}
 
     class ToolError(Exception):
@@ -39,7 +111,7 @@ def __conduit_install(bridge, manifest, _ast=__conduit_ast, _json=__conduit_json
             raise ToolError(name, -32602, "Tool arguments must be a dict or keyword arguments")
         merged = dict(args)
         merged.update(kwargs)
-        answer = _json.loads(bridge(name, _json.dumps(merged, separators=(",", ":"))))
+        answer = _literal(bridge(name, _dumps(merged)))
         if "error" in answer:
             raise ToolError(name, answer["error"].get("code"), answer["error"].get("message"))
         value = answer.get("value")
@@ -79,7 +151,7 @@ def __conduit_install(bridge, manifest, _ast=__conduit_ast, _json=__conduit_json
     def _namespaces():
         if not _built:
             namespaces = {}
-            for tool in _json.loads(manifest()):
+            for tool in _literal(manifest()):
                 space = namespaces.setdefault(tool["namespace"], {})
                 binding = _binding(tool["name"])
                 space[tool["local"]] = binding
@@ -112,8 +184,7 @@ def __conduit_install(bridge, manifest, _ast=__conduit_ast, _json=__conduit_json
     _globals["tools"] = _Tools()
     _globals["ToolError"] = ToolError
     del _globals["__conduit_install"]
-    _globals.pop("__conduit_ast", None)
-    _globals.pop("__conduit_json", None)
+    _globals.pop("__conduit_ast_module", None)
 
     def _await(value):
         # What a top-level `await value` means here: our calls are already finished; coroutines run to their end.
@@ -133,11 +204,11 @@ def __conduit_install(bridge, manifest, _ast=__conduit_ast, _json=__conduit_json
         found = []
 
         def visit(node):
-            if isinstance(node, (_ast.FunctionDef, _ast.AsyncFunctionDef, _ast.Lambda, _ast.ClassDef)):
+            if _kind(node) in ("FunctionDef", "AsyncFunctionDef", "Lambda", "ClassDef"):
                 return
-            if isinstance(node, _ast.Await):
+            if _kind(node) == "Await":
                 found.append(node)
-            for child in _ast.iter_child_nodes(node):
+            for child in _children(node):
                 visit(child)
 
         for statement in tree.body:
@@ -150,9 +221,8 @@ def __conduit_install(bridge, manifest, _ast=__conduit_ast, _json=__conduit_json
 
     def run(code):
         """Runs the program; a trailing expression is its result. Top-level await is allowed."""
-        tree = _ast.parse(code, "<main>", "exec")
-        _state["async"] = any(isinstance(node, (_ast.Await, _ast.AsyncFor, _ast.AsyncWith))
-                              for node in _ast.walk(tree))
+        tree = compile(code, "<main>", "exec", _only_ast)
+        _state["async"] = any(_kind(node) in ("Await", "AsyncFor", "AsyncWith") for node in _walk(tree))
         awaits = _top_level_awaits(tree)
         if awaits:
             # GraalPy compiles no top-level await: `await x` at the top becomes `__conduit_await__(x)`, edited in
@@ -166,8 +236,8 @@ def __conduit_install(bridge, manifest, _ast=__conduit_ast, _json=__conduit_json
                 edits.append((start, 5, "__conduit_await__("))
             for position, length, text in sorted(edits, key=lambda edit: edit[0], reverse=True):
                 code = code[:position] + text + code[position + length:]
-            tree = _ast.parse(code, "<main>", "exec")
-        if tree.body and isinstance(tree.body[-1], _ast.Expr):
+            tree = compile(code, "<main>", "exec", _only_ast)
+        if tree.body and _kind(tree.body[-1]) == "Expr":
             # The last expression becomes an assignment, written into the text at the same place so that line
             # numbers in errors stay the program's own.
             last = tree.body[-1]
@@ -183,8 +253,8 @@ def __conduit_install(bridge, manifest, _ast=__conduit_ast, _json=__conduit_json
             result = result._value
         try:
             # Compact, like JSON.stringify in the JS engines; NaN and Infinity are not JSON, so no result.
-            return _json.dumps(result, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError):
+            return _dumps(result)
+        except (TypeError, ValueError, RecursionError):
             return None
 
     return run
