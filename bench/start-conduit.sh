@@ -16,7 +16,7 @@ auth:
       secret: \${BENCH_KEY}
 transports:
   http:
-    max-sessions: 100
+    max-sessions: 10000
 upstreams:
   - id: everything
     command: $PWD/$node

@@ -1,11 +1,14 @@
 package dev.conduit.gateway;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.ErrorCodes;
@@ -136,12 +139,44 @@ final class ExecutionBridge implements ToolBridge {
 
     @Override
     public String manifestJson() {
-        return SdkManifest.json(access.visible(context.principal()).stream()
+        return SdkManifest.json(callable().map(tool -> new SdkManifest.Entry(tool.definition().name(),
+                                                                             tool.namespace(), tool.localName(),
+                                                                             tool.definition().description()))
+                                        .toList());
+    }
+
+    @Override
+    public String discoverJson(String optionsJson) {
+        JsonNode options;
+        try {
+            options = Json.mapper().readTree(optionsJson);
+        } catch (JacksonException e) {
+            options = Json.object();
+        }
+        String upstream = options.path("package").asString(options.path("namespace").asString(""));
+        List<String> words = Arrays.stream(options.path("search").asString("").toLowerCase(Locale.ROOT).split("\\s+"))
+                .filter(word -> !word.isEmpty()).toList();
+        ArrayNode found = Json.array();
+        callable().filter(tool -> upstream.isEmpty() || tool.namespace().equals(upstream))
+                .filter(tool -> {
+                    String text = (tool.definition().name() + " " + tool.definition().description())
+                            .toLowerCase(Locale.ROOT);
+                    return words.stream().allMatch(text::contains);
+                })
+                .forEach(tool -> {
+                    ObjectNode item = found.addObject();
+                    item.put("name", tool.definition().name());
+                    item.put("description", tool.definition().description());
+                    item.set("inputSchema", tool.definition().inputSchema());
+                });
+        return found.toString();
+    }
+
+    /** The upstream tools this execution may call: the caller's, narrowed by the request, never the gateway's own. */
+    private Stream<Tool> callable() {
+        return access.visible(context.principal()).stream()
                 .filter(tool -> !tool.namespace().equals(ToolAccess.BUILTIN_NAMESPACE))
-                .filter(tool -> narrowed.map(list -> list.allows(tool.namespace(), tool.localName())).orElse(true))
-                .map(tool -> new SdkManifest.Entry(tool.definition().name(), tool.namespace(), tool.localName(),
-                                                   tool.definition().description()))
-                .toList());
+                .filter(tool -> narrowed.map(list -> list.allows(tool.namespace(), tool.localName())).orElse(true));
     }
 
     @Override

@@ -21,6 +21,15 @@ public interface ToolBridge {
      */
     String manifestJson();
 
+    /**
+     * The tools this execution may call, for the guest's own discovery ({@code discoverMCPTools},
+     * {@code discover_mcp_tools}): a JSON array of {@code {"name", "description", "inputSchema"}} objects.
+     *
+     * @param optionsJson a JSON object; {@code package} keeps one upstream's tools, {@code search} keeps the tools whose
+     *                    name or description contains every word of it
+     */
+    String discoverJson(String optionsJson);
+
     /** Whether the tool-call budget is spent; the executor then stops the guest. */
     boolean budgetExceeded();
 }

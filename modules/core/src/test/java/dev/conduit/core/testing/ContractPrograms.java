@@ -57,6 +57,21 @@ public interface ContractPrograms {
     /** Evaluates to a number. */
     String trivial();
 
+    /** Discovers every tool and those matching "sum"; prints both name lists and "schema" if the first has one. */
+    String discovery();
+
+    /** Calls other.ping and test.get_sum without their namespaces; prints "1 2". */
+    String flatAccess();
+
+    /** Prints the messages of an ambiguous flat name (echo), an unknown namespace and an unknown tool of test. */
+    String misses();
+
+    /** Calls the raw "test.echo" (prints 3), then the refused secret__tool (prints the error's type and message). */
+    String rawCalls();
+
+    /** Prints tools, then whether its shown text reveals internals, its namespaces sorted, and whether await is harmless. */
+    String inspection();
+
     /** Leaves a global named leftover behind. */
     String leaveGlobal();
 
@@ -158,6 +173,44 @@ public interface ContractPrograms {
         @Override
         public String trivial() {
             return "1 + 1";
+        }
+
+        @Override
+        public String discovery() {
+            return """
+                    const all = await discoverMCPTools();
+                    const some = await discoverMCPTools({search: 'sum'});
+                    console.log(all.map(t => t.name).join(','), some.map(t => t.name).join(','),
+                                all[0].inputSchema ? 'schema' : 'none');""";
+        }
+
+        @Override
+        public String flatAccess() {
+            return "console.log((await tools.ping({n: 1})).n, (await tools.get_sum({a: 2})).a);";
+        }
+
+        @Override
+        public String misses() {
+            return """
+                    [() => tools.echo, () => tools.nope, () => tools.test.nope].forEach((miss) => {
+                      try { miss(); console.log('no error'); } catch (e) { console.log(e.message); }
+                    });""";
+        }
+
+        @Override
+        public String rawCalls() {
+            return """
+                    console.log((await tools.$raw('test.echo', {x: 3})).x);
+                    try { await tools.$raw('secret__tool', {}); } catch (e) { console.log(e.name, e.message); }""";
+        }
+
+        @Override
+        public String inspection() {
+            return """
+                    console.log(tools);
+                    const shown = JSON.stringify(tools) + String(Object.keys(tools));
+                    console.log(/bridge|invoke|manifest|discover|function|=>/.test(shown),
+                                Object.keys(tools).sort().join(','), (await tools) === tools);""";
         }
 
         @Override
@@ -265,6 +318,50 @@ public interface ContractPrograms {
         @Override
         public String trivial() {
             return "1 + 1";
+        }
+
+        @Override
+        public String discovery() {
+            return """
+                    every = discover_mcp_tools()
+                    some = await discover_mcp_tools({'search': 'sum'})
+                    print(','.join(t['name'] for t in every), ','.join(t['name'] for t in some),
+                          'schema' if every[0].get('inputSchema') else 'none')""";
+        }
+
+        @Override
+        public String flatAccess() {
+            return "print(tools.ping({'n': 1})['n'], tools.get_sum(a=2)['a'])";
+        }
+
+        @Override
+        public String misses() {
+            return """
+                    for miss in (lambda: tools.echo, lambda: tools.nope, lambda: tools.test.nope):
+                        try:
+                            miss()
+                            print('no error')
+                        except AttributeError as e:
+                            print(e)""";
+        }
+
+        @Override
+        public String rawCalls() {
+            return """
+                    print(tools.raw('test.echo', {'x': 3})['x'])
+                    try:
+                        tools.raw('secret__tool', {})
+                    except ToolError as e:
+                        print(type(e).__name__, e.message)""";
+        }
+
+        @Override
+        public String inspection() {
+            return """
+                    print(tools)
+                    shown = repr(tools) + str(dir(tools))
+                    print(str(any(w in shown for w in ('bridge', 'manifest', 'discover', 'function', 'lambda'))).lower(),
+                          ','.join(dir(tools)), str((await tools) is tools).lower())""";
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.conduit.core.testing;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,9 +19,11 @@ import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * What every engine must do alike: output, return values, tool calls and ToolError, guest errors, and every limit.
@@ -197,6 +200,48 @@ public abstract class ExecutorContract {
         ExecutionOutcome outcome = run(programs().deepRecursion());
         assertThat(outcome.getClass() == ExecutionOutcome.Completed.class, is(false));
         assertThat(run(programs().trivial()), instanceOf(ExecutionOutcome.Completed.class));
+    }
+
+    @Test
+    void discoveryListsWhatTheExecutionMayCallAndFilters() throws Exception {
+        ExecutionOutcome outcome = run(programs().discovery());
+        assertThat(outcome.stderr(), outcome.stdout(),
+                   is("test__echo,test__fail,test__get-sum,other__echo,other__ping test__get-sum schema\n"));
+    }
+
+    @Test
+    void flatAccessFindsTheOneNamespaceWithTheTool() throws Exception {
+        RecordingBridge bridge = new RecordingBridge(10);
+        ExecutionOutcome outcome = run(programs().flatAccess(), LIMITS, bridge);
+        assertThat(outcome.stderr(), outcome.stdout(), is("1 2\n"));
+        assertThat(bridge.seen(), is(List.of("other__ping {\"n\":1}", "test__get-sum {\"a\":2}")));
+    }
+
+    @Test
+    void missesNameWhatExists() throws Exception {
+        String[] lines = run(programs().misses()).stdout().split("\n");
+        assertThat(lines.length, is(3));
+        assertThat(lines[0], is("Tool 'echo' is in more than one namespace: tools.test.echo, tools.other.echo. "
+                                + "Name the namespace."));
+        assertThat(lines[1], startsWith("Namespace or Tool 'nope' not found. Available namespaces: test, other. Use "
+                                        + "tools."));
+        assertThat(lines[2], startsWith("Tool 'nope' not found in namespace 'test'. Available tools: echo, fail, "
+                                        + "get-sum, get_sum. Use tools."));
+    }
+
+    @Test
+    void rawCallsTakeDottedNamesAndRefusalsSayAllowlist() throws Exception {
+        ExecutionOutcome outcome = run(programs().rawCalls());
+        assertThat(outcome.stderr(), outcome.stdout(), is("3\nToolError Authorization failed: tool secret__tool is not "
+                                                          + "in the allowlist or does not exist\n"));
+    }
+
+    @Test
+    void inspectionShowsNamespacesAndNothingOfTheBridge() throws Exception {
+        ExecutionOutcome outcome = run(programs().inspection());
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(outcome.stdout(), endsWith("\nfalse other,test true\n"));
+        assertThat(outcome.stdout(), not(containsString("bridge")));
     }
 
     @Test

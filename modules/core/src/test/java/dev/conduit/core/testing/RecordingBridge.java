@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.conduit.core.spi.ToolBridge;
 
 /**
- * A tool bridge for executor contract tests, with two tools: {@code test__echo} (and {@code test__get-sum}, a name that needs an identifier) answer their arguments,
- * {@code test__fail} answers a tool error. Records every call and enforces a call budget.
+ * A tool bridge for executor contract tests. {@code test__echo}, {@code test__get-sum} (a name that needs an
+ * identifier), {@code other__echo} (the same tool name in another namespace) and {@code other__ping} answer their
+ * arguments; {@code test__fail} answers a tool error; {@code secret__tool} is refused as the gateway refuses a tool
+ * outside the allowlist. Records every call and enforces a call budget.
  */
 public final class RecordingBridge implements ToolBridge {
     private final int budget;
@@ -26,8 +28,11 @@ public final class RecordingBridge implements ToolBridge {
         }
         seen.add(tool + " " + argumentsJson);
         return switch (tool) {
-            case "test__echo", "test.echo", "test__get-sum" -> "{\"value\":" + argumentsJson + "}";
+            case "test__echo", "test.echo", "test__get-sum", "other__echo", "other__ping" ->
+                    "{\"value\":" + argumentsJson + "}";
             case "test__fail" -> "{\"error\":{\"code\":-32602,\"message\":\"it failed\"}}";
+            case "secret__tool", "secret.tool" -> "{\"error\":{\"code\":-32003,\"message\":\"Authorization failed: tool "
+                                                 + tool + " is not in the allowlist or does not exist\"}}";
             default -> "{\"error\":{\"code\":-32602,\"message\":\"Unknown tool: " + tool + "\"}}";
         };
     }
@@ -37,7 +42,21 @@ public final class RecordingBridge implements ToolBridge {
         return """
                 [{"name":"test__echo","namespace":"test","local":"echo","identifier":"echo"},
                  {"name":"test__fail","namespace":"test","local":"fail","identifier":"fail"},
-                 {"name":"test__get-sum","namespace":"test","local":"get-sum","identifier":"get_sum"}]""";
+                 {"name":"test__get-sum","namespace":"test","local":"get-sum","identifier":"get_sum"},
+                 {"name":"other__echo","namespace":"other","local":"echo","identifier":"echo"},
+                 {"name":"other__ping","namespace":"other","local":"ping","identifier":"ping"}]""";
+    }
+
+    /** The manifest's tools with a description and a schema each; {@code search} matches names and descriptions. */
+    @Override
+    public String discoverJson(String optionsJson) {
+        List<String> all = List.of("test__echo", "test__fail", "test__get-sum", "other__echo", "other__ping");
+        String search = optionsJson.contains("\"search\":\"sum\"") ? "sum" : "";
+        String only = optionsJson.contains("\"package\":\"other\"") ? "other__" : "";
+        return all.stream().filter(name -> name.contains(search) && name.startsWith(only))
+                .map(name -> "{\"name\":\"" + name + "\",\"description\":\"The " + name + " tool\","
+                             + "\"inputSchema\":{\"type\":\"object\"}}")
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.exec.GuestSdk;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ExecutionRequest;
@@ -29,6 +30,7 @@ final class DenoExecutor implements Executor {
     static final String NAME = "deno";
     private static final System.Logger LOGGER = System.getLogger(DenoExecutor.class.getName());
     private static final long MIB = 1024 * 1024;
+    private static final String SDK_PLACE = "// @conduit-sdk";
 
     private final Availability unavailable;
     private final Path runnerDirectory;
@@ -133,7 +135,12 @@ final class DenoExecutor implements Executor {
             }
             Path directory = Files.createTempDirectory("conduit-deno-runner-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Files.write(directory.resolve("runner.js"), in.readAllBytes());
+            String runner = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (!runner.contains(SDK_PLACE)) {
+                throw new IllegalStateException("runner.js has no " + SDK_PLACE + " line");
+            }
+            runner = runner.replace(SDK_PLACE, "const ConduitSdk = " + GuestSdk.javascript().strip() + ";");
+            Files.writeString(directory.resolve("runner.js"), runner);
             return directory;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

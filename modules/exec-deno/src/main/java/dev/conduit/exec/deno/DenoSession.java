@@ -110,6 +110,7 @@ final class DenoSession {
             }
             switch (frame.path("t").asString("")) {
                 case "call" -> call(frame);
+                case "discover" -> discover(frame);
                 case "out" -> write(frame.path("err").asBoolean(false), frame.path("s").asString(""));
                 case "done" -> {
                     return finished(frame.path("result"));
@@ -140,6 +141,18 @@ final class DenoSession {
                 send("{\"id\":" + id + "," + answer.substring(1));
             } catch (IOException e) {
                 // The process is gone; its outcome is decided by whoever stopped it.
+            }
+        });
+    }
+
+    private void discover(JsonNode frame) {
+        long id = frame.path("id").asLong();
+        String options = frame.path("options").toString();
+        Thread.ofVirtual().name("deno-discover").start(() -> {
+            try {
+                send("{\"id\":" + id + ",\"value\":" + request.tools().discoverJson(options) + "}");
+            } catch (IOException e) {
+                // The process is gone.
             }
         });
     }

@@ -6,6 +6,8 @@
 // The nonce is a secret of this execution, read before the program exists; the program also loses Deno.stdin,
 // Deno.stdout and Deno.stderr, and its console is this runner's. So nothing a program writes can pass for a frame.
 "use strict";
+// The shared tools SDK (tools-sdk.js) is put in place of the next line when the runner is written out.
+// @conduit-sdk
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const stdout = Deno.stdout;
@@ -114,21 +116,12 @@ function call(name, args) {
   });
 }
 
-const namespaces = Object.create(null);
-for (const tool of request.manifest) {
-  const space = namespaces[tool.namespace] || (namespaces[tool.namespace] = Object.create(null));
-  const binding = (args) => call(tool.name, args);
-  space[tool.local] = binding;
-  if (tool.identifier && tool.identifier !== tool.local) {
-    space[tool.identifier] = binding;
-  }
-}
-const tools = Object.create(null);
-for (const name of Object.keys(namespaces)) {
-  tools[name] = Object.freeze(namespaces[name]);
-}
-Object.defineProperty(tools, "$raw", { value: (name, args) => call(String(name), args) });
-Object.freeze(tools);
+const tools = ConduitSdk.tools(call, request.manifest);
+const discoverMCPTools = ConduitSdk.discovery((options) => new Promise((resolve, reject) => {
+  const id = ++nextId;
+  pending.set(id, (answer) => answer.error ? reject(new Error(answer.error.message)) : resolve(answer.value));
+  send({ t: "discover", id, options });
+}));
 
 function printer(err) {
   return (...values) => {
@@ -142,6 +135,7 @@ const console = Object.freeze({
 });
 Object.defineProperty(globalThis, "console", { value: console, writable: false, configurable: false });
 Object.defineProperty(globalThis, "tools", { value: tools, enumerable: false });
+Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
 Object.defineProperty(globalThis, "ToolError", { value: ToolError, enumerable: false });
 globalThis.addEventListener("unhandledrejection", (event) => event.preventDefault());
 

@@ -23,6 +23,9 @@ final class BridgeSwitch {
     /** {@code () -> manifest}, as {@link ToolBridge#manifestJson}, encoded for the guest. */
     final ProxyExecutable manifest;
 
+    /** {@code (optionsJson) -> tools}, as {@link ToolBridge#discoverJson}, encoded for the guest. */
+    final ProxyExecutable discover;
+
     /** A switch that hands JSON to the guest as it is. */
     BridgeSwitch() {
         this(UnaryOperator.identity());
@@ -39,6 +42,10 @@ final class BridgeSwitch {
         this.manifest = args -> {
             ToolBridge bridge = target.get();
             return this.encode.apply(bridge == null ? "[]" : bridge.manifestJson());
+        };
+        this.discover = args -> {
+            ToolBridge bridge = target.get();
+            return this.encode.apply(bridge == null ? "[]" : bridge.discoverJson(args[0].asString()));
         };
     }
 

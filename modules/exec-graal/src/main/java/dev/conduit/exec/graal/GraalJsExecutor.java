@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.conduit.core.exec.GuestSdk;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Language;
 import org.graalvm.polyglot.Context;
@@ -24,11 +25,13 @@ final class GraalJsExecutor extends PooledExecutor {
                                                                  "loadWithNewGlobal", "print", "printErr", "quit");
 
     private final Source prologue;
+    private final Source sdk;
     private final Optional<TypeScriptStripper> typescript;
 
     private GraalJsExecutor() {
         super(NAME, "js", POOL_SIZE);
         this.prologue = Source.newBuilder("js", resource("prologue.js"), "conduit-sdk.js").buildLiteral();
+        this.sdk = Source.newBuilder("js", GuestSdk.javascript(), "conduit-tools.js").buildLiteral();
         this.typescript = TypeScriptStripper.create(engine, watchdog);
     }
 
@@ -57,7 +60,7 @@ final class GraalJsExecutor extends PooledExecutor {
         context.initialize("js");
         Value bindings = context.getBindings("js");
         REMOVED_GLOBALS.forEach(bindings::removeMember);
-        Value toJson = context.eval(prologue).execute(bridge.call, bridge.manifest);
+        Value toJson = context.eval(prologue).execute(bridge.call, bridge.manifest, bridge.discover, context.eval(sdk));
         return new Prepared(context, out, err, bridge, toJson);
     }
 

@@ -40,7 +40,7 @@ final class GraalPyExecutor extends PooledExecutor {
         context.initialize("python");
         context.eval(prologue);
         Value runner = context.getBindings("python").getMember("__conduit_install")
-                .execute(bridge.call, bridge.manifest);
+                .execute(bridge.call, bridge.manifest, bridge.discover);
         return new Prepared(context, out, err, bridge, runner);
     }
 

@@ -116,6 +116,11 @@ abstract class PooledExecutor implements Executor {
         return warmedUp.copy();
     }
 
+    /** Completes once every context used so far is closed: closing runs off the request's path. For tests. */
+    final CompletableFuture<Void> usedContextsClosed() {
+        return CompletableFuture.runAsync(() -> { }, closer);
+    }
+
     /** Extra warm-up after the pool is full. */
     protected void warmUp() {
         // Nothing by default.

@@ -158,6 +158,11 @@ final class TypeScriptStripper {
         }
 
         @Override
+        public String discoverJson(String optionsJson) {
+            return "[]";
+        }
+
+        @Override
         public boolean budgetExceeded() {
             return false;
         }

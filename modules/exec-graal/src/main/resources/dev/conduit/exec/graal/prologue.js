@@ -1,11 +1,12 @@
-// Conduit's in-sandbox SDK for JavaScript. Evaluated once per context, while the context is made ahead; it returns an
-// installer that receives the host's two functions (the tool bridge, and one that answers the manifest: JSON data,
-// never code), defines `tools` and `ToolError`, and keeps both functions in this closure only: user code can reach
-// neither them nor the host. `tools` is built from the manifest the first time a program touches it, so a program
-// that calls no tool pays nothing for it.
+// Conduit's in-sandbox SDK for GraalJS. Evaluated once per context, while the context is made ahead; it returns an
+// installer that receives the host's three functions (the tool bridge, one that answers the manifest, one that
+// discovers tools: JSON data, never code) and the shared SDK (tools-sdk.js), defines `tools`, `discoverMCPTools` and
+// `ToolError`, and keeps the host functions in this closure only: user code can reach neither them nor the host.
+// `tools` is built from the manifest the first time a program touches it, so a program that calls no tool pays
+// nothing for it.
 (function () {
   "use strict";
-  return function install(bridge, manifest) {
+  return function install(bridge, manifest, discover, sdk) {
     // Captured now: a program that replaces JSON.parse or JSON.stringify later only confuses itself.
     const parse = JSON.parse;
     const stringify = JSON.stringify;
@@ -32,25 +33,15 @@
     const asyncCall = (name, args) => new Promise((resolve) => resolve(call(name, args)));
 
     let tools;
-    const build = () => {
-      const namespaces = Object.create(null);
-      for (const tool of parse(manifest())) {
-        const space = namespaces[tool.namespace] || (namespaces[tool.namespace] = Object.create(null));
-        const binding = (args) => asyncCall(tool.name, args);
-        space[tool.local] = binding;
-        if (tool.identifier && tool.identifier !== tool.local) {
-          space[tool.identifier] = binding;
-        }
-      }
-      const built = Object.create(null);
-      for (const name of Object.keys(namespaces)) {
-        built[name] = Object.freeze(namespaces[name]);
-      }
-      Object.defineProperty(built, "$raw", { value: (name, args) => asyncCall(String(name), args) });
-      return Object.freeze(built);
-    };
+    const discoverMCPTools = sdk.discovery((options) => new Promise((resolve) => {
+      resolve(parse(discover(stringify(options))));
+    }));
 
-    Object.defineProperty(globalThis, "tools", { get: () => tools || (tools = build()), enumerable: false });
+    Object.defineProperty(globalThis, "tools", {
+      get: () => tools || (tools = sdk.tools(asyncCall, parse(manifest()))),
+      enumerable: false
+    });
+    Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
     Object.defineProperty(globalThis, "ToolError", { value: ToolError, enumerable: false });
 
     // The value a program leaves behind, as JSON text (undefined when JSON cannot express it).

@@ -1,7 +1,7 @@
 # Conduit's in-sandbox SDK for Python. Evaluated once per context while it is made ahead: it defines
-# __conduit_install, which receives the host's two functions (the tool bridge, and one that answers the manifest:
-# JSON data, never code), puts `tools` and `ToolError` in the program's globals, removes itself, and returns the
-# runner. The host functions stay in closures only. The namespaces are built from the manifest on first use.
+# __conduit_install, which receives the host's three functions (the tool bridge, one that answers the manifest, one
+# that discovers tools: data, never code), puts `tools`, `discover_mcp_tools` and `ToolError` in the program's
+# globals, removes itself, and returns the runner. The host functions stay in closures only. The namespaces are built from the manifest on first use.
 # It imports only the built-in _ast (which GraalPy needs before compile can answer syntax trees): in a fresh GraalPy
 # context `import json` costs more than making the context, and `import ast` a third of that. Programs are parsed with
 # compile(..., PyCF_ONLY_AST) and nodes told apart by their class names; the host sends data as Python literals (read
@@ -9,7 +9,7 @@
 import _ast as __conduit_ast_module
 
 
-def __conduit_install(bridge, manifest):
+def __conduit_install(bridge, manifest, discover):
     _globals = globals()
     _only_ast = 0x400  # ast.PyCF_ONLY_AST
 
@@ -81,7 +81,6 @@ def __conduit_install(bridge, manifest):
                 parts.append(_dumps(key) + ":" + _dumps(element))
             return "{" + ",".join(parts) + "}"
         raise TypeError("not JSON: " + type(item).__name__)
-    _state = {"async": False}
 
     class ToolError(Exception):
         """A tool call that failed: .tool, .code and .message say which, how and why."""
@@ -93,7 +92,8 @@ def __conduit_install(bridge, manifest):
             self.message = message
 
     class _Done:
-        """An already-finished call, so that `await tools.x.y()` works as well as `tools.x.y()`."""
+        """A plain value made awaitable: every `await x` in a program awaits __conduit_awaitable__(x), so the SDK's
+        calls return plain values and `await tools.x.y()` works as well as `tools.x.y()`, in any mix."""
 
         __slots__ = ("_value",)
 
@@ -115,7 +115,7 @@ def __conduit_install(bridge, manifest):
         if "error" in answer:
             raise ToolError(name, answer["error"].get("code"), answer["error"].get("message"))
         value = answer.get("value")
-        return _Done(value) if _state["async"] else value
+        return value
 
     def _binding(name):
         def call(args=None, **kwargs):
@@ -134,8 +134,9 @@ def __conduit_install(bridge, manifest):
             tools = object.__getattribute__(self, "_tools")
             if item in tools:
                 return tools[item]
-            raise AttributeError("Tool '%s' not found in %s. Available: %s"
-                                 % (item, object.__getattribute__(self, "_name"), ", ".join(sorted(tools))))
+            raise AttributeError("Tool '%s' not found in namespace '%s'. Available tools: %s. "
+                                 "Use tools.raw(name, args) for dynamic calls."
+                                 % (item, object.__getattribute__(self, "_name"), ", ".join(tools)))
 
         def __getitem__(self, item):
             return self.__getattr__(item)
@@ -145,6 +146,10 @@ def __conduit_install(bridge, manifest):
 
         def __dir__(self):
             return sorted(object.__getattribute__(self, "_tools"))
+
+        def __repr__(self):
+            return "<tools.%s: %s>" % (object.__getattribute__(self, "_name"),
+                                       ", ".join(object.__getattribute__(self, "_tools")))
 
     _built = []
 
@@ -159,15 +164,24 @@ def __conduit_install(bridge, manifest):
             _built.append(namespaces)
         return _built[0]
 
+    _hint = "Use tools.raw(name, args) for dynamic calls."
+
     class _Tools:
+        """tools.<namespace>.<tool>(args or **kwargs), tools.<tool>(...) when one namespace has it, tools.raw(name)."""
         __slots__ = ()
 
         def __getattr__(self, item):
             namespaces = _namespaces()
             if item in namespaces:
                 return _Namespace(item, namespaces[item])
-            raise AttributeError("Namespace or tool '%s' not found. Available namespaces: %s. "
-                                 "Use tools.raw(name, args) for dynamic calls." % (item, ", ".join(sorted(namespaces))))
+            owners = [name for name in namespaces if item in namespaces[name]]
+            if len(owners) == 1:
+                return namespaces[owners[0]][item]
+            if owners:
+                raise AttributeError("Tool '%s' is in more than one namespace: %s. Name the namespace."
+                                     % (item, ", ".join("tools.%s.%s" % (name, item) for name in owners)))
+            raise AttributeError("Namespace or Tool '%s' not found. Available namespaces: %s. %s"
+                                 % (item, ", ".join(namespaces) or "none", _hint))
 
         def __getitem__(self, item):
             return self.__getattr__(item)
@@ -178,10 +192,24 @@ def __conduit_install(bridge, manifest):
         def __dir__(self):
             return sorted(_namespaces())
 
+        def __repr__(self):
+            return "<tools: %s>" % (", ".join(_namespaces()) or "none")
+
         def raw(self, name, args=None, **kwargs):
             return _call(str(name), args, kwargs)
 
+    def discover_mcp_tools(options=None):
+        """The tools this execution may call: [{name, description, inputSchema}]; options: package, search."""
+        if options is None:
+            options = {}
+        if not isinstance(options, dict):
+            raise TypeError("discover_mcp_tools(options): options must be a dict such as "
+                            "{'package': 'github', 'search': 'issue'}")
+        found = _literal(discover(_dumps(options)))
+        return found
+
     _globals["tools"] = _Tools()
+    _globals["discover_mcp_tools"] = discover_mcp_tools
     _globals["ToolError"] = ToolError
     del _globals["__conduit_install"]
     _globals.pop("__conduit_ast_module", None)
@@ -198,7 +226,11 @@ def __conduit_install(bridge, manifest):
                 return done.value
         return value
 
+    def _awaitable(value):
+        return value if hasattr(value, "__await__") else _Done(value)
+
     _globals["__conduit_await__"] = _await
+    _globals["__conduit_awaitable__"] = _awaitable
 
     def _top_level_awaits(tree):
         found = []
@@ -222,18 +254,26 @@ def __conduit_install(bridge, manifest):
     def run(code):
         """Runs the program; a trailing expression is its result. Top-level await is allowed."""
         tree = compile(code, "<main>", "exec", _only_ast)
-        _state["async"] = any(_kind(node) in ("Await", "AsyncFor", "AsyncWith") for node in _walk(tree))
-        awaits = _top_level_awaits(tree)
-        if awaits:
-            # GraalPy compiles no top-level await: `await x` at the top becomes `__conduit_await__(x)`, edited in
-            # the text from the end backwards so that every other line and column stays the program's own.
+        every = [node for node in _walk(tree) if _kind(node) == "Await"]
+        if every:
+            # GraalPy compiles no top-level await: `await x` at the top becomes `__conduit_await__(x)`; inside async
+            # functions `await x` becomes `await __conduit_awaitable__(x)`, so plain values can be awaited. Edited
+            # in the text from the end backwards, so that every other line and column stays the program's own.
+            top = set(id(node) for node in _top_level_awaits(tree))
             lines = code.split("\n")
             edits = []
-            for node in awaits:
-                start = _offset(lines, node.lineno, node.col_offset)
-                end = _offset(lines, node.end_lineno, node.end_col_offset)
-                edits.append((end, 0, ")"))
-                edits.append((start, 5, "__conduit_await__("))
+            for node in every:
+                if id(node) in top:
+                    start = _offset(lines, node.lineno, node.col_offset)
+                    end = _offset(lines, node.end_lineno, node.end_col_offset)
+                    edits.append((end, 0, ")"))
+                    edits.append((start, 5, "__conduit_await__("))
+                else:
+                    operand = node.value
+                    start = _offset(lines, operand.lineno, operand.col_offset)
+                    end = _offset(lines, operand.end_lineno, operand.end_col_offset)
+                    edits.append((end, 0, ")"))
+                    edits.append((start, 0, "__conduit_awaitable__("))
             for position, length, text in sorted(edits, key=lambda edit: edit[0], reverse=True):
                 code = code[:position] + text + code[position + length:]
             tree = compile(code, "<main>", "exec", _only_ast)

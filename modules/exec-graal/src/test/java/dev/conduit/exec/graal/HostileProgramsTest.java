@@ -32,6 +32,11 @@ class HostileProgramsTest extends HostileSuite {
     }
 
     @Override
+    protected void awaitReleased() throws Exception {
+        executor.usedContextsClosed().get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
     protected Language language() {
         return Language.JAVASCRIPT;
     }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.exec.GuestSdk;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ExecutionRequest;
@@ -38,17 +39,20 @@ final class RhinoExecutor implements Executor {
     private static final System.Logger LOGGER = System.getLogger(RhinoExecutor.class.getName());
     private static final String PROGRAM_NAME = "program.js";
     private static final String SDK_NAME = "conduit-sdk.js";
+    private static final String TOOLS_NAME = "conduit-tools.js";
     /** Rhino's non-standard globals that a sandbox has no use for (continuations capture the interpreter's state). */
     private static final List<String> REMOVED_GLOBALS = List.of("Continuation", "JavaException", "Script", "With",
                                                                 "Call", "isXMLName", "Iterator", "StopIteration");
 
     private final SandboxContextFactory factory = new SandboxContextFactory();
     private final Script prologue;
+    private final Script sdk;
     private final String version;
 
     RhinoExecutor() {
         try (Context context = factory.enterContext()) {
             this.prologue = context.compileString(resource("prologue.js"), SDK_NAME, 1, null);
+            this.sdk = context.compileString(GuestSdk.javascript(), TOOLS_NAME, 1, null);
             this.version = context.getImplementationVersion();
         }
     }
@@ -82,11 +86,11 @@ final class RhinoExecutor implements Executor {
             REMOVED_GLOBALS.forEach(scope::delete);
             Function install = (Function) prologue.exec(context, scope, scope);
             Function finish = (Function) install.call(context, scope, scope, new Object[] {
-                    bridge(scope, request, guard), request.tools().manifestJson(), writer(scope, output),
-                    new LambdaFunction(scope, "drain", 0, (cx, s, self, args) -> {
+                    bridge(scope, request, guard), request.tools().manifestJson(), discovery(scope, request),
+                    writer(scope, output), new LambdaFunction(scope, "drain", 0, (cx, s, self, args) -> {
                         cx.processMicrotasks();
                         return Undefined.instance;
-                    })});
+                    }), sdk.exec(context, scope, scope)});
             Object value = compile(context, AwaitRewriter.rewrite(request.code())).exec(context, scope, scope);
             Object json = finish.call(context, scope, scope, new Object[] {value});
             guard.check();
@@ -133,6 +137,11 @@ final class RhinoExecutor implements Executor {
         });
     }
 
+    private static LambdaFunction discovery(ScriptableObject scope, ExecutionRequest request) {
+        return new LambdaFunction(scope, "discover", 1,
+                                  (cx, s, self, args) -> request.tools().discoverJson(Context.toString(args[0])));
+    }
+
     private static LambdaFunction writer(ScriptableObject scope, GuestOutput output) {
         return new LambdaFunction(scope, "write", 2, (cx, s, self, args) -> {
             byte[] text = Context.toString(args[1]).getBytes(StandardCharsets.UTF_8);
@@ -160,7 +169,7 @@ final class RhinoExecutor implements Executor {
     private static String guestStack(RhinoException e) {
         return e.getScriptStackTrace().lines()
                 .map(String::strip)
-                .filter(line -> !line.isEmpty() && !line.contains(SDK_NAME))
+                .filter(line -> !line.isEmpty() && !line.contains(SDK_NAME) && !line.contains(TOOLS_NAME))
                 .map(line -> "\n    " + line)
                 .collect(Collectors.joining());
     }

@@ -1,10 +1,11 @@
 // Conduit's in-sandbox SDK for Rhino. Evaluated in every fresh scope before user code; it returns an installer that
-// receives the host's four functions (the tool bridge, console output, the microtask drain) and the manifest (JSON
-// data, never code), defines `tools`, `ToolError`, `console` and the settling function that stands in for `await`,
-// and keeps the host functions in this closure only. Rhino has no classes or async functions: plain prototypes here.
+// receives the host's functions (the tool bridge, discovery, console output, the microtask drain), the manifest (JSON
+// data, never code) and the shared SDK (tools-sdk.js), defines `tools`, `discoverMCPTools`, `ToolError`, `console`
+// and the settling function that stands in for `await`, and keeps the host functions in this closure only. Rhino has
+// no classes or async functions: plain prototypes here.
 (function () {
   "use strict";
-  return function install(bridge, manifestJson, write, drain) {
+  return function install(bridge, manifestJson, discover, write, drain, sdk) {
     // Captured now: a program that replaces JSON, Promise or String later only confuses itself.
     var parse = JSON.parse;
     var stringify = JSON.stringify;
@@ -39,20 +40,14 @@
       return resolved(answer.value);
     }
 
-    var manifest = parse(manifestJson);
-    var namespaces = Object.create(null);
-    manifest.forEach(function (tool) {
-      var space = namespaces[tool.namespace] || (namespaces[tool.namespace] = Object.create(null));
-      var binding = function (args) { return call(tool.name, args); };
-      space[tool.local] = binding;
-      if (tool.identifier && tool.identifier !== tool.local) {
-        space[tool.identifier] = binding;
+    var tools;
+    var discoverMCPTools = sdk.discovery(function (options) {
+      try {
+        return resolved(parse(discover(stringify(options))));
+      } catch (e) {
+        return rejected(e);
       }
     });
-    var tools = Object.create(null);
-    Object.keys(namespaces).forEach(function (name) { tools[name] = Object.freeze(namespaces[name]); });
-    Object.defineProperty(tools, "$raw", { value: function (name, args) { return call(toText(name), args); } });
-    Object.freeze(tools);
 
     // `await x`, rewritten: settles x now. Tool calls and settled promises resolve within one microtask drain.
     function settle(value) {
@@ -110,10 +105,16 @@
     });
 
     var global = this;
-    [["tools", tools], ["ToolError", ToolError], ["console", console], ["__conduit_await", settle]]
-      .forEach(function (entry) {
-        Object.defineProperty(global, entry[0], { value: entry[1], enumerable: false });
-      });
+    [["ToolError", ToolError], ["console", console], ["__conduit_await", settle],
+     ["discoverMCPTools", discoverMCPTools]].forEach(function (entry) {
+      Object.defineProperty(global, entry[0], { value: entry[1], enumerable: false });
+    });
+    Object.defineProperty(global, "tools", {
+      get: function () {
+        return tools || (tools = sdk.tools(call, parse(manifestJson)));
+      },
+      enumerable: false
+    });
 
     // The value a program leaves behind, settled, as JSON text (undefined when JSON cannot express it).
     return function finish(value) {

@@ -1,0 +1,141 @@
+// Conduit's `tools` SDK for JavaScript guests, shared by every JS engine (GraalJS, Rhino, Deno). Written in the
+// JavaScript Rhino runs too: no classes, rest parameters or async functions. An engine evaluates this file to an
+// object of two factories and calls them with its own way to call a tool and to discover tools. Everything the SDK
+// is built from is data from the manifest, never code, and nothing of the engine's host functions is reachable from
+// what it returns: they stay in these closures.
+(function () {
+  "use strict";
+  var toText = String;
+  var keysOf = Object.keys;
+  var freeze = Object.freeze;
+  var create = Object.create;
+  var hint = "Use tools.$raw(name, args) for dynamic calls.";
+  // Names that awaiting, printing or serializing `tools` probes: answered undefined instead of a miss, so that
+  // `await tools`, JSON.stringify(tools) and console.log(tools) work.
+  var probes = { then: 1, toJSON: 1, constructor: 1, valueOf: 1, inspect: 1, nodeType: 1,
+                 asymmetricMatch: 1, $$typeof: 1, prototype: 1, length: 1, name: 1 };
+
+  function isProbe(key) {
+    return typeof key !== "string" || probes[key] === 1 || key.indexOf("@@") === 0;
+  }
+
+  function refuse() {
+    return false; // writes fail: a TypeError in strict code, nothing in sloppy code
+  }
+
+  function readOnly(handler) {
+    handler.set = refuse;
+    handler.defineProperty = refuse;
+    handler.deleteProperty = refuse;
+    handler.setPrototypeOf = refuse;
+    return handler;
+  }
+
+  /**
+   * The `tools` object: tools.<namespace>.<tool>(args) and tools.$raw(name, args) answer promises; tools.<tool>(args)
+   * finds the one namespace that has the tool; a miss is an error that names what exists.
+   *
+   * @param invoke   (fullName, args) -> Promise: the engine's tool call
+   * @param manifest [{name, namespace, local, identifier}]
+   */
+  function tools(invoke, manifest) {
+    var order = [];
+    var spaces = create(null);
+    var flat = create(null);
+    manifest.forEach(function (tool) {
+      var space = spaces[tool.namespace];
+      if (!space) {
+        space = spaces[tool.namespace] = create(null);
+        order.push(tool.namespace);
+      }
+      var binding = function (args) {
+        return invoke(tool.name, args);
+      };
+      [tool.local, tool.identifier].forEach(function (key) {
+        if (key && !(key in space)) {
+          space[key] = binding;
+          (flat[key] || (flat[key] = [])).push(tool.namespace);
+        }
+      });
+    });
+
+    function namespace(name) {
+      var target = freeze(spaces[name]);
+      return new Proxy(target, readOnly({
+        get: function (space, key) {
+          if (key in space) {
+            return space[key];
+          }
+          if (key === "toString") {
+            return function () {
+              return "[tools." + name + ": " + keysOf(space).join(", ") + "]";
+            };
+          }
+          if (isProbe(key)) {
+            return undefined;
+          }
+          throw new Error("Tool '" + toText(key) + "' not found in namespace '" + name + "'. Available tools: "
+                          + keysOf(space).join(", ") + ". " + hint);
+        }
+      }));
+    }
+
+    var top = create(null);
+    order.forEach(function (name) {
+      top[name] = namespace(name);
+    });
+    Object.defineProperty(top, "$raw", {
+      value: function (name, args) {
+        return invoke(toText(name), args);
+      }
+    });
+    freeze(top);
+    return new Proxy(top, readOnly({
+      get: function (all, key) {
+        if (key in all) {
+          return all[key];
+        }
+        if (key === "toString") {
+          return function () {
+            return "[tools: " + (order.length ? order.join(", ") : "none") + "]";
+          };
+        }
+        if (isProbe(key)) {
+          return undefined;
+        }
+        var found = flat[key];
+        if (found && found.length === 1) {
+          return spaces[found[0]][key];
+        }
+        if (found) {
+          throw new Error("Tool '" + key + "' is in more than one namespace: " + found.map(function (name) {
+            return "tools." + name + "." + key;
+          }).join(", ") + ". Name the namespace.");
+        }
+        throw new Error("Namespace or Tool '" + key + "' not found. Available namespaces: "
+                        + (order.length ? order.join(", ") : "none") + ". " + hint);
+      },
+      has: function (all, key) {
+        return key in all || (typeof key === "string" && flat[key] !== undefined);
+      }
+    }));
+  }
+
+  /**
+   * discoverMCPTools(options?): the tools this execution may call, as [{name, description, inputSchema}]; options
+   * may name a `package` (an upstream) and `search` words that must all appear in a tool's name or description.
+   *
+   * @param discover (options) -> Promise of the array: the engine's discovery call
+   */
+  function discovery(discover) {
+    return function discoverMCPTools(options) {
+      if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) {
+        return Promise.reject(new TypeError("discoverMCPTools(options): options must be an object such as "
+                                            + "{package: 'github', search: 'issue'}"));
+      }
+      return discover(options || {});
+    };
+  }
+
+  return freeze({ tools: tools, discovery: discovery });
+})()
