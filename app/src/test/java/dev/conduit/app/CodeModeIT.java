@@ -1,9 +1,5 @@
 package dev.conduit.app;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,14 +17,13 @@ import static org.hamcrest.Matchers.is;
 
 /** Code Mode end to end: programs through /mcp on the real distribution, calling the real server-everything. */
 class CodeModeIT {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
             "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
 
     @TempDir
     static Path dir;
     private static RunningConduit conduit;
-    private static String session;
+    private static McpHttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
@@ -38,7 +33,7 @@ class CodeModeIT {
                     command: %s
                     args: [%s, stdio]
                 """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
-        session = initialize(RunningConduit.API_KEY);
+        client = new McpHttpClient(conduit, RunningConduit.API_KEY);
     }
 
     @AfterAll
@@ -140,12 +135,12 @@ class CodeModeIT {
         ObjectNode params = Json.object();
         params.put("name", "execute_typescript");
         params.set("arguments", arguments);
-        JsonNode response = post(session, RunningConduit.API_KEY, Json.object().put("jsonrpc", "2.0").put("id", 5)
+        JsonNode response = client.post(Json.object().put("jsonrpc", "2.0").put("id", 5)
                 .put("method", "tools/call").set("params", params).toString());
         assertThat(response.toString(), response.at("/result/structuredContent/stdout").asString(),
                    is("Echo: n=1|Echo: n=2|Echo: n=3\n"));
 
-        JsonNode legacy = post(session, RunningConduit.API_KEY, """
+        JsonNode legacy = client.post("""
                 {"jsonrpc":"2.0","id":6,"method":"mcp.executeTypeScript","params":{"code":\
                 "const x: number = 40; const y = <number>2; console.log(x + y as number)"}}""");
         assertThat(legacy.toString(), legacy.at("/result/stdout").asString(), is("42\n"));
@@ -166,7 +161,7 @@ class CodeModeIT {
         ObjectNode params = Json.object();
         params.put("name", "execute_python");
         params.set("arguments", arguments);
-        JsonNode response = post(session, RunningConduit.API_KEY, Json.object().put("jsonrpc", "2.0").put("id", 5)
+        JsonNode response = client.post(Json.object().put("jsonrpc", "2.0").put("id", 5)
                 .put("method", "tools/call").set("params", params).toString());
         JsonNode structured = response.at("/result/structuredContent");
         assertThat(response.toString(), structured.get("exitCode").asInt(), is(0));
@@ -175,7 +170,7 @@ class CodeModeIT {
         assertThat(structured.get("toolCalls").size(), is(6));
         assertThat(structured.get("engine").asString(), is("graalpy"));
 
-        JsonNode legacy = post(session, RunningConduit.API_KEY, """
+        JsonNode legacy = client.post("""
                 {"jsonrpc":"2.0","id":6,"method":"mcp.executePython","params":{"code":\
                 "r = await tools.everything.echo({'message': 'awaited'})\\nprint(r)"}}""");
         assertThat(legacy.toString(), legacy.at("/result/stdout").asString(), is("Echo: awaited\n"));
@@ -227,7 +222,7 @@ class CodeModeIT {
 
     @Test
     void originalExecuteMethodKeepsItsShape() throws Exception {
-        JsonNode response = post(session, RunningConduit.API_KEY, """
+        JsonNode response = client.post("""
                 {"jsonrpc":"2.0","id":7,"method":"mcp.executeIsolate","params":{"code":\
                 "const r = await tools.everything.echo({message: 'legacy'}); console.log(r)"}}""");
         JsonNode result = response.get("result");
@@ -239,11 +234,10 @@ class CodeModeIT {
 
     @Test
     void keyWithoutConduitToolsCannotExecute() throws Exception {
-        String limited = initialize(RunningConduit.LIMITED_KEY);
-        JsonNode list = post(limited, RunningConduit.LIMITED_KEY,
-                             "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/list\"}");
+        McpHttpClient limited = new McpHttpClient(conduit, RunningConduit.LIMITED_KEY);
+        JsonNode list = limited.post("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/list\"}");
         assertThat(list.toString().contains("execute_javascript"), is(false));
-        JsonNode call = post(limited, RunningConduit.LIMITED_KEY, """
+        JsonNode call = limited.post("""
                 {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"execute_javascript",\
                 "arguments":{"code":"1"}}}""");
         assertThat(call.at("/error/code").asInt(), is(-32602));
@@ -254,39 +248,6 @@ class CodeModeIT {
     }
 
     private static JsonNode execute(String language, String code, ObjectNode extra) throws Exception {
-        ObjectNode arguments = extra == null ? Json.object() : extra.deepCopy();
-        arguments.put("code", code);
-        ObjectNode params = Json.object();
-        params.put("name", "execute_" + language);
-        params.set("arguments", arguments);
-        ObjectNode request = Json.object();
-        request.put("jsonrpc", "2.0");
-        request.put("id", 1);
-        request.put("method", "tools/call");
-        request.set("params", params);
-        return post(session, RunningConduit.API_KEY, request.toString());
-    }
-
-    private static String initialize(String key) throws Exception {
-        return send(null, key, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",\
-                "capabilities":{},"clientInfo":{"name":"it","version":"1"}}}""")
-                .headers().firstValue("Mcp-Session-Id").orElseThrow();
-    }
-
-    private static JsonNode post(String sessionId, String key, String body) throws Exception {
-        return Json.mapper().readTree(send(sessionId, key, body).body());
-    }
-
-    private static HttpResponse<String> send(String sessionId, String key, String body) throws Exception {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (sessionId != null) {
-            builder.header("Mcp-Session-Id", sessionId);
-        }
-        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        return client.execute(language, code, extra);
     }
 }

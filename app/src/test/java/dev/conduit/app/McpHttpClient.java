@@ -1,0 +1,60 @@
+package dev.conduit.app;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import dev.conduit.core.jsonrpc.Json;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A plain MCP client over Streamable HTTP for the ITs: one API key, one session, JSON-RPC bodies in and out. */
+final class McpHttpClient {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final RunningConduit conduit;
+    private final String key;
+    private final String session;
+
+    McpHttpClient(RunningConduit conduit, String key) throws Exception {
+        this.conduit = conduit;
+        this.key = key;
+        this.session = send(null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",\
+                "capabilities":{},"clientInfo":{"name":"it","version":"1"}}}""")
+                .headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    /** Posts one JSON-RPC message in this session; answers the response. */
+    JsonNode post(String body) throws Exception {
+        return Json.mapper().readTree(send(session, body).body());
+    }
+
+    /** Calls {@code execute_<language>} with {@code code} and any {@code extra} arguments (engine, limits, ...). */
+    JsonNode execute(String language, String code, ObjectNode extra) throws Exception {
+        ObjectNode arguments = extra == null ? Json.object() : extra.deepCopy();
+        arguments.put("code", code);
+        ObjectNode params = Json.object();
+        params.put("name", "execute_" + language);
+        params.set("arguments", arguments);
+        ObjectNode request = Json.object();
+        request.put("jsonrpc", "2.0");
+        request.put("id", 1);
+        request.put("method", "tools/call");
+        request.set("params", params);
+        return post(request.toString());
+    }
+
+    private HttpResponse<String> send(String sessionId, String body) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (sessionId != null) {
+            builder.header("Mcp-Session-Id", sessionId);
+        }
+        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
