@@ -1,5 +1,6 @@
 package dev.conduit.gateway;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import dev.conduit.core.spi.Executor;
 import dev.conduit.core.spi.Language;
 import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.policy.ToolAllowList;
+import io.helidon.metrics.api.Tag;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -31,11 +33,18 @@ final class ExecutionService implements AutoCloseable {
     private final ExecutorRegistry registry;
     private final ExecutionLimitsPolicy limits;
     private final ExecutionPool pool;
+    private final GatewayMetrics metrics = new GatewayMetrics();
 
     ExecutionService(ExecutorRegistry registry, ExecutionLimitsPolicy limits, ExecutorsConfig config) {
         this.registry = registry;
         this.limits = limits;
         this.pool = new ExecutionPool(config.threads(), config.queue());
+        metrics.gauge("conduit.executions.running", "Executions running on a guest thread now", pool::running);
+        metrics.gauge("conduit.executions.queued", "Executions waiting for a guest thread now", pool::queued);
+        registry.availability().keySet().forEach(engine -> metrics.gauge(
+                "conduit.engine.available", "1 when the engine can run programs, else 0",
+                () -> registry.availability().get(engine).available() ? 1 : 0,
+                Tag.create("engine", engine)));
     }
 
     /** One program's run: how it ended, on which engine, how long it took, and the tools it called. */
@@ -78,14 +87,24 @@ final class ExecutionService implements AutoCloseable {
         ExecutionLimits resolved = limits.resolve(context.principal().limits(), params.get("limits"));
         ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls());
         long started = System.nanoTime();
+        long[] onThread = {started};
+        metrics.executionStarted(executor.name());
         ExecutionOutcome outcome;
         try {
-            outcome = pool.run(() -> executor.execute(new ExecutionRequest(code, language, resolved, bridge,
-                                                                           context.correlationId())));
+            outcome = pool.run(() -> {
+                onThread[0] = System.nanoTime();
+                return executor.execute(new ExecutionRequest(code, language, resolved, bridge,
+                                                             context.correlationId()));
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            finished(executor.name(), "cancelled", started, started);
             throw new RpcException(JsonRpcError.of(ErrorCodes.SERVER_BUSY, "The execution was interrupted"));
+        } catch (RpcException busy) {
+            finished(executor.name(), "busy", started, started);
+            throw busy;
         }
+        finished(executor.name(), GatewayMetrics.outcome(outcome), started, onThread[0]);
         Run run = new Run(outcome, executor.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                           bridge.trace());
         if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded) {
@@ -97,6 +116,11 @@ final class ExecutionService implements AutoCloseable {
             throw new RpcException(JsonRpcError.of(code(exceeded.limit()), exceeded.message()).withData(data));
         }
         return run;
+    }
+
+    private void finished(String engine, String outcome, long started, long onThread) {
+        long now = System.nanoTime();
+        metrics.executionFinished(engine, outcome, Duration.ofNanos(now - started), Duration.ofNanos(onThread - started));
     }
 
     private static Optional<ToolAllowList> allowedTools(ObjectNode params) {

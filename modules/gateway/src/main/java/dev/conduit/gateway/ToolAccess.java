@@ -1,5 +1,6 @@
 package dev.conduit.gateway;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,8 @@ final class ToolAccess {
     private final List<Tool> discovery;
     /** Allow-listed like any tool (namespace {@code conduit}): running code is something a key must be granted. */
     private final List<Tool> execution;
+
+    private final GatewayMetrics metrics = new GatewayMetrics();
 
     ToolAccess(ToolCatalog catalog, boolean strict, Optional<ExecutionService> executions) {
         this.catalog = catalog;
@@ -78,12 +81,22 @@ final class ToolAccess {
 
     /** Calls {@code tool} after checking its arguments; a violation comes back as a tool error result. */
     ObjectNode call(Tool tool, ObjectNode arguments, Optional<JsonNode> progressToken, RequestContext context) {
-        List<String> problems = problems(tool, arguments);
-        if (!problems.isEmpty()) {
-            return ToolResults.error("Invalid arguments for tool " + tool.definition().name() + ":\n- "
-                                     + String.join("\n- ", problems));
+        long started = System.nanoTime();
+        String outcome = "failed";
+        try {
+            List<String> problems = problems(tool, arguments);
+            if (!problems.isEmpty()) {
+                outcome = "invalid";
+                return ToolResults.error("Invalid arguments for tool " + tool.definition().name() + ":\n- "
+                                         + String.join("\n- ", problems));
+            }
+            ObjectNode result = tool.invoker().call(new ToolCall(arguments, progressToken), context);
+            outcome = result.path("isError").asBoolean(false) ? "error" : "ok";
+            return result;
+        } finally {
+            metrics.toolCall(tool.namespace(), tool.localName(), outcome,
+                             Duration.ofNanos(System.nanoTime() - started));
         }
-        return tool.invoker().call(new ToolCall(arguments, progressToken), context);
     }
 
     /**
