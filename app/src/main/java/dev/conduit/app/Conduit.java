@@ -19,6 +19,7 @@ import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.gateway.ExecutorRegistry;
+import dev.conduit.gateway.GatewayMetrics;
 import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.ServerInfo;
 import dev.conduit.gateway.upstream.UpstreamCatalog;
@@ -53,6 +54,7 @@ final class Conduit {
         this.config = config;
         this.catalog = UpstreamCatalog.create(config.upstreams(), System.getenv(),
                                               AddressPolicy.of(config.outboundAllow()));
+        GatewayMetrics.registerUpstreams(catalog);
         this.engines = ExecutorRegistry.start(config.executors());
         this.mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())
                 .strictValidation(config.strictValidation())

@@ -3,9 +3,11 @@ package dev.conduit.gateway;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.conduit.core.spi.ExecutionOutcome;
+import dev.conduit.gateway.upstream.UpstreamCatalog;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
@@ -19,7 +21,7 @@ import io.helidon.service.registry.Services;
  * Label values are bounded: engine names, upstream ids and tool names from the catalog, fixed outcome words; never
  * anything from a request.
  */
-final class GatewayMetrics {
+public final class GatewayMetrics {
     /** Latency buckets from 1 ms to 60 s: Code Mode spans fast in-process runs to long tool chains. */
     private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
             Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
@@ -64,6 +66,27 @@ final class GatewayMetrics {
     void gauge(String name, String description, Supplier<? extends Number> value, Tag... tags) {
         registry.getOrCreate(Gauge.builder(name, () -> value.get().doubleValue()).description(description)
                                      .tags(List.of(tags)));
+    }
+
+    /**
+     * Per upstream: {@code conduit_upstream_up} (1 when up or not started yet, 0 when down) and
+     * {@code conduit_upstream_tools} (its tools in the catalog), read from the catalog's last-known state when
+     * scraped: a scrape never starts or contacts an upstream.
+     */
+    public static void registerUpstreams(UpstreamCatalog catalog) {
+        GatewayMetrics metrics = new GatewayMetrics();
+        for (UpstreamCatalog.Status status : catalog.status()) {
+            String id = status.id();
+            Tag upstream = Tag.create("upstream", id);
+            metrics.gauge("conduit.upstream.up", "1 when the upstream is up or not started yet, 0 when it is down",
+                          () -> state(catalog, id).map(s -> "down".equals(s.state()) ? 0 : 1).orElse(0), upstream);
+            metrics.gauge("conduit.upstream.tools", "Tools the upstream contributes to the catalog",
+                          () -> state(catalog, id).map(UpstreamCatalog.Status::tools).orElse(0), upstream);
+        }
+    }
+
+    private static Optional<UpstreamCatalog.Status> state(UpstreamCatalog catalog, String id) {
+        return catalog.status().stream().filter(status -> status.id().equals(id)).findFirst();
     }
 
     /** The outcome word of an execution, as the metrics and logs name it. */

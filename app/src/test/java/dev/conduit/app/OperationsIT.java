@@ -1,0 +1,176 @@
+package dev.conduit.app;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What an operator sees: after real executions on every engine and real tool calls, the ops socket's metrics carry
+ * each outcome with bounded labels and pass promtool, and the dashboard and alert rules in {@code deploy/} name only
+ * metrics the server really exports (so they cannot drift from it).
+ */
+class OperationsIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path REPOSITORY = RunningConduit.INTEROP.toAbsolutePath().getParent();
+    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
+            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
+    private static final Pattern METRIC = Pattern.compile("\\b((?:conduit|process|jvm)_[a-z_]+)\\b");
+
+    @TempDir
+    static Path dir;
+    private static RunningConduit conduit;
+    private static String scrape;
+
+    @BeforeAll
+    static void start() throws Exception {
+        conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                upstreams:
+                  - id: everything
+                    command: %s
+                    args: [%s, stdio]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        for (String engine : new String[] {"graaljs", "rhino", "deno"}) {
+            JsonNode ok = client.execute("javascript", "await tools.everything.echo({message: 'm'})",
+                                         Json.object().put("engine", engine));
+            assertThat(ok.toString(), ok.at("/result/structuredContent/exitCode").asInt(), is(0));
+        }
+        assertThat(client.execute("python", "1 + 1", null).at("/result/structuredContent/exitCode").asInt(), is(0));
+        client.execute("javascript", "throw new Error('guest')", null);
+        ObjectNode tight = Json.object();
+        tight.putObject("limits").put("timeoutMs", 200);
+        client.execute("javascript", "for (;;) {}", tight);
+        // A name from the request must never become a label value.
+        client.execute("javascript", "try { await tools.$raw('secret-from-request', {}) } catch (e) {}",
+                       Json.object().put("engine", "graaljs"));
+        scrape = get("/observe/metrics");
+    }
+
+    @AfterAll
+    static void stop() {
+        conduit.close();
+    }
+
+    @Test
+    void executionsAndToolCallsAreCountedByOutcome() {
+        assertThat(scrape, containsString("conduit_executions_started_total{engine=\"graaljs\""));
+        for (String engine : new String[] {"graaljs", "rhino", "deno", "graalpy"}) {
+            assertThat(engine, sample("conduit_executions_finished_total", "engine=\"" + engine + "\"",
+                                      "outcome=\"ok\"") >= 1, is(true));
+        }
+        assertThat(sample("conduit_executions_finished_total", "engine=\"graaljs\"", "outcome=\"guest_error\""),
+                   is(1.0));
+        assertThat(sample("conduit_executions_finished_total", "engine=\"graaljs\"", "outcome=\"timeout\""),
+                   is(1.0));
+        assertThat(sample("conduit_execution_duration_seconds_count", "engine=\"deno\""), is(1.0));
+        assertThat(sample("conduit_tool_calls_total", "upstream=\"everything\"", "tool=\"echo\"", "outcome=\"ok\""),
+                   is(3.0));
+        assertThat(sample("conduit_upstream_up", "upstream=\"everything\""), is(1.0));
+        assertThat(sample("conduit_upstream_tools", "upstream=\"everything\"") > 5, is(true));
+        assertThat(sample("conduit_engine_available", "engine=\"deno\""), is(1.0));
+        assertThat(sample("conduit_executions_running"), is(0.0));
+        assertThat(scrape, not(containsString("secret-from-request")));
+    }
+
+    @Test
+    void metricsPassPromtool() throws Exception {
+        assumePromtool();
+        Path file = dir.resolve("metrics.txt");
+        Files.writeString(file, scrape);
+        RunningConduit.Result check = RunningConduit.run(Duration.ofSeconds(30), "sh", "-c",
+                                                          "promtool check metrics < '" + file + "'");
+        assertThat(check.output(), check.exitCode(), is(0));
+    }
+
+    @Test
+    void alertRulesAreValidAndNameOnlyExportedMetrics() throws Exception {
+        Path rules = REPOSITORY.resolve("deploy/prometheus/conduit-alerts.yml");
+        assertThat(missing(Files.readString(rules)), is(empty()));
+        assumePromtool();
+        RunningConduit.Result check = RunningConduit.run(Duration.ofSeconds(30), "promtool", "check", "rules",
+                                                          rules.toString());
+        assertThat(check.output(), check.exitCode(), is(0));
+    }
+
+    @Test
+    void dashboardQueriesNameOnlyExportedMetrics() throws Exception {
+        JsonNode dashboard = Json.mapper().readTree(
+                Files.readString(REPOSITORY.resolve("deploy/grafana/conduit-dashboard.json")));
+        StringBuilder queries = new StringBuilder();
+        dashboard.path("panels").forEach(panel -> panel.path("targets").forEach(
+                target -> queries.append(target.path("expr").asString("")).append('\n')));
+        assertThat(dashboard.path("panels").size() >= 8, is(true));
+        assertThat(missing(queries.toString()), is(empty()));
+    }
+
+    /** The metric names in {@code text} that the scrape does not hold (a histogram by its name or its series). */
+    private static Set<String> missing(String text) {
+        Set<String> missing = new TreeSet<>();
+        Matcher names = METRIC.matcher(text);
+        assertThat(text, names.find(), is(true));
+        names.reset();
+        while (names.find()) {
+            String name = names.group(1);
+            // A histogram's own name counts too: the scrape holds its _bucket, _count and _sum series.
+            if (!Pattern.compile("(?m)^" + name + "(_bucket)?[{ ]").matcher(scrape).find()) {
+                missing.add(name);
+            }
+        }
+        return missing;
+    }
+
+    /** The value of the one sample of {@code name} whose labels contain all of {@code labels}. */
+    private static double sample(String name, String... labels) {
+        double found = Double.NaN;
+        for (String line : scrape.lines().toList()) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            boolean all = true;
+            for (String label : labels) {
+                all &= line.contains(label);
+            }
+            if (all) {
+                if (!Double.isNaN(found)) {
+                    throw new AssertionError("more than one sample of " + name + " with " + String.join(",", labels));
+                }
+                found = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        assertThat(name + " with " + String.join(",", labels) + " in\n" + scrape, Double.isNaN(found), is(false));
+        return found;
+    }
+
+    private static void assumePromtool() throws Exception {
+        boolean present = RunningConduit.run(Duration.ofSeconds(10), "sh", "-c", "command -v promtool").exitCode() == 0;
+        assumeTrue(present || System.getenv("CI") != null, "promtool is not installed (Debian package prometheus)");
+    }
+
+    private static String get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + conduit.opsPort() + path)).build(),
+                         HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
