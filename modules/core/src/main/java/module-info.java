@@ -17,5 +17,6 @@ module dev.conduit.core {
     exports dev.conduit.core.io;
     exports dev.conduit.core.spi;
     exports dev.conduit.core.exec;
+    exports dev.conduit.core.log;
 
 }

@@ -11,6 +11,8 @@ module dev.conduit.transport {
     requires transitive dev.conduit.auth;
     requires transitive io.helidon.webserver;
     // Windows named pipes only; no native code is loaded elsewhere.
+    requires io.helidon.metrics.api;
+    requires io.helidon.service.registry;
     requires com.sun.jna;
     requires com.sun.jna.platform;
 

@@ -28,7 +28,12 @@ final class McpHttpClient {
 
     /** Posts one JSON-RPC message in this session; answers the response. */
     JsonNode post(String body) throws Exception {
-        return Json.mapper().readTree(send(session, body).body());
+        return Json.mapper().readTree(postRaw(body).body());
+    }
+
+    /** Posts one JSON-RPC message in this session; answers the HTTP response, headers and all. */
+    HttpResponse<String> postRaw(String body) throws Exception {
+        return send(session, body);
     }
 
     /** Calls {@code execute_<language>} with {@code code} and any {@code extra} arguments (engine, limits, ...). */

@@ -96,6 +96,22 @@ class OperationsIT {
     }
 
     @Test
+    void everyRequestAndExecutionLogsOneLineUnderTheCorrelationIdTheClientGets() throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        HttpResponse<String> response = client.postRaw("""
+                {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"execute_javascript",\
+                "arguments":{"code":"await tools.everything.echo({message: 'logged'})","engine":"rhino"}}}""");
+        String id = response.headers().firstValue("Conduit-Correlation-Id").orElseThrow();
+        assertThat(conduit.log(), conduit.awaitLog("request correlationId=" + id + " principal=it transport=http "
+                                                   + "method=tools/call outcome=ok", Duration.ofSeconds(10)), is(true));
+        assertThat(conduit.log(), containsString("execution correlationId=" + id + " principal=it transport=http "
+                                                 + "engine=rhino language=javascript outcome=ok"));
+        assertThat(conduit.log(), containsString("toolCalls=1"));
+        assertThat(conduit.log(), not(containsString(RunningConduit.API_KEY)));
+        assertThat(conduit.log(), not(containsString("logged"))); // no program text or arguments
+    }
+
+    @Test
     void metricsPassPromtool() throws Exception {
         assumePromtool();
         Path file = dir.resolve("metrics.txt");

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import dev.conduit.core.Principal;
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.core.log.Redactor;
 import dev.conduit.core.spi.LimitOverrides;
 
 /**
@@ -114,6 +115,7 @@ public record AuthConfig(boolean enabled, List<ApiKey> apiKeys) {
                                                   + MIN_SECRET_LENGTH + " characters; use a random secret "
                                                   + "such as the output of: openssl rand -hex 32");
         }
+        Redactor.register(secret);
         return secret;
     }
 }

@@ -9,13 +9,25 @@ import java.util.Objects;
  */
 public class LocalSession implements McpSession {
     private final String id;
+    private final String transport;
     private final ProtocolVersion version;
     private volatile LogLevel level = LogLevel.INFO;
     private volatile boolean initialized;
 
+    /** A session of no particular listener (tests, embedding): its transport is {@code local}. */
     public LocalSession(String id, ProtocolVersion version) {
+        this(id, "local", version);
+    }
+
+    public LocalSession(String id, String transport, ProtocolVersion version) {
         this.id = Objects.requireNonNull(id);
+        this.transport = Objects.requireNonNull(transport);
         this.version = Objects.requireNonNull(version);
+    }
+
+    @Override
+    public final String transport() {
+        return transport;
     }
 
     @Override

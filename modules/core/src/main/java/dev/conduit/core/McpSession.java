@@ -9,6 +9,12 @@ public interface McpSession {
     /** The session id given to the client, or an empty string for a session not yet established. */
     String id();
 
+    /**
+     * The listener the session came through: {@code http}, {@code stdio}, {@code socket} or {@code pipe} (a bounded
+     * label for metrics and logs).
+     */
+    String transport();
+
     /** The negotiated protocol version. */
     ProtocolVersion protocolVersion();
 

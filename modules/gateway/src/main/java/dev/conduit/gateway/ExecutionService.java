@@ -104,9 +104,12 @@ final class ExecutionService implements AutoCloseable {
             finished(executor.name(), "busy", started, started);
             throw busy;
         }
-        finished(executor.name(), GatewayMetrics.outcome(outcome), started, onThread[0]);
+        String ended = GatewayMetrics.outcome(outcome);
+        finished(executor.name(), ended, started, onThread[0]);
         Run run = new Run(outcome, executor.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                           bridge.trace());
+        EventLog.execution(context, executor.name(), language.id(), ended,
+                           Duration.ofNanos(System.nanoTime() - started), run.toolCalls().size());
         if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded) {
             ObjectNode data = Json.object();
             data.put("limit", exceeded.limit().name().toLowerCase(java.util.Locale.ROOT));

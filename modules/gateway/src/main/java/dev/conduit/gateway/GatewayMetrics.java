@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import dev.conduit.core.jsonrpc.ErrorCodes;
+import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.gateway.upstream.UpstreamCatalog;
 import io.helidon.metrics.api.Counter;
@@ -52,6 +54,15 @@ public final class GatewayMetrics {
               Tag.create("engine", engine)).record(took);
         timer("conduit.execution.queue.wait", "Time an execution waited for a guest thread",
               Tag.create("engine", engine)).record(waited);
+    }
+
+    /** A JSON-RPC request answered, by the listener it came through, its method and how it ended. */
+    void request(String transport, String method, String outcome, Duration took) {
+        counter("conduit.requests", "JSON-RPC requests answered, by listener, method and outcome",
+                Tag.create("transport", transport), Tag.create("method", method), Tag.create("outcome", outcome))
+                .increment();
+        timer("conduit.request.duration", "Time to answer a JSON-RPC request", Tag.create("transport", transport))
+                .record(took);
     }
 
     /** A tool call by a program or a client, through the one policy path. */
@@ -103,6 +114,27 @@ public final class GatewayMetrics {
                 case CODE_SIZE, STACK_DEPTH -> exceeded.limit().name().toLowerCase(Locale.ROOT);
             };
         };
+    }
+
+    /** The outcome word of a JSON-RPC error, by the class of its code. */
+    static String outcome(JsonRpcError error) {
+        int code = error.code();
+        if (code == ErrorCodes.PARSE_ERROR || code == ErrorCodes.INVALID_REQUEST || code == ErrorCodes.INVALID_PARAMS) {
+            return "invalid";
+        }
+        if (code == ErrorCodes.METHOD_NOT_FOUND) {
+            return "not_found";
+        }
+        if (code == ErrorCodes.FORBIDDEN) {
+            return "refused";
+        }
+        if (code == ErrorCodes.SERVER_BUSY) {
+            return "busy";
+        }
+        if (code <= ErrorCodes.TIMEOUT && code >= ErrorCodes.CODE_LIMIT) {
+            return "limit";
+        }
+        return "error";
     }
 
     private Counter counter(String name, String description, Tag... tags) {

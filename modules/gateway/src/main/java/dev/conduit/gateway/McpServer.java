@@ -1,6 +1,7 @@
 package dev.conduit.gateway;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +39,7 @@ public final class McpServer implements McpEndpoint {
     private final Optional<ExecutionService> executions;
     /** Requests in flight by session and request id, so that notifications/cancelled can reach them. */
     private final Map<String, Cancellation> inFlight = new ConcurrentHashMap<>();
+    private final GatewayMetrics metrics = new GatewayMetrics();
 
     private McpServer(Builder builder) {
         Map<String, MethodHandler> routes = new HashMap<>();
@@ -86,6 +88,19 @@ public final class McpServer implements McpEndpoint {
     }
 
     private JsonRpcResponse dispatch(JsonRpcRequest request, RequestContext context) {
+        long started = System.nanoTime();
+        JsonRpcResponse response = answer(request, context);
+        // The method as a label only when this server knows it: a client's made-up method names stay out of metrics.
+        String method = handlers.containsKey(request.method()) ? request.method() : "unknown";
+        String outcome = response instanceof JsonRpcResponse.Failure failure ? GatewayMetrics.outcome(failure.error())
+                                                                          : "ok";
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        metrics.request(context.session().transport(), method, outcome, took);
+        EventLog.request(context, method, outcome, took);
+        return response;
+    }
+
+    private JsonRpcResponse answer(JsonRpcRequest request, RequestContext context) {
         MethodHandler handler = handlers.get(request.method());
         if (handler == null) {
             return JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()));

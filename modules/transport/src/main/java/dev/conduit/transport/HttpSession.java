@@ -16,7 +16,7 @@ final class HttpSession extends LocalSession {
     private volatile long lastUsedNanos;
 
     HttpSession(String id, Principal owner, ProtocolVersion version, long nowNanos) {
-        super(id, version);
+        super(id, "http", version);
         this.owner = owner;
         this.lastUsedNanos = nowNanos;
     }

@@ -47,6 +47,7 @@ final class LineChannel {
     private static final int MAX_GARBAGE_IN_A_ROW = 10;
 
     private final String name;
+    private final String transport;
     private final McpEndpoint endpoint;
     private final Optional<Authenticator> authenticator;
     private final AtomicReference<Principal> principal = new AtomicReference<>();
@@ -61,7 +62,7 @@ final class LineChannel {
      * @param fixed         the principal of every request (stdio), or empty to authenticate by token
      * @param authenticator checks tokens when {@code fixed} is empty
      */
-    LineChannel(String name, OutputStream out, McpEndpoint endpoint, Optional<Principal> fixed,
+    LineChannel(String name, String transport, OutputStream out, McpEndpoint endpoint, Optional<Principal> fixed,
                 Optional<Authenticator> authenticator, int maxLineBytes, int maxInFlight) {
         this.name = name;
         this.out = out;
@@ -69,7 +70,8 @@ final class LineChannel {
         this.authenticator = authenticator;
         fixed.ifPresent(principal::set);
         // The session lives exactly as long as the connection.
-        this.session = new LocalSession(name, ProtocolVersion.latest());
+        this.session = new LocalSession(name, transport, ProtocolVersion.latest());
+        this.transport = transport;
         this.maxLineBytes = maxLineBytes;
         this.inFlight = new Semaphore(maxInFlight);
         this.maxInFlight = maxInFlight;
@@ -138,6 +140,7 @@ final class LineChannel {
     private void dispatch(JsonRpcMessage message, Optional<String> token) throws IOException {
         Optional<Principal> caller = caller(token);
         if (caller.isEmpty()) {
+            TransportMetrics.authFailure(transport);
             if (message instanceof JsonRpcRequest request) {
                 write(JsonRpcResponse.failure(request.id(), JsonRpcError.of(ErrorCodes.FORBIDDEN,
                         "Authentication required: send auth.bearerToken with an API key")));

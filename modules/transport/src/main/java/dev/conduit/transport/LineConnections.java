@@ -27,6 +27,7 @@ final class LineConnections {
     private static final System.Logger LOGGER = System.getLogger(LineConnections.class.getName());
     private static final int MAX_IN_FLIGHT_PER_CONNECTION = 64;
 
+    private final String transport;
     private final SocketTransportConfig config;
     private final McpEndpoint endpoint;
     private final Authenticator authenticator;
@@ -35,11 +36,14 @@ final class LineConnections {
     private final AtomicLong ids = new AtomicLong();
     private final CompletableFuture<Void> draining = new CompletableFuture<>();
 
-    LineConnections(SocketTransportConfig config, McpEndpoint endpoint, Authenticator authenticator) {
+    LineConnections(String transport, SocketTransportConfig config, McpEndpoint endpoint, Authenticator authenticator) {
+        this.transport = transport;
         this.config = config;
         this.endpoint = endpoint;
         this.authenticator = authenticator;
         this.slots = new Semaphore(config.maxConnections());
+        TransportMetrics.gauge("conduit.connections.open", "Open local connections (Unix socket, named pipe)",
+                               open::size, transport);
     }
 
     /**
@@ -59,7 +63,7 @@ final class LineConnections {
                 // With auth off every connection is the anonymous principal; with it on, each proves itself by token.
                 Optional<Principal> fixed = authenticator.enabled() ? Optional.empty()
                         : Optional.of(Principal.anonymous());
-                LineChannel channel = new LineChannel(name, out, endpoint, fixed, Optional.of(authenticator),
+                LineChannel channel = new LineChannel(name, transport, out, endpoint, fixed, Optional.of(authenticator),
                                                       config.maxLineBytes(), MAX_IN_FLIGHT_PER_CONNECTION);
                 open.put(connection, channel);
                 channel.serve(in);

@@ -38,7 +38,7 @@ public final class NamedPipeTransport implements LocalListener {
         WindowsPipes pipes = new WindowsPipes();
         WinNT.HANDLE first = pipes.create(name, true);
         NamedPipeTransport transport = new NamedPipeTransport(name, pipes,
-                                                              new LineConnections(config, endpoint, authenticator));
+                                                              new LineConnections("pipe", config, endpoint, authenticator));
         Thread.ofVirtual().name("conduit-pipe-accept").start(() -> transport.acceptLoop(first));
         return transport;
     }

@@ -31,7 +31,7 @@ public final class StdioTransport {
      * @param principal who every request acts as
      */
     public static StdioTransport create(McpEndpoint endpoint, Principal principal, OutputStream out) {
-        return new StdioTransport(new LineChannel("stdio", Objects.requireNonNull(out), endpoint,
+        return new StdioTransport(new LineChannel("stdio", "stdio", Objects.requireNonNull(out), endpoint,
                                                   Optional.of(principal), Optional.empty(), MAX_LINE_BYTES,
                                                   MAX_IN_FLIGHT));
     }

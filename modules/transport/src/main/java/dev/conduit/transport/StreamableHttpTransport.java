@@ -86,6 +86,8 @@ public final class StreamableHttpTransport implements HttpService {
                 .name("conduit-session-sweeper").daemon(true).factory());
         long period = Math.max(1, config.sessionIdleTimeout().toSeconds() / 4);
         sweeper.scheduleAtFixedRate(sessions::expireIdle, period, period, TimeUnit.SECONDS);
+        TransportMetrics.gauge("conduit.sessions.open", "Open MCP sessions over Streamable HTTP", this::sessionCount,
+                               "http");
     }
 
     /**
@@ -149,6 +151,8 @@ public final class StreamableHttpTransport implements HttpService {
 
     private void post(ServerRequest req, ServerResponse res) {
         String cid = correlationId();
+        // Given back on every answer, so that a client can quote it and an operator find the request's log lines.
+        res.header(CORRELATION_HEADER, cid);
         Optional<Principal> principal = admit(req, res);
         if (principal.isEmpty()) {
             return;
@@ -374,6 +378,7 @@ public final class StreamableHttpTransport implements HttpService {
                 res.header(HeaderNames.WWW_AUTHENTICATE, presented
                         ? "Bearer realm=\"conduit\", error=\"invalid_token\""
                         : "Bearer realm=\"conduit\"");
+                TransportMetrics.authFailure("http");
                 reject(res, Status.UNAUTHORIZED_401, ErrorCodes.FORBIDDEN, rejected.reason());
                 yield Optional.empty();
             }
@@ -460,6 +465,9 @@ public final class StreamableHttpTransport implements HttpService {
         LOGGER.log(Level.DEBUG, () -> "[" + cid + "] " + principal.id() + " " + request.method() + " -> "
                 + (response instanceof JsonRpcResponse.Failure failure ? "error " + failure.error().code() : "ok"));
     }
+
+    /** The response header that carries the request's correlation id. */
+    public static final String CORRELATION_HEADER = "Conduit-Correlation-Id";
 
     private static String correlationId() {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());

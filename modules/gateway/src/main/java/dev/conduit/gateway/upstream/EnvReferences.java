@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.core.log.Redactor;
 
 /** Replaces {@code ${VAR}} in configuration values with the gateway's environment variables. */
 final class EnvReferences {
@@ -23,6 +24,10 @@ final class EnvReferences {
             if (replacement == null) {
                 throw new InvalidConfigException(key, "refers to the environment variable " + variable
                                                       + ", which is not set");
+            }
+            if (Redactor.isSensitiveName(key.substring(key.lastIndexOf('.') + 1))
+                || Redactor.isSensitiveName(variable)) {
+                Redactor.register(replacement); // a credential: masked in every log line from now on
             }
             matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.log.Redactor;
 import dev.conduit.policy.AddressPolicy;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -139,10 +140,12 @@ final class TokenSource {
         Duration lifetime = Duration.ofSeconds(Math.max(0, seconds));
         Duration skew = lifetime.dividedBy(10).compareTo(MAX_SKEW) < 0 ? lifetime.dividedBy(10) : MAX_SKEW;
         accessToken = token.stringValue();
+        Redactor.register(accessToken);
         expiresAtNanos = System.nanoTime() + lifetime.minus(skew).toNanos();
         JsonNode rotated = answer.path("refresh_token");
         if (rotated.isString() && !rotated.stringValue().isEmpty()) {
             refreshToken = rotated.stringValue();
+            Redactor.register(refreshToken);
         }
     }
 

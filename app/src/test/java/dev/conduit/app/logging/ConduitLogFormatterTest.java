@@ -1,0 +1,71 @@
+package dev.conduit.app.logging;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/** Events become fields, in text and in JSON, and nothing secret survives formatting, however it got in. */
+class ConduitLogFormatterTest {
+
+    private static LogRecord event() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("event", "request");
+        fields.put("correlationId", "9f3c2a1b7d6e5f40");
+        fields.put("principal", "local");
+        fields.put("method", "tools/call");
+        fields.put("outcome", "ok");
+        fields.put("durationMs", 1.25);
+        fields.put("headers", Map.of("Authorization", "Bearer abcdefghijklmnop"));
+        LogRecord record = new LogRecord(Level.INFO, "request");
+        record.setLoggerName("dev.conduit.events");
+        record.setParameters(new Object[] {fields});
+        return record;
+    }
+
+    @Test
+    void textWritesAnEventAsKeyValuePairs() {
+        String line = new ConduitLogFormatter(false).format(event());
+        assertThat(line, containsString(" INFO dev.conduit.events: request correlationId=9f3c2a1b7d6e5f40 "
+                                        + "principal=local method=tools/call outcome=ok durationMs=1.25 "));
+        assertThat(line, containsString("Authorization=[REDACTED]"));
+        assertThat(line, not(containsString("abcdefghijklmnop")));
+        assertThat(line, endsWith(System.lineSeparator()));
+    }
+
+    @Test
+    void jsonWritesAnEventAsMembers() {
+        JsonNode line = Json.mapper().readTree(new ConduitLogFormatter(true).format(event()));
+        assertThat(line.get("level").asString(), is("INFO"));
+        assertThat(line.get("message").asString(), is("request"));
+        assertThat(line.get("event").asString(), is("request"));
+        assertThat(line.get("correlationId").asString(), is("9f3c2a1b7d6e5f40"));
+        assertThat(line.get("durationMs").asDouble(), is(1.25));
+        assertThat(line.at("/headers/Authorization").asString(), is("[REDACTED]"));
+    }
+
+    @Test
+    void messagesParametersAndStacksAreRedacted() {
+        LogRecord record = new LogRecord(Level.WARNING, "upstream refused {0}");
+        record.setLoggerName("dev.conduit.gateway");
+        record.setParameters(new Object[] {"Authorization: Bearer abcdefghijklmnop"});
+        record.setThrown(new IllegalStateException("token endpoint said {\"access_token\":\"xyz987654\"}"));
+        for (boolean json : List.of(false, true)) {
+            String line = new ConduitLogFormatter(json).format(record);
+            assertThat(line, not(containsString("abcdefghijklmnop")));
+            assertThat(line, not(containsString("xyz987654")));
+            assertThat(line, containsString("IllegalStateException"));
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.conduit.core.log;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Masks secrets in what is about to be logged: the one place redaction happens. Conduit's log formatter passes every
+ * record through it (message, structured fields however deeply nested, exception messages and stacks), so a secret
+ * that reaches a log call anyway is still not written. Masked: the values of secrets the configuration resolved
+ * ({@link #register}), {@code Authorization}, {@code Cookie} and API-key headers, the values of keys named like
+ * credentials ({@code password}, {@code token}, {@code client_secret}, ...) in JSON, query strings and
+ * {@code key=value} text, bearer tokens, JWTs, URL passwords, and the shapes of common provider keys. Ordinary ids
+ * (UUIDs, correlation ids, tool names, counts) are left alone.
+ */
+public final class Redactor {
+    /** What a secret is replaced with. */
+    public static final String MASK = "[REDACTED]";
+    private static final int MIN_REGISTERED_LENGTH = 6;
+    private static final Set<String> REGISTERED = ConcurrentHashMap.newKeySet();
+
+    private static final String SENSITIVE_KEY = "(?:[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key"
+            + "|apikey|access[_-]?key|private[_-]?key|credentials?|authorization|auth|cookie|session[_-]?secret))";
+    private static final Pattern SENSITIVE_NAME = Pattern.compile("(?i)" + SENSITIVE_KEY);
+    private static final List<Rule> RULES = List.of(
+            // Authorization: Bearer x, Cookie: a=b; c=d, X-Api-Key: x (to the end of the line)
+            new Rule("(?i)\\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key)(\\s*:\\s*)([^\\r\\n]+)",
+                     "$1$2" + MASK),
+            // "token": "x", 'password': 'x', token=x, access_token=x in query strings, secret: x
+            new Rule("(?i)([\"']?\\b" + SENSITIVE_KEY + "[\"']?\\s*[:=]\\s*)(?!\\[REDACTED])(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|[^\\s,;&}\\]\"')]+)",
+                     "$1" + MASK),
+            new Rule("(?i)\\bbearer\\s+[A-Za-z0-9._~+/=-]{8,}", "Bearer " + MASK),
+            new Rule("\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}", MASK),
+            // user:password@ in URLs
+            new Rule("(?i)(\\b[a-z][a-z0-9+.-]*://[^:/\\s@]+:)[^@/\\s]+(@)", "$1" + MASK + "$2"),
+            // Provider key shapes: OpenAI/Anthropic, GitHub, Slack, AWS access key ids, Google API keys, GitLab
+            new Rule("\\b(?:sk-(?:ant-)?[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"
+                     + "|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,})",
+                     MASK));
+
+    private record Rule(Pattern pattern, String replacement) {
+        Rule(String regex, String replacement) {
+            this(Pattern.compile(regex), replacement);
+        }
+    }
+
+    private Redactor() {
+    }
+
+    /** Masks {@code secret} wherever it appears from now on (API keys, upstream credentials, fetched tokens). */
+    public static void register(String secret) {
+        if (secret != null && secret.length() >= MIN_REGISTERED_LENGTH) {
+            REGISTERED.add(secret);
+        }
+    }
+
+    /** Whether a name (a config key, a JSON member, a header) names a credential. */
+    public static boolean isSensitiveName(String name) {
+        return SENSITIVE_NAME.matcher(name).matches();
+    }
+
+    /** {@code text} with every secret masked. */
+    public static String redact(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String secret : REGISTERED) {
+            if (out.contains(secret)) {
+                out = out.replace(secret, MASK);
+            }
+        }
+        for (Rule rule : RULES) {
+            Matcher matcher = rule.pattern().matcher(out);
+            if (matcher.find()) {
+                out = matcher.replaceAll(rule.replacement());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code value} with every secret masked, however deeply nested: maps (whose plain members named like credentials
+     * are masked whole), collections, arrays and text; numbers, booleans and null as they are.
+     */
+    public static Object redactValue(Object value) {
+        return switch (value) {
+            case null -> null;
+            case Number number -> number;
+            case Boolean bool -> bool;
+            case CharSequence text -> redact(text.toString());
+            case Map<?, ?> map -> {
+                Map<String, Object> out = new LinkedHashMap<>();
+                map.forEach((key, member) -> {
+                    String name = String.valueOf(key);
+                    boolean scalar = !(member instanceof Map || member instanceof Collection || member == null);
+                    out.put(redact(name), isSensitiveName(name) && scalar ? MASK : redactValue(member));
+                });
+                yield out;
+            }
+            case Collection<?> items -> {
+                List<Object> out = new ArrayList<>(items.size());
+                items.forEach(item -> out.add(redactValue(item)));
+                yield out;
+            }
+            case Object[] items -> redactValue(List.of(items));
+            default -> redact(String.valueOf(value));
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package dev.conduit.transport;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+import io.helidon.service.registry.Services;
+
+/**
+ * The listeners' meters, in one place: authentication failures, open sessions and open connections, each labelled
+ * with the transport ({@code http}, {@code stdio}, {@code socket}, {@code pipe}). Requests by method and outcome are
+ * counted where every transport meets, in the gateway.
+ */
+final class TransportMetrics {
+    private TransportMetrics() {
+    }
+
+    /** A caller without a valid API key was refused. */
+    static void authFailure(String transport) {
+        registry().getOrCreate(Counter.builder("conduit.auth.failures")
+                                       .description("Requests refused for a missing or wrong API key")
+                                       .tags(List.of(Tag.create("transport", transport)))).increment();
+    }
+
+    /** A gauge read when scraped. */
+    static void gauge(String name, String description, Supplier<? extends Number> value, String transport) {
+        registry().getOrCreate(Gauge.builder(name, () -> value.get().doubleValue()).description(description)
+                                       .tags(List.of(Tag.create("transport", transport))));
+    }
+
+    private static MeterRegistry registry() {
+        return Services.get(MeterRegistry.class);
+    }
+}
