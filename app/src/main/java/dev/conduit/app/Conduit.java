@@ -73,7 +73,11 @@ final class Conduit {
                 .shutdownHook(false)
                 .host(settings.host())
                 .port(settings.port())
-                .putSocket(OpsFeature.SOCKET, socket -> socket.host(settings.opsHost()).port(settings.opsPort()))
+                .putSocket(OpsFeature.SOCKET, socket -> {
+                    socket.host(settings.opsHost()).port(settings.opsPort());
+                    settings.opsToken().ifPresent(token -> socket.routing(
+                            routing -> routing.addFilter(OpsFeature.bearerToken(token))));
+                })
                 .addFeature(OpsFeature.create(List.of(
                         Checks.readiness("mcp-listener", () -> !stopping.get() && isRunning()),
                         Checks.readiness("engines", () -> engines.availability().values().stream()

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -109,6 +110,27 @@ class OperationsIT {
         assertThat(conduit.log(), containsString("toolCalls=1"));
         assertThat(conduit.log(), not(containsString(RunningConduit.API_KEY)));
         assertThat(conduit.log(), not(containsString("logged"))); // no program text or arguments
+    }
+
+    @Test
+    void anOpsTokenGuardsTheOpsSocket() throws Exception {
+        String token = "ops-token-0123456789abcdef";
+        String config = RunningConduit.config(true).replace("      port: 0\n", "      port: 0\n      token: ${OPS_TOKEN}\n");
+        assertThat(config, containsString("token: ${OPS_TOKEN}"));
+        try (RunningConduit guarded = RunningConduit.start(Files.createDirectories(dir.resolve("guarded")),
+                                                            Map.of("OPS_TOKEN", token), config)) {
+            URI metrics = URI.create("http://127.0.0.1:" + guarded.opsPort() + "/observe/metrics");
+            assertThat(HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                               .statusCode(), is(401));
+            assertThat(HTTP.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer wrong-token").build(),
+                                 HttpResponse.BodyHandlers.ofString()).statusCode(), is(401));
+            HttpResponse<String> allowed = HTTP.send(HttpRequest.newBuilder(metrics)
+                                                             .header("Authorization", "Bearer " + token).build(),
+                                                     HttpResponse.BodyHandlers.ofString());
+            assertThat(allowed.statusCode(), is(200));
+            assertThat(allowed.body(), containsString("# TYPE"));
+            assertThat(guarded.log(), not(containsString(token)));
+        }
     }
 
     @Test
