@@ -41,6 +41,12 @@ final class ExecutionService implements AutoCloseable {
         this.pool = new ExecutionPool(config.threads(), config.queue());
         metrics.gauge("conduit.executions.running", "Executions running on a guest thread now", pool::running);
         metrics.gauge("conduit.executions.queued", "Executions waiting for a guest thread now", pool::queued);
+        registry.engines().forEach((engine, executor) -> {
+            if (executor.pooled().isPresent()) {
+                metrics.gauge("conduit.engine.pool.ready", "Sandboxes made ahead and waiting in the engine's pool",
+                              () -> executor.pooled().orElse(0), Tag.create("engine", engine));
+            }
+        });
         registry.availability().keySet().forEach(engine -> metrics.gauge(
                 "conduit.engine.available", "1 when the engine can run programs, else 0",
                 () -> registry.availability().get(engine).available() ? 1 : 0,

@@ -119,6 +119,11 @@ public final class ExecutorRegistry implements AutoCloseable {
         return names;
     }
 
+    /** The enabled engines by name. */
+    Map<String, Executor> engines() {
+        return Map.copyOf(engines);
+    }
+
     /** Each engine's availability, for health. */
     public Map<String, Executor.Availability> availability() {
         Map<String, Executor.Availability> states = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.gateway.upstream.UpstreamCatalog;
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
@@ -80,8 +81,8 @@ public final class GatewayMetrics {
     }
 
     /**
-     * Per upstream: {@code conduit_upstream_up} (1 when up or not started yet, 0 when down) and
-     * {@code conduit_upstream_tools} (its tools in the catalog), read from the catalog's last-known state when
+     * Per upstream: {@code conduit_upstream_up} (1 when up or not started yet, 0 when down),
+     * {@code conduit_upstream_tools} (its tools in the catalog) and {@code conduit_upstream_restarts_total}, read from the catalog's last-known state when
      * scraped: a scrape never starts or contacts an upstream.
      */
     public static void registerUpstreams(UpstreamCatalog catalog) {
@@ -93,6 +94,10 @@ public final class GatewayMetrics {
                           () -> state(catalog, id).map(s -> "down".equals(s.state()) ? 0 : 1).orElse(0), upstream);
             metrics.gauge("conduit.upstream.tools", "Tools the upstream contributes to the catalog",
                           () -> state(catalog, id).map(UpstreamCatalog.Status::tools).orElse(0), upstream);
+            metrics.registry.getOrCreate(FunctionalCounter.builder("conduit.upstream.restarts", catalog,
+                            c -> state(c, id).map(UpstreamCatalog.Status::restarts).orElse(0L))
+                    .description("Times the upstream was started again after its connection ended or failed")
+                    .tags(List.of(upstream)));
         }
     }
 

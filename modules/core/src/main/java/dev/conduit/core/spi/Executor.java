@@ -1,5 +1,6 @@
 package dev.conduit.core.spi;
 
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -23,6 +24,11 @@ public interface Executor extends AutoCloseable {
 
     /** Whether it can run programs now, and if not, why. */
     Availability availability();
+
+    /** How many sandboxes wait ready in the engine's pool now; empty for an engine without a pool. For metrics. */
+    default OptionalInt pooled() {
+        return OptionalInt.empty();
+    }
 
     /** Runs one program. Never throws for anything the program does. */
     ExecutionOutcome execute(ExecutionRequest request);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,6 +75,11 @@ final class DenoExecutor implements Executor {
     public Availability availability() {
         return unavailable != null ? unavailable
                 : new Availability(true, version + ", pool " + pool.pooled() + "/" + poolSize);
+    }
+
+    @Override
+    public OptionalInt pooled() {
+        return pool == null ? OptionalInt.empty() : OptionalInt.of(pool.pooled());
     }
 
     @Override

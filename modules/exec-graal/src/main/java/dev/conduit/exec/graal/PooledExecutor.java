@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -183,6 +184,11 @@ abstract class PooledExecutor implements Executor {
         }
         return new Availability(ready, ready ? engine.getImplementationName() + " " + engine.getVersion()
                 + ", pool " + pool.size() + "/" + poolSize : "warming up");
+    }
+
+    @Override
+    public OptionalInt pooled() {
+        return OptionalInt.of(pool.size());
     }
 
     @Override

@@ -59,6 +59,8 @@ final class Upstream implements AutoCloseable {
     private int failures;
     private long retryAtNanos;
     private volatile State state = State.IDLE;
+    /** Connections opened so far; every one after the first is a restart. */
+    private final AtomicLong connections = new AtomicLong();
     private volatile String lastError = "";
     private volatile Listing listing;
 
@@ -169,6 +171,11 @@ final class Upstream implements AutoCloseable {
         };
     }
 
+    /** How many times the upstream was started again after its first connection ended or failed. */
+    long restarts() {
+        return Math.max(0, connections.get() - 1);
+    }
+
     /** The live connection, opening (and initializing) one if needed and allowed by the backoff. */
     McpConnection connection() throws UpstreamException {
         lock.lock();
@@ -201,6 +208,9 @@ final class Upstream implements AutoCloseable {
                 state = State.UP;
                 lastError = "";
                 failures = 0;
+                if (connections.getAndIncrement() > 0) {
+                    LOGGER.log(Level.INFO, "upstream '" + id() + "' restarted");
+                }
                 return opened;
             } catch (UpstreamException | RuntimeException e) {
                 failures++;

@@ -49,7 +49,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     }
 
     /** The state of one upstream, for health details; never carries secrets. */
-    public record Status(String id, String state, String lastError, int tools) {
+    public record Status(String id, String state, String lastError, int tools, long restarts) {
     }
 
     private UpstreamCatalog(List<UpstreamConfig> configs, Map<String, String> environment, AddressPolicy outbound) {
@@ -115,7 +115,8 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     /** The last known state of every enabled upstream. Starts nothing. */
     public List<Status> status() {
         return upstreams.stream().map(upstream -> new Status(upstream.id(), upstream.state().name().toLowerCase(
-                java.util.Locale.ROOT), upstream.lastError(), upstream.listing().map(l -> l.tools().size()).orElse(0)))
+                java.util.Locale.ROOT), upstream.lastError(), upstream.listing().map(l -> l.tools().size()).orElse(0),
+                upstream.restarts()))
                 .toList();
     }
 
