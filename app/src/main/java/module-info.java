@@ -14,6 +14,12 @@ module dev.conduit.app {
     // The YAML parser is found by ServiceLoader; requiring it puts it in the module graph.
     requires io.helidon.config.yaml;
     requires java.logging;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
+    requires io.opentelemetry.sdk;
+    requires io.opentelemetry.sdk.common;
+    requires io.opentelemetry.sdk.trace;
+    requires io.opentelemetry.exporter.otlp;
 
     // java.util.logging instantiates the log manager named by -Djava.util.logging.manager reflectively.
     exports dev.conduit.app.logging to java.logging;

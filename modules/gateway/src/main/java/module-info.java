@@ -16,6 +16,8 @@ module dev.conduit.gateway {
     requires io.helidon.webclient;
     requires io.helidon.metrics.api;
     requires io.helidon.service.registry;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
 
     exports dev.conduit.gateway;
     exports dev.conduit.gateway.upstream;

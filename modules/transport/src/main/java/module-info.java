@@ -13,6 +13,8 @@ module dev.conduit.transport {
     // Windows named pipes only; no native code is loaded elsewhere.
     requires io.helidon.metrics.api;
     requires io.helidon.service.registry;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
     requires com.sun.jna;
     requires com.sun.jna.platform;
 

@@ -31,6 +31,7 @@ import dev.conduit.transport.LocalListener;
 import dev.conduit.transport.StdioTransport;
 import dev.conduit.transport.StreamableHttpTransport;
 import io.helidon.webserver.WebServer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 
 /**
  * One running Conduit: the object graph built once from a {@link ConduitConfig}, started and stopped as a whole.
@@ -46,6 +47,7 @@ final class Conduit {
     private final JvmMeters jvmMeters = JvmMeters.register();
     private final UpstreamCatalog catalog;
     private final ExecutorRegistry engines;
+    private final Optional<OpenTelemetrySdk> tracing;
     private final McpServer mcp;
     private final Authenticator authenticator;
     private volatile Optional<LocalListener> local = Optional.empty();
@@ -55,6 +57,7 @@ final class Conduit {
         this.catalog = UpstreamCatalog.create(config.upstreams(), System.getenv(),
                                               AddressPolicy.of(config.outboundAllow()));
         GatewayMetrics.registerUpstreams(catalog);
+        this.tracing = TracingSetup.start(config.tracing());
         this.engines = ExecutorRegistry.start(config.executors());
         this.mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())
                 .strictValidation(config.strictValidation())
@@ -166,6 +169,7 @@ final class Conduit {
         }
         mcp.close();
         engines.close();
+        tracing.ifPresent(OpenTelemetrySdk::close); // flushes the spans still batched
         catalog.close();
         jvmMeters.close();
         endChildProcesses();

@@ -36,11 +36,12 @@ import io.helidon.config.ConfigSources;
  * @param executionLimits  {@code limits.execution} and {@code limits.caps}
  * @param stdioKey         {@code transports.stdio.key}: the API key whose allow-list and limits stdio clients get
  * @param socket           {@code transports.socket}: the Unix domain socket listener, when configured
+ * @param tracing          {@code tracing}: OpenTelemetry export, off unless an endpoint is set
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
                      List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
                      ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey,
-                     Optional<SocketTransportConfig> socket) {
+                     Optional<SocketTransportConfig> socket, TracingSettings tracing) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -112,6 +113,6 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
             executionLimits.checkUnderCaps(auth.apiKeys().get(i).limits(), "auth.api-keys." + i + ".limits");
         }
         return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow, executors,
-                                 executionLimits, stdioKey, socket);
+                                 executionLimits, stdioKey, socket, TracingSettings.from(root.child("tracing")));
     }
 }

@@ -33,7 +33,12 @@ final class McpHttpClient {
 
     /** Posts one JSON-RPC message in this session; answers the HTTP response, headers and all. */
     HttpResponse<String> postRaw(String body) throws Exception {
-        return send(session, body);
+        return send(session, body, null);
+    }
+
+    /** The same, as part of the W3C trace {@code traceparent}. */
+    HttpResponse<String> postRaw(String body, String traceparent) throws Exception {
+        return send(session, body, traceparent);
     }
 
     /** Calls {@code execute_<language>} with {@code code} and any {@code extra} arguments (engine, limits, ...). */
@@ -52,6 +57,10 @@ final class McpHttpClient {
     }
 
     private HttpResponse<String> send(String sessionId, String body) throws Exception {
+        return send(sessionId, body, null);
+    }
+
+    private HttpResponse<String> send(String sessionId, String body, String traceparent) throws Exception {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
@@ -59,6 +68,9 @@ final class McpHttpClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (sessionId != null) {
             builder.header("Mcp-Session-Id", sessionId);
+        }
+        if (traceparent != null) {
+            builder.header("traceparent", traceparent);
         }
         return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }

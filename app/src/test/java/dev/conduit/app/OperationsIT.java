@@ -138,6 +138,55 @@ class OperationsIT {
     }
 
     @Test
+    void spansGoOverOtlpToTheConfiguredCollectorUnderTheClientsTrace() throws Exception {
+        java.util.concurrent.BlockingQueue<byte[]> posts = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/v1/traces", exchange -> {
+            posts.add(exchange.getRequestBody().readAllBytes());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        try (RunningConduit traced = RunningConduit.start(Files.createDirectories(dir.resolve("traced")),
+                RunningConduit.config(true) + """
+                        tracing:
+                          endpoint: http://127.0.0.1:%d
+                          export-interval: 100ms
+                        """.formatted(collector.getAddress().getPort()))) {
+            String trace = "0af7651916cd43dd8448eb211c80319c";
+            McpHttpClient client = new McpHttpClient(traced, RunningConduit.API_KEY);
+            HttpResponse<String> response = client.postRaw("""
+                    {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"execute_javascript",\
+                    "arguments":{"code":"6 * 7","engine":"rhino"}}}""", "00-" + trace + "-b7ad6b7169203331-01");
+            assertThat(response.body(), containsString("\"result\":42"));
+            byte[] traceId = java.util.HexFormat.of().parseHex(trace);
+            boolean found = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!found && System.nanoTime() < deadline) {
+                byte[] post = posts.poll(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                found = post != null && indexOf(post, traceId) >= 0;
+            }
+            assertThat("a span of trace " + trace + " reached the collector", found, is(true));
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void metricsPassPromtool() throws Exception {
         assumePromtool();
         Path file = dir.resolve("metrics.txt");

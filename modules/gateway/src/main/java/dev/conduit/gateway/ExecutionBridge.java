@@ -17,6 +17,8 @@ import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.spi.ToolBridge;
 import dev.conduit.policy.ToolAllowList;
 import dev.conduit.sdkgen.SdkManifest;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -34,9 +36,12 @@ final class ExecutionBridge implements ToolBridge {
     private final Optional<ToolAllowList> narrowed;
     private final int budget;
     private final AtomicInteger calls = new AtomicInteger();
+    private final Context traced;
     private final List<ObjectNode> trace = new CopyOnWriteArrayList<>();
 
-    ExecutionBridge(ToolAccess access, RequestContext context, Optional<ToolAllowList> narrowed, int budget) {
+    ExecutionBridge(ToolAccess access, RequestContext context, Optional<ToolAllowList> narrowed, int budget,
+                    Context traced) {
+        this.traced = traced;
         this.access = access;
         this.context = context;
         this.narrowed = narrowed;
@@ -45,6 +50,12 @@ final class ExecutionBridge implements ToolBridge {
 
     @Override
     public String call(String requested, String argumentsJson) {
+        try (Scope _ = traced.makeCurrent()) {
+            return traced(requested, argumentsJson);
+        }
+    }
+
+    private String traced(String requested, String argumentsJson) {
         long started = System.nanoTime();
         if (calls.incrementAndGet() > budget) {
             return record(requested, "budget", started, error(ErrorCodes.TOOL_BUDGET,

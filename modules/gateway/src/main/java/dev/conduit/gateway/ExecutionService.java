@@ -19,6 +19,9 @@ import dev.conduit.core.spi.Language;
 import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.policy.ToolAllowList;
 import io.helidon.metrics.api.Tag;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -91,27 +94,37 @@ final class ExecutionService implements AutoCloseable {
                 ? Language.JAVASCRIPT : requested;
         Executor executor = registry.select(language, engine);
         ExecutionLimits resolved = limits.resolve(context.principal().limits(), params.get("limits"));
-        ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls());
+        Span span = Tracing.start("execute " + executor.name(), SpanKind.INTERNAL);
+        span.setAttribute("conduit.engine", executor.name());
+        span.setAttribute("conduit.language", language.id());
+        // The guest's tool calls, on whatever thread an engine makes them, are children of this span.
+        Context traced = Context.current().with(span);
+        ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls(),
+                                                     traced);
         long started = System.nanoTime();
         long[] onThread = {started};
         metrics.executionStarted(executor.name());
         ExecutionOutcome outcome;
         try {
-            outcome = pool.run(() -> {
+            outcome = pool.run(traced.wrap(() -> {
                 onThread[0] = System.nanoTime();
                 return executor.execute(new ExecutionRequest(code, language, resolved, bridge,
                                                              context.correlationId()));
-            });
+            }));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             finished(executor.name(), "cancelled", started, started);
+            Tracing.end(span, "cancelled");
             throw new RpcException(JsonRpcError.of(ErrorCodes.SERVER_BUSY, "The execution was interrupted"));
         } catch (RpcException busy) {
             finished(executor.name(), "busy", started, started);
+            Tracing.end(span, "busy");
             throw busy;
         }
         String ended = GatewayMetrics.outcome(outcome);
         finished(executor.name(), ended, started, onThread[0]);
+        span.setAttribute("conduit.tool_calls", bridge.trace().size());
+        Tracing.end(span, ended);
         Run run = new Run(outcome, executor.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                           bridge.trace());
         EventLog.execution(context, executor.name(), language.id(), ended,

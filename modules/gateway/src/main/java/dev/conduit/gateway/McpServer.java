@@ -18,6 +18,9 @@ import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.policy.ExecutionLimitsPolicy;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -89,11 +92,20 @@ public final class McpServer implements McpEndpoint {
 
     private JsonRpcResponse dispatch(JsonRpcRequest request, RequestContext context) {
         long started = System.nanoTime();
-        JsonRpcResponse response = answer(request, context);
         // The method as a label only when this server knows it: a client's made-up method names stay out of metrics.
         String method = handlers.containsKey(request.method()) ? request.method() : "unknown";
+        Span span = Tracing.start(method, SpanKind.SERVER);
+        span.setAttribute("rpc.system", "jsonrpc");
+        span.setAttribute("rpc.method", method);
+        span.setAttribute("conduit.transport", context.session().transport());
+        span.setAttribute("conduit.correlation_id", context.correlationId());
+        JsonRpcResponse response;
+        try (Scope _ = span.makeCurrent()) {
+            response = answer(request, context);
+        }
         String outcome = response instanceof JsonRpcResponse.Failure failure ? GatewayMetrics.outcome(failure.error())
                                                                           : "ok";
+        Tracing.end(span, outcome);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.request(context.session().transport(), method, outcome, took);
         EventLog.request(context, method, outcome, took);

@@ -10,6 +10,9 @@ import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.policy.ToolAllowList;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -83,7 +86,10 @@ final class ToolAccess {
     ObjectNode call(Tool tool, ObjectNode arguments, Optional<JsonNode> progressToken, RequestContext context) {
         long started = System.nanoTime();
         String outcome = "failed";
-        try {
+        Span span = Tracing.start("tool " + tool.definition().name(), SpanKind.INTERNAL);
+        span.setAttribute("conduit.upstream", tool.namespace());
+        span.setAttribute("conduit.tool", tool.localName());
+        try (Scope _ = span.makeCurrent()) {
             List<String> problems = problems(tool, arguments);
             if (!problems.isEmpty()) {
                 outcome = "invalid";
@@ -96,6 +102,7 @@ final class ToolAccess {
         } finally {
             metrics.toolCall(tool.namespace(), tool.localName(), outcome,
                              Duration.ofNanos(System.nanoTime() - started));
+            Tracing.end(span, outcome);
         }
     }
 

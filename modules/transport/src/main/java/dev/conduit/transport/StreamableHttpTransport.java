@@ -40,11 +40,16 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaType;
+import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 
 /**
  * MCP Streamable HTTP (2025-11-25, 2025-06-18, 2025-03-26) on one endpoint path.
@@ -163,7 +168,9 @@ public final class StreamableHttpTransport implements HttpService {
                    "Service unavailable: the server is shutting down");
             return;
         }
-        try {
+        // A client's W3C trace context becomes the parent of this request's spans (nothing happens untraced).
+        Context traced = W3CTraceContextPropagator.getInstance().extract(Context.root(), req.headers(), HEADERS);
+        try (Scope _ = traced.makeCurrent()) {
             servePost(req, res, principal.get(), cid);
         } catch (RuntimeException | IOException e) {
             if (!res.isSent()) {
@@ -465,6 +472,19 @@ public final class StreamableHttpTransport implements HttpService {
         LOGGER.log(Level.DEBUG, () -> "[" + cid + "] " + principal.id() + " " + request.method() + " -> "
                 + (response instanceof JsonRpcResponse.Failure failure ? "error " + failure.error().code() : "ok"));
     }
+
+    /** Reads W3C trace context from request headers. */
+    private static final TextMapGetter<ServerRequestHeaders> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(ServerRequestHeaders carrier) {
+            return carrier.stream().map(header -> header.name()).toList();
+        }
+
+        @Override
+        public String get(ServerRequestHeaders carrier, String key) {
+            return carrier == null ? null : carrier.first(HeaderNames.create(key)).orElse(null);
+        }
+    };
 
     /** The response header that carries the request's correlation id. */
     public static final String CORRELATION_HEADER = "Conduit-Correlation-Id";

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.gateway.Tracing;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
@@ -210,6 +211,7 @@ final class HttpConnection implements McpConnection {
         if (version != null) {
             request.header(HeaderNames.create("MCP-Protocol-Version"), version);
         }
+        Tracing.traceparent().ifPresent(parent -> request.header(HeaderNames.create("traceparent"), parent));
     }
 
     private void readJson(InputStream body) throws IOException {

@@ -14,10 +14,14 @@ import dev.conduit.core.Cancellation;
 import dev.conduit.core.ClientChannel;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.gateway.Tracing;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.core.jsonrpc.RpcException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -140,15 +144,33 @@ final class Upstream implements AutoCloseable {
      */
     ObjectNode callTool(String name, ObjectNode arguments, Optional<JsonNode> progressToken, ClientChannel channel,
                         Cancellation cancellation) throws UpstreamException {
+        Span span = Tracing.start("upstream " + id() + " tools/call", SpanKind.CLIENT);
+        span.setAttribute("conduit.upstream", id());
+        span.setAttribute("rpc.method", "tools/call");
+        try (Scope _ = span.makeCurrent()) {
+            ObjectNode result = send(name, arguments, progressToken, channel, cancellation);
+            Tracing.end(span, "ok");
+            return result;
+        } catch (UpstreamException | RuntimeException e) {
+            Tracing.end(span, "failed");
+            throw e;
+        }
+    }
+
+    private ObjectNode send(String name, ObjectNode arguments, Optional<JsonNode> progressToken,
+                            ClientChannel channel, Cancellation cancellation) throws UpstreamException {
         McpConnection live = connection();
         ObjectNode params = Json.object();
         params.put("name", name);
         params.set("arguments", arguments);
+        // W3C trace context in _meta for every upstream (stdio has no headers); HTTP upstreams get the header too.
+        Tracing.traceparent().ifPresent(parent -> params.putObject("_meta").put("traceparent", parent));
         Optional<String> route = progressToken.map(token -> {
             // Our own token towards the upstream: two clients may use the same token value at the same time.
             String ours = "conduit-" + progressIds.incrementAndGet();
             progressRoutes.put(ours, new ProgressRoute(token, channel));
-            params.putObject("_meta").put("progressToken", ours);
+            ObjectNode meta = params.get("_meta") instanceof ObjectNode existing ? existing : params.putObject("_meta");
+            meta.put("progressToken", ours);
             return ours;
         });
         try {
