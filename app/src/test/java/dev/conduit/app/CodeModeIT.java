@@ -17,8 +17,6 @@ import static org.hamcrest.Matchers.is;
 
 /** Code Mode end to end: programs through /mcp on the real distribution, calling the real server-everything. */
 class CodeModeIT {
-    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
-            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
 
     @TempDir
     static Path dir;
@@ -27,12 +25,7 @@ class CodeModeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
-                upstreams:
-                  - id: everything
-                    command: %s
-                    args: [%s, stdio]
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
+        conduit = RunningConduit.start(dir, RunningConduit.configWithEverything());
         client = new McpHttpClient(conduit, RunningConduit.API_KEY);
     }
 

@@ -36,8 +36,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class OperationsIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path REPOSITORY = RunningConduit.INTEROP.toAbsolutePath().getParent();
-    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
-            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
     private static final Pattern METRIC = Pattern.compile("\\b((?:conduit|process|jvm)_[a-z_]+)\\b");
 
     @TempDir
@@ -47,12 +45,7 @@ class OperationsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
-                upstreams:
-                  - id: everything
-                    command: %s
-                    args: [%s, stdio]
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
+        conduit = RunningConduit.start(dir, RunningConduit.configWithEverything());
         McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
         for (String engine : new String[] {"graaljs", "rhino", "deno"}) {
             JsonNode ok = client.execute("javascript", "await tools.everything.echo({message: 'm'})",

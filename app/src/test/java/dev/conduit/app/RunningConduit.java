@@ -79,6 +79,20 @@ final class RunningConduit implements AutoCloseable {
         return new RunningConduit(builder.start());
     }
 
+    /** The pinned server-everything, run by the pinned Node. */
+    static final Path EVERYTHING = INTEROP.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js")
+            .toAbsolutePath();
+
+    /** {@link #config} with auth on and server-everything over stdio as the upstream {@code everything}. */
+    static String configWithEverything() {
+        return config(true) + """
+                upstreams:
+                  - id: everything
+                    command: %s
+                    args: [%s, stdio]
+                """.formatted(NODE.toAbsolutePath(), EVERYTHING);
+    }
+
     /** A configuration on free loopback ports. */
     static String config(boolean auth) {
         return """

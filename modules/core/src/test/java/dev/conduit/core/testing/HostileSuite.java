@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -64,14 +66,65 @@ public abstract class HostileSuite {
     protected abstract Language language();
 
     /** A program that allocates without end, run three times before the heap is measured. */
-    protected abstract String memoryBomb();
+    protected String memoryBomb() {
+        return language() == Language.PYTHON ? "a = []\nwhile True:\n    a.append([0] * 100000)"
+                                             : "const a = []; for (;;) a.push(new Array(1e5).fill(0))";
+    }
 
     /** A program whose value is 42. */
-    protected abstract String fortyTwo();
+    protected String fortyTwo() {
+        return "6 * 7";
+    }
 
     /** Waits for whatever the engine releases after an execution off the request's path, before the heap is measured. */
     protected void awaitReleased() throws Exception {
         // Nothing by default.
+    }
+
+    /**
+     * Hostile JavaScript programs with the same expected outcome in the in-process JavaScript engines (GraalJS,
+     * Rhino): doors to the host, tampering with the SDK, runaways, bombs and floods. Each engine's suite adds its own.
+     */
+    public static Stream<Arguments> javascriptInProcess() {
+        return Stream.of(
+                Arguments.of("Packages", "Packages.java.lang.System.exit(0)", Expect.error()),
+                Arguments.of("load", "load('/etc/passwd')", Expect.error()),
+                Arguments.of("print", "print('x')", Expect.error()),
+                Arguments.of("JSON monkeypatch",
+                             "JSON.parse = () => ({value: 'forged'}); const r = await tools.test.echo({a: 1}); "
+                             + "console.log(r.a)", Expect.prints("1\n")),
+                Arguments.of("non-object arguments",
+                             "try { await tools.test.echo('x') } catch (e) { console.log(e.code) }",
+                             Expect.prints("-32602\n")),
+                Arguments.of("tool budget storm",
+                             "await Promise.all(Array.from({length: 1000}, (_, i) => tools.test.echo({i}).catch(() => 0)))",
+                             Expect.limit(Limit.TOOL_CALLS)),
+                Arguments.of("while true", "while (true) {}", Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("loop that catches", "for (;;) { try { while (true) {} } catch (e) {} }",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("microtask loop", "const f = () => Promise.resolve().then(f); f(); 1",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY)),
+                Arguments.of("promise storm", "for (;;) { Promise.resolve().then(() => 0); }",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY)),
+                Arguments.of("getter in result", "({ get x() { for (;;) {} } })",
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                Arguments.of("array bomb", "const a = []; for (;;) a.push(new Array(1e5).fill(0))",
+                             Expect.limit(Limit.MEMORY)),
+                Arguments.of("typed array bomb", "const a = []; for (;;) a.push(new Float64Array(1e6))",
+                             Expect.limit(Limit.MEMORY)),
+                Arguments.of("string bomb", "const a = []; for (let i = 0; ; i++) a.push('x'.repeat(1e6) + i)",
+                             Expect.limit(Limit.MEMORY)),
+                Arguments.of("object bomb", "const a = []; for (let i = 0; ; i++) a.push({i, s: String(i)})",
+                             Expect.limit(Limit.MEMORY)),
+                Arguments.of("recursion", "function f(n) { return f(n + 1) + 1 } f(0)",
+                             Expect.limit(Limit.STACK_DEPTH)),
+                Arguments.of("stdout flood", "for (;;) console.log('x'.repeat(100))",
+                             Expect.limit(Limit.OUTPUT, Limit.LOG_ENTRIES)),
+                Arguments.of("stderr flood", "for (;;) console.error('y'.repeat(5000))", Expect.limit(Limit.OUTPUT)),
+                Arguments.of("log flood", "for (let i = 0; ; i++) console.log(i)", Expect.limit(Limit.LOG_ENTRIES)),
+                Arguments.of("huge result", "'x'.repeat(1e6)", Expect.limit(Limit.OUTPUT)),
+                Arguments.of("circular result", "const o = {}; o.self = o; console.log('ok'); o",
+                             Expect.prints("ok\n")));
     }
 
     @BeforeAll

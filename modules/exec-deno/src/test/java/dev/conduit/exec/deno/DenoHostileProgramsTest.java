@@ -53,16 +53,6 @@ class DenoHostileProgramsTest extends HostileSuite {
         return Language.TYPESCRIPT;
     }
 
-    @Override
-    protected String memoryBomb() {
-        return "const a: number[][] = []; for (;;) a.push(new Array(1e5).fill(0))";
-    }
-
-    @Override
-    protected String fortyTwo() {
-        return "6 * 7";
-    }
-
     static Stream<Arguments> programs() {
         String denied = "NotCapable";
         return Stream.of(

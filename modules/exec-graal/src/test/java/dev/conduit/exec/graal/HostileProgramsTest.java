@@ -41,26 +41,13 @@ class HostileProgramsTest extends HostileSuite {
         return Language.JAVASCRIPT;
     }
 
-    @Override
-    protected String memoryBomb() {
-        return "const a = []; for (;;) a.push(new Array(1e5).fill(0))";
-    }
-
-    @Override
-    protected String fortyTwo() {
-        return "6 * 7";
-    }
-
     static Stream<Arguments> programs() {
-        return Stream.of(
+        return Stream.concat(HostileSuite.javascriptInProcess(), Stream.of(
                 // Host escapes: every door to Java is gone.
                 Arguments.of("Java.type", "Java.type('java.lang.Runtime').getRuntime().exec('id')", Expect.error()),
-                Arguments.of("Packages", "Packages.java.lang.System.exit(0)", Expect.error()),
                 Arguments.of("java global", "java.lang.System.getenv()", Expect.error()),
                 Arguments.of("Polyglot.eval", "Polyglot.eval('python', '1')", Expect.error()),
                 Arguments.of("Graal", "Graal.versionJS", Expect.error()),
-                Arguments.of("load", "load('/etc/passwd')", Expect.error()),
-                Arguments.of("print", "print('x')", Expect.error()),
                 Arguments.of("quit", "quit()", Expect.error()),
                 Arguments.of("require", "require('fs').readFileSync('/etc/passwd')", Expect.error()),
                 Arguments.of("dynamic import", "await import('fs')", Expect.error()),
@@ -86,52 +73,14 @@ class HostileProgramsTest extends HostileSuite {
                              Expect.prints("false\n")),
                 Arguments.of("tools frozen", "tools.test = 1; tools.test.echo = 2; "
                                              + "console.log(typeof tools.test.echo)", Expect.prints("function\n")),
-                Arguments.of("JSON monkeypatch",
-                             "JSON.parse = () => ({value: 'forged'}); const r = await tools.test.echo({a: 1}); "
-                             + "console.log(r.a)", Expect.prints("1\n")),
                 Arguments.of("raw unknown tool",
                              "try { await tools.$raw('../../admin', {}) } catch (e) { console.log(e.name) }",
                              Expect.prints("ToolError\n")),
-                Arguments.of("non-object arguments",
-                             "try { await tools.test.echo('x') } catch (e) { console.log(e.code) }",
-                             Expect.prints("-32602\n")),
-                Arguments.of("tool budget storm",
-                             "await Promise.all(Array.from({length: 1000}, (_, i) => tools.test.echo({i}).catch(() => 0)))",
-                             Expect.limit(Limit.TOOL_CALLS)),
-                // Runaway CPU.
-                Arguments.of("while true", "while (true) {}", Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
-                Arguments.of("loop that catches", "for (;;) { try { while (true) {} } catch (e) {} }",
-                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
                 // Outlived close(true) before guest frames were limited below the host stack: see GraalJsExecutor.
                 Arguments.of("recursion in catch", "function f() { try { f() } catch (e) { f() } } f()",
                              Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.STACK_DEPTH)),
-                Arguments.of("microtask loop", "const f = () => Promise.resolve().then(f); f(); 1",
-                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY)),
-                Arguments.of("promise storm", "for (;;) { Promise.resolve().then(() => 0); }",
-                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY)),
                 Arguments.of("catastrophic regex",
                              "for (;;) { /^(a+)+$/.test('a'.repeat(28) + 'b'); }",
-                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY)),
-                Arguments.of("getter in result", "({ get x() { for (;;) {} } })",
-                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
-                // Memory.
-                Arguments.of("array bomb", "const a = []; for (;;) a.push(new Array(1e5).fill(0))",
-                             Expect.limit(Limit.MEMORY)),
-                Arguments.of("typed array bomb", "const a = []; for (;;) a.push(new Float64Array(1e6))",
-                             Expect.limit(Limit.MEMORY)),
-                Arguments.of("string bomb", "const a = []; for (let i = 0; ; i++) a.push('x'.repeat(1e6) + i)",
-                             Expect.limit(Limit.MEMORY)),
-                Arguments.of("object bomb", "const a = []; for (let i = 0; ; i++) a.push({i, s: String(i)})",
-                             Expect.limit(Limit.MEMORY)),
-                Arguments.of("recursion", "function f(n) { return f(n + 1) + 1 } f(0)",
-                             Expect.limit(Limit.STACK_DEPTH)),
-                // Floods.
-                Arguments.of("stdout flood", "for (;;) console.log('x'.repeat(100))",
-                             Expect.limit(Limit.OUTPUT, Limit.LOG_ENTRIES)),
-                Arguments.of("stderr flood", "for (;;) console.error('y'.repeat(5000))", Expect.limit(Limit.OUTPUT)),
-                Arguments.of("log flood", "for (let i = 0; ; i++) console.log(i)", Expect.limit(Limit.LOG_ENTRIES)),
-                Arguments.of("huge result", "'x'.repeat(1e6)", Expect.limit(Limit.OUTPUT)),
-                Arguments.of("circular result", "const o = {}; o.self = o; console.log('ok'); o",
-                             Expect.prints("ok\n")));
+                             Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY))));
     }
 }
