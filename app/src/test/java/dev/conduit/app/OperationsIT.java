@@ -88,6 +88,8 @@ class OperationsIT {
         assertThat(sample("conduit_executions_running"), is(0.0));
         assertThat(sample("conduit_engine_pool_ready", "engine=\"deno\"") >= 0, is(true));
         assertThat(sample("conduit_upstream_restarts_total", "upstream=\"everything\""), is(0.0));
+        assertThat(sample("conduit_upstream_catalog_misses_total", "upstream=\"everything\"") >= 1, is(true));
+        assertThat(sample("conduit_upstream_catalog_hits_total", "upstream=\"everything\"") >= 1, is(true));
         assertThat(sample("conduit_requests_total", "transport=\"http\"", "method=\"tools/call\"",
                           "outcome=\"ok\"") >= 5, is(true));
         assertThat(scrape, not(containsString("secret-from-request")));

@@ -98,6 +98,14 @@ public final class GatewayMetrics {
                             c -> state(c, id).map(UpstreamCatalog.Status::restarts).orElse(0L))
                     .description("Times the upstream was started again after its connection ended or failed")
                     .tags(List.of(upstream)));
+            metrics.registry.getOrCreate(FunctionalCounter.builder("conduit.upstream.catalog.hits", catalog,
+                            c -> state(c, id).map(UpstreamCatalog.Status::cacheHits).orElse(0L))
+                    .description("Lookups that served the upstream's tools from the catalog")
+                    .tags(List.of(upstream)));
+            metrics.registry.getOrCreate(FunctionalCounter.builder("conduit.upstream.catalog.misses", catalog,
+                            c -> state(c, id).map(UpstreamCatalog.Status::cacheMisses).orElse(0L))
+                    .description("Lookups that fetched the upstream's tools again first (first use, stale list)")
+                    .tags(List.of(upstream)));
         }
     }
 

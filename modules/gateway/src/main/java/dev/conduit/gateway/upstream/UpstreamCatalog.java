@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.RequestContext;
@@ -44,12 +45,15 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Map<Upstream, CompletableFuture<Void>> fetches = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
+    private final Map<Upstream, AtomicLong> hits = new ConcurrentHashMap<>();
+    private final Map<Upstream, AtomicLong> misses = new ConcurrentHashMap<>();
 
     private record Snapshot(List<Tool> tools, Map<String, Tool> byName) {
     }
 
     /** The state of one upstream, for health details; never carries secrets. */
-    public record Status(String id, String state, String lastError, int tools, long restarts) {
+    public record Status(String id, String state, String lastError, int tools, long restarts, long cacheHits,
+                         long cacheMisses) {
     }
 
     private UpstreamCatalog(List<UpstreamConfig> configs, Map<String, String> environment, AddressPolicy outbound) {
@@ -116,13 +120,21 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     public List<Status> status() {
         return upstreams.stream().map(upstream -> new Status(upstream.id(), upstream.state().name().toLowerCase(
                 java.util.Locale.ROOT), upstream.lastError(), upstream.listing().map(l -> l.tools().size()).orElse(0),
-                upstream.restarts()))
+                upstream.restarts(), hits.getOrDefault(upstream, new AtomicLong()).get(),
+                misses.getOrDefault(upstream, new AtomicLong()).get()))
                 .toList();
     }
 
     private Snapshot current() {
         long now = System.nanoTime();
-        if (upstreams.stream().noneMatch(upstream -> upstream.listingStale(now))) {
+        boolean fresh = true;
+        for (Upstream upstream : upstreams) {
+            // A hit: the upstream's tools are served from the catalog; a miss: they are fetched again first.
+            boolean stale = upstream.listingStale(now);
+            (stale ? misses : hits).computeIfAbsent(upstream, u -> new AtomicLong()).incrementAndGet();
+            fresh &= !stale;
+        }
+        if (fresh) {
             return snapshot;
         }
         refreshLock.lock();
