@@ -24,9 +24,10 @@ import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.ServerInfo;
 import dev.conduit.gateway.upstream.UpstreamCatalog;
 import dev.conduit.ops.Checks;
-import dev.conduit.policy.AddressPolicy;
 import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
+import dev.conduit.policy.AddressPolicy;
+import dev.conduit.policy.TokenBuckets;
 import dev.conduit.transport.LocalListener;
 import dev.conduit.transport.StdioTransport;
 import dev.conduit.transport.StreamableHttpTransport;
@@ -62,6 +63,7 @@ final class Conduit {
         this.mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())
                 .strictValidation(config.strictValidation())
                 .executions(engines, config.executionLimits(), config.executors())
+                .rateLimiter(new TokenBuckets(config.rateLimits()))
                 .build();
         this.authenticator = Authenticator.create(config.auth());
         this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);

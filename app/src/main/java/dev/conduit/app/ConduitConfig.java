@@ -15,6 +15,7 @@ import dev.conduit.gateway.ExecutorsConfig;
 import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.upstream.UpstreamConfig;
 import dev.conduit.policy.ExecutionLimitsPolicy;
+import dev.conduit.policy.RateLimits;
 import dev.conduit.transport.HttpTransportConfig;
 import dev.conduit.transport.SocketTransportConfig;
 import io.helidon.config.Config;
@@ -37,11 +38,12 @@ import io.helidon.config.ConfigSources;
  * @param stdioKey         {@code transports.stdio.key}: the API key whose allow-list and limits stdio clients get
  * @param socket           {@code transports.socket}: the Unix domain socket listener, when configured
  * @param tracing          {@code tracing}: OpenTelemetry export, off unless an endpoint is set
+ * @param rateLimits       {@code policy.rate-limits}: token buckets per principal, none by default
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
                      List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
                      ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey,
-                     Optional<SocketTransportConfig> socket, TracingSettings tracing) {
+                     Optional<SocketTransportConfig> socket, TracingSettings tracing, RateLimits rateLimits) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -108,11 +110,18 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         ConfigReader outbound = policy.child("outbound");
         List<String> allow = outbound.strings("allow", List.of());
         outbound.warnUnknown();
+        RateLimits rateLimits = RateLimits.from(policy.child("rate-limits"));
+        for (String id : rateLimits.keys().keySet()) {
+            if (auth.apiKeys().stream().noneMatch(key -> key.id().equals(id))) {
+                throw new InvalidConfigException("policy.rate-limits.keys." + id, "names no key of auth.api-keys");
+            }
+        }
         policy.warnUnknown();
         for (int i = 0; i < auth.apiKeys().size(); i++) {
             executionLimits.checkUnderCaps(auth.apiKeys().get(i).limits(), "auth.api-keys." + i + ".limits");
         }
         return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow, executors,
-                                 executionLimits, stdioKey, socket, TracingSettings.from(root.child("tracing")));
+                                 executionLimits, stdioKey, socket, TracingSettings.from(root.child("tracing")),
+                                 rateLimits);
     }
 }

@@ -1,5 +1,6 @@
 package dev.conduit.gateway;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +16,7 @@ import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.spi.ToolBridge;
+import dev.conduit.policy.RateLimiter;
 import dev.conduit.policy.ToolAllowList;
 import dev.conduit.sdkgen.SdkManifest;
 import io.opentelemetry.context.Context;
@@ -37,11 +39,14 @@ final class ExecutionBridge implements ToolBridge {
     private final int budget;
     private final AtomicInteger calls = new AtomicInteger();
     private final Context traced;
+    private final RateLimiter rateLimiter;
+    private volatile Duration rateLimited;
     private final List<ObjectNode> trace = new CopyOnWriteArrayList<>();
 
     ExecutionBridge(ToolAccess access, RequestContext context, Optional<ToolAllowList> narrowed, int budget,
-                    Context traced) {
+                    Context traced, RateLimiter rateLimiter) {
         this.traced = traced;
+        this.rateLimiter = rateLimiter;
         this.access = access;
         this.context = context;
         this.narrowed = narrowed;
@@ -60,6 +65,14 @@ final class ExecutionBridge implements ToolBridge {
         if (calls.incrementAndGet() > budget) {
             return record(requested, "budget", started, error(ErrorCodes.TOOL_BUDGET,
                     "Tool-call budget of " + budget + " calls is spent"));
+        }
+        // A program's calls are not requests: only the key's tool-call rate, when set, limits them across executions.
+        if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.TOOL_CALLS)
+                instanceof RateLimiter.Limited limited) {
+            rateLimited = limited.retryAfter();
+            return record(requested, "rate_limited", started, error(ErrorCodes.RATE_LIMITED,
+                    RateLimitErrors.of(RateLimiter.Kind.TOOL_CALLS, context.principal().id(), limited.retryAfter())
+                            .message()));
         }
         Optional<Tool> tool = resolve(requested);
         if (tool.isEmpty()) {
@@ -192,7 +205,12 @@ final class ExecutionBridge implements ToolBridge {
 
     @Override
     public boolean budgetExceeded() {
-        return calls.get() > budget;
+        return calls.get() > budget || rateLimited != null;
+    }
+
+    /** When the key's tool-call rate stopped the program: the delay it was told to wait. */
+    Optional<Duration> rateLimited() {
+        return Optional.ofNullable(rateLimited);
     }
 
     /** The calls made so far: tool, outcome, milliseconds. */

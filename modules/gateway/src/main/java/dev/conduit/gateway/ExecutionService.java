@@ -17,6 +17,7 @@ import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.spi.Language;
 import dev.conduit.policy.ExecutionLimitsPolicy;
+import dev.conduit.policy.RateLimiter;
 import dev.conduit.policy.ToolAllowList;
 import io.helidon.metrics.api.Tag;
 import io.opentelemetry.api.trace.Span;
@@ -37,8 +38,11 @@ final class ExecutionService implements AutoCloseable {
     private final ExecutionLimitsPolicy limits;
     private final ExecutionPool pool;
     private final GatewayMetrics metrics = new GatewayMetrics();
+    private final RateLimiter rateLimiter;
 
-    ExecutionService(ExecutorRegistry registry, ExecutionLimitsPolicy limits, ExecutorsConfig config) {
+    ExecutionService(ExecutorRegistry registry, ExecutionLimitsPolicy limits, ExecutorsConfig config,
+                     RateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.registry = registry;
         this.limits = limits;
         this.pool = new ExecutionPool(config.threads(), config.queue());
@@ -93,6 +97,11 @@ final class ExecutionService implements AutoCloseable {
         Language language = requested == Language.TYPESCRIPT && !registry.runs(Language.TYPESCRIPT)
                 ? Language.JAVASCRIPT : requested;
         Executor executor = registry.select(language, engine);
+        if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.EXECUTIONS)
+                instanceof RateLimiter.Limited limited) {
+            throw new RpcException(RateLimitErrors.of(RateLimiter.Kind.EXECUTIONS, context.principal().id(),
+                                                      limited.retryAfter()));
+        }
         ExecutionLimits resolved = limits.resolve(context.principal().limits(), params.get("limits"));
         Span span = Tracing.start("execute " + executor.name(), SpanKind.INTERNAL);
         span.setAttribute("conduit.engine", executor.name());
@@ -100,7 +109,7 @@ final class ExecutionService implements AutoCloseable {
         // The guest's tool calls, on whatever thread an engine makes them, are children of this span.
         Context traced = Context.current().with(span);
         ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls(),
-                                                     traced);
+                                                     traced, rateLimiter);
         long started = System.nanoTime();
         long[] onThread = {started};
         metrics.executionStarted(executor.name());
@@ -129,6 +138,17 @@ final class ExecutionService implements AutoCloseable {
                           bridge.trace());
         EventLog.execution(context, executor.name(), language.id(), ended,
                            Duration.ofNanos(System.nanoTime() - started), run.toolCalls().size());
+        if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded
+            && exceeded.limit() == ExecutionOutcome.Limit.TOOL_CALLS && bridge.rateLimited().isPresent()) {
+            // Stopped by the key's tool-call rate, not the budget: the rate's own code, with when to come back.
+            JsonRpcError limited = RateLimitErrors.of(RateLimiter.Kind.TOOL_CALLS, context.principal().id(),
+                                                      bridge.rateLimited().get());
+            ObjectNode data = ((ObjectNode) limited.data().orElseThrow()).deepCopy();
+            data.put("stdout", exceeded.stdout());
+            data.put("stderr", exceeded.stderr());
+            data.set("toolCalls", run.toolCalls());
+            throw new RpcException(JsonRpcError.of(limited.code(), limited.message()).withData(data));
+        }
         if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded) {
             ObjectNode data = Json.object();
             data.put("limit", exceeded.limit().name().toLowerCase(java.util.Locale.ROOT));

@@ -18,6 +18,9 @@ import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.policy.ExecutionLimitsPolicy;
+import dev.conduit.policy.RateLimiter;
+import dev.conduit.policy.RateLimits;
+import dev.conduit.policy.TokenBuckets;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
@@ -43,12 +46,14 @@ public final class McpServer implements McpEndpoint {
     /** Requests in flight by session and request id, so that notifications/cancelled can reach them. */
     private final Map<String, Cancellation> inFlight = new ConcurrentHashMap<>();
     private final GatewayMetrics metrics = new GatewayMetrics();
+    private final RateLimiter rateLimiter;
 
     private McpServer(Builder builder) {
+        this.rateLimiter = builder.rateLimiter;
         Map<String, MethodHandler> routes = new HashMap<>();
         new LifecycleMethods(builder.serverInfo, INSTRUCTIONS).register(routes);
         Optional<ExecutionService> executions = builder.executors.map(registry -> new ExecutionService(registry,
-                builder.executionLimits, builder.executorsConfig));
+                builder.executionLimits, builder.executorsConfig, builder.rateLimiter));
         ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, executions);
         new ToolMethods(access, builder.pageSize).register(routes);
         new LegacyMethods(access).register(routes);
@@ -113,6 +118,12 @@ public final class McpServer implements McpEndpoint {
     }
 
     private JsonRpcResponse answer(JsonRpcRequest request, RequestContext context) {
+        if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.REQUESTS)
+                instanceof RateLimiter.Limited limited) {
+            return JsonRpcResponse.failure(request.id(), RateLimitErrors.of(RateLimiter.Kind.REQUESTS,
+                                                                            context.principal().id(),
+                                                                            limited.retryAfter()));
+        }
         MethodHandler handler = handlers.get(request.method());
         if (handler == null) {
             return JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()));
@@ -161,6 +172,7 @@ public final class McpServer implements McpEndpoint {
         private ExecutionLimitsPolicy executionLimits = new ExecutionLimitsPolicy(ExecutionLimitsPolicy.DEFAULTS,
                                                                                   ExecutionLimitsPolicy.CAPS);
         private ExecutorsConfig executorsConfig = ExecutorsConfig.standard();
+        private RateLimiter rateLimiter = new TokenBuckets(RateLimits.none());
 
         private Builder() {
         }
@@ -170,6 +182,12 @@ public final class McpServer implements McpEndpoint {
             this.executors = Optional.of(Objects.requireNonNull(registry, "registry"));
             this.executionLimits = Objects.requireNonNull(limits, "limits");
             this.executorsConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Rate limits per principal for requests, executions and programs' tool calls; none by default. */
+        public Builder rateLimiter(RateLimiter value) {
+            this.rateLimiter = Objects.requireNonNull(value);
             return this;
         }
 

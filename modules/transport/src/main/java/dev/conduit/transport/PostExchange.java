@@ -3,9 +3,11 @@ package dev.conduit.transport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.ClientChannel;
+import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
@@ -68,7 +70,15 @@ final class PostExchange implements ClientChannel {
         try {
             done = true;
             if (stream == null) {
-                response.status(Status.OK_200);
+                OptionalLong retryAfter = rateLimited(result);
+                if (retryAfter.isPresent()) {
+                    // HTTP's own words for a rate limit, beside the JSON-RPC error the body carries.
+                    response.status(Status.TOO_MANY_REQUESTS_429);
+                    response.header(HeaderNames.RETRY_AFTER,
+                                    Long.toString(Math.max(1, (retryAfter.getAsLong() + 999) / 1000)));
+                } else {
+                    response.status(Status.OK_200);
+                }
                 response.header(HeaderValues.CONTENT_TYPE_JSON);
                 response.send(JsonRpcCodec.encode(result));
                 return;
@@ -82,6 +92,15 @@ final class PostExchange implements ClientChannel {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The retry delay of a rate-limit error, in milliseconds. */
+    private static OptionalLong rateLimited(JsonRpcResponse result) {
+        if (result instanceof JsonRpcResponse.Failure failure && failure.error().code() == ErrorCodes.RATE_LIMITED) {
+            return OptionalLong.of(failure.error().data().map(data -> data.path("retryAfterMs").asLong(1000))
+                                           .orElse(1000L));
+        }
+        return OptionalLong.empty();
     }
 
     private void open() {
