@@ -18,6 +18,7 @@ import dev.conduit.auth.Authenticator;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.spi.Executor;
+import dev.conduit.gateway.AuditTrail;
 import dev.conduit.gateway.ExecutorRegistry;
 import dev.conduit.gateway.GatewayMetrics;
 import dev.conduit.gateway.McpServer;
@@ -64,6 +65,7 @@ final class Conduit {
                 .strictValidation(config.strictValidation())
                 .executions(engines, config.executionLimits(), config.executors())
                 .rateLimiter(new TokenBuckets(config.rateLimits()))
+                .audit(new AuditTrail(config.audit()))
                 .build();
         this.authenticator = Authenticator.create(config.auth());
         this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);

@@ -14,6 +14,7 @@ import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.gateway.ExecutorsConfig;
 import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.upstream.UpstreamConfig;
+import dev.conduit.policy.AuditSettings;
 import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.policy.RateLimits;
 import dev.conduit.transport.HttpTransportConfig;
@@ -39,11 +40,13 @@ import io.helidon.config.ConfigSources;
  * @param socket           {@code transports.socket}: the Unix domain socket listener, when configured
  * @param tracing          {@code tracing}: OpenTelemetry export, off unless an endpoint is set
  * @param rateLimits       {@code policy.rate-limits}: token buckets per principal, none by default
+ * @param audit            {@code policy.audit}: where audit records go and what they hold
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
                      List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
                      ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey,
-                     Optional<SocketTransportConfig> socket, TracingSettings tracing, RateLimits rateLimits) {
+                     Optional<SocketTransportConfig> socket, TracingSettings tracing, RateLimits rateLimits,
+                     AuditSettings audit) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -111,6 +114,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         List<String> allow = outbound.strings("allow", List.of());
         outbound.warnUnknown();
         RateLimits rateLimits = RateLimits.from(policy.child("rate-limits"));
+        AuditSettings audit = AuditSettings.from(policy.child("audit"));
         for (String id : rateLimits.keys().keySet()) {
             if (auth.apiKeys().stream().noneMatch(key -> key.id().equals(id))) {
                 throw new InvalidConfigException("policy.rate-limits.keys." + id, "names no key of auth.api-keys");
@@ -122,6 +126,6 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         }
         return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow, executors,
                                  executionLimits, stdioKey, socket, TracingSettings.from(root.child("tracing")),
-                                 rateLimits);
+                                 rateLimits, audit);
     }
 }

@@ -3,6 +3,7 @@ package dev.conduit.gateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -39,10 +40,12 @@ final class ExecutionService implements AutoCloseable {
     private final ExecutionPool pool;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final RateLimiter rateLimiter;
+    private final AuditTrail audit;
 
     ExecutionService(ExecutorRegistry registry, ExecutionLimitsPolicy limits, ExecutorsConfig config,
-                     RateLimiter rateLimiter) {
+                     RateLimiter rateLimiter, AuditTrail audit) {
         this.rateLimiter = rateLimiter;
+        this.audit = audit;
         this.registry = registry;
         this.limits = limits;
         this.pool = new ExecutionPool(config.threads(), config.queue());
@@ -138,6 +141,17 @@ final class ExecutionService implements AutoCloseable {
                           bridge.trace());
         EventLog.execution(context, executor.name(), language.id(), ended,
                            Duration.ofNanos(System.nanoTime() - started), run.toolCalls().size());
+        List<String> allowlist = new ArrayList<>(context.principal().allowedTools());
+        JsonNode narrowed = params.get("allowedTools");
+        audit.execution(context, executor.name(), language.id(), code,
+                        narrowed == null || narrowed.isNull() ? allowlist
+                                : List.of("key: " + allowlist, "request: " + narrowed),
+                        run.toolCalls(), ended,
+                        outcome instanceof ExecutionOutcome.LimitExceeded exceeded
+                                ? exceeded.limit().name().toLowerCase(Locale.ROOT) : null,
+                        run.durationMillis(),
+                        outcome instanceof ExecutionOutcome.Completed completed
+                                ? completed.resultJson().map(String::length).orElse(0) : 0);
         if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded
             && exceeded.limit() == ExecutionOutcome.Limit.TOOL_CALLS && bridge.rateLimited().isPresent()) {
             // Stopped by the key's tool-call rate, not the budget: the rate's own code, with when to come back.
@@ -151,7 +165,7 @@ final class ExecutionService implements AutoCloseable {
         }
         if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded) {
             ObjectNode data = Json.object();
-            data.put("limit", exceeded.limit().name().toLowerCase(java.util.Locale.ROOT));
+            data.put("limit", exceeded.limit().name().toLowerCase(Locale.ROOT));
             data.put("stdout", exceeded.stdout());
             data.put("stderr", exceeded.stderr());
             data.set("toolCalls", run.toolCalls());

@@ -123,7 +123,8 @@ final class LegacyMethods {
         ObjectNode params = request.paramsObject();
         String name = Params.requiredString(params, "name");
         ObjectNode arguments = Params.optionalObject(params, "arguments").orElseGet(Json::object);
-        return access.call(access.require(name, context.principal()), arguments, request.progressToken(), context);
+        return access.callDirect(access.require(name, context.principal()), arguments, request.progressToken(),
+                                 context);
     }
 
     private static String required(JsonRpcRequest request, String field, String message) {

@@ -17,6 +17,7 @@ import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.policy.AuditSettings;
 import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.policy.RateLimiter;
 import dev.conduit.policy.RateLimits;
@@ -50,11 +51,12 @@ public final class McpServer implements McpEndpoint {
 
     private McpServer(Builder builder) {
         this.rateLimiter = builder.rateLimiter;
+        AuditTrail audit = builder.audit;
         Map<String, MethodHandler> routes = new HashMap<>();
         new LifecycleMethods(builder.serverInfo, INSTRUCTIONS).register(routes);
         Optional<ExecutionService> executions = builder.executors.map(registry -> new ExecutionService(registry,
-                builder.executionLimits, builder.executorsConfig, builder.rateLimiter));
-        ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, executions);
+                builder.executionLimits, builder.executorsConfig, builder.rateLimiter, audit));
+        ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, executions, audit);
         new ToolMethods(access, builder.pageSize).register(routes);
         new LegacyMethods(access).register(routes);
         executions.ifPresent(service -> ExecutionTools.register(routes, access, service));
@@ -173,6 +175,7 @@ public final class McpServer implements McpEndpoint {
                                                                                   ExecutionLimitsPolicy.CAPS);
         private ExecutorsConfig executorsConfig = ExecutorsConfig.standard();
         private RateLimiter rateLimiter = new TokenBuckets(RateLimits.none());
+        private AuditTrail audit = new AuditTrail(AuditSettings.defaults());
 
         private Builder() {
         }
@@ -182,6 +185,12 @@ public final class McpServer implements McpEndpoint {
             this.executors = Optional.of(Objects.requireNonNull(registry, "registry"));
             this.executionLimits = Objects.requireNonNull(limits, "limits");
             this.executorsConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Where audit records of executions and direct tool calls go; the log by default. */
+        public Builder audit(AuditTrail value) {
+            this.audit = Objects.requireNonNull(value);
             return this;
         }
 

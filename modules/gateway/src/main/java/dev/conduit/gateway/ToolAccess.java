@@ -37,7 +37,10 @@ final class ToolAccess {
 
     private final GatewayMetrics metrics = new GatewayMetrics();
 
-    ToolAccess(ToolCatalog catalog, boolean strict, Optional<ExecutionService> executions) {
+    private final AuditTrail audit;
+
+    ToolAccess(ToolCatalog catalog, boolean strict, Optional<ExecutionService> executions, AuditTrail audit) {
+        this.audit = audit;
         this.catalog = catalog;
         this.strict = strict;
         // The gateway's tools call back into this object only when invoked, after construction has finished.
@@ -80,6 +83,22 @@ final class ToolAccess {
     Tool require(String name, Principal principal) {
         return resolve(name, principal).orElseThrow(() -> new RpcException(JsonRpcError.invalidParams(
                 "Unknown tool: " + name + ". Call tools/list for the available tools.")));
+    }
+
+    /** A client's own call of a tool ({@code tools/call}, {@code mcp.callTool}): {@link #call}, and its audit record. */
+    ObjectNode callDirect(Tool tool, ObjectNode arguments, Optional<JsonNode> progressToken, RequestContext context) {
+        long started = System.nanoTime();
+        String outcome = "failed";
+        int size = 0;
+        try {
+            ObjectNode result = call(tool, arguments, progressToken, context);
+            outcome = result.path("isError").asBoolean(false) ? "error" : "ok";
+            size = result.toString().length();
+            return result;
+        } finally {
+            audit.toolCall(context, tool.definition().name(), arguments, outcome,
+                           Duration.ofNanos(System.nanoTime() - started).toMillis(), size);
+        }
     }
 
     /** Calls {@code tool} after checking its arguments; a violation comes back as a tool error result. */

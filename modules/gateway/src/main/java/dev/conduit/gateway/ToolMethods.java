@@ -58,7 +58,7 @@ final class ToolMethods {
         String name = Params.requiredString(params, "name");
         ObjectNode arguments = Params.optionalObject(params, "arguments").orElseGet(Json::object);
         Tool tool = access.require(name, context.principal());
-        return access.call(tool, arguments, request.progressToken(), context);
+        return access.callDirect(tool, arguments, request.progressToken(), context);
     }
 
     static String encodeCursor(int offset) {

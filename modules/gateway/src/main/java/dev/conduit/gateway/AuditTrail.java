@@ -1,0 +1,138 @@
+package dev.conduit.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.log.Redactor;
+import dev.conduit.policy.AuditSettings;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One audit record per execution and per direct tool call: who, what (a hash of the code; the code and arguments only
+ * when configured), under which allow-list, which tools with which outcomes, which limit, how long, how big. Written
+ * to the log ({@code dev.conduit.audit}) or to a JSON-lines file rotated by size; every record passes through
+ * {@link Redactor}, so no API key or credential is ever written.
+ */
+public final class AuditTrail {
+    private static final System.Logger LOGGER = System.getLogger("dev.conduit.audit");
+
+    private final AuditSettings settings;
+    private final ReentrantLock fileLock = new ReentrantLock();
+
+    public AuditTrail(AuditSettings settings) {
+        this.settings = settings;
+    }
+
+    /** An execution ended (or was refused by a limit). */
+    void execution(RequestContext context, String engine, String language, String code, List<String> allowlist,
+                   JsonNode toolCalls, String outcome, String limit, long durationMs, int resultBytes) {
+        Map<String, Object> record = base("execution", context);
+        record.put("engine", engine);
+        record.put("language", language);
+        record.put("codeSha256", sha256(code));
+        if (settings.includeCode()) {
+            record.put("code", code);
+        }
+        record.put("allowlist", allowlist);
+        record.put("toolCalls", Json.mapper().convertValue(toolCalls, List.class));
+        record.put("outcome", outcome);
+        if (limit != null) {
+            record.put("limit", limit);
+        }
+        record.put("durationMs", durationMs);
+        record.put("resultBytes", resultBytes);
+        write(record);
+    }
+
+    /** A client called a tool directly. */
+    void toolCall(RequestContext context, String tool, ObjectNode arguments, String outcome, long durationMs,
+                  int resultBytes) {
+        Map<String, Object> record = base("tool_call", context);
+        record.put("tool", tool);
+        if (settings.includeArguments()) {
+            record.put("arguments", Json.mapper().convertValue(arguments, Map.class));
+        }
+        record.put("allowlist", context.principal().allowedTools());
+        record.put("outcome", outcome);
+        record.put("durationMs", durationMs);
+        record.put("resultBytes", resultBytes);
+        write(record);
+    }
+
+    private static Map<String, Object> base(String event, RequestContext context) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("time", Instant.now().toString());
+        record.put("event", event);
+        record.put("principal", context.principal().id());
+        record.put("correlationId", context.correlationId());
+        return record;
+    }
+
+    private void write(Map<String, Object> record) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> safe = (Map<String, Object>) Redactor.redactValue(record);
+        if (settings.file().isEmpty()) {
+            LOGGER.log(Level.INFO, "audit", safe);
+            return;
+        }
+        byte[] line = (Json.mapper().writeValueAsString(safe) + "\n").getBytes(StandardCharsets.UTF_8);
+        fileLock.lock();
+        try {
+            Path file = settings.file().get();
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            if (Files.exists(file) && Files.size(file) + line.length > settings.maxBytes()) {
+                rotate(file);
+            }
+            Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException | UncheckedIOException e) {
+            LOGGER.log(Level.ERROR, "audit record could not be written to " + settings.file().get() + ": "
+                                    + e.getMessage());
+        } finally {
+            fileLock.unlock();
+        }
+    }
+
+    /** audit.jsonl becomes audit.jsonl.1, .1 becomes .2, ...; the oldest beyond {@code keep} is removed. */
+    private void rotate(Path file) throws IOException {
+        Files.deleteIfExists(numbered(file, settings.keep()));
+        for (int i = settings.keep() - 1; i >= 1; i--) {
+            Path older = numbered(file, i);
+            if (Files.exists(older)) {
+                Files.move(older, numbered(file, i + 1), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(file, numbered(file, 1), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Path numbered(Path file, int n) {
+        return file.resolveSibling(file.getFileName() + "." + n);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
