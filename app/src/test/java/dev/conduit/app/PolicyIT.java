@@ -89,6 +89,10 @@ class PolicyIT {
         // Another key has a bucket of its own.
         McpHttpClient bot = new McpHttpClient(conduit, BOT_KEY);
         assertThat(bot.postRaw(ping).statusCode(), is(200));
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + conduit.opsPort() + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics, containsString("conduit_rate_limited_total{limit=\"requests\""));
         // Coming back after the hint is served: the time passing is what is under test here.
         Thread.sleep(hint);
         assertThat(limited.postRaw(ping).statusCode(), is(200));

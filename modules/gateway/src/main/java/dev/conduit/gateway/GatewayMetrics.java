@@ -57,6 +57,12 @@ public final class GatewayMetrics {
               Tag.create("engine", engine)).record(waited);
     }
 
+    /** Work refused by a rate limit: {@code requests}, {@code executions} or {@code tool-calls}. */
+    void rateLimited(String kind) {
+        counter("conduit.rate.limited", "Requests, executions and programs' tool calls refused by a rate limit",
+                Tag.create("limit", kind)).increment();
+    }
+
     /** A JSON-RPC request answered, by the listener it came through, its method and how it ended. */
     void request(String transport, String method, String outcome, Duration took) {
         counter("conduit.requests", "JSON-RPC requests answered, by listener, method and outcome",
