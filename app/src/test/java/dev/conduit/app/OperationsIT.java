@@ -26,6 +26,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -148,13 +149,25 @@ class OperationsIT {
                         tracing:
                           endpoint: http://127.0.0.1:%d
                           export-interval: 100ms
-                        """.formatted(collector.getAddress().getPort()))) {
+                        upstreams:
+                          - id: meta
+                            command: %s
+                            args: [%s]
+                        """.formatted(collector.getAddress().getPort(), RunningConduit.NODE.toAbsolutePath(),
+                                      RunningConduit.INTEROP.resolve("meta-echo-server.mjs").toAbsolutePath()))) {
             String trace = "0af7651916cd43dd8448eb211c80319c";
             McpHttpClient client = new McpHttpClient(traced, RunningConduit.API_KEY);
             HttpResponse<String> response = client.postRaw("""
                     {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"execute_javascript",\
                     "arguments":{"code":"6 * 7","engine":"rhino"}}}""", "00-" + trace + "-b7ad6b7169203331-01");
             assertThat(response.body(), containsString("\"result\":42"));
+            // The trace goes upstream too: a stdio upstream gets it in _meta.traceparent.
+            HttpResponse<String> upstream = client.postRaw("""
+                    {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"meta__meta","arguments":{}}}""",
+                                                           "00-" + trace + "-b7ad6b7169203331-01");
+            JsonNode meta = Json.mapper().readTree(Json.mapper().readTree(upstream.body())
+                                                           .at("/result/content/0/text").asString());
+            assertThat(upstream.body(), meta.path("traceparent").asString(), startsWith("00-" + trace + "-"));
             byte[] traceId = java.util.HexFormat.of().parseHex(trace);
             boolean found = false;
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
