@@ -63,7 +63,7 @@ final class DenoPool implements AutoCloseable {
             return null;
         }
         try {
-            return DenoProcess.start(deno, runner, cache, heapMb);
+            return DenoProcess.start(deno, runner, cache, heapMb, settings.cpuBackstop());
         } catch (RuntimeException e) {
             live.release();
             throw e;
@@ -100,7 +100,7 @@ final class DenoPool implements AutoCloseable {
         refill.execute(() -> {
             while (!closed && ready.size() < settings.poolSize() && live.tryAcquire()) {
                 try {
-                    if (!ready.offer(DenoProcess.start(deno, runner, cache, settings.poolMemoryMb()))) {
+                    if (!ready.offer(DenoProcess.start(deno, runner, cache, settings.poolMemoryMb(), settings.cpuBackstop()))) {
                         live.release();
                     }
                 } catch (RuntimeException e) {

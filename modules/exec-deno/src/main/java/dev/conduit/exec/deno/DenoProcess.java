@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.stream.Stream;
  */
 final class DenoProcess implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(DenoProcess.class.getName());
+
+    private static final Path SHELL = Path.of("/bin/sh");
 
     private final Process process;
     private final Path directory;
@@ -36,11 +39,12 @@ final class DenoProcess implements AutoCloseable {
      * engine's processes so that each does not compile the runner afresh (programs cannot read or write it: they have
      * no file permissions; Deno alone writes compiled code there, keyed by the source's hash).
      */
-    static DenoProcess start(Path deno, Path runner, Path cache, int heapMb) {
+    static DenoProcess start(Path deno, Path runner, Path cache, int heapMb, Duration cpuBackstop) {
         Path directory = null;
         try {
             directory = Files.createTempDirectory("conduit-deno-");
-            ProcessBuilder builder = new ProcessBuilder(command(deno, runner, heapMb)).directory(directory.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command(deno, runner, heapMb, cpuBackstop))
+                    .directory(directory.toFile());
             Map<String, String> environment = builder.environment();
             environment.clear();
             // Only what Deno needs to start.
@@ -56,10 +60,26 @@ final class DenoProcess implements AutoCloseable {
         }
     }
 
-    static List<String> command(Path deno, Path runner, int heapMb) {
-        return List.of(deno.toString(), "run", "--no-prompt", "--no-config", "--no-lock", "--no-remote", "--no-npm",
-                       "--v8-flags=--max-old-space-size=" + heapMb, runner.toString());
+    /**
+     * The command: Deno under a shell that first sets RLIMIT_CPU ({@code ulimit -t}) and then becomes Deno
+     * ({@code exec}, same pid), so the kernel ends the process after {@code cpuBackstop} of CPU even when no gateway is
+     * left to do it. The arguments reach Deno as {@code "$@"}, never through the shell's parser.
+     */
+    static List<String> command(Path deno, Path runner, int heapMb, Duration cpuBackstop) {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SHELL)) {
+            long soft = Math.max(1, cpuBackstop.toSeconds());
+            // SIGXCPU at the soft limit (reported as the CPU limit), SIGKILL a little later should that be ignored.
+            command.addAll(List.of(SHELL.toString(), "-c", "ulimit -S -t " + soft + " && ulimit -H -t " + (soft + 5)
+                                                           + " && exec \"$0\" \"$@\""));
+        }
+        command.addAll(List.of(deno.toString(), "run", "--no-prompt", "--no-config", "--no-lock", "--no-remote",
+                               "--no-npm", "--v8-flags=--max-old-space-size=" + heapMb, runner.toString()));
+        return command;
     }
+
+    /** The exit code of a process the kernel ended for its CPU limit (128 + SIGXCPU). */
+    static final int CPU_LIMIT_EXIT = 128 + 24;
 
     int heapMb() {
         return heapMb;

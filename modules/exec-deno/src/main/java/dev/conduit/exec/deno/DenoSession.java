@@ -207,6 +207,9 @@ final class DenoSession {
         if (lower.contains("out of memory") || lower.contains("heap limit")) {
             return output.stoppedBy(Limit.MEMORY);
         }
+        if (exit == DenoProcess.CPU_LIMIT_EXIT) {
+            return output.stoppedBy(Limit.CPU_TIME); // the kernel's backstop (RLIMIT_CPU) ended it
+        }
         String message = "The program ended its process before finishing (exit code " + exit + ")";
         output.appendError(message + "\n");
         return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);

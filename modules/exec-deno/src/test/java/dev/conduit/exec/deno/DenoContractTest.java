@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 class DenoContractTest extends ExecutorContract {
     private static final DenoExecutor EXECUTOR = new DenoExecutor(new DenoSettings(
             Optional.of(Path.of(System.getProperty("conduit.deno.binary"))), 2, 8,
-            DenoSettings.DEFAULT_POOL_MEMORY_MB));
+            DenoSettings.DEFAULT_POOL_MEMORY_MB, DenoSettings.DEFAULT_CPU_BACKSTOP));
 
     @AfterAll
     static void close() {

@@ -35,7 +35,8 @@ import static org.hamcrest.Matchers.is;
 class DenoHostileProgramsTest extends HostileSuite {
     static final Path DENO = Path.of(System.getProperty("conduit.deno.binary"));
     private static final DenoSettings SETTINGS = new DenoSettings(Optional.of(DENO), 2, 6,
-                                                                  DenoSettings.DEFAULT_POOL_MEMORY_MB);
+                                                                  DenoSettings.DEFAULT_POOL_MEMORY_MB,
+                                                                  DenoSettings.DEFAULT_CPU_BACKSTOP);
     private static final DenoExecutor EXECUTOR = new DenoExecutor(SETTINGS);
 
     @AfterAll
@@ -169,6 +170,24 @@ class DenoHostileProgramsTest extends HostileSuite {
         }
         assertThat(seen.stream().filter(ProcessHandle::isAlive).toList(), is(empty()));
         assertThat(processesOf(executor), is(empty()));
+    }
+
+    @Test
+    void theKernelEndsASpinningProcessAtTheCpuBackstopWithoutTheGateway() throws Exception {
+        // A backstop of 1 s against generous limits: only the kernel's RLIMIT_CPU can end this program in time, as
+        // it would end one left spinning by a gateway that was killed.
+        try (DenoExecutor executor = new DenoExecutor(new DenoSettings(Optional.of(DENO), 0, 2,
+                DenoSettings.DEFAULT_POOL_MEMORY_MB, Duration.ofSeconds(1)))) {
+            ExecutionLimits generous = new ExecutionLimits(Duration.ofSeconds(20), Duration.ofSeconds(15), 256L << 20,
+                                                           64 * 1024, 500, 10, 64 * 1024);
+            long started = System.nanoTime();
+            ExecutionOutcome outcome = executor.execute(new ExecutionRequest("console.log('spin'); for (;;) {}",
+                    Language.JAVASCRIPT, generous, new RecordingBridge(1), "backstop"));
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+            assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.LimitExceeded exceeded
+                                           && exceeded.limit() == Limit.CPU_TIME, is(true));
+            assertThat("ended after " + seconds + " s", seconds < 10, is(true));
+        }
     }
 
     /** The live Deno processes of one engine: those running its runner file. */

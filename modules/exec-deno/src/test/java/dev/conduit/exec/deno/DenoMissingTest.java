@@ -22,7 +22,8 @@ class DenoMissingTest {
     @Test
     void aMissingBinaryMakesTheEngineUnavailableWithWhereItLooked() {
         Path nowhere = Path.of("/nonexistent/conduit/deno");
-        try (DenoExecutor executor = new DenoExecutor(new DenoSettings(Optional.of(nowhere), 2, 4, 256))) {
+        try (DenoExecutor executor = new DenoExecutor(new DenoSettings(Optional.of(nowhere), 2, 4, 256,
+                                                                        DenoSettings.DEFAULT_CPU_BACKSTOP))) {
             assertThat(executor.availability().available(), is(false));
             assertThat(executor.availability().detail(), containsString("executors.deno.path " + nowhere));
             ExecutionOutcome outcome = executor.execute(new ExecutionRequest(
