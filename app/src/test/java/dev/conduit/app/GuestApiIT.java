@@ -24,8 +24,6 @@ import static org.hamcrest.Matchers.is;
  * server-everything and server-filesystem, and held to its exact output.
  */
 class GuestApiIT {
-    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
-            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
     private static final Path FILESYSTEM = RunningConduit.INTEROP.resolve(
             "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js").toAbsolutePath();
 
@@ -39,7 +37,11 @@ class GuestApiIT {
     static void start() throws Exception {
         shared = Files.createDirectories(dir.resolve("shared")).toRealPath();
         Files.writeString(shared.resolve("hello.txt"), "hello from the corpus");
+        // TypeScript runs on Deno unless a request names an engine: the routing by configuration is under test too.
         conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                executors:
+                  default:
+                    typescript: deno
                 upstreams:
                   - id: everything
                     command: %s
@@ -47,8 +49,8 @@ class GuestApiIT {
                   - id: files
                     command: %s
                     args: [%s, %s]
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, RunningConduit.NODE.toAbsolutePath(),
-                              FILESYSTEM, shared));
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), RunningConduit.EVERYTHING,
+                              RunningConduit.NODE.toAbsolutePath(), FILESYSTEM, shared));
         client = new McpHttpClient(conduit, RunningConduit.API_KEY);
     }
 
@@ -128,6 +130,15 @@ class GuestApiIT {
         JsonNode structured = response.at("/result/structuredContent");
         assertThat(response.toString(), structured.path("exitCode").asInt(-1), is(0));
         assertThat(structured.get("stdout").asString(), is(stdout));
+    }
+
+    @Test
+    void typescriptGoesToTheConfiguredDefaultEngineAndJavascriptDoesNot() throws Exception {
+        JsonNode typescript = client.execute("typescript", "const n: number = 6 * 7; return n;", null);
+        assertThat(typescript.toString(), typescript.at("/result/structuredContent/engine").asString(), is("deno"));
+        assertThat(typescript.at("/result/structuredContent/result").asInt(), is(42));
+        JsonNode javascript = client.execute("javascript", "6 * 7", null);
+        assertThat(javascript.at("/result/structuredContent/engine").asString(), is("graaljs"));
     }
 
     @Test

@@ -135,10 +135,10 @@ final class ExecutionService implements AutoCloseable {
         }
         String ended = GatewayMetrics.outcome(outcome);
         finished(executor.name(), ended, started, onThread[0]);
-        span.setAttribute("conduit.tool_calls", bridge.trace().size());
-        Tracing.end(span, ended);
         Run run = new Run(outcome, executor.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                           bridge.trace());
+        span.setAttribute("conduit.tool_calls", run.toolCalls().size());
+        Tracing.end(span, ended);
         EventLog.execution(context, executor.name(), language.id(), ended,
                            Duration.ofNanos(System.nanoTime() - started), run.toolCalls().size());
         List<String> allowlist = new ArrayList<>(context.principal().allowedTools());
