@@ -40,6 +40,8 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
  */
 final class Conduit {
     private static final System.Logger LOGGER = System.getLogger(Conduit.class.getName());
+    /** After the grace period, how long cancelled requests have to write their answers. */
+    private static final Duration ANSWER_TIME = Duration.ofSeconds(3);
 
     private final ConduitConfig config;
     private final ServerInfo info = ServerInfo.current();
@@ -143,8 +145,9 @@ final class Conduit {
     }
 
     /**
-     * Stops gracefully: readiness goes down, new requests get 503, requests in flight get the grace period, then the
-     * listeners close and every child process is ended.
+     * Stops gracefully: readiness goes down, new requests get 503, requests in flight get the grace period; whatever
+     * still runs then is cancelled and answers (-32000, with its partial output) within {@link #ANSWER_TIME}; then the
+     * listeners close and every child process is ended. Every wait is bounded.
      */
     void stop() {
         if (!stopping.compareAndSet(false, true)) {
@@ -153,17 +156,31 @@ final class Conduit {
         Duration grace = config.server().shutdownGrace();
         Instant started = Instant.now();
         LOGGER.log(Level.INFO, "Shutting down: waiting up to " + grace + " for requests in flight");
-        // The socket drains beside HTTP, within the same grace period.
+        // The socket drains beside HTTP, within the same grace period and the same time to answer.
         Thread localDrain = Thread.ofVirtual().name("conduit-local-drain").start(() -> local.ifPresent(listener -> {
             try {
-                listener.shutdown(grace);
+                listener.shutdown(grace.plus(ANSWER_TIME));
             } catch (InterruptedException e) {
                 listener.close();
             }
         }));
         try {
-            http.shutdown(grace);
-            localDrain.join();
+            http.drain(grace);
+            Duration left = grace.minus(Duration.between(started, Instant.now()));
+            if (left.isPositive()) {
+                localDrain.join(left);
+            }
+            int running = mcp.running();
+            if (running > 0) {
+                LOGGER.log(Level.WARNING, running + " request(s) still running after the shutdown grace period of "
+                                          + grace + "; cancelling them so that each gets an answer");
+            }
+            mcp.cancelAll();
+            http.shutdown(ANSWER_TIME);
+            // Bounded: a drain that overruns is cut short by closing the listener.
+            if (!localDrain.join(ANSWER_TIME.plusSeconds(1))) {
+                local.ifPresent(LocalListener::close);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             local.ifPresent(LocalListener::close);

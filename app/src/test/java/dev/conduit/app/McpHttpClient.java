@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import dev.conduit.core.jsonrpc.Json;
 import tools.jackson.databind.JsonNode;
@@ -62,6 +63,7 @@ final class McpHttpClient {
 
     private HttpResponse<String> send(String sessionId, String body, String traceparent) throws Exception {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
+                .timeout(RunningConduit.patient(Duration.ofSeconds(60)))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .header("Authorization", "Bearer " + key)

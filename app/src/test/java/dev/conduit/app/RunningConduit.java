@@ -42,7 +42,8 @@ final class RunningConduit implements AutoCloseable {
 
     private RunningConduit(Process process) {
         this.process = process;
-        Thread.ofVirtual().name("conduit-it-log").start(this::readLog);
+        // A pipe read: on a platform thread, or it holds a carrier of this JVM too (see PipeThreads).
+        Thread.ofPlatform().daemon(true).name("conduit-it-log").start(this::readLog);
     }
 
     /** Starts the distribution on {@code yaml} (written to a temporary file) and waits until it is ready. */
@@ -53,11 +54,22 @@ final class RunningConduit implements AutoCloseable {
     /** The same, with {@code env} added to the server's environment. */
     static RunningConduit start(Path dir, Map<String, String> env, String yaml) throws Exception {
         RunningConduit conduit = launch(dir, env, yaml);
-        if (!conduit.ready.await(60, TimeUnit.SECONDS)) {
+        Duration patience = patient(Duration.ofSeconds(60));
+        if (!conduit.ready.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
             conduit.process.destroyForcibly();
-            throw new AssertionError("Conduit did not become ready within 60 s:\n" + conduit.log());
+            throw new AssertionError("Conduit did not become ready within " + patience + ":\n" + conduit.log());
         }
         return conduit;
+    }
+
+    /**
+     * How long to wait for something that takes {@code idle} on an idle machine: multiplied by the system property
+     * {@code conduit.test.patience} (default 3), because a busy 2-core machine is several times slower. Waits are
+     * deadlines, not sleeps: a passing test never waits them out.
+     */
+    static Duration patient(Duration idle) {
+        double factor = Double.parseDouble(System.getProperty("conduit.test.patience", "3"));
+        return Duration.ofMillis((long) (idle.toMillis() * factor));
     }
 
     /** Starts the distribution without waiting for readiness (for start-up failures). */
@@ -128,7 +140,7 @@ final class RunningConduit implements AutoCloseable {
      * after {@code timeout}.
      */
     boolean awaitDenoProcessesAtMost(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + patient(timeout).toNanos();
         while (true) {
             List<ProcessHandle> deno = process.toHandle().descendants()
                     .filter(child -> child.info().command().map(command -> command.endsWith("/deno")).orElse(false))
@@ -160,9 +172,9 @@ final class RunningConduit implements AutoCloseable {
 
     /** Waits for the process to end by itself; returns its exit code. */
     int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(patient(timeout).toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("Conduit did not exit within " + timeout + ":\n" + log());
+            throw new AssertionError("Conduit did not exit within " + patient(timeout) + ":\n" + log());
         }
         ended.await(10, TimeUnit.SECONDS);
         return process.exitValue();
@@ -177,7 +189,7 @@ final class RunningConduit implements AutoCloseable {
 
     /** Waits until a log line contains {@code text}; false when none did within {@code timeout}. */
     boolean awaitLog(String text, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + patient(timeout).toNanos();
         synchronized (log) {
             while (log.stream().noneMatch(line -> line.contains(text))) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -237,14 +249,14 @@ final class RunningConduit implements AutoCloseable {
     static Result run(Duration timeout, String... command) throws Exception {
         Process child = new ProcessBuilder(command).directory(INTEROP.toFile()).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
-        Thread reader = Thread.ofVirtual().start(() -> {
+        Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
             try {
                 output.append(new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 output.append("(output lost: ").append(e.getMessage()).append(')');
             }
         });
-        if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!child.waitFor(patient(timeout).toMillis(), TimeUnit.MILLISECONDS)) {
             child.descendants().forEach(ProcessHandle::destroyForcibly);
             child.destroyForcibly();
             reader.join(Duration.ofSeconds(5));

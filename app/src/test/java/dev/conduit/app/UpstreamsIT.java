@@ -142,13 +142,13 @@ class UpstreamsIT {
     }
 
     /** server-everything over HTTP ({@code streamableHttp} or legacy {@code sse}), ready once it says it listens. */
-    private static Process startHttpEverything(int port, String mode) throws Exception {
+    static Process startHttpEverything(int port, String mode) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(RunningConduit.NODE.toAbsolutePath().toString(),
                                                     EVERYTHING.toString(), mode).redirectErrorStream(true);
         builder.environment().put("PORT", Integer.toString(port));
         Process process = builder.start();
         CompletableFuture<Boolean> listening = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
+        Thread.ofPlatform().daemon(true).start(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                                                                                 StandardCharsets.UTF_8))) {
                 String line;
@@ -169,7 +169,7 @@ class UpstreamsIT {
         return process;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

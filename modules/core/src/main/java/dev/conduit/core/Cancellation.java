@@ -1,43 +1,69 @@
 package dev.conduit.core;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A request the client may cancel ({@code notifications/cancelled}). Whoever does the work registers what to do on
- * cancellation; a cancellation that arrives before the registration runs it at registration. Thread-safe.
+ * A request that may be cancelled: by the client ({@code notifications/cancelled}), or by the server when it shuts
+ * down. Whoever does the work registers what to do on cancellation (several may: an execution and each of its
+ * upstream calls); a cancellation that arrives before a registration runs it at registration. Thread-safe.
  */
 public final class Cancellation {
-    private final AtomicBoolean cancelled = new AtomicBoolean();
-    private final AtomicReference<Runnable> action = new AtomicReference<>();
+    /** The reason given to every request still running when the server's shutdown grace period ends. */
+    public static final String SHUTDOWN = "the server is shutting down";
+
+    private final AtomicReference<String> reason = new AtomicReference<>();
+    private final Set<Runnable> actions = ConcurrentHashMap.newKeySet();
 
     /** A request nobody has cancelled yet. */
     public Cancellation() {
-        // Nothing to set up: cancellation starts false with no action.
+        // Nothing to set up: not cancelled, no actions.
     }
 
-    /** Runs {@code onCancel} when the request is cancelled (at once if it already is). Replaces an earlier action. */
-    public void onCancel(Runnable onCancel) {
-        action.set(onCancel);
-        if (cancelled.get()) {
-            Runnable current = action.getAndSet(null);
-            if (current != null) {
-                current.run();
+    /** A registered action; closing it unregisters the action (for work that finished without being cancelled). */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Runs {@code onCancel} once when the request is cancelled (at once if it already is). */
+    public Registration onCancel(Runnable onCancel) {
+        Runnable once = new Runnable() {
+            @Override
+            public void run() {
+                if (actions.remove(this)) {
+                    onCancel.run();
+                }
             }
+        };
+        actions.add(once);
+        if (cancelled()) {
+            once.run();
         }
+        return () -> actions.remove(once);
     }
 
-    /** Cancels the request; the registered action runs once. */
+    /** Cancels the request by the client's wish; every registered action runs once. */
     public void cancel() {
-        cancelled.set(true);
-        Runnable current = action.getAndSet(null);
-        if (current != null) {
-            current.run();
-        }
+        cancel("cancelled by the client");
     }
 
-    /** Whether the client cancelled. */
+    /** Cancels the request for {@code why}; the first reason given is kept. Every registered action runs once. */
+    public void cancel(String why) {
+        reason.compareAndSet(null, why);
+        actions.forEach(Runnable::run);
+    }
+
+    /** Whether the request was cancelled. */
     public boolean cancelled() {
-        return cancelled.get();
+        return reason.get() != null;
+    }
+
+    /** Why it was cancelled, once it is. */
+    public Optional<String> reason() {
+        return Optional.ofNullable(reason.get());
     }
 }

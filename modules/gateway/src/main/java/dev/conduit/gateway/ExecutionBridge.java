@@ -208,6 +208,11 @@ final class ExecutionBridge implements ToolBridge {
         return calls.get() > budget || rateLimited != null;
     }
 
+    @Override
+    public boolean cancelled() {
+        return context.cancellation().cancelled();
+    }
+
     /** When the key's tool-call rate stopped the program: the delay it was told to wait. */
     Optional<Duration> rateLimited() {
         return Optional.ofNullable(rateLimited);

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
@@ -37,7 +39,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class ExecutionService implements AutoCloseable {
     private final ExecutorRegistry registry;
     private final ExecutionLimitsPolicy limits;
-    private final ExecutionPool pool;
+    /** How long past its wall limit an execution's caller waits for the engine to stop it before answering anyway. */
+    private static final long STOP_ALLOWANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final ExecutionPool guests;
+    private final ExecutionPool subprocesses;
+    private final KeySlots keySlots;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final RateLimiter rateLimiter;
     private final AuditTrail audit;
@@ -48,9 +55,11 @@ final class ExecutionService implements AutoCloseable {
         this.audit = audit;
         this.registry = registry;
         this.limits = limits;
-        this.pool = new ExecutionPool(config.threads(), config.queue());
-        metrics.gauge("conduit.executions.running", "Executions running on a guest thread now", pool::running);
-        metrics.gauge("conduit.executions.queued", "Executions waiting for a guest thread now", pool::queued);
+        this.guests = new ExecutionPool("conduit-guest-", config.threads(), config.queue());
+        this.subprocesses = new ExecutionPool("conduit-subprocess-", config.threads(), config.queue());
+        this.keySlots = new KeySlots(config.perKey());
+        metrics.gauge("conduit.executions.running", "Executions running on a guest thread now", this::running);
+        metrics.gauge("conduit.executions.queued", "Executions waiting for a guest thread now", this::queued);
         registry.engines().forEach((engine, executor) -> {
             if (executor.pooled().isPresent()) {
                 metrics.gauge("conduit.engine.pool.ready", "Sandboxes made ahead and waiting in the engine's pool",
@@ -94,6 +103,7 @@ final class ExecutionService implements AutoCloseable {
      * @throws RpcException for bad params, no engine, a full pool, or a limit the program crossed
      */
     Run run(ToolAccess access, Language requested, ObjectNode params, RequestContext context) {
+        authorize(requested, context);
         String code = Params.requiredString(params, "code");
         Optional<String> engine = Params.optionalString(params, "engine");
         // The original ran TypeScript without imports as JavaScript; without a TypeScript engine, so does this.
@@ -115,12 +125,19 @@ final class ExecutionService implements AutoCloseable {
                                                      traced, rateLimiter);
         long started = System.nanoTime();
         long[] onThread = {started};
+        // The wall limit counts from here: time spent waiting for a thread is part of it.
+        long deadline = started + resolved.wallTime().toNanos();
         metrics.executionStarted(executor.name());
         ExecutionOutcome outcome;
         try {
-            outcome = pool.run(traced.wrap(() -> {
+            outcome = runInLane(executor, context, deadline, traced.wrap(() -> {
                 onThread[0] = System.nanoTime();
-                return executor.execute(new ExecutionRequest(code, language, resolved, bridge,
+                long left = deadline - onThread[0];
+                if (left <= 0) {
+                    return waitedTooLong();
+                }
+                return executor.execute(new ExecutionRequest(code, language,
+                                                             resolved.withWallTime(Duration.ofNanos(left)), bridge,
                                                              context.correlationId()));
             }));
         } catch (InterruptedException e) {
@@ -163,6 +180,14 @@ final class ExecutionService implements AutoCloseable {
             data.set("toolCalls", run.toolCalls());
             throw new RpcException(JsonRpcError.of(limited.code(), limited.message()).withData(data));
         }
+        if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded
+            && exceeded.limit() == ExecutionOutcome.Limit.CANCELLED) {
+            ObjectNode data = Json.object();
+            data.put("stdout", exceeded.stdout());
+            data.put("stderr", exceeded.stderr());
+            data.set("toolCalls", run.toolCalls());
+            throw new RpcException(cancelledError(context).withData(data));
+        }
         if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded) {
             ObjectNode data = Json.object();
             data.put("limit", exceeded.limit().name().toLowerCase(Locale.ROOT));
@@ -172,6 +197,75 @@ final class ExecutionService implements AutoCloseable {
             throw new RpcException(JsonRpcError.of(code(exceeded.limit()), exceeded.message()).withData(data));
         }
         return run;
+    }
+
+    /**
+     * The one check that a caller may run code, whichever way it asks (the {@code execute_*} tools, the original's
+     * {@code mcp.execute*} and {@code mcp_execute_*} methods, any transport): its allow-list must grant the tool
+     * {@code conduit.execute_<language>}, as {@code conduit.*} or by name.
+     */
+    static void authorize(Language language, RequestContext context) {
+        String tool = "execute_" + language.id();
+        if (!ToolAllowList.of(context.principal().allowedTools()).allows(ToolAccess.BUILTIN_NAMESPACE, tool)) {
+            throw new RpcException(JsonRpcError.of(ErrorCodes.FORBIDDEN, "This API key may not run "
+                    + language.id() + " code: its allow-list does not grant " + ToolAccess.BUILTIN_NAMESPACE + "."
+                    + tool + " (or " + ToolAccess.BUILTIN_NAMESPACE + ".*)"));
+        }
+    }
+
+    /**
+     * Runs {@code work} on the engine's lane (in-process guests, or the lane of engines that run programs in other
+     * processes) under one of the key's slots, and answers by {@code deadline} plus a moment whatever the engine does.
+     */
+    private ExecutionOutcome runInLane(Executor executor, RequestContext context, long deadline,
+                                       java.util.concurrent.Callable<ExecutionOutcome> work)
+            throws InterruptedException {
+        Optional<KeySlots.Slot> slot = keySlots.acquire(context.principal().id(), deadline, context.cancellation());
+        if (slot.isEmpty()) {
+            return context.cancellation().cancelled() ? cancelledBeforeStart() : new ExecutionOutcome.LimitExceeded(
+                    ExecutionOutcome.Limit.WALL_TIME, "", "", "The program waited its whole wall limit for one of the "
+                    + keySlots.perKey() + " executions this key may run at once (executors.per-key) to end");
+        }
+        ExecutionPool lane = executor.inProcess() ? guests : subprocesses;
+        try (KeySlots.Slot _ = slot.get()) {
+            return lane.run(work, context.cancellation(), deadline + STOP_ALLOWANCE_NANOS);
+        } catch (CancellationException e) {
+            return cancelledBeforeStart(); // cancelled while it waited for a thread: it never started
+        } catch (ExecutionPool.OverdueException e) {
+            return switch (e.overdue()) {
+                case ExecutionPool.Overdue.NeverStarted _ -> waitedTooLong();
+                case ExecutionPool.Overdue.StillRunning _ -> {
+                    // The engine did not stop the guest in time (a long built-in call): answer now; the guest's
+                    // thread is freed when its engine does stop it.
+                    System.getLogger(ExecutionService.class.getName()).log(System.Logger.Level.WARNING,
+                            "[" + context.correlationId() + "] " + executor.name() + " did not stop a program at its "
+                            + "wall limit; answered without waiting for it");
+                    yield new ExecutionOutcome.LimitExceeded(ExecutionOutcome.Limit.WALL_TIME, "", "",
+                                                             ExecutionOutcome.Limit.WALL_TIME.message());
+                }
+            };
+        }
+    }
+
+    private static ExecutionOutcome cancelledBeforeStart() {
+        return new ExecutionOutcome.LimitExceeded(ExecutionOutcome.Limit.CANCELLED, "", "",
+                                                  ExecutionOutcome.Limit.CANCELLED.message());
+    }
+
+    private static ExecutionOutcome waitedTooLong() {
+        return new ExecutionOutcome.LimitExceeded(ExecutionOutcome.Limit.WALL_TIME, "", "",
+                "The program waited its whole wall limit for a free execution thread (executors.threads); "
+                + "the server is busy, retry shortly");
+    }
+
+    /** -32000 when the server's shutdown stopped the execution (another replica may run it), else -32800. */
+    private static JsonRpcError cancelledError(RequestContext context) {
+        String reason = context.cancellation().reason().orElse("cancelled");
+        if (reason.equals(Cancellation.SHUTDOWN)) {
+            return JsonRpcError.of(ErrorCodes.SERVER_BUSY, "Server shutting down: the execution was stopped before it "
+                                                           + "finished; run it again once the server is back");
+        }
+        return JsonRpcError.of(ErrorCodes.REQUEST_CANCELLED, "The execution was cancelled (" + reason + ")");
     }
 
     private void finished(String engine, String outcome, long started, long onThread) {
@@ -205,19 +299,21 @@ final class ExecutionService implements AutoCloseable {
             case LOG_ENTRIES -> ErrorCodes.LOG_LIMIT;
             case TOOL_CALLS -> ErrorCodes.TOOL_BUDGET;
             case CODE_SIZE, STACK_DEPTH -> ErrorCodes.CODE_LIMIT;
+            case CANCELLED -> ErrorCodes.REQUEST_CANCELLED;
         };
     }
 
     int running() {
-        return pool.running();
+        return guests.running() + subprocesses.running();
     }
 
     int queued() {
-        return pool.queued();
+        return guests.queued() + subprocesses.queued();
     }
 
     @Override
     public void close() {
-        pool.close();
+        guests.close();
+        subprocesses.close();
     }
 }

@@ -16,8 +16,12 @@ import dev.conduit.core.spi.Language;
  * <pre>
  * executors:
  *   enabled: [graaljs]        # engines to start; default: every engine found
- *   threads: 2                # platform threads running guests (1-256; default: the number of cores)
- *   queue: 64                 # executions waiting for a thread; more get -32000 busy (0-10000)
+ *   threads: 8                # platform threads running in-process guests (1-256; default: 4 per core, at least 8):
+ *                             # sized for programs that wait on tool calls, each still held to its own CPU limit;
+ *                             # out-of-process engines (deno) get a lane of the same size of their own
+ *   queue: 64                 # executions waiting for a thread in each lane; more get -32000 busy (0-10000)
+ *   per-key: 4                # executions one key may have running or waiting for a thread at once; more wait
+ *                             # for one of them to end, within their wall limit (1-256; default: half the threads)
  *   default:                  # the engine per language when a request names none
  *     javascript: graaljs
  *   deno:                     # any other key: the settings of the engine of that name
@@ -25,14 +29,25 @@ import dev.conduit.core.spi.Language;
  * </pre>
  *
  * @param enabled  the engines to start, empty for all found
- * @param threads  guest threads
- * @param queue    waiting executions
+ * @param threads  guest threads per lane
+ * @param queue    waiting executions per lane
+ * @param perKey   executions of one key at once
  * @param defaults engine per language
  * @param settings each engine's own settings node, by engine name
  */
-public record ExecutorsConfig(Optional<List<String>> enabled, int threads, int queue, Map<Language, String> defaults,
-                              Map<String, ConfigReader> settings) {
-    private static final Set<String> OWN_KEYS = Set.of("enabled", "threads", "queue", "default");
+public record ExecutorsConfig(Optional<List<String>> enabled, int threads, int queue, int perKey,
+                              Map<Language, String> defaults, Map<String, ConfigReader> settings) {
+    private static final Set<String> OWN_KEYS = Set.of("enabled", "threads", "queue", "per-key", "default");
+
+    /** Guest threads by default: four per core, at least eight, because most programs spend their time waiting. */
+    static int defaultThreads() {
+        return Math.clamp(4L * Runtime.getRuntime().availableProcessors(), 8, 256);
+    }
+
+    /** A fair share: one key never holds more than half the threads, so another key always finds some free. */
+    static int defaultPerKey(int threads) {
+        return Math.max(1, threads / 2);
+    }
 
     public ExecutorsConfig {
         defaults = Map.copyOf(defaults);
@@ -44,9 +59,9 @@ public record ExecutorsConfig(Optional<List<String>> enabled, int threads, int q
         return settings.getOrDefault(name, ConfigReader.empty());
     }
 
-    /** Every engine found, one thread per core, a queue of 64. */
+    /** Every engine found, the default threads and fair share, a queue of 64. */
     public static ExecutorsConfig standard() {
-        return new ExecutorsConfig(Optional.empty(), Runtime.getRuntime().availableProcessors(), 64, Map.of(),
+        return new ExecutorsConfig(Optional.empty(), defaultThreads(), 64, defaultPerKey(defaultThreads()), Map.of(),
                                    Map.of());
     }
 
@@ -54,8 +69,9 @@ public record ExecutorsConfig(Optional<List<String>> enabled, int threads, int q
     public static ExecutorsConfig from(ConfigReader node) {
         Optional<List<String>> enabled = node.has("enabled") ? Optional.of(node.strings("enabled", List.of()))
                                                              : Optional.empty();
-        int threads = node.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 256);
+        int threads = node.integer("threads", defaultThreads(), 1, 256);
         int queue = node.integer("queue", 64, 0, 10_000);
+        int perKey = node.integer("per-key", defaultPerKey(threads), 1, 256);
         Map<Language, String> defaults = new EnumMap<>(Language.class);
         ConfigReader defaultNode = node.child("default");
         for (Language language : Language.values()) {
@@ -71,6 +87,6 @@ public record ExecutorsConfig(Optional<List<String>> enabled, int threads, int q
                 settings.put(name, node.child(name)); // checked against the installed engines at start
             }
         }
-        return new ExecutorsConfig(enabled, threads, queue, defaults, settings);
+        return new ExecutorsConfig(enabled, threads, queue, perKey, defaults, settings);
     }
 }

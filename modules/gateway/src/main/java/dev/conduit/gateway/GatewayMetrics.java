@@ -131,6 +131,7 @@ public final class GatewayMetrics {
                 case LOG_ENTRIES -> "logs";
                 case TOOL_CALLS -> "tool_budget";
                 case CODE_SIZE, STACK_DEPTH -> exceeded.limit().name().toLowerCase(Locale.ROOT);
+                case CANCELLED -> "cancelled";
             };
         };
     }

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +47,9 @@ public final class McpServer implements McpEndpoint {
     private final Optional<ExecutionService> executions;
     /** Requests in flight by session and request id, so that notifications/cancelled can reach them. */
     private final Map<String, Cancellation> inFlight = new ConcurrentHashMap<>();
+    /** Every request running now, whatever its id (two sessions' ids may collide). */
+    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean shutdown;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final RateLimiter rateLimiter;
 
@@ -132,13 +136,34 @@ public final class McpServer implements McpEndpoint {
         }
         String key = inFlightKey(context.session().id(), request.id().toString());
         inFlight.put(key, context.cancellation());
+        running.add(context.cancellation());
         try {
+            if (shutdown) {
+                // Admitted by a transport, but the grace period is over: answer at once instead of starting work.
+                context.cancellation().cancel(Cancellation.SHUTDOWN);
+            }
             return JsonRpcResponse.success(request.id(), handler.handle(request, context));
         } catch (RuntimeException e) {
             return JsonRpcResponse.failure(request.id(), ErrorMapper.toError(e, context.correlationId()));
         } finally {
             inFlight.remove(key, context.cancellation());
+            running.remove(context.cancellation());
         }
+    }
+
+    /**
+     * Ends the shutdown's grace period: every request still running is cancelled with {@link Cancellation#SHUTDOWN},
+     * so that it answers within moments (an execution with -32000 and its partial output, queued executions without
+     * starting) instead of losing its connection with no answer. Requests that arrive later are cancelled as they start.
+     */
+    public void cancelAll() {
+        shutdown = true;
+        running.forEach(cancellation -> cancellation.cancel(Cancellation.SHUTDOWN));
+    }
+
+    /** Requests running now, for the shutdown's log line. */
+    public int running() {
+        return running.size();
     }
 
     private static String inFlightKey(String sessionId, String requestId) {

@@ -85,8 +85,15 @@ final class ToolAccess {
                 "Unknown tool: " + name + ". Call tools/list for the available tools.")));
     }
 
-    /** A client's own call of a tool ({@code tools/call}, {@code mcp.callTool}): {@link #call}, and its audit record. */
+    /**
+     * A client's own call of a tool ({@code tools/call}, {@code mcp.callTool}): {@link #call}, and its audit record.
+     * An execution tool writes its own record (one per execution, holding the program only when the configuration
+     * says so), so its call writes none: its arguments are the program.
+     */
     ObjectNode callDirect(Tool tool, ObjectNode arguments, Optional<JsonNode> progressToken, RequestContext context) {
+        if (execution.contains(tool)) {
+            return call(tool, arguments, progressToken, context);
+        }
         long started = System.nanoTime();
         String outcome = "failed";
         int size = 0;

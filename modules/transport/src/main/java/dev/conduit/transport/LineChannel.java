@@ -22,6 +22,7 @@ import dev.conduit.core.Principal;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.io.BoundedLineReader;
+import dev.conduit.core.io.PipeWriter;
 import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
@@ -55,14 +56,50 @@ final class LineChannel {
     private final int maxLineBytes;
     private final Semaphore inFlight;
     private final int maxInFlight;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final OutputStream out;
+    private final LineSink out;
+
+    /** Where a channel's outgoing lines go; {@link #writeLine} may block for backpressure, never for long on a pin. */
+    @FunctionalInterface
+    interface LineSink {
+        /** Writes one message and its newline. */
+        void writeLine(byte[] line) throws IOException;
+
+        /** A sink for a socket's stream (socket writes release a virtual thread's carrier while they wait). */
+        static LineSink locked(OutputStream out) {
+            ReentrantLock lock = new ReentrantLock();
+            return line -> {
+                lock.lock();
+                try {
+                    out.write(line);
+                    out.write('\n');
+                    out.flush();
+                } finally {
+                    lock.unlock();
+                }
+            };
+        }
+
+        /**
+         * A sink that hands lines to {@code writer}'s platform thread, waiting while its queue is full: for pipes,
+         * whose writes would pin a virtual thread's carrier for as long as the reader does not read.
+         */
+        static LineSink queued(PipeWriter writer) {
+            return line -> {
+                try {
+                    writer.awaitLine(line);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting to write");
+                }
+            };
+        }
+    }
 
     /**
      * @param fixed         the principal of every request (stdio), or empty to authenticate by token
      * @param authenticator checks tokens when {@code fixed} is empty
      */
-    LineChannel(String name, String transport, OutputStream out, McpEndpoint endpoint, Optional<Principal> fixed,
+    LineChannel(String name, String transport, LineSink out, McpEndpoint endpoint, Optional<Principal> fixed,
                 Optional<Authenticator> authenticator, int maxLineBytes, int maxInFlight) {
         this.name = name;
         this.out = out;
@@ -188,15 +225,7 @@ final class LineChannel {
 
     /** One message, one line. Notifications and responses alike; never a bare {@code null}. */
     private void write(JsonRpcMessage message) throws IOException {
-        byte[] bytes = JsonRpcCodec.encode(message);
-        writeLock.lock();
-        try {
-            out.write(bytes);
-            out.write('\n');
-            out.flush();
-        } finally {
-            writeLock.unlock();
-        }
+        out.writeLine(JsonRpcCodec.encode(message));
     }
 
     /** Notifications sent to this connection outside any request (for example tools/list_changed). */

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
 import dev.conduit.core.Principal;
+import dev.conduit.core.io.PipeWriter;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 
 /**
@@ -26,6 +27,7 @@ import dev.conduit.core.jsonrpc.JsonRpcNotification;
 final class LineConnections {
     private static final System.Logger LOGGER = System.getLogger(LineConnections.class.getName());
     private static final int MAX_IN_FLIGHT_PER_CONNECTION = 64;
+    private static final long OUTGOING_QUEUE_BYTES = 32L * 1024 * 1024;
 
     private final String transport;
     private final SocketTransportConfig config;
@@ -35,9 +37,17 @@ final class LineConnections {
     private final Map<AutoCloseable, LineChannel> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final CompletableFuture<Void> draining = new CompletableFuture<>();
+    private final boolean nativeIo;
 
-    LineConnections(String transport, SocketTransportConfig config, McpEndpoint endpoint, Authenticator authenticator) {
+    /**
+     * @param nativeIo whether the connections' streams block in native calls (Windows pipes through JNA): those pin a
+     *                 virtual thread's carrier, so such connections are read on platform threads and written through a
+     *                 {@link PipeWriter}; socket streams release the carrier and are served on virtual threads
+     */
+    LineConnections(String transport, SocketTransportConfig config, McpEndpoint endpoint, Authenticator authenticator,
+                    boolean nativeIo) {
         this.transport = transport;
+        this.nativeIo = nativeIo;
         this.config = config;
         this.endpoint = endpoint;
         this.authenticator = authenticator;
@@ -47,7 +57,7 @@ final class LineConnections {
     }
 
     /**
-     * Serves a new connection on a virtual thread until it ends, then closes it; closes it at once when the cap is
+     * Serves a new connection on its own thread until it ends, then closes it; closes it at once when the cap is
      * reached.
      */
     void serve(AutoCloseable connection, InputStream in, OutputStream out) {
@@ -58,18 +68,27 @@ final class LineConnections {
             return;
         }
         String name = "local-" + ids.incrementAndGet();
-        Thread.ofVirtual().name("conduit-" + name).start(() -> {
+        Thread.Builder threads = nativeIo ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
+        threads.name("conduit-" + name).start(() -> {
+            PipeWriter writer = nativeIo ? PipeWriter.start("conduit-" + name + "-out", out, OUTGOING_QUEUE_BYTES)
+                    : null;
             try {
                 // With auth off every connection is the anonymous principal; with it on, each proves itself by token.
                 Optional<Principal> fixed = authenticator.enabled() ? Optional.empty()
                         : Optional.of(Principal.anonymous());
-                LineChannel channel = new LineChannel(name, transport, out, endpoint, fixed, Optional.of(authenticator),
-                                                      config.maxLineBytes(), MAX_IN_FLIGHT_PER_CONNECTION);
+                LineChannel.LineSink sink = writer == null ? LineChannel.LineSink.locked(out)
+                        : LineChannel.LineSink.queued(writer);
+                LineChannel channel = new LineChannel(name, transport, sink, endpoint, fixed,
+                                                      Optional.of(authenticator), config.maxLineBytes(),
+                                                      MAX_IN_FLIGHT_PER_CONNECTION);
                 open.put(connection, channel);
                 channel.serve(in);
             } catch (UncheckedIOException e) {
                 LOGGER.log(Level.DEBUG, name + ": " + e.getMessage());
             } finally {
+                if (writer != null) {
+                    writer.close();
+                }
                 open.remove(connection);
                 closeQuietly(connection);
                 slots.release();

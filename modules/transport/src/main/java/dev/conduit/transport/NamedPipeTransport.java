@@ -38,8 +38,10 @@ public final class NamedPipeTransport implements LocalListener {
         WindowsPipes pipes = new WindowsPipes();
         WinNT.HANDLE first = pipes.create(name, true);
         NamedPipeTransport transport = new NamedPipeTransport(name, pipes,
-                                                              new LineConnections("pipe", config, endpoint, authenticator));
-        Thread.ofVirtual().name("conduit-pipe-accept").start(() -> transport.acceptLoop(first));
+                                                              new LineConnections("pipe", config, endpoint, authenticator,
+                                                                                  true));
+        // Waiting for a client is a native call: a platform thread, so no carrier is pinned (see PipeThreads).
+        Thread.ofPlatform().daemon(true).name("conduit-pipe-accept").start(() -> transport.acceptLoop(first));
         return transport;
     }
 

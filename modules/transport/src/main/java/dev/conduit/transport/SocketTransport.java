@@ -57,7 +57,7 @@ public final class SocketTransport implements LocalListener {
             throw e;
         }
         SocketTransport transport = new SocketTransport(path, server,
-                                                        new LineConnections("socket", config, endpoint, authenticator));
+                                                        new LineConnections("socket", config, endpoint, authenticator, false));
         Thread.ofVirtual().name("conduit-socket-accept").start(transport::acceptLoop);
         return transport;
     }

@@ -2,11 +2,13 @@ package dev.conduit.transport;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 import dev.conduit.core.McpEndpoint;
 import dev.conduit.core.Principal;
+import dev.conduit.core.io.PipeWriter;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 
 /**
@@ -19,10 +21,16 @@ public final class StdioTransport {
     public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
     private static final int MAX_IN_FLIGHT = 64;
 
-    private final LineChannel channel;
+    /** Answers waiting for the client to read them; past this, requests wait (backpressure), nothing is dropped. */
+    private static final long OUTGOING_QUEUE_BYTES = 64L * 1024 * 1024;
+    private static final Duration FLUSH_AT_END = Duration.ofSeconds(5);
 
-    private StdioTransport(LineChannel channel) {
+    private final LineChannel channel;
+    private final PipeWriter stdout;
+
+    private StdioTransport(LineChannel channel, PipeWriter stdout) {
         this.channel = channel;
+        this.stdout = stdout;
     }
 
     /**
@@ -31,14 +39,24 @@ public final class StdioTransport {
      * @param principal who every request acts as
      */
     public static StdioTransport create(McpEndpoint endpoint, Principal principal, OutputStream out) {
-        return new StdioTransport(new LineChannel("stdio", "stdio", Objects.requireNonNull(out), endpoint,
+        // stdout is a pipe: written from one platform thread, never from a request's virtual thread (see PipeThreads).
+        PipeWriter stdout = PipeWriter.start("conduit-stdout", Objects.requireNonNull(out), OUTGOING_QUEUE_BYTES);
+        return new StdioTransport(new LineChannel("stdio", "stdio", LineChannel.LineSink.queued(stdout), endpoint,
                                                   Optional.of(principal), Optional.empty(), MAX_LINE_BYTES,
-                                                  MAX_IN_FLIGHT));
+                                                  MAX_IN_FLIGHT), stdout);
     }
 
-    /** Serves {@code in} until it ends (the client went away) and every request read has been answered. */
+    /**
+     * Serves {@code in} until it ends (the client went away) and every request read has been answered and written.
+     * Call it from a platform thread: reading stdin blocks in a pipe read.
+     */
     public void serve(InputStream in) {
         channel.serve(in);
+        try {
+            stdout.close(FLUSH_AT_END);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Sends a server-initiated notification, for example {@code notifications/tools/list_changed}. */

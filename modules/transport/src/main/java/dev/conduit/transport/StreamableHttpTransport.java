@@ -136,13 +136,23 @@ public final class StreamableHttpTransport implements HttpService {
     }
 
     /**
+     * Stops admitting requests (new ones get 503) and waits up to {@code timeout} for those in flight; may be called
+     * again to wait more (after the requests were told to finish).
+     *
+     * @return true if nothing is in flight any more
+     */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        return drain.drain(timeout);
+    }
+
+    /**
      * Stops admitting requests (new ones get 503), waits up to {@code grace} for those in flight, then ends every
      * session and stream.
      *
      * @return true if every in-flight request finished within the grace period
      */
     public boolean shutdown(Duration grace) throws InterruptedException {
-        boolean finished = drain.drain(grace);
+        boolean finished = drain(grace);
         if (!finished) {
             LOGGER.log(Level.WARNING, drain.inFlight() + " request(s) still running after the shutdown grace period of "
                                       + grace + "; they are cut off");

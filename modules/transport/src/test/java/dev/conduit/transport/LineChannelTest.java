@@ -108,7 +108,7 @@ class LineChannelTest {
     private List<JsonNode> serve(Optional<Principal> fixed, Optional<Authenticator> authenticator, String input,
                                  int maxLine) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new LineChannel("test", "test", out, endpoint, fixed, authenticator, maxLine, 8)
+        new LineChannel("test", "test", LineChannel.LineSink.locked(out), endpoint, fixed, authenticator, maxLine, 8)
                 .serve(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
         return out.toString(StandardCharsets.UTF_8).lines().map(line -> Json.mapper().readTree(line)).toList();
     }

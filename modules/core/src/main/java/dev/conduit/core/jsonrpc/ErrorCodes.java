@@ -17,6 +17,8 @@ public final class ErrorCodes {
     public static final int INTERNAL_ERROR = -32603;
     /** The server is at capacity; retry later. Also used for transport-level refusals, as the MCP SDKs do. */
     public static final int SERVER_BUSY = -32000;
+    /** The request was cancelled by its client before it finished (the code LSP uses; MCP names none). */
+    public static final int REQUEST_CANCELLED = -32800;
     /** A package or tool named in the original's discovery methods does not exist (kept from Conduit 1.0). */
     public static final int NOT_FOUND = -32001;
     /** The caller may not do this. */

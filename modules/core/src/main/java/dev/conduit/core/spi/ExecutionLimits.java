@@ -22,6 +22,11 @@ public record ExecutionLimits(Duration wallTime, Duration cpuTime, long memoryBy
         Objects.requireNonNull(cpuTime, "cpuTime");
     }
 
+    /** The same limits with another wall time (what is left of it after waiting for a thread). */
+    public ExecutionLimits withWallTime(Duration value) {
+        return new ExecutionLimits(value, cpuTime, memoryBytes, outputBytes, logEntries, toolCalls, codeBytes);
+    }
+
     /** Each limit the smaller of this and {@code other}: how a request narrows a key's limits. */
     public ExecutionLimits min(ExecutionLimits other) {
         return new ExecutionLimits(

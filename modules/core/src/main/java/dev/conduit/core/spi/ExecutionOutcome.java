@@ -50,7 +50,9 @@ public sealed interface ExecutionOutcome
         LOG_ENTRIES("The program wrote more log entries than allowed"),
         TOOL_CALLS("The program made more tool calls than allowed"),
         CODE_SIZE("The program is too large"),
-        STACK_DEPTH("The program's call stack is too deep");
+        STACK_DEPTH("The program's call stack is too deep"),
+        /** Not a limit of the program's own: its request was cancelled, or the server is shutting down. */
+        CANCELLED("The execution was cancelled");
 
         private final String message;
 

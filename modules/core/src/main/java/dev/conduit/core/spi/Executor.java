@@ -30,6 +30,15 @@ public interface Executor extends AutoCloseable {
         return OptionalInt.empty();
     }
 
+    /**
+     * Whether programs run inside this JVM, on the calling thread. An engine that runs them in another process
+     * ({@code false}) only waits for it, and gets a lane of threads of its own, so that its programs never take a
+     * thread from in-process guests.
+     */
+    default boolean inProcess() {
+        return true;
+    }
+
     /** Runs one program. Never throws for anything the program does. */
     ExecutionOutcome execute(ExecutionRequest request);
 

@@ -32,4 +32,12 @@ public interface ToolBridge {
 
     /** Whether the tool-call budget is spent; the executor then stops the guest. */
     boolean budgetExceeded();
+
+    /**
+     * Whether the execution's request was cancelled (by its client, or by the server shutting down); the executor
+     * then stops the guest as it does for a limit ({@link ExecutionOutcome.Limit#CANCELLED}), within the same time.
+     */
+    default boolean cancelled() {
+        return false;
+    }
 }

@@ -82,6 +82,12 @@ final class DenoExecutor implements Executor {
         return pool == null ? OptionalInt.empty() : OptionalInt.of(pool.pooled());
     }
 
+    /** Programs run in Deno processes; the calling thread only relays their frames. */
+    @Override
+    public boolean inProcess() {
+        return false;
+    }
+
     @Override
     public ExecutionOutcome execute(ExecutionRequest request) {
         Optional<ExecutionOutcome> refused = GuestOutput.refuseOversized(request);

@@ -3,7 +3,6 @@ package dev.conduit.exec.deno;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,6 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.io.BoundedLineReader;
+import dev.conduit.core.io.PipeThreads;
+import dev.conduit.core.io.PipeWriter;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
@@ -38,6 +39,8 @@ final class DenoSession {
     private static final int MAX_STDERR_BYTES = 64 * 1024;
     /** Room for a tool call's arguments in one frame, beyond the output limit. */
     private static final int FRAME_ALLOWANCE = 4 * 1024 * 1024;
+    /** Answers to the process that may wait to be written (a program that does not read its answers fills this). */
+    private static final long MAX_QUEUED_ANSWERS = 64L * 1024 * 1024;
 
     private final DenoProcess process;
     private final ExecutionRequest request;
@@ -48,6 +51,7 @@ final class DenoSession {
     private final long deadline;
     private final Duration cpuStart;
     private Thread stderrReader;
+    private PipeWriter stdin;
 
     DenoSession(DenoProcess process, ExecutionRequest request, long deadlineNanos) {
         this.process = process;
@@ -58,7 +62,8 @@ final class DenoSession {
     }
 
     ExecutionOutcome run(ScheduledExecutorService watchdog) {
-        stderrReader = Thread.ofVirtual().name("deno-stderr").start(this::drainStderr);
+        stderrReader = PipeThreads.startReader("deno-stderr", this::drainStderr);
+        stdin = PipeWriter.start("deno-stdin", process.stdin(), MAX_QUEUED_ANSWERS);
         ScheduledFuture<?> watching = watchdog.scheduleAtFixedRate(this::check, CHECK_PERIOD.toMillis(),
                                                                    CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         try {
@@ -70,6 +75,7 @@ final class DenoSession {
         } finally {
             watching.cancel(false);
             process.kill();
+            stdin.abort();
         }
     }
 
@@ -217,7 +223,9 @@ final class DenoSession {
 
     private void check() {
         Limit crossed = null;
-        if (System.nanoTime() - deadline > 0) {
+        if (request.tools().cancelled()) {
+            crossed = Limit.CANCELLED;
+        } else if (System.nanoTime() - deadline > 0) {
             crossed = Limit.WALL_TIME;
         } else if (process.cpuTime().minus(cpuStart).compareTo(request.limits().cpuTime()) > 0) {
             crossed = Limit.CPU_TIME;
@@ -237,12 +245,9 @@ final class DenoSession {
         }
     }
 
+    /** Queues one line for the process; the write itself happens on the writer's platform thread. */
     private void send(String line) throws IOException {
-        OutputStream stdin = process.stdin();
-        synchronized (stdin) {
-            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
-        }
+        stdin.writeLine(line.getBytes(StandardCharsets.UTF_8));
     }
 
     private void drainStderr() {

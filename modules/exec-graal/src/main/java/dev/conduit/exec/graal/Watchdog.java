@@ -72,7 +72,9 @@ final class Watchdog implements AutoCloseable {
 
         private void check() {
             Limit crossed = null;
-            if (System.nanoTime() > deadline) {
+            if (bridge.cancelled()) {
+                crossed = Limit.CANCELLED;
+            } else if (System.nanoTime() > deadline) {
                 crossed = Limit.WALL_TIME;
             } else if (threads.getThreadCpuTime(threadId) - cpuStart > cpuLimit) {
                 crossed = Limit.CPU_TIME;

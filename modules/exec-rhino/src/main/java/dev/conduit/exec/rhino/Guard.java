@@ -34,7 +34,9 @@ final class Guard {
     /** Throws {@link LimitStop} when a limit is crossed. */
     void check() {
         Limit crossed = null;
-        if (System.nanoTime() - deadline > 0) {
+        if (tools.cancelled()) {
+            crossed = Limit.CANCELLED;
+        } else if (System.nanoTime() - deadline > 0) {
             crossed = Limit.WALL_TIME;
         } else if (THREADS.getCurrentThreadCpuTime() > cpuEnd) {
             crossed = Limit.CPU_TIME;

@@ -31,8 +31,9 @@ import tools.jackson.databind.JsonNode;
  *     goes to the address that was checked ({@link PinnedClients}); redirects are refused.</li>
  *     <li>Each request is one POST; the answer is JSON, or an SSE stream carrying notifications and server requests
  *     (answered by the {@link MessageRouter}) before the response.</li>
- *     <li>The session id from {@code initialize} and the negotiated version go on every later request; a 404 (session
- *     lost) makes it initialize again, once, and repeat the request. A 401 fetches a new OAuth2 token, once.</li>
+ *     <li>The session id from {@code initialize} and the negotiated version go on every later request; a 404 or 400
+ *     with a session (the server restarted and forgot it) makes it initialize again, once, and repeat the request.
+ *     A 401 fetches a new OAuth2 token, once.</li>
  *     <li>A GET stream, when the server offers one, brings server-initiated notifications such as
  *     {@code tools/list_changed}.</li>
  * </ul>
@@ -105,11 +106,16 @@ final class HttpConnection implements McpConnection {
         try {
             JsonRpcRequest request = new JsonRpcRequest(call.id(), method, params);
             int status = exchange(request, deadline, call.answer());
-            if (status == 404 && sessionId != null && mayReinitialize) {
-                LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' lost the session; initializing again");
+            if (sessionGone(status) && mayReinitialize) {
+                LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' no longer knows the session (HTTP " + status
+                                       + "); initializing again");
                 sessionId = null;
                 reinitialize(deadline);
-                exchange(request, deadline, call.answer());
+                int again = exchange(request, deadline, call.answer());
+                if (again >= 400) {
+                    throw new UpstreamException("upstream '" + upstreamId + "' answered HTTP " + again
+                                                + " in a new session too");
+                }
             }
             if (!call.answer().isDone()) {
                 throw new UpstreamException("upstream '" + upstreamId + "' answered " + method
@@ -121,6 +127,14 @@ final class HttpConnection implements McpConnection {
         }
     }
 
+    /**
+     * Whether a status means the server has forgotten our session: 404 is the specification's answer, and servers of
+     * the official SDKs answer 400 ("Server not initialized", "No valid session ID") after they restart.
+     */
+    private boolean sessionGone(int status) {
+        return (status == 404 || status == 400) && sessionId != null;
+    }
+
     private void reinitialize(Duration deadline) throws UpstreamException {
         JsonNode params = initializeParams;
         if (params == null) {
@@ -130,6 +144,7 @@ final class HttpConnection implements McpConnection {
             throw new UpstreamException("upstream '" + upstreamId + "' refused to initialize a new session");
         }
         notify("notifications/initialized", Json.object());
+        startGetStream(); // the old session's stream ended with it
     }
 
     @Override
@@ -167,7 +182,7 @@ final class HttpConnection implements McpConnection {
             if (message instanceof JsonRpcRequest request && request.method().equals("initialize")) {
                 response.headers().first(HeaderNames.create("Mcp-Session-Id")).ifPresent(id -> sessionId = id);
             }
-            if (status == 202 || status == 204 || status == 401 || (status == 404 && sessionId != null)) {
+            if (status == 202 || status == 204 || status == 401 || sessionGone(status)) {
                 return status;
             }
             if (status >= 300 && status < 400) {
@@ -236,8 +251,8 @@ final class HttpConnection implements McpConnection {
     }
 
     /** Opens the GET stream for server-initiated messages; servers without one answer 405 and are left alone. */
-    private void startGetStream() {
-        if (getStream != null) {
+    private synchronized void startGetStream() {
+        if (getStream != null && getStream.isAlive()) {
             return;
         }
         getStream = Thread.ofVirtual().name("upstream-" + upstreamId + "-get").start(() -> {

@@ -123,13 +123,14 @@ final class MessageRouter {
      * cancellation on (with the request id the server knows).
      */
     void cancelWith(Call call, Cancellation cancellation, Consumer<JsonRpcId> tellServer) {
-        cancellation.onCancel(() -> {
+        Cancellation.Registration registration = cancellation.onCancel(() -> {
             if (!call.answer().isDone()) {
                 tellServer.accept(call.id());
-                call.answer().completeExceptionally(new UpstreamException("the client cancelled the call to upstream '"
-                                                                          + upstreamId + "'"));
+                call.answer().completeExceptionally(new UpstreamException("the call to upstream '" + upstreamId
+                        + "' was cancelled (" + cancellation.reason().orElse("cancelled") + ")"));
             }
         });
+        call.answer().whenComplete((answer, failure) -> registration.close()); // a program makes many calls
     }
 
     /** The params of {@code notifications/cancelled} for request {@code id}. */

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.io.BoundedLineReader;
+import dev.conduit.core.io.PipeThreads;
+import dev.conduit.core.io.PipeWriter;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
@@ -27,6 +27,10 @@ import tools.jackson.databind.JsonNode;
  * An upstream MCP server as a child process: newline-delimited JSON-RPC on its stdin and stdout, its stderr to the
  * log (rate-bounded). The child gets exactly the configured environment, nothing of Conduit's. Responses are matched
  * to requests by id, whatever their order; when the child dies every pending request fails at once.
+ * <p>
+ * Its pipes are read on platform threads and written through a {@link PipeWriter} (see {@link PipeThreads} for why):
+ * a child that stops reading fills the writer's bounded queue, and then the calls that do not fit fail on their own
+ * while the connection stays up for every other caller.
  */
 final class StdioConnection implements McpConnection {
     private static final System.Logger LOGGER = System.getLogger(StdioConnection.class.getName());
@@ -36,19 +40,20 @@ final class StdioConnection implements McpConnection {
 
     private final String upstreamId;
     private final Process process;
-    private final OutputStream stdin;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final PipeWriter stdin;
     private final MessageRouter router;
     private final int maxMessageBytes;
 
     private StdioConnection(String upstreamId, Process process, Listener listener, int maxMessageBytes) {
         this.upstreamId = upstreamId;
         this.process = process;
-        this.stdin = process.getOutputStream();
+        // Room for two of the largest messages the upstream may exchange: one being written, one waiting.
+        this.stdin = PipeWriter.start("upstream-" + upstreamId + "-stdin", process.getOutputStream(),
+                                      2L * maxMessageBytes);
         this.router = new MessageRouter(upstreamId, listener, this::answer);
         this.maxMessageBytes = maxMessageBytes;
-        Thread.ofVirtual().name("upstream-" + upstreamId + "-stdout").start(this::readStdout);
-        Thread.ofVirtual().name("upstream-" + upstreamId + "-stderr").start(this::readStderr);
+        PipeThreads.startReader("upstream-" + upstreamId + "-stdout", this::readStdout);
+        PipeThreads.startReader("upstream-" + upstreamId + "-stderr", this::readStderr);
         process.onExit().thenRun(() -> failAll("upstream '" + upstreamId + "' exited with code "
                                                + process.exitValue()));
     }
@@ -105,6 +110,9 @@ final class StdioConnection implements McpConnection {
     private void transmit(JsonRpcMessage message) throws UpstreamException {
         try {
             write(message);
+        } catch (PipeWriter.PipeFullException e) {
+            throw new UpstreamException("upstream '" + upstreamId + "' is not reading its input fast enough ("
+                                        + e.getMessage() + "); the call was not sent", e);
         } catch (IOException | UncheckedIOException e) {
             throw new UpstreamException("upstream '" + upstreamId + "' stopped accepting messages", e);
         }
@@ -127,8 +135,9 @@ final class StdioConnection implements McpConnection {
     @Override
     public void close() {
         failAll("upstream '" + upstreamId + "' was shut down");
+        stdin.close();
         try {
-            stdin.close();
+            process.getOutputStream().close();
         } catch (IOException e) {
             LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': closing stdin failed", e);
         }
@@ -136,15 +145,7 @@ final class StdioConnection implements McpConnection {
     }
 
     private void write(JsonRpcMessage message) throws IOException {
-        byte[] bytes = JsonRpcCodec.encode(message);
-        writeLock.lock();
-        try {
-            stdin.write(bytes);
-            stdin.write('\n');
-            stdin.flush();
-        } finally {
-            writeLock.unlock();
-        }
+        stdin.writeLine(JsonRpcCodec.encode(message));
     }
 
     private void readStdout() {

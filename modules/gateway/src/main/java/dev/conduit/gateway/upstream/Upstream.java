@@ -124,6 +124,7 @@ final class Upstream implements AutoCloseable {
                 JsonNode next = result.path("nextCursor");
                 if (!next.isString() || next.stringValue().isEmpty()) {
                     listing = new Listing(List.copyOf(tools), System.nanoTime(), false);
+                    reached();
                     return tools;
                 }
                 cursor = Optional.of(next.stringValue());
@@ -131,8 +132,24 @@ final class Upstream implements AutoCloseable {
             throw new UpstreamException("upstream '" + id() + "' listed more than " + MAX_PAGES + " pages of tools");
         } catch (UpstreamException e) {
             listing = new Listing(List.of(), System.nanoTime(), true);
+            unreachable(e);
             throw e;
         }
+    }
+
+    /**
+     * Health follows what the last exchange showed, not only whether a connection is open: a connection that is up but
+     * whose calls fail (an HTTP server that lost our session, a child that stopped reading) is reported down with
+     * the reason, and up again after the next success.
+     */
+    private void unreachable(UpstreamException e) {
+        state = State.DOWN;
+        lastError = e.getMessage();
+    }
+
+    private void reached() {
+        state = State.UP;
+        lastError = "";
     }
 
     /**
@@ -150,8 +167,13 @@ final class Upstream implements AutoCloseable {
         try (Scope _ = span.makeCurrent()) {
             ObjectNode result = send(name, arguments, progressToken, channel, cancellation);
             Tracing.end(span, "ok");
+            reached();
             return result;
-        } catch (UpstreamException | RuntimeException e) {
+        } catch (UpstreamException e) {
+            Tracing.end(span, "failed");
+            unreachable(e);
+            throw e;
+        } catch (RuntimeException e) {
             Tracing.end(span, "failed");
             throw e;
         }

@@ -1,0 +1,148 @@
+package dev.conduit.app;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * A cancelled execution stops in every engine, answers at once and frees its thread; programs that wait for a thread
+ * count that wait against their wall limit.
+ */
+class CancellationIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern RUNNING = Pattern.compile("(?m)^conduit_executions_running(?:\\{[^}]*})? (\\S+)$");
+
+    @TempDir
+    static Path dir;
+    private static RunningConduit conduit;
+    private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+
+    @BeforeAll
+    static void start() throws Exception {
+        conduit = RunningConduit.start(dir, RunningConduit.configWithEverything() + """
+                executors:
+                  threads: 2
+                  per-key: 8
+                """);
+        for (String engine : List.of("graaljs ready", "graalpy ready", "deno ready", "rhino ready")) {
+            assertThat(conduit.log(), conduit.awaitLog(engine, Duration.ofSeconds(120)), is(true));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        CLIENTS.shutdownNow();
+        conduit.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "graaljs | javascript | for (;;) {}",
+            "rhino   | javascript | for (;;) {}",
+            "deno    | typescript | for (;;) {}",
+            "graalpy | python     | while True: pass"})
+    void aCancelledProgramStopsAndFreesItsThread(String engine, String language, String spin) throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        ObjectNode extra = Json.object();
+        extra.put("engine", engine);
+        extra.putObject("limits").put("timeoutMs", 60_000).put("cpuTimeMs", 60_000);
+        Future<JsonNode> answer = CLIENTS.submit(() -> client.post(request(41, language, spin, extra)));
+        awaitRunning(count -> count >= 1);
+
+        long cancelled = System.nanoTime();
+        HttpResponse<String> notified = client.postRaw("""
+                {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":41,"reason":"test"}}""");
+        assertThat(notified.statusCode(), is(202));
+        // Without the cancellation the program would spin for its 60 s limit.
+        JsonNode stopped = answer.get(RunningConduit.patient(Duration.ofSeconds(10)).toSeconds(), TimeUnit.SECONDS);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelled);
+        assertThat(stopped.toString(), stopped.at("/error/code").asInt(), is(-32800));
+        assertThat(stopped.toString(), stopped.at("/error/message").asString(), containsString("cancelled"));
+        awaitRunning(count -> count == 0);
+        assertThat(conduit.log(), containsString("outcome=cancelled"));
+        System.out.printf("%s: answered %d ms after the cancellation%n", engine, tookMillis);
+    }
+
+    @Test
+    void queuedProgramsCountTheirWaitAgainstTheirWallLimit() throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        ObjectNode spinFor = Json.object();
+        spinFor.putObject("limits").put("timeoutMs", 6_000);
+        // Two spinners take both threads for 6 s; a third program with a 1 s limit cannot start within its limit.
+        List<Future<JsonNode>> spinners = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int id = 50 + i;
+            spinners.add(CLIENTS.submit(() -> client.post(request(id, "javascript", "for (;;) {}", spinFor))));
+        }
+        awaitRunning(count -> count >= 2);
+        ObjectNode short1 = Json.object();
+        short1.putObject("limits").put("timeoutMs", 1_000);
+        JsonNode waited = client.post(request(60, "javascript", "return 1", short1));
+        // It never started: answered at its own limit, for its wait, while both spinners still ran.
+        assertThat(waited.toString(), waited.at("/error/code").asInt(), is(-32008));
+        assertThat(waited.toString(), waited.at("/error/message").asString(), containsString("waited its whole wall"));
+        assertThat(spinners.stream().noneMatch(Future::isDone), is(true));
+        for (Future<JsonNode> spinner : spinners) {
+            assertThat(spinner.get(30, TimeUnit.SECONDS).at("/error/code").asInt(), is(-32008));
+        }
+        awaitRunning(count -> count == 0);
+    }
+
+    private static String request(int id, String language, String code, ObjectNode extra) {
+        ObjectNode arguments = extra.deepCopy();
+        arguments.put("code", code);
+        ObjectNode params = Json.object();
+        params.put("name", "execute_" + language);
+        params.set("arguments", arguments);
+        ObjectNode request = Json.object();
+        request.put("jsonrpc", "2.0");
+        request.put("id", id);
+        request.put("method", "tools/call");
+        request.set("params", params);
+        return request.toString();
+    }
+
+    /** Polls the ops socket's running-executions gauge until {@code wanted} holds, with a deadline. */
+    private static void awaitRunning(IntPredicate wanted) throws Exception {
+        long deadline = System.nanoTime() + RunningConduit.patient(Duration.ofSeconds(10)).toNanos();
+        int count = -1;
+        while (System.nanoTime() < deadline) {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + conduit.opsPort()
+                                                                         + "/observe/metrics")).build(),
+                                       HttpResponse.BodyHandlers.ofString()).body();
+            Matcher matcher = RUNNING.matcher(metrics);
+            count = matcher.find() ? (int) Double.parseDouble(matcher.group(1)) : -1;
+            if (wanted.test(count)) {
+                return;
+            }
+            Thread.sleep(Duration.ofMillis(20)); // a polling interval with a deadline, not a synchronisation
+        }
+        throw new AssertionError("conduit_executions_running stayed at " + count);
+    }
+}
