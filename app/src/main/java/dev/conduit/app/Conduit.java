@@ -64,6 +64,7 @@ final class Conduit {
         this.tracing = TracingSetup.start(config.tracing());
         this.engines = ExecutorRegistry.start(config.executors());
         this.mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())
+                .maxToolArgumentBytes(config.toolArgumentBytes())
                 .strictValidation(config.strictValidation())
                 .executions(engines, config.executionLimits(), config.executors())
                 .rateLimiter(new TokenBuckets(config.rateLimits()))
@@ -77,13 +78,25 @@ final class Conduit {
             local.ifPresent(listener -> listener.broadcast(changed));
         });
         ServerSettings settings = config.server();
+        ServerSettings.Connections connections = settings.connections();
+        // Helidon checks idle connections on this period; a tenth of the timeout closes them close to it.
+        Duration idleCheck = connections.idleTimeout().dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0
+                ? Duration.ofSeconds(1) : connections.idleTimeout().dividedBy(10);
         this.server = WebServer.builder()
                 .config(config.raw().get("server"))
                 .shutdownHook(false)
                 .host(settings.host())
                 .port(settings.port())
+                .maxTcpConnections(connections.maxConnections())
+                .idleConnectionTimeout(connections.idleTimeout())
+                .idleConnectionPeriod(idleCheck)
+                .connectionOptions(options -> options.readTimeout(connections.readTimeout()))
                 .putSocket(OpsFeature.SOCKET, socket -> {
-                    socket.host(settings.opsHost()).port(settings.opsPort());
+                    socket.host(settings.opsHost()).port(settings.opsPort())
+                            .maxTcpConnections(connections.maxOpsConnections())
+                            .idleConnectionTimeout(connections.idleTimeout())
+                            .idleConnectionPeriod(idleCheck)
+                            .connectionOptions(options -> options.readTimeout(connections.readTimeout()));
                     settings.opsToken().ifPresent(token -> socket.routing(
                             routing -> routing.addFilter(OpsFeature.bearerToken(token))));
                 })

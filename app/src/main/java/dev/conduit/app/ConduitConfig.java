@@ -31,6 +31,7 @@ import io.helidon.config.ConfigSources;
  * @param auth     API keys
  * @param http     the Streamable HTTP transport
  * @param pageSize  tools per {@code tools/list} page ({@code limits.page-size})
+ * @param toolArgumentBytes {@code limits.tool-argument-bytes}: the largest arguments a tool call may pass upstream
  * @param upstreams the MCP servers whose tools are served
  * @param strictValidation {@code policy.strict-validation}: refuse unlisted tools and tools without a schema
  * @param outboundAllow    {@code policy.outbound.allow}: non-public addresses HTTP upstreams may have
@@ -43,7 +44,7 @@ import io.helidon.config.ConfigSources;
  * @param audit            {@code policy.audit}: where audit records go and what they hold
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
-                     List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
+                     int toolArgumentBytes, List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
                      ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey,
                      Optional<SocketTransportConfig> socket, TracingSettings tracing, RateLimits rateLimits,
                      AuditSettings audit) {
@@ -104,6 +105,8 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         Optional<SocketTransportConfig> socket = SocketTransportConfig.from(transports.child("socket"));
         ConfigReader limits = root.child("limits");
         int pageSize = limits.integer("page-size", McpServer.DEFAULT_PAGE_SIZE, 1, 1000);
+        int toolArgumentBytes = limits.integer("tool-argument-bytes", McpServer.DEFAULT_TOOL_ARGUMENT_BYTES, 2,
+                                               256 * 1024 * 1024);
         ExecutionLimitsPolicy executionLimits = ExecutionLimitsPolicy.from(limits);
         limits.warnUnknown();
         ExecutorsConfig executors = ExecutorsConfig.from(root.child("executors"));
@@ -124,7 +127,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         for (int i = 0; i < auth.apiKeys().size(); i++) {
             executionLimits.checkUnderCaps(auth.apiKeys().get(i).limits(), "auth.api-keys." + i + ".limits");
         }
-        return new ConduitConfig(config, server, auth, http, pageSize, upstreams, strict, allow, executors,
+        return new ConduitConfig(config, server, auth, http, pageSize, toolArgumentBytes, upstreams, strict, allow, executors,
                                  executionLimits, stdioKey, socket, TracingSettings.from(root.child("tracing")),
                                  rateLimits, audit);
     }

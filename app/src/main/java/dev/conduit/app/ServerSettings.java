@@ -18,15 +18,33 @@ import dev.conduit.core.log.Redactor;
  *   host: 127.0.0.1        # main socket (MCP); default loopback
  *   port: 8080             # 0 picks a free port
  *   shutdown-grace: 10s    # how long SIGTERM waits for in-flight requests; 0s to 10m
+ *   max-tcp-connections: 1000      # open connections on the MCP socket; more wait in the accept backlog
+ *   idle-connection-timeout: 60s   # a connection with no traffic this long is closed (SSE streams send comments)
+ *   connection-options:
+ *     read-timeout: 20s    # a client that stops sending mid-request (headers or body) is cut off after this
  *   sockets:
  *     - name: ops          # health and metrics
  *       host: 127.0.0.1
  *       port: 9090
  *       token: ${CONDUIT_OPS_TOKEN}   # optional: every ops request must then send Authorization: Bearer &lt;token&gt;
+ *       max-tcp-connections: 64
  * </pre>
+ * The connection keys are Helidon's own; Conduit gives them bounded defaults (Helidon's are unbounded connections,
+ * 5 minutes idle and 30 s reads) and applies them to both listeners.
  */
 record ServerSettings(String host, int port, String opsHost, int opsPort, Duration shutdownGrace,
-                      Optional<String> opsToken) {
+                      Optional<String> opsToken, Connections connections) {
+    /**
+     * How the listeners bound their connections.
+     *
+     * @param maxConnections    open connections on the MCP socket
+     * @param maxOpsConnections open connections on the ops socket
+     * @param idleTimeout       a connection without traffic this long is closed
+     * @param readTimeout       a read of a request (headers or body) that waits this long fails and ends the connection
+     */
+    record Connections(int maxConnections, int maxOpsConnections, Duration idleTimeout, Duration readTimeout) {
+    }
+
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final int MIN_TOKEN_LENGTH = 16;
 
@@ -38,10 +56,12 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
         int opsPort = 9090;
         boolean found = false;
         Optional<String> opsToken = Optional.empty();
+        int maxOpsConnections = 64;
         for (ConfigReader socket : server.list("sockets")) {
             if ("ops".equals(socket.string("name", ""))) {
                 opsHost = socket.string("host", opsHost);
                 opsPort = socket.integer("port", opsPort, 0, 65535);
+                maxOpsConnections = socket.integer("max-tcp-connections", maxOpsConnections, 1, 100_000);
                 Optional<String> raw = socket.string("token");
                 if (raw.isPresent()) {
                     opsToken = Optional.of(token(socket.key("token"), raw.get()));
@@ -57,7 +77,13 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
             throw new InvalidConfigException(server.key("port"), "the MCP socket and the ops socket cannot share "
                                                                  + host + ":" + port);
         }
-        return new ServerSettings(host, port, opsHost, opsPort, grace, opsToken);
+        Connections connections = new Connections(
+                server.integer("max-tcp-connections", 1000, 1, 1_000_000), maxOpsConnections,
+                server.duration("idle-connection-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1),
+                                Duration.ofHours(24)),
+                server.child("connection-options").duration("read-timeout", Duration.ofSeconds(20),
+                                                            Duration.ofMillis(100), Duration.ofHours(1)));
+        return new ServerSettings(host, port, opsHost, opsPort, grace, opsToken, connections);
     }
 
     /** The ops token from the environment variable {@code raw} names; never written in the file itself. */

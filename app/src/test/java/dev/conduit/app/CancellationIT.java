@@ -50,7 +50,7 @@ class CancellationIT {
                   threads: 2
                   per-key: 8
                 """);
-        for (String engine : List.of("graaljs ready", "graalpy ready", "deno ready", "rhino ready")) {
+        for (String engine : List.of("graaljs ready", "graalpy ready", "deno ready", "engine rhino enabled")) {
             assertThat(conduit.log(), conduit.awaitLog(engine, Duration.ofSeconds(120)), is(true));
         }
     }

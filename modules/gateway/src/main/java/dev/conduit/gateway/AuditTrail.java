@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -102,12 +104,29 @@ public final class AuditTrail {
             if (Files.exists(file) && Files.size(file) + line.length > settings.maxBytes()) {
                 rotate(file);
             }
+            if (!Files.exists(file)) {
+                createOwnerOnly(file);
+            }
             Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException | UncheckedIOException e) {
             LOGGER.log(Level.ERROR, "audit record could not be written to " + settings.file().get() + ": "
                                     + e.getMessage());
         } finally {
             fileLock.unlock();
+        }
+    }
+
+    /** The trail holds who ran what: readable by the server's own user only (0600 where the file system says so). */
+    private static void createOwnerOnly(Path file) throws IOException {
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(file);
+            }
+        } catch (FileAlreadyExistsException e) {
+            // Another writer made it first; it was made the same way.
         }
     }
 

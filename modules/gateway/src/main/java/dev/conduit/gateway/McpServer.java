@@ -38,6 +38,8 @@ public final class McpServer implements McpEndpoint {
 
     /** Default and largest number of tools on one {@code tools/list} page. */
     public static final int DEFAULT_PAGE_SIZE = 100;
+    /** The default of {@link Builder#maxToolArgumentBytes}: 4 MiB. */
+    public static final int DEFAULT_TOOL_ARGUMENT_BYTES = 4 * 1024 * 1024;
 
     private static final String INSTRUCTIONS = """
             Conduit is a Code Mode gateway: it aggregates the tools of upstream MCP servers and runs code that \
@@ -60,7 +62,8 @@ public final class McpServer implements McpEndpoint {
         new LifecycleMethods(builder.serverInfo, INSTRUCTIONS).register(routes);
         Optional<ExecutionService> executions = builder.executors.map(registry -> new ExecutionService(registry,
                 builder.executionLimits, builder.executorsConfig, builder.rateLimiter, audit));
-        ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, executions, audit);
+        ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, builder.maxToolArgumentBytes,
+                                           executions, audit);
         new ToolMethods(access, builder.pageSize).register(routes);
         new LegacyMethods(access).register(routes);
         executions.ifPresent(service -> ExecutionTools.register(routes, access, service));
@@ -194,6 +197,7 @@ public final class McpServer implements McpEndpoint {
         private ServerInfo serverInfo = ServerInfo.current();
         private ToolCatalog catalog = ToolCatalog.empty();
         private int pageSize = DEFAULT_PAGE_SIZE;
+        private int maxToolArgumentBytes = DEFAULT_TOOL_ARGUMENT_BYTES;
         private boolean strictValidation;
         private Optional<ExecutorRegistry> executors = Optional.empty();
         private ExecutionLimitsPolicy executionLimits = new ExecutionLimitsPolicy(ExecutionLimitsPolicy.DEFAULTS,
@@ -243,6 +247,18 @@ public final class McpServer implements McpEndpoint {
         /** The tools to serve. */
         public Builder catalog(ToolCatalog value) {
             this.catalog = Objects.requireNonNull(value, "catalog");
+            return this;
+        }
+
+        /**
+         * The largest arguments, in bytes of JSON, that a call may pass to an upstream tool (directly or from a
+         * program); larger ones are refused with -32602 before the upstream sees them.
+         */
+        public Builder maxToolArgumentBytes(int value) {
+            if (value < 2) {
+                throw new IllegalArgumentException("max tool argument bytes must be >= 2: " + value);
+            }
+            this.maxToolArgumentBytes = value;
             return this;
         }
 

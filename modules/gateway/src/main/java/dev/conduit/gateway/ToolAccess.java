@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.conduit.core.Principal;
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.policy.ToolAllowList;
@@ -38,9 +39,12 @@ final class ToolAccess {
     private final GatewayMetrics metrics = new GatewayMetrics();
 
     private final AuditTrail audit;
+    private final int maxArgumentBytes;
 
-    ToolAccess(ToolCatalog catalog, boolean strict, Optional<ExecutionService> executions, AuditTrail audit) {
+    ToolAccess(ToolCatalog catalog, boolean strict, int maxArgumentBytes, Optional<ExecutionService> executions,
+               AuditTrail audit) {
         this.audit = audit;
+        this.maxArgumentBytes = maxArgumentBytes;
         this.catalog = catalog;
         this.strict = strict;
         // The gateway's tools call back into this object only when invoked, after construction has finished.
@@ -108,6 +112,22 @@ final class ToolAccess {
         }
     }
 
+    /**
+     * Arguments too large for an upstream are refused here, so that one caller's oversized call never reaches (and
+     * never clogs) a connection that every caller shares. The gateway's own tools have limits of their own.
+     */
+    private void refuseOversized(Tool tool, ObjectNode arguments) {
+        if (tool.namespace().equals(BUILTIN_NAMESPACE)) {
+            return;
+        }
+        long size = Json.mapper().writeValueAsBytes(arguments).length;
+        if (size > maxArgumentBytes) {
+            throw new RpcException(JsonRpcError.invalidParams("The arguments for tool " + tool.definition().name()
+                    + " are " + size + " bytes of JSON; the limit is " + maxArgumentBytes
+                    + " bytes (limits.tool-argument-bytes)"));
+        }
+    }
+
     /** Calls {@code tool} after checking its arguments; a violation comes back as a tool error result. */
     ObjectNode call(Tool tool, ObjectNode arguments, Optional<JsonNode> progressToken, RequestContext context) {
         long started = System.nanoTime();
@@ -116,6 +136,7 @@ final class ToolAccess {
         span.setAttribute("conduit.upstream", tool.namespace());
         span.setAttribute("conduit.tool", tool.localName());
         try (Scope _ = span.makeCurrent()) {
+            refuseOversized(tool, arguments);
             List<String> problems = problems(tool, arguments);
             if (!problems.isEmpty()) {
                 outcome = "invalid";

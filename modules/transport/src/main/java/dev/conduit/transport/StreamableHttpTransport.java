@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -78,6 +79,10 @@ public final class StreamableHttpTransport implements HttpService {
     private final OriginGuard guard;
     private final SessionRegistry sessions;
     private final Drain drain = new Drain();
+    /** Messages in one 2025-03-26 batch: a small body must not buy unbounded work. */
+    static final int MAX_BATCH_ITEMS = 100;
+    /** Answers of one batch, in bytes; past this the batch's remaining requests are refused without running. */
+    static final long MAX_BATCH_RESPONSE_BYTES = 16L * 1024 * 1024;
     private final ScheduledExecutorService sweeper;
 
     private StreamableHttpTransport(HttpTransportConfig config, String boundHost, McpEndpoint endpoint,
@@ -182,6 +187,9 @@ public final class StreamableHttpTransport implements HttpService {
         Context traced = W3CTraceContextPropagator.getInstance().extract(Context.root(), req.headers(), HEADERS);
         try (Scope _ = traced.makeCurrent()) {
             servePost(req, res, principal.get(), cid);
+        } catch (ClientGoneException e) {
+            TransportMetrics.clientGone("http");
+            LOGGER.log(Level.INFO, "[" + cid + "] client gone: " + e.getMessage());
         } catch (RuntimeException | IOException e) {
             if (!res.isSent()) {
                 rejectWith(res, Status.INTERNAL_SERVER_ERROR_500, ErrorMapper.toError(e, cid));
@@ -288,6 +296,11 @@ public final class StreamableHttpTransport implements HttpService {
                     + "not supported from protocol 2025-06-18 on; send one message per POST");
             return;
         }
+        if (batch.items().size() > MAX_BATCH_ITEMS) {
+            reject(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST, "Invalid request: a batch may hold at most "
+                    + MAX_BATCH_ITEMS + " messages, this one holds " + batch.items().size() + "; split it");
+            return;
+        }
         boolean hasInitialize = batch.items().stream().anyMatch(item -> item instanceof Decoded.Single single
                 && single.message() instanceof JsonRpcRequest request && request.method().equals("initialize"));
         if (hasInitialize) {
@@ -301,12 +314,26 @@ public final class StreamableHttpTransport implements HttpService {
         }
         RequestContext context = new RequestContext(principal, cid, session.get(), ClientChannel.discarding());
         List<JsonRpcResponse> responses = new ArrayList<>();
+        long responseBytes = 0;
         for (Decoded item : batch.items()) {
-            switch (item) {
-                case Decoded.Malformed malformed -> responses.add(malformed.response());
-                case Decoded.Single single -> endpoint.handle(single.message(), context).ifPresent(responses::add);
-                case Decoded.Batch nested -> responses.add(JsonRpcResponse.failure(JsonRpcId.NULL,
-                        JsonRpcError.invalidRequest("Invalid request: batches cannot be nested")));
+            if (responseBytes > MAX_BATCH_RESPONSE_BYTES) {
+                // The answers so far are already this large: the rest are refused unanswered, not run.
+                if (item instanceof Decoded.Single single && single.message() instanceof JsonRpcRequest request) {
+                    responses.add(JsonRpcResponse.failure(request.id(), JsonRpcError.of(ErrorCodes.SERVER_BUSY,
+                            "Not run: the batch's answers reached " + MAX_BATCH_RESPONSE_BYTES + " bytes; send the "
+                            + "rest in another request")));
+                }
+                continue;
+            }
+            JsonRpcResponse answer = switch (item) {
+                case Decoded.Malformed malformed -> malformed.response();
+                case Decoded.Single single -> endpoint.handle(single.message(), context).orElse(null);
+                case Decoded.Batch nested -> JsonRpcResponse.failure(JsonRpcId.NULL,
+                        JsonRpcError.invalidRequest("Invalid request: batches cannot be nested"));
+            };
+            if (answer != null) {
+                responses.add(answer);
+                responseBytes += JsonRpcCodec.encode(answer).length;
             }
         }
         if (responses.isEmpty()) {
@@ -443,14 +470,36 @@ public final class StreamableHttpTransport implements HttpService {
                    "Request body too large: the limit is " + max + " bytes");
             return Optional.empty();
         }
+        // A body that does not arrive in time ends the connection: interrupting a virtual thread blocked in a socket
+        // channel read closes the channel. (Helidon 4.5.0's read timeout does not hold for NIO listeners.)
+        Thread reader = Thread.currentThread();
+        ScheduledFuture<?> cutOff = sweeper.schedule(reader::interrupt, config.bodyTimeout().toMillis(),
+                                                     TimeUnit.MILLISECONDS);
+        byte[] body;
         try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) max + 1);
-            if (body.length > max) {
-                reject(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST,
-                       "Request body too large: the limit is " + max + " bytes");
-                return Optional.empty();
-            }
-            return Optional.of(body);
+            body = in.readNBytes((int) max + 1);
+        } catch (IOException | RuntimeException e) {
+            throw new ClientGoneException(cutOff.isDone() ? "its request body did not arrive within "
+                                                            + config.bodyTimeout().toMillis() + " ms"
+                                                          : "it closed the connection mid-request");
+        } finally {
+            cutOff.cancel(false);
+            Thread.interrupted(); // an interrupt that came after the read is not meant for what follows
+        }
+        if (body.length > max) {
+            reject(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST,
+                   "Request body too large: the limit is " + max + " bytes");
+            return Optional.empty();
+        }
+        return Optional.of(body);
+    }
+
+    /** The client went away, or stalled, before its request was complete: an ordinary event, not a failure of ours. */
+    private static final class ClientGoneException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClientGoneException(String why) {
+            super(why, null, false, false);
         }
     }
 

@@ -25,6 +25,13 @@ final class TransportMetrics {
                                        .tags(List.of(Tag.create("transport", transport)))).increment();
     }
 
+    /** A client went away or stalled before its request was complete (the connection was closed). */
+    static void clientGone(String transport) {
+        registry().getOrCreate(Counter.builder("conduit.clients.gone")
+                                       .description("Requests whose client went away or stalled mid-request")
+                                       .tags(List.of(Tag.create("transport", transport)))).increment();
+    }
+
     /** A gauge read when scraped. */
     static void gauge(String name, String description, Supplier<? extends Number> value, String transport) {
         registry().getOrCreate(Gauge.builder(name, () -> value.get().doubleValue()).description(description)

@@ -327,7 +327,8 @@ class StreamableHttpTransportIT {
     @Test
     void sessionsAreBounded() throws Exception {
         HttpTransportConfig two = new HttpTransportConfig("/mcp", 1024 * 1024, 2, Duration.ofMinutes(5),
-                                                          Duration.ofSeconds(15), List.of(), List.of());
+                                                          Duration.ofSeconds(15), List.of(), List.of(),
+                                                          HttpTransportConfig.DEFAULT_BODY_TIMEOUT);
         try (TestServer small = new TestServer(two)) {
             small.initialize();
             small.initialize();

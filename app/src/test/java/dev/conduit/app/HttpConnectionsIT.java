@@ -1,0 +1,121 @@
+package dev.conduit.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * The listeners bound what a client can hold: a body that never arrives, connections left idle, a client that goes
+ * away mid-body (an ordinary event: one line in the log, no stack trace).
+ */
+class HttpConnectionsIT {
+    @TempDir
+    static Path dir;
+    private static RunningConduit conduit;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String config = RunningConduit.config(true).replace("  shutdown-grace: 5s\n", """
+                  shutdown-grace: 5s
+                  idle-connection-timeout: 2s
+                """) + """
+                transports:
+                  http:
+                    body-timeout: 1s
+                """;
+        conduit = RunningConduit.start(dir, config);
+    }
+
+    @AfterAll
+    static void stop() {
+        conduit.close();
+    }
+
+    @Test
+    void aBodyThatNeverArrivesEndsTheConnection() throws Exception {
+        try (Socket socket = connect(conduit.mcpPort())) {
+            send(socket, postHeaders(100));
+            assertThat(readUntilClosed(socket), is(true));
+        }
+        assertThat(conduit.log(), conduit.awaitLog("did not arrive within 1000 ms", Duration.ofSeconds(10)), is(true));
+    }
+
+    @Test
+    void idleConnectionsAreClosedOnBothListeners() throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                idle.add(connect(i % 2 == 0 ? conduit.mcpPort() : conduit.opsPort()));
+            }
+            for (Socket socket : idle) {
+                assertThat(readUntilClosed(socket), is(true));
+            }
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aClientThatGoesAwayMidBodyIsLoggedInOneLine() throws Exception {
+        try (Socket socket = connect(conduit.mcpPort())) {
+            send(socket, postHeaders(1000) + "{\"jsonrpc\":");
+        }
+        assertThat(conduit.log(), conduit.awaitLog("client gone: it closed the connection mid-request",
+                                                   Duration.ofSeconds(10)), is(true));
+        assertThat(conduit.log(), not(containsString("SEVERE")));
+        assertThat(conduit.log(), not(containsString("InsufficientDataAvailableException")));
+    }
+
+    private static String postHeaders(int contentLength) {
+        return "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               + "Accept: application/json, text/event-stream\r\nAuthorization: Bearer " + RunningConduit.API_KEY
+               + "\r\nContent-Length: " + contentLength + "\r\n\r\n";
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout((int) RunningConduit.patient(Duration.ofSeconds(10)).toMillis());
+        return socket;
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** Reads and drops whatever the server sends; true when it closes the connection before the socket's timeout. */
+    private static boolean readUntilClosed(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            while (in.read(buffer) >= 0) {
+                // An answer (for example 408) may come before the close; only the close matters.
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by the server: closed too
+        }
+    }
+}
