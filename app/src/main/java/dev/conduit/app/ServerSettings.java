@@ -79,11 +79,22 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
         }
         Connections connections = new Connections(
                 server.integer("max-tcp-connections", 1000, 1, 1_000_000), maxOpsConnections,
-                server.duration("idle-connection-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1),
+                helidonDuration(server, "idle-connection-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1),
                                 Duration.ofHours(24)),
-                server.child("connection-options").duration("read-timeout", Duration.ofSeconds(20),
-                                                            Duration.ofMillis(100), Duration.ofHours(1)));
+                helidonDuration(server.child("connection-options"), "read-timeout", Duration.ofSeconds(20),
+                                Duration.ofMillis(100), Duration.ofHours(1)));
         return new ServerSettings(host, port, opsHost, opsPort, grace, opsToken, connections);
+    }
+
+    /** A duration Helidon reads too: it takes ISO-8601 only, so say so here rather than fail inside Helidon. */
+    private static Duration helidonDuration(ConfigReader node, String name, Duration defaultValue, Duration min,
+                                            Duration max) {
+        Optional<String> raw = node.string(name);
+        if (raw.isPresent() && !raw.get().trim().toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
+            throw new InvalidConfigException(node.key(name), "must be an ISO-8601 duration such as PT60S (Helidon "
+                                                             + "reads this key too), not '" + raw.get() + "'");
+        }
+        return node.duration(name, defaultValue, min, max);
     }
 
     /** The ops token from the environment variable {@code raw} names; never written in the file itself. */

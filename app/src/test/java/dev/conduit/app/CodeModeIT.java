@@ -56,6 +56,24 @@ class CodeModeIT {
     }
 
     @Test
+    void oversizedToolArgumentsAreRefusedBeforeTheUpstreamWhichStaysUpForEveryone() throws Exception {
+        JsonNode run = execute("""
+                let refused = 'not refused';
+                try {
+                  await tools.everything.echo({message: 'x'.repeat(5 * 1024 * 1024)});
+                } catch (e) {
+                  refused = String(e && e.message ? e.message : e);
+                }
+                const after = await tools.everything.echo({message: 'still up'});
+                return {refused, after};""", null);
+        JsonNode structured = run.at("/result/structuredContent");
+        assertThat(run.toString().substring(0, Math.min(2000, run.toString().length())),
+                   structured.at("/result/refused").asString(), containsString("limits.tool-argument-bytes"));
+        assertThat(structured.at("/result/after").asString(), containsString("still up"));
+        assertThat(conduit.log(), org.hamcrest.Matchers.not(containsString("stopped accepting messages")));
+    }
+
+    @Test
     void rhinoRunsTheSameAwaitStyleProgramWhenAsked() throws Exception {
         ObjectNode rhino = Json.object();
         rhino.put("engine", "rhino");

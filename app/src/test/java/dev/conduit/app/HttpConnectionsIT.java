@@ -34,7 +34,7 @@ class HttpConnectionsIT {
     static void start() throws Exception {
         String config = RunningConduit.config(true).replace("  shutdown-grace: 5s\n", """
                   shutdown-grace: 5s
-                  idle-connection-timeout: 2s
+                  idle-connection-timeout: PT2S
                 """) + """
                 transports:
                   http:

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,8 @@ class PolicyIT {
                   audit:
                     sink: file
                     path: %s
+                    include-code: false
+                    include-arguments: true
                 """.formatted(audit);
         conduit = RunningConduit.start(dir, Map.of("BOT_KEY", BOT_KEY, "BURST_KEY", BURST_KEY), config);
     }
@@ -161,7 +164,7 @@ class PolicyIT {
         assertThat(direct.path("allowlist").toString(), is("[\"everything.echo\",\"files.*\"]"));
         assertThat(direct.path("durationMs").isNumber(), is(true));
         assertThat(direct.path("resultBytes").asInt(), greaterThan(0));
-        assertThat(direct.has("arguments"), is(false));
+        assertThat(direct.at("/arguments/message").asString(), is("audited")); // include-arguments: true
         assertThat(direct.path("correlationId").asString().isEmpty(), is(false));
         assertThat(direct.path("time").asString(), containsString("T"));
 
@@ -182,7 +185,13 @@ class PolicyIT {
                 .findFirst().orElseThrow();
         assertThat(limit.path("limit").asString(), is("wall_time"));
 
+        // One record per execution: running a program writes no tool_call record whose arguments are the program.
+        assertThat(all.stream().filter(r -> "tool_call".equals(r.path("event").asString())
+                                            && r.path("tool").asString().startsWith("execute_")).toList(),
+                   is(List.of()));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(audit)), is("rw-------"));
         String file = Files.readString(audit);
+        assertThat(file, not(containsString("in code"))); // include-code: false
         assertThat(file, not(containsString(RunningConduit.API_KEY)));
         assertThat(file, not(containsString(RunningConduit.LIMITED_KEY)));
         assertThat(file, not(containsString(BOT_KEY)));

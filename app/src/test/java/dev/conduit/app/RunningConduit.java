@@ -55,9 +55,17 @@ final class RunningConduit implements AutoCloseable {
     static RunningConduit start(Path dir, Map<String, String> env, String yaml) throws Exception {
         RunningConduit conduit = launch(dir, env, yaml);
         Duration patience = patient(Duration.ofSeconds(60));
-        if (!conduit.ready.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+        // Ready, or ended (a start-up failure): a process that exited is not waited for until the deadline.
+        long deadline = System.nanoTime() + patience.toNanos();
+        boolean ready = false;
+        while (!ready && conduit.process.isAlive() && System.nanoTime() < deadline) {
+            ready = conduit.ready.await(100, TimeUnit.MILLISECONDS);
+        }
+        ready = ready || conduit.ready.getCount() == 0;
+        if (!ready) {
             conduit.process.destroyForcibly();
-            throw new AssertionError("Conduit did not become ready within " + patience + ":\n" + conduit.log());
+            throw new AssertionError("Conduit did not become ready within " + patience + " (or exited):\n"
+                                     + conduit.log());
         }
         return conduit;
     }

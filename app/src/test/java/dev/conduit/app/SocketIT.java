@@ -1,14 +1,8 @@
 package dev.conduit.app;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -72,7 +66,7 @@ class SocketIT {
 
     @Test
     void originalFlowsWithATokenPerRequest() throws IOException {
-        try (Client client = Client.open()) {
+        try (LineClient client = LineClient.open(socket)) {
             JsonNode discovered = client.call(1, "mcp.discoverTools", "{}", RunningConduit.API_KEY);
             assertThat(discovered.toString(), discovered.at("/result/tools").toString(),
                        containsString("everything__echo"));
@@ -93,7 +87,7 @@ class SocketIT {
 
     @Test
     void noTokenOrAWrongOneGetsForbiddenAndNothingElse() throws IOException {
-        try (Client client = Client.open()) {
+        try (LineClient client = LineClient.open(socket)) {
             JsonNode none = client.call(1, "mcp.discoverTools", "{}", null);
             assertThat(none.at("/error/code").asInt(), is(-32003));
             assertThat(none.get("result"), nullValue());
@@ -104,7 +98,7 @@ class SocketIT {
 
     @Test
     void aConnectionAuthenticatesOnceAndTheLimitedKeyStaysLimited() throws IOException {
-        try (Client client = Client.open()) {
+        try (LineClient client = LineClient.open(socket)) {
             client.call(1, "ping", "{}", RunningConduit.LIMITED_KEY);
             JsonNode discovered = client.call(2, "mcp.discoverTools", "{}", null);
             List<String> upstreamTools = discovered.at("/result/tools").valueStream()
@@ -118,7 +112,7 @@ class SocketIT {
 
     @Test
     void pipelinedRequestsAreAnsweredAsEachFinishesAndNotificationsGetNoReply() throws IOException {
-        try (Client client = Client.open()) {
+        try (LineClient client = LineClient.open(socket)) {
             client.send(1, "mcp.executeIsolate", Json.object().put("code", """
                     await tools.everything.trigger_long_running_operation({duration: 1, steps: 1});
                     console.log('slow done')""").toString(), RunningConduit.API_KEY);
@@ -133,75 +127,13 @@ class SocketIT {
 
     @Test
     void garbageGetsParseErrorsAndAnOversizedLineEndsOnlyThatConnection() throws IOException {
-        try (Client client = Client.open()) {
+        try (LineClient client = LineClient.open(socket)) {
             client.raw("this is not json");
             assertThat(client.read().at("/error/code").asInt(), is(-32700));
             assertThat(client.sendsOversizedLineAndIsCutOff(70_000), is(true));
         }
-        try (Client other = Client.open()) {
+        try (LineClient other = LineClient.open(socket)) {
             assertThat(other.call(1, "ping", "{}", RunningConduit.API_KEY).has("result"), is(true));
-        }
-    }
-
-    /** The original's client, reduced to what a test needs: one JSON object per line each way. */
-    private record Client(SocketChannel channel, OutputStream out, BufferedReader in) implements AutoCloseable {
-        static Client open() throws IOException {
-            SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-            return new Client(channel, Channels.newOutputStream(channel),
-                              new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-                                                                       StandardCharsets.UTF_8)));
-        }
-
-        JsonNode call(int id, String method, String params, String token) throws IOException {
-            send(id, method, params, token);
-            return read();
-        }
-
-        void send(int id, String method, String params, String token) throws IOException {
-            String auth = token == null ? "" : ",\"auth\":{\"bearerToken\":\"" + token + "\"}";
-            raw("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + auth + "}");
-        }
-
-        void raw(String line) throws IOException {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        /** The next response; server notifications in between (tools/list_changed) are skipped. */
-        JsonNode read() throws IOException {
-            while (true) {
-                String line = in.readLine();
-                if (line == null) {
-                    throw new AssertionError("the server closed the connection");
-                }
-                JsonNode message = Json.mapper().readTree(line);
-                if (message.has("id")) {
-                    return message;
-                }
-            }
-        }
-
-        /** Whether the server ends the connection (end of stream or reset) rather than answer an oversized line. */
-        boolean sendsOversizedLineAndIsCutOff(int size) {
-            try {
-                raw("{\"method\":\"" + "x".repeat(size) + "\"}");
-                while (true) {
-                    String line = in.readLine();
-                    if (line == null) {
-                        return true;
-                    }
-                    if (Json.mapper().readTree(line).has("id")) {
-                        return false;
-                    }
-                }
-            } catch (IOException e) {
-                return true;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

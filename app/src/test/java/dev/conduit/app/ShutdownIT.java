@@ -1,0 +1,113 @@
+package dev.conduit.app;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+
+/** SIGTERM with executions running and queued: every admitted request gets an answer, none a dropped connection. */
+class ShutdownIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int PROGRAMS = 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyAdmittedExecutionIsAnsweredWhenTheServerStops() throws Exception {
+        RunningConduit conduit = RunningConduit.start(dir, RunningConduit.config(true).replace(
+                "shutdown-grace: 5s", "shutdown-grace: 2s") + """
+                executors:
+                  threads: 2
+                  per-key: 20
+                limits:
+                  execution:
+                    memory-bytes: 1073741824   # the busy-wait allocates; only shutdown may stop these programs
+                """);
+        List<Future<JsonNode>> answers = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+            for (int i = 0; i < PROGRAMS; i++) {
+                ObjectNode request = Json.object();
+                request.put("jsonrpc", "2.0");
+                request.put("id", 100 + i);
+                request.put("method", "tools/call");
+                ObjectNode params = request.putObject("params");
+                params.put("name", "execute_javascript");
+                params.putObject("arguments").put("code",
+                        "const end = Date.now() + 1500; while (Date.now() < end) {} return 'done';");
+                answers.add(clients.submit(() -> client.post(request.toString())));
+            }
+            awaitAdmitted(conduit);
+            assertThat(conduit.log(), conduit.terminate(Duration.ofSeconds(20)), is(143));
+
+            int completed = 0;
+            int stopped = 0;
+            for (Future<JsonNode> answer : answers) {
+                JsonNode response = answer.get(30, TimeUnit.SECONDS); // an exception here is a dropped connection
+                if (response.has("result")) {
+                    assertThat(response.toString(), response.at("/result/structuredContent/result").asString(),
+                               is("done"));
+                    completed++;
+                } else {
+                    assertThat(response.toString(), response.at("/error/code").asInt(), is(-32000));
+                    assertThat(response.toString(), response.at("/error/message").asString(),
+                               containsString("shutting down"));
+                    stopped++;
+                }
+            }
+            assertThat(completed + stopped, is(PROGRAMS));
+            assertThat("completed within the grace period", completed, greaterThan(0));
+            assertThat("stopped at its end", stopped, greaterThan(0));
+            assertThat(conduit.log(), containsString("cancelling them so that each gets an answer"));
+        } finally {
+            conduit.close();
+        }
+    }
+
+    /**
+     * Waits until nearly all programs are running or queued (2 threads: 2 running, the rest queued); on a slow machine
+     * the first may already have finished. A request that arrives after SIGTERM is answered too (503, -32000).
+     */
+    private static void awaitAdmitted(RunningConduit conduit) throws Exception {
+        Pattern gauge = Pattern.compile("(?m)^conduit_executions_(running|queued)(?:\\{[^}]*})? (\\S+)$");
+        long deadline = System.nanoTime() + RunningConduit.patient(Duration.ofSeconds(20)).toNanos();
+        int admitted = 0;
+        while (System.nanoTime() < deadline) {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + conduit.opsPort()
+                                                                         + "/observe/metrics")).build(),
+                                       HttpResponse.BodyHandlers.ofString()).body();
+            Matcher matcher = gauge.matcher(metrics);
+            admitted = 0;
+            while (matcher.find()) {
+                admitted += (int) Double.parseDouble(matcher.group(2));
+            }
+            if (admitted >= PROGRAMS - 4) {
+                return;
+            }
+            Thread.sleep(Duration.ofMillis(20)); // a polling interval with a deadline, not a synchronisation
+        }
+        throw new AssertionError("only " + admitted + " executions were running or queued");
+    }
+}
