@@ -39,6 +39,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class ExecutionService implements AutoCloseable {
     private final ExecutorRegistry registry;
     private final ExecutionLimitsPolicy limits;
+    private static final String DENO = "deno";
+
     /** How long past its wall limit an execution's caller waits for the engine to stop it before answering anyway. */
     private static final long STOP_ALLOWANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -109,6 +111,20 @@ final class ExecutionService implements AutoCloseable {
         // The original ran TypeScript without imports as JavaScript; without a TypeScript engine, so does this.
         Language language = requested == Language.TYPESCRIPT && !registry.runs(Language.TYPESCRIPT)
                 ? Language.JAVASCRIPT : requested;
+        if (engine.isEmpty() && language != Language.PYTHON && ModuleSyntax.present(code)) {
+            // The original's way to force Deno: module syntax ("export {};") sends the program to the engine that
+            // runs modules; without one, a bare "export {};" is dropped and anything else is refused clearly.
+            if (registry.engines().containsKey(DENO) && registry.engines().get(DENO).availability().available()) {
+                engine = Optional.of(DENO);
+                language = Language.TYPESCRIPT;
+            } else {
+                code = ModuleSyntax.withoutEmptyExports(code);
+                if (ModuleSyntax.present(code)) {
+                    throw Params.invalid("The program uses import/export (module syntax), which only the deno engine "
+                                         + "runs, and it is not available here; remove the import/export lines");
+                }
+            }
+        }
         Executor executor = registry.select(language, engine);
         if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.EXECUTIONS)
                 instanceof RateLimiter.Limited limited) {

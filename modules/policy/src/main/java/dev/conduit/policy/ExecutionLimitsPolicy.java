@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.conduit.core.config.ConfigReader;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.LimitOverrides;
@@ -33,6 +35,9 @@ public record ExecutionLimitsPolicy(ExecutionLimits defaults, ExecutionLimits ca
     public static final ExecutionLimits CAPS = new ExecutionLimits(Duration.ofMinutes(5), Duration.ofMinutes(2),
                                                                    1024L * 1024 * 1024, 16 * 1024 * 1024, 100_000,
                                                                    10_000, 1024 * 1024);
+    /** The fields of a request's {@code limits} object, the original's names. */
+    public static final java.util.List<String> REQUEST_FIELDS = java.util.List.of(
+            "timeoutMs", "cpuTimeMs", "memoryLimitMb", "maxOutputBytes", "maxLogEntries", "maxToolCalls");
 
     public ExecutionLimitsPolicy {
         Objects.requireNonNull(defaults, "defaults");
@@ -66,8 +71,11 @@ public record ExecutionLimitsPolicy(ExecutionLimits defaults, ExecutionLimits ca
     /**
      * The limits of one execution: the defaults, lowered by the request's {@code limits} object where it asks for
      * less. Keys (the original's names first): {@code timeoutMs}, {@code cpuTimeMs}, {@code memoryLimitMb},
-     * {@code maxOutputBytes}, {@code maxLogEntries}, {@code maxToolCalls}. Values that are not positive numbers are
-     * ignored; values above the defaults change nothing.
+     * {@code maxOutputBytes}, {@code maxLogEntries}, {@code maxToolCalls}. Values above the defaults change nothing.
+     *
+     * @throws RpcException -32602 naming the field, for a key that is not one of these or a value that is not a
+     *                      positive number (zero is allowed for {@code maxToolCalls}): a typo must not silently run
+     *                      the program under the defaults
      */
     public ExecutionLimits resolve(JsonNode requested) {
         return resolve(LimitOverrides.none(), requested);
@@ -79,8 +87,17 @@ public record ExecutionLimitsPolicy(ExecutionLimits defaults, ExecutionLimits ca
      */
     public ExecutionLimits resolve(LimitOverrides overrides, JsonNode requested) {
         ExecutionLimits base = overrides.applyTo(defaults).min(caps);
-        if (requested == null || !requested.isObject()) {
+        if (requested == null || requested.isNull()) {
             return base;
+        }
+        if (!requested.isObject()) {
+            throw invalid("\"limits\" must be an object such as {\"timeoutMs\": 5000}");
+        }
+        for (String field : requested.propertyNames()) {
+            if (!REQUEST_FIELDS.contains(field)) {
+                throw invalid("Unknown field limits." + field + "; the limits a request may lower are "
+                              + String.join(", ", REQUEST_FIELDS));
+            }
         }
         return base.min(asked(base, requested));
     }
@@ -105,7 +122,19 @@ public record ExecutionLimitsPolicy(ExecutionLimits defaults, ExecutionLimits ca
 
     private static long positive(JsonNode requested, String field, long otherwise) {
         JsonNode value = requested.get(field);
-        return value != null && value.isNumber() && value.asDouble() > 0 ? (long) Math.ceil(value.asDouble())
-                                                                          : otherwise;
+        if (value == null || value.isNull()) {
+            return otherwise;
+        }
+        boolean zeroAllowed = field.equals("maxToolCalls");
+        if (!value.isNumber() || !Double.isFinite(value.asDouble()) || value.asDouble() < 0
+            || value.asDouble() == 0 && !zeroAllowed) {
+            throw invalid("Invalid limits." + field + ": must be a " + (zeroAllowed ? "non-negative" : "positive")
+                          + " number, not " + value);
+        }
+        return (long) Math.ceil(value.asDouble());
+    }
+
+    private static RpcException invalid(String message) {
+        return new RpcException(JsonRpcError.invalidParams(message));
     }
 }

@@ -8,12 +8,15 @@ import java.util.OptionalLong;
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.LimitOverrides;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -36,6 +39,27 @@ class ExecutionLimitsPolicyTest {
         assertThat(limits.memoryBytes(), is(16L * 1024 * 1024));
         assertThat(limits.toolCalls(), is(3));
         assertThat(limits.outputBytes(), is(2048L));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"timeoutMs\":\"abc\"}      | limits.timeoutMs",
+            "{\"memoryLimitMb\":-5}       | limits.memoryLimitMb",
+            "{\"timeoutMs\":-1}           | limits.timeoutMs",
+            "{\"timeoutMs\":0}            | limits.timeoutMs",
+            "{\"cpuTimeMs\":true}         | limits.cpuTimeMs",
+            "{\"timeoutMS\":100}          | Unknown field limits.timeoutMS",
+            "[100]                        | must be an object"})
+    void invalidRequestLimitsAreRefusedNamingTheField(String requested, String named) {
+        RpcException refused = assertThrows(RpcException.class,
+                                            () -> policy.resolve(Json.mapper().readTree(requested)));
+        assertThat(refused.error().code(), is(-32602));
+        assertThat(refused.error().message(), containsString(named));
+    }
+
+    @Test
+    void zeroToolCallsIsAValidRequest() {
+        assertThat(policy.resolve(Json.mapper().readTree("{\"maxToolCalls\":0}")).toolCalls(), is(0));
     }
 
     @Test
@@ -66,9 +90,9 @@ class ExecutionLimitsPolicyTest {
     }
 
     @Test
-    void nonsenseValuesAreIgnored() {
-        assertThat(policy.resolve(Json.mapper().readTree("{\"timeoutMs\":-5,\"maxToolCalls\":\"many\"}")),
-                   is(policy.defaults()));
+    void nullOrAbsentLimitsMeanTheDefaults() {
+        assertThat(policy.resolve(Json.mapper().readTree("{\"timeoutMs\":null}")), is(policy.defaults()));
+        assertThat(policy.resolve(Json.mapper().readTree("null")), is(policy.defaults()));
     }
 
     @Test

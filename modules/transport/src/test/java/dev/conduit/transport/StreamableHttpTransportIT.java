@@ -198,6 +198,19 @@ class StreamableHttpTransportIT {
     }
 
     @Test
+    void aBatchLongerThanTheCapIsRefusedWithoutRunningAnything() throws Exception {
+        String session = server.initialize(TestServer.ALPHA_SECRET, "2025-03-26");
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i <= StreamableHttpTransport.MAX_BATCH_ITEMS; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i)
+                    .append(",\"method\":\"tools/list\"}");
+        }
+        HttpResponse<String> response = server.send(server.post(batch.append(']').toString(), "Mcp-Session-Id",
+                                                                session, "MCP-Protocol-Version", "2025-03-26"));
+        assertError(response, 400, -32600, "at most " + StreamableHttpTransport.MAX_BATCH_ITEMS + " messages");
+    }
+
+    @Test
     void foreignHostIs403() throws Exception {
         HttpResponse<String> response = server.send(server.post(TestServer.initializeBody("2025-11-25"),
                                                                 "Host", "evil.example.com"));

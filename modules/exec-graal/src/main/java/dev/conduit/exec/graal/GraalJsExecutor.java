@@ -21,8 +21,14 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
 final class GraalJsExecutor extends PooledExecutor {
     static final String NAME = "graaljs";
     private static final int POOL_SIZE = 4;
+    /**
+     * Globals that lead (or look like they lead) to the host: the Java interop objects, the Nashorn-style package
+     * roots ({@code java}, {@code com}, ...: inert without host access, but they name the host and invite probing),
+     * the shell functions. {@code HostileProgramsTest} checks every global that is left against a list.
+     */
     private static final List<String> REMOVED_GLOBALS = List.of("Java", "Packages", "Polyglot", "Graal", "load",
-                                                                 "loadWithNewGlobal", "print", "printErr", "quit");
+                                                                 "loadWithNewGlobal", "print", "printErr", "quit",
+                                                                 "java", "javax", "javafx", "com", "org", "edu", "net");
 
     private final Source prologue;
     private final Source sdk;
