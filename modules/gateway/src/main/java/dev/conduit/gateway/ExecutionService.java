@@ -41,6 +41,32 @@ final class ExecutionService implements AutoCloseable {
     private final ExecutionLimitsPolicy limits;
     private static final String DENO = "deno";
 
+    /** What to run, where: the request's code, language and engine after the original's routing rules. */
+    private record Program(String code, Language language, Optional<String> engine) {
+    }
+
+    private Program program(Language requested, ObjectNode params) {
+        String code = Params.requiredString(params, "code");
+        Optional<String> engine = Params.optionalString(params, "engine");
+        // The original ran TypeScript without imports as JavaScript; without a TypeScript engine, so does this.
+        Language language = requested == Language.TYPESCRIPT && !registry.runs(Language.TYPESCRIPT)
+                ? Language.JAVASCRIPT : requested;
+        if (engine.isPresent() || language == Language.PYTHON || !ModuleSyntax.present(code)) {
+            return new Program(code, language, engine);
+        }
+        // The original's way to force Deno: a program marked as a module with "export {};". Every engine runs a program
+        // as the body of an async function, so the marker is dropped; other import/export statements cannot run
+        // anywhere and are refused with the reason.
+        String stripped = ModuleSyntax.withoutEmptyExports(code);
+        if (ModuleSyntax.present(stripped)) {
+            throw Params.invalid("The program uses import/export statements, which no engine runs: a program is the "
+                                 + "body of an async function with the tools already in scope; remove those lines");
+        }
+        Executor deno = registry.engines().get(DENO);
+        boolean toDeno = deno != null && deno.availability().available() && deno.languages().contains(language);
+        return new Program(stripped, toDeno ? Language.TYPESCRIPT : language, toDeno ? Optional.of(DENO) : engine);
+    }
+
     /** How long past its wall limit an execution's caller waits for the engine to stop it before answering anyway. */
     private static final long STOP_ALLOWANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -106,26 +132,10 @@ final class ExecutionService implements AutoCloseable {
      */
     Run run(ToolAccess access, Language requested, ObjectNode params, RequestContext context) {
         authorize(requested, context);
-        String code = Params.requiredString(params, "code");
-        Optional<String> engine = Params.optionalString(params, "engine");
-        // The original ran TypeScript without imports as JavaScript; without a TypeScript engine, so does this.
-        Language language = requested == Language.TYPESCRIPT && !registry.runs(Language.TYPESCRIPT)
-                ? Language.JAVASCRIPT : requested;
-        if (engine.isEmpty() && language != Language.PYTHON && ModuleSyntax.present(code)) {
-            // The original's way to force Deno: module syntax ("export {};") sends the program to the engine that
-            // runs modules; without one, a bare "export {};" is dropped and anything else is refused clearly.
-            if (registry.engines().containsKey(DENO) && registry.engines().get(DENO).availability().available()) {
-                engine = Optional.of(DENO);
-                language = Language.TYPESCRIPT;
-            } else {
-                code = ModuleSyntax.withoutEmptyExports(code);
-                if (ModuleSyntax.present(code)) {
-                    throw Params.invalid("The program uses import/export (module syntax), which only the deno engine "
-                                         + "runs, and it is not available here; remove the import/export lines");
-                }
-            }
-        }
-        Executor executor = registry.select(language, engine);
+        Program program = program(requested, params);
+        String code = program.code();
+        Language language = program.language();
+        Executor executor = registry.select(language, program.engine());
         if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.EXECUTIONS)
                 instanceof RateLimiter.Limited limited) {
             throw new RpcException(RateLimitErrors.of(RateLimiter.Kind.EXECUTIONS, context.principal().id(),

@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /**
  * Recognizes ECMAScript module syntax at the start of a line ({@code import ... from}, {@code import "x"},
- * {@code export ...}), which the original Conduit took as the sign to run a program in Deno. Dynamic
+ * {@code export ...}); the original Conduit took {@code export {};} as the sign to run a program in Deno. Dynamic
  * {@code import(...)} and {@code import.meta} are expressions, not module syntax, and are left alone.
  */
 final class ModuleSyntax {
