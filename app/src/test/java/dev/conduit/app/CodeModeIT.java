@@ -214,6 +214,26 @@ class CodeModeIT {
     }
 
     @Test
+    void aProgramCannotReachTheGatewaysOwnToolsEvenWhenItsKeyAllowsEverything() throws Exception {
+        // Key "it" allows "*" and the request narrows nothing: only the bridge's own guard stands in the way.
+        JsonNode structured = execute("""
+                const out = [];
+                for (const name of ['execute_javascript', 'conduit__execute_javascript', 'conduit.execute_python',
+                                    'conduit__search_tools']) {
+                  try { await tools.$raw(name, {code: '1', query: 'x'}); out.push(name + ': reached'); }
+                  catch (e) { out.push(name + ': ' + e.name); }
+                }
+                console.log(out.join('\\n'));""", null).at("/result/structuredContent");
+        assertThat(structured.toString(), structured.get("stdout").asString(), is("""
+                execute_javascript: ToolError
+                conduit__execute_javascript: ToolError
+                conduit.execute_python: ToolError
+                conduit__search_tools: ToolError
+                """));
+        assertThat(structured.at("/toolCalls/0/outcome").asString(), is("refused"));
+    }
+
+    @Test
     void limitViolationIsAnErrorWithItsCodeAndThePartialOutput() throws Exception {
         ObjectNode extra = Json.object();
         extra.putObject("limits").put("timeoutMs", 500);
