@@ -54,25 +54,47 @@ class DenoHostileProgramsTest extends HostileSuite {
         return Language.TYPESCRIPT;
     }
 
+    /**
+     * {@code operation} inside a try whose catch prints the error's name: each must fail with Deno's own
+     * {@code NotCapable} (a permission refusal), not with whatever error a granted operation might also raise, so
+     * that running the same program under {@code --allow-all} would fail this test.
+     */
+    private static String denied(String operation) {
+        return "try { " + operation + "; console.log('allowed') } catch (e) { console.log(e.name) }";
+    }
+
+    /** An import that Deno refuses for the reason {@code because} names (a flag, or a permission it lacks). */
+    private static String refusedImport(String specifier, String because) {
+        return "try { await import('" + specifier + "'); console.log('allowed') } catch (e) { console.log("
+               + "e.message.includes('" + because + "') ? 'refused' : e.message) }";
+    }
+
     static Stream<Arguments> programs() {
         String denied = "NotCapable";
         return Stream.of(
                 // No permission flags at all: every one of these is refused by Deno itself.
-                Arguments.of("readTextFile", "await Deno.readTextFile('/etc/passwd')", Expect.error()),
-                Arguments.of("writeTextFile", "await Deno.writeTextFile('/tmp/conduit-owned', 'x')", Expect.error()),
-                Arguments.of("fetch outside", "await fetch('http://192.0.2.1/')", Expect.error()),
-                Arguments.of("fetch loopback", "await fetch('http://127.0.0.1:8080/mcp')", Expect.error()),
-                Arguments.of("connect", "await Deno.connect({hostname: '127.0.0.1', port: 22})", Expect.error()),
-                Arguments.of("listen", "Deno.listen({port: 0})", Expect.error()),
-                Arguments.of("env", "Deno.env.get('HOME')", Expect.error()),
-                Arguments.of("env toObject", "Deno.env.toObject()", Expect.error()),
-                Arguments.of("Command", "new Deno.Command('id').outputSync()", Expect.error()),
-                Arguments.of("ffi", "Deno.dlopen('libc.so.6', {})", Expect.error()),
-                Arguments.of("sys", "Deno.hostname()", Expect.error()),
-                Arguments.of("import URL", "await import('https://deno.land/std/fs/mod.ts')", Expect.error()),
-                Arguments.of("npm import", "await import('npm:left-pad')", Expect.error()),
-                Arguments.of("jsr import", "await import('jsr:@std/fs')", Expect.error()),
-                Arguments.of("file import", "await import('file:///etc/passwd')", Expect.error()),
+                Arguments.of("readTextFile", denied("await Deno.readTextFile('/etc/passwd')"),
+                             Expect.prints(denied + "\n")),
+                Arguments.of("writeTextFile", denied("await Deno.writeTextFile('/tmp/conduit-owned', 'x')"),
+                             Expect.prints(denied + "\n")),
+                Arguments.of("fetch outside", denied("await fetch('http://192.0.2.1/')"), Expect.prints(denied + "\n")),
+                Arguments.of("fetch loopback", denied("await fetch('http://127.0.0.1:8080/mcp')"),
+                             Expect.prints(denied + "\n")),
+                Arguments.of("connect", denied("await Deno.connect({hostname: '127.0.0.1', port: 22})"),
+                             Expect.prints(denied + "\n")),
+                Arguments.of("listen", denied("Deno.listen({port: 0})"), Expect.prints(denied + "\n")),
+                Arguments.of("env", denied("Deno.env.get('HOME')"), Expect.prints(denied + "\n")),
+                Arguments.of("env toObject", denied("Deno.env.toObject()"), Expect.prints(denied + "\n")),
+                Arguments.of("Command", denied("new Deno.Command('/usr/bin/id').outputSync()"),
+                             Expect.prints(denied + "\n")),
+                Arguments.of("ffi", denied("Deno.dlopen('libc.so.6', {})"), Expect.prints(denied + "\n")),
+                Arguments.of("sys", denied("Deno.hostname()"), Expect.prints(denied + "\n")),
+                Arguments.of("import URL", refusedImport("https://deno.land/std/fs/mod.ts", "--no-remote"),
+                             Expect.prints("refused\n")),
+                Arguments.of("npm import", refusedImport("npm:left-pad", "--no-npm"), Expect.prints("refused\n")),
+                Arguments.of("jsr import", refusedImport("jsr:@std/fs", "--no-remote"), Expect.prints("refused\n")),
+                Arguments.of("file import", refusedImport("file:///etc/passwd", "Requires read access"),
+                             Expect.prints("refused\n")),
                 Arguments.of("denied error is Deno's own",
                              "try { Deno.readTextFileSync('/etc/passwd') } catch (e) { console.log(e.name) }",
                              Expect.prints(denied + "\n")),
