@@ -119,7 +119,8 @@ public final class AddressPolicy {
             for (InetAddress address : addresses) {
                 Optional<String> kind = nonPublic(address);
                 if (kind.isPresent() && allowedNetworks.stream().noneMatch(network -> network.contains(address))) {
-                    return new Refused("host " + host + " resolves to " + address.getHostAddress() + ", a "
+                    String article = "aeiouAEIOU".indexOf(kind.get().charAt(0)) >= 0 ? "an " : "a ";
+                    return new Refused("host " + host + " resolves to " + address.getHostAddress() + ", " + article
                                        + kind.get() + " address; add it to policy.outbound.allow to permit it");
                 }
             }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -44,57 +44,59 @@ class AddressPolicyTest {
 
     private final AddressPolicy policy = AddressPolicy.of(List.of(), RESOLVER);
 
-    @ParameterizedTest
-    @ValueSource(strings = {
-            "http://127.0.0.1/mcp",
-            "http://127.1/",
-            "http://127.255.255.254:8080/",
-            "http://2130706433/",
-            "http://0x7f000001/",
-            "http://0177.0.0.1/",
-            "http://017700000001/",
-            "http://0.0.0.0/",
-            "http://0/",
-            "http://localhost/",
-            "http://localhost./",
-            "http://LOCALHOST:9090/observe/metrics",
-            "http://[::1]/",
-            "http://[::]/",
-            "http://[::ffff:127.0.0.1]/",
-            "http://[0:0:0:0:0:ffff:7f00:1]/",
-            "http://[::ffff:a9fe:a9fe]/latest/meta-data",
-            "http://[::7f00:1]/",
-            "http://[64:ff9b::7f00:1]/",
-            "http://[2002:7f00:1::]/",
-            "http://[2001:0::1]/",
-            "http://[fe80::1]/",
-            "http://[fd00::1]/",
-            "http://[fc00::1]/",
-            "http://[ff02::1]/",
-            "http://169.254.169.254/latest/meta-data/",
-            "http://10.0.0.1/",
-            "http://172.16.0.1/",
-            "http://172.31.255.255/",
-            "http://192.168.1.1/",
-            "http://100.64.0.1/",
-            "http://198.18.0.1/",
-            "http://224.0.0.1/",
-            "http://239.255.255.250/",
-            "http://240.0.0.1/",
-            "http://255.255.255.255/",
-            "http://192.0.2.1/",
-            "http://internal.example/",
-            "http://metadata.example/",
-            "http://rebind.example/",
-            "http://v6private.example/",
-            "http://unresolvable.example/",
-            "http://user:pass@public.example/",
-            "file:///etc/passwd",
-            "gopher://127.0.0.1:25/",
-            "ftp://public.example/",
-    })
-    void hostileUrlsAreRefused(String url) {
-        assertThat(url, policy.check(URI.create(url)), instanceOf(AddressPolicy.Refused.class));
+    /** Each hostile URL with why it is refused: a table that passes only for the reason it names. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "http://127.0.0.1/mcp | a loopback address",
+            "http://127.1/ | the URL has no host",
+            "http://127.255.255.254:8080/ | a loopback address",
+            "http://2130706433/ | host 2130706433 is an ambiguous IPv4 literal; write it as four decimal numbers",
+            "http://0x7f000001/ | host 0x7f000001 is an ambiguous IPv4 literal; write it as four decimal numbers",
+            "http://0177.0.0.1/ | host 0177.0.0.1 is an ambiguous IPv4 literal; write it as four decimal numbers",
+            "http://017700000001/ | host 017700000001 is an ambiguous IPv4 literal; write it as four decimal numbers",
+            "http://0.0.0.0/ | an unspecified (0.0.0.0/8) address",
+            "http://0/ | host 0 is an ambiguous IPv4 literal; write it as four decimal numbers",
+            "http://localhost/ | a loopback address",
+            "http://localhost./ | a loopback address",
+            "http://LOCALHOST:9090/observe/metrics | a loopback address",
+            "http://[::1]/ | a loopback address",
+            "http://[::]/ | an unspecified address",
+            "http://[::ffff:127.0.0.1]/ | a loopback address",
+            "http://[0:0:0:0:0:ffff:7f00:1]/ | a loopback address",
+            "http://[::ffff:a9fe:a9fe]/latest/meta-data | a link-local (cloud metadata) address",
+            "http://[::7f00:1]/ | an IPv4-compatible address",
+            "http://[64:ff9b::7f00:1]/ | a NAT64 address",
+            "http://[2002:7f00:1::]/ | a 6to4 address",
+            "http://[2001:0::1]/ | a Teredo address",
+            "http://[fe80::1]/ | a link-local address",
+            "http://[fd00::1]/ | an unique-local address",
+            "http://[fc00::1]/ | an unique-local address",
+            "http://[ff02::1]/ | a multicast address",
+            "http://169.254.169.254/latest/meta-data/ | a link-local (cloud metadata) address",
+            "http://10.0.0.1/ | a private (RFC 1918) address",
+            "http://172.16.0.1/ | a private (RFC 1918) address",
+            "http://172.31.255.255/ | a private (RFC 1918) address",
+            "http://192.168.1.1/ | a private (RFC 1918) address",
+            "http://100.64.0.1/ | a carrier-grade NAT (100.64.0.0/10) address",
+            "http://198.18.0.1/ | a benchmarking (198.18.0.0/15) address",
+            "http://224.0.0.1/ | a multicast address",
+            "http://239.255.255.250/ | a multicast address",
+            "http://240.0.0.1/ | a reserved address",
+            "http://255.255.255.255/ | a broadcast address",
+            "http://192.0.2.1/ | a reserved (192.0.0.0/24, 192.0.2.0/24) address",
+            "http://internal.example/ | a private (RFC 1918) address",
+            "http://metadata.example/ | a link-local (cloud metadata) address",
+            "http://rebind.example/ | a loopback address",
+            "http://v6private.example/ | an unique-local address",
+            "http://unresolvable.example/ | host unresolvable.example cannot be resolved",
+            "http://user:pass@public.example/ | URLs with user information are not allowed",
+            "file:///etc/passwd | only http and https URLs are allowed",
+            "gopher://127.0.0.1:25/ | only http and https URLs are allowed",
+            "ftp://public.example/ | only http and https URLs are allowed"})
+    void hostileUrlsAreRefusedForTheirReason(String url, String reason) {
+        AddressPolicy.Decision decision = policy.check(URI.create(url));
+        assertThat(url, decision, instanceOf(AddressPolicy.Refused.class));
+        assertThat(url, ((AddressPolicy.Refused) decision).reason(), containsString(reason));
     }
 
     @Test
