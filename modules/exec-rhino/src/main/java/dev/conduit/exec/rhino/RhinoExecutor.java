@@ -91,7 +91,15 @@ final class RhinoExecutor implements Executor {
                         cx.processMicrotasks();
                         return Undefined.instance;
                     }), sdk.exec(context, scope, scope)});
-            Object value = compile(context, AwaitRewriter.rewrite(request.code())).exec(context, scope, scope);
+            String program = AwaitRewriter.rewrite(request.code());
+            Optional<String> wrong = LoopBindings.problem(program, PROGRAM_NAME);
+            if (wrong.isPresent()) {
+                String message = "The rhino engine cannot run this program correctly: " + wrong.get()
+                                 + ". Run it on graaljs or deno (\"engine\" in the request), or use var";
+                output.appendError(message + "\n");
+                return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
+            }
+            Object value = compile(context, program).exec(context, scope, scope);
             Object json = finish.call(context, scope, scope, new Object[] {value});
             guard.check();
             String result = json instanceof CharSequence text ? text.toString() : null;
