@@ -128,6 +128,12 @@ final class Conduit {
     /** Starts the listeners and logs where they are. */
     Conduit start() {
         server.start();
+        if (!server.isRunning() || mcpPort() <= 0 || opsPort() <= 0) {
+            server.stop();
+            throw new IllegalStateException("cannot listen on " + config.server().host() + ":"
+                                            + config.server().port() + " (MCP) and " + config.server().opsHost() + ":"
+                                            + config.server().opsPort() + " (ops); is the port in use?");
+        }
         config.socket().ifPresent(settings -> {
             try {
                 local = Optional.of(LocalListener.start(settings, mcp, authenticator));

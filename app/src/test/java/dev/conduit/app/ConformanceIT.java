@@ -3,31 +3,30 @@ package dev.conduit.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
 /**
  * The official MCP conformance suite (npm @modelcontextprotocol/conformance 0.1.16, on Node 22) against the booted
- * distribution, for the scenarios that do not depend on the suite's fixture tool names. The suite sends no
- * credentials, so this instance runs with authentication off on loopback.
+ * distribution: every scenario of the active server suite, with a baseline of expected failures that names each known
+ * gap and its reason. The suite sends no credentials, so this instance runs with authentication off on loopback.
  */
 class ConformanceIT {
     private static final Path SUITE = RunningConduit.INTEROP.resolve(
             "node_modules/@modelcontextprotocol/conformance/dist/index.js");
+    private static final Path BASELINE = RunningConduit.INTEROP.resolve("conformance-expected-failures.yaml");
 
     @TempDir
     static Path dir;
@@ -43,31 +42,30 @@ class ConformanceIT {
         conduit.close();
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"server-initialize", "ping", "logging-set-level", "tools-list",
-            "server-sse-multiple-streams", "dns-rebinding-protection"})
-    void scenarioPasses(String scenario) throws Exception {
-        Path out = Files.createDirectories(dir.resolve(scenario));
-        RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(120), RunningConduit.NODE.toString(),
-                SUITE.toString(), "server", "--url", conduit.mcpUrl(), "--scenario", scenario, "-o", out.toString());
+    /**
+     * The whole active server suite, with the expected-failures baseline in {@code interop/}: the suite itself fails
+     * the run on a failure the baseline does not list (a new gap) and on a listed scenario that passes (a stale entry).
+     */
+    @Test
+    @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void theWholeServerSuiteFailsOnlyWhereTheBaselineSaysWhy() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("suite"));
+        RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(300), RunningConduit.NODE.toString(),
+                SUITE.toString(), "server", "--url", conduit.mcpUrl(), "--expected-failures",
+                BASELINE.toAbsolutePath().toString(), "-o", out.toString());
         assertThat(run.output(), run.exitCode(), is(0));
+        assertThat(run.output(), containsString("Baseline check passed"));
 
-        List<String> failures = new ArrayList<>();
         int passed = 0;
         try (Stream<Path> files = Files.walk(out)) {
             for (Path file : files.filter(path -> path.getFileName().toString().equals("checks.json")).toList()) {
                 for (JsonNode check : Json.mapper().readTree(file.toFile())) {
-                    String status = check.get("status").asString();
-                    if (status.equals("FAILURE") || status.equals("WARNING")) {
-                        failures.add(check.get("id").asString() + ": " + check.path("errorMessage").asString());
-                    }
-                    if (status.equals("SUCCESS")) {
-                        passed++;
-                    }
+                    passed += check.get("status").asString().equals("SUCCESS") ? 1 : 0;
                 }
             }
         }
-        assertThat(run.output(), failures, is(empty()));
-        assertThat(run.output(), passed, greaterThan(0));
+        // The scenarios a gateway without the suite's fixtures can pass: initialize, ping, logging, lists, SSE
+        // streams, DNS rebinding.
+        assertThat(run.output(), passed, greaterThan(8));
     }
 }

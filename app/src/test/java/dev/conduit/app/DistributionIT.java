@@ -121,6 +121,18 @@ class DistributionIT {
     }
 
     @Test
+    void aPortInUseStopsTheStartWithoutAReadyLine() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            RunningConduit second = RunningConduit.launch(dir, RunningConduit.config(true)
+                    .replace("  port: 0\n  shutdown-grace", "  port: " + taken.getLocalPort() + "\n  shutdown-grace"));
+            int exit = second.awaitExit(Duration.ofSeconds(60));
+            assertThat(second.log(), exit, is(1));
+            assertThat(second.log(), containsString("cannot start"));
+            assertThat(second.log(), org.hamcrest.Matchers.not(containsString("ready: MCP at")));
+        }
+    }
+
+    @Test
     void badConfigurationExitsWith2AndNamesTheKey() throws Exception {
         RunningConduit broken = RunningConduit.launch(dir, "server:\n  port: 99999\n");
         int exit = broken.awaitExit(Duration.ofSeconds(30));

@@ -21,6 +21,22 @@ for (const name of ["stdin", "stdout", "stderr"]) {
 if (Deno.internal !== undefined) {
   delete Deno[Deno.internal];
 }
+// Host facts a program has no use for and must not learn: process ids, where Deno is installed, the runner's path
+// and working directory. (Everything else that tells about the host already needs a permission the process lacks.)
+for (const name of ["pid", "ppid", "mainModule"]) {
+  delete Deno[name];
+}
+for (const name of ["execPath", "cwd"]) {
+  Object.defineProperty(Deno, name, {
+    value: () => {
+      throw new Deno.errors.NotCapable(`Deno.${name}() is not available in the sandbox`);
+    },
+    writable: false,
+    configurable: false,
+  });
+}
+// A worker gets a fresh Deno namespace, with the real stdin and stdout the lines above take away: no workers.
+delete globalThis.Worker;
 
 // stdin is read with its own read calls, not through a ReadableStream: setting one up costs milliseconds.
 let buffered = "";

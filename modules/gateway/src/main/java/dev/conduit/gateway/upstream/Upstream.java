@@ -67,6 +67,8 @@ final class Upstream implements AutoCloseable {
     private final AtomicLong connections = new AtomicLong();
     private volatile String lastError = "";
     private volatile Listing listing;
+    /** Set at shutdown, under the lock: no connection is opened after it. */
+    private boolean closed;
 
     Upstream(UpstreamConfig config, Connector connector, String clientVersion, Runnable onToolsChanged) {
         this.config = config;
@@ -224,6 +226,10 @@ final class Upstream implements AutoCloseable {
     McpConnection connection() throws UpstreamException {
         lock.lock();
         try {
+            if (closed) {
+                // The server is stopping: never start a child it would then leave behind.
+                throw new UpstreamException("upstream '" + id() + "' is shut down with the server");
+            }
             if (connection != null) {
                 if (connection.alive()) {
                     return connection;
@@ -321,6 +327,7 @@ final class Upstream implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            closed = true;
             if (connection != null) {
                 connection.close();
                 connection = null;
