@@ -1,8 +1,5 @@
 package dev.conduit.app;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +30,6 @@ import static org.hamcrest.Matchers.is;
  * count that wait against their wall limit.
  */
 class CancellationIT {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Pattern RUNNING = Pattern.compile("(?m)^conduit_executions_running(?:\\{[^}]*})? (\\S+)$");
 
     @TempDir
     static Path dir;
@@ -72,7 +65,7 @@ class CancellationIT {
         ObjectNode extra = Json.object();
         extra.put("engine", engine);
         extra.putObject("limits").put("timeoutMs", 60_000).put("cpuTimeMs", 60_000);
-        Future<JsonNode> answer = CLIENTS.submit(() -> client.post(request(41, language, spin, extra)));
+        Future<JsonNode> answer = CLIENTS.submit(() -> client.post(McpHttpClient.executeRequest(41, language, spin, extra)));
         awaitRunning(count -> count >= 1);
 
         long cancelled = System.nanoTime();
@@ -98,12 +91,12 @@ class CancellationIT {
         List<Future<JsonNode>> spinners = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             int id = 50 + i;
-            spinners.add(CLIENTS.submit(() -> client.post(request(id, "javascript", "for (;;) {}", spinFor))));
+            spinners.add(CLIENTS.submit(() -> client.post(McpHttpClient.executeRequest(id, "javascript", "for (;;) {}", spinFor))));
         }
         awaitRunning(count -> count >= 2);
         ObjectNode short1 = Json.object();
         short1.putObject("limits").put("timeoutMs", 1_000);
-        JsonNode waited = client.post(request(60, "javascript", "return 1", short1));
+        JsonNode waited = client.post(McpHttpClient.executeRequest(60, "javascript", "return 1", short1));
         // It never started: answered at its own limit, for its wait, while both spinners still ran.
         assertThat(waited.toString(), waited.at("/error/code").asInt(), is(-32008));
         assertThat(waited.toString(), waited.at("/error/message").asString(), containsString("waited its whole wall"));
@@ -114,35 +107,9 @@ class CancellationIT {
         awaitRunning(count -> count == 0);
     }
 
-    private static String request(int id, String language, String code, ObjectNode extra) {
-        ObjectNode arguments = extra.deepCopy();
-        arguments.put("code", code);
-        ObjectNode params = Json.object();
-        params.put("name", "execute_" + language);
-        params.set("arguments", arguments);
-        ObjectNode request = Json.object();
-        request.put("jsonrpc", "2.0");
-        request.put("id", id);
-        request.put("method", "tools/call");
-        request.set("params", params);
-        return request.toString();
-    }
-
-    /** Polls the ops socket's running-executions gauge until {@code wanted} holds, with a deadline. */
+    /** Waits until the running-executions gauge satisfies {@code wanted}. */
     private static void awaitRunning(IntPredicate wanted) throws Exception {
-        long deadline = System.nanoTime() + RunningConduit.patient(Duration.ofSeconds(10)).toNanos();
-        int count = -1;
-        while (System.nanoTime() < deadline) {
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + conduit.opsPort()
-                                                                         + "/observe/metrics")).build(),
-                                       HttpResponse.BodyHandlers.ofString()).body();
-            Matcher matcher = RUNNING.matcher(metrics);
-            count = matcher.find() ? (int) Double.parseDouble(matcher.group(1)) : -1;
-            if (wanted.test(count)) {
-                return;
-            }
-            Thread.sleep(Duration.ofMillis(20)); // a polling interval with a deadline, not a synchronisation
-        }
-        throw new AssertionError("conduit_executions_running stayed at " + count);
+        assertThat("conduit_executions_running", RunningConduit.pollUntil(Duration.ofSeconds(10),
+                () -> wanted.test((int) conduit.metric("conduit_executions_running"))), is(true));
     }
 }

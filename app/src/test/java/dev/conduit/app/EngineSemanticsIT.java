@@ -71,14 +71,9 @@ class EngineSemanticsIT {
 
     /** The program's output, or "error " and the first line of what it wrote to stderr. */
     private static String run(String engine, String language, String code) throws Exception {
-        ObjectNode request = Json.object();
-        request.put("jsonrpc", "2.0");
-        request.put("id", 1);
-        request.put("method", "tools/call");
-        ObjectNode params = request.putObject("params");
-        params.put("name", "execute_" + language);
-        params.putObject("arguments").put("code", code).put("engine", engine);
-        JsonNode answer = client.post(request.toString());
+        ObjectNode on = Json.object();
+        on.put("engine", engine);
+        JsonNode answer = client.execute(language, code, on);
         JsonNode result = answer.at("/result/structuredContent");
         if (!result.isObject()) {
             return "error " + answer.at("/error/message").asString(answer.toString());

@@ -44,6 +44,11 @@ final class McpHttpClient {
 
     /** Calls {@code execute_<language>} with {@code code} and any {@code extra} arguments (engine, limits, ...). */
     JsonNode execute(String language, String code, ObjectNode extra) throws Exception {
+        return post(executeRequest(1, language, code, extra));
+    }
+
+    /** The JSON-RPC {@code tools/call} of {@code execute_<language>}, with {@code extra} arguments (may be null). */
+    static String executeRequest(int id, String language, String code, ObjectNode extra) {
         ObjectNode arguments = extra == null ? Json.object() : extra.deepCopy();
         arguments.put("code", code);
         ObjectNode params = Json.object();
@@ -51,10 +56,10 @@ final class McpHttpClient {
         params.set("arguments", arguments);
         ObjectNode request = Json.object();
         request.put("jsonrpc", "2.0");
-        request.put("id", 1);
+        request.put("id", id);
         request.put("method", "tools/call");
         request.set("params", params);
-        return post(request.toString());
+        return request.toString();
     }
 
     private HttpResponse<String> send(String sessionId, String body) throws Exception {

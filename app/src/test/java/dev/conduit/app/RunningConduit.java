@@ -30,6 +30,7 @@ final class RunningConduit implements AutoCloseable {
     /** A second key, allowed only {@code everything.echo} and the files upstream. */
     static final String LIMITED_KEY = "it-limited-0123456789abcdef";
 
+    private static final java.net.http.HttpClient METRICS_CLIENT = java.net.http.HttpClient.newHttpClient();
     private static final Pattern READY = Pattern.compile(
             "ready: MCP at http://[^ ]+:(\\d+)/mcp .*ops at http://[^ ]+:(\\d+)/observe");
 
@@ -68,6 +69,42 @@ final class RunningConduit implements AutoCloseable {
                                      + conduit.log());
         }
         return conduit;
+    }
+
+    /** A condition polled by {@link #pollUntil}. */
+    @FunctionalInterface
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /**
+     * Polls {@code condition} every 20 ms until it holds or {@code timeout} (scaled by {@link #patient}) has passed:
+     * the one place the ITs wait by polling, for states that announce themselves nowhere but in the metrics.
+     *
+     * @return whether it held in time
+     */
+    static boolean pollUntil(Duration timeout, Check condition) throws Exception {
+        long deadline = System.nanoTime() + patient(timeout).toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(Duration.ofMillis(20)); // the polling interval, inside a deadline
+        }
+        return true;
+    }
+
+    /** The sum of every sample of the metric {@code name} (for example {@code conduit_executions_running}) now. */
+    double metric(String name) throws Exception {
+        String metrics = METRICS_CLIENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + opsPort + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? (\\S+)$").matcher(metrics);
+        double sum = 0;
+        while (sample.find()) {
+            sum += Double.parseDouble(sample.group(1));
+        }
+        return sum;
     }
 
     /**

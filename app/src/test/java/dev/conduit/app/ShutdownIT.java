@@ -1,9 +1,5 @@
 package dev.conduit.app;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,14 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -28,7 +20,6 @@ import static org.hamcrest.Matchers.is;
 
 /** SIGTERM with executions running and queued: every admitted request gets an answer, none a dropped connection. */
 class ShutdownIT {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int PROGRAMS = 20;
 
     @TempDir
@@ -49,15 +40,9 @@ class ShutdownIT {
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
             for (int i = 0; i < PROGRAMS; i++) {
-                ObjectNode request = Json.object();
-                request.put("jsonrpc", "2.0");
-                request.put("id", 100 + i);
-                request.put("method", "tools/call");
-                ObjectNode params = request.putObject("params");
-                params.put("name", "execute_javascript");
-                params.putObject("arguments").put("code",
-                        "const end = Date.now() + 1500; while (Date.now() < end) {} return 'done';");
-                answers.add(clients.submit(() -> client.post(request.toString())));
+                String request = McpHttpClient.executeRequest(100 + i, "javascript",
+                        "const end = Date.now() + 1500; while (Date.now() < end) {} return 'done';", null);
+                answers.add(clients.submit(() -> client.post(request)));
             }
             awaitAdmitted(conduit);
             assertThat(conduit.log(), conduit.terminate(Duration.ofSeconds(20)), is(143));
@@ -91,23 +76,8 @@ class ShutdownIT {
      * the first may already have finished. A request that arrives after SIGTERM is answered too (503, -32000).
      */
     private static void awaitAdmitted(RunningConduit conduit) throws Exception {
-        Pattern gauge = Pattern.compile("(?m)^conduit_executions_(running|queued)(?:\\{[^}]*})? (\\S+)$");
-        long deadline = System.nanoTime() + RunningConduit.patient(Duration.ofSeconds(20)).toNanos();
-        int admitted = 0;
-        while (System.nanoTime() < deadline) {
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + conduit.opsPort()
-                                                                         + "/observe/metrics")).build(),
-                                       HttpResponse.BodyHandlers.ofString()).body();
-            Matcher matcher = gauge.matcher(metrics);
-            admitted = 0;
-            while (matcher.find()) {
-                admitted += (int) Double.parseDouble(matcher.group(2));
-            }
-            if (admitted >= PROGRAMS - 4) {
-                return;
-            }
-            Thread.sleep(Duration.ofMillis(20)); // a polling interval with a deadline, not a synchronisation
-        }
-        throw new AssertionError("only " + admitted + " executions were running or queued");
+        assertThat("executions running or queued", RunningConduit.pollUntil(Duration.ofSeconds(20),
+                () -> conduit.metric("conduit_executions_running") + conduit.metric("conduit_executions_queued")
+                      >= PROGRAMS - 4), is(true));
     }
 }

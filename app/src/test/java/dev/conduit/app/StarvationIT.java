@@ -104,18 +104,11 @@ class StarvationIT {
     }
 
     private static String execute(String language, String engine, String code, int timeoutMs) {
-        ObjectNode request = Json.object();
-        request.put("jsonrpc", "2.0");
-        request.put("id", 1);
-        request.put("method", "tools/call");
-        ObjectNode params = request.putObject("params");
-        params.put("name", "execute_" + language);
-        ObjectNode arguments = params.putObject("arguments");
-        arguments.put("code", code);
+        ObjectNode extra = Json.object();
         if (engine != null) {
-            arguments.put("engine", engine);
+            extra.put("engine", engine);
         }
-        arguments.putObject("limits").put("timeoutMs", timeoutMs).put("cpuTimeMs", timeoutMs);
-        return request.toString();
+        extra.putObject("limits").put("timeoutMs", timeoutMs).put("cpuTimeMs", timeoutMs);
+        return McpHttpClient.executeRequest(1, language, code, extra);
     }
 }

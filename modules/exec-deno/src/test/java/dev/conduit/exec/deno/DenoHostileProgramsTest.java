@@ -57,7 +57,7 @@ class DenoHostileProgramsTest extends HostileSuite {
     /**
      * {@code operation} inside a try whose catch prints the error's name: each must fail with Deno's own
      * {@code NotCapable} (a permission refusal), not with whatever error a granted operation might also raise, so
-     * that running the same program under {@code --allow-all} would fail this test.
+     * that running the same program with every permission granted would fail this test.
      */
     private static String denied(String operation) {
         return "try { " + operation + "; console.log('allowed') } catch (e) { console.log(e.name) }";
