@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -39,6 +41,7 @@ class HttpConnectionsIT {
                 transports:
                   http:
                     body-timeout: 1s
+                    keep-alive-interval: 1s
                 """;
         conduit = RunningConduit.start(dir, config);
     }
@@ -83,6 +86,44 @@ class HttpConnectionsIT {
                                                    Duration.ofSeconds(10)), is(true));
         assertThat(conduit.log(), not(containsString("SEVERE")));
         assertThat(conduit.log(), not(containsString("InsufficientDataAvailableException")));
+    }
+
+    @Test
+    void anExecutionWhoseClientWentAwayIsCancelled() throws Exception {
+        String session = new McpHttpClient(conduit, RunningConduit.API_KEY).session();
+        ObjectNode limits = Json.object();
+        limits.putObject("limits").put("timeoutMs", 60_000).put("cpuTimeMs", 60_000);
+        String body = McpHttpClient.executeRequest(5, "javascript", "for (;;) {}", limits);
+        try (Socket socket = connect(conduit.mcpPort())) {
+            send(socket, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                         + "Accept: application/json, text/event-stream\r\nAuthorization: Bearer "
+                         + RunningConduit.API_KEY + "\r\nMcp-Session-Id: " + session + "\r\nContent-Length: "
+                         + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+            // The first heartbeat turns the answer into an SSE stream: the program is running, the client is there.
+            String head = readUntil(socket, ": keep-alive");
+            assertThat(head, containsString("text/event-stream"));
+        }
+        // Without the cancellation the program would spin for its 60 s limit.
+        assertThat(conduit.log(), conduit.awaitLog("client gone while its request ran", Duration.ofSeconds(10)),
+                   is(true));
+        assertThat(RunningConduit.pollUntil(Duration.ofSeconds(10),
+                                            () -> conduit.metric("conduit_executions_running") == 0), is(true));
+        assertThat(conduit.log(), containsString("outcome=cancelled"));
+    }
+
+    /** Reads until {@code marker} has arrived; everything read so far. */
+    private static String readUntil(Socket socket, String marker) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder seen = new StringBuilder();
+        byte[] buffer = new byte[1024];
+        while (!seen.toString().contains(marker)) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                throw new AssertionError("closed before " + marker + ": " + seen);
+            }
+            seen.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+        }
+        return seen.toString();
     }
 
     private static String postHeaders(int contentLength) {

@@ -27,9 +27,38 @@ final class McpHttpClient {
                 .headers().firstValue("Mcp-Session-Id").orElseThrow();
     }
 
-    /** Posts one JSON-RPC message in this session; answers the response. */
+    /** The session id from {@code initialize}. */
+    String session() {
+        return session;
+    }
+
+    /** Posts one JSON-RPC message in this session; answers the response (from a JSON body or an SSE stream). */
     JsonNode post(String body) throws Exception {
-        return Json.mapper().readTree(postRaw(body).body());
+        return answer(postRaw(body));
+    }
+
+    /**
+     * The JSON-RPC response of an HTTP answer: the body, or the last {@code data:} event that carries an id when the
+     * server answered with SSE (it does for requests that run longer than its keep-alive interval).
+     */
+    static JsonNode answer(HttpResponse<String> response) {
+        boolean stream = response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+        if (!stream) {
+            return Json.mapper().readTree(response.body());
+        }
+        JsonNode last = null;
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("data:")) {
+                JsonNode message = Json.mapper().readTree(line.substring("data:".length()).trim());
+                if (message.has("id")) {
+                    last = message;
+                }
+            }
+        }
+        if (last == null) {
+            throw new AssertionError("an SSE answer without a response:\n" + response.body());
+        }
+        return last;
     }
 
     /** Posts one JSON-RPC message in this session; answers the HTTP response, headers and all. */

@@ -2,7 +2,6 @@ package dev.conduit.transport;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,7 +18,9 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * The response to one POSTed request. It starts as plain JSON; the first notification sent before the result (or a
  * progress token on the request) turns it into an SSE stream that carries the notifications and then the result.
- * A client that went away mid-stream makes later writes no-ops: disconnection is not cancellation.
+ * A client that went away mid-stream makes later writes no-ops. While a request runs long, {@link #heartbeat} keeps
+ * proving the client is there; the transport cancels the request when it is not (an execution's result could never
+ * be delivered: this server keeps no stream to resume).
  */
 final class PostExchange implements ClientChannel {
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,8 +58,36 @@ final class PostExchange implements ClientChannel {
                 open();
             }
             SseFormat.writeMessage(stream, notification);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a closed connection as its own ServerConnectionException, an unchecked one.
             broken = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Proves the client is still there while a long request runs: switches the answer to SSE (clients accept both)
+     * and writes a comment line. A client that has gone away makes the write fail (the first write after a close may
+     * still be taken by the kernel; the next one fails).
+     *
+     * @return false once the client is known to be gone
+     */
+    boolean heartbeat() {
+        lock.lock();
+        try {
+            if (done || broken) {
+                return !broken;
+            }
+            if (stream == null) {
+                open();
+            }
+            SseFormat.writeKeepAlive(stream);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a closed connection as its own ServerConnectionException, an unchecked one.
+            broken = true;
+            return false;
         } finally {
             lock.unlock();
         }
@@ -87,7 +116,8 @@ final class PostExchange implements ClientChannel {
                 SseFormat.writeMessage(stream, result);
             }
             stream.close();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a closed connection as its own ServerConnectionException, an unchecked one.
             broken = true;
         } finally {
             lock.unlock();

@@ -190,6 +190,11 @@ public final class StreamableHttpTransport implements HttpService {
         } catch (ClientGoneException e) {
             TransportMetrics.clientGone("http");
             LOGGER.log(Level.INFO, "[" + cid + "] client gone: " + e.getMessage());
+            try {
+                res.status(Status.REQUEST_TIMEOUT_408).send(); // ends the exchange; the connection is already gone
+            } catch (RuntimeException closed) {
+                LOGGER.log(Level.TRACE, "[" + cid + "] no answer possible: " + closed.getMessage());
+            }
         } catch (RuntimeException | IOException e) {
             if (!res.isSent()) {
                 rejectWith(res, Status.INTERNAL_SERVER_ERROR_500, ErrorMapper.toError(e, cid));
@@ -250,8 +255,22 @@ public final class StreamableHttpTransport implements HttpService {
             exchange.startStreaming();
         }
         RequestContext context = new RequestContext(principal, cid, session.get(), exchange);
-        JsonRpcResponse response = endpoint.handle(request, context).orElseThrow(
-                () -> new IllegalStateException("the endpoint did not answer request " + request.id()));
+        long every = config.keepAliveInterval().toMillis();
+        // The write goes on a virtual thread: a client that does not read must not stall the sweeper's one thread.
+        ScheduledFuture<?> heartbeats = sweeper.scheduleAtFixedRate(() -> Thread.ofVirtual().start(() -> {
+            if (!exchange.heartbeat() && !context.cancellation().cancelled()) {
+                LOGGER.log(Level.INFO, "[" + cid + "] client gone while its request ran; cancelling it");
+                TransportMetrics.clientGone("http");
+                context.cancellation().cancel("the client went away");
+            }
+        }), every, every, TimeUnit.MILLISECONDS);
+        JsonRpcResponse response;
+        try {
+            response = endpoint.handle(request, context).orElseThrow(
+                    () -> new IllegalStateException("the endpoint did not answer request " + request.id()));
+        } finally {
+            heartbeats.cancel(false);
+        }
         logOutcome(cid, principal, request, response);
         exchange.complete(response);
     }
