@@ -29,6 +29,7 @@ import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
 import dev.conduit.policy.AddressPolicy;
 import dev.conduit.policy.TokenBuckets;
+import dev.conduit.transport.ConnectionClose;
 import dev.conduit.transport.LocalListener;
 import dev.conduit.transport.StdioTransport;
 import dev.conduit.transport.StreamableHttpTransport;
@@ -97,8 +98,10 @@ final class Conduit {
                             .idleConnectionTimeout(connections.idleTimeout())
                             .idleConnectionPeriod(idleCheck)
                             .connectionOptions(options -> options.readTimeout(connections.readTimeout()));
-                    settings.opsToken().ifPresent(token -> socket.routing(
-                            routing -> routing.addFilter(OpsFeature.bearerToken(token))));
+                    socket.routing(routing -> {
+                        routing.addFilter(ConnectionClose.filter());
+                        settings.opsToken().ifPresent(token -> routing.addFilter(OpsFeature.bearerToken(token)));
+                    });
                 })
                 .addFeature(OpsFeature.create(List.of(
                         Checks.readiness("mcp-listener", () -> !stopping.get() && isRunning()),
@@ -106,7 +109,7 @@ final class Conduit {
                                 .anyMatch(Executor.Availability::available)),
                         Checks.readinessDetails("engine-states", this::engineDetails),
                         Checks.readinessDetails("upstreams", this::upstreamDetails))))
-                .routing(routing -> routing.register(config.http().path(), http))
+                .routing(routing -> routing.addFilter(ConnectionClose.filter()).register(config.http().path(), http))
                 .build();
     }
 

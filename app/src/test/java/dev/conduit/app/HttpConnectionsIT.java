@@ -36,7 +36,7 @@ class HttpConnectionsIT {
     static void start() throws Exception {
         String config = RunningConduit.config(true).replace("  shutdown-grace: 5s\n", """
                   shutdown-grace: 5s
-                  idle-connection-timeout: PT2S
+                  idle-connection-timeout: PT6S
                 """) + """
                 transports:
                   http:
@@ -58,6 +58,20 @@ class HttpConnectionsIT {
             assertThat(readUntilClosed(socket), is(true));
         }
         assertThat(conduit.log(), conduit.awaitLog("did not arrive within 1000 ms", Duration.ofSeconds(10)), is(true));
+    }
+
+    @Test
+    void connectionCloseIsHonoredOnBothListeners() throws Exception {
+        for (int port : new int[] {conduit.mcpPort(), conduit.opsPort()}) {
+            try (Socket socket = connect(port)) {
+                // Well inside the 6 s idle timeout: only honoring Connection: close ends the connection this soon.
+                socket.setSoTimeout(3_000);
+                send(socket, "GET " + (port == conduit.opsPort() ? "/observe/health" : "/mcp")
+                             + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+                assertThat("port " + port, readUntilClosed(socket), is(true));
+            }
+        }
+        assertThat(conduit.log(), not(containsString("Internal server error")));
     }
 
     @Test
