@@ -265,10 +265,15 @@ abstract class PooledExecutor implements Executor {
         throw new IllegalStateException("the " + name + " engine failed", e);
     }
 
+    /**
+     * The program's own frames: not the SDK's, and not those of sources read from files (GraalPy's standard library),
+     * whose paths would show where the server is installed.
+     */
     private static String guestStack(PolyglotException e) {
         StringBuilder stack = new StringBuilder();
         for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
             if (frame.isGuestFrame() && frame.getSourceLocation() != null
+                && frame.getSourceLocation().getSource().getPath() == null
                 && !frame.getSourceLocation().getSource().getName().startsWith("conduit-")) {
                 stack.append("\n    at ").append(frame);
             }

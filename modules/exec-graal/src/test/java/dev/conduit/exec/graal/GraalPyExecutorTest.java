@@ -55,6 +55,16 @@ class GraalPyExecutorTest {
     }
 
     @Test
+    void anErrorInsideTheStandardLibraryShowsNoHostPath() throws Exception {
+        ExecutionOutcome outcome = run("import json\njson.loads('{')");
+        assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.GuestError, is(true));
+        assertThat(outcome.stderr(), org.hamcrest.Matchers.containsString("JSONDecodeError"));
+        // The program's own frame stays; frames of the standard library (files on the host) do not.
+        assertThat(outcome.stderr(), org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("decoder.py")));
+        assertThat(outcome.stderr(), org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("/")));
+    }
+
+    @Test
     void toolsDirectlyWithDictOrKeywords() throws Exception {
         RecordingBridge bridge = new RecordingBridge(10);
         ExecutionOutcome outcome = run("""
