@@ -254,7 +254,7 @@ abstract class PooledExecutor implements Executor {
             return output.stoppedBy(message.contains("cpu") ? Limit.CPU_TIME : Limit.STACK_DEPTH);
         }
         if (e.isGuestException() || e.isSyntaxError()) {
-            String message = String.valueOf(e.getMessage());
+            String message = withoutHostClassName(String.valueOf(e.getMessage()));
             output.appendError(message + guestStack(e) + "\n");
             if (message.startsWith("RangeError: Maximum call stack") || message.startsWith("RecursionError")) {
                 return output.stoppedBy(Limit.STACK_DEPTH);
@@ -263,6 +263,18 @@ abstract class PooledExecutor implements Executor {
         }
         LOGGER.log(Level.ERROR, name + " failed", e);
         throw new IllegalStateException("the " + name + " engine failed", e);
+    }
+
+    /** A host exception's Java class name at the start of a message ("java.lang.IllegalStateException: ..."). */
+    private static final java.util.regex.Pattern HOST_CLASS = java.util.regex.Pattern.compile(
+            "^(?:java|javax|jdk|sun|com\\.oracle|org\\.graalvm|com\\.oracle\\.truffle)\\.[\\w.$]*?([A-Z]\\w*)(?=: |$)");
+
+    /**
+     * A message without the Java class name a host exception brings along: the guest learns what went wrong
+     * ("IllegalStateException: Creating threads is not allowed."), not what the host is made of.
+     */
+    static String withoutHostClassName(String message) {
+        return HOST_CLASS.matcher(message).replaceFirst("$1");
     }
 
     /**

@@ -65,6 +65,14 @@ class GraalPyExecutorTest {
     }
 
     @Test
+    void aRefusedThreadSaysWhyWithoutJavaClassNames() throws Exception {
+        ExecutionOutcome outcome = run("import threading\nthreading.Thread(target=lambda: 0).start()");
+        assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.GuestError, is(true));
+        assertThat(outcome.stderr(), org.hamcrest.Matchers.containsString("Creating threads is not allowed"));
+        assertThat(outcome.stderr(), org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("java.")));
+    }
+
+    @Test
     void toolsDirectlyWithDictOrKeywords() throws Exception {
         RecordingBridge bridge = new RecordingBridge(10);
         ExecutionOutcome outcome = run("""
