@@ -126,6 +126,21 @@ class SocketIT {
     }
 
     @Test
+    void aCancelledExecutionStopsOnTheLineProtocolToo() throws IOException {
+        try (LineClient client = LineClient.open(socket)) {
+            client.send(7, "mcp.executeIsolate", Json.object().put("code", "console.log('spinning'); for (;;) {}")
+                    .set("limits", Json.object().put("timeoutMs", 60_000).put("cpuTimeMs", 60_000)).toString(),
+                        RunningConduit.API_KEY);
+            // Cancelled at once or while it spins: either way it must not run for its 60 s.
+            client.raw("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":7},"
+                       + "\"auth\":{\"bearerToken\":\"" + RunningConduit.API_KEY + "\"}}");
+            JsonNode answer = client.read();
+            assertThat(answer.toString(), answer.get("id").asInt(), is(7));
+            assertThat(answer.toString(), answer.at("/error/code").asInt(), is(-32800));
+        }
+    }
+
+    @Test
     void garbageGetsParseErrorsAndAnOversizedLineEndsOnlyThatConnection() throws IOException {
         try (LineClient client = LineClient.open(socket)) {
             client.raw("this is not json");

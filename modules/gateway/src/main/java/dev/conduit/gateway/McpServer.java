@@ -51,6 +51,10 @@ public final class McpServer implements McpEndpoint {
     private final Map<String, Cancellation> inFlight = new ConcurrentHashMap<>();
     /** Every request running now, whatever its id (two sessions' ids may collide). */
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
+    /** Cancellations that arrived before their request, by in-flight key, with when (nanoTime). */
+    private final Map<String, Long> earlyCancels = new ConcurrentHashMap<>();
+    private static final long EARLY_CANCEL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final int MAX_EARLY_CANCELS = 1000;
     private volatile boolean shutdown;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final RateLimiter rateLimiter;
@@ -140,6 +144,10 @@ public final class McpServer implements McpEndpoint {
         String key = inFlightKey(context.session().id(), request.id().toString());
         inFlight.put(key, context.cancellation());
         running.add(context.cancellation());
+        if (earlyCancels.remove(key) != null) {
+            // Pipelined on the line protocol, the cancellation can arrive before its request got this far.
+            context.cancellation().cancel();
+        }
         try {
             if (shutdown) {
                 // Admitted by a transport, but the grace period is over: answer at once instead of starting work.
@@ -169,6 +177,18 @@ public final class McpServer implements McpEndpoint {
         return running.size();
     }
 
+    /**
+     * A cancellation for a request not (yet) running: kept a little while in case the request is still on its way
+     * (the line protocol reads the next line before the request's thread has registered), bounded in number and age.
+     */
+    private void rememberEarlyCancel(String key) {
+        long now = System.nanoTime();
+        earlyCancels.values().removeIf(at -> now - at > EARLY_CANCEL_NANOS);
+        if (earlyCancels.size() < MAX_EARLY_CANCELS) {
+            earlyCancels.put(key, now);
+        }
+    }
+
     private static String inFlightKey(String sessionId, String requestId) {
         return sessionId + "\u0000" + requestId;
     }
@@ -180,10 +200,13 @@ public final class McpServer implements McpEndpoint {
                 JsonNode requestId = notification.params().path("requestId");
                 if (requestId.isString() || requestId.isIntegralNumber()) {
                     String id = requestId.isString() ? "\"" + requestId.stringValue() + "\"" : requestId.asString();
-                    Cancellation cancellation = inFlight.get(inFlightKey(context.session().id(), id));
+                    String key = inFlightKey(context.session().id(), id);
+                    Cancellation cancellation = inFlight.get(key);
                     if (cancellation != null) {
                         LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] request " + id + " cancelled");
                         cancellation.cancel();
+                    } else {
+                        rememberEarlyCancel(key);
                     }
                 }
             }
