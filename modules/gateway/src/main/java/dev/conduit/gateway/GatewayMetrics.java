@@ -151,6 +151,9 @@ public final class GatewayMetrics {
         if (code == ErrorCodes.SERVER_BUSY) {
             return "busy";
         }
+        if (code == ErrorCodes.REQUEST_CANCELLED) {
+            return "cancelled";
+        }
         if (code <= ErrorCodes.TIMEOUT && code >= ErrorCodes.CODE_LIMIT) {
             return "limit";
         }
