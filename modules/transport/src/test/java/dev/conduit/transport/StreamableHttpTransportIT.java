@@ -60,7 +60,7 @@ class StreamableHttpTransportIT {
         JsonNode body = TestServer.json(response.body());
         assertThat(body.get("id").asInt(), is(7));
         // The four test tools and the gateway's two discovery tools.
-        assertThat(body.at("/result/tools").size(), is(6));
+        assertThat(body.at("/result/tools").size(), is(7));
     }
 
     @Test
@@ -208,6 +208,32 @@ class StreamableHttpTransportIT {
         HttpResponse<String> response = server.send(server.post(batch.append(']').toString(), "Mcp-Session-Id",
                                                                 session, "MCP-Protocol-Version", "2025-03-26"));
         assertError(response, 400, -32600, "at most " + StreamableHttpTransport.MAX_BATCH_ITEMS + " messages");
+    }
+
+    @Test
+    void aBatchWhoseAnswersOutgrowTheCapHasItsRestRefusedUnrun() throws Exception {
+        String session = server.initialize(TestServer.ALPHA_SECRET, "2025-03-26");
+        int calls = 20; // 20 answers of 1 MiB each against a 16 MiB cap
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < calls; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i)
+                    .append(",\"method\":\"tools/call\",\"params\":{\"name\":\"megabyte\",\"arguments\":{}}}");
+        }
+        HttpResponse<String> response = server.send(server.post(batch.append(']').toString(), "Mcp-Session-Id",
+                                                                session, "MCP-Protocol-Version", "2025-03-26"));
+        assertThat(response.statusCode(), is(200));
+        JsonNode answers = TestServer.json(response.body());
+        assertThat(answers.size(), is(calls));
+        int served = 0;
+        for (JsonNode answer : answers) {
+            if (answer.has("result")) {
+                served++;
+            } else {
+                assertThat(answer.toString(), answer.at("/error/message").asString(), containsString("Not run"));
+            }
+        }
+        assertThat(served, is(16)); // 16 answers of just over 1 MiB pass the 16 MiB cap; the four after them never ran
+        assertThat(response.body().length() < 18 * 1024 * 1024, is(true));
     }
 
     @Test

@@ -48,6 +48,7 @@ final class TestServer implements AutoCloseable {
                     }
                     return textResult("done");
                 }),
+                tool("megabyte", (call, ctx) -> textResult("m".repeat(1024 * 1024))),
                 tool("boom", (call, ctx) -> {
                     throw new IllegalStateException("secret detail at /home/conduit/private");
                 }),
