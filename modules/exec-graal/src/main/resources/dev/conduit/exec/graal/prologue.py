@@ -11,6 +11,13 @@ import _ast as __conduit_ast_module
 
 def __conduit_install(bridge, manifest, discover):
     _globals = globals()
+    try:
+        # GraalPy's home is a directory under the server's own home: the program learns nothing from it, and imports
+        # do not read it once the context is up (they use sys.path).
+        import __graalpython__
+        __graalpython__.home = "<graalpy>"
+    except Exception:
+        pass
     _only_ast = 0x400  # ast.PyCF_ONLY_AST
 
     def _children(node):

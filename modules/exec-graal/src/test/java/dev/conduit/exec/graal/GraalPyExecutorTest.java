@@ -73,6 +73,12 @@ class GraalPyExecutorTest {
     }
 
     @Test
+    void graalPysHomeDoesNotNameAHostPathAndImportsStillWork() throws Exception {
+        ExecutionOutcome outcome = run("import __graalpython__\nimport json\nprint(__graalpython__.home, json.dumps([1]))");
+        assertThat(outcome.toString(), outcome.stdout(), is("<graalpy> [1]\n"));
+    }
+
+    @Test
     void toolsDirectlyWithDictOrKeywords() throws Exception {
         RecordingBridge bridge = new RecordingBridge(10);
         ExecutionOutcome outcome = run("""
