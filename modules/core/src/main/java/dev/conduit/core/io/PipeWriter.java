@@ -127,9 +127,10 @@ public final class PipeWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            // Nothing more will be written: give the room back so that no writer waits for it.
+            // Nothing more will be written: give the room back so that no writer waits for it (up to the bound only:
+            // a semaphore's permits cannot exceed Integer.MAX_VALUE).
             queue.clear();
-            room.release(maxQueuedBytes);
+            room.release(Math.max(0, maxQueuedBytes - room.availablePermits()));
         }
     }
 
