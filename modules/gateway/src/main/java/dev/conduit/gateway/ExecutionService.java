@@ -195,32 +195,8 @@ final class ExecutionService implements AutoCloseable {
                         run.durationMillis(),
                         outcome instanceof ExecutionOutcome.Completed completed
                                 ? completed.resultJson().map(String::length).orElse(0) : 0);
-        if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded
-            && exceeded.limit() == ExecutionOutcome.Limit.TOOL_CALLS && bridge.rateLimited().isPresent()) {
-            // Stopped by the key's tool-call rate, not the budget: the rate's own code, with when to come back.
-            JsonRpcError limited = RateLimitErrors.of(RateLimiter.Kind.TOOL_CALLS, context.principal().id(),
-                                                      bridge.rateLimited().get());
-            ObjectNode data = ((ObjectNode) limited.data().orElseThrow()).deepCopy();
-            data.put("stdout", exceeded.stdout());
-            data.put("stderr", exceeded.stderr());
-            data.set("toolCalls", run.toolCalls());
-            throw new RpcException(JsonRpcError.of(limited.code(), limited.message()).withData(data));
-        }
-        if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded
-            && exceeded.limit() == ExecutionOutcome.Limit.CANCELLED) {
-            ObjectNode data = Json.object();
-            data.put("stdout", exceeded.stdout());
-            data.put("stderr", exceeded.stderr());
-            data.set("toolCalls", run.toolCalls());
-            throw new RpcException(cancelledError(context).withData(data));
-        }
         if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded) {
-            ObjectNode data = Json.object();
-            data.put("limit", exceeded.limit().name().toLowerCase(Locale.ROOT));
-            data.put("stdout", exceeded.stdout());
-            data.put("stderr", exceeded.stderr());
-            data.set("toolCalls", run.toolCalls());
-            throw new RpcException(JsonRpcError.of(code(exceeded.limit()), exceeded.message()).withData(data));
+            throw limitError(exceeded, run.toolCalls(), bridge, context);
         }
         return run;
     }
@@ -282,6 +258,33 @@ final class ExecutionService implements AutoCloseable {
         return new ExecutionOutcome.LimitExceeded(ExecutionOutcome.Limit.WALL_TIME, "", "",
                 "The program waited its whole wall limit for a free execution thread (executors.threads); "
                 + "the server is busy, retry shortly");
+    }
+
+    /**
+     * The error of a program that a limit stopped, with its partial output: the limit's own code, the key's tool-call
+     * rate (-32005 with when to come back) when that rather than the budget stopped it, or the cancellation's.
+     */
+    private static RpcException limitError(ExecutionOutcome.LimitExceeded exceeded, ArrayNode toolCalls,
+                                           ExecutionBridge bridge, RequestContext context) {
+        JsonRpcError error;
+        ObjectNode data;
+        if (exceeded.limit() == ExecutionOutcome.Limit.TOOL_CALLS && bridge.rateLimited().isPresent()) {
+            JsonRpcError limited = RateLimitErrors.of(RateLimiter.Kind.TOOL_CALLS, context.principal().id(),
+                                                      bridge.rateLimited().get());
+            error = JsonRpcError.of(limited.code(), limited.message());
+            data = ((ObjectNode) limited.data().orElseThrow()).deepCopy();
+        } else if (exceeded.limit() == ExecutionOutcome.Limit.CANCELLED) {
+            error = cancelledError(context);
+            data = Json.object();
+        } else {
+            error = JsonRpcError.of(code(exceeded.limit()), exceeded.message());
+            data = Json.object();
+            data.put("limit", exceeded.limit().name().toLowerCase(Locale.ROOT));
+        }
+        data.put("stdout", exceeded.stdout());
+        data.put("stderr", exceeded.stderr());
+        data.set("toolCalls", toolCalls);
+        return new RpcException(error.withData(data));
     }
 
     /** -32000 when the server's shutdown stopped the execution (another replica may run it), else -32800. */
