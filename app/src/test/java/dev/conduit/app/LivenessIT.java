@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,10 @@ package dev.conduit.app;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +34,7 @@ final class RunningConduit implements AutoCloseable {
     /** A second key, allowed only {@code everything.echo} and the files upstream. */
     static final String LIMITED_KEY = "it-limited-0123456789abcdef";
 
-    private static final java.net.http.HttpClient METRICS_CLIENT = java.net.http.HttpClient.newHttpClient();
+    private static final HttpClient METRICS_CLIENT = HttpClient.newHttpClient();
     private static final Pattern READY = Pattern.compile(
             "ready: MCP at http://[^ ]+:(\\d+)/mcp .*ops at http://[^ ]+:(\\d+)/observe");
 
@@ -96,9 +100,9 @@ final class RunningConduit implements AutoCloseable {
 
     /** The sum of every sample of the metric {@code name} (for example {@code conduit_executions_running}) now. */
     double metric(String name) throws Exception {
-        String metrics = METRICS_CLIENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        String metrics = METRICS_CLIENT.send(HttpRequest.newBuilder(URI.create(
                         "http://127.0.0.1:" + opsPort + "/observe/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                HttpResponse.BodyHandlers.ofString()).body();
         Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? (\\S+)$").matcher(metrics);
         double sum = 0;
         while (sample.find()) {

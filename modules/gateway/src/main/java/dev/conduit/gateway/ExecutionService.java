@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  * codes and the partial output in {@code data}; a program that throws is a normal result with exit code 1.
  */
 final class ExecutionService implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(ExecutionService.class.getName());
     private final ExecutorRegistry registry;
     private final ExecutionLimitsPolicy limits;
     private static final String DENO = "deno";
@@ -220,7 +222,7 @@ final class ExecutionService implements AutoCloseable {
      * processes) under one of the key's slots, and answers by {@code deadline} plus a moment whatever the engine does.
      */
     private ExecutionOutcome runInLane(Executor executor, RequestContext context, long deadline,
-                                       java.util.concurrent.Callable<ExecutionOutcome> work)
+                                       Callable<ExecutionOutcome> work)
             throws InterruptedException {
         Optional<KeySlots.Slot> slot = keySlots.acquire(context.principal().id(), deadline, context.cancellation());
         if (slot.isEmpty()) {
@@ -239,9 +241,8 @@ final class ExecutionService implements AutoCloseable {
                 case ExecutionPool.Overdue.StillRunning _ -> {
                     // The engine did not stop the guest in time (a long built-in call): answer now; the guest's
                     // thread is freed when its engine does stop it.
-                    System.getLogger(ExecutionService.class.getName()).log(System.Logger.Level.WARNING,
-                            "[" + context.correlationId() + "] " + executor.name() + " did not stop a program at its "
-                            + "wall limit; answered without waiting for it");
+                    LOGGER.log(System.Logger.Level.WARNING, "[" + context.correlationId() + "] " + executor.name()
+                               + " did not stop a program at its wall limit; answered without waiting for it");
                     yield new ExecutionOutcome.LimitExceeded(ExecutionOutcome.Limit.WALL_TIME, "", "",
                                                              ExecutionOutcome.Limit.WALL_TIME.message());
                 }

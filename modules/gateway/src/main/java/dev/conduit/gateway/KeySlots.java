@@ -1,6 +1,7 @@
 package dev.conduit.gateway;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -34,19 +35,19 @@ final class KeySlots {
      *
      * @return the slot, or empty when the deadline passed or the request was cancelled first
      */
-    java.util.Optional<Slot> acquire(String key, long deadlineNanos, Cancellation cancellation)
+    Optional<Slot> acquire(String key, long deadlineNanos, Cancellation cancellation)
             throws InterruptedException {
         Semaphore slots = keys.computeIfAbsent(key, _ -> new Semaphore(perKey, true));
         while (!cancellation.cancelled()) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             if (slots.tryAcquire(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS)) {
-                return java.util.Optional.of(slots::release);
+                return Optional.of(slots::release);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     int perKey() {

@@ -1,5 +1,6 @@
 package dev.conduit.transport;
 
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ public final class ConnectionClose {
         return (chain, req, res) -> {
             chain.proceed();
             boolean close = req.headers().first(HeaderNames.CONNECTION)
-                    .map(value -> value.toLowerCase(java.util.Locale.ROOT).contains("close")).orElse(false);
+                    .map(value -> value.toLowerCase(Locale.ROOT).contains("close")).orElse(false);
             if (close && res.isSent()) {
                 Thread connection = Thread.currentThread();
                 LATER.schedule(connection::interrupt, DELAY_MILLIS, TimeUnit.MILLISECONDS);
