@@ -91,6 +91,28 @@ class ConduitConfigTest {
     }
 
     @Test
+    void connectionKeysHelidonReadsTooMustBeIso8601AndHaveBoundedDefaults() throws Exception {
+        InvalidConfigException short1 = assertThrows(InvalidConfigException.class, () -> load("""
+                server:
+                  idle-connection-timeout: 60s
+                auth:
+                  enabled: false
+                """));
+        assertThat(short1.key(), is("server.idle-connection-timeout"));
+        assertThat(short1.getMessage(), containsString("PT60S"));
+        ServerSettings.Connections defaults = load("auth:\n  enabled: false\n").server().connections();
+        assertThat(defaults.maxConnections(), is(1000));
+        assertThat(defaults.maxOpsConnections(), is(64));
+        assertThat(defaults.idleTimeout(), is(java.time.Duration.ofSeconds(60)));
+        assertThat(load("""
+                server:
+                  idle-connection-timeout: PT5S
+                auth:
+                  enabled: false
+                """).server().connections().idleTimeout(), is(java.time.Duration.ofSeconds(5)));
+    }
+
+    @Test
     void opsSocketIsRequiredWhenSocketsAreListed() {
         assertThat(assertThrows(InvalidConfigException.class, () -> load("""
                 server:
