@@ -30,10 +30,12 @@ import dev.conduit.ops.OpsFeature;
 import dev.conduit.policy.AddressPolicy;
 import dev.conduit.policy.TokenBuckets;
 import dev.conduit.transport.ConnectionClose;
+import dev.conduit.transport.HeaderDeadline;
 import dev.conduit.transport.LocalListener;
 import dev.conduit.transport.StdioTransport;
 import dev.conduit.transport.StreamableHttpTransport;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 
 /**
@@ -92,12 +94,16 @@ final class Conduit {
                 .idleConnectionTimeout(connections.idleTimeout())
                 .idleConnectionPeriod(idleCheck)
                 .connectionOptions(options -> options.readTimeout(connections.readTimeout()))
+                .protocolsDiscoverServices(false)
+                .addProtocol(http1(connections))
                 .putSocket(OpsFeature.SOCKET, socket -> {
                     socket.host(settings.opsHost()).port(settings.opsPort())
                             .maxTcpConnections(connections.maxOpsConnections())
                             .idleConnectionTimeout(connections.idleTimeout())
                             .idleConnectionPeriod(idleCheck)
-                            .connectionOptions(options -> options.readTimeout(connections.readTimeout()));
+                            .connectionOptions(options -> options.readTimeout(connections.readTimeout()))
+                            .protocolsDiscoverServices(false)
+                            .addProtocol(http1(connections));
                     socket.routing(routing -> {
                         routing.addFilter(ConnectionClose.filter());
                         settings.opsToken().ifPresent(token -> routing.addFilter(OpsFeature.bearerToken(token)));
@@ -238,6 +244,15 @@ final class Conduit {
         engines.availability().forEach((name, state) -> details.put(name, (state.available() ? "available: "
                                                                             : "unavailable: ") + state.detail()));
         return details;
+    }
+
+    /**
+     * HTTP/1 as Helidon serves it, with the deadline for request headers that Helidon lacks. The listeners serve this
+     * protocol only (no discovery): with a second, discovered HTTP/1 selector Helidon would read a new connection's
+     * first bytes to choose between them, outside the idle-connection check, and a silent connection would stay open.
+     */
+    private static Http1Config http1(ServerSettings.Connections connections) {
+        return Http1Config.builder().addReceiveListener(HeaderDeadline.of(connections.headerTimeout())).build();
     }
 
     /** Ends every descendant process: polite first, forcibly after a short wait. */

@@ -20,6 +20,7 @@ import dev.conduit.core.log.Redactor;
  *   shutdown-grace: 10s    # how long SIGTERM waits for in-flight requests; 0s to 10m
  *   max-tcp-connections: 1000      # open connections on the MCP socket; more wait in the accept backlog
  *   idle-connection-timeout: 60s   # a connection with no traffic this long is closed (SSE streams send comments)
+ *   header-timeout: 10s    # request headers must all arrive this long after the request line (Conduit's key)
  *   connection-options:
  *     read-timeout: 20s    # a client that stops sending mid-request (headers or body) is cut off after this
  *   sockets:
@@ -41,8 +42,11 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
      * @param maxOpsConnections open connections on the ops socket
      * @param idleTimeout       a connection without traffic this long is closed
      * @param readTimeout       a read of a request (headers or body) that waits this long fails and ends the connection
+     * @param headerTimeout     a request whose headers are not complete this long after its request line ends the
+     *                          connection
      */
-    record Connections(int maxConnections, int maxOpsConnections, Duration idleTimeout, Duration readTimeout) {
+    record Connections(int maxConnections, int maxOpsConnections, Duration idleTimeout, Duration readTimeout,
+                       Duration headerTimeout) {
     }
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -82,7 +86,9 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
                 helidonDuration(server, "idle-connection-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1),
                                 Duration.ofHours(24)),
                 helidonDuration(server.child("connection-options"), "read-timeout", Duration.ofSeconds(20),
-                                Duration.ofMillis(100), Duration.ofHours(1)));
+                                Duration.ofMillis(100), Duration.ofHours(1)),
+                server.duration("header-timeout", Duration.ofSeconds(10), Duration.ofMillis(100),
+                                Duration.ofMinutes(10)));
         return new ServerSettings(host, port, opsHost, opsPort, grace, opsToken, connections);
     }
 

@@ -37,6 +37,7 @@ class HttpConnectionsIT {
         String config = RunningConduit.config(true).replace("  shutdown-grace: 5s\n", """
                   shutdown-grace: 5s
                   idle-connection-timeout: PT6S
+                  header-timeout: 1s
                 """) + """
                 transports:
                   http:
@@ -58,6 +59,29 @@ class HttpConnectionsIT {
             assertThat(readUntilClosed(socket), is(true));
         }
         assertThat(conduit.log(), conduit.awaitLog("did not arrive within 1000 ms", Duration.ofSeconds(10)), is(true));
+    }
+
+    @Test
+    void headersSentAByteAtATimeEndTheConnectionOnBothListeners() throws Exception {
+        for (int port : new int[] {conduit.mcpPort(), conduit.opsPort()}) {
+            try (Socket socket = connect(port)) {
+                send(socket, "GET /mcp HTTP/1.1\r\n");
+                // 20 s of headers at this pace, each byte well inside the read timeout: only the 1 s deadline cuts it.
+                int sent = trickle(socket, "Host: 127.0.0.1\r\nX-Slow: " + "a".repeat(200) + "\r\n\r\n");
+                assertThat("port " + port + " took every byte", sent, is(-1));
+            }
+        }
+        assertThat(conduit.log(), conduit.awaitLog("did not arrive within 1000 ms of the request line",
+                                                   Duration.ofSeconds(10)), is(true));
+    }
+
+    @Test
+    void aRequestLineSentAByteAtATimeEndsTheConnection() throws Exception {
+        try (Socket socket = connect(conduit.mcpPort())) {
+            // 30 s of request line at this pace: the 6 s idle timeout ends it.
+            int sent = trickle(socket, "GET /" + "a".repeat(300) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat("the server took every byte", sent, is(-1));
+        }
     }
 
     @Test
@@ -156,6 +180,25 @@ class HttpConnectionsIT {
         OutputStream out = socket.getOutputStream();
         out.write(text.getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    /**
+     * Sends {@code text} a byte every 100 ms, as a slow client does, until the server ends the connection; -1 when it
+     * did (a write after the close fails), else the bytes sent (all of them).
+     */
+    private static int trickle(Socket socket, String text) throws IOException, InterruptedException {
+        OutputStream out = socket.getOutputStream();
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        for (byte b : bytes) {
+            try {
+                out.write(b);
+                out.flush();
+            } catch (IOException e) {
+                return -1;
+            }
+            Thread.sleep(100); // the client's pace, not a wait for the server
+        }
+        return bytes.length;
     }
 
     /** Reads and drops whatever the server sends; true when it closes the connection before the socket's timeout. */

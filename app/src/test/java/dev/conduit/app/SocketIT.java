@@ -6,6 +6,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 
 import dev.conduit.core.jsonrpc.Json;
@@ -18,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -137,6 +139,38 @@ class SocketIT {
             JsonNode answer = client.read();
             assertThat(answer.toString(), answer.get("id").asInt(), is(7));
             assertThat(answer.toString(), answer.at("/error/code").asInt(), is(-32800));
+        }
+    }
+
+    @Test
+    void closingTheConnectionCancelsItsExecutions() throws Exception {
+        try (LineClient client = LineClient.open(socket)) {
+            client.send(8, "mcp.executeIsolate", Json.object().put("code", "for (;;) {}")
+                    .set("limits", Json.object().put("timeoutMs", 60_000).put("cpuTimeMs", 60_000)).toString(),
+                        RunningConduit.API_KEY);
+            assertThat(RunningConduit.pollUntil(RunningConduit.patient(Duration.ofSeconds(10)),
+                                                () -> conduit.metric("conduit_executions_running") == 1), is(true));
+        }
+        // Without the cancellation the program would spin for its 60 s limit.
+        assertThat(conduit.log(), conduit.awaitLog("client gone while 1 of its requests ran", Duration.ofSeconds(10)),
+                   is(true));
+        assertThat(RunningConduit.pollUntil(Duration.ofSeconds(10),
+                                            () -> conduit.metric("conduit_executions_running") == 0), is(true));
+        assertThat(conduit.metric("conduit_clients_gone_total"), greaterThanOrEqualTo(1.0));
+    }
+
+    @Test
+    void aClientThatHalfClosesStillGetsItsAnswers() throws Exception {
+        try (LineClient client = LineClient.open(socket)) {
+            // Runs for about 2 s, so the server checks several times whether the half-closed client still reads.
+            client.send(9, "mcp.executeIsolate", Json.object().put("code", """
+                    await tools.everything.trigger_long_running_operation({duration: 2, steps: 2});
+                    console.log('done');""").toString(), RunningConduit.API_KEY);
+            client.channel().shutdownOutput();
+            JsonNode answer = client.read();
+            assertThat(answer.toString(), answer.get("id").asInt(), is(9));
+            assertThat(answer.toString(), answer.has("error"), is(false));
+            assertThat(answer.toString(), answer.toString(), containsString("done"));
         }
     }
 

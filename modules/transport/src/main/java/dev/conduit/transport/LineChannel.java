@@ -7,13 +7,17 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.auth.AuthResult;
 import dev.conduit.auth.Authenticator;
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.ClientChannel;
 import dev.conduit.core.LocalSession;
 import dev.conduit.core.McpEndpoint;
@@ -46,6 +50,8 @@ import tools.jackson.databind.JsonNode;
 final class LineChannel {
     private static final System.Logger LOGGER = System.getLogger(LineChannel.class.getName());
     private static final int MAX_GARBAGE_IN_A_ROW = 10;
+    /** How often a client that stopped sending is checked for still reading while its answers are due. */
+    private static final long CLIENT_CHECK_MILLIS = 500;
 
     private final String name;
     private final String transport;
@@ -57,6 +63,7 @@ final class LineChannel {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final LineSink out;
+    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
     /** Where a channel's outgoing lines go; {@link #writeLine} may block for backpressure, never for long on a pin. */
     @FunctionalInterface
@@ -64,17 +71,47 @@ final class LineChannel {
         /** Writes one message and its newline. */
         void writeLine(byte[] line) throws IOException;
 
+        /**
+         * Whether the client can still read: asked only once it stopped sending while answers are still due, since an
+         * end of input is either a client that is gone or one that half-closed and still reads. Sinks that cannot
+         * tell say yes.
+         */
+        default boolean clientReads() {
+            return true;
+        }
+
         /** A sink for a socket's stream (socket writes release a virtual thread's carrier while they wait). */
         static LineSink locked(OutputStream out) {
             ReentrantLock lock = new ReentrantLock();
-            return line -> {
-                lock.lock();
-                try {
-                    out.write(line);
-                    out.write('\n');
-                    out.flush();
-                } finally {
-                    lock.unlock();
+            return new LineSink() {
+                @Override
+                public void writeLine(byte[] line) throws IOException {
+                    lock.lock();
+                    try {
+                        out.write(line);
+                        out.write('\n');
+                        out.flush();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+
+                /*
+                 * One space, which JSON allows before a value, so it merely leads the next message's line: writing to
+                 * a Unix socket whose peer has closed fails at once, while a half-closed peer takes it.
+                 */
+                @Override
+                public boolean clientReads() {
+                    lock.lock();
+                    try {
+                        out.write(' ');
+                        out.flush();
+                        return true;
+                    } catch (IOException | UncheckedIOException e) {
+                        return false;
+                    } finally {
+                        lock.unlock();
+                    }
                 }
             };
         }
@@ -135,10 +172,38 @@ final class LineChannel {
         } catch (IOException | UncheckedIOException e) {
             LOGGER.log(Level.DEBUG, name + ": connection failed: " + e.getMessage());
         } finally {
-            // Requests already read are answered before the connection is given up.
-            inFlight.acquireUninterruptibly(maxInFlight);
-            inFlight.release(maxInFlight);
+            awaitAnswers();
         }
+    }
+
+    /**
+     * Requests already read are answered before the connection is given up, as long as the client still reads: a client
+     * that is gone has its requests cancelled, so their programs stop and free their slots.
+     */
+    private void awaitAnswers() {
+        boolean gone = false;
+        while (true) {
+            try {
+                if (inFlight.tryAcquire(maxInFlight, CLIENT_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                gone = true;
+            }
+            if (!gone && !out.clientReads()) {
+                gone = true;
+                TransportMetrics.clientGone(transport);
+                LOGGER.log(Level.INFO, name + ": client gone while " + running.size() + " of its requests ran; "
+                                         + "cancelling them");
+            }
+            if (gone) {
+                running.forEach(cancellation -> cancellation.cancel("the client went away"));
+                inFlight.acquireUninterruptibly(maxInFlight);
+                break;
+            }
+        }
+        inFlight.release(maxInFlight);
     }
 
     /** Handles one line; false when it was not JSON-RPC at all. */
@@ -189,10 +254,13 @@ final class LineChannel {
             return;
         }
         inFlight.acquireUninterruptibly();
+        RequestContext context = context(caller.get(), this::send);
+        running.add(context.cancellation());
         Thread.ofVirtual().name(name + "-request").start(() -> {
             try {
-                endpoint.handle(message, context(caller.get(), this::send)).ifPresent(this::send);
+                endpoint.handle(message, context).ifPresent(this::send);
             } finally {
+                running.remove(context.cancellation());
                 inFlight.release();
             }
         });
