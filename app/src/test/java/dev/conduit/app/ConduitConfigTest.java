@@ -104,6 +104,13 @@ class ConduitConfigTest {
         assertThat(defaults.maxConnections(), is(1000));
         assertThat(defaults.maxOpsConnections(), is(64));
         assertThat(defaults.idleTimeout(), is(java.time.Duration.ofSeconds(60)));
+        assertThat(defaults.headerTimeout(), is(java.time.Duration.ofSeconds(10)));
+        assertThat(assertThrows(InvalidConfigException.class, () -> load("""
+                server:
+                  header-timeout: 0s
+                auth:
+                  enabled: false
+                """)).key(), is("server.header-timeout"));
         assertThat(load("""
                 server:
                   idle-connection-timeout: PT5S
