@@ -6,6 +6,7 @@ module dev.conduit.app {
     requires dev.conduit.core;
     requires dev.conduit.auth;
     requires dev.conduit.gateway;
+    requires dev.conduit.upstream;
     requires dev.conduit.transport;
     requires dev.conduit.ops;
     requires dev.conduit.policy;

@@ -2,8 +2,8 @@ package dev.conduit.app;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,6 @@ import dev.conduit.gateway.ExecutorRegistry;
 import dev.conduit.gateway.GatewayMetrics;
 import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.ServerInfo;
-import dev.conduit.gateway.upstream.UpstreamCatalog;
 import dev.conduit.ops.Checks;
 import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
@@ -34,6 +33,10 @@ import dev.conduit.transport.HeaderDeadline;
 import dev.conduit.transport.LocalListener;
 import dev.conduit.transport.StdioTransport;
 import dev.conduit.transport.StreamableHttpTransport;
+import dev.conduit.upstream.UpstreamCatalog;
+import dev.conduit.upstream.UpstreamMetrics;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -62,8 +65,8 @@ final class Conduit {
     Conduit(ConduitConfig config) {
         this.config = config;
         this.catalog = UpstreamCatalog.create(config.upstreams(), System.getenv(),
-                                              AddressPolicy.of(config.outboundAllow()));
-        GatewayMetrics.registerUpstreams(catalog);
+                                              AddressPolicy.of(config.outboundAllow()), info.version());
+        UpstreamMetrics.register(catalog, Services.get(MeterRegistry.class));
         this.tracing = TracingSetup.start(config.tracing());
         this.engines = ExecutorRegistry.start(config.executors());
         this.mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())

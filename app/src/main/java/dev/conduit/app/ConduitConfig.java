@@ -13,12 +13,12 @@ import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.gateway.ExecutorsConfig;
 import dev.conduit.gateway.McpServer;
-import dev.conduit.gateway.upstream.UpstreamConfig;
 import dev.conduit.policy.AuditSettings;
 import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.policy.RateLimits;
 import dev.conduit.transport.HttpTransportConfig;
 import dev.conduit.transport.SocketTransportConfig;
+import dev.conduit.upstream.UpstreamConfig;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 

@@ -2,7 +2,7 @@ package dev.conduit.app;
 
 import java.util.Optional;
 
-import dev.conduit.gateway.Tracing;
+import dev.conduit.core.trace.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;

@@ -8,6 +8,9 @@ import java.util.Optional;
 
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.tool.Tool;
+import dev.conduit.core.tool.ToolDefinition;
+import dev.conduit.core.tool.ToolResults;
 import dev.conduit.sdkgen.TypeScriptDeclarations;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;

@@ -16,6 +16,7 @@ import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.spi.ToolBridge;
+import dev.conduit.core.tool.Tool;
 import dev.conduit.policy.RateLimiter;
 import dev.conduit.policy.ToolAllowList;
 import dev.conduit.sdkgen.SdkManifest;

@@ -20,6 +20,7 @@ import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.spi.Language;
+import dev.conduit.core.trace.Tracing;
 import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.policy.RateLimiter;
 import dev.conduit.policy.ToolAllowList;

@@ -8,6 +8,9 @@ import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.spi.Language;
+import dev.conduit.core.tool.Tool;
+import dev.conduit.core.tool.ToolDefinition;
+import dev.conduit.core.tool.ToolResults;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 

@@ -3,15 +3,12 @@ package dev.conduit.gateway;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.spi.ExecutionOutcome;
-import dev.conduit.gateway.upstream.UpstreamCatalog;
 import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
@@ -84,39 +81,6 @@ public final class GatewayMetrics {
     void gauge(String name, String description, Supplier<? extends Number> value, Tag... tags) {
         registry.getOrCreate(Gauge.builder(name, () -> value.get().doubleValue()).description(description)
                                      .tags(List.of(tags)));
-    }
-
-    /**
-     * Per upstream: {@code conduit_upstream_up} (1 when up or not started yet, 0 when down),
-     * {@code conduit_upstream_tools} (its tools in the catalog) and {@code conduit_upstream_restarts_total}, read from the catalog's last-known state when
-     * scraped: a scrape never starts or contacts an upstream.
-     */
-    public static void registerUpstreams(UpstreamCatalog catalog) {
-        GatewayMetrics metrics = new GatewayMetrics();
-        for (UpstreamCatalog.Status status : catalog.status()) {
-            String id = status.id();
-            Tag upstream = Tag.create("upstream", id);
-            metrics.gauge("conduit.upstream.up", "1 when the upstream is up or not started yet, 0 when it is down",
-                          () -> state(catalog, id).map(s -> "down".equals(s.state()) ? 0 : 1).orElse(0), upstream);
-            metrics.gauge("conduit.upstream.tools", "Tools the upstream contributes to the catalog",
-                          () -> state(catalog, id).map(UpstreamCatalog.Status::tools).orElse(0), upstream);
-            metrics.registry.getOrCreate(FunctionalCounter.builder("conduit.upstream.restarts", catalog,
-                            c -> state(c, id).map(UpstreamCatalog.Status::restarts).orElse(0L))
-                    .description("Times the upstream was started again after its connection ended or failed")
-                    .tags(List.of(upstream)));
-            metrics.registry.getOrCreate(FunctionalCounter.builder("conduit.upstream.catalog.hits", catalog,
-                            c -> state(c, id).map(UpstreamCatalog.Status::cacheHits).orElse(0L))
-                    .description("Lookups that served the upstream's tools from the catalog")
-                    .tags(List.of(upstream)));
-            metrics.registry.getOrCreate(FunctionalCounter.builder("conduit.upstream.catalog.misses", catalog,
-                            c -> state(c, id).map(UpstreamCatalog.Status::cacheMisses).orElse(0L))
-                    .description("Lookups that fetched the upstream's tools again first (first use, stale list)")
-                    .tags(List.of(upstream)));
-        }
-    }
-
-    private static Optional<UpstreamCatalog.Status> state(UpstreamCatalog catalog, String id) {
-        return catalog.status().stream().filter(status -> status.id().equals(id)).findFirst();
     }
 
     /** The outcome word of an execution, as the metrics and logs name it. */

@@ -1,0 +1,309 @@
+package dev.conduit.upstream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import dev.conduit.core.Cancellation;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcCodec;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.core.trace.Tracing;
+import dev.conduit.policy.AddressPolicy;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An upstream MCP server over Streamable HTTP (2025-03-26 and later), through Helidon's WebClient.
+ * <ul>
+ *     <li>The URL is checked by the {@link AddressPolicy} once, when the connection opens, and every request then
+ *     goes to the address that was checked ({@link PinnedClients}); redirects are refused.</li>
+ *     <li>Each request is one POST; the answer is JSON, or an SSE stream carrying notifications and server requests
+ *     (answered by the {@link MessageRouter}) before the response.</li>
+ *     <li>The session id from {@code initialize} and the negotiated version go on every later request; a 404 or 400
+ *     with a session (the server restarted and forgot it) makes it initialize again, once, and repeat the request.
+ *     A 401 fetches a new OAuth2 token, once.</li>
+ *     <li>A GET stream, when the server offers one, brings server-initiated notifications such as
+ *     {@code tools/list_changed}.</li>
+ * </ul>
+ */
+final class HttpConnection implements McpConnection {
+    private static final System.Logger LOGGER = System.getLogger(HttpConnection.class.getName());
+    private static final String ACCEPT = "application/json, text/event-stream";
+
+    private final String upstreamId;
+    private final UpstreamConfig.Http spec;
+    private final WebClient client;
+    private final MessageRouter router;
+    private final TokenSource tokens;
+    private final int maxMessageBytes;
+    private final Duration timeout;
+    private volatile String sessionId;
+    private volatile String protocolVersion;
+    private volatile JsonNode initializeParams;
+    private volatile boolean closed;
+    private volatile Thread getStream;
+
+    private HttpConnection(String upstreamId, UpstreamConfig.Http spec, AddressPolicy.Allowed target, Duration timeout,
+                           int maxMessageBytes, Listener listener, TokenSource tokens) {
+        this.upstreamId = upstreamId;
+        this.spec = spec;
+        this.router = new MessageRouter(upstreamId, listener, this::answer);
+        this.maxMessageBytes = maxMessageBytes;
+        this.timeout = timeout;
+        this.tokens = tokens;
+        this.client = PinnedClients.create(target, timeout);
+    }
+
+    /**
+     * Checks the URL against {@code policy} and prepares the connection; nothing is sent until the first request.
+     *
+     * @throws UpstreamException when the policy refuses the URL
+     */
+    static HttpConnection open(String upstreamId, UpstreamConfig.Http spec, AddressPolicy policy, Duration timeout,
+                               int maxMessageBytes, Listener listener, TokenSource tokens) throws UpstreamException {
+        return switch (policy.check(spec.url())) {
+            case AddressPolicy.Allowed allowed -> new HttpConnection(upstreamId, spec, allowed, timeout, maxMessageBytes,
+                                                                     listener, tokens);
+            case AddressPolicy.Refused refused -> throw new UpstreamException("upstream '" + upstreamId
+                    + "' is not reachable under the outbound policy: " + refused.reason());
+        };
+    }
+
+    @Override
+    public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Cancellation cancellation)
+            throws UpstreamException {
+        if (closed) {
+            throw new UpstreamException("upstream '" + upstreamId + "' connection is closed");
+        }
+        if (method.equals("initialize")) {
+            initializeParams = params;
+        }
+        JsonRpcResponse response = call(method, params, deadline, !method.equals("initialize"), cancellation);
+        if (method.equals("initialize") && response instanceof JsonRpcResponse.Success success) {
+            protocolVersion = success.result().path("protocolVersion").asString(null);
+            startGetStream();
+        }
+        return response;
+    }
+
+    private JsonRpcResponse call(String method, JsonNode params, Duration deadline, boolean mayReinitialize,
+                                 Cancellation cancellation) throws UpstreamException {
+        MessageRouter.Call call = router.open();
+        router.cancelWith(call, cancellation, id -> notify("notifications/cancelled",
+                                                           MessageRouter.cancelled(id, "cancelled by the client")));
+        try {
+            JsonRpcRequest request = new JsonRpcRequest(call.id(), method, params);
+            int status = exchange(request, deadline, call.answer());
+            if (sessionGone(status) && mayReinitialize) {
+                LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' no longer knows the session (HTTP " + status
+                                       + "); initializing again");
+                sessionId = null;
+                reinitialize(deadline);
+                int again = exchange(request, deadline, call.answer());
+                if (again >= 400) {
+                    throw new UpstreamException("upstream '" + upstreamId + "' answered HTTP " + again
+                                                + " in a new session too");
+                }
+            }
+            if (!call.answer().isDone()) {
+                throw new UpstreamException("upstream '" + upstreamId + "' answered " + method
+                                            + " without a JSON-RPC response");
+            }
+            return router.await(call, method, deadline, () -> { });
+        } finally {
+            router.forget(call);
+        }
+    }
+
+    /**
+     * Whether a status means the server has forgotten our session: 404 is the specification's answer, and servers of
+     * the official SDKs answer 400 ("Server not initialized", "No valid session ID") after they restart.
+     */
+    private boolean sessionGone(int status) {
+        return (status == 404 || status == 400) && sessionId != null;
+    }
+
+    private void reinitialize(Duration deadline) throws UpstreamException {
+        JsonNode params = initializeParams;
+        if (params == null) {
+            throw new UpstreamException("upstream '" + upstreamId + "' lost the session before it was initialized");
+        }
+        if (!(call("initialize", params, deadline, false, new Cancellation()) instanceof JsonRpcResponse.Success)) {
+            throw new UpstreamException("upstream '" + upstreamId + "' refused to initialize a new session");
+        }
+        notify("notifications/initialized", Json.object());
+        startGetStream(); // the old session's stream ended with it
+    }
+
+    @Override
+    public void notify(String method, JsonNode params) {
+        try {
+            exchange(new JsonRpcNotification(method, params), timeout, CompletableFuture.completedFuture(null));
+        } catch (UpstreamException e) {
+            LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not send " + method + ": " + e.getMessage());
+        }
+    }
+
+    /** One POST (repeated once with a new OAuth2 token after a 401); returns the HTTP status. */
+    private int exchange(JsonRpcMessage message, Duration deadline, CompletableFuture<?> answered)
+            throws UpstreamException {
+        int status = post(message, deadline, answered);
+        if (status == 401 && tokens.invalidate()) {
+            LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' refused the access token; fetching a new one");
+            status = post(message, deadline, answered);
+        }
+        if (status == 401) {
+            throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP 401); check its "
+                                        + "credentials");
+        }
+        return status;
+    }
+
+    private int post(JsonRpcMessage message, Duration deadline, CompletableFuture<?> answered)
+            throws UpstreamException {
+        HttpClientRequest post = client.post().uri(spec.url()).readTimeout(deadline);
+        post.header(HeaderNames.CONTENT_TYPE, "application/json");
+        post.header(HeaderNames.ACCEPT, ACCEPT);
+        headers(post);
+        try (HttpClientResponse response = post.submit(JsonRpcCodec.encode(message))) {
+            int status = response.status().code();
+            if (message instanceof JsonRpcRequest request && request.method().equals("initialize")) {
+                response.headers().first(HeaderNames.create("Mcp-Session-Id")).ifPresent(id -> sessionId = id);
+            }
+            if (status == 202 || status == 204 || status == 401 || sessionGone(status)) {
+                return status;
+            }
+            if (status >= 300 && status < 400) {
+                throw new UpstreamException("upstream '" + upstreamId + "' answered with a redirect (HTTP " + status
+                                            + "), which Conduit does not follow");
+            }
+            if (status == 403) {
+                throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP 403); check its "
+                                            + "credentials");
+            }
+            if (status != 200) {
+                throw new UpstreamException("upstream '" + upstreamId + "' answered HTTP " + status);
+            }
+            boolean stream = response.headers().contentType().map(HttpMediaType::mediaType)
+                    .map(type -> type.subtype().equalsIgnoreCase("event-stream")).orElse(false);
+            if (stream) {
+                SseReader.read(response.inputStream(), maxMessageBytes, router::dispatch, answered::isDone);
+            } else {
+                readJson(response.inputStream());
+            }
+            return status;
+        } catch (UncheckedIOException | IOException e) {
+            throw new UpstreamException("upstream '" + upstreamId + "' connection failed: " + describe(e), e);
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof java.net.SocketTimeoutException) {
+                throw new UpstreamException("upstream '" + upstreamId + "' did not answer within "
+                                            + deadline.toMillis() + " ms", e);
+            }
+            throw new UpstreamException("upstream '" + upstreamId + "' connection failed: " + describe(e), e);
+        }
+    }
+
+    private void headers(HttpClientRequest request) throws UpstreamException {
+        spec.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        tokens.header().ifPresent(header -> request.header(HeaderNames.create(header.getKey()), header.getValue()));
+        String session = sessionId;
+        if (session != null) {
+            request.header(HeaderNames.create("Mcp-Session-Id"), session);
+        }
+        String version = protocolVersion;
+        if (version != null) {
+            request.header(HeaderNames.create("MCP-Protocol-Version"), version);
+        }
+        Tracing.traceparent().ifPresent(parent -> request.header(HeaderNames.create("traceparent"), parent));
+    }
+
+    private void readJson(InputStream body) throws IOException {
+        byte[] bytes = body.readNBytes(maxMessageBytes + 1);
+        if (bytes.length > maxMessageBytes) {
+            throw new IOException("a response larger than " + maxMessageBytes + " bytes");
+        }
+        if (bytes.length > 0) {
+            router.dispatch(bytes);
+        }
+    }
+
+    /** Sends this client's answer to a server request, off the reading thread. */
+    private void answer(JsonRpcResponse answer) {
+        Thread.ofVirtual().name("upstream-" + upstreamId + "-answer").start(() -> {
+            try {
+                exchange(answer, timeout, CompletableFuture.completedFuture(null));
+            } catch (UpstreamException e) {
+                LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not answer a request of the server");
+            }
+        });
+    }
+
+    /** Opens the GET stream for server-initiated messages; servers without one answer 405 and are left alone. */
+    private synchronized void startGetStream() {
+        if (getStream != null && getStream.isAlive()) {
+            return;
+        }
+        getStream = Thread.ofVirtual().name("upstream-" + upstreamId + "-get").start(() -> {
+            HttpClientRequest get = client.get().uri(spec.url()).readTimeout(Duration.ofDays(1));
+            get.header(HeaderNames.ACCEPT, "text/event-stream");
+            try {
+                headers(get);
+            } catch (UpstreamException e) {
+                return;
+            }
+            try (HttpClientResponse response = get.request()) {
+                if (response.status().code() == 200) {
+                    SseReader.read(response.inputStream(), maxMessageBytes, router::dispatch, () -> closed);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': GET stream ended: " + describe(e));
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean alive() {
+        return !closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        router.failAll("upstream '" + upstreamId + "' was shut down");
+        String session = sessionId;
+        if (session != null) {
+            try (HttpClientResponse response = client.delete().uri(spec.url())
+                    .header(HeaderNames.create("Mcp-Session-Id"), session)
+                    .readTimeout(Duration.ofSeconds(2)).request()) {
+                LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': session ended with HTTP "
+                                        + response.status().code());
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': ending the session failed: " + describe(e));
+            }
+        }
+        Thread stream = getStream;
+        if (stream != null) {
+            stream.interrupt();
+        }
+    }
+
+    static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

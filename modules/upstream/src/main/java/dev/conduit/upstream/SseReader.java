@@ -1,0 +1,65 @@
+package dev.conduit.upstream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import dev.conduit.core.io.BoundedLineReader;
+
+/**
+ * Reads a Server-Sent Events stream with bounded lines and events. Multi-line {@code data:} fields are joined with
+ * newlines as the SSE spec says; comments and unknown fields are skipped.
+ */
+final class SseReader {
+    private SseReader() {
+    }
+
+    /**
+     * Hands every {@code message} event's data to {@code messages} until the stream ends or {@code stop} holds.
+     */
+    static void read(InputStream body, int maxEventBytes, Consumer<byte[]> messages, BooleanSupplier stop)
+            throws IOException {
+        read(body, maxEventBytes, (event, data) -> {
+            if (event.equals("message")) {
+                messages.accept(data);
+            }
+        }, stop);
+    }
+
+    /** Hands every event (its type, {@code message} by default, and data) to {@code events}. */
+    static void read(InputStream body, int maxEventBytes, BiConsumer<String, byte[]> events, BooleanSupplier stop)
+            throws IOException {
+        BoundedLineReader lines = new BoundedLineReader(body, maxEventBytes);
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        String event = "message";
+        Optional<byte[]> line;
+        while (!stop.getAsBoolean() && (line = lines.readLine()).isPresent()) {
+            String text = new String(line.get(), StandardCharsets.UTF_8);
+            if (text.isEmpty()) {
+                if (data.size() > 0) {
+                    events.accept(event, data.toByteArray());
+                }
+                data.reset();
+                event = "message";
+            } else if (text.startsWith("data:")) {
+                if (data.size() > 0) {
+                    data.write('\n');
+                }
+                data.write(text.substring(text.startsWith("data: ") ? 6 : 5).getBytes(StandardCharsets.UTF_8));
+                if (data.size() > maxEventBytes) {
+                    throw new IOException("an event larger than " + maxEventBytes + " bytes");
+                }
+            } else if (text.startsWith("event:")) {
+                event = text.substring(6).trim();
+            }
+        }
+        if (!stop.getAsBoolean() && data.size() > 0) {
+            events.accept(event, data.toByteArray());
+        }
+    }
+}

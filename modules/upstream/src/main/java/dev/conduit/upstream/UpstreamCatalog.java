@@ -1,0 +1,311 @@
+package dev.conduit.upstream;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.tool.Tool;
+import dev.conduit.core.tool.ToolCall;
+import dev.conduit.core.tool.ToolCatalog;
+import dev.conduit.core.tool.ToolDefinition;
+import dev.conduit.core.tool.ToolResults;
+import dev.conduit.policy.AddressPolicy;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The merged tools of every enabled upstream, named {@code <upstream>__<tool>} (see {@link ToolNames}). Each
+ * upstream's list is fetched on first use and again when its cache TTL has passed or it announced
+ * {@code notifications/tools/list_changed}; upstreams are fetched in parallel and each is given its own timeout, so
+ * one slow or dead upstream is left out of that listing without holding up the others. Listeners hear about every
+ * change of the merged list. Thread-safe.
+ */
+public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(UpstreamCatalog.class.getName());
+
+    private final List<Upstream> upstreams;
+    private final ReentrantLock refreshLock = new ReentrantLock();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Upstream, CompletableFuture<Void>> fetches = new ConcurrentHashMap<>();
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
+    private final Map<Upstream, AtomicLong> hits = new ConcurrentHashMap<>();
+    private final Map<Upstream, AtomicLong> misses = new ConcurrentHashMap<>();
+
+    private record Snapshot(List<Tool> tools, Map<String, Tool> byName) {
+    }
+
+    /** The state of one upstream, for health details; never carries secrets. */
+    public record Status(String id, String state, String lastError, int tools, long restarts, long cacheHits,
+                         long cacheMisses) {
+    }
+
+    private UpstreamCatalog(List<UpstreamConfig> configs, Map<String, String> environment, AddressPolicy outbound,
+                            String version) {
+        String path = environment.getOrDefault("PATH", "");
+        List<Upstream> enabled = new ArrayList<>();
+        for (UpstreamConfig config : configs) {
+            if (!config.enabled()) {
+                continue;
+            }
+            Upstream.Connector connector = switch (config.transport()) {
+                case UpstreamConfig.Stdio stdio -> listener -> StdioConnection.start(config.id(), stdio, path,
+                        config.maxMessageBytes(), listener);
+                case UpstreamConfig.Http http -> {
+                    TokenSource tokens = new TokenSource(config.id(), http.auth(), outbound, config.timeout());
+                    yield http.legacySse()
+                            ? listener -> SseConnection.open(config.id(), http, outbound, config.timeout(),
+                                                             config.maxMessageBytes(), listener, tokens)
+                            : listener -> HttpConnection.open(config.id(), http, outbound, config.timeout(),
+                                                              config.maxMessageBytes(), listener, tokens);
+                }
+            };
+            enabled.add(new Upstream(config, connector, version, this::toolsChanged));
+        }
+        this.upstreams = List.copyOf(enabled);
+    }
+
+    /**
+     * A catalog of the enabled upstreams in {@code configs}. Nothing is started here: upstreams connect on first use,
+     * or in the background through {@link #startEager()}.
+     *
+     * @param environment Conduit's environment; only {@code PATH} is read, to find stdio commands
+     * @param outbound    which addresses HTTP upstreams may have
+     * @param version     this build's version, sent as the client's in {@code initialize}
+     */
+    public static UpstreamCatalog create(List<UpstreamConfig> configs, Map<String, String> environment,
+                                         AddressPolicy outbound, String version) {
+        return new UpstreamCatalog(Objects.requireNonNull(configs), Objects.requireNonNull(environment),
+                                   Objects.requireNonNull(outbound), Objects.requireNonNull(version));
+    }
+
+    /** Connects the upstreams marked {@code eager} in the background and lists their tools. */
+    public void startEager() {
+        if (upstreams.stream().anyMatch(upstream -> upstream.config().eager())) {
+            Thread.ofVirtual().name("upstreams-eager-start").start(this::current);
+        }
+    }
+
+    /** Runs {@code listener} (on a background thread) whenever the merged tool list changes. */
+    public void onChange(Runnable listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    @Override
+    public List<Tool> tools() {
+        return current().tools();
+    }
+
+    @Override
+    public Optional<Tool> find(String name) {
+        return Optional.ofNullable(current().byName().get(name));
+    }
+
+    /** The last known state of every enabled upstream. Starts nothing. */
+    public List<Status> status() {
+        return upstreams.stream().map(upstream -> new Status(upstream.id(), upstream.state().name().toLowerCase(
+                java.util.Locale.ROOT), upstream.lastError(), upstream.listing().map(l -> l.tools().size()).orElse(0),
+                upstream.restarts(), hits.getOrDefault(upstream, new AtomicLong()).get(),
+                misses.getOrDefault(upstream, new AtomicLong()).get()))
+                .toList();
+    }
+
+    private Snapshot current() {
+        long now = System.nanoTime();
+        boolean fresh = true;
+        for (Upstream upstream : upstreams) {
+            // A hit: the upstream's tools are served from the catalog; a miss: they are fetched again first.
+            boolean stale = upstream.listingStale(now);
+            (stale ? misses : hits).computeIfAbsent(upstream, u -> new AtomicLong()).incrementAndGet();
+            fresh &= !stale;
+        }
+        if (fresh) {
+            return snapshot;
+        }
+        refreshLock.lock();
+        try {
+            long again = System.nanoTime();
+            List<Upstream> stale = upstreams.stream().filter(upstream -> upstream.listingStale(again)).toList();
+            if (stale.isEmpty()) {
+                return snapshot;
+            }
+            refresh(stale);
+            return snapshot;
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    /**
+     * Fetches the stale upstreams' lists in parallel and rebuilds the catalog. A listing waits for an upstream's first
+     * list up to its timeout; an upstream that has listed before (or failed) gets one second, its previous list (or
+     * none) is served meanwhile, and the catalog is rebuilt again when the slow fetch ends. One fetch per upstream is
+     * in flight at a time, however many clients list.
+     */
+    private void refresh(List<Upstream> stale) {
+        List<Map.Entry<Upstream, CompletableFuture<Void>>> waits = new ArrayList<>();
+        for (Upstream upstream : stale) {
+            waits.add(Map.entry(upstream, fetches.computeIfAbsent(upstream, this::fetch)));
+        }
+        for (Map.Entry<Upstream, CompletableFuture<Void>> wait : waits) {
+            Upstream upstream = wait.getKey();
+            Duration limit = upstream.listing().isEmpty() ? upstream.config().timeout().plusSeconds(1)
+                                                          : Duration.ofSeconds(1);
+            try {
+                wait.getValue().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOGGER.log(Level.WARNING, "upstream '" + upstream.id() + "' did not list its tools within "
+                                          + limit.toMillis() + " ms; listing without its new list for now");
+            } catch (ExecutionException e) {
+                LOGGER.log(Level.DEBUG, "upstream fetch failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        rebuild();
+    }
+
+    private CompletableFuture<Void> fetch(Upstream upstream) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("upstream-" + upstream.id() + "-list").start(() -> {
+            try {
+                upstream.refreshTools();
+            } catch (UpstreamException | RuntimeException e) {
+                LOGGER.log(Level.WARNING, "upstream '" + upstream.id() + "' left out of the tool list: "
+                                          + e.getMessage());
+            } finally {
+                fetches.remove(upstream);
+                done.complete(null);
+                // A listing that stopped waiting for this fetch serves its result now.
+                refreshLock.lock();
+                try {
+                    rebuild();
+                } finally {
+                    refreshLock.unlock();
+                }
+            }
+        });
+        return done;
+    }
+
+    private void rebuild() {
+        List<ToolNames.Key> keys = new ArrayList<>();
+        Map<ToolNames.Key, Map.Entry<Upstream, ObjectNode>> sources = new LinkedHashMap<>();
+        for (Upstream upstream : upstreams) {
+            List<ObjectNode> tools = new ArrayList<>(upstream.listing().map(Upstream.Listing::tools).orElse(List.of()));
+            tools.sort(Comparator.comparing(tool -> tool.path("name").asString()));
+            for (ObjectNode tool : tools) {
+                ToolNames.Key key = new ToolNames.Key(upstream.id(), tool.path("name").asString());
+                if (sources.putIfAbsent(key, Map.entry(upstream, tool)) == null) {
+                    keys.add(key);
+                }
+            }
+        }
+        Map<ToolNames.Key, String> names = ToolNames.assign(keys);
+        List<Tool> tools = new ArrayList<>();
+        Map<String, Tool> byName = new LinkedHashMap<>();
+        names.forEach((key, name) -> {
+            Map.Entry<Upstream, ObjectNode> source = sources.get(key);
+            Tool tool = toTool(name, source.getKey(), source.getValue());
+            tools.add(tool);
+            byName.put(name, tool);
+        });
+        Snapshot previous = snapshot;
+        snapshot = new Snapshot(List.copyOf(tools), Map.copyOf(byName));
+        if (!definitions(previous).equals(definitions(snapshot))) {
+            LOGGER.log(Level.INFO, "tool catalog now has " + tools.size() + " tools from " + upstreams.size()
+                                   + " upstream(s)");
+            listeners.forEach(listener -> Thread.ofVirtual().start(listener));
+        }
+    }
+
+    private static List<ObjectNode> definitions(Snapshot snapshot) {
+        return snapshot.tools().stream().map(tool -> tool.definition().toJson()).toList();
+    }
+
+    private Tool toTool(String name, Upstream upstream, ObjectNode source) {
+        String localName = source.path("name").asString();
+        JsonNode inputSchema = source.path("inputSchema");
+        boolean hasSchema = inputSchema instanceof ObjectNode;
+        ObjectNode schema = hasSchema ? (ObjectNode) inputSchema : anyObject();
+        ToolDefinition definition = new ToolDefinition(
+                name,
+                text(source, "title"),
+                source.path("description").asString(""),
+                schema,
+                object(source, "outputSchema"),
+                object(source, "annotations"));
+        return new Tool(definition, upstream.id(), localName,
+                        (call, context) -> invoke(upstream, localName, call, context), true, hasSchema);
+    }
+
+    @Override
+    public Optional<Tool> unlisted(String name) {
+        int separator = name.indexOf("__");
+        if (separator <= 0 || separator + 2 >= name.length()) {
+            return Optional.empty();
+        }
+        String id = name.substring(0, separator);
+        String localName = name.substring(separator + 2);
+        return upstreams.stream().filter(upstream -> upstream.id().equals(id)).findFirst()
+                .map(upstream -> new Tool(ToolDefinition.of(ToolNames.sanitize(name).substring(0,
+                        Math.min(name.length(), ToolNames.MAX_LENGTH)), "", anyObject()), id, localName,
+                        (call, context) -> invoke(upstream, localName, call, context), false, false));
+    }
+
+    private static ObjectNode anyObject() {
+        ObjectNode schema = Json.object();
+        schema.put("type", "object");
+        return schema;
+    }
+
+    private static ObjectNode invoke(Upstream upstream, String localName, ToolCall call, RequestContext context) {
+        long started = System.nanoTime();
+        try {
+            ObjectNode result = upstream.callTool(localName, call.arguments(), call.progressToken(), context.channel(),
+                                                  context.cancellation());
+            LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
+                    + " answered in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+            return result;
+        } catch (UpstreamException e) {
+            LOGGER.log(Level.WARNING, "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
+                                      + " failed: " + e.getMessage());
+            return ToolResults.error(e.getMessage());
+        }
+    }
+
+    private static Optional<String> text(ObjectNode source, String field) {
+        JsonNode value = source.path(field);
+        return value.isString() ? Optional.of(value.stringValue()) : Optional.empty();
+    }
+
+    private static Optional<ObjectNode> object(ObjectNode source, String field) {
+        return source.path(field) instanceof ObjectNode value ? Optional.of(value) : Optional.empty();
+    }
+
+    private void toolsChanged() {
+        Thread.ofVirtual().name("upstreams-refresh").start(this::current);
+    }
+
+    /** Ends every upstream connection and child process. */
+    @Override
+    public void close() {
+        upstreams.forEach(Upstream::close);
+    }
+}
