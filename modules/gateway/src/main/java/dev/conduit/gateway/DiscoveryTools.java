@@ -1,9 +1,6 @@
 package dev.conduit.gateway;
 
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import dev.conduit.core.RequestContext;
@@ -57,32 +54,21 @@ final class DiscoveryTools {
     }
 
     private static ObjectNode search(ToolAccess access, ObjectNode arguments, RequestContext context) {
-        List<String> words = Arrays.stream(arguments.path("query").asString("").toLowerCase(Locale.ROOT)
-                                                   .split("[^a-z0-9]+")).filter(word -> !word.isEmpty()).toList();
         String detail = arguments.path("detail").asString("summary");
         int limit = Math.clamp(arguments.path("limit").asInt(DEFAULT_LIMIT), 1, MAX_LIMIT);
-        record Hit(Tool tool, int score) {
-        }
-        List<Hit> hits = access.visible(context.principal()).stream()
-                .filter(tool -> !tool.namespace().equals(ToolAccess.BUILTIN_NAMESPACE))
-                .map(tool -> new Hit(tool, score(tool, words)))
-                .filter(hit -> words.isEmpty() || hit.score() > 0)
-                .sorted(Comparator.comparingInt(Hit::score).reversed()
-                                .thenComparing(hit -> hit.tool().definition().name()))
-                .limit(limit)
-                .toList();
+        List<Tool> hits = access.search(arguments.path("query").asString(""), Optional.empty(),
+                                        ToolReach.client(context.principal())).stream().limit(limit).toList();
         ObjectNode structured = Json.object();
         ArrayNode tools = structured.putArray("tools");
         if (detail.equals("typescript")) {
-            hits.forEach(hit -> tools.add(hit.tool().definition().name()));
+            hits.forEach(hit -> tools.add(hit.definition().name()));
             structured.put("declarations", TypeScriptDeclarations.of(hits.stream().map(hit -> new TypeScriptDeclarations
-                    .Tool(hit.tool().namespace(), hit.tool().localName(), hit.tool().definition().description(),
-                          hit.tool().definition().inputSchema(),
-                          hit.tool().definition().outputSchema().orElse(null))).toList()));
+                    .Tool(hit.namespace(), hit.localName(), hit.definition().description(),
+                          hit.definition().inputSchema(), hit.definition().outputSchema().orElse(null))).toList()));
             return ToolResults.structured(structured);
         }
-        for (Hit hit : hits) {
-            ToolDefinition definition = hit.tool().definition();
+        for (Tool hit : hits) {
+            ToolDefinition definition = hit.definition();
             switch (detail) {
                 case "name" -> tools.add(definition.name());
                 case "full" -> tools.add(definition.toJson());
@@ -97,30 +83,14 @@ final class DiscoveryTools {
     }
 
     private static ObjectNode validate(ToolAccess access, ObjectNode arguments, RequestContext context) {
-        String name = arguments.path("name").asString("");
         ObjectNode candidate = arguments.path("arguments") instanceof ObjectNode object ? object : Json.object();
+        List<String> problems = access.problems(arguments.path("name").asString(""), candidate,
+                                                ToolReach.client(context.principal()));
         ObjectNode structured = Json.object();
-        Optional<Tool> tool = access.resolve(name, context.principal());
-        List<String> problems = tool.map(found -> access.problems(found, candidate))
-                .orElse(List.of("Unknown tool: " + name + ". Use " + SEARCH + " to find tools."));
         structured.put("valid", problems.isEmpty());
         ArrayNode errors = structured.putArray("errors");
         problems.forEach(errors::add);
         return ToolResults.structured(structured);
-    }
-
-    private static int score(Tool tool, List<String> words) {
-        String name = tool.definition().name().toLowerCase(Locale.ROOT);
-        String description = tool.definition().description().toLowerCase(Locale.ROOT);
-        int score = 0;
-        for (String word : words) {
-            if (name.contains(word)) {
-                score += 3;
-            } else if (description.contains(word)) {
-                score += 1;
-            }
-        }
-        return score;
     }
 
     static String summary(String description) {

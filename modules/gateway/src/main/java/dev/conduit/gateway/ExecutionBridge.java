@@ -2,14 +2,11 @@ package dev.conduit.gateway;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.ErrorCodes;
@@ -36,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class ExecutionBridge implements ToolBridge {
     private final ToolAccess access;
     private final RequestContext context;
-    private final Optional<ToolAllowList> narrowed;
+    private final ToolReach reach;
     private final int budget;
     private final AtomicInteger calls = new AtomicInteger();
     private final Context traced;
@@ -50,7 +47,7 @@ final class ExecutionBridge implements ToolBridge {
         this.rateLimiter = rateLimiter;
         this.access = access;
         this.context = context;
-        this.narrowed = narrowed;
+        this.reach = ToolReach.program(context.principal(), narrowed);
         this.budget = budget;
     }
 
@@ -75,7 +72,7 @@ final class ExecutionBridge implements ToolBridge {
                     RateLimitErrors.of(RateLimiter.Kind.TOOL_CALLS, context.principal().id(), limited.retryAfter())
                             .message()));
         }
-        Optional<Tool> tool = resolve(requested);
+        Optional<Tool> tool = access.resolve(requested, reach);
         if (tool.isEmpty()) {
             return record(requested, "refused", started, error(ErrorCodes.FORBIDDEN,
                     "Authorization failed: tool " + requested + " is not in the allowlist or does not exist"));
@@ -98,20 +95,6 @@ final class ExecutionBridge implements ToolBridge {
         } catch (RpcException e) {
             return record(name, "error", started, error(e.error().code(), e.error().message()));
         }
-    }
-
-    /** An exposed name ({@code everything__echo}) or a dotted one ({@code everything.echo}), if this run may call it. */
-    private Optional<Tool> resolve(String requested) {
-        List<Tool> visible = access.visible(context.principal());
-        Optional<Tool> tool = visible.stream().filter(t -> t.definition().name().equals(requested)).findFirst();
-        if (tool.isEmpty() && requested.contains(".")) {
-            String namespace = requested.substring(0, requested.indexOf('.'));
-            String local = requested.substring(requested.indexOf('.') + 1);
-            tool = visible.stream().filter(t -> t.namespace().equals(namespace) && t.localName().equals(local))
-                    .findFirst();
-        }
-        return tool.filter(t -> !t.namespace().equals(ToolAccess.BUILTIN_NAMESPACE))
-                .filter(t -> narrowed.map(list -> list.allows(t.namespace(), t.localName())).orElse(true));
     }
 
     /** What the program gets: structuredContent, else the text parsed as JSON when it parses, else the text. */
@@ -164,7 +147,7 @@ final class ExecutionBridge implements ToolBridge {
 
     @Override
     public String manifestJson() {
-        return SdkManifest.json(callable().map(tool -> new SdkManifest.Entry(tool.definition().name(),
+        return SdkManifest.json(access.upstreamTools(reach, Optional.empty()).stream().map(tool -> new SdkManifest.Entry(tool.definition().name(),
                                                                              tool.namespace(), tool.localName(),
                                                                              tool.definition().description()))
                                         .toList());
@@ -179,15 +162,8 @@ final class ExecutionBridge implements ToolBridge {
             options = Json.object();
         }
         String upstream = options.path("package").asString(options.path("namespace").asString(""));
-        List<String> words = Arrays.stream(options.path("search").asString("").toLowerCase(Locale.ROOT).split("\\s+"))
-                .filter(word -> !word.isEmpty()).toList();
         ArrayNode found = Json.array();
-        callable().filter(tool -> upstream.isEmpty() || tool.namespace().equals(upstream))
-                .filter(tool -> {
-                    String text = (tool.definition().name() + " " + tool.definition().description())
-                            .toLowerCase(Locale.ROOT);
-                    return words.stream().allMatch(text::contains);
-                })
+        access.search(options.path("search").asString(""), Optional.of(upstream).filter(id -> !id.isEmpty()), reach)
                 .forEach(tool -> {
                     ObjectNode item = found.addObject();
                     item.put("name", tool.definition().name());
@@ -195,13 +171,6 @@ final class ExecutionBridge implements ToolBridge {
                     item.set("inputSchema", tool.definition().inputSchema());
                 });
         return found.toString();
-    }
-
-    /** The upstream tools this execution may call: the caller's, narrowed by the request, never the gateway's own. */
-    private Stream<Tool> callable() {
-        return access.visible(context.principal()).stream()
-                .filter(tool -> !tool.namespace().equals(ToolAccess.BUILTIN_NAMESPACE))
-                .filter(tool -> narrowed.map(list -> list.allows(tool.namespace(), tool.localName())).orElse(true));
     }
 
     @Override

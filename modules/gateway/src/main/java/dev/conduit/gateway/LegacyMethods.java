@@ -46,7 +46,7 @@ final class LegacyMethods {
     private JsonNode discoverTools(JsonRpcRequest request, RequestContext context) {
         ObjectNode result = Json.object();
         ArrayNode tools = result.putArray("tools");
-        for (Tool tool : access.visible(context.principal())) {
+        for (Tool tool : access.visible(ToolReach.client(context.principal()))) {
             ObjectNode item = tools.addObject();
             item.put("name", tool.definition().name());
             item.put("description", tool.definition().description());
@@ -57,7 +57,7 @@ final class LegacyMethods {
 
     private JsonNode listPackages(JsonRpcRequest request, RequestContext context) {
         Map<String, String> packages = new LinkedHashMap<>();
-        for (Tool tool : access.visible(context.principal())) {
+        for (Tool tool : access.visible(ToolReach.client(context.principal()))) {
             packages.putIfAbsent(tool.namespace(), tool.namespace().equals(ToolAccess.BUILTIN_NAMESPACE)
                     ? "Conduit built-in tools" : "Upstream " + tool.namespace());
         }
@@ -74,7 +74,7 @@ final class LegacyMethods {
 
     private JsonNode listStubs(JsonRpcRequest request, RequestContext context) {
         String packageId = required(request, "packageId", "Missing packageId parameter");
-        List<Tool> tools = access.visible(context.principal()).stream()
+        List<Tool> tools = access.visible(ToolReach.client(context.principal())).stream()
                 .filter(tool -> tool.namespace().equals(packageId)).toList();
         if (tools.isEmpty()) {
             throw new RpcException(JsonRpcError.of(ErrorCodes.NOT_FOUND, "Upstream package not found: " + packageId));
@@ -92,7 +92,7 @@ final class LegacyMethods {
 
     private JsonNode readSchema(JsonRpcRequest request, RequestContext context) {
         String toolId = required(request, "toolId", "Missing toolId parameter");
-        Tool tool = access.resolve(toolId, context.principal()).filter(Tool::listed).orElseThrow(
+        Tool tool = access.resolve(toolId, ToolReach.client(context.principal())).filter(Tool::listed).orElseThrow(
                 () -> new RpcException(JsonRpcError.of(ErrorCodes.NOT_FOUND, "Tool not found: " + toolId)));
         ObjectNode result = Json.object();
         ObjectNode schema = result.putObject("schema");
@@ -109,9 +109,7 @@ final class LegacyMethods {
         }
         String name = params.get("toolName").stringValue();
         ObjectNode result = Json.object();
-        List<String> problems = access.resolve(name, context.principal())
-                .map(tool -> access.problems(tool, args))
-                .orElse(List.of("Tool " + name + " not found"));
+        List<String> problems = access.problems(name, args, ToolReach.client(context.principal()));
         result.put("valid", problems.isEmpty());
         if (!problems.isEmpty()) {
             ArrayNode errors = result.putArray("errors");
@@ -124,7 +122,7 @@ final class LegacyMethods {
         ObjectNode params = request.paramsObject();
         String name = Params.requiredString(params, "name");
         ObjectNode arguments = Params.optionalObject(params, "arguments").orElseGet(Json::object);
-        return access.callDirect(access.require(name, context.principal()), arguments, request.progressToken(),
+        return access.callDirect(access.require(name, ToolReach.client(context.principal())), arguments, request.progressToken(),
                                  context);
     }
 

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.conduit.core.Principal;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -15,7 +14,6 @@ import dev.conduit.core.tool.ToolCall;
 import dev.conduit.core.tool.ToolCatalog;
 import dev.conduit.core.tool.ToolResults;
 import dev.conduit.core.trace.Tracing;
-import dev.conduit.policy.ToolAllowList;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
@@ -57,41 +55,74 @@ final class ToolAccess {
         this.execution = executions.map(service -> ExecutionTools.create(this, service)).orElse(List.of());
     }
 
-    /** The tools {@code principal} may see: the gateway's own first, then the catalog's, in a stable order. */
-    List<Tool> visible(Principal principal) {
-        ToolAllowList allowed = ToolAllowList.of(principal.allowedTools());
-        List<Tool> tools = new ArrayList<>(discovery);
-        execution.stream().filter(tool -> allowed.allows(tool.namespace(), tool.localName())).forEach(tools::add);
-        catalog.tools().stream().filter(tool -> allowed.allows(tool.namespace(), tool.localName())).forEach(tools::add);
+    /** The tools {@code reach} takes in: the gateway's own first (when in view), then the catalog's, in a stable order. */
+    List<Tool> visible(ToolReach reach) {
+        List<Tool> tools = new ArrayList<>();
+        if (reach.gatewayTools()) {
+            tools.addAll(discovery);
+            execution.stream().filter(reach::allows).forEach(tools::add);
+        }
+        catalog.tools().stream().filter(reach::allows).forEach(tools::add);
         return tools;
     }
 
+    /** The catalog's tools {@code reach} takes in (never the gateway's own), of one namespace if given. */
+    List<Tool> upstreamTools(ToolReach reach, Optional<String> namespace) {
+        return catalog.tools().stream().filter(reach::allows)
+                .filter(tool -> namespace.map(tool.namespace()::equals).orElse(true)).toList();
+    }
+
+    /** The catalog's tools {@code reach} takes in that match {@code query}, best first ({@link ToolSearch}). */
+    List<Tool> search(String query, Optional<String> namespace, ToolReach reach) {
+        return ToolSearch.rank(upstreamTools(reach, namespace), query);
+    }
+
     /**
-     * The tool {@code name} if {@code principal} may use it. A tool the caller may not use is reported exactly like
-     * one that does not exist, so names cannot be probed. In permissive mode a tool its upstream did not list is
-     * still forwarded.
+     * The tool named {@code requested} if {@code reach} takes it in: by its exposed name ({@code everything__echo}) or,
+     * for a catalog tool, its dotted one ({@code everything.echo}). A tool the caller may not use is reported exactly
+     * like one that does not exist, so names cannot be probed. In permissive mode a tool its upstream did not list is
+     * still forwarded, to clients and programs alike.
      */
-    Optional<Tool> resolve(String name, Principal principal) {
-        for (Tool builtin : discovery) {
-            if (builtin.definition().name().equals(name)) {
-                return Optional.of(builtin);
+    Optional<Tool> resolve(String requested, ToolReach reach) {
+        if (reach.gatewayTools()) {
+            for (Tool builtin : discovery) {
+                if (builtin.definition().name().equals(requested)) {
+                    return Optional.of(builtin);
+                }
+            }
+            for (Tool builtin : execution) {
+                if (builtin.definition().name().equals(requested)) {
+                    return Optional.of(builtin).filter(reach::allows);
+                }
             }
         }
-        ToolAllowList allowed = ToolAllowList.of(principal.allowedTools());
-        for (Tool builtin : execution) {
-            if (builtin.definition().name().equals(name)) {
-                return Optional.of(builtin).filter(tool -> allowed.allows(tool.namespace(), tool.localName()));
-            }
-        }
-        return catalog.find(name)
-                .or(() -> strict ? Optional.empty() : catalog.unlisted(name))
-                .filter(tool -> allowed.allows(tool.namespace(), tool.localName()));
+        int dot = requested.indexOf('.');
+        boolean dotted = dot > 0 && !requested.contains("__");
+        String namespace = dotted ? requested.substring(0, dot) : "";
+        String localName = dotted ? requested.substring(dot + 1) : "";
+        return catalog.find(requested)
+                .or(() -> dotted ? catalog.tools().stream().filter(tool -> tool.namespace().equals(namespace)
+                        && tool.localName().equals(localName)).findFirst() : Optional.empty())
+                .or(() -> strict ? Optional.empty()
+                        : catalog.unlisted(dotted ? namespace + "__" + localName : requested))
+                .filter(tool -> !tool.namespace().equals(BUILTIN_NAMESPACE))
+                .filter(reach::allows);
     }
 
     /** {@link #resolve} or the spec's unknown-tool error. */
-    Tool require(String name, Principal principal) {
-        return resolve(name, principal).orElseThrow(() -> new RpcException(JsonRpcError.invalidParams(
-                "Unknown tool: " + name + ". Call tools/list for the available tools.")));
+    Tool require(String name, ToolReach reach) {
+        return resolve(name, reach).orElseThrow(() -> new RpcException(unknown(name)));
+    }
+
+    /** What is wrong with {@code arguments} for the tool {@code name} as {@code reach} sees it; empty when nothing. */
+    List<String> problems(String name, ObjectNode arguments, ToolReach reach) {
+        return resolve(name, reach).map(tool -> problems(tool, arguments))
+                .orElse(List.of(unknown(name).message()));
+    }
+
+    private static JsonRpcError unknown(String name) {
+        return JsonRpcError.invalidParams("Unknown tool: " + name + ". Call tools/list or "
+                                          + DiscoveryTools.SEARCH + " for the available tools.");
     }
 
     /**

@@ -40,7 +40,7 @@ final class ToolMethods {
 
     private JsonNode list(JsonRpcRequest request, RequestContext context) {
         int offset = Params.optionalString(request.paramsObject(), "cursor").map(ToolMethods::decodeCursor).orElse(0);
-        List<Tool> tools = access.visible(context.principal());
+        List<Tool> tools = access.visible(ToolReach.client(context.principal()));
         if (offset > tools.size()) {
             throw invalidCursor();
         }
@@ -58,7 +58,7 @@ final class ToolMethods {
         ObjectNode params = request.paramsObject();
         String name = Params.requiredString(params, "name");
         ObjectNode arguments = Params.optionalObject(params, "arguments").orElseGet(Json::object);
-        Tool tool = access.require(name, context.principal());
+        Tool tool = access.require(name, ToolReach.client(context.principal()));
         return access.callDirect(tool, arguments, request.progressToken(), context);
     }
 
