@@ -101,6 +101,9 @@ class PolicyIT {
                 URI.create("http://127.0.0.1:" + conduit.opsPort() + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics, containsString("conduit_rate_limited_total{limit=\"requests\""));
+        // A refusal by rate is its own request outcome, not an error (an error-rate alert must not fire on it).
+        assertThat(metrics, org.hamcrest.Matchers.matchesPattern(
+                "(?s).*conduit_requests_total\\{[^}]*method=\"ping\"[^}]*outcome=\"rate_limited\".*"));
         // Asking again and again is refused until the hint has passed, then served (polling with a deadline).
         long started = System.nanoTime();
         int status;

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.conduit.core.RequestContext;
-import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.Outcome;
 import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.spi.ToolBridge;
 import dev.conduit.core.tool.Tool;
@@ -61,20 +62,20 @@ final class ExecutionBridge implements ToolBridge {
     private String traced(String requested, String argumentsJson) {
         long started = System.nanoTime();
         if (calls.incrementAndGet() > budget) {
-            return record(requested, "budget", started, error(ErrorCodes.TOOL_BUDGET,
-                    "Tool-call budget of " + budget + " calls is spent"));
+            return record(requested, Outcome.TOOL_BUDGET, started,
+                          error(Outcome.TOOL_BUDGET.code(), "Tool-call budget of " + budget + " calls is spent"));
         }
         // A program's calls are not requests: only the key's tool-call rate, when set, limits them across executions.
         if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.TOOL_CALLS)
                 instanceof RateLimiter.Limited limited) {
             rateLimited = limited.retryAfter();
-            return record(requested, "rate_limited", started, error(ErrorCodes.RATE_LIMITED,
-                    RateLimitErrors.of(RateLimiter.Kind.TOOL_CALLS, context.principal().id(), limited.retryAfter())
-                            .message()));
+            JsonRpcError refusal = RateLimitErrors.of(RateLimiter.Kind.TOOL_CALLS, context.principal().id(),
+                                                      limited.retryAfter());
+            return record(requested, Outcome.RATE_LIMITED, started, error(refusal.code(), refusal.message()));
         }
         Optional<Tool> tool = access.resolve(requested, reach);
         if (tool.isEmpty()) {
-            return record(requested, "refused", started, error(ErrorCodes.FORBIDDEN,
+            return record(requested, Outcome.FORBIDDEN, started, error(Outcome.FORBIDDEN.code(),
                     "Authorization failed: tool " + requested + " is not in the allowlist or does not exist"));
         }
         String name = tool.get().definition().name();
@@ -82,18 +83,19 @@ final class ExecutionBridge implements ToolBridge {
         try {
             arguments = Json.mapper().readTree(argumentsJson) instanceof ObjectNode object ? object : Json.object();
         } catch (JacksonException e) {
-            return record(name, "error", started, error(ErrorCodes.INVALID_PARAMS, "Tool arguments are not JSON"));
+            return record(name, Outcome.INVALID_PARAMS, started,
+                          error(Outcome.INVALID_PARAMS.code(), "Tool arguments are not JSON"));
         }
         try {
             ObjectNode result = access.call(tool.get(), arguments, Optional.empty(), context);
             if (result.path("isError").asBoolean(false)) {
-                return record(name, "error", started, error("TOOL_ERROR", text(result)));
+                return record(name, Outcome.TOOL_ERROR, started, toolError(text(result)));
             }
             ObjectNode answer = Json.object();
             answer.set("value", value(result));
-            return record(name, "ok", started, answer);
+            return record(name, Outcome.OK, started, answer);
         } catch (RpcException e) {
-            return record(name, "error", started, error(e.error().code(), e.error().message()));
+            return record(name, Outcome.ofCode(e.error().code()), started, error(e.error().code(), e.error().message()));
         }
     }
 
@@ -124,22 +126,23 @@ final class ExecutionBridge implements ToolBridge {
         return String.join("\n", parts);
     }
 
-    private static ObjectNode error(Object code, String message) {
+    private static ObjectNode error(int code, String message) {
         ObjectNode answer = Json.object();
-        ObjectNode error = answer.putObject("error");
-        if (code instanceof Integer number) {
-            error.put("code", number);
-        } else {
-            error.put("code", String.valueOf(code));
-        }
-        error.put("message", message);
+        answer.putObject("error").put("code", code).put("message", message);
         return answer;
     }
 
-    private String record(String tool, String outcome, long started, ObjectNode answer) {
+    /** A tool's own failure ({@code isError}): the program's {@code ToolError} carries a word, not a JSON-RPC code. */
+    private static ObjectNode toolError(String message) {
+        ObjectNode answer = Json.object();
+        answer.putObject("error").put("code", Outcome.GUEST_TOOL_ERROR_CODE).put("message", message);
+        return answer;
+    }
+
+    private String record(String tool, Outcome outcome, long started, ObjectNode answer) {
         ObjectNode entry = Json.object();
         entry.put("tool", tool);
-        entry.put("outcome", outcome);
+        entry.put("outcome", outcome.traceWord());
         entry.put("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         trace.add(entry);
         return answer.toString();

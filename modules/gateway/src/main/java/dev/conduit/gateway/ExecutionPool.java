@@ -14,8 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.conduit.core.Cancellation;
-import dev.conduit.core.jsonrpc.ErrorCodes;
-import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.Outcome;
 import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.spi.Executor;
 
@@ -81,7 +80,7 @@ final class ExecutionPool implements AutoCloseable {
                 return work.call();
             });
         } catch (RejectedExecutionException e) {
-            throw new RpcException(JsonRpcError.of(ErrorCodes.SERVER_BUSY,
+            throw new RpcException(Outcome.BUSY.error(
                     "Server busy: every execution slot and the queue are taken; retry shortly"));
         }
         try (Cancellation.Registration _ = cancellation.onCancel(() -> {

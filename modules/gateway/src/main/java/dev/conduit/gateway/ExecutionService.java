@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.RequestContext;
-import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.Outcome;
 import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome;
@@ -171,15 +171,15 @@ final class ExecutionService implements AutoCloseable {
             }));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            finished(executor.name(), "cancelled", started, started);
-            Tracing.end(span, "cancelled");
-            throw new RpcException(JsonRpcError.of(ErrorCodes.SERVER_BUSY, "The execution was interrupted"));
+            finished(executor.name(), Outcome.CANCELLED.label(), started, started);
+            Tracing.end(span, Outcome.CANCELLED.label());
+            throw new RpcException(Outcome.BUSY.error("The execution was interrupted"));
         } catch (RpcException busy) {
-            finished(executor.name(), "busy", started, started);
-            Tracing.end(span, "busy");
+            finished(executor.name(), Outcome.BUSY.label(), started, started);
+            Tracing.end(span, Outcome.BUSY.label());
             throw busy;
         }
-        String ended = GatewayMetrics.outcome(outcome);
+        String ended = Outcome.of(outcome).label();
         finished(executor.name(), ended, started, onThread[0]);
         Run run = new Run(outcome, executor.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                           bridge.trace());
@@ -212,7 +212,7 @@ final class ExecutionService implements AutoCloseable {
     static void authorize(Language language, RequestContext context) {
         String tool = "execute_" + language.id();
         if (!ToolAllowList.of(context.principal().allowedTools()).allows(ToolAccess.BUILTIN_NAMESPACE, tool)) {
-            throw new RpcException(JsonRpcError.of(ErrorCodes.FORBIDDEN, "This API key may not run "
+            throw new RpcException(Outcome.FORBIDDEN.error("This API key may not run "
                     + language.id() + " code: its allow-list does not grant " + ToolAccess.BUILTIN_NAMESPACE + "."
                     + tool + " (or " + ToolAccess.BUILTIN_NAMESPACE + ".*)"));
         }
@@ -279,7 +279,7 @@ final class ExecutionService implements AutoCloseable {
             error = cancelledError(context);
             data = Json.object();
         } else {
-            error = JsonRpcError.of(code(exceeded.limit()), exceeded.message());
+            error = Outcome.of(exceeded.limit()).error(exceeded.message());
             data = Json.object();
             data.put("limit", exceeded.limit().name().toLowerCase(Locale.ROOT));
         }
@@ -293,10 +293,10 @@ final class ExecutionService implements AutoCloseable {
     private static JsonRpcError cancelledError(RequestContext context) {
         String reason = context.cancellation().reason().orElse("cancelled");
         if (reason.equals(Cancellation.SHUTDOWN)) {
-            return JsonRpcError.of(ErrorCodes.SERVER_BUSY, "Server shutting down: the execution was stopped before it "
+            return Outcome.BUSY.error("Server shutting down: the execution was stopped before it "
                                                            + "finished; run it again once the server is back");
         }
-        return JsonRpcError.of(ErrorCodes.REQUEST_CANCELLED, "The execution was cancelled (" + reason + ")");
+        return Outcome.CANCELLED.error("The execution was cancelled (" + reason + ")");
     }
 
     private void finished(String engine, String outcome, long started, long onThread) {
@@ -320,18 +320,6 @@ final class ExecutionService implements AutoCloseable {
             patterns.add(pattern.stringValue());
         });
         return Optional.of(ToolAllowList.of(patterns));
-    }
-
-    static int code(ExecutionOutcome.Limit limit) {
-        return switch (limit) {
-            case WALL_TIME, CPU_TIME -> ErrorCodes.TIMEOUT;
-            case MEMORY -> ErrorCodes.MEMORY_LIMIT;
-            case OUTPUT -> ErrorCodes.OUTPUT_LIMIT;
-            case LOG_ENTRIES -> ErrorCodes.LOG_LIMIT;
-            case TOOL_CALLS -> ErrorCodes.TOOL_BUDGET;
-            case CODE_SIZE, STACK_DEPTH -> ErrorCodes.CODE_LIMIT;
-            case CANCELLED -> ErrorCodes.REQUEST_CANCELLED;
-        };
     }
 
     int running() {

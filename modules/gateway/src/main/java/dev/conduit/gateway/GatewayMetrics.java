@@ -2,12 +2,8 @@ package dev.conduit.gateway;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 
-import dev.conduit.core.jsonrpc.ErrorCodes;
-import dev.conduit.core.jsonrpc.JsonRpcError;
-import dev.conduit.core.spi.ExecutionOutcome;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
@@ -81,47 +77,6 @@ public final class GatewayMetrics {
     void gauge(String name, String description, Supplier<? extends Number> value, Tag... tags) {
         registry.getOrCreate(Gauge.builder(name, () -> value.get().doubleValue()).description(description)
                                      .tags(List.of(tags)));
-    }
-
-    /** The outcome word of an execution, as the metrics and logs name it. */
-    static String outcome(ExecutionOutcome outcome) {
-        return switch (outcome) {
-            case ExecutionOutcome.Completed completed -> "ok";
-            case ExecutionOutcome.GuestError error -> "guest_error";
-            case ExecutionOutcome.LimitExceeded exceeded -> switch (exceeded.limit()) {
-                case WALL_TIME, CPU_TIME -> "timeout";
-                case MEMORY -> "memory";
-                case OUTPUT -> "output";
-                case LOG_ENTRIES -> "logs";
-                case TOOL_CALLS -> "tool_budget";
-                case CODE_SIZE, STACK_DEPTH -> exceeded.limit().name().toLowerCase(Locale.ROOT);
-                case CANCELLED -> "cancelled";
-            };
-        };
-    }
-
-    /** The outcome word of a JSON-RPC error, by the class of its code. */
-    static String outcome(JsonRpcError error) {
-        int code = error.code();
-        if (code == ErrorCodes.PARSE_ERROR || code == ErrorCodes.INVALID_REQUEST || code == ErrorCodes.INVALID_PARAMS) {
-            return "invalid";
-        }
-        if (code == ErrorCodes.METHOD_NOT_FOUND) {
-            return "not_found";
-        }
-        if (code == ErrorCodes.FORBIDDEN) {
-            return "refused";
-        }
-        if (code == ErrorCodes.SERVER_BUSY) {
-            return "busy";
-        }
-        if (code == ErrorCodes.REQUEST_CANCELLED) {
-            return "cancelled";
-        }
-        if (code <= ErrorCodes.TIMEOUT && code >= ErrorCodes.CODE_LIMIT) {
-            return "limit";
-        }
-        return "error";
     }
 
     private Counter counter(String name, String description, Tag... tags) {

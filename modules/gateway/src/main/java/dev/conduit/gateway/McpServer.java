@@ -18,6 +18,7 @@ import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.core.jsonrpc.Outcome;
 import dev.conduit.core.tool.ToolCatalog;
 import dev.conduit.core.trace.Tracing;
 import dev.conduit.policy.AuditSettings;
@@ -123,7 +124,7 @@ public final class McpServer implements McpEndpoint {
         try (Scope _ = span.makeCurrent()) {
             response = answer(request, context);
         }
-        String outcome = response instanceof JsonRpcResponse.Failure failure ? GatewayMetrics.outcome(failure.error())
+        String outcome = response instanceof JsonRpcResponse.Failure failure ? Outcome.ofCode(failure.error().code()).requestLabel()
                                                                           : "ok";
         Tracing.end(span, outcome);
         Duration took = Duration.ofNanos(System.nanoTime() - started);

@@ -2,9 +2,9 @@ package dev.conduit.gateway;
 
 import java.time.Duration;
 
-import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.Outcome;
 import dev.conduit.policy.RateLimiter;
 
 /** The one shape of a rate-limit refusal: -32005, what was limited, and when to come back ({@code data}). */
@@ -22,7 +22,7 @@ final class RateLimitErrors {
             case EXECUTIONS -> "executions started";
             case TOOL_CALLS -> "tool calls from programs";
         };
-        return JsonRpcError.of(ErrorCodes.RATE_LIMITED, "Rate limit exceeded: too many " + what + " for '" + principal
+        return Outcome.RATE_LIMITED.error("Rate limit exceeded: too many " + what + " for '" + principal
                                                         + "'; retry after " + retryAfter.toMillis() + " ms")
                 .withData(Json.object().put("limit", kind.id()).put("retryAfterMs", retryAfter.toMillis()));
     }

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,7 +27,6 @@ import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.io.BoundedLineReader;
 import dev.conduit.core.io.PipeWriter;
-import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -36,6 +35,7 @@ import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.core.jsonrpc.Outcome;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -244,7 +244,7 @@ final class LineChannel {
         if (caller.isEmpty()) {
             TransportMetrics.authFailure(transport);
             if (message instanceof JsonRpcRequest request) {
-                write(JsonRpcResponse.failure(request.id(), JsonRpcError.of(ErrorCodes.FORBIDDEN,
+                write(JsonRpcResponse.failure(request.id(), Outcome.UNAUTHENTICATED.error(
                         "Authentication required: send auth.bearerToken with an API key")));
             }
             return;

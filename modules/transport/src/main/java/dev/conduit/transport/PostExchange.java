@@ -6,10 +6,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.ClientChannel;
-import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.core.jsonrpc.Outcome;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -102,7 +102,7 @@ final class PostExchange implements ClientChannel {
                 OptionalLong retryAfter = rateLimited(result);
                 if (retryAfter.isPresent()) {
                     // HTTP's own words for a rate limit, beside the JSON-RPC error the body carries.
-                    response.status(Status.TOO_MANY_REQUESTS_429);
+                    response.status(Status.create(Outcome.RATE_LIMITED.httpStatus()));
                     response.header(HeaderNames.RETRY_AFTER,
                                     Long.toString(Math.max(1, (retryAfter.getAsLong() + 999) / 1000)));
                 } else {
@@ -126,7 +126,7 @@ final class PostExchange implements ClientChannel {
 
     /** The retry delay of a rate-limit error, in milliseconds. */
     private static OptionalLong rateLimited(JsonRpcResponse result) {
-        if (result instanceof JsonRpcResponse.Failure failure && failure.error().code() == ErrorCodes.RATE_LIMITED) {
+        if (result instanceof JsonRpcResponse.Failure failure && Outcome.ofCode(failure.error().code()) == Outcome.RATE_LIMITED) {
             return OptionalLong.of(failure.error().data().map(data -> data.path("retryAfterMs").asLong(1000))
                                            .orElse(1000L));
         }

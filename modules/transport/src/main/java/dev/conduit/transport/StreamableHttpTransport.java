@@ -25,16 +25,16 @@ import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
-import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.ErrorMapper;
-import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcCodec.Decoded;
+import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.core.jsonrpc.Outcome;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderName;
@@ -179,7 +179,7 @@ public final class StreamableHttpTransport implements HttpService {
         }
         if (!drain.enter()) {
             res.header(HeaderNames.RETRY_AFTER, "5");
-            reject(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.SERVER_BUSY,
+            reject(res, Outcome.BUSY,
                    "Service unavailable: the server is shutting down");
             return;
         }
@@ -197,7 +197,7 @@ public final class StreamableHttpTransport implements HttpService {
             }
         } catch (RuntimeException | IOException e) {
             if (!res.isSent()) {
-                rejectWith(res, Status.INTERNAL_SERVER_ERROR_500, ErrorMapper.toError(e, cid));
+                rejectWith(res, Status.create(Outcome.INTERNAL_ERROR.httpStatus()), ErrorMapper.toError(e, cid));
             } else {
                 LOGGER.log(Level.ERROR, "[" + cid + "] failed after the response was started", e);
             }
@@ -208,13 +208,13 @@ public final class StreamableHttpTransport implements HttpService {
 
     private void servePost(ServerRequest req, ServerResponse res, Principal principal, String cid) throws IOException {
         if (!isJson(req.headers().contentType())) {
-            reject(res, Status.UNSUPPORTED_MEDIA_TYPE_415, ErrorCodes.SERVER_BUSY,
+            reject(res, Outcome.UNSUPPORTED_MEDIA_TYPE,
                    "Unsupported Media Type: the body must be application/json");
             return;
         }
         List<HttpMediaType> accepted = req.headers().acceptedTypes();
         if (!accepts(accepted, MediaTypes.APPLICATION_JSON) || !accepts(accepted, EVENT_STREAM)) {
-            reject(res, Status.NOT_ACCEPTABLE_406, ErrorCodes.SERVER_BUSY,
+            reject(res, Outcome.NOT_ACCEPTABLE,
                    "Not Acceptable: the client must accept both application/json and text/event-stream");
             return;
         }
@@ -228,8 +228,9 @@ public final class StreamableHttpTransport implements HttpService {
         }
         Decoded decoded = JsonRpcCodec.decode(body.get());
         switch (decoded) {
-            case Decoded.Malformed malformed -> rejectWith(res, Status.BAD_REQUEST_400, malformed.error(),
-                                                           malformed.id());
+            case Decoded.Malformed malformed -> rejectWith(
+                    res, Status.create(Outcome.ofCode(malformed.error().code()).httpStatus()), malformed.error(),
+                    malformed.id());
             case Decoded.Batch batch -> serveBatch(req, res, principal, cid, batch, headerVersion);
             case Decoded.Single single -> serveSingle(req, res, principal, cid, single.message(), headerVersion);
         }
@@ -287,7 +288,7 @@ public final class StreamableHttpTransport implements HttpService {
             Optional<HttpSession> session = sessions.create(principal, negotiated);
             if (session.isEmpty()) {
                 res.header(HeaderNames.RETRY_AFTER, "30");
-                rejectWith(res, Status.SERVICE_UNAVAILABLE_503, JsonRpcError.of(ErrorCodes.SERVER_BUSY,
+                rejectWith(res, Status.create(Outcome.BUSY.httpStatus()), Outcome.BUSY.error(
                         "Server busy: the maximum number of sessions is reached; retry later"), request.id());
                 return;
             }
@@ -311,19 +312,19 @@ public final class StreamableHttpTransport implements HttpService {
             }
         }
         if (!version.allowsBatches()) {
-            reject(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST, "Invalid request: JSON-RPC batches are "
+            reject(res, Outcome.INVALID_REQUEST, "Invalid request: JSON-RPC batches are "
                     + "not supported from protocol 2025-06-18 on; send one message per POST");
             return;
         }
         if (batch.items().size() > MAX_BATCH_ITEMS) {
-            reject(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST, "Invalid request: a batch may hold at most "
+            reject(res, Outcome.INVALID_REQUEST, "Invalid request: a batch may hold at most "
                     + MAX_BATCH_ITEMS + " messages, this one holds " + batch.items().size() + "; split it");
             return;
         }
         boolean hasInitialize = batch.items().stream().anyMatch(item -> item instanceof Decoded.Single single
                 && single.message() instanceof JsonRpcRequest request && request.method().equals("initialize"));
         if (hasInitialize) {
-            reject(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST,
+            reject(res, Outcome.INVALID_REQUEST,
                    "Invalid request: initialize must not be part of a batch");
             return;
         }
@@ -338,7 +339,7 @@ public final class StreamableHttpTransport implements HttpService {
             if (responseBytes > MAX_BATCH_RESPONSE_BYTES) {
                 // The answers so far are already this large: the rest are refused unanswered, not run.
                 if (item instanceof Decoded.Single single && single.message() instanceof JsonRpcRequest request) {
-                    responses.add(JsonRpcResponse.failure(request.id(), JsonRpcError.of(ErrorCodes.SERVER_BUSY,
+                    responses.add(JsonRpcResponse.failure(request.id(), Outcome.BUSY.error(
                             "Not run: the batch's answers reached " + MAX_BATCH_RESPONSE_BYTES + " bytes; send the "
                             + "rest in another request")));
                 }
@@ -372,7 +373,7 @@ public final class StreamableHttpTransport implements HttpService {
             return;
         }
         if (!accepts(req.headers().acceptedTypes(), EVENT_STREAM)) {
-            reject(res, Status.NOT_ACCEPTABLE_406, ErrorCodes.SERVER_BUSY,
+            reject(res, Outcome.NOT_ACCEPTABLE,
                    "Not Acceptable: the client must accept text/event-stream");
             return;
         }
@@ -385,7 +386,7 @@ public final class StreamableHttpTransport implements HttpService {
         }
         SseStream stream = new SseStream();
         if (!session.get().attach(stream)) {
-            reject(res, Status.CONFLICT_409, ErrorCodes.SERVER_BUSY,
+            reject(res, Outcome.STREAM_CONFLICT,
                    "Conflict: this session already has an open GET stream");
             return;
         }
@@ -419,7 +420,7 @@ public final class StreamableHttpTransport implements HttpService {
 
     private void methodNotAllowed(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.ALLOW, "GET, POST, DELETE");
-        reject(res, Status.METHOD_NOT_ALLOWED_405, ErrorCodes.SERVER_BUSY,
+        reject(res, Outcome.METHOD_NOT_ALLOWED,
                "Method Not Allowed: use POST, GET or DELETE");
     }
 
@@ -430,7 +431,7 @@ public final class StreamableHttpTransport implements HttpService {
         Optional<String> refusal = guard.check(req.headers().first(HeaderNames.HOST),
                                                req.headers().first(HeaderNames.ORIGIN));
         if (refusal.isPresent()) {
-            reject(res, Status.FORBIDDEN_403, ErrorCodes.FORBIDDEN, refusal.get());
+            reject(res, Outcome.FORBIDDEN, refusal.get());
             return Optional.empty();
         }
         AuthResult result = authenticator.authenticateHeader(req.headers().first(HeaderNames.AUTHORIZATION));
@@ -442,7 +443,7 @@ public final class StreamableHttpTransport implements HttpService {
                         ? "Bearer realm=\"conduit\", error=\"invalid_token\""
                         : "Bearer realm=\"conduit\"");
                 TransportMetrics.authFailure("http");
-                reject(res, Status.UNAUTHORIZED_401, ErrorCodes.FORBIDDEN, rejected.reason());
+                reject(res, Outcome.UNAUTHENTICATED, rejected.reason());
                 yield Optional.empty();
             }
         };
@@ -452,13 +453,13 @@ public final class StreamableHttpTransport implements HttpService {
     private Optional<HttpSession> session(ServerRequest req, ServerResponse res, Principal principal) {
         Optional<String> id = req.headers().first(SESSION_ID);
         if (id.isEmpty() || id.get().isBlank()) {
-            reject(res, Status.BAD_REQUEST_400, ErrorCodes.SERVER_BUSY,
+            reject(res, Outcome.BAD_REQUEST,
                    "Bad Request: the Mcp-Session-Id header is required; call initialize first");
             return Optional.empty();
         }
         Optional<HttpSession> session = sessions.find(id.get().trim(), principal);
         if (session.isEmpty()) {
-            reject(res, Status.NOT_FOUND_404, ErrorCodes.SERVER_BUSY,
+            reject(res, Outcome.SESSION_NOT_FOUND,
                    "Session not found: it ended or expired; initialize a new session");
         }
         return session;
@@ -475,7 +476,7 @@ public final class StreamableHttpTransport implements HttpService {
         if (header.isEmpty() || ProtocolVersion.fromWire(header.get()).isPresent()) {
             return false;
         }
-        reject(res, Status.BAD_REQUEST_400, ErrorCodes.SERVER_BUSY, "Bad Request: Unsupported protocol version: "
+        reject(res, Outcome.BAD_REQUEST, "Bad Request: Unsupported protocol version: "
                 + header.get() + " (supported versions: "
                 + String.join(", ", ProtocolVersion.supportedWireNames()) + ")");
         return true;
@@ -485,7 +486,7 @@ public final class StreamableHttpTransport implements HttpService {
     private Optional<byte[]> readBody(ServerRequest req, ServerResponse res) throws IOException {
         long max = config.maxBodyBytes();
         if (req.headers().contentLength().orElse(0) > max) {
-            reject(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST,
+            reject(res, Outcome.BODY_TOO_LARGE,
                    "Request body too large: the limit is " + max + " bytes");
             return Optional.empty();
         }
@@ -506,7 +507,7 @@ public final class StreamableHttpTransport implements HttpService {
             Thread.interrupted(); // an interrupt that came after the read is not meant for what follows
         }
         if (body.length > max) {
-            reject(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST,
+            reject(res, Outcome.BODY_TOO_LARGE,
                    "Request body too large: the limit is " + max + " bytes");
             return Optional.empty();
         }
@@ -532,8 +533,9 @@ public final class StreamableHttpTransport implements HttpService {
         return accepted.stream().anyMatch(type -> type.test(wanted));
     }
 
-    private static void reject(ServerResponse res, Status status, int code, String message) {
-        rejectWith(res, status, JsonRpcError.of(code, message));
+    /** Answers {@code outcome} with its HTTP status and JSON-RPC code, from the one table of outcomes. */
+    private static void reject(ServerResponse res, Outcome outcome, String message) {
+        rejectWith(res, Status.create(outcome.httpStatus()), outcome.error(message));
     }
 
     private static void rejectWith(ServerResponse res, Status status, JsonRpcError error) {
