@@ -15,12 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.conduit.auth.Authenticator;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.gateway.AuditTrail;
 import dev.conduit.gateway.ExecutorRegistry;
-import dev.conduit.gateway.GatewayMetrics;
 import dev.conduit.gateway.McpServer;
 import dev.conduit.gateway.ServerInfo;
 import dev.conduit.ops.Checks;
@@ -79,7 +79,7 @@ final class Conduit {
         this.authenticator = Authenticator.create(config.auth());
         this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);
         catalog.onChange(() -> {
-            JsonRpcNotification changed = new JsonRpcNotification("notifications/tools/list_changed", Json.object());
+            JsonRpcNotification changed = new JsonRpcNotification(McpMethods.TOOLS_LIST_CHANGED, Json.object());
             http.broadcast(changed);
             local.ifPresent(listener -> listener.broadcast(changed));
         });
@@ -128,7 +128,7 @@ final class Conduit {
      */
     void serveStdio(InputStream in, OutputStream out) {
         StdioTransport stdio = StdioTransport.create(mcp, config.stdioPrincipal(), out);
-        catalog.onChange(() -> stdio.notifyClient(new JsonRpcNotification("notifications/tools/list_changed",
+        catalog.onChange(() -> stdio.notifyClient(new JsonRpcNotification(McpMethods.TOOLS_LIST_CHANGED,
                                                                            Json.object())));
         catalog.startEager();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " serving MCP on stdio as " + config.stdioPrincipal().id());

@@ -2,6 +2,7 @@ package dev.conduit.gateway;
 
 import java.util.Map;
 
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.jsonrpc.Json;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -12,9 +13,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class DiscoveryMethods {
 
     void register(Map<String, MethodHandler> handlers) {
-        handlers.put("resources/list", (request, context) -> emptyList("resources"));
-        handlers.put("resources/templates/list", (request, context) -> emptyList("resourceTemplates"));
-        handlers.put("prompts/list", (request, context) -> emptyList("prompts"));
+        handlers.put(McpMethods.RESOURCES_LIST, (request, context) -> emptyList("resources"));
+        handlers.put(McpMethods.RESOURCES_TEMPLATES_LIST, (request, context) -> emptyList("resourceTemplates"));
+        handlers.put(McpMethods.PROMPTS_LIST, (request, context) -> emptyList("prompts"));
     }
 
     private static ObjectNode emptyList(String field) {

@@ -3,6 +3,7 @@ package dev.conduit.gateway;
 import java.util.Map;
 
 import dev.conduit.core.LogLevel;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
@@ -21,9 +22,9 @@ final class LifecycleMethods {
     }
 
     void register(Map<String, MethodHandler> handlers) {
-        handlers.put("initialize", this::initialize);
-        handlers.put("ping", (request, context) -> Json.object());
-        handlers.put("logging/setLevel", this::setLevel);
+        handlers.put(McpMethods.INITIALIZE, this::initialize);
+        handlers.put(McpMethods.PING, (request, context) -> Json.object());
+        handlers.put(McpMethods.LOGGING_SET_LEVEL, this::setLevel);
     }
 
     private JsonNode initialize(JsonRpcRequest request, RequestContext context) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.ErrorMapper;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -198,8 +199,8 @@ public final class McpServer implements McpEndpoint {
 
     private void onNotification(JsonRpcNotification notification, RequestContext context) {
         switch (notification.method()) {
-            case "notifications/initialized" -> context.session().markInitialized();
-            case "notifications/cancelled" -> {
+            case McpMethods.INITIALIZED -> context.session().markInitialized();
+            case McpMethods.CANCELLED -> {
                 JsonNode requestId = notification.params().path("requestId");
                 if (requestId.isString() || requestId.isIntegralNumber()) {
                     String id = requestId.isString() ? "\"" + requestId.stringValue() + "\"" : requestId.asString();

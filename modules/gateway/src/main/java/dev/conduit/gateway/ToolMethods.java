@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -34,8 +35,8 @@ final class ToolMethods {
     }
 
     void register(Map<String, MethodHandler> handlers) {
-        handlers.put("tools/list", this::list);
-        handlers.put("tools/call", this::call);
+        handlers.put(McpMethods.TOOLS_LIST, this::list);
+        handlers.put(McpMethods.TOOLS_CALL, this::call);
     }
 
     private JsonNode list(JsonRpcRequest request, RequestContext context) {

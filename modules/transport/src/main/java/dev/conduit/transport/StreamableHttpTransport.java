@@ -21,6 +21,7 @@ import dev.conduit.auth.AuthResult;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.ClientChannel;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
 import dev.conduit.core.ProtocolVersion;
@@ -238,7 +239,7 @@ public final class StreamableHttpTransport implements HttpService {
 
     private void serveSingle(ServerRequest req, ServerResponse res, Principal principal, String cid,
                              JsonRpcMessage message, Optional<ProtocolVersion> headerVersion) {
-        if (message instanceof JsonRpcRequest request && request.method().equals("initialize")) {
+        if (message instanceof JsonRpcRequest request && request.method().equals(McpMethods.INITIALIZE)) {
             initialize(res, principal, cid, request, headerVersion);
             return;
         }
@@ -322,7 +323,8 @@ public final class StreamableHttpTransport implements HttpService {
             return;
         }
         boolean hasInitialize = batch.items().stream().anyMatch(item -> item instanceof Decoded.Single single
-                && single.message() instanceof JsonRpcRequest request && request.method().equals("initialize"));
+                && single.message() instanceof JsonRpcRequest request
+                && request.method().equals(McpMethods.INITIALIZE));
         if (hasInitialize) {
             reject(res, Outcome.INVALID_REQUEST,
                    "Invalid request: initialize must not be part of a batch");

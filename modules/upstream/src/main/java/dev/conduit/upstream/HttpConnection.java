@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import dev.conduit.core.Cancellation;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
@@ -86,11 +87,11 @@ final class HttpConnection implements McpConnection {
         if (closed) {
             throw new UpstreamException("upstream '" + upstreamId + "' connection is closed");
         }
-        if (method.equals("initialize")) {
+        if (method.equals(McpMethods.INITIALIZE)) {
             initializeParams = params;
         }
-        JsonRpcResponse response = call(method, params, deadline, !method.equals("initialize"), cancellation);
-        if (method.equals("initialize") && response instanceof JsonRpcResponse.Success success) {
+        JsonRpcResponse response = call(method, params, deadline, !method.equals(McpMethods.INITIALIZE), cancellation);
+        if (method.equals(McpMethods.INITIALIZE) && response instanceof JsonRpcResponse.Success success) {
             protocolVersion = success.result().path("protocolVersion").asString(null);
             startGetStream();
         }
@@ -100,7 +101,7 @@ final class HttpConnection implements McpConnection {
     private JsonRpcResponse call(String method, JsonNode params, Duration deadline, boolean mayReinitialize,
                                  Cancellation cancellation) throws UpstreamException {
         MessageRouter.Call call = router.open();
-        router.cancelWith(call, cancellation, id -> notify("notifications/cancelled",
+        router.cancelWith(call, cancellation, id -> notify(McpMethods.CANCELLED,
                                                            MessageRouter.cancelled(id, "cancelled by the client")));
         try {
             JsonRpcRequest request = new JsonRpcRequest(call.id(), method, params);
@@ -139,10 +140,11 @@ final class HttpConnection implements McpConnection {
         if (params == null) {
             throw new UpstreamException("upstream '" + upstreamId + "' lost the session before it was initialized");
         }
-        if (!(call("initialize", params, deadline, false, new Cancellation()) instanceof JsonRpcResponse.Success)) {
+        JsonRpcResponse initialized = call(McpMethods.INITIALIZE, params, deadline, false, new Cancellation());
+        if (!(initialized instanceof JsonRpcResponse.Success)) {
             throw new UpstreamException("upstream '" + upstreamId + "' refused to initialize a new session");
         }
-        notify("notifications/initialized", Json.object());
+        notify(McpMethods.INITIALIZED, Json.object());
         startGetStream(); // the old session's stream ended with it
     }
 
@@ -178,7 +180,7 @@ final class HttpConnection implements McpConnection {
         headers(post);
         try (HttpClientResponse response = post.submit(JsonRpcCodec.encode(message))) {
             int status = response.status().code();
-            if (message instanceof JsonRpcRequest request && request.method().equals("initialize")) {
+            if (message instanceof JsonRpcRequest request && request.method().equals(McpMethods.INITIALIZE)) {
                 response.headers().first(HeaderNames.create("Mcp-Session-Id")).ifPresent(id -> sessionId = id);
             }
             if (status == 202 || status == 204 || status == 401 || sessionGone(status)) {

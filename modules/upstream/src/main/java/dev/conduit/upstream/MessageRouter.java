@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.conduit.core.Cancellation;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -66,7 +67,7 @@ final class MessageRouter {
 
     private void tellCancelled(Transmitter transmitter, JsonRpcId id, String reason) {
         try {
-            transmitter.send(new JsonRpcNotification("notifications/cancelled", cancelled(id, reason)));
+            transmitter.send(new JsonRpcNotification(McpMethods.CANCELLED, cancelled(id, reason)));
         } catch (UpstreamException e) {
             LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not pass a cancellation on");
         }
@@ -178,7 +179,7 @@ final class MessageRouter {
 
     /** The server asks us something: answer ping, decline what this client does not offer. */
     private static JsonRpcResponse answer(JsonRpcRequest request) {
-        return request.method().equals("ping")
+        return request.method().equals(McpMethods.PING)
                 ? JsonRpcResponse.success(request.id(), Json.object())
                 : JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()
                         + " (the Conduit gateway does not offer it to upstream servers)"));

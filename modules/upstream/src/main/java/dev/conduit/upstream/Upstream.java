@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.ClientChannel;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -117,7 +118,8 @@ final class Upstream implements AutoCloseable {
             for (int page = 0; page < MAX_PAGES; page++) {
                 ObjectNode params = Json.object();
                 cursor.ifPresent(value -> params.put("cursor", value));
-                JsonNode result = result(live.request("tools/list", params, config.timeout()), "tools/list");
+                JsonNode result = result(live.request(McpMethods.TOOLS_LIST, params, config.timeout()),
+                                         McpMethods.TOOLS_LIST);
                 result.path("tools").forEach(tool -> {
                     if (tool instanceof ObjectNode object && object.path("name").isString()) {
                         tools.add(object);
@@ -165,7 +167,7 @@ final class Upstream implements AutoCloseable {
                         Cancellation cancellation) throws UpstreamException {
         Span span = Tracing.start("upstream " + id() + " tools/call", SpanKind.CLIENT);
         span.setAttribute("conduit.upstream", id());
-        span.setAttribute("rpc.method", "tools/call");
+        span.setAttribute("rpc.method", McpMethods.TOOLS_CALL);
         try (Scope _ = span.makeCurrent()) {
             ObjectNode result = send(name, arguments, progressToken, channel, cancellation);
             Tracing.end(span, "ok");
@@ -198,8 +200,8 @@ final class Upstream implements AutoCloseable {
             return ours;
         });
         try {
-            JsonNode result = result(live.request("tools/call", params, config.timeout(), cancellation),
-                                     "tools/call");
+            JsonNode result = result(live.request(McpMethods.TOOLS_CALL, params, config.timeout(), cancellation),
+                                     McpMethods.TOOLS_CALL);
             if (!(result instanceof ObjectNode object)) {
                 throw new UpstreamException("upstream '" + id() + "' answered tools/call without a result object");
             }
@@ -281,13 +283,14 @@ final class Upstream implements AutoCloseable {
         ObjectNode info = params.putObject("clientInfo");
         info.put("name", "conduit-gateway");
         info.put("version", clientVersion);
-        JsonNode result = result(opened.request("initialize", params, config.timeout()), "initialize");
+        JsonNode result = result(opened.request(McpMethods.INITIALIZE, params, config.timeout()),
+                                 McpMethods.INITIALIZE);
         String version = result.path("protocolVersion").asString("");
         if (ProtocolVersion.fromWire(version).isEmpty() && !version.equals("2024-11-05")) {
             throw new UpstreamException("upstream '" + id() + "' speaks MCP protocol version '" + version
                                         + "', which Conduit does not");
         }
-        opened.notify("notifications/initialized", Json.object());
+        opened.notify(McpMethods.INITIALIZED, Json.object());
         LOGGER.log(Level.INFO, "upstream '" + id() + "' initialized: " + result.path("serverInfo").path("name")
                 .asString("unnamed") + " " + result.path("serverInfo").path("version").asString("") + ", protocol "
                                + version);
@@ -295,12 +298,12 @@ final class Upstream implements AutoCloseable {
 
     private void onNotification(JsonRpcNotification notification) {
         switch (notification.method()) {
-            case "notifications/progress" -> relayProgress(notification);
-            case "notifications/tools/list_changed" -> {
+            case McpMethods.PROGRESS -> relayProgress(notification);
+            case McpMethods.TOOLS_LIST_CHANGED -> {
                 listing = null;
                 onToolsChanged.run();
             }
-            case "notifications/message" -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' log: "
+            case McpMethods.MESSAGE -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' log: "
                     + notification.params().path("data"));
             default -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' sent " + notification.method());
         }
@@ -311,7 +314,7 @@ final class Upstream implements AutoCloseable {
         if (route != null && notification.params() instanceof ObjectNode params) {
             ObjectNode relayed = params.deepCopy();
             relayed.set("progressToken", route.clientToken());
-            route.channel().send(new JsonRpcNotification("notifications/progress", relayed));
+            route.channel().send(new JsonRpcNotification(McpMethods.PROGRESS, relayed));
         }
     }
 

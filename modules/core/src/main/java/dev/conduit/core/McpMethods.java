@@ -1,0 +1,25 @@
+package dev.conduit.core;
+
+/**
+ * The MCP method names this server serves, sends or relays, written once. The original Conduit's {@code mcp.*}
+ * methods are named where they are served ({@code LegacyMethods}); everything else refers to these.
+ */
+public final class McpMethods {
+    public static final String INITIALIZE = "initialize";
+    public static final String PING = "ping";
+    public static final String TOOLS_LIST = "tools/list";
+    public static final String TOOLS_CALL = "tools/call";
+    public static final String RESOURCES_LIST = "resources/list";
+    public static final String RESOURCES_TEMPLATES_LIST = "resources/templates/list";
+    public static final String PROMPTS_LIST = "prompts/list";
+    public static final String LOGGING_SET_LEVEL = "logging/setLevel";
+
+    public static final String INITIALIZED = "notifications/initialized";
+    public static final String CANCELLED = "notifications/cancelled";
+    public static final String PROGRESS = "notifications/progress";
+    public static final String MESSAGE = "notifications/message";
+    public static final String TOOLS_LIST_CHANGED = "notifications/tools/list_changed";
+
+    private McpMethods() {
+    }
+}
