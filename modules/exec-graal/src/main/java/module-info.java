@@ -1,9 +1,9 @@
 /**
- * JavaScript and TypeScript sandboxes on GraalVM polyglot (GraalJS), and Python sandboxes (GraalPy): one shared, warmed {@code Engine}; a fresh {@code Context} per
- * execution, taken from a pool of contexts built and initialized ahead and each used once; {@code SandboxPolicy
- * .CONSTRAINED} with no host class lookup, IO, threads, native access, processes, environment or polyglot access, and
- * the {@code Java}, {@code Packages}, {@code load}, {@code print} and {@code Graal} globals gone. The tool bridge is
- * the only host object, and it only passes JSON text.
+ * JavaScript and TypeScript sandboxes on GraalVM polyglot (GraalJS), and Python sandboxes (GraalPy): one shared,
+ * warmed {@code Engine}; a fresh {@code Context} per execution, taken from a pool of contexts built and initialized
+ * ahead and each used once; {@code SandboxPolicy.CONSTRAINED} with no host class lookup, IO, threads, native access,
+ * processes, environment or polyglot access, and the {@code Java}, {@code Packages}, {@code load}, {@code print} and
+ * {@code Graal} globals gone. The tool bridge is the only host object, and it only passes JSON text.
  */
 module dev.conduit.exec.graal {
     requires dev.conduit.core;

@@ -2,9 +2,10 @@
  * How messages reach the MCP endpoint: MCP Streamable HTTP (spec 2025-11-25, also 2025-06-18 and 2025-03-26) as a
  * Helidon {@link io.helidon.webserver.http.HttpService}, and newline-delimited JSON-RPC on stdio
  * ({@link dev.conduit.transport.StdioTransport}) and on a Unix domain socket
- * ({@link dev.conduit.transport.SocketTransport}), which share one line channel for framing, auth and caps. A transport decodes bytes, guards against DNS rebinding,
- * authenticates the caller, owns sessions and streams, and hands each message to a
- * {@link dev.conduit.core.McpEndpoint}; it knows no MCP method beyond the lifecycle the transport spec ties to it.
+ * ({@link dev.conduit.transport.SocketTransport}), which share one line channel for framing, auth and caps. A
+ * transport decodes bytes, guards against DNS rebinding, authenticates the caller, owns sessions and streams, and
+ * hands each message to a {@link dev.conduit.core.McpEndpoint}; it knows no MCP method beyond the lifecycle the
+ * transport spec ties to it.
  */
 module dev.conduit.transport {
     requires transitive dev.conduit.core;

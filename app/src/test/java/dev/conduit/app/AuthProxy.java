@@ -109,7 +109,8 @@ final class AuthProxy implements AutoCloseable {
         }
         if (exchange.getRequestHeaders().containsKey("Mcp-Session-Id") && loseSession.compareAndSet(true, false)) {
             sessionsLost.incrementAndGet();
-            send(exchange, 404, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Session not found\"}}");
+            send(exchange, 404, "{\"jsonrpc\":\"2.0\",\"id\":null,"
+                                + "\"error\":{\"code\":-32001,\"message\":\"Session not found\"}}");
             return;
         }
         byte[] body = exchange.getRequestBody().readAllBytes();

@@ -114,7 +114,8 @@ class CancellationIT {
         List<Future<JsonNode>> spinners = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             int id = 50 + i;
-            spinners.add(CLIENTS.submit(() -> client.post(McpHttpClient.executeRequest(id, "javascript", "for (;;) {}", spinFor))));
+            spinners.add(CLIENTS.submit(() -> client.post(McpHttpClient.executeRequest(id, "javascript", "for (;;) {}",
+                                                                                        spinFor))));
         }
         awaitRunning(count -> count >= 2);
         ObjectNode short1 = Json.object();

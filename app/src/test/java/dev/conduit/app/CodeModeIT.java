@@ -268,7 +268,8 @@ class CodeModeIT {
         assertThat(conduit.log(), conduit.awaitLog("deno ready", java.time.Duration.ofSeconds(60)), is(true));
         // The original's way to force Deno: a program starting with "export {};", on the 1.0 method and the tool.
         JsonNode legacy = client.post("""
-                {"jsonrpc":"2.0","id":7,"method":"mcp_execute_typescript","params":{"code":                "export {};\\nconst n: number = 2; console.log(typeof Deno, n)"}}""");
+                {"jsonrpc":"2.0","id":7,"method":"mcp_execute_typescript","params":\
+                {"code":"export {};\\nconst n: number = 2; console.log(typeof Deno, n)"}}""");
         assertThat(legacy.toString(), legacy.at("/result/stdout").asString(), is("object 2\n"));
         JsonNode tool = execute("typescript", "export {};\nconsole.log(typeof Deno)", null);
         assertThat(tool.toString(), tool.at("/result/structuredContent/engine").asString(), is("deno"));

@@ -151,7 +151,8 @@ class PolicyIT {
         assertThat(ok.toString(), ok.at("/result/content/0/text").asString(), is("Echo: audited"));
         JsonNode refusedInCode = call(it, """
                 {"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"execute_javascript","arguments":\
-                {"allowedTools":["everything.echo"],"code":"try { await tools.$raw('everything__get-sum', {a: 1, b: 2}) } catch (e) {} \
+                {"allowedTools":["everything.echo"],"code":"try { await tools.$raw('everything__get-sum', {a: 1, b: 2}) } \
+                catch (e) {} \
                 await tools.everything.echo({message: 'in code'}); return 'done'"}}}""");
         assertThat(refusedInCode.toString(), refusedInCode.at("/result/structuredContent/exitCode").asInt(), is(0));
         JsonNode timedOut = call(it, """
@@ -160,7 +161,8 @@ class PolicyIT {
         assertThat(timedOut.toString(), timedOut.at("/error/code").asInt(), is(-32008));
 
         List<JsonNode> all = Files.readAllLines(audit).stream().map(line -> Json.mapper().readTree(line)).toList();
-        JsonNode direct = all.stream().filter(r -> "limited".equals(r.path("principal").asString())).filter(r -> "tool_call".equals(r.path("event").asString())
+        JsonNode direct = all.stream().filter(r -> "limited".equals(r.path("principal").asString()))
+                .filter(r -> "tool_call".equals(r.path("event").asString())
                                                        && "everything__echo".equals(r.path("tool").asString()))
                 .findFirst().orElseThrow();
         assertThat(direct.path("outcome").asString(), is("ok"));

@@ -150,9 +150,10 @@ final class ExecutionBridge implements ToolBridge {
 
     @Override
     public String manifestJson() {
-        return SdkManifest.json(access.upstreamTools(reach, Optional.empty()).stream().map(tool -> new SdkManifest.Entry(tool.definition().name(),
-                                                                             tool.namespace(), tool.localName(),
-                                                                             tool.definition().description()))
+        return SdkManifest.json(access.upstreamTools(reach, Optional.empty()).stream()
+                                        .map(tool -> new SdkManifest.Entry(tool.definition().name(), tool.namespace(),
+                                                                           tool.localName(),
+                                                                           tool.definition().description()))
                                         .toList());
     }
 

@@ -125,8 +125,8 @@ public final class McpServer implements McpEndpoint {
         try (Scope _ = span.makeCurrent()) {
             response = answer(request, context);
         }
-        String outcome = response instanceof JsonRpcResponse.Failure failure ? Outcome.ofCode(failure.error().code()).requestLabel()
-                                                                          : "ok";
+        String outcome = response instanceof JsonRpcResponse.Failure failure
+                ? Outcome.ofCode(failure.error().code()).requestLabel() : Outcome.OK.requestLabel();
         Tracing.end(span, outcome);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.request(context.session().transport(), method, outcome, took);

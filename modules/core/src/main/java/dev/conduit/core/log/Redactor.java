@@ -33,7 +33,8 @@ public final class Redactor {
             new Rule("(?i)\\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key)(\\s*:\\s*)([^\\r\\n]+)",
                      "$1$2" + MASK),
             // "token": "x", 'password': 'x', token=x, access_token=x in query strings, secret: x
-            new Rule("(?i)([\"']?\\b" + SENSITIVE_KEY + "[\"']?\\s*[:=]\\s*)(?!\\[REDACTED])(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|[^\\s,;&}\\]\"')]+)",
+            new Rule("(?i)([\"']?\\b" + SENSITIVE_KEY + "[\"']?\\s*[:=]\\s*)(?!\\[REDACTED])"
+                     + "(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|[^\\s,;&}\\]\"')]+)",
                      "$1" + MASK),
             new Rule("(?i)\\bbearer\\s+[A-Za-z0-9._~+/=-]{8,}", "Bearer " + MASK),
             new Rule("\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}", MASK),

@@ -257,7 +257,7 @@ final class AwaitRewriter {
         return source.substring(start, position);
     }
 
-    /** After an opening backtick or a substitution's closing brace: up to the closing backtick or the next {@code ${}. */
+    /** After an opening backtick or a substitution's closing brace: up to the closing backtick or the next <code>${</code>. */
     private Kind templatePart(Kind whole, Kind open, List<Boolean> braces) {
         while (position < source.length()) {
             char c = source.charAt(position);
