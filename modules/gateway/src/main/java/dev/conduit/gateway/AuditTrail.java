@@ -98,8 +98,9 @@ public final class AuditTrail {
         fileLock.lock();
         try {
             Path file = settings.file().get();
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
+            Path directory = file.getParent();
+            if (directory != null) {
+                Files.createDirectories(directory);
             }
             if (Files.exists(file) && Files.size(file) + line.length > settings.maxBytes()) {
                 rotate(file);

@@ -134,7 +134,9 @@ final class DenoProcess implements AutoCloseable {
     /** Removes a directory and everything in it, logging what cannot be removed. */
     static void delete(Path directory) {
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         } catch (IOException | UncheckedIOException e) {
             LOGGER.log(Level.WARNING, "could not remove " + directory + ": " + e.getMessage());
         }
