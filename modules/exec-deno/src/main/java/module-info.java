@@ -6,6 +6,7 @@
  */
 module dev.conduit.exec.deno {
     requires dev.conduit.core;
+    requires dev.conduit.sdkgen;
 
     provides dev.conduit.core.spi.ExecutorProvider with dev.conduit.exec.deno.DenoProvider;
 }

@@ -7,6 +7,7 @@
  */
 module dev.conduit.exec.graal {
     requires dev.conduit.core;
+    requires dev.conduit.sdkgen;
     requires org.graalvm.polyglot;
     requires jdk.management;
 

@@ -7,6 +7,7 @@
  */
 module dev.conduit.exec.rhino {
     requires dev.conduit.core;
+    requires dev.conduit.sdkgen;
     requires org.mozilla.rhino;
     requires jdk.management;
 

@@ -12,7 +12,7 @@ module dev.conduit.gateway {
     requires transitive dev.conduit.policy;
     requires dev.conduit.sdkgen;
     requires com.networknt.schema;
-    requires io.helidon.metrics.api;
+    requires transitive io.helidon.metrics.api;
     requires io.helidon.service.registry;
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;

@@ -19,6 +19,7 @@ import dev.conduit.core.McpMethods;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.spi.Executor;
+import dev.conduit.core.trace.Tracing;
 import dev.conduit.gateway.AuditTrail;
 import dev.conduit.gateway.ExecutorRegistry;
 import dev.conduit.gateway.McpServer;
@@ -64,12 +65,16 @@ final class Conduit {
 
     Conduit(ConduitConfig config) {
         this.config = config;
-        this.catalog = UpstreamCatalog.create(config.upstreams(), System.getenv(),
-                                              AddressPolicy.of(config.outboundAllow()), info.version());
-        UpstreamMetrics.register(catalog, Services.get(MeterRegistry.class));
+        // The shared parts, made once here and handed to whoever needs them.
         this.tracing = TracingSetup.start(config.tracing());
+        Tracing spans = tracing.map(Tracing::of).orElseGet(Tracing::noop);
+        MeterRegistry meters = Services.get(MeterRegistry.class);
+        this.catalog = UpstreamCatalog.create(config.upstreams(), config.environment(),
+                                              AddressPolicy.of(config.outboundAllow()), info.version(), spans);
+        UpstreamMetrics.register(catalog, meters);
         this.engines = ExecutorRegistry.start(config.executors());
-        this.mcp = McpServer.builder().serverInfo(info).catalog(catalog).pageSize(config.pageSize())
+        this.mcp = McpServer.builder().serverInfo(info).catalog(catalog).meters(meters).tracing(spans)
+                .pageSize(config.pageSize())
                 .maxToolArgumentBytes(config.toolArgumentBytes())
                 .strictValidation(config.strictValidation())
                 .executions(engines, config.executionLimits(), config.executors())

@@ -42,15 +42,18 @@ import io.helidon.config.ConfigSources;
  * @param tracing          {@code tracing}: OpenTelemetry export, off unless an endpoint is set
  * @param rateLimits       {@code policy.rate-limits}: token buckets per principal, none by default
  * @param audit            {@code policy.audit}: where audit records go and what they hold
+ * @param environment      the process environment the configuration was read with (secrets, stdio upstreams'
+ *                         {@code PATH}); read once, here, so nothing else reads it
  */
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
                      int toolArgumentBytes, List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
                      ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey,
                      Optional<SocketTransportConfig> socket, TracingSettings tracing, RateLimits rateLimits,
-                     AuditSettings audit) {
+                     AuditSettings audit, Map<String, String> environment) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
+        environment = Map.copyOf(environment);
         if (!auth.enabled() && !server.loopbackOnly()) {
             throw new InvalidConfigException("auth.enabled", "may be false only while every listener is bound to "
                     + "loopback; server.host is " + server.host() + " and the ops socket is " + server.opsHost()
@@ -91,7 +94,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
     /** Validates an already-built config. */
     static ConduitConfig from(Config config, Map<String, String> environment) {
         ConfigReader root = ConfigReader.of(config);
-        ServerSettings server = ServerSettings.from(root.child("server"));
+        ServerSettings server = ServerSettings.from(root.child("server"), environment);
         AuthConfig auth = AuthConfig.from(root.child("auth"), environment);
         ConfigReader transports = root.child("transports");
         HttpTransportConfig http = HttpTransportConfig.from(transports.child("http"));
@@ -129,6 +132,6 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         }
         return new ConduitConfig(config, server, auth, http, pageSize, toolArgumentBytes, upstreams, strict, allow, executors,
                                  executionLimits, stdioKey, socket, TracingSettings.from(root.child("tracing")),
-                                 rateLimits, audit);
+                                 rateLimits, audit, environment);
     }
 }

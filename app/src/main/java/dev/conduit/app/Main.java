@@ -5,11 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import dev.conduit.app.logging.ConduitLogManager;
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.gateway.ServerInfo;
 import io.helidon.config.ConfigException;
 import io.helidon.logging.common.LogConfig;
-import dev.conduit.app.logging.ConduitLogManager;
 
 /**
  * {@code conduit [--config FILE]}: starts the server and runs until SIGTERM or SIGINT, which stop it gracefully.

@@ -3,6 +3,7 @@ package dev.conduit.app;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,7 +53,7 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final int MIN_TOKEN_LENGTH = 16;
 
-    static ServerSettings from(ConfigReader server) {
+    static ServerSettings from(ConfigReader server, Map<String, String> environment) {
         String host = server.string("host", "127.0.0.1");
         int port = server.integer("port", 8080, 0, 65535);
         Duration grace = server.duration("shutdown-grace", Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(10));
@@ -68,7 +69,7 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
                 maxOpsConnections = socket.integer("max-tcp-connections", maxOpsConnections, 1, 100_000);
                 Optional<String> raw = socket.string("token");
                 if (raw.isPresent()) {
-                    opsToken = Optional.of(token(socket.key("token"), raw.get()));
+                    opsToken = Optional.of(token(socket.key("token"), raw.get(), environment));
                 }
                 found = true;
             }
@@ -104,13 +105,13 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
     }
 
     /** The ops token from the environment variable {@code raw} names; never written in the file itself. */
-    private static String token(String key, String raw) {
+    private static String token(String key, String raw, Map<String, String> environment) {
         Matcher reference = ENV_REFERENCE.matcher(raw.trim());
         if (!reference.matches()) {
             throw new InvalidConfigException(key, "must reference an environment variable, like ${CONDUIT_OPS_TOKEN}; "
                                                   + "secrets are never written in the configuration file");
         }
-        String token = System.getenv(reference.group(1));
+        String token = environment.get(reference.group(1));
         if (token == null || token.length() < MIN_TOKEN_LENGTH) {
             throw new InvalidConfigException(key, "refers to the environment variable " + reference.group(1)
                                                   + ", which is not set or shorter than " + MIN_TOKEN_LENGTH

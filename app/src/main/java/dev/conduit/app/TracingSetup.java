@@ -2,7 +2,6 @@ package dev.conduit.app;
 
 import java.util.Optional;
 
-import dev.conduit.core.trace.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -14,7 +13,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
-/** Installs the OpenTelemetry SDK with an OTLP/HTTP exporter when {@code tracing.endpoint} is set; nothing otherwise. */
+/** Builds the OpenTelemetry SDK with an OTLP/HTTP exporter when {@code tracing.endpoint} is set; nothing otherwise. */
 final class TracingSetup {
     private TracingSetup() {
     }
@@ -35,7 +34,6 @@ final class TracingSetup {
                 .build();
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(provider)
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
-        Tracing.use(sdk);
         return Optional.of(sdk);
     }
 }

@@ -2,7 +2,6 @@ package dev.conduit.auth;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 import dev.conduit.core.Principal;
 
@@ -23,29 +22,29 @@ final class ApiKeyAuthenticator implements Authenticator {
     }
 
     @Override
-    public AuthResult authenticateHeader(Optional<String> authorization) {
+    public AuthResult authenticateHeader(String authorization) {
         if (!enabled) {
             return new AuthResult.Authenticated(ANONYMOUS);
         }
-        if (authorization.isEmpty() || authorization.get().isBlank()) {
-            return new AuthResult.Rejected("Authentication required: send Authorization: Bearer <API key>");
+        if (authorization.isBlank()) {
+            return withoutCredentials();
         }
-        String value = authorization.get().trim();
+        String value = authorization.trim();
         if (!value.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
             return new AuthResult.Rejected("Unsupported authorization scheme: send Authorization: Bearer <API key>");
         }
-        return authenticateToken(Optional.of(value.substring(BEARER.length()).trim()));
+        return authenticateToken(value.substring(BEARER.length()).trim());
     }
 
     @Override
-    public AuthResult authenticateToken(Optional<String> token) {
+    public AuthResult authenticateToken(String token) {
         if (!enabled) {
             return new AuthResult.Authenticated(ANONYMOUS);
         }
-        if (token.isEmpty() || token.get().isEmpty()) {
+        if (token.isEmpty()) {
             return new AuthResult.Rejected("Authentication required: an API key is missing");
         }
-        byte[] presented = ApiKey.digest(token.get());
+        byte[] presented = ApiKey.digest(token);
         ApiKey found = null;
         for (ApiKey key : keys) {
             if (key.matches(presented) && found == null) {
@@ -55,6 +54,12 @@ final class ApiKeyAuthenticator implements Authenticator {
         return found == null
                 ? new AuthResult.Rejected("Invalid API key")
                 : new AuthResult.Authenticated(found.principal());
+    }
+
+    @Override
+    public AuthResult withoutCredentials() {
+        return enabled ? new AuthResult.Rejected("Authentication required: send Authorization: Bearer <API key>")
+                : new AuthResult.Authenticated(ANONYMOUS);
     }
 
     @Override

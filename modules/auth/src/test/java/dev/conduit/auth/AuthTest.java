@@ -2,7 +2,6 @@ package dev.conduit.auth;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
@@ -33,29 +32,29 @@ class AuthTest {
     @Test
     void rightKeyAuthenticatesAsItsId() {
         Authenticator authenticator = authenticator();
-        AuthResult result = authenticator.authenticateHeader(Optional.of("Bearer " + SECRET));
+        AuthResult result = authenticator.authenticateHeader("Bearer " + SECRET);
         AuthResult.Authenticated ok = (AuthResult.Authenticated) result;
         assertThat(ok.principal().id(), is("ci"));
         assertThat(ok.principal().allowedTools(), is(List.of("everything.*")));
-        assertThat(((AuthResult.Authenticated) authenticator.authenticateHeader(
-                Optional.of("bearer other-secret-0123456789"))).principal().id(), is("other"));
+        AuthResult other = authenticator.authenticateHeader("bearer other-secret-0123456789");
+        assertThat(((AuthResult.Authenticated) other).principal().id(), is("other"));
     }
 
     @Test
     void missingWrongAndMalformedAreRejected() {
         Authenticator authenticator = authenticator();
-        assertThat(authenticator.authenticateHeader(Optional.empty()), instanceOf(AuthResult.Rejected.class));
-        assertThat(authenticator.authenticateHeader(Optional.of("Bearer " + SECRET + "x")),
+        assertThat(authenticator.withoutCredentials(), instanceOf(AuthResult.Rejected.class));
+        assertThat(authenticator.authenticateHeader("Bearer " + SECRET + "x"),
                    instanceOf(AuthResult.Rejected.class));
-        assertThat(authenticator.authenticateHeader(Optional.of("Basic " + SECRET)),
+        assertThat(authenticator.authenticateHeader("Basic " + SECRET),
                    instanceOf(AuthResult.Rejected.class));
-        assertThat(authenticator.authenticateToken(Optional.of("")), instanceOf(AuthResult.Rejected.class));
+        assertThat(authenticator.authenticateToken(""), instanceOf(AuthResult.Rejected.class));
     }
 
     @Test
     void disabledAuthAdmitsTheAnonymousPrincipal() {
         Authenticator authenticator = Authenticator.create(new AuthConfig(false, List.of()));
-        AuthResult result = authenticator.authenticateHeader(Optional.empty());
+        AuthResult result = authenticator.withoutCredentials();
         assertThat(((AuthResult.Authenticated) result).principal().id(), is("anonymous"));
     }
 

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.RequestContext;
@@ -44,7 +45,7 @@ public final class AuditTrail {
 
     /** An execution ended (or was refused by a limit). */
     void execution(RequestContext context, String engine, String language, String code, List<String> allowlist,
-                   JsonNode toolCalls, String outcome, String limit, long durationMs, int resultBytes) {
+                   JsonNode toolCalls, String outcome, Optional<String> limit, long durationMs, int resultBytes) {
         Map<String, Object> record = base("execution", context);
         record.put("engine", engine);
         record.put("language", language);
@@ -53,11 +54,9 @@ public final class AuditTrail {
             record.put("code", code);
         }
         record.put("allowlist", allowlist);
-        record.put("toolCalls", Json.mapper().convertValue(toolCalls, List.class));
+        record.put("toolCalls", toolCalls); // the redaction below walks the tree once, as it is
         record.put("outcome", outcome);
-        if (limit != null) {
-            record.put("limit", limit);
-        }
+        limit.ifPresent(name -> record.put("limit", name));
         record.put("durationMs", durationMs);
         record.put("resultBytes", resultBytes);
         write(record);
@@ -69,7 +68,7 @@ public final class AuditTrail {
         Map<String, Object> record = base("tool_call", context);
         record.put("tool", tool);
         if (settings.includeArguments()) {
-            record.put("arguments", Json.mapper().convertValue(arguments, Map.class));
+            record.put("arguments", arguments);
         }
         record.put("allowlist", context.principal().allowedTools());
         record.put("outcome", outcome);

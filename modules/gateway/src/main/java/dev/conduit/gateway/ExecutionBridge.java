@@ -39,11 +39,13 @@ final class ExecutionBridge implements ToolBridge {
     private final AtomicInteger calls = new AtomicInteger();
     private final Context traced;
     private final RateLimiter rateLimiter;
+    private final GatewayMetrics metrics;
     private volatile Duration rateLimited;
     private final List<ObjectNode> trace = new CopyOnWriteArrayList<>();
 
     ExecutionBridge(ToolAccess access, RequestContext context, Optional<ToolAllowList> narrowed, int budget,
-                    Context traced, RateLimiter rateLimiter) {
+                    Context traced, RateLimiter rateLimiter, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.traced = traced;
         this.rateLimiter = rateLimiter;
         this.access = access;
@@ -69,6 +71,7 @@ final class ExecutionBridge implements ToolBridge {
         if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.TOOL_CALLS)
                 instanceof RateLimiter.Limited limited) {
             rateLimited = limited.retryAfter();
+            metrics.rateLimited(RateLimiter.Kind.TOOL_CALLS);
             JsonRpcError refusal = RateLimitErrors.of(RateLimiter.Kind.TOOL_CALLS, context.principal().id(),
                                                       limited.retryAfter());
             return record(requested, Outcome.RATE_LIMITED, started, error(refusal.code(), refusal.message()));
@@ -105,6 +108,9 @@ final class ExecutionBridge implements ToolBridge {
             return structured;
         }
         String text = text(result);
+        if (!mayBeJson(text)) {
+            return Json.mapper().getNodeFactory().stringNode(text);
+        }
         try {
             JsonNode parsed = Json.mapper().readTree(text);
             if (parsed != null && !parsed.isMissingNode()) {
@@ -114,6 +120,17 @@ final class ExecutionBridge implements ToolBridge {
             // Not JSON: the text itself is the value.
         }
         return Json.mapper().getNodeFactory().stringNode(text);
+    }
+
+    /** Whether {@code text} could be a JSON value; most tool text is prose, which need not be parsed to find out. */
+    private static boolean mayBeJson(String text) {
+        String start = text.stripLeading();
+        if (start.isEmpty()) {
+            return false;
+        }
+        char first = start.charAt(0);
+        return first == '{' || first == '[' || first == '"' || first == '-' || Character.isDigit(first)
+               || start.startsWith("true") || start.startsWith("false") || start.startsWith("null");
     }
 
     private static String text(ObjectNode result) {

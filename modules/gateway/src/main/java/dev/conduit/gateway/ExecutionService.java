@@ -76,12 +76,15 @@ final class ExecutionService implements AutoCloseable {
     private final ExecutionPool guests;
     private final ExecutionPool subprocesses;
     private final KeySlots keySlots;
-    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final GatewayMetrics metrics;
+    private final Tracing tracing;
     private final RateLimiter rateLimiter;
     private final AuditTrail audit;
 
     ExecutionService(ExecutorRegistry registry, ExecutionLimitsPolicy limits, ExecutorsConfig config,
-                     RateLimiter rateLimiter, AuditTrail audit) {
+                     RateLimiter rateLimiter, AuditTrail audit, GatewayMetrics metrics, Tracing tracing) {
+        this.metrics = metrics;
+        this.tracing = tracing;
         this.rateLimiter = rateLimiter;
         this.audit = audit;
         this.registry = registry;
@@ -136,72 +139,117 @@ final class ExecutionService implements AutoCloseable {
     Run run(ToolAccess access, Language requested, ObjectNode params, RequestContext context) {
         authorize(requested, context);
         Program program = program(requested, params);
-        String code = program.code();
-        Language language = program.language();
-        Executor executor = registry.select(language, program.engine());
-        if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.EXECUTIONS)
-                instanceof RateLimiter.Limited limited) {
-            throw new RpcException(RateLimitErrors.of(RateLimiter.Kind.EXECUTIONS, context.principal().id(),
-                                                      limited.retryAfter()));
-        }
+        Executor executor = registry.select(program.language(), program.engine());
+        admit(context);
         ExecutionLimits resolved = limits.resolve(context.principal().limits(), params.get("limits"));
-        Span span = Tracing.start("execute " + executor.name(), SpanKind.INTERNAL);
+        Span span = tracing.start("execute " + executor.name(), SpanKind.INTERNAL);
         span.setAttribute("conduit.engine", executor.name());
-        span.setAttribute("conduit.language", language.id());
+        span.setAttribute("conduit.language", program.language().id());
         // The guest's tool calls, on whatever thread an engine makes them, are children of this span.
         Context traced = Context.current().with(span);
         ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls(),
-                                                     traced, rateLimiter);
-        long started = System.nanoTime();
-        long[] onThread = {started};
-        // The wall limit counts from here: time spent waiting for a thread is part of it.
-        long deadline = started + resolved.wallTime().toNanos();
+                                                     traced, rateLimiter, metrics);
+        Timing timing = new Timing(resolved.wallTime());
         metrics.executionStarted(executor.name());
         ExecutionOutcome outcome;
         try {
-            outcome = runInLane(executor, context, deadline, traced.wrap(() -> {
-                onThread[0] = System.nanoTime();
-                long left = deadline - onThread[0];
-                if (left <= 0) {
-                    return waitedTooLong();
-                }
-                return executor.execute(new ExecutionRequest(code, language,
-                                                             resolved.withWallTime(Duration.ofNanos(left)), bridge,
-                                                             context.correlationId()));
-            }));
+            outcome = runInLane(executor, context, timing.deadline(),
+                                traced.wrap(() -> execute(executor, program, resolved, bridge, context, timing)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            finished(executor.name(), Outcome.CANCELLED.label(), started, started);
-            Tracing.end(span, Outcome.CANCELLED.label());
+            endedUnrun(executor, span, timing, Outcome.CANCELLED);
             throw new RpcException(Outcome.BUSY.error("The execution was interrupted"));
         } catch (RpcException busy) {
-            finished(executor.name(), Outcome.BUSY.label(), started, started);
-            Tracing.end(span, Outcome.BUSY.label());
+            endedUnrun(executor, span, timing, Outcome.BUSY);
             throw busy;
         }
-        String ended = Outcome.of(outcome).label();
-        finished(executor.name(), ended, started, onThread[0]);
-        Run run = new Run(outcome, executor.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-                          bridge.trace());
-        span.setAttribute("conduit.tool_calls", run.toolCalls().size());
-        Tracing.end(span, ended);
-        EventLog.execution(context, executor.name(), language.id(), ended,
-                           Duration.ofNanos(System.nanoTime() - started), run.toolCalls().size());
-        List<String> allowlist = new ArrayList<>(context.principal().allowedTools());
-        JsonNode narrowed = params.get("allowedTools");
-        audit.execution(context, executor.name(), language.id(), code,
-                        narrowed == null || narrowed.isNull() ? allowlist
-                                : List.of("key: " + allowlist, "request: " + narrowed),
-                        run.toolCalls(), ended,
-                        outcome instanceof ExecutionOutcome.LimitExceeded exceeded
-                                ? exceeded.limit().name().toLowerCase(Locale.ROOT) : null,
-                        run.durationMillis(),
-                        outcome instanceof ExecutionOutcome.Completed completed
-                                ? completed.resultJson().map(String::length).orElse(0) : 0);
+        Run run = new Run(outcome, executor.name(), timing.elapsed().toMillis(), bridge.trace());
+        record(run, program, params, context, span, timing);
         if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded) {
             throw limitError(exceeded, run.toolCalls(), bridge, context);
         }
         return run;
+    }
+
+    /** Takes a token from the key's execution bucket, or refuses with -32005 and when to come back. */
+    private void admit(RequestContext context) {
+        if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.EXECUTIONS)
+                instanceof RateLimiter.Limited limited) {
+            metrics.rateLimited(RateLimiter.Kind.EXECUTIONS);
+            throw new RpcException(RateLimitErrors.of(RateLimiter.Kind.EXECUTIONS, context.principal().id(),
+                                                      limited.retryAfter()));
+        }
+    }
+
+    /** On the engine's thread: the program with what is left of its wall limit, or none when the wait took it all. */
+    private static ExecutionOutcome execute(Executor executor, Program program, ExecutionLimits resolved,
+                                            ExecutionBridge bridge, RequestContext context, Timing timing) {
+        Duration left = timing.onThread();
+        if (left.isNegative() || left.isZero()) {
+            return waitedTooLong();
+        }
+        return executor.execute(new ExecutionRequest(program.code(), program.language(),
+                                                     resolved.withWallTime(left), bridge, context.correlationId()));
+    }
+
+    /** An execution that never ran (no thread, interrupted): counted and traced with how it ended. */
+    private void endedUnrun(Executor executor, Span span, Timing timing, Outcome outcome) {
+        metrics.executionFinished(executor.name(), outcome.label(), timing.elapsed(), timing.elapsed());
+        Tracing.end(span, outcome.label());
+    }
+
+    /** Everything a finished execution leaves behind: its metrics, span, log line and audit record. */
+    private void record(Run run, Program program, ObjectNode params, RequestContext context, Span span,
+                        Timing timing) {
+        String ended = Outcome.of(run.outcome()).label();
+        metrics.executionFinished(run.engine(), ended, timing.elapsed(), timing.waited());
+        span.setAttribute("conduit.tool_calls", run.toolCalls().size());
+        Tracing.end(span, ended);
+        EventLog.execution(context, run.engine(), program.language().id(), ended, timing.elapsed(),
+                           run.toolCalls().size());
+        List<String> allowlist = new ArrayList<>(context.principal().allowedTools());
+        JsonNode narrowed = params.get("allowedTools");
+        audit.execution(context, run.engine(), program.language().id(), program.code(),
+                        narrowed == null || narrowed.isNull() ? allowlist
+                                : List.of("key: " + allowlist, "request: " + narrowed),
+                        run.toolCalls(), ended,
+                        run.outcome() instanceof ExecutionOutcome.LimitExceeded exceeded
+                                ? Optional.of(exceeded.limit().name().toLowerCase(Locale.ROOT)) : Optional.empty(),
+                        run.durationMillis(),
+                        run.outcome() instanceof ExecutionOutcome.Completed completed
+                                ? completed.resultJson().map(String::length).orElse(0) : 0);
+    }
+
+    /**
+     * The clock of one execution: the wall limit counts from admission, so time spent waiting for a slot or a thread
+     * is part of it.
+     */
+    private static final class Timing {
+        private final long started = System.nanoTime();
+        private final long deadline;
+        private volatile long onThread = started;
+
+        Timing(Duration wallTime) {
+            this.deadline = started + wallTime.toNanos();
+        }
+
+        long deadline() {
+            return deadline;
+        }
+
+        /** Marks the moment the program got its thread; what is left of its wall limit. */
+        Duration onThread() {
+            onThread = System.nanoTime();
+            return Duration.ofNanos(deadline - onThread);
+        }
+
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - started);
+        }
+
+        Duration waited() {
+            return Duration.ofNanos(onThread - started);
+        }
     }
 
     /**
@@ -299,10 +347,6 @@ final class ExecutionService implements AutoCloseable {
         return Outcome.CANCELLED.error("The execution was cancelled (" + reason + ")");
     }
 
-    private void finished(String engine, String outcome, long started, long onThread) {
-        long now = System.nanoTime();
-        metrics.executionFinished(engine, outcome, Duration.ofNanos(now - started), Duration.ofNanos(onThread - started));
-    }
 
     private static Optional<ToolAllowList> allowedTools(ObjectNode params) {
         JsonNode value = params.get("allowedTools");

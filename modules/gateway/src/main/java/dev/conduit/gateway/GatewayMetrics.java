@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.conduit.policy.RateLimiter;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
-import io.helidon.service.registry.Services;
 
 /**
  * The gateway's meters, in one place so that their names, labels and meaning are written down once
@@ -25,10 +25,6 @@ public final class GatewayMetrics {
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
     private final MeterRegistry registry;
-
-    GatewayMetrics() {
-        this(Services.get(MeterRegistry.class));
-    }
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -51,9 +47,9 @@ public final class GatewayMetrics {
     }
 
     /** Work refused by a rate limit: {@code requests}, {@code executions} or {@code tool-calls}. */
-    void rateLimited(String kind) {
+    void rateLimited(RateLimiter.Kind kind) {
         counter("conduit.rate.limited", "Requests, executions and programs' tool calls refused by a rate limit",
-                Tag.create("limit", kind)).increment();
+                Tag.create("limit", kind.id())).increment();
     }
 
     /** A JSON-RPC request answered, by the listener it came through, its method and how it ended. */

@@ -27,6 +27,8 @@ import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.policy.RateLimiter;
 import dev.conduit.policy.RateLimits;
 import dev.conduit.policy.TokenBuckets;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
@@ -60,29 +62,27 @@ public final class McpServer implements McpEndpoint {
     private static final long EARLY_CANCEL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_EARLY_CANCELS = 1000;
     private volatile boolean shutdown;
-    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final GatewayMetrics metrics;
+    private final Tracing tracing;
     private final RateLimiter rateLimiter;
 
     private McpServer(Builder builder) {
         this.rateLimiter = builder.rateLimiter;
+        this.tracing = builder.tracing;
+        this.metrics = new GatewayMetrics(builder.meters.orElseGet(() -> Services.get(MeterRegistry.class)));
         AuditTrail audit = builder.audit;
         Map<String, MethodHandler> routes = new HashMap<>();
         new LifecycleMethods(builder.serverInfo, INSTRUCTIONS).register(routes);
         Optional<ExecutionService> executions = builder.executors.map(registry -> new ExecutionService(registry,
-                builder.executionLimits, builder.executorsConfig, builder.rateLimiter, audit));
+                builder.executionLimits, builder.executorsConfig, builder.rateLimiter, audit, metrics, tracing));
         ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, builder.maxToolArgumentBytes,
-                                           executions, audit);
+                                           executions, audit, metrics, tracing);
         new ToolMethods(access, builder.pageSize).register(routes);
         new LegacyMethods(access).register(routes);
         executions.ifPresent(service -> ExecutionTools.register(routes, access, service));
         this.executions = executions;
         new DiscoveryMethods().register(routes);
         this.handlers = Map.copyOf(routes);
-    }
-
-    /** Guest executions running now and waiting for a thread, for metrics and health. */
-    public int[] executionLoad() {
-        return executions.map(service -> new int[] {service.running(), service.queued()}).orElse(new int[] {0, 0});
     }
 
     /** Stops the guest threads. */
@@ -116,7 +116,7 @@ public final class McpServer implements McpEndpoint {
         long started = System.nanoTime();
         // The method as a label only when this server knows it: a client's made-up method names stay out of metrics.
         String method = handlers.containsKey(request.method()) ? request.method() : "unknown";
-        Span span = Tracing.start(method, SpanKind.SERVER);
+        Span span = tracing.start(method, SpanKind.SERVER);
         span.setAttribute("rpc.system", "jsonrpc");
         span.setAttribute("rpc.method", method);
         span.setAttribute("conduit.transport", context.session().transport());
@@ -137,6 +137,7 @@ public final class McpServer implements McpEndpoint {
     private JsonRpcResponse answer(JsonRpcRequest request, RequestContext context) {
         if (rateLimiter.acquire(context.principal().id(), RateLimiter.Kind.REQUESTS)
                 instanceof RateLimiter.Limited limited) {
+            metrics.rateLimited(RateLimiter.Kind.REQUESTS);
             return JsonRpcResponse.failure(request.id(), RateLimitErrors.of(RateLimiter.Kind.REQUESTS,
                                                                             context.principal().id(),
                                                                             limited.retryAfter()));
@@ -232,6 +233,8 @@ public final class McpServer implements McpEndpoint {
         private ExecutorsConfig executorsConfig = ExecutorsConfig.standard();
         private RateLimiter rateLimiter = new TokenBuckets(RateLimits.none());
         private AuditTrail audit = new AuditTrail(AuditSettings.defaults());
+        private Optional<MeterRegistry> meters = Optional.empty();
+        private Tracing tracing = Tracing.noop();
 
         private Builder() {
         }
@@ -241,6 +244,18 @@ public final class McpServer implements McpEndpoint {
             this.executors = Optional.of(Objects.requireNonNull(registry, "registry"));
             this.executionLimits = Objects.requireNonNull(limits, "limits");
             this.executorsConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** How the server's spans are made; none by default. */
+        public Builder tracing(Tracing value) {
+            this.tracing = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Where the server's meters go; by default the registry Helidon's service registry gives. */
+        public Builder meters(MeterRegistry value) {
+            this.meters = Optional.of(value);
             return this;
         }
 

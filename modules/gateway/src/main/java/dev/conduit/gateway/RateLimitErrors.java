@@ -12,11 +12,8 @@ final class RateLimitErrors {
     private RateLimitErrors() {
     }
 
-    private static final GatewayMetrics METRICS = new GatewayMetrics();
-
-    /** The refusal, counted in {@code conduit_rate_limited_total}. */
+    /** The refusal (the caller counts it, once, in {@code conduit_rate_limited_total}). */
     static JsonRpcError of(RateLimiter.Kind kind, String principal, Duration retryAfter) {
-        METRICS.rateLimited(kind.id());
         String what = switch (kind) {
             case REQUESTS -> "requests";
             case EXECUTIONS -> "executions started";

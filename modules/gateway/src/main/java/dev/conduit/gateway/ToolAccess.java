@@ -39,13 +39,16 @@ final class ToolAccess {
     /** Allow-listed like any tool (namespace {@code conduit}): running code is something a key must be granted. */
     private final List<Tool> execution;
 
-    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final GatewayMetrics metrics;
+    private final Tracing tracing;
 
     private final AuditTrail audit;
     private final int maxArgumentBytes;
 
     ToolAccess(ToolCatalog catalog, boolean strict, int maxArgumentBytes, Optional<ExecutionService> executions,
-               AuditTrail audit) {
+               AuditTrail audit, GatewayMetrics metrics, Tracing tracing) {
+        this.metrics = metrics;
+        this.tracing = tracing;
         this.audit = audit;
         this.maxArgumentBytes = maxArgumentBytes;
         this.catalog = catalog;
@@ -168,7 +171,7 @@ final class ToolAccess {
     ObjectNode call(Tool tool, ObjectNode arguments, Optional<JsonNode> progressToken, RequestContext context) {
         long started = System.nanoTime();
         String outcome = "failed";
-        Span span = Tracing.start("tool " + tool.definition().name(), SpanKind.INTERNAL);
+        Span span = tracing.start("tool " + tool.definition().name(), SpanKind.INTERNAL);
         span.setAttribute("conduit.upstream", tool.namespace());
         span.setAttribute("conduit.tool", tool.localName());
         try (Scope _ = span.makeCurrent()) {

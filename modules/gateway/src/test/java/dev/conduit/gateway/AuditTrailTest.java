@@ -58,10 +58,10 @@ class AuditTrailTest {
         Path file = dir.resolve("a.jsonl");
         AuditTrail withCode = new AuditTrail(new AuditSettings(Optional.of(file), 1 << 20, 1, true, false));
         withCode.execution(TestSession.context(List.of("*")), "rhino", "javascript",
-                           "const key = 'audit-test-secret-0042'; 1", List.of("*"), Json.array(), "ok", null, 3, 1);
+                           "const key = 'audit-test-secret-0042'; 1", List.of("*"), Json.array(), "ok", Optional.empty(), 3, 1);
         AuditTrail hashOnly = new AuditTrail(new AuditSettings(Optional.of(file), 1 << 20, 1, false, false));
         hashOnly.execution(TestSession.context(List.of("*")), "rhino", "javascript", "1 + 1", List.of("*"),
-                           Json.array(), "ok", null, 3, 1);
+                           Json.array(), "ok", Optional.empty(), 3, 1);
         List<String> lines = Files.readAllLines(file);
         JsonNode first = Json.mapper().readTree(lines.get(0));
         JsonNode second = Json.mapper().readTree(lines.get(1));

@@ -56,18 +56,17 @@ class TracingTest {
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
-        Tracing.use(sdk);
     }
 
     @AfterEach
     void uninstall() {
-        Tracing.use(io.opentelemetry.api.OpenTelemetry.noop());
         sdk.close();
     }
 
     @Test
     void anExecutionThatCallsTwoToolsIsOneTree() {
         McpServer server = McpServer.builder()
+                .tracing(Tracing.of(sdk))
                 .catalog(ToolCatalog.of(List.of(tool("alpha"), tool("beta"))))
                 .executions(ExecutorRegistry.of(List.of(new TwoCalls())), ExecutionLimitsPolicy.from(ConfigReader.empty()),
                             ExecutorsConfig.standard())

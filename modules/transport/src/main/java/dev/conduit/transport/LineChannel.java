@@ -56,7 +56,7 @@ final class LineChannel {
     private final String name;
     private final String transport;
     private final McpEndpoint endpoint;
-    private final Optional<Authenticator> authenticator;
+    private final Caller callers;
     private final AtomicReference<Principal> principal = new AtomicReference<>();
     private final McpSession session;
     private final int maxLineBytes;
@@ -64,6 +64,17 @@ final class LineChannel {
     private final int maxInFlight;
     private final LineSink out;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
+
+    /** Who a channel's messages come from. */
+    sealed interface Caller {
+        /** Every message is this principal's: stdio's configured key, or a local socket with authentication off. */
+        record Fixed(Principal principal) implements Caller {
+        }
+
+        /** A connection proves itself with an API key in {@code auth.bearerToken}, once or with every message. */
+        record ByToken(Authenticator authenticator) implements Caller {
+        }
+    }
 
     /** Where a channel's outgoing lines go; {@link #writeLine} may block for backpressure, never for long on a pin. */
     @FunctionalInterface
@@ -133,16 +144,14 @@ final class LineChannel {
     }
 
     /**
-     * @param fixed         the principal of every request (stdio), or empty to authenticate by token
-     * @param authenticator checks tokens when {@code fixed} is empty
+     * @param callers who the messages come from
      */
-    LineChannel(String name, String transport, LineSink out, McpEndpoint endpoint, Optional<Principal> fixed,
-                Optional<Authenticator> authenticator, int maxLineBytes, int maxInFlight) {
+    LineChannel(String name, String transport, LineSink out, McpEndpoint endpoint, Caller callers, int maxLineBytes,
+                int maxInFlight) {
         this.name = name;
         this.out = out;
         this.endpoint = endpoint;
-        this.authenticator = authenticator;
-        fixed.ifPresent(principal::set);
+        this.callers = callers;
         // The session lives exactly as long as the connection.
         this.session = new LocalSession(name, transport, ProtocolVersion.latest());
         this.transport = transport;
@@ -266,10 +275,14 @@ final class LineChannel {
         });
     }
 
-    /** The caller of a message: the fixed principal, the connection's, or the one its token names. */
+    /** The caller of a message: the fixed principal, the one its token names, or the connection's. */
     private Optional<Principal> caller(Optional<String> token) {
-        if (token.isPresent() && authenticator.isPresent()) {
-            if (authenticator.get().authenticateToken(token) instanceof AuthResult.Authenticated authenticated) {
+        if (callers instanceof Caller.Fixed fixed) {
+            return Optional.of(fixed.principal());
+        }
+        if (token.isPresent() && callers instanceof Caller.ByToken byToken) {
+            if (byToken.authenticator().authenticateToken(token.get())
+                    instanceof AuthResult.Authenticated authenticated) {
                 principal.compareAndSet(null, authenticated.principal());
                 return Optional.of(authenticated.principal());
             }

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -74,12 +73,11 @@ final class LineConnections {
                     : null;
             try {
                 // With auth off every connection is the anonymous principal; with it on, each proves itself by token.
-                Optional<Principal> fixed = authenticator.enabled() ? Optional.empty()
-                        : Optional.of(Principal.anonymous());
+                LineChannel.Caller callers = authenticator.enabled() ? new LineChannel.Caller.ByToken(authenticator)
+                        : new LineChannel.Caller.Fixed(Principal.anonymous());
                 LineChannel.LineSink sink = writer == null ? LineChannel.LineSink.locked(out)
                         : LineChannel.LineSink.queued(writer);
-                LineChannel channel = new LineChannel(name, transport, sink, endpoint, fixed,
-                                                      Optional.of(authenticator), config.maxLineBytes(),
+                LineChannel channel = new LineChannel(name, transport, sink, endpoint, callers, config.maxLineBytes(),
                                                       MAX_IN_FLIGHT_PER_CONNECTION);
                 open.put(connection, channel);
                 channel.serve(in);

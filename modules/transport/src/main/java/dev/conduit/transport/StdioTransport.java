@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 import dev.conduit.core.McpEndpoint;
 import dev.conduit.core.Principal;
@@ -42,7 +41,7 @@ public final class StdioTransport {
         // stdout is a pipe: written from one platform thread, never from a request's virtual thread (see PipeThreads).
         PipeWriter stdout = PipeWriter.start("conduit-stdout", Objects.requireNonNull(out), OUTGOING_QUEUE_BYTES);
         return new StdioTransport(new LineChannel("stdio", "stdio", LineChannel.LineSink.queued(stdout), endpoint,
-                                                  Optional.of(principal), Optional.empty(), MAX_LINE_BYTES,
+                                                  new LineChannel.Caller.Fixed(principal), MAX_LINE_BYTES,
                                                   MAX_IN_FLIGHT), stdout);
     }
 

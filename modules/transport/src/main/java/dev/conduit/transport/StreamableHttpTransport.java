@@ -436,7 +436,8 @@ public final class StreamableHttpTransport implements HttpService {
             reject(res, Outcome.FORBIDDEN, refusal.get());
             return Optional.empty();
         }
-        AuthResult result = authenticator.authenticateHeader(req.headers().first(HeaderNames.AUTHORIZATION));
+        AuthResult result = req.headers().first(HeaderNames.AUTHORIZATION).map(authenticator::authenticateHeader)
+                .orElseGet(authenticator::withoutCredentials);
         return switch (result) {
             case AuthResult.Authenticated authenticated -> Optional.of(authenticated.principal());
             case AuthResult.Rejected rejected -> {

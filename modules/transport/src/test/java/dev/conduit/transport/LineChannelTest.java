@@ -50,7 +50,7 @@ class LineChannelTest {
 
     @Test
     void requestsRunConcurrentlyAndNotificationsGetNoReply() {
-        List<JsonNode> lines = serve(Optional.of(new Principal("stdio-key", List.of("*"))), Optional.empty(), """
+        List<JsonNode> lines = serve(new LineChannel.Caller.Fixed(new Principal("stdio-key", List.of("*"))), """
                 {"jsonrpc":"2.0","id":1,"method":"slow"}
                 {"jsonrpc":"2.0","method":"notifications/initialized"}
                 {"jsonrpc":"2.0","id":2,"method":"fast"}
@@ -66,7 +66,7 @@ class LineChannelTest {
     void tokenModeRefusesWithoutTokenAndAuthenticatesTheConnectionOnce() {
         Authenticator authenticator = Authenticator.create(new AuthConfig(true, List.of(
                 ApiKey.of("sock", SECRET, List.of("*")))));
-        List<JsonNode> lines = serve(Optional.empty(), Optional.of(authenticator), """
+        List<JsonNode> lines = serve(new LineChannel.Caller.ByToken(authenticator), """
                 {"jsonrpc":"2.0","id":1,"method":"fast"}
                 {"jsonrpc":"2.0","id":2,"method":"fast","auth":{"bearerToken":"wrong-token-000000000"}}
                 {"jsonrpc":"2.0","id":3,"method":"fast","auth":{"bearerToken":"%s"}}
@@ -81,7 +81,7 @@ class LineChannelTest {
     @Test
     void garbageGetsParseErrorsAndARunOfItEndsTheConnection() {
         String garbage = "not json\n".repeat(12) + "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"fast\"}\n";
-        List<JsonNode> lines = serve(Optional.of(Principal.anonymous()), Optional.empty(), garbage);
+        List<JsonNode> lines = serve(new LineChannel.Caller.Fixed(Principal.anonymous()), garbage);
         assertThat(lines.size(), is(10));
         assertThat(lines.getFirst().at("/error/code").asInt(), is(-32700));
         assertThat(lines.getFirst().get("id").isNull(), is(true));
@@ -89,26 +89,25 @@ class LineChannelTest {
 
     @Test
     void overlongLineEndsTheConnection() {
-        List<JsonNode> lines = serve(Optional.of(Principal.anonymous()), Optional.empty(),
+        List<JsonNode> lines = serve(new LineChannel.Caller.Fixed(Principal.anonymous()),
                                      "x".repeat(4096) + "\n{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"fast\"}\n", 1024);
         assertThat(lines.isEmpty(), is(true));
     }
 
     @Test
     void batchesAreRefused() {
-        List<JsonNode> lines = serve(Optional.of(Principal.anonymous()), Optional.empty(),
+        List<JsonNode> lines = serve(new LineChannel.Caller.Fixed(Principal.anonymous()),
                                      "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"fast\"}]\n");
         assertThat(lines.getFirst().at("/error/message").asString(), containsString("one message per line"));
     }
 
-    private List<JsonNode> serve(Optional<Principal> fixed, Optional<Authenticator> authenticator, String input) {
-        return serve(fixed, authenticator, input, 1 << 20);
+    private List<JsonNode> serve(LineChannel.Caller callers, String input) {
+        return serve(callers, input, 1 << 20);
     }
 
-    private List<JsonNode> serve(Optional<Principal> fixed, Optional<Authenticator> authenticator, String input,
-                                 int maxLine) {
+    private List<JsonNode> serve(LineChannel.Caller callers, String input, int maxLine) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new LineChannel("test", "test", LineChannel.LineSink.locked(out), endpoint, fixed, authenticator, maxLine, 8)
+        new LineChannel("test", "test", LineChannel.LineSink.locked(out), endpoint, callers, maxLine, 8)
                 .serve(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
         return out.toString(StandardCharsets.UTF_8).lines().map(line -> Json.mapper().readTree(line)).toList();
     }

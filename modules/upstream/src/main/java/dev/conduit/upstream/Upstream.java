@@ -57,6 +57,7 @@ final class Upstream implements AutoCloseable {
     private final Connector connector;
     private final String clientVersion;
     private final Runnable onToolsChanged;
+    private final Tracing tracing;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ProgressRoute> progressRoutes = new ConcurrentHashMap<>();
     private final AtomicLong progressIds = new AtomicLong();
@@ -71,7 +72,9 @@ final class Upstream implements AutoCloseable {
     /** Set at shutdown, under the lock: no connection is opened after it. */
     private boolean closed;
 
-    Upstream(UpstreamConfig config, Connector connector, String clientVersion, Runnable onToolsChanged) {
+    Upstream(UpstreamConfig config, Connector connector, String clientVersion, Runnable onToolsChanged,
+             Tracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.connector = connector;
         this.clientVersion = clientVersion;
@@ -165,7 +168,7 @@ final class Upstream implements AutoCloseable {
      */
     ObjectNode callTool(String name, ObjectNode arguments, Optional<JsonNode> progressToken, ClientChannel channel,
                         Cancellation cancellation) throws UpstreamException {
-        Span span = Tracing.start("upstream " + id() + " tools/call", SpanKind.CLIENT);
+        Span span = tracing.start("upstream " + id() + " tools/call", SpanKind.CLIENT);
         span.setAttribute("conduit.upstream", id());
         span.setAttribute("rpc.method", McpMethods.TOOLS_CALL);
         try (Scope _ = span.makeCurrent()) {

@@ -25,6 +25,7 @@ import dev.conduit.core.tool.ToolCall;
 import dev.conduit.core.tool.ToolCatalog;
 import dev.conduit.core.tool.ToolDefinition;
 import dev.conduit.core.tool.ToolResults;
+import dev.conduit.core.trace.Tracing;
 import dev.conduit.policy.AddressPolicy;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -56,7 +57,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     }
 
     private UpstreamCatalog(List<UpstreamConfig> configs, Map<String, String> environment, AddressPolicy outbound,
-                            String version) {
+                            String version, Tracing tracing) {
         String path = environment.getOrDefault("PATH", "");
         List<Upstream> enabled = new ArrayList<>();
         for (UpstreamConfig config : configs) {
@@ -75,7 +76,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                                                               config.maxMessageBytes(), listener, tokens);
                 }
             };
-            enabled.add(new Upstream(config, connector, version, this::toolsChanged));
+            enabled.add(new Upstream(config, connector, version, this::toolsChanged, tracing));
         }
         this.upstreams = List.copyOf(enabled);
     }
@@ -87,11 +88,13 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
      * @param environment Conduit's environment; only {@code PATH} is read, to find stdio commands
      * @param outbound    which addresses HTTP upstreams may have
      * @param version     this build's version, sent as the client's in {@code initialize}
+     * @param tracing     how upstream calls are traced
      */
     public static UpstreamCatalog create(List<UpstreamConfig> configs, Map<String, String> environment,
-                                         AddressPolicy outbound, String version) {
+                                         AddressPolicy outbound, String version, Tracing tracing) {
         return new UpstreamCatalog(Objects.requireNonNull(configs), Objects.requireNonNull(environment),
-                                   Objects.requireNonNull(outbound), Objects.requireNonNull(version));
+                                   Objects.requireNonNull(outbound), Objects.requireNonNull(version),
+                                   Objects.requireNonNull(tracing));
     }
 
     /** Connects the upstreams marked {@code eager} in the background and lists their tools. */

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.conduit.core.config.ConfigReader;
+import dev.conduit.core.trace.Tracing;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -28,7 +29,7 @@ class UpstreamShutdownTest {
         Upstream upstream = new Upstream(config, listener -> {
             opened.incrementAndGet();
             throw new UpstreamException("not reached");
-        }, "test", () -> { });
+        }, "test", () -> { }, Tracing.noop());
         upstream.close();
         UpstreamException refused = assertThrows(UpstreamException.class, upstream::connection);
         assertThat(refused.getMessage(), containsString("shut down"));

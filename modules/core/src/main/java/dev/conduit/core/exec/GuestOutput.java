@@ -51,9 +51,9 @@ public final class GuestOutput {
         }
     }
 
-    /** {@link ExecutionOutcome.Limit#OUTPUT} or {@link ExecutionOutcome.Limit#LOG_ENTRIES} once one was crossed, else null. */
-    public ExecutionOutcome.Limit exceeded() {
-        return exceeded;
+    /** {@link ExecutionOutcome.Limit#OUTPUT} or {@link ExecutionOutcome.Limit#LOG_ENTRIES} once one was crossed. */
+    public Optional<ExecutionOutcome.Limit> exceeded() {
+        return Optional.ofNullable(exceeded);
     }
 
     public synchronized String stdout() {

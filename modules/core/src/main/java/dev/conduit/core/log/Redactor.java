@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * Masks secrets in what is about to be logged: the one place redaction happens. Conduit's log formatter passes every
  * record through it (message, structured fields however deeply nested, exception messages and stacks), so a secret
@@ -100,7 +102,8 @@ public final class Redactor {
                 Map<String, Object> out = new LinkedHashMap<>();
                 map.forEach((key, member) -> {
                     String name = String.valueOf(key);
-                    boolean scalar = !(member instanceof Map || member instanceof Collection || member == null);
+                    boolean scalar = !(member instanceof Map || member instanceof Collection || member == null
+                                       || member instanceof JsonNode node && (node.isContainer() || node.isNull()));
                     out.put(redact(name), isSensitiveName(name) && scalar ? MASK : redactValue(member));
                 });
                 yield out;
@@ -111,7 +114,29 @@ public final class Redactor {
                 yield out;
             }
             case Object[] items -> redactValue(List.of(items));
+            case JsonNode node -> redactNode(node);
             default -> redact(String.valueOf(value));
         };
+    }
+
+    /** A JSON tree as the maps, lists and scalars {@link #redactValue} makes of them, redacted in the same walk. */
+    private static Object redactNode(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> members = new LinkedHashMap<>();
+            node.properties().forEach(member -> members.put(member.getKey(), member.getValue()));
+            return redactValue(members);
+        }
+        if (node.isArray()) {
+            List<Object> items = new ArrayList<>(node.size());
+            node.forEach(items::add);
+            return redactValue(items);
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.isNull() || node.isMissingNode() ? null : redact(node.asString());
     }
 }

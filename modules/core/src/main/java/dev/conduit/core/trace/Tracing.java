@@ -15,9 +15,10 @@ import io.opentelemetry.context.Context;
 /**
  * OpenTelemetry tracing of the gateway's work: a span per request, per execution, per tool call (from inside a
  * sandbox too) and per upstream call, with the method, engine, tool and outcome as attributes and never program text
- * or arguments. Off by default: the no-op implementation costs nothing; the app installs an SDK when
- * {@code tracing.endpoint} is configured, tests an in-memory one. W3C trace context comes in from clients (the
- * transport makes it current) and goes out to upstreams ({@link #traceparent()}).
+ * or arguments. Off by default: the no-op implementation costs nothing; the app builds one instance from its SDK
+ * when {@code tracing.endpoint} is configured and hands it to the gateway and the upstreams, tests an in-memory
+ * one. W3C trace context comes in from clients (the transport makes it current) and goes out to upstreams
+ * ({@link #traceparent()}).
  * <p>
  * Its signatures use OpenTelemetry's API types, whose automatic module cannot be required transitively; whoever calls
  * them requires {@code io.opentelemetry.api} itself.
@@ -25,19 +26,26 @@ import io.opentelemetry.context.Context;
 @SuppressWarnings("exports")
 public final class Tracing {
     private static final String INSTRUMENTATION = "dev.conduit.gateway";
-    private static volatile OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private static final Tracing NOOP = new Tracing(OpenTelemetry.noop());
 
-    private Tracing() {
+    private final Tracer tracer;
+
+    private Tracing(OpenTelemetry telemetry) {
+        this.tracer = telemetry.getTracer(INSTRUMENTATION);
     }
 
-    /** Uses {@code telemetry} from now on (the app at start; tests). */
-    public static void use(OpenTelemetry telemetry) {
-        openTelemetry = telemetry;
+    /** Spans made with {@code telemetry} (the app's SDK when {@code tracing.endpoint} is set; tests' in-memory one). */
+    public static Tracing of(OpenTelemetry telemetry) {
+        return new Tracing(telemetry);
+    }
+
+    /** No spans at all, at no cost: the default. */
+    public static Tracing noop() {
+        return NOOP;
     }
 
     /** Starts a span under the current one; the caller ends it. */
-    public static Span start(String name, SpanKind kind) {
-        Tracer tracer = openTelemetry.getTracer(INSTRUMENTATION);
+    public Span start(String name, SpanKind kind) {
         return tracer.spanBuilder(name).setSpanKind(kind).setParent(Context.current()).startSpan();
     }
 

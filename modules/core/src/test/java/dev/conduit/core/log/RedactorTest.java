@@ -8,7 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 /** What is masked and what is not, as a table: every credential shape, and ordinary ids that must stay readable. */
 class RedactorTest {
@@ -67,5 +69,18 @@ class RedactorTest {
                                                                            "client_id", "conduit")))));
         assertThat(out.get("note"), is("retrying with password=[REDACTED]"));
         assertThat(out.get("count"), is(3));
+    }
+
+    @Test
+    void aJsonTreeIsRedactedLikeTheMapsAndListsItHolds() {
+        Map<String, Object> asMaps = Map.of(
+                "tool", "everything__echo",
+                "arguments", Map.of("message", "password=hunter22", "api_key", "abcdefghijklmnop",
+                                    "nested", List.of(Map.of("token", "qrstuvwxyz012345", "n", 3))),
+                "ok", true);
+        Object fromTree = Redactor.redactValue(tools.jackson.databind.json.JsonMapper.builder().build()
+                                                       .valueToTree(asMaps));
+        assertThat(fromTree, is(Redactor.redactValue(asMaps)));
+        assertThat(String.valueOf(fromTree), not(containsString("hunter22")));
     }
 }

@@ -15,12 +15,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.conduit.core.exec.GuestOutput;
-import dev.conduit.core.exec.GuestSdk;
-import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
+import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.spi.Language;
+import dev.conduit.sdkgen.GuestSdk;
 
 /**
  * The {@code deno} engine: TypeScript and JavaScript, each program in its own Deno process with no permissions,

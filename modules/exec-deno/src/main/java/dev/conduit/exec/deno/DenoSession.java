@@ -166,8 +166,8 @@ final class DenoSession {
     private void write(boolean error, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         output.write(error, bytes, 0, bytes.length);
-        if (output.exceeded() != null) {
-            stop(output.exceeded());
+        if (output.exceeded().isPresent()) {
+            stop(output.exceeded().get());
         }
     }
 
@@ -229,8 +229,8 @@ final class DenoSession {
             crossed = Limit.WALL_TIME;
         } else if (process.cpuTime().minus(cpuStart).compareTo(request.limits().cpuTime()) > 0) {
             crossed = Limit.CPU_TIME;
-        } else if (output.exceeded() != null) {
-            crossed = output.exceeded();
+        } else if (output.exceeded().isPresent()) {
+            crossed = output.exceeded().get();
         } else if (request.tools().budgetExceeded()) {
             crossed = Limit.TOOL_CALLS;
         }

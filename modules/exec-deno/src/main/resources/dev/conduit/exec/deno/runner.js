@@ -87,15 +87,6 @@ function send(frame) {
   }
 }
 
-class ToolError extends Error {
-  constructor(tool, code, message) {
-    super(message);
-    this.name = "ToolError";
-    this.tool = tool;
-    this.code = code;
-  }
-}
-Object.freeze(ToolError.prototype);
 
 // Tool calls: one frame out, one answer line back, matched by id; answers are read while the program runs.
 const pending = new Map();
@@ -120,13 +111,13 @@ let nextId = 0;
 })();
 
 function call(name, args) {
-  if (args !== undefined && (args === null || typeof args !== "object" || Array.isArray(args))) {
-    return Promise.reject(new ToolError(name, -32602, "Tool arguments must be an object"));
+  if (!ConduitSdk.argumentsOk(args)) {
+    return Promise.reject(ConduitSdk.badArguments(name));
   }
   const id = ++nextId;
   return new Promise((resolve, reject) => {
     pending.set(id, (answer) => answer.error
-      ? reject(new ToolError(name, answer.error.code, answer.error.message))
+      ? reject(ConduitSdk.failure(name, answer))
       : resolve(answer.value));
     send({ t: "call", id, tool: name, args: args === undefined ? {} : args });
   });
@@ -152,7 +143,7 @@ const console = Object.freeze({
 Object.defineProperty(globalThis, "console", { value: console, writable: false, configurable: false });
 Object.defineProperty(globalThis, "tools", { value: tools, enumerable: false });
 Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
-Object.defineProperty(globalThis, "ToolError", { value: ToolError, enumerable: false });
+Object.defineProperty(globalThis, "ToolError", { value: ConduitSdk.ToolError, enumerable: false });
 globalThis.addEventListener("unhandledrejection", (event) => event.preventDefault());
 
 // A plain script keeps its last value as the result. One with top-level await or return, or TypeScript syntax,
@@ -191,16 +182,7 @@ try {
     const module = "export default await (async () => {" + request.code + "\n})();";
     value = (await import("data:application/typescript," + encodeURIComponent(module))).default;
   }
-  value = await value;
-  let result;
-  if (value !== undefined && typeof value !== "function" && typeof value !== "symbol") {
-    try {
-      result = stringify(value);
-    } catch {
-      result = undefined;
-    }
-  }
-  send({ t: "done", result });
+  send({ t: "done", result: ConduitSdk.resultJson(await value, stringify) });
 } catch (error) {
   const message = error instanceof Error ? error.name + ": " + error.message : "Uncaught " + inspect(error);
   send({ t: "error", message, stack: stackOf(error) });

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.conduit.core.exec.GuestSdk;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Language;
+import dev.conduit.sdkgen.GuestSdk;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
@@ -90,7 +90,7 @@ final class GraalJsExecutor extends PooledExecutor {
 
     /** Runs as a script (its last value is the result); with top-level await or return, as an async function's body. */
     @Override
-    protected String run(Prepared prepared, String code) throws GuestFailure {
+    protected Optional<String> run(Prepared prepared, String code) throws GuestFailure {
         Value value;
         try {
             value = prepared.context().eval(Source.create("js", code));
@@ -111,7 +111,7 @@ final class GraalJsExecutor extends PooledExecutor {
             }
         }
         Value converted = prepared.runner().execute(settle(value));
-        return converted.isString() ? converted.asString() : null;
+        return converted.isString() ? Optional.of(converted.asString()) : Optional.empty();
     }
 
     /** The value a promise settled to; a rejection is a guest failure; a promise that never settles, undefined. */

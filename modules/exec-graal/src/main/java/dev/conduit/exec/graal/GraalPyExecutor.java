@@ -1,5 +1,6 @@
 package dev.conduit.exec.graal;
 
+import java.util.Optional;
 import java.util.Set;
 
 import dev.conduit.core.spi.Language;
@@ -50,8 +51,8 @@ final class GraalPyExecutor extends PooledExecutor {
     }
 
     @Override
-    protected String run(Prepared prepared, String code) {
+    protected Optional<String> run(Prepared prepared, String code) {
         Value result = prepared.runner().execute(code);
-        return result.isString() ? result.asString() : null;
+        return result.isString() ? Optional.of(result.asString()) : Optional.empty();
     }
 }

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.spi.ExecutionLimits;
-import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
+import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Executor;
 import org.graalvm.polyglot.Context;
@@ -163,8 +163,8 @@ abstract class PooledExecutor implements Executor {
         return request.code();
     }
 
-    /** Runs {@code code} in an armed context and answers its result as JSON text, or null when it has none. */
-    protected abstract String run(Prepared prepared, String code) throws GuestFailure;
+    /** Runs {@code code} in an armed context and answers its result as JSON text, when it has one. */
+    protected abstract Optional<String> run(Prepared prepared, String code) throws GuestFailure;
 
     @Override
     public final String name() {
@@ -219,13 +219,13 @@ abstract class PooledExecutor implements Executor {
                                                   request.tools());
         prepared.bridge().target(request.tools());
         try {
-            String json = run(prepared, code);
-            if (json != null && json.length() > request.limits().outputBytes()) {
+            Optional<String> json = run(prepared, code);
+            if (json.isPresent() && json.get().length() > request.limits().outputBytes()) {
                 // The result counts like output: a program cannot return what it may not print.
                 return output.stoppedBy(Limit.OUTPUT);
             }
             return limitOrElse(watched, output, new ExecutionOutcome.Completed(output.stdout(), output.stderr(),
-                                                                               Optional.ofNullable(json)));
+                                                                               json));
         } catch (PolyglotException e) {
             return failed(watched, output, e);
         } catch (GuestFailure failure) {
@@ -295,11 +295,8 @@ abstract class PooledExecutor implements Executor {
 
     private static ExecutionOutcome limitOrElse(Watchdog.Watched watched, GuestOutput output,
                                                 ExecutionOutcome otherwise) {
-        Limit stopped = watched.stoppedBy();
-        if (stopped == null) {
-            stopped = output.exceeded();
-        }
-        return stopped == null ? otherwise : output.stoppedBy(stopped);
+        Optional<Limit> stopped = Optional.ofNullable(watched.stoppedBy()).or(output::exceeded);
+        return stopped.isPresent() ? output.stoppedBy(stopped.get()) : otherwise;
     }
 
     private static void close(Context used) {

@@ -80,8 +80,8 @@ final class Watchdog implements AutoCloseable {
                 crossed = Limit.CPU_TIME;
             } else if (threads.getThreadAllocatedBytes(threadId) - allocationStart > allocationLimit) {
                 crossed = Limit.MEMORY;
-            } else if (output.exceeded() != null) {
-                crossed = output.exceeded();
+            } else if (output.exceeded().isPresent()) {
+                crossed = output.exceeded().get();
             } else if (bridge.budgetExceeded()) {
                 crossed = Limit.TOOL_CALLS;
             }

@@ -10,23 +10,13 @@
     // Captured now: a program that replaces JSON.parse or JSON.stringify later only confuses itself.
     const parse = JSON.parse;
     const stringify = JSON.stringify;
-    class ToolError extends Error {
-      constructor(tool, code, message) {
-        super(message);
-        this.name = "ToolError";
-        this.tool = tool;
-        this.code = code;
-      }
-    }
-    Object.freeze(ToolError.prototype);
-
     const call = (name, args) => {
-      if (args !== undefined && (args === null || typeof args !== "object" || Array.isArray(args))) {
-        throw new ToolError(name, -32602, "Tool arguments must be an object");
+      if (!sdk.argumentsOk(args)) {
+        throw sdk.badArguments(name);
       }
       const answer = parse(bridge(name, stringify(args === undefined ? {} : args)));
       if (answer.error) {
-        throw new ToolError(name, answer.error.code, answer.error.message);
+        throw sdk.failure(name, answer);
       }
       return answer.value;
     };
@@ -42,18 +32,9 @@
       enumerable: false
     });
     Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
-    Object.defineProperty(globalThis, "ToolError", { value: ToolError, enumerable: false });
+    Object.defineProperty(globalThis, "ToolError", { value: sdk.ToolError, enumerable: false });
 
     // The value a program leaves behind, as JSON text (undefined when JSON cannot express it).
-    return function toJson(value) {
-      if (value === undefined || typeof value === "function" || typeof value === "symbol") {
-        return undefined;
-      }
-      try {
-        return stringify(value);
-      } catch (e) {
-        return undefined;
-      }
-    };
+    return (value) => sdk.resultJson(value, stringify);
   };
 })()

@@ -42,8 +42,8 @@ final class Guard {
             crossed = Limit.CPU_TIME;
         } else if (THREADS.getCurrentThreadAllocatedBytes() > allocationEnd) {
             crossed = Limit.MEMORY;
-        } else if (output.exceeded() != null) {
-            crossed = output.exceeded();
+        } else if (output.exceeded().isPresent()) {
+            crossed = output.exceeded().get();
         } else if (tools.budgetExceeded()) {
             crossed = Limit.TOOL_CALLS;
         }

@@ -11,12 +11,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.conduit.core.exec.GuestOutput;
-import dev.conduit.core.exec.GuestSdk;
-import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
+import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.spi.Language;
+import dev.conduit.sdkgen.GuestSdk;
 import org.mozilla.javascript.Context;
 import org.mozilla.javascript.EvaluatorException;
 import org.mozilla.javascript.Function;
@@ -154,8 +154,8 @@ final class RhinoExecutor implements Executor {
         return new LambdaFunction(scope, "write", 2, (cx, s, self, args) -> {
             byte[] text = Context.toString(args[1]).getBytes(StandardCharsets.UTF_8);
             output.write(Context.toBoolean(args[0]), text, 0, text.length);
-            if (output.exceeded() != null) {
-                throw new LimitStop(output.exceeded());
+            if (output.exceeded().isPresent()) {
+                throw new LimitStop(output.exceeded().get());
             }
             return Undefined.instance;
         });

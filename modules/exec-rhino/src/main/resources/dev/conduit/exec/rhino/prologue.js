@@ -12,32 +12,14 @@
     var resolved = Promise.resolve.bind(Promise);
     var rejected = Promise.reject.bind(Promise);
     var toText = String;
-    var isArray = Array.isArray;
-
-    function ToolError(tool, code, message) {
-      var error = new Error(message);
-      Object.setPrototypeOf(error, ToolError.prototype);
-      Object.defineProperty(error, "tool", { value: tool, enumerable: true });
-      Object.defineProperty(error, "code", { value: code, enumerable: true });
-      return error;
-    }
-    ToolError.prototype = Object.create(Error.prototype, {
-      constructor: { value: ToolError },
-      name: { value: "ToolError" }
-    });
-    Object.freeze(ToolError.prototype);
-    Object.freeze(ToolError);
 
     // Tool calls are synchronous underneath; the binding answers a settled promise, as every engine's does.
     function call(name, args) {
-      if (args !== undefined && (args === null || typeof args !== "object" || isArray(args))) {
-        return rejected(new ToolError(name, -32602, "Tool arguments must be an object"));
+      if (!sdk.argumentsOk(args)) {
+        return rejected(sdk.badArguments(name));
       }
       var answer = parse(bridge(name, stringify(args === undefined ? {} : args)));
-      if (answer.error) {
-        return rejected(new ToolError(name, answer.error.code, answer.error.message));
-      }
-      return resolved(answer.value);
+      return answer.error ? rejected(sdk.failure(name, answer)) : resolved(answer.value);
     }
 
     var tools;
@@ -105,7 +87,7 @@
     });
 
     var global = this;
-    [["ToolError", ToolError], ["console", console], ["__conduit_await", settle],
+    [["ToolError", sdk.ToolError], ["console", console], ["__conduit_await", settle],
      ["discoverMCPTools", discoverMCPTools]].forEach(function (entry) {
       Object.defineProperty(global, entry[0], { value: entry[1], enumerable: false });
     });
@@ -120,14 +102,7 @@
     return function finish(value) {
       value = settle(value);
       drain();
-      if (value === undefined || typeof value === "function" || typeof value === "symbol") {
-        return undefined;
-      }
-      try {
-        return stringify(value);
-      } catch (e) {
-        return undefined;
-      }
+      return sdk.resultJson(value, stringify);
     };
   };
 })()

@@ -1,4 +1,4 @@
-package dev.conduit.core.exec;
+package dev.conduit.sdkgen;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,9 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The guest-side SDK sources every engine of a language shares, so that {@code tools} behaves the same in each:
- * {@code tools-sdk.js} for the JavaScript engines (it evaluates to {@code {tools(invoke, manifest),
- * discovery(discover)}}; see the file for the contract).
+ * The guest-side SDK every JavaScript engine shares (GraalJS, Rhino, Deno), so that {@code tools}, {@code ToolError}
+ * and a program's result behave the same in each: {@code tools-sdk.js} evaluates to {@code {tools(invoke, manifest),
+ * discovery(discover), ToolError, argumentsOk, badArguments, failure, resultJson}} (see the file for the contract).
+ * Each engine adds only its glue: how a call reaches the gateway, and how the globals are put in place.
  */
 public final class GuestSdk {
     private static final String JAVASCRIPT = load("tools-sdk.js");

@@ -1,6 +1,7 @@
 // Conduit's `tools` SDK for JavaScript guests, shared by every JS engine (GraalJS, Rhino, Deno). Written in the
 // JavaScript Rhino runs too: no classes, rest parameters or async functions. An engine evaluates this file to an
-// object of two factories and calls them with its own way to call a tool and to discover tools. Everything the SDK
+// object of two factories, which it calls with its own way to call a tool and to discover tools, and the parts every
+// engine's glue shares: ToolError, the argument check, the error of a failed call, the result as JSON. Everything the SDK
 // is built from is data from the manifest, never code, and nothing of the engine's host functions is reachable from
 // what it returns: they stay in these closures.
 (function () {
@@ -123,7 +124,7 @@
 
   /**
    * discoverMCPTools(options?): the tools this execution may call, as [{name, description, inputSchema}]; options
-   * may name a `package` (an upstream) and `search` words that must all appear in a tool's name or description.
+   * may name a `package` (an upstream) and `search` words, ranked by the gateway as conduit__search_tools ranks them.
    *
    * @param discover (options) -> Promise of the array: the engine's discovery call
    */
@@ -137,5 +138,52 @@
     };
   }
 
-  return freeze({ tools: tools, discovery: discovery });
+  /**
+   * The error a refused or failed tool call throws, the same in every engine: an Error whose name is "ToolError",
+   * with the tool's name and the gateway's code. A plain constructor, since Rhino has no classes; `new ToolError(...)`
+   * and `instanceof ToolError` work as with a class.
+   */
+  function ToolError(tool, code, message) {
+    var error = new Error(message);
+    Object.setPrototypeOf(error, ToolError.prototype);
+    Object.defineProperty(error, "tool", { value: tool, enumerable: true });
+    Object.defineProperty(error, "code", { value: code, enumerable: true });
+    return error;
+  }
+  ToolError.prototype = create(Error.prototype, {
+    constructor: { value: ToolError },
+    name: { value: "ToolError" }
+  });
+  freeze(ToolError.prototype);
+  freeze(ToolError);
+
+  /** Whether `args` may be sent as a tool's arguments: an object, or nothing (sent as {}). */
+  function argumentsOk(args) {
+    return args === undefined || (args !== null && typeof args === "object" && !Array.isArray(args));
+  }
+
+  /** The ToolError of arguments that are not an object. */
+  function badArguments(tool) {
+    return new ToolError(tool, -32602, "Tool arguments must be an object");
+  }
+
+  /** The ToolError of a gateway answer that carries an error ({error: {code, message}}). */
+  function failure(tool, answer) {
+    return new ToolError(tool, answer.error.code, answer.error.message);
+  }
+
+  /** The value a program leaves behind, as JSON text; undefined when JSON cannot express it. */
+  function resultJson(value, stringify) {
+    if (value === undefined || typeof value === "function" || typeof value === "symbol") {
+      return undefined;
+    }
+    try {
+      return stringify(value);
+    } catch (e) {
+      return undefined;
+    }
+  }
+
+  return freeze({ tools: tools, discovery: discovery, ToolError: ToolError, argumentsOk: argumentsOk,
+                  badArguments: badArguments, failure: failure, resultJson: resultJson });
 })()
