@@ -38,7 +38,12 @@ final class TransportMetrics {
                                        .tags(List.of(Tag.create("transport", transport))));
     }
 
+    /** The process's registry, looked up once on first use rather than on every event. */
     private static MeterRegistry registry() {
-        return Services.get(MeterRegistry.class);
+        return Registry.INSTANCE;
+    }
+
+    private static final class Registry {
+        private static final MeterRegistry INSTANCE = Services.get(MeterRegistry.class);
     }
 }
