@@ -2,7 +2,6 @@ package dev.conduit.gateway;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.jsonrpc.Json;
@@ -11,8 +10,6 @@ import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
-import dev.conduit.core.spi.Executor;
-import dev.conduit.core.spi.Language;
 import dev.conduit.core.tool.Tool;
 import dev.conduit.core.tool.ToolCatalog;
 import dev.conduit.core.tool.ToolDefinition;
@@ -77,7 +74,7 @@ class ToolPathTest {
 
     private static McpServer server(boolean strict) {
         return McpServer.builder().catalog(new Catalog()).strictValidation(strict)
-                .executions(ExecutorRegistry.of(List.of(new CallingEngine())),
+                .executions(ExecutorRegistry.of(List.of(new TestEngine("calling", ToolPathTest::callOrDiscover))),
                             ExecutionLimitsPolicy.from(ConfigReader.empty()), ExecutorsConfig.standard())
                 .build();
     }
@@ -141,35 +138,12 @@ class ToolPathTest {
     }
 
     /** A program is {@code call:<tool>} or {@code discover:<query>}; its output is what the bridge answered. */
-    private static final class CallingEngine implements Executor {
-        @Override
-        public String name() {
-            return "calling";
-        }
-
-        @Override
-        public Set<Language> languages() {
-            return Set.of(Language.JAVASCRIPT);
-        }
-
-        @Override
-        public Availability availability() {
-            return new Availability(true, "test");
-        }
-
-        @Override
-        public ExecutionOutcome execute(ExecutionRequest request) {
-            String code = request.code();
-            String answer = code.startsWith("call:")
-                    ? request.tools().call(code.substring("call:".length()), "{}")
-                    : request.tools().discoverJson(Json.object().put("search", code.substring("discover:".length()))
-                                                           .toString());
-            return new ExecutionOutcome.Completed(answer, "", Optional.empty());
-        }
-
-        @Override
-        public void close() {
-            // Nothing held.
-        }
+    private static ExecutionOutcome callOrDiscover(ExecutionRequest request) {
+        String code = request.code();
+        String answer = code.startsWith("call:")
+                ? request.tools().call(code.substring("call:".length()), "{}")
+                : request.tools().discoverJson(Json.object().put("search", code.substring("discover:".length()))
+                                                       .toString());
+        return new ExecutionOutcome.Completed(answer, "", Optional.empty());
     }
 }

@@ -13,8 +13,6 @@ import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
-import dev.conduit.core.spi.Executor;
-import dev.conduit.core.spi.Language;
 import dev.conduit.core.tool.Tool;
 import dev.conduit.core.tool.ToolCatalog;
 import dev.conduit.core.tool.ToolDefinition;
@@ -68,7 +66,7 @@ class TracingTest {
         McpServer server = McpServer.builder()
                 .tracing(Tracing.of(sdk))
                 .catalog(ToolCatalog.of(List.of(tool("alpha"), tool("beta"))))
-                .executions(ExecutorRegistry.of(List.of(new TwoCalls())), ExecutionLimitsPolicy.from(ConfigReader.empty()),
+                .executions(ExecutorRegistry.of(List.of(new TestEngine("two-calls", TracingTest::twoCalls))), ExecutionLimitsPolicy.from(ConfigReader.empty()),
                             ExecutorsConfig.standard())
                 .build();
         Context client = W3CTraceContextPropagator.getInstance().extract(Context.root(),
@@ -123,41 +121,18 @@ class TracingTest {
         });
     }
 
-    /** An engine that calls two tools from a thread of its own, as Deno's session does. */
-    private static final class TwoCalls implements Executor {
-        @Override
-        public String name() {
-            return "two-calls";
+    /** A program that calls two tools from a thread of its own, as Deno's session does. */
+    private static ExecutionOutcome twoCalls(ExecutionRequest request) {
+        Thread other = Thread.ofVirtual().start(() -> {
+            request.tools().call("test__alpha", "{\"n\":1}");
+            request.tools().call("test.beta", "{\"n\":2}");
+        });
+        try {
+            other.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-
-        @Override
-        public Set<Language> languages() {
-            return Set.of(Language.JAVASCRIPT);
-        }
-
-        @Override
-        public Availability availability() {
-            return new Availability(true, "test");
-        }
-
-        @Override
-        public ExecutionOutcome execute(ExecutionRequest request) {
-            Thread other = Thread.ofVirtual().start(() -> {
-                request.tools().call("test__alpha", "{\"n\":1}");
-                request.tools().call("test.beta", "{\"n\":2}");
-            });
-            try {
-                other.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new ExecutionOutcome.Completed("", "", Optional.empty());
-        }
-
-        @Override
-        public void close() {
-            // Nothing held.
-        }
+        return new ExecutionOutcome.Completed("", "", Optional.empty());
     }
 
     private static final class MapGetter implements io.opentelemetry.context.propagation.TextMapGetter<Map<String, String>> {
