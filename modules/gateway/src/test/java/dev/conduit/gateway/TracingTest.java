@@ -66,8 +66,8 @@ class TracingTest {
         McpServer server = McpServer.builder()
                 .tracing(Tracing.of(sdk))
                 .catalog(ToolCatalog.of(List.of(tool("alpha"), tool("beta"))))
-                .executions(ExecutorRegistry.of(List.of(new TestEngine("two-calls", TracingTest::twoCalls))), ExecutionLimitsPolicy.from(ConfigReader.empty()),
-                            ExecutorsConfig.standard())
+                .executions(ExecutorRegistry.of(List.of(new TestEngine("two-calls", TracingTest::twoCalls))),
+                            ExecutionLimitsPolicy.from(ConfigReader.empty()), ExecutorsConfig.standard())
                 .build();
         Context client = W3CTraceContextPropagator.getInstance().extract(Context.root(),
                 Map.of("traceparent", "00-" + CLIENT_TRACE + "-00f067aa0ba902b7-01"), new MapGetter());
