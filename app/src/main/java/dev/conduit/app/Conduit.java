@@ -73,7 +73,9 @@ final class Conduit {
                                               AddressPolicy.of(config.outboundAllow()), info.version(), spans);
         UpstreamMetrics.register(catalog, meters);
         this.engines = ExecutorRegistry.start(config.executors());
-        this.mcp = McpServer.builder().serverInfo(info).catalog(catalog).meters(meters).tracing(spans)
+        this.mcp = McpServer.builder().serverInfo(info)
+                .catalog(catalog).features(catalog.passThrough())
+                .meters(meters).tracing(spans)
                 .pageSize(config.pageSize())
                 .maxToolArgumentBytes(config.toolArgumentBytes())
                 .strictValidation(config.strictValidation())

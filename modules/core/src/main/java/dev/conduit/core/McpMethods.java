@@ -11,7 +11,9 @@ public final class McpMethods {
     public static final String TOOLS_CALL = "tools/call";
     public static final String RESOURCES_LIST = "resources/list";
     public static final String RESOURCES_TEMPLATES_LIST = "resources/templates/list";
+    public static final String RESOURCES_READ = "resources/read";
     public static final String PROMPTS_LIST = "prompts/list";
+    public static final String PROMPTS_GET = "prompts/get";
     public static final String LOGGING_SET_LEVEL = "logging/setLevel";
 
     public static final String INITIALIZED = "notifications/initialized";

@@ -21,6 +21,7 @@ import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.core.jsonrpc.Outcome;
 import dev.conduit.core.tool.ToolCatalog;
+import dev.conduit.core.tool.UpstreamFeatures;
 import dev.conduit.core.trace.Tracing;
 import dev.conduit.policy.AuditSettings;
 import dev.conduit.policy.ExecutionLimitsPolicy;
@@ -81,7 +82,7 @@ public final class McpServer implements McpEndpoint {
         new LegacyMethods(access).register(routes);
         executions.ifPresent(service -> ExecutionTools.register(routes, access, service));
         this.executions = executions;
-        new DiscoveryMethods().register(routes);
+        new PassThroughMethods(builder.features, builder.pageSize).register(routes);
         this.handlers = Map.copyOf(routes);
     }
 
@@ -224,6 +225,7 @@ public final class McpServer implements McpEndpoint {
     public static final class Builder {
         private ServerInfo serverInfo = ServerInfo.current();
         private ToolCatalog catalog = ToolCatalog.empty();
+        private UpstreamFeatures features = UpstreamFeatures.none();
         private int pageSize = DEFAULT_PAGE_SIZE;
         private int maxToolArgumentBytes = DEFAULT_TOOL_ARGUMENT_BYTES;
         private boolean strictValidation;
@@ -283,6 +285,12 @@ public final class McpServer implements McpEndpoint {
         /** How the server introduces itself. */
         public Builder serverInfo(ServerInfo value) {
             this.serverInfo = Objects.requireNonNull(value, "serverInfo");
+            return this;
+        }
+
+        /** The upstreams' resources, templates and prompts to pass through; none by default. */
+        public Builder features(UpstreamFeatures value) {
+            this.features = Objects.requireNonNull(value, "features");
             return this;
         }
 

@@ -69,6 +69,8 @@ final class Upstream implements AutoCloseable {
     private final AtomicLong connections = new AtomicLong();
     private volatile String lastError = "";
     private volatile Listing listing;
+    /** What the upstream declared in {@code initialize}; empty until it has been initialized. */
+    private volatile ObjectNode capabilities = Json.object();
     /** Set at shutdown, under the lock: no connection is opened after it. */
     private boolean closed;
 
@@ -115,31 +117,87 @@ final class Upstream implements AutoCloseable {
     /** Fetches every page of the upstream's tools and caches them; a failure is cached briefly and rethrown. */
     List<ObjectNode> refreshTools() throws UpstreamException {
         try {
-            McpConnection live = connection();
-            List<ObjectNode> tools = new ArrayList<>();
-            Optional<String> cursor = Optional.empty();
-            for (int page = 0; page < MAX_PAGES; page++) {
-                ObjectNode params = Json.object();
-                cursor.ifPresent(value -> params.put("cursor", value));
-                JsonNode result = result(live.request(McpMethods.TOOLS_LIST, params, config.timeout()),
-                                         McpMethods.TOOLS_LIST);
-                result.path("tools").forEach(tool -> {
-                    if (tool instanceof ObjectNode object && object.path("name").isString()) {
-                        tools.add(object);
-                    }
-                });
-                JsonNode next = result.path("nextCursor");
-                if (!next.isString() || next.stringValue().isEmpty()) {
-                    listing = new Listing(List.copyOf(tools), System.nanoTime(), false);
-                    reached();
-                    return tools;
-                }
-                cursor = Optional.of(next.stringValue());
-            }
-            throw new UpstreamException("upstream '" + id() + "' listed more than " + MAX_PAGES + " pages of tools");
+            List<ObjectNode> tools = pages(McpMethods.TOOLS_LIST, "tools", "name");
+            listing = new Listing(List.copyOf(tools), System.nanoTime(), false);
+            reached();
+            return tools;
         } catch (UpstreamException e) {
             listing = new Listing(List.of(), System.nanoTime(), true);
             unreachable(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Every page of a list method's items ({@code resources/list}, ...), each an object with the string member
+     * {@code key}; empty when the upstream did not declare {@code capability}.
+     */
+    List<ObjectNode> list(String method, String field, String key, String capability) throws UpstreamException {
+        try {
+            connection(); // initialized: its capabilities are known
+            if (!capabilities.has(capability)) {
+                return List.of();
+            }
+            List<ObjectNode> items = pages(method, field, key);
+            reached();
+            return items;
+        } catch (UpstreamException e) {
+            unreachable(e);
+            throw e;
+        }
+    }
+
+    private List<ObjectNode> pages(String method, String field, String key) throws UpstreamException {
+        McpConnection live = connection();
+        List<ObjectNode> items = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        for (int page = 0; page < MAX_PAGES; page++) {
+            ObjectNode params = Json.object();
+            cursor.ifPresent(value -> params.put("cursor", value));
+            JsonNode result = result(live.request(method, params, config.timeout()), method);
+            result.path(field).forEach(item -> {
+                if (item instanceof ObjectNode object && object.path(key).isString()) {
+                    items.add(object);
+                }
+            });
+            JsonNode next = result.path("nextCursor");
+            if (!next.isString() || next.stringValue().isEmpty()) {
+                return items;
+            }
+            cursor = Optional.of(next.stringValue());
+        }
+        throw new UpstreamException("upstream '" + id() + "' listed more than " + MAX_PAGES + " pages of " + field);
+    }
+
+    /**
+     * Sends {@code method} with {@code params} as they are (a resource read, a prompt): the upstream's result object.
+     *
+     * @throws UpstreamException when the upstream cannot be reached or does not answer in time
+     * @throws RpcException      when the upstream answers with a JSON-RPC error (passed on as it is)
+     */
+    ObjectNode forward(String method, ObjectNode params, Cancellation cancellation) throws UpstreamException {
+        Span span = tracing.start("upstream " + id() + " " + method, SpanKind.CLIENT);
+        span.setAttribute("conduit.upstream", id());
+        span.setAttribute("rpc.method", method);
+        try (Scope _ = span.makeCurrent()) {
+            ObjectNode sent = params.deepCopy();
+            Tracing.traceparent().ifPresent(parent -> {
+                ObjectNode meta = sent.get("_meta") instanceof ObjectNode existing ? existing : sent.putObject("_meta");
+                meta.put("traceparent", parent);
+            });
+            JsonNode result = result(connection().request(method, sent, config.timeout(), cancellation), method);
+            if (!(result instanceof ObjectNode object)) {
+                throw new UpstreamException("upstream '" + id() + "' answered " + method + " without a result object");
+            }
+            Tracing.end(span, "ok");
+            reached();
+            return object;
+        } catch (UpstreamException e) {
+            Tracing.end(span, "failed");
+            unreachable(e);
+            throw e;
+        } catch (RuntimeException e) {
+            Tracing.end(span, "failed");
             throw e;
         }
     }
@@ -293,6 +351,7 @@ final class Upstream implements AutoCloseable {
             throw new UpstreamException("upstream '" + id() + "' speaks MCP protocol version '" + version
                                         + "', which Conduit does not");
         }
+        capabilities = result.path("capabilities") instanceof ObjectNode declared ? declared : Json.object();
         opened.notify(McpMethods.INITIALIZED, Json.object());
         LOGGER.log(Level.INFO, "upstream '" + id() + "' initialized: " + result.path("serverInfo").path("name")
                 .asString("unnamed") + " " + result.path("serverInfo").path("version").asString("") + ", protocol "

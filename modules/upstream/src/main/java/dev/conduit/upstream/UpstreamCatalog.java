@@ -25,6 +25,7 @@ import dev.conduit.core.tool.ToolCall;
 import dev.conduit.core.tool.ToolCatalog;
 import dev.conduit.core.tool.ToolDefinition;
 import dev.conduit.core.tool.ToolResults;
+import dev.conduit.core.tool.UpstreamFeatures;
 import dev.conduit.core.trace.Tracing;
 import dev.conduit.policy.AddressPolicy;
 import tools.jackson.databind.JsonNode;
@@ -41,6 +42,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(UpstreamCatalog.class.getName());
 
     private final List<Upstream> upstreams;
+    private final PassThrough passThrough;
     private final ReentrantLock refreshLock = new ReentrantLock();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Map<Upstream, CompletableFuture<Void>> fetches = new ConcurrentHashMap<>();
@@ -79,6 +81,12 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
             enabled.add(new Upstream(config, connector, version, this::toolsChanged, tracing));
         }
         this.upstreams = List.copyOf(enabled);
+        this.passThrough = new PassThrough(this.upstreams);
+    }
+
+    /** The same upstreams' resources, resource templates and prompts, and requests about them forwarded. */
+    public UpstreamFeatures passThrough() {
+        return passThrough;
     }
 
     /**

@@ -19,6 +19,8 @@ public final class ErrorCodes {
     public static final int SERVER_BUSY = -32000;
     /** The request was cancelled by its client before it finished (the code LSP uses; MCP names none). */
     public static final int REQUEST_CANCELLED = -32800;
+    /** No upstream offers the resource a {@code resources/read} names (the code the MCP specification gives). */
+    public static final int RESOURCE_NOT_FOUND = -32002;
     /** A package or tool named in the original's discovery methods does not exist (kept from Conduit 1.0). */
     public static final int NOT_FOUND = -32001;
     /** The caller may not do this. */

@@ -31,6 +31,8 @@ public enum Outcome {
     INTERNAL_ERROR(ErrorCodes.INTERNAL_ERROR, 500, "error"),
     /** A package or tool named in the original's discovery methods does not exist. */
     NOT_FOUND(ErrorCodes.NOT_FOUND, 200, "not_found"),
+    /** No upstream the caller may see offers the resource a read names. */
+    RESOURCE_NOT_FOUND(ErrorCodes.RESOURCE_NOT_FOUND, 200, "not_found"),
 
     /** No key, or a wrong one. */
     UNAUTHENTICATED(ErrorCodes.FORBIDDEN, 401, "refused"),

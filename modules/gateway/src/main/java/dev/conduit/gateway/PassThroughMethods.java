@@ -1,0 +1,120 @@
+package dev.conduit.gateway;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.conduit.core.McpMethods;
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.Outcome;
+import dev.conduit.core.jsonrpc.RpcException;
+import dev.conduit.core.tool.UpstreamFeatures;
+import dev.conduit.core.tool.UpstreamFeatures.Kind;
+import dev.conduit.core.tool.UpstreamFeatures.Owned;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The upstreams' resources, resource templates and prompts, passed through: the lists merged in configuration order
+ * and paged like {@code tools/list}, {@code resources/read} and {@code prompts/get} routed to the owner. What a key
+ * sees follows its allow-list: a prompt like a tool ({@code <upstream>.<prompt>}); an upstream's resources and
+ * templates only with all of that upstream ({@code <upstream>.*} or {@code *}), since a resource has no name the
+ * patterns could match. A URI two upstreams both offer is read from the first in configuration order.
+ */
+final class PassThroughMethods {
+    private static final Pattern EXPRESSION = Pattern.compile("\\{([+#./;?&]?)[^}]*}");
+
+    private final UpstreamFeatures features;
+    private final int pageSize;
+
+    PassThroughMethods(UpstreamFeatures features, int pageSize) {
+        this.features = features;
+        this.pageSize = pageSize;
+    }
+
+    void register(Map<String, MethodHandler> handlers) {
+        handlers.put(McpMethods.RESOURCES_LIST, (request, context) -> page(request, context, Kind.RESOURCES));
+        handlers.put(McpMethods.RESOURCES_TEMPLATES_LIST,
+                     (request, context) -> page(request, context, Kind.RESOURCE_TEMPLATES));
+        handlers.put(McpMethods.PROMPTS_LIST, (request, context) -> page(request, context, Kind.PROMPTS));
+        handlers.put(McpMethods.RESOURCES_READ, this::read);
+        handlers.put(McpMethods.PROMPTS_GET, this::get);
+    }
+
+    /** The items of {@code kind} the caller may see, in configuration order. */
+    private List<Owned> visible(Kind kind, RequestContext context) {
+        ToolReach reach = ToolReach.client(context.principal());
+        return features.list(kind).stream()
+                .filter(owned -> reach.allowed().allows(owned.upstream(), kind == Kind.PROMPTS ? owned.localName()
+                        // "*" is no name a tool or prompt can have: only a pattern granting the whole upstream allows it.
+                        : "*"))
+                .toList();
+    }
+
+    private JsonNode page(JsonRpcRequest request, RequestContext context, Kind kind) {
+        int offset = Params.optionalString(request.paramsObject(), "cursor").map(ToolMethods::decodeCursor).orElse(0);
+        List<Owned> items = visible(kind, context);
+        if (offset > items.size()) {
+            throw new RpcException(JsonRpcError.invalidParams("Invalid params: unknown cursor; start again without one"));
+        }
+        int end = Math.min(items.size(), offset + pageSize);
+        ObjectNode result = Json.object();
+        ArrayNode page = result.putArray(kind.field());
+        items.subList(offset, end).forEach(owned -> page.add(owned.item()));
+        if (end < items.size()) {
+            result.put("nextCursor", ToolMethods.encodeCursor(end));
+        }
+        return result;
+    }
+
+    private JsonNode read(JsonRpcRequest request, RequestContext context) {
+        ObjectNode params = request.paramsObject();
+        String uri = Params.requiredString(params, "uri");
+        Optional<String> owner = visible(Kind.RESOURCES, context).stream()
+                .filter(owned -> owned.item().path("uri").asString("").equals(uri))
+                .map(Owned::upstream).findFirst()
+                .or(() -> visible(Kind.RESOURCE_TEMPLATES, context).stream()
+                        .filter(owned -> matches(owned.item().path("uriTemplate").asString(""), uri))
+                        .map(Owned::upstream).findFirst());
+        if (owner.isEmpty()) {
+            throw new RpcException(Outcome.RESOURCE_NOT_FOUND.error("Resource not found: " + uri
+                                                                    + ". Call resources/list for the resources."));
+        }
+        return features.forward(owner.get(), McpMethods.RESOURCES_READ, params, context);
+    }
+
+    private JsonNode get(JsonRpcRequest request, RequestContext context) {
+        ObjectNode params = request.paramsObject();
+        String name = Params.requiredString(params, "name");
+        Owned prompt = visible(Kind.PROMPTS, context).stream()
+                .filter(owned -> owned.item().path("name").asString("").equals(name)).findFirst()
+                .orElseThrow(() -> new RpcException(JsonRpcError.invalidParams(
+                        "Unknown prompt: " + name + ". Call prompts/list for the prompts.")));
+        ObjectNode forwarded = params.deepCopy();
+        forwarded.put("name", prompt.localName());
+        return features.forward(prompt.upstream(), McpMethods.PROMPTS_GET, forwarded, context);
+    }
+
+    /**
+     * Whether {@code uri} is an expansion of the RFC 6570 {@code template}: a simple expression stands for one path
+     * segment's worth of characters, any other expression ({@code {+path}}, {@code {?query}}, ...) for anything.
+     */
+    static boolean matches(String template, String uri) {
+        StringBuilder regex = new StringBuilder();
+        Matcher expression = EXPRESSION.matcher(template);
+        int last = 0;
+        while (expression.find()) {
+            regex.append(Pattern.quote(template.substring(last, expression.start())));
+            regex.append(expression.group(1).isEmpty() ? "[^/?#]*" : ".*");
+            last = expression.end();
+        }
+        regex.append(Pattern.quote(template.substring(last)));
+        return !template.isEmpty() && uri.matches(regex.toString());
+    }
+}
