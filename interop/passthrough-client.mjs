@@ -40,5 +40,13 @@ out.readUnknown = await attempt(() => client.readResource({ uri: "demo://nowhere
 out.promptWithArguments = await attempt(() => client.getPrompt({
   name: "everything__args-prompt", arguments: { city: "Lisbon", state: "none" } }));
 out.promptUnknown = await attempt(() => client.getPrompt({ name: "everything__no-such-prompt" }));
+out.completePrompt = await attempt(() => client.complete({
+  ref: { type: "ref/prompt", name: "everything__completable-prompt" },
+  argument: { name: "department", value: "E" } }));
+out.completeTemplate = await attempt(() => client.complete({
+  ref: { type: "ref/resource", uri: "demo://resource/dynamic/text/{resourceId}" },
+  argument: { name: "resourceId", value: "1" } }));
+out.completeUnknown = await attempt(() => client.complete({
+  ref: { type: "ref/prompt", name: "everything__no-such-prompt" }, argument: { name: "x", value: "" } }));
 await client.close();
 console.log(JSON.stringify(out));

@@ -62,6 +62,12 @@ class PassThroughIT {
         assertThat(seen.at("/readUnknown/code").asInt(), is(-32002));
         assertThat(seen.at("/promptWithArguments/result/messages").toString(), containsString("Lisbon"));
         assertThat(seen.at("/promptUnknown/code").asInt(), is(-32602));
+        // server-everything completes departments starting with "E" (Engineering) and resource ids starting with "1".
+        assertThat(seen.at("/completePrompt").toString(), seen.at("/completePrompt/result/completion/values").toString(),
+                   containsString("Engineering"));
+        assertThat(seen.at("/completeTemplate").toString(),
+                   seen.at("/completeTemplate/result/completion/values").isArray(), is(true));
+        assertThat(seen.at("/completeUnknown/code").asInt(), is(-32602));
     }
 
     @Test

@@ -15,6 +15,7 @@ public final class McpMethods {
     public static final String PROMPTS_LIST = "prompts/list";
     public static final String PROMPTS_GET = "prompts/get";
     public static final String LOGGING_SET_LEVEL = "logging/setLevel";
+    public static final String COMPLETION_COMPLETE = "completion/complete";
 
     public static final String INITIALIZED = "notifications/initialized";
     public static final String CANCELLED = "notifications/cancelled";

@@ -22,7 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The upstreams' resources, resource templates and prompts, passed through: the lists merged in configuration order
- * and paged like {@code tools/list}, {@code resources/read} and {@code prompts/get} routed to the owner. What a key
+ * and paged like {@code tools/list}, {@code resources/read}, {@code prompts/get} and {@code completion/complete}
+ * routed to the owner. What a key
  * sees follows its allow-list: a prompt like a tool ({@code <upstream>.<prompt>}); an upstream's resources and
  * templates only with all of that upstream ({@code <upstream>.*} or {@code *}), since a resource has no name the
  * patterns could match. A URI two upstreams both offer is read from the first in configuration order.
@@ -45,6 +46,7 @@ final class PassThroughMethods {
         handlers.put(McpMethods.PROMPTS_LIST, (request, context) -> page(request, context, Kind.PROMPTS));
         handlers.put(McpMethods.RESOURCES_READ, this::read);
         handlers.put(McpMethods.PROMPTS_GET, this::get);
+        handlers.put(McpMethods.COMPLETION_COMPLETE, this::complete);
     }
 
     /** The items of {@code kind} the caller may see, in configuration order. */
@@ -99,6 +101,42 @@ final class PassThroughMethods {
         ObjectNode forwarded = params.deepCopy();
         forwarded.put("name", prompt.localName());
         return features.forward(prompt.upstream(), McpMethods.PROMPTS_GET, forwarded, context);
+    }
+
+    /**
+     * Completion of a prompt's argument or a resource template's variable, asked of the prompt's or template's owner:
+     * a prompt by its exposed name (sent on under the upstream's own), a template by its URI template as listed.
+     */
+    private JsonNode complete(JsonRpcRequest request, RequestContext context) {
+        ObjectNode params = request.paramsObject();
+        if (!(params.get("ref") instanceof ObjectNode ref)) {
+            throw Params.invalid("\"ref\" must be an object: {type: \"ref/prompt\", name} or {type: \"ref/resource\", uri}");
+        }
+        ObjectNode forwarded = params.deepCopy();
+        String type = ref.path("type").asString("");
+        return switch (type) {
+            case "ref/prompt" -> {
+                String name = ref.path("name").asString("");
+                Owned prompt = visible(Kind.PROMPTS, context).stream()
+                        .filter(owned -> owned.item().path("name").asString("").equals(name)).findFirst()
+                        .orElseThrow(() -> new RpcException(JsonRpcError.invalidParams(
+                                "Unknown prompt: " + name + ". Call prompts/list for the prompts.")));
+                ((ObjectNode) forwarded.get("ref")).put("name", prompt.localName());
+                yield features.forward(prompt.upstream(), McpMethods.COMPLETION_COMPLETE, forwarded, context);
+            }
+            case "ref/resource" -> {
+                String uri = ref.path("uri").asString("");
+                String owner = visible(Kind.RESOURCE_TEMPLATES, context).stream()
+                        .filter(owned -> owned.item().path("uriTemplate").asString("").equals(uri))
+                        .map(Owned::upstream).findFirst()
+                        .orElseThrow(() -> new RpcException(JsonRpcError.invalidParams(
+                                "Unknown resource template: " + uri
+                                + ". Call resources/templates/list for the templates.")));
+                yield features.forward(owner, McpMethods.COMPLETION_COMPLETE, forwarded, context);
+            }
+            default -> throw Params.invalid("\"ref.type\" must be \"ref/prompt\" or \"ref/resource\", not \""
+                                            + type + "\"");
+        };
     }
 
     /**
