@@ -213,6 +213,13 @@ public final class McpServer implements McpEndpoint {
                         cancellation.cancel();
                     } else {
                         rememberEarlyCancel(key);
+                        // The request may have registered between the two looks: it checked for an early cancel
+                        // before this one was remembered, so cancel it here (the second look of the two always sees
+                        // the other side's write; cancelling twice is harmless).
+                        Cancellation late = inFlight.get(key);
+                        if (late != null && earlyCancels.remove(key) != null) {
+                            late.cancel();
+                        }
                     }
                 }
             }
