@@ -261,7 +261,8 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                 source.path("description").asString(""),
                 schema,
                 object(source, "outputSchema"),
-                object(source, "annotations"));
+                object(source, "annotations"),
+                others(source));
         return new Tool(definition, upstream.id(), localName,
                         (call, context) -> invoke(upstream, localName, call, context), true, hasSchema);
     }
@@ -299,6 +300,13 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                                       + " failed: " + e.getMessage());
             return ToolResults.error(e.getMessage());
         }
+    }
+
+    /** The members of an upstream's tool that the definition does not model, kept to be passed on as they came. */
+    private static ObjectNode others(ObjectNode source) {
+        ObjectNode others = source.deepCopy();
+        others.remove(List.of("name", "title", "description", "inputSchema", "outputSchema", "annotations"));
+        return others;
     }
 
     private static Optional<String> text(ObjectNode source, String field) {

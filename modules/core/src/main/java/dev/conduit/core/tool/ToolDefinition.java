@@ -16,19 +16,23 @@ import tools.jackson.databind.node.ObjectNode;
  * @param inputSchema  JSON Schema of the arguments (an object schema)
  * @param outputSchema optional JSON Schema of {@code structuredContent}
  * @param annotations  optional hints (read-only, destructive, ...)
+ * @param extra        every other member the tool came with ({@code icons}, {@code _meta}, {@code execution}, ...),
+ *                     passed on as it came: a gateway keeps what it does not interpret
  */
 public record ToolDefinition(String name,
                              Optional<String> title,
                              String description,
                              ObjectNode inputSchema,
                              Optional<ObjectNode> outputSchema,
-                             Optional<ObjectNode> annotations) {
+                             Optional<ObjectNode> annotations,
+                             ObjectNode extra) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
     public ToolDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(inputSchema, "inputSchema");
+        Objects.requireNonNull(extra, "extra");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("tool names are 1-128 of [A-Za-z0-9_.-]: " + name);
         }
@@ -36,12 +40,13 @@ public record ToolDefinition(String name,
 
     /** A tool with just a name, a description and an input schema. */
     public static ToolDefinition of(String name, String description, ObjectNode inputSchema) {
-        return new ToolDefinition(name, Optional.empty(), description, inputSchema, Optional.empty(), Optional.empty());
+        return new ToolDefinition(name, Optional.empty(), description, inputSchema, Optional.empty(), Optional.empty(),
+                                  Json.object());
     }
 
     /** The wire form for {@code tools/list}. */
     public ObjectNode toJson() {
-        ObjectNode node = Json.object();
+        ObjectNode node = extra.deepCopy();
         node.put("name", name);
         title.ifPresent(value -> node.put("title", value));
         node.put("description", description);

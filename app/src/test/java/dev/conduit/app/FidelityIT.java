@@ -1,0 +1,73 @@
+package dev.conduit.app;
+
+import java.nio.file.Path;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * What an upstream sends is what the client gets: every member of a tool (title, icons, _meta, annotations, output
+ * schema) and every kind of content in a result (resource links, embedded resources, structured content, _meta), from
+ * a fixture server of our own on the official SDK that sends all of them.
+ */
+class FidelityIT {
+    private static final Path FIXTURE = RunningConduit.INTEROP.resolve("fidelity-server.mjs").toAbsolutePath();
+
+    @TempDir
+    static Path dir;
+    private static RunningConduit conduit;
+
+    @BeforeAll
+    static void start() throws Exception {
+        conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
+                upstreams:
+                  - id: fidelity
+                    command: %s
+                    args: [%s]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), FIXTURE));
+    }
+
+    @AfterAll
+    static void stop() {
+        conduit.close();
+    }
+
+    @Test
+    void everyMemberOfAToolIsPassedOn() throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        JsonNode tools = client.post("""
+                {"jsonrpc":"2.0","id":1,"method":"tools/list"}""").at("/result/tools");
+        JsonNode describe = tools.valueStream().filter(tool -> tool.get("name").asString().equals("fidelity__describe"))
+                .findFirst().orElseThrow(() -> new AssertionError(tools.toString()));
+        assertThat(describe.toString(), describe.get("title").asString(), is("Describe the fixture"));
+        assertThat(describe.toString(), describe.at("/icons/0/mimeType").asString(), is("image/png"));
+        assertThat(describe.toString(), describe.at("/icons/0/sizes/0").asString(), is("48x48"));
+        assertThat(describe.toString(), describe.at("/_meta/example.org~1owner").asString(), is("conduit-tests"));
+        assertThat(describe.toString(), describe.at("/annotations/readOnlyHint").asBoolean(), is(true));
+        assertThat(describe.toString(), describe.at("/outputSchema/required/0").asString(), is("ok"));
+    }
+
+    @Test
+    void everyKindOfContentInAResultIsPassedOn() throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        JsonNode result = client.post("""
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"fidelity__describe","arguments":{}}}""")
+                .get("result");
+        assertThat(result.toString(), result.at("/content/1/type").asString(), is("resource_link"));
+        assertThat(result.toString(), result.at("/content/1/uri").asString(), is("fixture://doc/1"));
+        assertThat(result.toString(), result.at("/content/2/resource/text").asString(), is("embedded"));
+        assertThat(result.toString(), result.at("/structuredContent/ok").asBoolean(), is(true));
+        assertThat(result.toString(), result.at("/_meta/example.org~1trace").asString(), is("t-1"));
+        // A program gets the structured content as the call's value.
+        JsonNode run = client.execute("javascript", "const r = await tools.fidelity.describe({}); return r.ok",
+                                      Json.object());
+        assertThat(run.toString(), run.at("/result/structuredContent/result").asBoolean(), is(true));
+    }
+}
