@@ -1,11 +1,15 @@
 // A stdio MCP server for the tests, on the pinned official SDK's low-level Server so that it can send every field the
 // specification defines: its one tool has a title, icons, _meta, annotations and an output schema, and its result
-// carries a resource link, an embedded resource, structured content and _meta. A gateway must pass all of it on.
+// carries a resource link, an embedded resource, structured content and _meta. A gateway must pass all of it on. Its
+// tool "announce" makes it say that its resource and prompt lists changed, which a gateway must relay.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 
-const server = new Server({ name: "fidelity", version: "1.0.0" }, { capabilities: { tools: {} } });
+const server = new Server({ name: "fidelity", version: "1.0.0" },
+  { capabilities: { tools: {}, resources: { listChanged: true }, prompts: { listChanged: true } } });
 const tool = {
   name: "describe",
   title: "Describe the fixture",
@@ -16,14 +20,25 @@ const tool = {
   icons: [{ src: "data:image/png;base64,iVBORw0KGgo=", mimeType: "image/png", sizes: ["48x48"] }],
   _meta: { "example.org/owner": "conduit-tests" },
 };
-server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [tool] }));
-server.setRequestHandler(CallToolRequestSchema, async () => ({
-  content: [
-    { type: "text", text: "{\"ok\":true}" },
-    { type: "resource_link", uri: "fixture://doc/1", name: "doc-1", mimeType: "text/plain" },
-    { type: "resource", resource: { uri: "fixture://doc/2", mimeType: "text/plain", text: "embedded" } },
-  ],
-  structuredContent: { ok: true },
-  _meta: { "example.org/trace": "t-1" },
-}));
+const announce = { name: "announce", description: "Says that the resource and prompt lists changed",
+  inputSchema: { type: "object", properties: {} } };
+server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [tool, announce] }));
+server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: [] }));
+server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: [] }));
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  if (request.params.name === "announce") {
+    await server.sendResourceListChanged();
+    await server.sendPromptListChanged();
+    return { content: [{ type: "text", text: "announced" }] };
+  }
+  return {
+    content: [
+      { type: "text", text: "{\"ok\":true}" },
+      { type: "resource_link", uri: "fixture://doc/1", name: "doc-1", mimeType: "text/plain" },
+      { type: "resource", resource: { uri: "fixture://doc/2", mimeType: "text/plain", text: "embedded" } },
+    ],
+    structuredContent: { ok: true },
+    _meta: { "example.org/trace": "t-1" },
+  };
+});
 await server.connect(new StdioServerTransport());

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.conduit.auth.Authenticator;
-import dev.conduit.core.McpMethods;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.spi.Executor;
@@ -85,8 +84,8 @@ final class Conduit {
                 .build();
         this.authenticator = Authenticator.create(config.auth());
         this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);
-        catalog.onChange(() -> {
-            JsonRpcNotification changed = new JsonRpcNotification(McpMethods.TOOLS_LIST_CHANGED, Json.object());
+        catalog.onChange(method -> {
+            JsonRpcNotification changed = new JsonRpcNotification(method, Json.object());
             http.broadcast(changed);
             local.ifPresent(listener -> listener.broadcast(changed));
         });
@@ -135,8 +134,7 @@ final class Conduit {
      */
     void serveStdio(InputStream in, OutputStream out) {
         StdioTransport stdio = StdioTransport.create(mcp, config.stdioPrincipal(), out);
-        catalog.onChange(() -> stdio.notifyClient(new JsonRpcNotification(McpMethods.TOOLS_LIST_CHANGED,
-                                                                           Json.object())));
+        catalog.onChange(method -> stdio.notifyClient(new JsonRpcNotification(method, Json.object())));
         catalog.startEager();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " serving MCP on stdio as " + config.stdioPrincipal().id());
         stdio.serve(in);

@@ -1,11 +1,23 @@
 package dev.conduit.app;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -52,6 +64,34 @@ class FidelityIT {
         assertThat(describe.toString(), describe.at("/_meta/example.org~1owner").asString(), is("conduit-tests"));
         assertThat(describe.toString(), describe.at("/annotations/readOnlyHint").asBoolean(), is(true));
         assertThat(describe.toString(), describe.at("/outputSchema/required/0").asString(), is("ok"));
+    }
+
+    @Test
+    @Timeout(60)
+    void anUpstreamsResourceAndPromptListChangesReachTheClient() throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(conduit.mcpUrl())).header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + RunningConduit.API_KEY)
+                        .header("Mcp-Session-Id", client.session()).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode(), is(200));
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            JsonNode announced = client.post("""
+                    {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"fidelity__announce"}}""");
+            assertThat(announced.toString(), announced.at("/result/content/0/text").asString(), is("announced"));
+            Set<String> seen = new HashSet<>();
+            String line;
+            while (seen.size() < 2 && (line = events.readLine()) != null) {
+                for (String method : List.of("notifications/resources/list_changed",
+                                             "notifications/prompts/list_changed")) {
+                    if (line.contains(method)) {
+                        seen.add(method);
+                    }
+                }
+            }
+            assertThat(seen.size(), is(2));
+        }
     }
 
     @Test

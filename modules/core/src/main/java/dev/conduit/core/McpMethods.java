@@ -22,6 +22,8 @@ public final class McpMethods {
     public static final String PROGRESS = "notifications/progress";
     public static final String MESSAGE = "notifications/message";
     public static final String TOOLS_LIST_CHANGED = "notifications/tools/list_changed";
+    public static final String RESOURCES_LIST_CHANGED = "notifications/resources/list_changed";
+    public static final String PROMPTS_LIST_CHANGED = "notifications/prompts/list_changed";
 
     private McpMethods() {
     }

@@ -36,8 +36,9 @@ final class LifecycleMethods {
         result.put("protocolVersion", version.wire());
         ObjectNode capabilities = result.putObject("capabilities");
         capabilities.putObject("tools").put("listChanged", true);
-        capabilities.putObject("resources");
-        capabilities.putObject("prompts");
+        // Upstreams' list changes are relayed (resources and prompts are fetched when listed, so nothing is stale).
+        capabilities.putObject("resources").put("listChanged", true);
+        capabilities.putObject("prompts").put("listChanged", true);
         capabilities.putObject("logging");
         ObjectNode info = result.putObject("serverInfo");
         info.put("name", serverInfo.name());

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.ClientChannel;
@@ -56,7 +57,7 @@ final class Upstream implements AutoCloseable {
     private final UpstreamConfig config;
     private final Connector connector;
     private final String clientVersion;
-    private final Runnable onToolsChanged;
+    private final Consumer<String> onListChanged;
     private final Tracing tracing;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ProgressRoute> progressRoutes = new ConcurrentHashMap<>();
@@ -74,13 +75,13 @@ final class Upstream implements AutoCloseable {
     /** Set at shutdown, under the lock: no connection is opened after it. */
     private boolean closed;
 
-    Upstream(UpstreamConfig config, Connector connector, String clientVersion, Runnable onToolsChanged,
+    Upstream(UpstreamConfig config, Connector connector, String clientVersion, Consumer<String> onListChanged,
              Tracing tracing) {
         this.tracing = tracing;
         this.config = config;
         this.connector = connector;
         this.clientVersion = clientVersion;
-        this.onToolsChanged = onToolsChanged;
+        this.onListChanged = onListChanged;
     }
 
     String id() {
@@ -363,8 +364,10 @@ final class Upstream implements AutoCloseable {
             case McpMethods.PROGRESS -> relayProgress(notification);
             case McpMethods.TOOLS_LIST_CHANGED -> {
                 listing = null;
-                onToolsChanged.run();
+                onListChanged.accept(notification.method());
             }
+            case McpMethods.RESOURCES_LIST_CHANGED, McpMethods.PROMPTS_LIST_CHANGED ->
+                    onListChanged.accept(notification.method());
             case McpMethods.MESSAGE -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' log: "
                     + notification.params().path("data"));
             default -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' sent " + notification.method());

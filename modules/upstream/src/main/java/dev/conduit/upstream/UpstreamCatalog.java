@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.tool.Tool;
@@ -44,7 +46,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private final List<Upstream> upstreams;
     private final PassThrough passThrough;
     private final ReentrantLock refreshLock = new ReentrantLock();
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Upstream, CompletableFuture<Void>> fetches = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
     private final Map<Upstream, AtomicLong> hits = new ConcurrentHashMap<>();
@@ -78,7 +80,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                                                               config.maxMessageBytes(), listener, tokens);
                 }
             };
-            enabled.add(new Upstream(config, connector, version, this::toolsChanged, tracing));
+            enabled.add(new Upstream(config, connector, version, this::listChanged, tracing));
         }
         this.upstreams = List.copyOf(enabled);
         this.passThrough = new PassThrough(this.upstreams);
@@ -112,8 +114,12 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
         }
     }
 
-    /** Runs {@code listener} (on a background thread) whenever the merged tool list changes. */
-    public void onChange(Runnable listener) {
+    /**
+     * Runs {@code listener} (on a background thread) with the {@code notifications/.../list_changed} method whenever a
+     * list changes: the merged tool list (after it was fetched again and differs), or an upstream's resources or
+     * prompts (relayed as they come; those lists are fetched when asked).
+     */
+    public void onChange(Consumer<String> listener) {
         listeners.add(Objects.requireNonNull(listener));
     }
 
@@ -242,7 +248,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
         if (!definitions(previous).equals(definitions(snapshot))) {
             LOGGER.log(Level.INFO, "tool catalog now has " + tools.size() + " tools from " + upstreams.size()
                                    + " upstream(s)");
-            listeners.forEach(listener -> Thread.ofVirtual().start(listener));
+            notifyListeners(McpMethods.TOOLS_LIST_CHANGED);
         }
     }
 
@@ -318,8 +324,16 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
         return source.path(field) instanceof ObjectNode value ? Optional.of(value) : Optional.empty();
     }
 
-    private void toolsChanged() {
-        Thread.ofVirtual().name("upstreams-refresh").start(this::current);
+    private void listChanged(String method) {
+        if (method.equals(McpMethods.TOOLS_LIST_CHANGED)) {
+            Thread.ofVirtual().name("upstreams-refresh").start(this::current);
+        } else {
+            notifyListeners(method);
+        }
+    }
+
+    private void notifyListeners(String method) {
+        listeners.forEach(listener -> Thread.ofVirtual().start(() -> listener.accept(method)));
     }
 
     /** Ends every upstream connection and child process. */

@@ -29,7 +29,7 @@ class UpstreamShutdownTest {
         Upstream upstream = new Upstream(config, listener -> {
             opened.incrementAndGet();
             throw new UpstreamException("not reached");
-        }, "test", () -> { }, Tracing.noop());
+        }, "test", method -> { }, Tracing.noop());
         upstream.close();
         UpstreamException refused = assertThrows(UpstreamException.class, upstream::connection);
         assertThat(refused.getMessage(), containsString("shut down"));
