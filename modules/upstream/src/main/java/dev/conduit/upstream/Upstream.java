@@ -177,10 +177,7 @@ final class Upstream implements AutoCloseable {
      * @throws RpcException      when the upstream answers with a JSON-RPC error (passed on as it is)
      */
     ObjectNode forward(String method, ObjectNode params, Cancellation cancellation) throws UpstreamException {
-        Span span = tracing.start("upstream " + id() + " " + method, SpanKind.CLIENT);
-        span.setAttribute("conduit.upstream", id());
-        span.setAttribute("rpc.method", method);
-        try (Scope _ = span.makeCurrent()) {
+        return exchange(method, () -> {
             ObjectNode sent = params.deepCopy();
             Tracing.traceparent().ifPresent(parent -> {
                 ObjectNode meta = sent.get("_meta") instanceof ObjectNode existing ? existing : sent.putObject("_meta");
@@ -190,9 +187,20 @@ final class Upstream implements AutoCloseable {
             if (!(result instanceof ObjectNode object)) {
                 throw new UpstreamException("upstream '" + id() + "' answered " + method + " without a result object");
             }
+            return object;
+        });
+    }
+
+    /** One request of the client's to this upstream: a client span around it, and health from how it went. */
+    private ObjectNode exchange(String method, Exchange work) throws UpstreamException {
+        Span span = tracing.start("upstream " + id() + " " + method, SpanKind.CLIENT);
+        span.setAttribute("conduit.upstream", id());
+        span.setAttribute("rpc.method", method);
+        try (Scope _ = span.makeCurrent()) {
+            ObjectNode result = work.run();
             Tracing.end(span, "ok");
             reached();
-            return object;
+            return result;
         } catch (UpstreamException e) {
             Tracing.end(span, "failed");
             unreachable(e);
@@ -201,6 +209,11 @@ final class Upstream implements AutoCloseable {
             Tracing.end(span, "failed");
             throw e;
         }
+    }
+
+    @FunctionalInterface
+    private interface Exchange {
+        ObjectNode run() throws UpstreamException;
     }
 
     /**
@@ -227,22 +240,7 @@ final class Upstream implements AutoCloseable {
      */
     ObjectNode callTool(String name, ObjectNode arguments, Optional<JsonNode> progressToken, ClientChannel channel,
                         Cancellation cancellation) throws UpstreamException {
-        Span span = tracing.start("upstream " + id() + " tools/call", SpanKind.CLIENT);
-        span.setAttribute("conduit.upstream", id());
-        span.setAttribute("rpc.method", McpMethods.TOOLS_CALL);
-        try (Scope _ = span.makeCurrent()) {
-            ObjectNode result = send(name, arguments, progressToken, channel, cancellation);
-            Tracing.end(span, "ok");
-            reached();
-            return result;
-        } catch (UpstreamException e) {
-            Tracing.end(span, "failed");
-            unreachable(e);
-            throw e;
-        } catch (RuntimeException e) {
-            Tracing.end(span, "failed");
-            throw e;
-        }
+        return exchange(McpMethods.TOOLS_CALL, () -> send(name, arguments, progressToken, channel, cancellation));
     }
 
     private ObjectNode send(String name, ObjectNode arguments, Optional<JsonNode> progressToken,
