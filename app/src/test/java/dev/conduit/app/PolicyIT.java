@@ -130,6 +130,7 @@ class PolicyIT {
     @Test
     void aKeysToolCallRateStopsAProgramWithItsOwnCode() throws Exception {
         McpHttpClient bot = new McpHttpClient(conduit, BOT_KEY);
+        double refusedBefore = conduit.metric("conduit_rate_limited_total");
         JsonNode run = bot.execute("javascript", """
                 console.log('looping');
                 for (let i = 0; i < 500; i++) { try { await tools.everything.echo({message: 'x'}); } catch (e) {} }""",
@@ -139,6 +140,11 @@ class PolicyIT {
         assertThat(run.at("/error/data/retryAfterMs").asLong(), greaterThan(0L));
         assertThat(run.at("/error/data/stdout").asString(), is("looping\n"));
         assertThat(run.at("/error/message").asString(), containsString("tool calls from programs"));
+        // Each refused call is counted once, where it was refused; answering the program's error counts nothing more.
+        long refusedCalls = run.at("/error/data/toolCalls").valueStream()
+                .filter(call -> call.path("outcome").asString().equals("rate_limited")).count();
+        assertThat(refusedCalls, greaterThan(0L));
+        assertThat(conduit.metric("conduit_rate_limited_total") - refusedBefore, is((double) refusedCalls));
     }
 
     @Test

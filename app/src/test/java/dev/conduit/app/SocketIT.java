@@ -130,10 +130,8 @@ class SocketIT {
     @Test
     void aCancelledExecutionStopsOnTheLineProtocolToo() throws IOException {
         try (LineClient client = LineClient.open(socket)) {
-            client.send(7, "mcp.executeIsolate", Json.object().put("code", "console.log('spinning'); for (;;) {}")
-                    .set("limits", Json.object().put("timeoutMs", 60_000).put("cpuTimeMs", 60_000)).toString(),
-                        RunningConduit.API_KEY);
-            // Cancelled at once or while it spins: either way it must not run for its 60 s.
+            spin(client, 7);
+            // Cancelled at once or while it spins: either way it answers -32800, not a limit's code.
             client.raw("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":7},"
                        + "\"auth\":{\"bearerToken\":\"" + RunningConduit.API_KEY + "\"}}");
             JsonNode answer = client.read();
@@ -145,18 +143,23 @@ class SocketIT {
     @Test
     void closingTheConnectionCancelsItsExecutions() throws Exception {
         try (LineClient client = LineClient.open(socket)) {
-            client.send(8, "mcp.executeIsolate", Json.object().put("code", "for (;;) {}")
-                    .set("limits", Json.object().put("timeoutMs", 60_000).put("cpuTimeMs", 60_000)).toString(),
-                        RunningConduit.API_KEY);
+            spin(client, 8);
             assertThat(RunningConduit.pollUntil(RunningConduit.patient(Duration.ofSeconds(10)),
                                                 () -> conduit.metric("conduit_executions_running") == 1), is(true));
         }
-        // Without the cancellation the program would spin for its 60 s limit.
+        // Without the cancellation the program would spin until a limit stopped it, and this line would not appear.
         assertThat(conduit.log(), conduit.awaitLog("client gone while 1 of its requests ran", Duration.ofSeconds(10)),
                    is(true));
         assertThat(RunningConduit.pollUntil(Duration.ofSeconds(10),
                                             () -> conduit.metric("conduit_executions_running") == 0), is(true));
         assertThat(conduit.metric("conduit_clients_gone_total"), greaterThanOrEqualTo(1.0));
+    }
+
+    /** Starts a program that spins until something stops it (its limits are as high as the server allows). */
+    private static void spin(LineClient client, int id) throws IOException {
+        client.send(id, "mcp.executeIsolate", Json.object().put("code", "console.log('spinning'); for (;;) {}")
+                .set("limits", Json.object().put("timeoutMs", 60_000).put("cpuTimeMs", 60_000)).toString(),
+                    RunningConduit.API_KEY);
     }
 
     @Test
