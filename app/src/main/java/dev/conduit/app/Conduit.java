@@ -13,8 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import dev.conduit.auth.Authenticator;
+import dev.conduit.core.ClientRequests;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.spi.Executor;
@@ -68,12 +71,14 @@ final class Conduit {
         this.tracing = TracingSetup.start(config.tracing());
         Tracing spans = tracing.map(Tracing::of).orElseGet(Tracing::noop);
         MeterRegistry meters = Services.get(MeterRegistry.class);
+        ClientRequests clientRequests = new ClientRequests();
         this.catalog = UpstreamCatalog.create(config.upstreams(), config.environment(),
-                                              AddressPolicy.of(config.outboundAllow()), info.version(), spans);
+                                              AddressPolicy.of(config.outboundAllow()), info.version(), clientRequests,
+                                              spans);
         UpstreamMetrics.register(catalog, meters);
         this.engines = ExecutorRegistry.start(config.executors());
         this.mcp = McpServer.builder().serverInfo(info)
-                .catalog(catalog).features(catalog.passThrough())
+                .catalog(catalog).features(catalog.passThrough()).clientRequests(clientRequests)
                 .meters(meters).tracing(spans)
                 .pageSize(config.pageSize())
                 .maxToolArgumentBytes(config.toolArgumentBytes())
@@ -84,11 +89,8 @@ final class Conduit {
                 .build();
         this.authenticator = Authenticator.create(config.auth());
         this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);
-        catalog.onChange(method -> {
-            JsonRpcNotification changed = new JsonRpcNotification(method, Json.object());
-            http.broadcast(changed);
-            local.ifPresent(listener -> listener.broadcast(changed));
-        });
+        catalog.onChange(method -> broadcast(new JsonRpcNotification(method, Json.object())));
+        catalog.onRelay(this::broadcast);
         ServerSettings settings = config.server();
         ServerSettings.Connections connections = settings.connections();
         // Helidon checks idle connections on this period; a tenth of the timeout closes them close to it.
@@ -128,13 +130,24 @@ final class Conduit {
                 .build();
     }
 
+    /** A notification for clients outside any request, to the sessions of every listener it is for. */
+    private void broadcast(JsonRpcNotification notification) {
+        Predicate<McpSession> audience = mcp.audience(notification);
+        http.broadcast(notification, audience);
+        local.ifPresent(listener -> listener.broadcast(notification, audience));
+    }
+
     /**
      * Serves MCP on stdin/stdout until stdin ends, then stops: no HTTP listener, no ops socket (several desktop
      * clients each start their own Conduit, and fixed ports would collide).
      */
     void serveStdio(InputStream in, OutputStream out) {
         StdioTransport stdio = StdioTransport.create(mcp, config.stdioPrincipal(), out);
-        catalog.onChange(method -> stdio.notifyClient(new JsonRpcNotification(method, Json.object())));
+        catalog.onChange(method -> {
+            JsonRpcNotification changed = new JsonRpcNotification(method, Json.object());
+            stdio.notifyClient(changed, mcp.audience(changed));
+        });
+        catalog.onRelay(relayed -> stdio.notifyClient(relayed, mcp.audience(relayed)));
         catalog.startEager();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " serving MCP on stdio as " + config.stdioPrincipal().id());
         stdio.serve(in);

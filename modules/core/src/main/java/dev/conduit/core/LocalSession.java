@@ -1,6 +1,10 @@
 package dev.conduit.core;
 
 import java.util.Objects;
+import java.util.Optional;
+
+import dev.conduit.core.jsonrpc.Json;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The state every session has: a line connection's as it is (stdio, a socket connection, living exactly as long as
@@ -12,6 +16,8 @@ public class LocalSession implements McpSession {
     private final String transport;
     private final ProtocolVersion version;
     private volatile LogLevel level = LogLevel.INFO;
+    private volatile boolean levelRequested;
+    private volatile ObjectNode capabilities = Json.object();
     private volatile boolean initialized;
 
     /** A session of no particular listener (tests, embedding): its transport is {@code local}. */
@@ -47,7 +53,23 @@ public class LocalSession implements McpSession {
 
     @Override
     public final void logLevel(LogLevel value) {
-        level = value;
+        level = Objects.requireNonNull(value);
+        levelRequested = true;
+    }
+
+    @Override
+    public final Optional<LogLevel> requestedLogLevel() {
+        return levelRequested ? Optional.of(level) : Optional.empty();
+    }
+
+    @Override
+    public final ObjectNode clientCapabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public final void clientCapabilities(ObjectNode value) {
+        capabilities = value.deepCopy();
     }
 
     @Override

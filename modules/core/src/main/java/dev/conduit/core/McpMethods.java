@@ -16,6 +16,12 @@ public final class McpMethods {
     public static final String PROMPTS_GET = "prompts/get";
     public static final String LOGGING_SET_LEVEL = "logging/setLevel";
     public static final String COMPLETION_COMPLETE = "completion/complete";
+    public static final String RESOURCES_SUBSCRIBE = "resources/subscribe";
+    public static final String RESOURCES_UNSUBSCRIBE = "resources/unsubscribe";
+
+    /** Requests a server sends its client (an upstream to this gateway, this gateway to its client). */
+    public static final String SAMPLING_CREATE_MESSAGE = "sampling/createMessage";
+    public static final String ELICITATION_CREATE = "elicitation/create";
 
     public static final String INITIALIZED = "notifications/initialized";
     public static final String CANCELLED = "notifications/cancelled";
@@ -24,6 +30,7 @@ public final class McpMethods {
     public static final String TOOLS_LIST_CHANGED = "notifications/tools/list_changed";
     public static final String RESOURCES_LIST_CHANGED = "notifications/resources/list_changed";
     public static final String PROMPTS_LIST_CHANGED = "notifications/prompts/list_changed";
+    public static final String RESOURCES_UPDATED = "notifications/resources/updated";
 
     private McpMethods() {
     }

@@ -8,10 +8,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import dev.conduit.core.Cancellation;
+import dev.conduit.core.ClientRequests;
+import dev.conduit.core.LogLevel;
 import dev.conduit.core.McpEndpoint;
 import dev.conduit.core.McpMethods;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.ErrorMapper;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -66,14 +71,17 @@ public final class McpServer implements McpEndpoint {
     private final GatewayMetrics metrics;
     private final Tracing tracing;
     private final RateLimiter rateLimiter;
+    private final ClientRequests clientRequests;
+    private final PassThroughMethods passThrough;
 
     private McpServer(Builder builder) {
+        this.clientRequests = builder.clientRequests;
         this.rateLimiter = builder.rateLimiter;
         this.tracing = builder.tracing;
         this.metrics = new GatewayMetrics(builder.meters.orElseGet(() -> Services.get(MeterRegistry.class)));
         AuditTrail audit = builder.audit;
         Map<String, MethodHandler> routes = new HashMap<>();
-        new LifecycleMethods(builder.serverInfo, INSTRUCTIONS).register(routes);
+        new LifecycleMethods(builder.serverInfo, INSTRUCTIONS, builder.features).register(routes);
         Optional<ExecutionService> executions = builder.executors.map(registry -> new ExecutionService(registry,
                 builder.executionLimits, builder.executorsConfig, builder.rateLimiter, audit, metrics, tracing));
         ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, builder.maxToolArgumentBytes,
@@ -82,8 +90,25 @@ public final class McpServer implements McpEndpoint {
         new LegacyMethods(access).register(routes);
         executions.ifPresent(service -> ExecutionTools.register(routes, access, service));
         this.executions = executions;
-        new PassThroughMethods(builder.features, builder.pageSize).register(routes);
+        this.passThrough = new PassThroughMethods(builder.features, builder.pageSize);
+        passThrough.register(routes);
         this.handlers = Map.copyOf(routes);
+    }
+
+    /**
+     * The sessions a server-initiated notification is for: a log message to those that asked for its level, a
+     * resource's update to those subscribed to it, anything else (list changes) to all.
+     */
+    public Predicate<McpSession> audience(JsonRpcNotification notification) {
+        return switch (notification.method()) {
+            case McpMethods.MESSAGE -> {
+                LogLevel level = LogLevel.fromWireName(notification.params().path("level").asString(""))
+                        .orElse(LogLevel.INFO);
+                yield session -> session.wants(level);
+            }
+            case McpMethods.RESOURCES_UPDATED -> passThrough.subscribers(notification.params().path("uri").asString(""));
+            default -> session -> true;
+        };
     }
 
     /** Stops the guest threads. */
@@ -105,9 +130,10 @@ public final class McpServer implements McpEndpoint {
                 yield Optional.empty();
             }
             case JsonRpcResponse response -> {
-                // This server sends no requests to clients yet, so a response answers nothing we asked.
-                LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] ignored a response with id "
-                                              + response.id());
+                if (!clientRequests.complete(context.session(), response)) {
+                    LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] ignored a response with id "
+                                                  + response.id() + ", which nothing waits for");
+                }
                 yield Optional.empty();
             }
         };
@@ -244,8 +270,18 @@ public final class McpServer implements McpEndpoint {
         private AuditTrail audit = new AuditTrail(AuditSettings.defaults());
         private Optional<MeterRegistry> meters = Optional.empty();
         private Tracing tracing = Tracing.noop();
+        private ClientRequests clientRequests = new ClientRequests();
 
         private Builder() {
+        }
+
+        /**
+         * Where this server's requests to clients wait for their answers: the same instance the upstreams relay
+         * sampling and elicitation through. A private one by default.
+         */
+        public Builder clientRequests(ClientRequests value) {
+            this.clientRequests = Objects.requireNonNull(value);
+            return this;
         }
 
         /** Enables Code Mode with these engines, limits and guest threads. */

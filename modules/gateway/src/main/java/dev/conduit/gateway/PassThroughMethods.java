@@ -3,10 +3,15 @@ package dev.conduit.gateway;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.conduit.core.McpMethods;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -27,12 +32,21 @@ import tools.jackson.databind.node.ObjectNode;
  * sees follows its allow-list: a prompt like a tool ({@code <upstream>.<prompt>}); an upstream's resources and
  * templates only with all of that upstream ({@code <upstream>.*} or {@code *}), since a resource has no name the
  * patterns could match. A URI two upstreams both offer is read from the first in configuration order.
+ *
+ * <p>Subscriptions are the gateway's: a session's {@code resources/subscribe} is passed to the owner (which may
+ * already have it from another session), updates go to the sessions subscribed to that URI, and the owner is told
+ * to unsubscribe when the last of them does. At most {@value #MAX_SUBSCRIPTIONS} subscriptions are held at once.
  */
 final class PassThroughMethods {
     private static final Pattern EXPRESSION = Pattern.compile("\\{([+#./;?&]?)[^}]*}");
 
+    static final int MAX_SUBSCRIPTIONS = 10_000;
+
     private final UpstreamFeatures features;
     private final int pageSize;
+    /** Subscribed session ids by resource URI. */
+    private final Map<String, Set<String>> subscriptions = new ConcurrentHashMap<>();
+    private final AtomicInteger subscriptionCount = new AtomicInteger();
 
     PassThroughMethods(UpstreamFeatures features, int pageSize) {
         this.features = features;
@@ -47,6 +61,45 @@ final class PassThroughMethods {
         handlers.put(McpMethods.RESOURCES_READ, this::read);
         handlers.put(McpMethods.PROMPTS_GET, this::get);
         handlers.put(McpMethods.COMPLETION_COMPLETE, this::complete);
+        handlers.put(McpMethods.RESOURCES_SUBSCRIBE, this::subscribe);
+        handlers.put(McpMethods.RESOURCES_UNSUBSCRIBE, this::unsubscribe);
+    }
+
+    /** The sessions subscribed to {@code uri}, for its updates. */
+    Predicate<McpSession> subscribers(String uri) {
+        Set<String> sessions = subscriptions.getOrDefault(uri, Set.of());
+        return session -> sessions.contains(session.id());
+    }
+
+    private JsonNode subscribe(JsonRpcRequest request, RequestContext context) {
+        ObjectNode params = request.paramsObject();
+        String uri = Params.requiredString(params, "uri");
+        String owner = owner(uri, context);
+        if (subscriptionCount.get() >= MAX_SUBSCRIPTIONS) {
+            throw new RpcException(Outcome.BUSY.error("Too many resource subscriptions are held by this gateway ("
+                                                      + MAX_SUBSCRIPTIONS + "); unsubscribe from some first"));
+        }
+        JsonNode result = features.forward(owner, McpMethods.RESOURCES_SUBSCRIBE, params, context);
+        if (subscriptions.computeIfAbsent(uri, key -> ConcurrentHashMap.newKeySet()).add(context.session().id())) {
+            subscriptionCount.incrementAndGet();
+        }
+        return result;
+    }
+
+    private JsonNode unsubscribe(JsonRpcRequest request, RequestContext context) {
+        ObjectNode params = request.paramsObject();
+        String uri = Params.requiredString(params, "uri");
+        String owner = owner(uri, context);
+        boolean[] last = new boolean[1];
+        subscriptions.computeIfPresent(uri, (key, sessions) -> {
+            if (sessions.remove(context.session().id())) {
+                subscriptionCount.decrementAndGet();
+            }
+            last[0] = sessions.isEmpty();
+            return last[0] ? null : sessions;
+        });
+        // Other sessions still want the updates: the owner keeps sending them.
+        return last[0] ? features.forward(owner, McpMethods.RESOURCES_UNSUBSCRIBE, params, context) : Json.object();
     }
 
     /** The items of {@code kind} the caller may see, in configuration order. */
@@ -78,6 +131,14 @@ final class PassThroughMethods {
     private JsonNode read(JsonRpcRequest request, RequestContext context) {
         ObjectNode params = request.paramsObject();
         String uri = Params.requiredString(params, "uri");
+        return features.forward(owner(uri, context), McpMethods.RESOURCES_READ, params, context);
+    }
+
+    /**
+     * The upstream that serves {@code uri} for this caller: the first in configuration order that lists it, else the
+     * first with a template it matches.
+     */
+    private String owner(String uri, RequestContext context) {
         Optional<String> owner = visible(Kind.RESOURCES, context).stream()
                 .filter(owned -> owned.item().path("uri").asString("").equals(uri))
                 .map(Owned::upstream).findFirst()
@@ -88,7 +149,7 @@ final class PassThroughMethods {
             throw new RpcException(Outcome.RESOURCE_NOT_FOUND.error("Resource not found: " + uri
                                                                     + ". Call resources/list for the resources."));
         }
-        return features.forward(owner.get(), McpMethods.RESOURCES_READ, params, context);
+        return owner.get();
     }
 
     private JsonNode get(JsonRpcRequest request, RequestContext context) {

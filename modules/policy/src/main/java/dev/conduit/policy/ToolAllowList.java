@@ -68,6 +68,15 @@ public final class ToolAllowList {
         return false;
     }
 
+    /**
+     * Whether some name of upstream {@code upstream} could be allowed: a pattern naming the upstream, {@code *}, or a
+     * single-part pattern (which matches a last part of any upstream's names).
+     */
+    public boolean mayAllowAnyOf(String upstream) {
+        return parsed.stream().anyMatch(pattern -> !pattern.isEmpty()
+                && (pattern.size() == 1 || pattern.getFirst().equals(upstream)));
+    }
+
     private static boolean matches(List<String> pattern, List<String> tool) {
         if (pattern.isEmpty()) {
             return false;

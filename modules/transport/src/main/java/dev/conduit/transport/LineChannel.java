@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 import dev.conduit.auth.AuthResult;
 import dev.conduit.auth.Authenticator;
@@ -309,8 +310,10 @@ final class LineChannel {
         out.writeLine(JsonRpcCodec.encode(message));
     }
 
-    /** Notifications sent to this connection outside any request (for example tools/list_changed). */
-    void notifyClient(JsonRpcNotification notification) {
-        send(notification);
+    /** Notifications sent to this connection outside any request (for example tools/list_changed), if {@code to} picks it. */
+    void notifyClient(JsonRpcNotification notification, Predicate<McpSession> to) {
+        if (to.test(session)) {
+            send(notification);
+        }
     }
 }

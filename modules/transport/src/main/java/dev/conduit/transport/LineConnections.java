@@ -12,9 +12,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
 import dev.conduit.core.io.PipeWriter;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
@@ -94,8 +96,8 @@ final class LineConnections {
         });
     }
 
-    void broadcast(JsonRpcNotification notification) {
-        open.values().forEach(channel -> channel.notifyClient(notification));
+    void broadcast(JsonRpcNotification notification, Predicate<McpSession> to) {
+        open.values().forEach(channel -> channel.notifyClient(notification, to));
     }
 
     /**

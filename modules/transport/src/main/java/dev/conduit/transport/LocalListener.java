@@ -2,9 +2,11 @@ package dev.conduit.transport;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 
 /**
@@ -24,8 +26,8 @@ public sealed interface LocalListener extends AutoCloseable permits SocketTransp
     /** Where clients connect: the socket file or the pipe name. */
     String address();
 
-    /** Sends a server-initiated notification to every open connection. */
-    void broadcast(JsonRpcNotification notification);
+    /** Sends a server-initiated notification to every open connection whose session {@code to} picks. */
+    void broadcast(JsonRpcNotification notification, Predicate<McpSession> to);
 
     /**
      * Stops accepting and reading, answers the requests already read for up to {@code grace}, then closes. A listener

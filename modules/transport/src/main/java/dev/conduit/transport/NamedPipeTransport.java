@@ -2,10 +2,12 @@ package dev.conduit.transport;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.function.Predicate;
 
 import com.sun.jna.platform.win32.WinNT;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 
 /**
@@ -51,8 +53,8 @@ public final class NamedPipeTransport implements LocalListener {
     }
 
     @Override
-    public void broadcast(JsonRpcNotification notification) {
-        connections.broadcast(notification);
+    public void broadcast(JsonRpcNotification notification, Predicate<McpSession> to) {
+        connections.broadcast(notification, to);
     }
 
     @Override

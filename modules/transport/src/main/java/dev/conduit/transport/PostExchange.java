@@ -7,7 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.ClientChannel;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
-import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.core.jsonrpc.Outcome;
 import io.helidon.http.HeaderNames;
@@ -48,7 +48,17 @@ final class PostExchange implements ClientChannel {
     }
 
     @Override
-    public void send(JsonRpcNotification notification) {
+    public boolean carriesRequests() {
+        lock.lock();
+        try {
+            return streamingAllowed && !done && !broken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void send(JsonRpcMessage notification) {
         lock.lock();
         try {
             if (done || broken || !streamingAllowed) {

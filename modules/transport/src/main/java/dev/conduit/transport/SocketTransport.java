@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 
 /**
@@ -73,8 +75,8 @@ public final class SocketTransport implements LocalListener {
     }
 
     @Override
-    public void broadcast(JsonRpcNotification notification) {
-        connections.broadcast(notification);
+    public void broadcast(JsonRpcNotification notification, Predicate<McpSession> to) {
+        connections.broadcast(notification, to);
     }
 
     @Override

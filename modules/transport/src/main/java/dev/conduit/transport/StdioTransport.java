@@ -4,8 +4,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
 import dev.conduit.core.io.PipeWriter;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
@@ -58,8 +60,11 @@ public final class StdioTransport {
         }
     }
 
-    /** Sends a server-initiated notification, for example {@code notifications/tools/list_changed}. */
-    public void notifyClient(JsonRpcNotification notification) {
-        channel.notifyClient(notification);
+    /**
+     * Sends a server-initiated notification, for example {@code notifications/tools/list_changed}, if {@code to}
+     * picks the session.
+     */
+    public void notifyClient(JsonRpcNotification notification, Predicate<McpSession> to) {
+        channel.notifyClient(notification, to);
     }
 }

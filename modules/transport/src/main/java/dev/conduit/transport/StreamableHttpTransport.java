@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import dev.conduit.auth.AuthResult;
 import dev.conduit.auth.Authenticator;
@@ -27,8 +28,8 @@ import dev.conduit.core.Principal;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.ErrorMapper;
-import dev.conduit.core.jsonrpc.JsonRpcCodec.Decoded;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
+import dev.conduit.core.jsonrpc.JsonRpcCodec.Decoded;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
@@ -130,10 +131,14 @@ public final class StreamableHttpTransport implements HttpService {
 
     /**
      * Sends a server-initiated notification (for example {@code notifications/tools/list_changed}) to every session
-     * that has a GET stream open; sessions without one miss it, as the spec allows.
+     * {@code to} picks that has a GET stream open; sessions without one miss it, as the spec allows.
      */
-    public void broadcast(JsonRpcNotification notification) {
-        sessions.forEach(session -> session.sendUnsolicited(notification));
+    public void broadcast(JsonRpcNotification notification, Predicate<McpSession> to) {
+        sessions.forEach(session -> {
+            if (to.test(session)) {
+                session.sendUnsolicited(notification);
+            }
+        });
     }
 
     /** Live sessions, for metrics and tests. */
@@ -293,6 +298,7 @@ public final class StreamableHttpTransport implements HttpService {
                         "Server busy: the maximum number of sessions is reached; retry later"), request.id());
                 return;
             }
+            session.get().clientCapabilities(provisional.clientCapabilities());
             res.header(SESSION_ID, session.get().id());
             LOGGER.log(Level.INFO, () -> "[" + cid + "] session started for " + principal.id() + " with protocol "
                                          + negotiated.wire());

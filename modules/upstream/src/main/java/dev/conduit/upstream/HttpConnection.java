@@ -5,12 +5,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 
-import dev.conduit.core.Cancellation;
 import dev.conduit.core.McpMethods;
+import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
+import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
@@ -82,7 +83,7 @@ final class HttpConnection implements McpConnection {
     }
 
     @Override
-    public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Cancellation cancellation)
+    public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Optional<RequestContext> cause)
             throws UpstreamException {
         if (closed) {
             throw new UpstreamException("upstream '" + upstreamId + "' connection is closed");
@@ -90,7 +91,7 @@ final class HttpConnection implements McpConnection {
         if (method.equals(McpMethods.INITIALIZE)) {
             initializeParams = params;
         }
-        JsonRpcResponse response = call(method, params, deadline, !method.equals(McpMethods.INITIALIZE), cancellation);
+        JsonRpcResponse response = call(method, params, deadline, !method.equals(McpMethods.INITIALIZE), cause);
         if (method.equals(McpMethods.INITIALIZE) && response instanceof JsonRpcResponse.Success success) {
             protocolVersion = success.result().path("protocolVersion").asString(null);
             startGetStream();
@@ -99,19 +100,19 @@ final class HttpConnection implements McpConnection {
     }
 
     private JsonRpcResponse call(String method, JsonNode params, Duration deadline, boolean mayReinitialize,
-                                 Cancellation cancellation) throws UpstreamException {
-        MessageRouter.Call call = router.open();
-        router.cancelWith(call, cancellation, id -> notify(McpMethods.CANCELLED,
-                                                           MessageRouter.cancelled(id, "cancelled by the client")));
+                                 Optional<RequestContext> cause) throws UpstreamException {
+        MessageRouter.Call call = router.open(cause);
+        router.cancelWith(call, id -> notify(McpMethods.CANCELLED,
+                                             MessageRouter.cancelled(id, "cancelled by the client")));
         try {
             JsonRpcRequest request = new JsonRpcRequest(call.id(), method, params);
-            int status = exchange(request, deadline, call.answer());
+            int status = exchange(request, deadline, call);
             if (sessionGone(status) && mayReinitialize) {
                 LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' no longer knows the session (HTTP " + status
                                        + "); initializing again");
                 sessionId = null;
                 reinitialize(deadline);
-                int again = exchange(request, deadline, call.answer());
+                int again = exchange(request, deadline, call);
                 if (again >= 400) {
                     throw new UpstreamException("upstream '" + upstreamId + "' answered HTTP " + again
                                                 + " in a new session too");
@@ -140,7 +141,7 @@ final class HttpConnection implements McpConnection {
         if (params == null) {
             throw new UpstreamException("upstream '" + upstreamId + "' lost the session before it was initialized");
         }
-        JsonRpcResponse initialized = call(McpMethods.INITIALIZE, params, deadline, false, new Cancellation());
+        JsonRpcResponse initialized = call(McpMethods.INITIALIZE, params, deadline, false, Optional.empty());
         if (!(initialized instanceof JsonRpcResponse.Success)) {
             throw new UpstreamException("upstream '" + upstreamId + "' refused to initialize a new session");
         }
@@ -151,19 +152,22 @@ final class HttpConnection implements McpConnection {
     @Override
     public void notify(String method, JsonNode params) {
         try {
-            exchange(new JsonRpcNotification(method, params), timeout, CompletableFuture.completedFuture(null));
+            exchange(new JsonRpcNotification(method, params), timeout, null);
         } catch (UpstreamException e) {
             LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not send " + method + ": " + e.getMessage());
         }
     }
 
-    /** One POST (repeated once with a new OAuth2 token after a 401); returns the HTTP status. */
-    private int exchange(JsonRpcMessage message, Duration deadline, CompletableFuture<?> answered)
+    /**
+     * One POST (repeated once with a new OAuth2 token after a 401); returns the HTTP status. {@code call} is the
+     * request's own, whose answer ends the reading of a response stream; null for a notification or an answer.
+     */
+    private int exchange(JsonRpcMessage message, Duration deadline, MessageRouter.Call call)
             throws UpstreamException {
-        int status = post(message, deadline, answered);
+        int status = post(message, deadline, call);
         if (status == 401 && tokens.invalidate()) {
             LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' refused the access token; fetching a new one");
-            status = post(message, deadline, answered);
+            status = post(message, deadline, call);
         }
         if (status == 401) {
             throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP 401); check its "
@@ -172,7 +176,7 @@ final class HttpConnection implements McpConnection {
         return status;
     }
 
-    private int post(JsonRpcMessage message, Duration deadline, CompletableFuture<?> answered)
+    private int post(JsonRpcMessage message, Duration deadline, MessageRouter.Call call)
             throws UpstreamException {
         HttpClientRequest post = client.post().uri(spec.url()).readTimeout(deadline);
         post.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -200,7 +204,10 @@ final class HttpConnection implements McpConnection {
             boolean stream = response.headers().contentType().map(HttpMediaType::mediaType)
                     .map(type -> type.subtype().equalsIgnoreCase("event-stream")).orElse(false);
             if (stream) {
-                SseReader.read(response.inputStream(), maxMessageBytes, router::dispatch, answered::isDone);
+                // What arrives on a request's own stream belongs to that request (its sampling, its log messages).
+                Optional<JsonRpcId> related = call == null ? Optional.empty() : Optional.of(call.id());
+                SseReader.read(response.inputStream(), maxMessageBytes, event -> router.dispatch(event, related),
+                               () -> call == null || call.answer().isDone());
             } else {
                 readJson(response.inputStream());
             }
@@ -236,7 +243,7 @@ final class HttpConnection implements McpConnection {
             throw new IOException("a response larger than " + maxMessageBytes + " bytes");
         }
         if (bytes.length > 0) {
-            router.dispatch(bytes);
+            router.dispatch(bytes, Optional.empty());
         }
     }
 
@@ -244,7 +251,7 @@ final class HttpConnection implements McpConnection {
     private void answer(JsonRpcResponse answer) {
         Thread.ofVirtual().name("upstream-" + upstreamId + "-answer").start(() -> {
             try {
-                exchange(answer, timeout, CompletableFuture.completedFuture(null));
+                exchange(answer, timeout, null);
             } catch (UpstreamException e) {
                 LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not answer a request of the server");
             }
@@ -266,7 +273,8 @@ final class HttpConnection implements McpConnection {
             }
             try (HttpClientResponse response = get.request()) {
                 if (response.status().code() == 200) {
-                    SseReader.read(response.inputStream(), maxMessageBytes, router::dispatch, () -> closed);
+                    SseReader.read(response.inputStream(), maxMessageBytes, event -> router.dispatch(event, Optional.empty()),
+                                   () -> closed);
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closed) {

@@ -1,9 +1,11 @@
 package dev.conduit.upstream;
 
 import java.time.Duration;
+import java.util.Optional;
 
-import dev.conduit.core.Cancellation;
+import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import tools.jackson.databind.JsonNode;
 
@@ -19,14 +21,15 @@ interface McpConnection extends AutoCloseable {
      * @throws UpstreamException when the connection fails or no answer comes within {@code timeout}
      */
     default JsonRpcResponse request(String method, JsonNode params, Duration timeout) throws UpstreamException {
-        return request(method, params, timeout, new Cancellation());
+        return request(method, params, timeout, Optional.empty());
     }
 
     /**
-     * The same; when the client cancels, the server is told ({@code notifications/cancelled}) and the call fails at
-     * once.
+     * The same on behalf of a client's request, {@code cause}: when the client cancels it, the server is told
+     * ({@code notifications/cancelled}) and the call fails at once; what the server asks or logs while serving the
+     * call is routed to that client.
      */
-    JsonRpcResponse request(String method, JsonNode params, Duration timeout, Cancellation cancellation)
+    JsonRpcResponse request(String method, JsonNode params, Duration timeout, Optional<RequestContext> cause)
             throws UpstreamException;
 
     /** Sends a notification; failures are logged, not thrown. */
@@ -39,9 +42,14 @@ interface McpConnection extends AutoCloseable {
     @Override
     void close();
 
-    /** Receives the notifications the server sends. */
-    @FunctionalInterface
+    /**
+     * Receives what the server sends besides responses. {@code cause} is the client request the message belongs to,
+     * when the connection can tell (see {@link MessageRouter}).
+     */
     interface Listener {
-        void onNotification(JsonRpcNotification notification);
+        void onNotification(JsonRpcNotification notification, Optional<RequestContext> cause);
+
+        /** Answers a request of the server's (never {@code ping}, which the connection answers itself). */
+        JsonRpcResponse onRequest(JsonRpcRequest request, Optional<RequestContext> cause);
     }
 }

@@ -2,6 +2,8 @@ package dev.conduit.upstream;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,9 +16,9 @@ import java.util.function.Consumer;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.McpMethods;
+import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
-import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
@@ -28,8 +30,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What every upstream connection does with the messages a server sends, whatever carries them (a child's stdout, an
  * SSE stream, a POST response): responses complete the request waiting for their id, whatever the order;
- * notifications go to the listener; the server's own requests are answered ({@code ping}, and a clear refusal of
- * what this client does not offer). When the connection dies every waiting request fails at once. Thread-safe.
+ * notifications go to the listener; the server's own requests are answered ({@code ping} here, the rest by the
+ * listener, off the reading thread). When the connection dies every waiting request fails at once. Thread-safe.
+ *
+ * <p>Which client request a server's message belongs to: over Streamable HTTP, one that arrives on the response
+ * stream of our request belongs to that request's client (exact). Over stdio and legacy SSE the wire says nothing,
+ * so a server request is given to the one client session whose requests are in flight on this connection (its
+ * latest request) and to nobody when several sessions' are (which one asked could only be guessed); a notification
+ * other than progress is given to nobody.
  */
 final class MessageRouter {
     private static final System.Logger LOGGER = System.getLogger(MessageRouter.class.getName());
@@ -37,7 +45,7 @@ final class MessageRouter {
     private final String upstreamId;
     private final McpConnection.Listener listener;
     private final Consumer<JsonRpcResponse> answers;
-    private final Map<Long, CompletableFuture<JsonRpcResponse>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Call> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile String closedReason;
 
@@ -51,10 +59,10 @@ final class MessageRouter {
      * A whole request over a connection whose responses arrive through {@link #dispatch}: sends it, waits up to
      * {@code timeout}, and tells the server when the client cancels or the time runs out.
      */
-    JsonRpcResponse request(String method, JsonNode params, Duration timeout, Cancellation cancellation,
+    JsonRpcResponse request(String method, JsonNode params, Duration timeout, Optional<RequestContext> cause,
                             Transmitter transmitter) throws UpstreamException {
-        Call call = open();
-        cancelWith(call, cancellation, id -> tellCancelled(transmitter, id, "cancelled by the client"));
+        Call call = open(cause);
+        cancelWith(call, id -> tellCancelled(transmitter, id, "cancelled by the client"));
         try {
             transmitter.send(new JsonRpcRequest(call.id(), method, params));
         } catch (UpstreamException e) {
@@ -73,8 +81,8 @@ final class MessageRouter {
         }
     }
 
-    /** One request waiting for its response. */
-    record Call(JsonRpcId id, CompletableFuture<JsonRpcResponse> answer) {
+    /** One request waiting for its response, sent on behalf of {@code cause}. */
+    record Call(JsonRpcId id, CompletableFuture<JsonRpcResponse> answer, Optional<RequestContext> cause) {
     }
 
     /**
@@ -87,15 +95,15 @@ final class MessageRouter {
     }
 
     /** A new request id, registered to receive its response; refused once the connection is closed. */
-    Call open() throws UpstreamException {
+    Call open(Optional<RequestContext> cause) throws UpstreamException {
         String reason = closedReason;
         if (reason != null) {
             throw new UpstreamException(reason);
         }
         long id = ids.incrementAndGet();
-        CompletableFuture<JsonRpcResponse> answer = new CompletableFuture<>();
-        pending.put(id, answer);
-        return new Call(JsonRpcId.of(id), answer);
+        Call call = new Call(JsonRpcId.of(id), new CompletableFuture<>(), cause);
+        pending.put(id, call);
+        return call;
     }
 
     /**
@@ -120,10 +128,14 @@ final class MessageRouter {
     }
 
     /**
-     * Makes a cancellation by the client fail {@code call} at once, after {@code tellServer} has passed the
+     * Makes a cancellation of the call's cause fail {@code call} at once, after {@code tellServer} has passed the
      * cancellation on (with the request id the server knows).
      */
-    void cancelWith(Call call, Cancellation cancellation, Consumer<JsonRpcId> tellServer) {
+    void cancelWith(Call call, Consumer<JsonRpcId> tellServer) {
+        if (call.cause().isEmpty()) {
+            return;
+        }
+        Cancellation cancellation = call.cause().get().cancellation();
         Cancellation.Registration registration = cancellation.onCancel(() -> {
             if (!call.answer().isDone()) {
                 tellServer.accept(call.id());
@@ -149,14 +161,26 @@ final class MessageRouter {
         }
     }
 
-    /** Routes one message from the server. */
-    void dispatch(byte[] message) {
+    /**
+     * Routes one message from the server.
+     *
+     * @param related the request on whose response stream it came, if it did
+     */
+    void dispatch(byte[] message, Optional<JsonRpcId> related) {
         switch (JsonRpcCodec.decode(message)) {
             case JsonRpcCodec.Decoded.Single single -> {
                 switch (single.message()) {
                     case JsonRpcResponse response -> complete(response);
-                    case JsonRpcNotification notification -> listener.onNotification(notification);
-                    case JsonRpcRequest request -> answers.accept(answer(request));
+                    case JsonRpcNotification notification -> listener.onNotification(notification,
+                                                                                      related.flatMap(this::causeOf));
+                    case JsonRpcRequest request when request.method().equals(McpMethods.PING) ->
+                            answers.accept(JsonRpcResponse.success(request.id(), Json.object()));
+                    case JsonRpcRequest request -> {
+                        // Answering may wait for a person (elicitation): never on the thread that reads responses.
+                        Optional<RequestContext> cause = related.flatMap(this::causeOf).or(this::soleSession);
+                        Thread.ofVirtual().name("upstream-" + upstreamId + "-asks").start(() -> answers.accept(
+                                listener.onRequest(request, cause)));
+                    }
                 }
             }
             case JsonRpcCodec.Decoded.Malformed malformed -> LOGGER.log(Level.WARNING, "upstream '" + upstreamId
@@ -166,23 +190,27 @@ final class MessageRouter {
         }
     }
 
+    private Optional<RequestContext> causeOf(JsonRpcId related) {
+        return related instanceof JsonRpcId.Num(long id)
+                ? Optional.ofNullable(pending.get(id)).flatMap(Call::cause) : Optional.empty();
+    }
+
+    /** The latest in-flight request's cause when every in-flight request with a cause is one session's. */
+    private Optional<RequestContext> soleSession() {
+        List<Call> calls = pending.values().stream().filter(call -> call.cause().isPresent())
+                .sorted(Comparator.comparing(call -> ((JsonRpcId.Num) call.id()).value())).toList();
+        long sessions = calls.stream().map(call -> call.cause().get().session()).distinct().count();
+        return sessions == 1 ? calls.getLast().cause() : Optional.empty();
+    }
+
     private void complete(JsonRpcResponse response) {
-        CompletableFuture<JsonRpcResponse> waiting = response.id() instanceof JsonRpcId.Num(long id)
-                ? pending.get(id) : null;
+        Call waiting = response.id() instanceof JsonRpcId.Num(long id) ? pending.get(id) : null;
         if (waiting != null) {
-            waiting.complete(response);
+            waiting.answer().complete(response);
         } else {
             LOGGER.log(Level.DEBUG, () -> "upstream '" + upstreamId + "' answered " + response.id()
                                           + ", which nothing waits for");
         }
-    }
-
-    /** The server asks us something: answer ping, decline what this client does not offer. */
-    private static JsonRpcResponse answer(JsonRpcRequest request) {
-        return request.method().equals(McpMethods.PING)
-                ? JsonRpcResponse.success(request.id(), Json.object())
-                : JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()
-                        + " (the Conduit gateway does not offer it to upstream servers)"));
     }
 
     /** Marks the connection dead and fails every waiting request with {@code reason}. */
@@ -190,7 +218,7 @@ final class MessageRouter {
         if (closedReason == null) {
             closedReason = reason;
         }
-        pending.values().forEach(call -> call.completeExceptionally(new UpstreamException(closedReason)));
+        pending.values().forEach(call -> call.answer().completeExceptionally(new UpstreamException(closedReason)));
     }
 
     /** Why the connection is dead, if it is. */

@@ -1,7 +1,9 @@
 package dev.conduit.upstream;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +11,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.conduit.core.LogLevel;
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.Outcome;
 import dev.conduit.core.jsonrpc.RpcException;
@@ -25,6 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class PassThrough implements UpstreamFeatures {
     private static final System.Logger LOGGER = System.getLogger(PassThrough.class.getName());
 
+    /** How long {@code initialize} waits for an upstream that is not connected yet to say what it offers. */
+    private static final Duration CAPABILITIES_WAIT = Duration.ofSeconds(5);
+
     private final List<Upstream> upstreams;
 
     PassThrough(List<Upstream> upstreams) {
@@ -34,23 +41,14 @@ final class PassThrough implements UpstreamFeatures {
     @Override
     public List<Owned> list(Kind kind) {
         String key = kind == Kind.PROMPTS ? "name" : kind == Kind.RESOURCES ? "uri" : "uriTemplate";
-        List<CompletableFuture<List<ObjectNode>>> fetches = new ArrayList<>();
-        for (Upstream upstream : upstreams) {
-            CompletableFuture<List<ObjectNode>> fetched = new CompletableFuture<>();
-            Thread.ofVirtual().name("upstream-" + upstream.id() + "-" + kind.field()).start(() -> {
-                try {
-                    fetched.complete(upstream.list(kind.method(), kind.field(), key, kind.capability()));
-                } catch (UpstreamException | RuntimeException e) {
-                    fetched.completeExceptionally(e);
-                }
-            });
-            fetches.add(fetched);
-        }
+        List<CompletableFuture<List<ObjectNode>>> fetches = inParallel(kind.field(),
+                upstream -> upstream.list(kind.method(), kind.field(), key, kind.capability()));
         List<Owned> owned = new ArrayList<>();
         List<ToolNames.Key> keys = new ArrayList<>();
         for (int i = 0; i < upstreams.size(); i++) {
             Upstream upstream = upstreams.get(i);
-            for (ObjectNode item : await(upstream, kind, fetches.get(i))) {
+            for (ObjectNode item : await(upstream, kind.method(), fetches.get(i), upstream.config().timeout(),
+                                         List.of())) {
                 String name = item.path(key).asString();
                 owned.add(new Owned(upstream.id(), name, item));
                 keys.add(new ToolNames.Key(upstream.id(), name));
@@ -72,18 +70,60 @@ final class PassThrough implements UpstreamFeatures {
         return List.copyOf(prompts);
     }
 
-    private static List<ObjectNode> await(Upstream upstream, Kind kind, CompletableFuture<List<ObjectNode>> fetch) {
+    /** One piece of work for one upstream, which may connect it first. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Upstream upstream) throws UpstreamException;
+    }
+
+    /** Runs {@code work} for every upstream at once, each on its own virtual thread. */
+    private <T> List<CompletableFuture<T>> inParallel(String what, Work<T> work) {
+        List<CompletableFuture<T>> results = new ArrayList<>();
+        for (Upstream upstream : upstreams) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            Thread.ofVirtual().name("upstream-" + upstream.id() + "-" + what).start(() -> {
+                try {
+                    result.complete(work.run(upstream));
+                } catch (UpstreamException | RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            results.add(result);
+        }
+        return results;
+    }
+
+    /** The result of one upstream's work, or {@code otherwise} when it failed or took longer than {@code limit}. */
+    private static <T> T await(Upstream upstream, String what, CompletableFuture<T> work, Duration limit, T otherwise) {
         try {
-            return fetch.get(upstream.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return work.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOGGER.log(Level.WARNING, "upstream '" + upstream.id() + "' left out of " + kind.method() + ": "
+            LOGGER.log(Level.WARNING, "upstream '" + upstream.id() + "' left out of " + what + ": "
                                       + (cause.getMessage() == null ? "no answer in time" : cause.getMessage()));
-            return List.of();
+            return otherwise;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return List.of();
+            return otherwise;
         }
+    }
+
+    @Override
+    public Map<String, ObjectNode> capabilities() {
+        List<CompletableFuture<ObjectNode>> declared = inParallel("capabilities", Upstream::capabilities);
+        Map<String, ObjectNode> byUpstream = new LinkedHashMap<>();
+        for (int i = 0; i < upstreams.size(); i++) {
+            Upstream upstream = upstreams.get(i);
+            Duration limit = upstream.config().timeout().compareTo(CAPABILITIES_WAIT) < 0 ? upstream.config().timeout()
+                                                                                           : CAPABILITIES_WAIT;
+            byUpstream.put(upstream.id(), await(upstream, "the capabilities", declared.get(i), limit, Json.object()));
+        }
+        return byUpstream;
+    }
+
+    @Override
+    public void logLevel(LogLevel level) {
+        upstreams.forEach(upstream -> upstream.logLevel(level));
     }
 
     @Override
@@ -91,7 +131,7 @@ final class PassThrough implements UpstreamFeatures {
         Upstream owner = upstreams.stream().filter(candidate -> candidate.id().equals(upstream)).findFirst()
                 .orElseThrow(() -> new RpcException(JsonRpcError.invalidParams("No upstream named " + upstream)));
         try {
-            return owner.forward(method, params, context.cancellation());
+            return owner.forward(method, params, context);
         } catch (UpstreamException e) {
             LOGGER.log(Level.WARNING, "[" + context.correlationId() + "] " + upstream + " " + method + " failed: "
                                       + e.getMessage());

@@ -6,12 +6,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.conduit.core.Cancellation;
+import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
@@ -115,15 +116,15 @@ final class SseConnection implements McpConnection {
                     endpoint.complete(target);
                 }
             }
-            case "message" -> router.dispatch(data);
+            case "message" -> router.dispatch(data, Optional.empty());
             default -> LOGGER.log(Level.DEBUG, () -> "upstream '" + upstreamId + "' sent event " + event);
         }
     }
 
     @Override
-    public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Cancellation cancellation)
+    public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Optional<RequestContext> cause)
             throws UpstreamException {
-        return router.request(method, params, deadline, cancellation, this::send);
+        return router.request(method, params, deadline, cause, this::send);
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import dev.conduit.core.Cancellation;
+import dev.conduit.core.RequestContext;
 import dev.conduit.core.io.BoundedLineReader;
 import dev.conduit.core.io.PipeThreads;
 import dev.conduit.core.io.PipeWriter;
@@ -102,9 +102,9 @@ final class StdioConnection implements McpConnection {
     }
 
     @Override
-    public JsonRpcResponse request(String method, JsonNode params, Duration timeout, Cancellation cancellation)
+    public JsonRpcResponse request(String method, JsonNode params, Duration timeout, Optional<RequestContext> cause)
             throws UpstreamException {
-        return router.request(method, params, timeout, cancellation, this::transmit);
+        return router.request(method, params, timeout, cause, this::transmit);
     }
 
     private void transmit(JsonRpcMessage message) throws UpstreamException {
@@ -154,7 +154,7 @@ final class StdioConnection implements McpConnection {
             Optional<byte[]> line;
             while ((line = reader.readLine()).isPresent()) {
                 if (line.get().length > 0) {
-                    router.dispatch(line.get());
+                    router.dispatch(line.get(), Optional.empty());
                 }
             }
             failAll("upstream '" + upstreamId + "' closed its output");

@@ -11,14 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-import dev.conduit.core.Cancellation;
 import dev.conduit.core.ClientChannel;
+import dev.conduit.core.ClientRequests;
+import dev.conduit.core.LogLevel;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.ProtocolVersion;
+import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.core.jsonrpc.Outcome;
 import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.trace.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -29,8 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One configured upstream: connects on first use (MCP initialize handshake), keeps its tool list for the cache TTL,
- * relays progress of calls back to the client that asked, and reconnects after a crash, at once the first time and
- * then with a growing delay (0.5 s doubling up to 30 s) while it keeps failing. Thread-safe.
+ * relays progress of calls back to the client that asked, relays its sampling and elicitation requests to the client
+ * whose request caused them, and reconnects after a crash, at once the first time and then with a growing delay
+ * (0.5 s doubling up to 30 s) while it keeps failing. Thread-safe.
  */
 final class Upstream implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Upstream.class.getName());
@@ -54,10 +59,17 @@ final class Upstream implements AutoCloseable {
     private record ProgressRoute(JsonNode clientToken, ClientChannel channel) {
     }
 
+    /** Where an upstream's messages for clients go: requests to ask them, notifications no request claims. */
+    record Relay(ClientRequests requests, Consumer<JsonRpcNotification> unclaimed) {
+    }
+
     private final UpstreamConfig config;
     private final Connector connector;
     private final String clientVersion;
     private final Consumer<String> onListChanged;
+    private final Relay relay;
+    /** The most verbose log level any client asked for, sent to every connection (clients are filtered here). */
+    private volatile Optional<LogLevel> logLevel = Optional.empty();
     private final Tracing tracing;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ProgressRoute> progressRoutes = new ConcurrentHashMap<>();
@@ -76,8 +88,9 @@ final class Upstream implements AutoCloseable {
     private boolean closed;
 
     Upstream(UpstreamConfig config, Connector connector, String clientVersion, Consumer<String> onListChanged,
-             Tracing tracing) {
+             Relay relay, Tracing tracing) {
         this.tracing = tracing;
+        this.relay = relay;
         this.config = config;
         this.connector = connector;
         this.clientVersion = clientVersion;
@@ -176,14 +189,14 @@ final class Upstream implements AutoCloseable {
      * @throws UpstreamException when the upstream cannot be reached or does not answer in time
      * @throws RpcException      when the upstream answers with a JSON-RPC error (passed on as it is)
      */
-    ObjectNode forward(String method, ObjectNode params, Cancellation cancellation) throws UpstreamException {
+    ObjectNode forward(String method, ObjectNode params, RequestContext context) throws UpstreamException {
         return exchange(method, () -> {
             ObjectNode sent = params.deepCopy();
             Tracing.traceparent().ifPresent(parent -> {
                 ObjectNode meta = sent.get("_meta") instanceof ObjectNode existing ? existing : sent.putObject("_meta");
                 meta.put("traceparent", parent);
             });
-            JsonNode result = result(connection().request(method, sent, config.timeout(), cancellation), method);
+            JsonNode result = result(connection().request(method, sent, config.timeout(), Optional.of(context)), method);
             if (!(result instanceof ObjectNode object)) {
                 throw new UpstreamException("upstream '" + id() + "' answered " + method + " without a result object");
             }
@@ -232,19 +245,19 @@ final class Upstream implements AutoCloseable {
     }
 
     /**
-     * Calls tool {@code name}, relaying progress to {@code channel} when the client sent a progress token.
+     * Calls tool {@code name} for the client of {@code context}, relaying progress to it when it sent a progress token.
      *
      * @return the upstream's {@code CallToolResult}
      * @throws UpstreamException when the upstream cannot be reached or does not answer in time
      * @throws RpcException      when the upstream answers with a JSON-RPC error (passed on as it is)
      */
-    ObjectNode callTool(String name, ObjectNode arguments, Optional<JsonNode> progressToken, ClientChannel channel,
-                        Cancellation cancellation) throws UpstreamException {
-        return exchange(McpMethods.TOOLS_CALL, () -> send(name, arguments, progressToken, channel, cancellation));
+    ObjectNode callTool(String name, ObjectNode arguments, Optional<JsonNode> progressToken, RequestContext context)
+            throws UpstreamException {
+        return exchange(McpMethods.TOOLS_CALL, () -> send(name, arguments, progressToken, context));
     }
 
     private ObjectNode send(String name, ObjectNode arguments, Optional<JsonNode> progressToken,
-                            ClientChannel channel, Cancellation cancellation) throws UpstreamException {
+                            RequestContext context) throws UpstreamException {
         McpConnection live = connection();
         ObjectNode params = Json.object();
         params.put("name", name);
@@ -254,14 +267,14 @@ final class Upstream implements AutoCloseable {
         Optional<String> route = progressToken.map(token -> {
             // Our own token towards the upstream: two clients may use the same token value at the same time.
             String ours = "conduit-" + progressIds.incrementAndGet();
-            progressRoutes.put(ours, new ProgressRoute(token, channel));
+            progressRoutes.put(ours, new ProgressRoute(token, context.channel()));
             ObjectNode meta = params.get("_meta") instanceof ObjectNode existing ? existing : params.putObject("_meta");
             meta.put("progressToken", ours);
             return ours;
         });
         try {
-            JsonNode result = result(live.request(McpMethods.TOOLS_CALL, params, config.timeout(), cancellation),
-                                     McpMethods.TOOLS_CALL);
+            JsonNode result = result(live.request(McpMethods.TOOLS_CALL, params, config.timeout(),
+                                                  Optional.of(context)), McpMethods.TOOLS_CALL);
             if (!(result instanceof ObjectNode object)) {
                 throw new UpstreamException("upstream '" + id() + "' answered tools/call without a result object");
             }
@@ -309,7 +322,17 @@ final class Upstream implements AutoCloseable {
                                             + Duration.ofNanos(wait).toMillis() + " ms");
             }
             try {
-                McpConnection opened = connector.open(this::onNotification);
+                McpConnection opened = connector.open(new McpConnection.Listener() {
+                    @Override
+                    public void onNotification(JsonRpcNotification notification, Optional<RequestContext> cause) {
+                        Upstream.this.onNotification(notification, cause);
+                    }
+
+                    @Override
+                    public JsonRpcResponse onRequest(JsonRpcRequest request, Optional<RequestContext> cause) {
+                        return ask(request, cause);
+                    }
+                });
                 try {
                     initialize(opened);
                 } catch (UpstreamException | RuntimeException e) {
@@ -339,7 +362,10 @@ final class Upstream implements AutoCloseable {
     private void initialize(McpConnection opened) throws UpstreamException {
         ObjectNode params = Json.object();
         params.put("protocolVersion", ProtocolVersion.latest().wire());
-        params.putObject("capabilities");
+        // What the gateway relays to its clients (and refuses clearly when the client in question did not declare it).
+        ObjectNode capabilities = params.putObject("capabilities");
+        capabilities.putObject("sampling");
+        capabilities.putObject("elicitation");
         ObjectNode info = params.putObject("clientInfo");
         info.put("name", "conduit-gateway");
         info.put("version", clientVersion);
@@ -350,14 +376,17 @@ final class Upstream implements AutoCloseable {
             throw new UpstreamException("upstream '" + id() + "' speaks MCP protocol version '" + version
                                         + "', which Conduit does not");
         }
-        capabilities = result.path("capabilities") instanceof ObjectNode declared ? declared : Json.object();
+        this.capabilities = result.path("capabilities") instanceof ObjectNode declared ? declared : Json.object();
         opened.notify(McpMethods.INITIALIZED, Json.object());
+        if (this.capabilities.has("logging")) {
+            logLevel.ifPresent(level -> sendLevel(opened, level)); // a new connection starts at the server's default
+        }
         LOGGER.log(Level.INFO, "upstream '" + id() + "' initialized: " + result.path("serverInfo").path("name")
                 .asString("unnamed") + " " + result.path("serverInfo").path("version").asString("") + ", protocol "
                                + version);
     }
 
-    private void onNotification(JsonRpcNotification notification) {
+    private void onNotification(JsonRpcNotification notification, Optional<RequestContext> cause) {
         switch (notification.method()) {
             case McpMethods.PROGRESS -> relayProgress(notification);
             case McpMethods.TOOLS_LIST_CHANGED -> {
@@ -366,10 +395,108 @@ final class Upstream implements AutoCloseable {
             }
             case McpMethods.RESOURCES_LIST_CHANGED, McpMethods.PROMPTS_LIST_CHANGED ->
                     onListChanged.accept(notification.method());
-            case McpMethods.MESSAGE -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' log: "
-                    + notification.params().path("data"));
+            case McpMethods.MESSAGE -> relayLog(notification, cause);
+            case McpMethods.RESOURCES_UPDATED -> relay.unclaimed().accept(notification);
             default -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' sent " + notification.method());
         }
+    }
+
+    /**
+     * An upstream's log message, its logger prefixed with the upstream's id: to the client whose request it belongs
+     * to, or (belonging to none) to every client that asked for messages of its level.
+     */
+    private void relayLog(JsonRpcNotification notification, Optional<RequestContext> cause) {
+        if (!(notification.params() instanceof ObjectNode params)) {
+            return;
+        }
+        ObjectNode relayed = params.deepCopy();
+        String logger = params.path("logger").asString("");
+        relayed.put("logger", logger.isEmpty() ? id() : id() + "/" + logger);
+        JsonRpcNotification message = new JsonRpcNotification(McpMethods.MESSAGE, relayed);
+        if (cause.isPresent()) {
+            LogLevel level = LogLevel.fromWireName(params.path("level").asString("")).orElse(LogLevel.INFO);
+            if (cause.get().session().wants(level)) {
+                cause.get().channel().send(message);
+            }
+        } else {
+            relay.unclaimed().accept(message);
+        }
+    }
+
+    /**
+     * Passes a client's {@code logging/setLevel} on when it asks for more than the upstream sends now: the
+     * connection is shared by every client, so the upstream sends at the most verbose level any client asked for and
+     * each client gets only what it asked for.
+     */
+    void logLevel(LogLevel requested) {
+        McpConnection live;
+        lock.lock();
+        try {
+            if (logLevel.filter(current -> current.compareTo(requested) <= 0).isPresent()) {
+                return;
+            }
+            logLevel = Optional.of(requested);
+            live = connection; // not opened for this: a connection opened later is told when it initializes
+        } finally {
+            lock.unlock();
+        }
+        if (live != null && live.alive() && capabilities.has("logging")) {
+            sendLevel(live, requested);
+        }
+    }
+
+    private void sendLevel(McpConnection live, LogLevel level) {
+        ObjectNode params = Json.object();
+        params.put("level", level.wireName());
+        Thread.ofVirtual().name("upstream-" + id() + "-level").start(() -> {
+            try {
+                live.request(McpMethods.LOGGING_SET_LEVEL, params, config.timeout());
+            } catch (UpstreamException e) {
+                LOGGER.log(Level.DEBUG, "upstream '" + id() + "' did not take the log level: " + e.getMessage());
+            }
+        });
+    }
+
+    /** What the upstream declared when it was initialized, connecting it first if it is not. */
+    ObjectNode capabilities() throws UpstreamException {
+        connection();
+        return capabilities;
+    }
+
+    /**
+     * The upstream asks its client something: sampling and elicitation go to the client whose request caused them,
+     * and its answer comes back as it is; anything else, or a client that did not declare the capability, is refused
+     * with -32601 and a reason the upstream can log.
+     */
+    private JsonRpcResponse ask(JsonRpcRequest request, Optional<RequestContext> cause) {
+        String capability = switch (request.method()) {
+            case McpMethods.SAMPLING_CREATE_MESSAGE -> "sampling";
+            case McpMethods.ELICITATION_CREATE -> "elicitation";
+            default -> "";
+        };
+        if (capability.isEmpty()) {
+            return JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()
+                    + " (the Conduit gateway does not offer it to upstream servers)"));
+        }
+        if (cause.isEmpty()) {
+            return JsonRpcResponse.failure(request.id(), JsonRpcError.of(Outcome.INTERNAL_ERROR.code(),
+                    request.method() + " could not be relayed: the Conduit gateway cannot tell which of its clients' "
+                    + "requests it belongs to (send it on the request's own response stream, or while only one "
+                    + "client's requests are in flight)"));
+        }
+        RequestContext client = cause.get();
+        if (!client.session().clientCapabilities().has(capability)) {
+            return JsonRpcResponse.failure(request.id(), JsonRpcError.of(Outcome.METHOD_NOT_FOUND.code(),
+                    "the client of this request did not declare the '" + capability + "' capability, so "
+                    + request.method() + " cannot be relayed to it"));
+        }
+        ObjectNode params = request.params() instanceof ObjectNode object ? object : Json.object();
+        LOGGER.log(Level.DEBUG, () -> "[" + client.correlationId() + "] upstream '" + id() + "' asks the client: "
+                                      + request.method());
+        return switch (relay.requests().ask(client, request.method(), params, config.timeout())) {
+            case JsonRpcResponse.Success success -> JsonRpcResponse.success(request.id(), success.result());
+            case JsonRpcResponse.Failure failure -> JsonRpcResponse.failure(request.id(), failure.error());
+        };
     }
 
     private void relayProgress(JsonRpcNotification notification) {

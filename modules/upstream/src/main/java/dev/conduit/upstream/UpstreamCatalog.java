@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,9 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import dev.conduit.core.ClientRequests;
+import dev.conduit.core.LogLevel;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.tool.Tool;
 import dev.conduit.core.tool.ToolCall;
 import dev.conduit.core.tool.ToolCatalog;
@@ -47,6 +51,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private final PassThrough passThrough;
     private final ReentrantLock refreshLock = new ReentrantLock();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<JsonRpcNotification>> relays = new CopyOnWriteArrayList<>();
     private final Map<Upstream, CompletableFuture<Void>> fetches = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
     private final Map<Upstream, AtomicLong> hits = new ConcurrentHashMap<>();
@@ -61,9 +66,11 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     }
 
     private UpstreamCatalog(List<UpstreamConfig> configs, Map<String, String> environment, AddressPolicy outbound,
-                            String version, Tracing tracing) {
+                            String version, ClientRequests clientRequests, Tracing tracing) {
         String path = environment.getOrDefault("PATH", "");
         List<Upstream> enabled = new ArrayList<>();
+        Upstream.Relay relay = new Upstream.Relay(clientRequests, notification -> relays.forEach(
+                listener -> listener.accept(notification)));
         for (UpstreamConfig config : configs) {
             if (!config.enabled()) {
                 continue;
@@ -80,7 +87,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                                                               config.maxMessageBytes(), listener, tokens);
                 }
             };
-            enabled.add(new Upstream(config, connector, version, this::listChanged, tracing));
+            enabled.add(new Upstream(config, connector, version, this::listChanged, relay, tracing));
         }
         this.upstreams = List.copyOf(enabled);
         this.passThrough = new PassThrough(this.upstreams);
@@ -98,13 +105,24 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
      * @param environment Conduit's environment; only {@code PATH} is read, to find stdio commands
      * @param outbound    which addresses HTTP upstreams may have
      * @param version     this build's version, sent as the client's in {@code initialize}
+     * @param clientRequests where upstreams' sampling and elicitation requests are asked of the gateway's clients
      * @param tracing     how upstream calls are traced
      */
     public static UpstreamCatalog create(List<UpstreamConfig> configs, Map<String, String> environment,
-                                         AddressPolicy outbound, String version, Tracing tracing) {
+                                         AddressPolicy outbound, String version, ClientRequests clientRequests,
+                                         Tracing tracing) {
         return new UpstreamCatalog(Objects.requireNonNull(configs), Objects.requireNonNull(environment),
                                    Objects.requireNonNull(outbound), Objects.requireNonNull(version),
-                                   Objects.requireNonNull(tracing));
+                                   Objects.requireNonNull(clientRequests), Objects.requireNonNull(tracing));
+    }
+
+    /**
+     * Runs {@code listener} with every upstream notification for clients that no client request claims: log
+     * messages (their logger prefixed with the upstream's id) and {@code notifications/resources/updated}. Whoever
+     * sends them on decides which sessions get them.
+     */
+    public void onRelay(Consumer<JsonRpcNotification> listener) {
+        relays.add(Objects.requireNonNull(listener));
     }
 
     /** Connects the upstreams marked {@code eager} in the background and lists their tools. */
@@ -296,14 +314,14 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private static ObjectNode invoke(Upstream upstream, String localName, ToolCall call, RequestContext context) {
         long started = System.nanoTime();
         try {
-            ObjectNode result = upstream.callTool(localName, call.arguments(), call.progressToken(), context.channel(),
-                                                  context.cancellation());
+            ObjectNode result = upstream.callTool(localName, call.arguments(), call.progressToken(), context);
             LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
                     + " answered in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
             return result;
         } catch (UpstreamException e) {
             LOGGER.log(Level.WARNING, "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
                                       + " failed: " + e.getMessage());
+            context.log(LogLevel.WARNING, "conduit", e.getMessage());
             return ToolResults.error(e.getMessage());
         }
     }

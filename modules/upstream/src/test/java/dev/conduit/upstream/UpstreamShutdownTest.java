@@ -3,6 +3,7 @@ package dev.conduit.upstream;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.conduit.core.ClientRequests;
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.trace.Tracing;
 import io.helidon.common.media.type.MediaTypes;
@@ -29,7 +30,7 @@ class UpstreamShutdownTest {
         Upstream upstream = new Upstream(config, listener -> {
             opened.incrementAndGet();
             throw new UpstreamException("not reached");
-        }, "test", method -> { }, Tracing.noop());
+        }, "test", method -> { }, new Upstream.Relay(new ClientRequests(), notification -> { }), Tracing.noop());
         upstream.close();
         UpstreamException refused = assertThrows(UpstreamException.class, upstream::connection);
         assertThat(refused.getMessage(), containsString("shut down"));

@@ -1,7 +1,9 @@
 package dev.conduit.core.tool;
 
 import java.util.List;
+import java.util.Map;
 
+import dev.conduit.core.LogLevel;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -68,6 +70,16 @@ public interface UpstreamFeatures {
      */
     ObjectNode forward(String upstream, String method, ObjectNode params, RequestContext context);
 
+    /**
+     * What each upstream declared when it was initialized ({@code resources}, {@code prompts}, {@code completions},
+     * {@code logging}, ...), by upstream id; upstreams not yet connected are connected first, and one that cannot be
+     * reached within a few seconds declares nothing.
+     */
+    Map<String, ObjectNode> capabilities();
+
+    /** A client asked for log messages of {@code level} and above; upstreams that log are asked for them too. */
+    void logLevel(LogLevel level);
+
     /** No upstream features at all. */
     static UpstreamFeatures none() {
         return new UpstreamFeatures() {
@@ -79,6 +91,16 @@ public interface UpstreamFeatures {
             @Override
             public ObjectNode forward(String upstream, String method, ObjectNode params, RequestContext context) {
                 throw new RpcException(JsonRpcError.invalidParams("No upstream named " + upstream));
+            }
+
+            @Override
+            public Map<String, ObjectNode> capabilities() {
+                return Map.of();
+            }
+
+            @Override
+            public void logLevel(LogLevel level) {
+                // Nobody to tell.
             }
         };
     }
