@@ -168,7 +168,8 @@ final class ExecutionBridge implements ToolBridge {
     @Override
     public String manifestJson() {
         return SdkManifest.json(access.upstreamTools(reach, Optional.empty()).stream()
-                                        .map(tool -> new SdkManifest.Entry(tool.definition().name(), tool.namespace(),
+                                        .map(tool -> new SdkManifest.Entry(tool.definition().name(),
+                                                                           access.namespaceOf(tool),
                                                                            tool.localName(),
                                                                            tool.definition().description()))
                                         .toList());

@@ -69,10 +69,20 @@ final class ToolAccess {
         return tools;
     }
 
-    /** The catalog's tools {@code reach} takes in (never the gateway's own), of one namespace if given. */
+    /**
+     * The catalog's tools {@code reach} takes in (never the gateway's own), of one namespace if given (an upstream's id
+     * or its configured namespace).
+     */
     List<Tool> upstreamTools(ToolReach reach, Optional<String> namespace) {
         return catalog.tools().stream().filter(reach::allows)
-                .filter(tool -> namespace.map(tool.namespace()::equals).orElse(true)).toList();
+                .filter(tool -> namespace.map(name -> name.equals(tool.namespace())
+                                                      || name.equals(catalog.namespaceOf(tool))).orElse(true))
+                .toList();
+    }
+
+    /** The namespace a program addresses {@code tool} under ({@link ToolCatalog#namespaceOf}). */
+    String namespaceOf(Tool tool) {
+        return catalog.namespaceOf(tool);
     }
 
     /** The catalog's tools {@code reach} takes in that match {@code query}, best first ({@link ToolSearch}). */
@@ -104,7 +114,7 @@ final class ToolAccess {
         String namespace = dotted ? requested.substring(0, dot) : "";
         String localName = dotted ? requested.substring(dot + 1) : "";
         return catalog.find(requested)
-                .or(() -> dotted ? catalog.tools().stream().filter(tool -> tool.namespace().equals(namespace)
+                .or(() -> dotted ? catalog.tools().stream().filter(tool -> catalog.namespaceOf(tool).equals(namespace)
                         && tool.localName().equals(localName)).findFirst() : Optional.empty())
                 .or(() -> strict ? Optional.empty()
                         : catalog.unlisted(dotted ? namespace + "__" + localName : requested))

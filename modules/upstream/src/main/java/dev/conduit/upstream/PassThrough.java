@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import dev.conduit.core.LogLevel;
 import dev.conduit.core.RequestContext;
@@ -23,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The upstreams' resources, resource templates and prompts, fetched when asked (in parallel, each upstream within its
  * own timeout; one that fails or does not declare the capability contributes nothing), and requests about one of them
- * forwarded to its owner. Prompts are named {@code <upstream>__<prompt>} by the same rule as tools; resources and
+ * forwarded to its owner. Prompts are named {@code <namespace>__<prompt>} by the same rule as tools; resources and
  * templates keep their URIs, which are the upstream's own.
  */
 final class PassThrough implements UpstreamFeatures {
@@ -33,9 +34,12 @@ final class PassThrough implements UpstreamFeatures {
     private static final Duration CAPABILITIES_WAIT = Duration.ofSeconds(5);
 
     private final List<Upstream> upstreams;
+    private final Map<String, String> namespaces;
 
     PassThrough(List<Upstream> upstreams) {
         this.upstreams = List.copyOf(upstreams);
+        this.namespaces = upstreams.stream().collect(Collectors.toUnmodifiableMap(Upstream::id,
+                upstream -> upstream.config().namespace()));
     }
 
     @Override
@@ -57,7 +61,7 @@ final class PassThrough implements UpstreamFeatures {
         if (kind != Kind.PROMPTS) {
             return List.copyOf(owned);
         }
-        Map<ToolNames.Key, String> names = ToolNames.assign(keys);
+        Map<ToolNames.Key, String> names = ToolNames.assign(keys, upstream -> namespaces.getOrDefault(upstream, upstream));
         List<Owned> prompts = new ArrayList<>();
         for (Owned prompt : owned) {
             String exposed = names.get(new ToolNames.Key(prompt.upstream(), prompt.localName()));

@@ -1,17 +1,20 @@
 package dev.conduit.upstream;
 
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * The names tools are exposed under: {@code <upstream>__<tool>}, made to fit {@code ^[a-zA-Z0-9_-]{1,64}$}.
+ * The names tools (and prompts) are exposed under: {@code <namespace>__<tool>}, where the namespace is the upstream's
+ * {@code namespace} (by default its id), or the tool's own name for an upstream whose namespace is empty; made to fit
+ * {@code ^[a-zA-Z0-9_-]{1,64}$}.
  * <ol>
  *     <li>Every character outside {@code [a-zA-Z0-9_-]} becomes {@code _} ({@code files__read.file} →
  *     {@code files__read_file}).</li>
@@ -21,9 +24,12 @@ import java.util.Set;
  *     whose name is already taken gets the same hash suffix as in rule 2, so the result never depends on the order
  *     in which an upstream lists its tools.</li>
  * </ol>
- * The original names are kept for routing and allow-lists.
+ * An unprefixed name (namespace {@code ""}) that an earlier upstream already published is a configuration error: the
+ * later upstream's tool is left out and the error, naming both upstreams, is logged. The original names are kept for
+ * routing and allow-lists.
  */
 final class ToolNames {
+    private static final System.Logger LOGGER = System.getLogger(ToolNames.class.getName());
     static final int MAX_LENGTH = 64;
     private static final int KEEP = MAX_LENGTH - 9;
 
@@ -34,17 +40,31 @@ final class ToolNames {
     record Key(String upstream, String tool) {
     }
 
-    /** Exposed names for {@code keys}, which must already be in the fixed order. */
+    /** Exposed names for {@code keys}, which must already be in the fixed order; every namespace is the upstream id. */
     static Map<Key, String> assign(List<Key> keys) {
+        return assign(keys, upstream -> upstream);
+    }
+
+    /** Exposed names for {@code keys}, which must already be in the fixed order, under each upstream's namespace. */
+    static Map<Key, String> assign(List<Key> keys, UnaryOperator<String> namespaces) {
         Map<Key, String> names = new LinkedHashMap<>();
-        Set<String> taken = new HashSet<>();
+        Map<String, Key> taken = new HashMap<>();
         for (Key key : keys) {
-            String name = fit(key);
-            if (!taken.add(name)) {
-                name = suffixed(sanitize(key.upstream() + "__" + key.tool()), key);
+            String full = exposed(key, namespaces);
+            String name = fit(full, key);
+            Key owner = taken.putIfAbsent(name, key);
+            if (owner != null) {
+                if (namespaces.apply(key.upstream()).isEmpty()) {
+                    LOGGER.log(Level.ERROR, "configuration error: upstreams '" + owner.upstream() + "' and '"
+                            + key.upstream() + "' both publish '" + name + "' (namespace \"\" publishes names "
+                            + "unprefixed); '" + key.upstream() + "/" + key.tool() + "' is left out until one of them "
+                            + "gets a namespace");
+                    continue;
+                }
+                name = suffixed(full, key);
                 int counter = 2;
-                while (!taken.add(name)) {
-                    name = suffixed(sanitize(key.upstream() + "__" + key.tool()) + counter++, key);
+                while (taken.putIfAbsent(name, key) != null) {
+                    name = suffixed(full + counter++, key);
                 }
             }
             names.put(key, name);
@@ -52,8 +72,12 @@ final class ToolNames {
         return names;
     }
 
-    static String fit(Key key) {
-        String sanitized = sanitize(key.upstream() + "__" + key.tool());
+    private static String exposed(Key key, UnaryOperator<String> namespaces) {
+        String namespace = namespaces.apply(key.upstream());
+        return sanitize(namespace.isEmpty() ? key.tool() : namespace + "__" + key.tool());
+    }
+
+    private static String fit(String sanitized, Key key) {
         return sanitized.length() <= MAX_LENGTH ? sanitized : suffixed(sanitized, key);
     }
 

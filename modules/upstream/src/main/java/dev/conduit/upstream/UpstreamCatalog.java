@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -252,7 +251,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                 }
             }
         }
-        Map<ToolNames.Key, String> names = ToolNames.assign(keys);
+        Map<ToolNames.Key, String> names = ToolNames.assign(keys, this::namespaceOf);
         List<Tool> tools = new ArrayList<>();
         Map<String, Tool> byName = new LinkedHashMap<>();
         names.forEach((key, name) -> {
@@ -297,12 +296,24 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
         if (separator <= 0 || separator + 2 >= name.length()) {
             return Optional.empty();
         }
-        String id = name.substring(0, separator);
+        String prefix = name.substring(0, separator);
         String localName = name.substring(separator + 2);
-        return upstreams.stream().filter(upstream -> upstream.id().equals(id)).findFirst()
+        return upstreams.stream().filter(upstream -> upstream.config().namespace().equals(prefix)).findFirst()
                 .map(upstream -> new Tool(ToolDefinition.of(ToolNames.sanitize(name).substring(0,
-                        Math.min(name.length(), ToolNames.MAX_LENGTH)), "", anyObject()), id, localName,
+                        Math.min(name.length(), ToolNames.MAX_LENGTH)), "", anyObject()), upstream.id(), localName,
                         (call, context) -> invoke(upstream, localName, call, context), false, false));
+    }
+
+    /** The prefix of an upstream's exposed names: its namespace, by default its id. */
+    private String namespaceOf(String upstreamId) {
+        return upstreams.stream().filter(upstream -> upstream.id().equals(upstreamId)).findFirst()
+                .map(upstream -> upstream.config().namespace()).orElse(upstreamId);
+    }
+
+    @Override
+    public String namespaceOf(Tool tool) {
+        String namespace = namespaceOf(tool.namespace());
+        return namespace.isEmpty() ? tool.namespace() : namespace;
     }
 
     private static ObjectNode anyObject() {

@@ -13,10 +13,12 @@ import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
 
 /**
- * One entry of {@code upstreams:}: an MCP server whose tools Conduit serves under the namespace {@link #id()}.
+ * One entry of {@code upstreams:}: an MCP server whose tools Conduit serves under its {@link #namespace()}.
  * <pre>
  * upstreams:
- *   - id: files                 # ^[a-z][a-z0-9_-]{0,31}$ without "__"; the namespace of its tools
+ *   - id: files                 # ^[a-z][a-z0-9_-]{0,31}$ without "__"; allow-lists, metrics and logs name it
+ *     namespace: fs             # the prefix of its tools and prompts (fs__read_file); default: the id;
+ *                               # "" publishes them under their own names
  *     type: stdio               # stdio | http (Streamable HTTP) | sse (legacy HTTP+SSE)
  *     command: node             # stdio: absolute, or looked up in PATH
  *     args: [server.js, /data]
@@ -34,6 +36,7 @@ import dev.conduit.core.config.InvalidConfigException;
  * </pre>
  */
 public record UpstreamConfig(String id,
+                             String namespace,
                              Transport transport,
                              Duration timeout,
                              boolean enabled,
@@ -41,9 +44,11 @@ public record UpstreamConfig(String id,
                              Duration cacheTtl,
                              int maxMessageBytes) {
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    private static final Pattern NAMESPACE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}");
 
     public UpstreamConfig {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(cacheTtl, "cacheTtl");
@@ -120,8 +125,15 @@ public record UpstreamConfig(String id,
             default -> throw new InvalidConfigException(node.key("type"), "must be stdio, http or sse, not '"
                                                                           + type + "'");
         };
+        String namespace = node.string("namespace", id);
+        if (!namespace.isEmpty() && (!NAMESPACE.matcher(namespace).matches() || namespace.contains("__")
+                                     || namespace.equals("conduit"))) {
+            throw new InvalidConfigException(node.key("namespace"), "must be \"\" (no prefix) or match "
+                    + "^[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}$ without \"__\" and not be \"conduit\", not '" + namespace + "'");
+        }
         UpstreamConfig config = new UpstreamConfig(
                 id,
+                namespace,
                 transport,
                 node.duration("timeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(10)),
                 node.bool("enabled", true),
@@ -132,14 +144,25 @@ public record UpstreamConfig(String id,
         return config;
     }
 
-    /** Reads the whole {@code upstreams:} list; ids must be unique. */
+    /**
+     * Reads the whole {@code upstreams:} list; ids must be unique, and so must non-empty namespaces (two upstreams
+     * under one prefix would publish colliding names). Several upstreams may have the empty namespace: a tool name two
+     * of them publish is reported when they list it ({@link ToolNames}).
+     */
     public static List<UpstreamConfig> listFrom(List<ConfigReader> nodes, Map<String, String> environment) {
         List<UpstreamConfig> configs = nodes.stream().map(node -> from(node, environment)).toList();
         for (int i = 0; i < configs.size(); i++) {
             for (int j = 0; j < i; j++) {
-                if (configs.get(i).id().equals(configs.get(j).id())) {
+                UpstreamConfig later = configs.get(i);
+                UpstreamConfig earlier = configs.get(j);
+                if (later.id().equals(earlier.id())) {
                     throw new InvalidConfigException(nodes.get(i).key("id"), "duplicate upstream id '"
-                                                                             + configs.get(i).id() + "'");
+                                                                             + later.id() + "'");
+                }
+                if (!later.namespace().isEmpty() && later.namespace().equals(earlier.namespace())) {
+                    throw new InvalidConfigException(nodes.get(i).key("namespace"), "upstreams '" + earlier.id()
+                            + "' and '" + later.id() + "' both publish under the namespace '" + later.namespace()
+                            + "'; give one of them another namespace");
                 }
             }
         }

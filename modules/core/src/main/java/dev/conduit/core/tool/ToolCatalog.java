@@ -18,11 +18,19 @@ public interface ToolCatalog {
     Optional<Tool> find(String name);
 
     /**
-     * A tool that was not listed but may still exist at its upstream ({@code <upstream>__<tool>} of a known upstream).
-     * Only asked in permissive mode; the default has none.
+     * A tool that was not listed but may still exist at its upstream ({@code <namespace>__<tool>} of a known
+     * upstream). Only asked in permissive mode; the default has none.
      */
     default Optional<Tool> unlisted(String name) {
         return Optional.empty();
+    }
+
+    /**
+     * The namespace a program addresses {@code tool} under ({@code tools.<namespace>.<tool>}, {@code "<namespace>.<tool>"}):
+     * its upstream's configured prefix, or the upstream id when the upstream publishes without one. By default the id.
+     */
+    default String namespaceOf(Tool tool) {
+        return tool.namespace();
     }
 
     /** A catalog of a fixed set of tools; names must be unique. */

@@ -1,0 +1,201 @@
+// A stdio MCP server offering what the MCP conformance suite's server scenarios ask of a server (tools test_*,
+// resources test://..., prompts test_*, completion, logging, subscriptions), written for Conduit's tests from the
+// scenarios' published requirements on the pinned official SDK's low-level Server. ConformanceIT puts it behind the
+// gateway with `namespace: ""`, so the suite, talking to the gateway, finds the names it expects.
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import {
+  CallToolRequestSchema, CompleteRequestSchema, CreateMessageResultSchema, ElicitResultSchema, GetPromptRequestSchema,
+  ListPromptsRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema,
+  ReadResourceRequestSchema, SetLevelRequestSchema, SubscribeRequestSchema, UnsubscribeRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+
+// A 1x1 PNG and a WAV header with no samples: the smallest valid files of their kind.
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+const WAV = Buffer.from("52494646240000005741564566666d7420100000000100010044ac000088580100020010006461746100000000",
+  "hex").toString("base64");
+
+const server = new Server({ name: "conduit-conformance-fixture", version: "1.0.0" }, {
+  capabilities: { tools: {}, logging: {}, completions: {}, prompts: {}, resources: { subscribe: true } },
+});
+
+const noArguments = { type: "object", properties: {} };
+const text = (value) => ({ content: [{ type: "text", text: value }] });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const tools = {
+  test_simple_text: { description: "Returns simple text", run: async () => text("This is a simple text response for testing.") },
+  test_image_content: { description: "Returns an image", run: async () => ({
+    content: [{ type: "image", data: PNG, mimeType: "image/png" }] }) },
+  test_audio_content: { description: "Returns audio", run: async () => ({
+    content: [{ type: "audio", data: WAV, mimeType: "audio/wav" }] }) },
+  test_embedded_resource: { description: "Returns an embedded resource", run: async () => ({
+    content: [{ type: "resource", resource: { uri: "test://embedded-resource", mimeType: "text/plain",
+                                              text: "This is an embedded resource content." } }] }) },
+  test_multiple_content_types: { description: "Returns text, an image and a resource", run: async () => ({
+    content: [
+      { type: "text", text: "Multiple content types test:" },
+      { type: "image", data: PNG, mimeType: "image/png" },
+      { type: "resource", resource: { uri: "test://mixed-content-resource", mimeType: "application/json",
+                                      text: JSON.stringify({ test: "data", value: 123 }) } },
+    ] }) },
+  test_tool_with_logging: { description: "Logs three messages while it runs", run: async (args, extra) => {
+    for (const [i, data] of ["Tool execution started", "Tool processing data", "Tool execution completed"].entries()) {
+      if (i > 0) await sleep(50);
+      await extra.sendNotification({ method: "notifications/message", params: { level: "info", data } });
+    }
+    return text("Logged three messages");
+  } },
+  test_error_handling: { description: "Always fails", run: async () => ({
+    isError: true, content: [{ type: "text", text: "This tool intentionally returns an error for testing" }] }) },
+  test_tool_with_progress: { description: "Reports progress 0, 50, 100 of 100", run: async (args, extra) => {
+    const progressToken = extra._meta?.progressToken;
+    for (const [i, progress] of [0, 50, 100].entries()) {
+      if (i > 0) await sleep(50);
+      if (progressToken !== undefined) {
+        await extra.sendNotification({ method: "notifications/progress",
+                                       params: { progressToken, progress, total: 100 } });
+      }
+    }
+    return text("Progress reported");
+  } },
+  test_sampling: { description: "Asks the client's model", schema: {
+    type: "object", properties: { prompt: { type: "string" } }, required: ["prompt"] },
+  run: async (args, extra) => {
+    const answer = await extra.sendRequest({ method: "sampling/createMessage", params: {
+      messages: [{ role: "user", content: { type: "text", text: args.prompt } }], maxTokens: 100 } },
+    CreateMessageResultSchema);
+    return text(`LLM response: ${answer.content.text ?? JSON.stringify(answer.content)}`);
+  } },
+  test_elicitation: { description: "Asks the user", schema: {
+    type: "object", properties: { message: { type: "string" } }, required: ["message"] },
+  run: async (args, extra) => {
+    const answer = await extra.sendRequest({ method: "elicitation/create", params: { message: args.message,
+      requestedSchema: { type: "object", properties: {
+        username: { type: "string", description: "User's response" },
+        email: { type: "string", description: "User's email address" } }, required: ["username", "email"] } } },
+    ElicitResultSchema);
+    return text(`User response: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}`);
+  } },
+  test_elicitation_sep1034_defaults: { description: "Asks the user, with defaults", run: async (args, extra) =>
+    elicited(extra, "Please confirm your details", {
+      name: { type: "string", default: "John Doe" },
+      age: { type: "integer", default: 30 },
+      score: { type: "number", default: 95.5 },
+      status: { type: "string", enum: ["active", "inactive", "pending"], default: "active" },
+      verified: { type: "boolean", default: true },
+    }) },
+  test_elicitation_sep1330_enums: { description: "Asks the user to choose", run: async (args, extra) =>
+    elicited(extra, "Please choose", {
+      untitledSingle: { type: "string", enum: ["option1", "option2", "option3"] },
+      titledSingle: { type: "string", oneOf: [{ const: "value1", title: "First Option" },
+                                              { const: "value2", title: "Second Option" },
+                                              { const: "value3", title: "Third Option" }] },
+      legacyEnum: { type: "string", enum: ["opt1", "opt2", "opt3"],
+                    enumNames: ["Option One", "Option Two", "Option Three"] },
+      untitledMulti: { type: "array", items: { type: "string", enum: ["option1", "option2", "option3"] } },
+      titledMulti: { type: "array", items: { anyOf: [{ const: "value1", title: "First Choice" },
+                                                     { const: "value2", title: "Second Choice" },
+                                                     { const: "value3", title: "Third Choice" }] } },
+    }) },
+  json_schema_2020_12_tool: { description: "Tool with JSON Schema 2020-12 features", schema: {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    type: "object",
+    $defs: { address: { type: "object", properties: { street: { type: "string" }, city: { type: "string" } } } },
+    properties: { name: { type: "string" }, address: { $ref: "#/$defs/address" } },
+    additionalProperties: false,
+  }, run: async () => text("ok") },
+};
+
+async function elicited(extra, message, properties) {
+  const answer = await extra.sendRequest({ method: "elicitation/create", params: { message,
+    requestedSchema: { type: "object", properties, required: [] } } }, ElicitResultSchema);
+  return text(`Elicitation completed: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}`);
+}
+
+server.setRequestHandler(ListToolsRequestSchema, async () => ({
+  tools: Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description,
+                                                        inputSchema: tool.schema ?? noArguments })) }));
+server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  const tool = tools[request.params.name];
+  if (!tool) {
+    return { isError: true, content: [{ type: "text", text: `Unknown tool ${request.params.name}` }] };
+  }
+  return tool.run(request.params.arguments ?? {}, { ...extra, _meta: request.params._meta });
+});
+
+const resources = {
+  "test://static-text": { name: "static-text", description: "A static text resource", mimeType: "text/plain",
+                          text: "This is the content of the static text resource." },
+  "test://static-binary": { name: "static-binary", description: "A static binary resource", mimeType: "image/png",
+                            blob: PNG },
+  "test://watched-resource": { name: "watched-resource", description: "A resource to subscribe to",
+                               mimeType: "text/plain", text: "Watched resource content." },
+};
+server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+  resources: Object.entries(resources).map(([uri, r]) => ({ uri, name: r.name, description: r.description,
+                                                             mimeType: r.mimeType })) }));
+server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+  resourceTemplates: [{ uriTemplate: "test://template/{id}/data", name: "template-data",
+                        description: "Data for an id", mimeType: "application/json" }] }));
+server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+  const uri = request.params.uri;
+  const templated = /^test:\/\/template\/([^/]+)\/data$/.exec(uri);
+  if (templated) {
+    const id = templated[1];
+    return { contents: [{ uri, mimeType: "application/json",
+                          text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }) }] };
+  }
+  const resource = resources[uri];
+  if (!resource) {
+    throw Object.assign(new Error(`Resource not found: ${uri}`), { code: -32002 });
+  }
+  return { contents: [{ uri, mimeType: resource.mimeType,
+                        ...(resource.blob ? { blob: resource.blob } : { text: resource.text }) }] };
+});
+const subscribed = new Set();
+server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+  subscribed.add(request.params.uri);
+  return {};
+});
+server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+  subscribed.delete(request.params.uri);
+  return {};
+});
+server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
+
+const prompts = {
+  test_simple_prompt: { description: "A simple prompt", get: () => [
+    { role: "user", content: { type: "text", text: "This is a simple prompt for testing." } }] },
+  test_prompt_with_arguments: { description: "A prompt with arguments",
+    arguments: [{ name: "arg1", description: "First test argument", required: true },
+                { name: "arg2", description: "Second test argument", required: true }],
+    get: (args) => [{ role: "user", content: { type: "text",
+                                               text: `Prompt with arguments: arg1='${args.arg1}', arg2='${args.arg2}'` } }] },
+  test_prompt_with_embedded_resource: { description: "A prompt embedding a resource",
+    arguments: [{ name: "resourceUri", description: "URI of the resource to embed", required: true }],
+    get: (args) => [
+      { role: "user", content: { type: "resource", resource: { uri: args.resourceUri, mimeType: "text/plain",
+                                                               text: "Embedded resource content for testing." } } },
+      { role: "user", content: { type: "text", text: "Please process the embedded resource above." } }] },
+  test_prompt_with_image: { description: "A prompt with an image", get: () => [
+    { role: "user", content: { type: "image", data: PNG, mimeType: "image/png" } },
+    { role: "user", content: { type: "text", text: "Please analyze the image above." } }] },
+};
+server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+  prompts: Object.entries(prompts).map(([name, p]) => ({ name, description: p.description,
+                                                         ...(p.arguments ? { arguments: p.arguments } : {}) })) }));
+server.setRequestHandler(GetPromptRequestSchema, async (request) => {
+  const prompt = prompts[request.params.name];
+  if (!prompt) {
+    throw Object.assign(new Error(`Unknown prompt ${request.params.name}`), { code: -32602 });
+  }
+  return { messages: prompt.get(request.params.arguments ?? {}) };
+});
+server.setRequestHandler(CompleteRequestSchema, async (request) => {
+  const value = request.params.argument.value ?? "";
+  const values = ["paris", "park", "party"].filter((candidate) => candidate.startsWith(value));
+  return { completion: { values, total: values.length, hasMore: false } };
+});
+
+await server.connect(new StdioServerTransport());
