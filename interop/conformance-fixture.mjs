@@ -1,9 +1,14 @@
-// A stdio MCP server offering what the MCP conformance suite's server scenarios ask of a server (tools test_*,
-// resources test://..., prompts test_*, completion, logging, subscriptions), written for Conduit's tests from the
-// scenarios' published requirements on the pinned official SDK's low-level Server. ConformanceIT puts it behind the
-// gateway with `namespace: ""`, so the suite, talking to the gateway, finds the names it expects.
+// An MCP server offering what the MCP conformance suite's server scenarios ask of a server (tools test_*, resources
+// test://..., prompts test_*, completion, logging, subscriptions), written for Conduit's tests from the scenarios'
+// published requirements on the pinned official SDK's low-level Server. ConformanceIT runs the suite against it
+// directly (HTTP) and puts it behind the gateway with `namespace: ""` (stdio and HTTP), so the suite, talking to the
+// gateway, finds the names it expects. Usage: node conformance-fixture.mjs            (stdio)
+//                                                node conformance-fixture.mjs --http <port>   (Streamable HTTP, /mcp)
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import {
   CallToolRequestSchema, CompleteRequestSchema, CreateMessageResultSchema, ElicitResultSchema, GetPromptRequestSchema,
   ListPromptsRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema,
@@ -14,10 +19,6 @@ import {
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 const WAV = Buffer.from("52494646240000005741564566666d7420100000000100010044ac000088580100020010006461746100000000",
   "hex").toString("base64");
-
-const server = new Server({ name: "conduit-conformance-fixture", version: "1.0.0" }, {
-  capabilities: { tools: {}, logging: {}, completions: {}, prompts: {}, resources: { subscribe: true } },
-});
 
 const noArguments = { type: "object", properties: {} };
 const text = (value) => ({ content: [{ type: "text", text: value }] });
@@ -98,6 +99,14 @@ const tools = {
                                                      { const: "value2", title: "Second Choice" },
                                                      { const: "value3", title: "Third Choice" }] } },
     }) },
+  // Closes the request's SSE stream mid-call (SEP-1699 polling); the client resumes with Last-Event-ID and gets the
+  // result from the event store. On stdio there is no stream to close and it simply answers.
+  test_reconnection: { description: "Closes its response stream before it answers", run: async (args, extra) => {
+    await sleep(50);
+    extra.closeSSEStream?.();
+    await sleep(300);
+    return text("Reconnection test completed");
+  } },
   json_schema_2020_12_tool: { description: "Tool with JSON Schema 2020-12 features", schema: {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     type: "object",
@@ -113,89 +122,152 @@ async function elicited(extra, message, properties) {
   return text(`Elicitation completed: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}`);
 }
 
-server.setRequestHandler(ListToolsRequestSchema, async () => ({
-  tools: Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description,
-                                                        inputSchema: tool.schema ?? noArguments })) }));
-server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-  const tool = tools[request.params.name];
-  if (!tool) {
-    return { isError: true, content: [{ type: "text", text: `Unknown tool ${request.params.name}` }] };
-  }
-  return tool.run(request.params.arguments ?? {}, { ...extra, _meta: request.params._meta });
-});
+// One server per connection (stdio) or session (HTTP); subscriptions are the session's own.
+function fixture() {
+  const server = new Server({ name: "conduit-conformance-fixture", version: "1.0.0" }, {
+    capabilities: { tools: {}, logging: {}, completions: {}, prompts: {}, resources: { subscribe: true } },
+  });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description,
+                                                          inputSchema: tool.schema ?? noArguments })) }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const tool = tools[request.params.name];
+    if (!tool) {
+      return { isError: true, content: [{ type: "text", text: `Unknown tool ${request.params.name}` }] };
+    }
+    return tool.run(request.params.arguments ?? {}, { ...extra, _meta: request.params._meta });
+  });
 
-const resources = {
-  "test://static-text": { name: "static-text", description: "A static text resource", mimeType: "text/plain",
-                          text: "This is the content of the static text resource." },
-  "test://static-binary": { name: "static-binary", description: "A static binary resource", mimeType: "image/png",
-                            blob: PNG },
-  "test://watched-resource": { name: "watched-resource", description: "A resource to subscribe to",
-                               mimeType: "text/plain", text: "Watched resource content." },
-};
-server.setRequestHandler(ListResourcesRequestSchema, async () => ({
-  resources: Object.entries(resources).map(([uri, r]) => ({ uri, name: r.name, description: r.description,
-                                                             mimeType: r.mimeType })) }));
-server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-  resourceTemplates: [{ uriTemplate: "test://template/{id}/data", name: "template-data",
-                        description: "Data for an id", mimeType: "application/json" }] }));
-server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
-  const uri = request.params.uri;
-  const templated = /^test:\/\/template\/([^/]+)\/data$/.exec(uri);
-  if (templated) {
-    const id = templated[1];
-    return { contents: [{ uri, mimeType: "application/json",
-                          text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }) }] };
-  }
-  const resource = resources[uri];
-  if (!resource) {
-    throw Object.assign(new Error(`Resource not found: ${uri}`), { code: -32002 });
-  }
-  return { contents: [{ uri, mimeType: resource.mimeType,
-                        ...(resource.blob ? { blob: resource.blob } : { text: resource.text }) }] };
-});
-const subscribed = new Set();
-server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-  subscribed.add(request.params.uri);
-  return {};
-});
-server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
-  subscribed.delete(request.params.uri);
-  return {};
-});
-server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
+  const resources = {
+    "test://static-text": { name: "static-text", description: "A static text resource", mimeType: "text/plain",
+                            text: "This is the content of the static text resource." },
+    "test://static-binary": { name: "static-binary", description: "A static binary resource", mimeType: "image/png",
+                              blob: PNG },
+    "test://watched-resource": { name: "watched-resource", description: "A resource to subscribe to",
+                                 mimeType: "text/plain", text: "Watched resource content." },
+  };
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+    resources: Object.entries(resources).map(([uri, r]) => ({ uri, name: r.name, description: r.description,
+                                                               mimeType: r.mimeType })) }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+    resourceTemplates: [{ uriTemplate: "test://template/{id}/data", name: "template-data",
+                          description: "Data for an id", mimeType: "application/json" }] }));
+  server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+    const uri = request.params.uri;
+    const templated = /^test:\/\/template\/([^/]+)\/data$/.exec(uri);
+    if (templated) {
+      const id = templated[1];
+      return { contents: [{ uri, mimeType: "application/json",
+                            text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }) }] };
+    }
+    const resource = resources[uri];
+    if (!resource) {
+      throw Object.assign(new Error(`Resource not found: ${uri}`), { code: -32002 });
+    }
+    return { contents: [{ uri, mimeType: resource.mimeType,
+                          ...(resource.blob ? { blob: resource.blob } : { text: resource.text }) }] };
+  });
+  const subscribed = new Set();
+  server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+    subscribed.add(request.params.uri);
+    return {};
+  });
+  server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+    subscribed.delete(request.params.uri);
+    return {};
+  });
+  server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
 
-const prompts = {
-  test_simple_prompt: { description: "A simple prompt", get: () => [
-    { role: "user", content: { type: "text", text: "This is a simple prompt for testing." } }] },
-  test_prompt_with_arguments: { description: "A prompt with arguments",
-    arguments: [{ name: "arg1", description: "First test argument", required: true },
-                { name: "arg2", description: "Second test argument", required: true }],
-    get: (args) => [{ role: "user", content: { type: "text",
-                                               text: `Prompt with arguments: arg1='${args.arg1}', arg2='${args.arg2}'` } }] },
-  test_prompt_with_embedded_resource: { description: "A prompt embedding a resource",
-    arguments: [{ name: "resourceUri", description: "URI of the resource to embed", required: true }],
-    get: (args) => [
-      { role: "user", content: { type: "resource", resource: { uri: args.resourceUri, mimeType: "text/plain",
-                                                               text: "Embedded resource content for testing." } } },
-      { role: "user", content: { type: "text", text: "Please process the embedded resource above." } }] },
-  test_prompt_with_image: { description: "A prompt with an image", get: () => [
-    { role: "user", content: { type: "image", data: PNG, mimeType: "image/png" } },
-    { role: "user", content: { type: "text", text: "Please analyze the image above." } }] },
-};
-server.setRequestHandler(ListPromptsRequestSchema, async () => ({
-  prompts: Object.entries(prompts).map(([name, p]) => ({ name, description: p.description,
-                                                         ...(p.arguments ? { arguments: p.arguments } : {}) })) }));
-server.setRequestHandler(GetPromptRequestSchema, async (request) => {
-  const prompt = prompts[request.params.name];
-  if (!prompt) {
-    throw Object.assign(new Error(`Unknown prompt ${request.params.name}`), { code: -32602 });
-  }
-  return { messages: prompt.get(request.params.arguments ?? {}) };
-});
-server.setRequestHandler(CompleteRequestSchema, async (request) => {
-  const value = request.params.argument.value ?? "";
-  const values = ["paris", "park", "party"].filter((candidate) => candidate.startsWith(value));
-  return { completion: { values, total: values.length, hasMore: false } };
-});
+  const prompts = {
+    test_simple_prompt: { description: "A simple prompt", get: () => [
+      { role: "user", content: { type: "text", text: "This is a simple prompt for testing." } }] },
+    test_prompt_with_arguments: { description: "A prompt with arguments",
+      arguments: [{ name: "arg1", description: "First test argument", required: true },
+                  { name: "arg2", description: "Second test argument", required: true }],
+      get: (args) => [{ role: "user", content: { type: "text",
+                                                 text: `Prompt with arguments: arg1='${args.arg1}', arg2='${args.arg2}'` } }] },
+    test_prompt_with_embedded_resource: { description: "A prompt embedding a resource",
+      arguments: [{ name: "resourceUri", description: "URI of the resource to embed", required: true }],
+      get: (args) => [
+        { role: "user", content: { type: "resource", resource: { uri: args.resourceUri, mimeType: "text/plain",
+                                                                 text: "Embedded resource content for testing." } } },
+        { role: "user", content: { type: "text", text: "Please process the embedded resource above." } }] },
+    test_prompt_with_image: { description: "A prompt with an image", get: () => [
+      { role: "user", content: { type: "image", data: PNG, mimeType: "image/png" } },
+      { role: "user", content: { type: "text", text: "Please analyze the image above." } }] },
+  };
+  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+    prompts: Object.entries(prompts).map(([name, p]) => ({ name, description: p.description,
+                                                           ...(p.arguments ? { arguments: p.arguments } : {}) })) }));
+  server.setRequestHandler(GetPromptRequestSchema, async (request) => {
+    const prompt = prompts[request.params.name];
+    if (!prompt) {
+      throw Object.assign(new Error(`Unknown prompt ${request.params.name}`), { code: -32602 });
+    }
+    return { messages: prompt.get(request.params.arguments ?? {}) };
+  });
+  server.setRequestHandler(CompleteRequestSchema, async (request) => {
+    const value = request.params.argument.value ?? "";
+    const values = ["paris", "park", "party"].filter((candidate) => candidate.startsWith(value));
+    return { completion: { values, total: values.length, hasMore: false } };
+  });
+  return server;
+}
 
-await server.connect(new StdioServerTransport());
+// Every message of every stream, so that a client whose stream was closed can resume after its last event id.
+class Events {
+  #events = [];
+
+  async storeEvent(streamId, message) {
+    const eventId = `${streamId}:${this.#events.length}`;
+    this.#events.push({ eventId, streamId, message });
+    return eventId;
+  }
+
+  async getStreamIdForEventId(eventId) {
+    return this.#events.find((event) => event.eventId === eventId)?.streamId;
+  }
+
+  async replayEventsAfter(lastEventId, { send }) {
+    const index = this.#events.findIndex((event) => event.eventId === lastEventId);
+    const streamId = this.#events[index]?.streamId;
+    for (const event of this.#events.slice(index + 1).filter((e) => e.streamId === streamId)) {
+      await send(event.eventId, event.message);
+    }
+    return streamId;
+  }
+}
+
+// Only local names: a page a browser loaded from elsewhere must not reach this server (DNS rebinding).
+function local(value) {
+  if (!value) return true;
+  const host = value.replace(/^https?:\/\//, "").replace(/:\d+$/, "").replace(/\/.*$/, "");
+  return ["localhost", "127.0.0.1", "[::1]"].includes(host);
+}
+
+if (process.argv[2] === "--http") {
+  const sessions = new Map();
+  const http = createServer(async (req, res) => {
+    if (!local(req.headers.host) || !local(req.headers.origin)) {
+      res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: null,
+        error: { code: -32000, message: "Forbidden: a non-local Host or Origin" } }));
+      return;
+    }
+    const id = req.headers["mcp-session-id"];
+    let transport = id ? sessions.get(id) : undefined;
+    if (!transport) {
+      if (id) {
+        res.writeHead(404).end();
+        return;
+      }
+      transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), eventStore: new Events(),
+        retryInterval: 100, onsessioninitialized: (session) => sessions.set(session, transport) });
+      transport.onclose = () => sessions.delete(transport.sessionId);
+      await fixture().connect(transport);
+    }
+    await transport.handleRequest(req, res);
+  });
+  http.listen(Number(process.argv[3]), "127.0.0.1", () => console.log(`fixture listening on port ${process.argv[3]}`));
+} else {
+  await fixture().connect(new StdioServerTransport());
+}

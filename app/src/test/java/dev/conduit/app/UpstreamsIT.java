@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -143,9 +144,20 @@ class UpstreamsIT {
 
     /** server-everything over HTTP ({@code streamableHttp} or legacy {@code sse}), ready once it says it listens. */
     static Process startHttpEverything(int port, String mode) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(RunningConduit.NODE.toAbsolutePath().toString(),
-                                                    EVERYTHING.toString(), mode).redirectErrorStream(true);
+        return startNodeServer(port, EVERYTHING, mode);
+    }
+
+    /**
+     * A Node HTTP server script started with {@code args} on {@code port} (passed as {@code PORT} too), ready once it
+     * prints that it listens "on port N".
+     */
+    static Process startNodeServer(int port, Path script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(RunningConduit.NODE.toAbsolutePath().toString(),
+                                                       script.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PORT", Integer.toString(port));
+        String mode = String.join(" ", args);
         Process process = builder.start();
         CompletableFuture<Boolean> listening = new CompletableFuture<>();
         Thread.ofPlatform().daemon(true).start(() -> {
@@ -164,7 +176,7 @@ class UpstreamsIT {
             listening.complete(false);
         });
         if (!listening.get(30, TimeUnit.SECONDS)) {
-            throw new AssertionError("server-everything did not start in " + mode + " mode");
+            throw new AssertionError(script.getFileName() + " did not start (" + mode + ")");
         }
         return process;
     }

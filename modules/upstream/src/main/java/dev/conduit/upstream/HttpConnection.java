@@ -42,6 +42,8 @@ import tools.jackson.databind.JsonNode;
 final class HttpConnection implements McpConnection {
     private static final System.Logger LOGGER = System.getLogger(HttpConnection.class.getName());
     private static final String ACCEPT = "application/json, text/event-stream";
+    private static final int MAX_RESUMES = 100;
+    private static final Duration MIN_RESUME_DELAY = Duration.ofMillis(100);
 
     private final String upstreamId;
     private final UpstreamConfig.Http spec;
@@ -206,8 +208,12 @@ final class HttpConnection implements McpConnection {
             if (stream) {
                 // What arrives on a request's own stream belongs to that request (its sampling, its log messages).
                 Optional<JsonRpcId> related = call == null ? Optional.empty() : Optional.of(call.id());
-                SseReader.read(response.inputStream(), maxMessageBytes, event -> router.dispatch(event, related),
-                               () -> call == null || call.answer().isDone());
+                SseReader.Position end = SseReader.read(response.inputStream(), maxMessageBytes,
+                                                        event -> router.dispatch(event, related),
+                                                        () -> call == null || call.answer().isDone());
+                if (call != null && !call.answer().isDone() && end.lastEventId().isPresent()) {
+                    resume(call, end, deadline);
+                }
             } else {
                 readJson(response.inputStream());
             }
@@ -220,6 +226,48 @@ final class HttpConnection implements McpConnection {
                                             + deadline.toMillis() + " ms", e);
             }
             throw new UpstreamException("upstream '" + upstreamId + "' connection failed: " + describe(e), e);
+        }
+    }
+
+    /**
+     * The server closed the stream of {@code call} before its response (SSE polling, SEP-1699): reconnects with GET
+     * and {@code Last-Event-ID} after the delay the server asked for, as often as the server closes it again, until
+     * the response arrives, the server stops offering a stream, or the call's time is up.
+     */
+    private void resume(MessageRouter.Call call, SseReader.Position stopped, Duration deadline)
+            throws UpstreamException {
+        long until = System.nanoTime() + deadline.toNanos();
+        SseReader.Position at = stopped;
+        for (int attempt = 0; !call.answer().isDone() && System.nanoTime() < until; attempt++) {
+            if (attempt == MAX_RESUMES) {
+                throw new UpstreamException("upstream '" + upstreamId + "' closed the stream of a call "
+                                            + MAX_RESUMES + " times without answering");
+            }
+            try {
+                // A server that asks for no delay still gets a short one after the first resume: never a tight loop.
+                Thread.sleep(attempt > 0 && at.retry().compareTo(MIN_RESUME_DELAY) < 0 ? MIN_RESUME_DELAY : at.retry());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamException("the call to upstream '" + upstreamId + "' was interrupted");
+            }
+            HttpClientRequest get = client.get().uri(spec.url()).readTimeout(deadline);
+            get.header(HeaderNames.ACCEPT, "text/event-stream");
+            get.header(HeaderNames.create("Last-Event-ID"), at.lastEventId().get());
+            headers(get);
+            try (HttpClientResponse response = get.request()) {
+                if (response.status().code() != 200) {
+                    throw new UpstreamException("upstream '" + upstreamId + "' closed the stream of a call and "
+                                                + "refused to resume it (HTTP " + response.status().code() + ")");
+                }
+                LOGGER.log(Level.DEBUG, () -> "upstream '" + upstreamId + "': resuming a call's stream");
+                SseReader.Position next = SseReader.read(response.inputStream(), maxMessageBytes,
+                                                         event -> router.dispatch(event, Optional.of(call.id())),
+                                                         () -> call.answer().isDone());
+                at = next.lastEventId().isPresent() ? next : new SseReader.Position(at.lastEventId(), next.retry());
+            } catch (IOException | UncheckedIOException e) {
+                throw new UpstreamException("upstream '" + upstreamId + "' connection failed while resuming a call: "
+                                            + describe(e), e);
+            }
         }
     }
 

@@ -22,6 +22,24 @@ class ToolNamesTest {
     }
 
     @Test
+    void aNamespaceReplacesTheIdAndAnEmptyOneLeavesNamesAsTheyAre() {
+        Map<String, String> namespaces = Map.of("files", "fs", "fixture", "");
+        Map<ToolNames.Key, String> names = ToolNames.assign(List.of(key("files", "read"), key("fixture", "test.x")),
+                                                            namespaces::get);
+        assertThat(names.get(key("files", "read")), is("fs__read"));
+        assertThat(names.get(key("fixture", "test.x")), is("test_x"));
+    }
+
+    @Test
+    void anUnprefixedNameTwoUpstreamsPublishIsLeftOutOfTheLaterOne() {
+        Map<ToolNames.Key, String> names = ToolNames.assign(List.of(key("a", "echo"), key("b", "echo"), key("b", "sum")),
+                                                            upstream -> "");
+        assertThat(names.get(key("a", "echo")), is("echo"));
+        assertThat(names.containsKey(key("b", "echo")), is(false));
+        assertThat(names.get(key("b", "sum")), is("sum"));
+    }
+
+    @Test
     void invalidCharactersBecomeUnderscores() {
         assertThat(ToolNames.assign(List.of(key("fs", "read.file/v2 now"))).get(key("fs", "read.file/v2 now")),
                    is("fs__read_file_v2_now"));

@@ -107,6 +107,25 @@ class UpstreamConfigTest {
         assertThat(error("upstreams:\n  - id: a\n    command: x\n    timeout: 0s\n").key(), is("upstreams.0.timeout"));
     }
 
+    @Test
+    void theNamespaceDefaultsToTheIdAndMayBeEmptyButNotShared() {
+        assertThat(one("upstreams:\n  - id: files\n    command: x\n").namespace(), is("files"));
+        assertThat(one("upstreams:\n  - id: files\n    namespace: fs\n    command: x\n").namespace(), is("fs"));
+        assertThat(one("upstreams:\n  - id: files\n    namespace: \"\"\n    command: x\n").namespace(), is(""));
+        assertThat(error("upstreams:\n  - id: a\n    namespace: x__y\n    command: x\n").key(),
+                   is("upstreams.0.namespace"));
+        assertThat(error("upstreams:\n  - id: a\n    namespace: conduit\n    command: x\n").key(),
+                   is("upstreams.0.namespace"));
+        // Another upstream's id is its namespace too: both would publish b__<tool>.
+        InvalidConfigException shared = error("upstreams:\n  - id: a\n    namespace: b\n    command: x\n"
+                                              + "  - id: b\n    command: y\n");
+        assertThat(shared.key(), is("upstreams.1.namespace"));
+        assertThat(shared.getMessage(), containsString("upstreams 'a' and 'b' both publish under the namespace 'b'"));
+        // Several upstreams may publish unprefixed; their names are checked when they list them.
+        assertThat(UpstreamConfig.listFrom(reader("upstreams:\n  - id: a\n    namespace: \"\"\n    command: x\n"
+                + "  - id: b\n    namespace: \"\"\n    command: y\n").list("upstreams"), ENV).size(), is(2));
+    }
+
     private static UpstreamConfig one(String yaml) {
         return UpstreamConfig.listFrom(reader(yaml).list("upstreams"), ENV).getFirst();
     }
