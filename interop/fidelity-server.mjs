@@ -1,7 +1,8 @@
 // A stdio MCP server for the tests, on the pinned official SDK's low-level Server so that it can send every field the
 // specification defines: its one tool has a title, icons, _meta, annotations and an output schema, and its result
 // carries a resource link, an embedded resource, structured content and _meta. A gateway must pass all of it on. Its
-// tool "announce" makes it say that its resource and prompt lists changed, which a gateway must relay.
+// tool "announce" adds a tool "late" and says that its tool, resource and prompt lists changed, which a gateway must
+// relay.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import {
@@ -22,11 +23,16 @@ const tool = {
 };
 const announce = { name: "announce", description: "Says that the resource and prompt lists changed",
   inputSchema: { type: "object", properties: {} } };
-server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [tool, announce] }));
+const late = { name: "late", description: "Appears once announce was called", inputSchema: { type: "object" } };
+let announced = false;
+server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: announced ? [tool, announce, late]
+                                                                                 : [tool, announce] }));
 server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: [] }));
 server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: [] }));
 server.setRequestHandler(CallToolRequestSchema, async (request) => {
   if (request.params.name === "announce") {
+    announced = true;
+    await server.sendToolListChanged();
     await server.sendResourceListChanged();
     await server.sendPromptListChanged();
     return { content: [{ type: "text", text: "announced" }] };

@@ -68,6 +68,15 @@ await asking.setLoggingLevel("debug");
 await asking.callTool({ name: tool("toggle-simulated-logging"), arguments: {} });
 out.log = await waitFor(out.logs, (p) => String(p.logger ?? "").startsWith(upstream), 20000);
 await asking.callTool({ name: tool("toggle-simulated-logging"), arguments: {} });
+// The gateway's own message about a request: a program stopped by a limit says why before the error.
+try {
+  await asking.callTool({ name: "execute_javascript", arguments: {
+    code: `await tools.$raw(${JSON.stringify(tool("echo"))}, { message: "x" });`, limits: { maxToolCalls: 0 } } });
+  out.limitError = null;
+} catch (e) {
+  out.limitError = e.code;
+}
+out.gatewayLog = out.logs.find((p) => p.logger === "conduit") ?? null;
 
 // Updates of a subscribed resource.
 const uri = "demo://resource/static/document/architecture.md";

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 /**
@@ -68,7 +69,7 @@ class FidelityIT {
 
     @Test
     @Timeout(60)
-    void anUpstreamsResourceAndPromptListChangesReachTheClient() throws Exception {
+    void anUpstreamsToolResourceAndPromptListChangesReachTheClient() throws Exception {
         McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
         HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(conduit.mcpUrl())).header("Accept", "text/event-stream")
@@ -82,15 +83,19 @@ class FidelityIT {
             assertThat(announced.toString(), announced.at("/result/content/0/text").asString(), is("announced"));
             Set<String> seen = new HashSet<>();
             String line;
-            while (seen.size() < 2 && (line = events.readLine()) != null) {
-                for (String method : List.of("notifications/resources/list_changed",
+            while (seen.size() < 3 && (line = events.readLine()) != null) {
+                for (String method : List.of("notifications/tools/list_changed",
+                                             "notifications/resources/list_changed",
                                              "notifications/prompts/list_changed")) {
                     if (line.contains(method)) {
                         seen.add(method);
                     }
                 }
             }
-            assertThat(seen.size(), is(2));
+            assertThat(seen.size(), is(3));
+            // The tool list changed for real: the upstream's new tool is listed.
+            assertThat(client.post("""
+                    {"jsonrpc":"2.0","id":4,"method":"tools/list"}""").toString(), containsString("fidelity__late"));
         }
     }
 

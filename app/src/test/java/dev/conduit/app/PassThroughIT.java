@@ -71,6 +71,25 @@ class PassThroughIT {
     }
 
     @Test
+    void initializeDeclaresWhatTheKeyCanUse() throws Exception {
+        String initialize = """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",\
+                "capabilities":{},"clientInfo":{"name":"it","version":"1"}}}""";
+        JsonNode full = new McpHttpClient(conduit, RunningConduit.API_KEY).post(initialize).at("/result/capabilities");
+        assertThat(full.toString(), full.at("/resources/subscribe").asBoolean(), is(true));
+        assertThat(full.toString(), full.at("/prompts/listChanged").asBoolean(), is(true));
+        assertThat(full.toString(), full.has("completions"), is(true));
+        assertThat(full.toString(), full.has("logging"), is(true));
+        // [everything.echo, files.*]: no whole upstream, so no resources; a pattern naming everything could match a
+        // prompt of it, so prompts (and their completions).
+        JsonNode limited = new McpHttpClient(conduit, RunningConduit.LIMITED_KEY).post(initialize)
+                .at("/result/capabilities");
+        assertThat(limited.toString(), limited.has("resources"), is(false));
+        assertThat(limited.toString(), limited.has("prompts"), is(true));
+        assertThat(limited.toString(), limited.has("tools"), is(true));
+    }
+
+    @Test
     void aKeyWithoutTheWholeUpstreamSeesNoneOfItsResourcesOrPrompts() throws Exception {
         McpHttpClient limited = new McpHttpClient(conduit, RunningConduit.LIMITED_KEY);
         assertThat(limited.post("""

@@ -108,6 +108,9 @@ class RelayIT {
         assertThat(seen.toString(), seen.get("log"), notNullValue());
         assertThat(seen.toString(), seen.at("/log/logger").asString(), startsWith(upstream));
         assertThat(seen.toString(), seen.at("/update").asString(), is("demo://resource/static/document/architecture.md"));
+        assertThat(seen.toString(), seen.at("/limitError").asInt(), is(-32015));
+        assertThat(seen.toString(), seen.at("/gatewayLog/level").asString(), is("warning"));
+        assertThat(seen.toString(), seen.at("/gatewayLog/data").asString(), containsString("execution stopped"));
 
         assertThat(seen.toString(), seen.at("/refused/isError").asBoolean(), is(true));
         assertThat(seen.at("/refused/text").asString(), containsString("did not declare the 'sampling' capability"));

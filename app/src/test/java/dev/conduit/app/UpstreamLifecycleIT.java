@@ -32,11 +32,12 @@ class UpstreamLifecycleIT {
     void catalogChangeReachesOpenGetStreamsAndShutdownEndsTheChildren() throws Exception {
         try (RunningConduit conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
                 upstreams:
-                  - id: everything
+                  - id: fidelity
                     command: %s
-                    args: [%s, stdio]
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING))) {
-            // Lazy: nothing is spawned until a client needs the tools.
+                    args: [%s]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(),
+                              RunningConduit.INTEROP.resolve("fidelity-server.mjs").toAbsolutePath()))) {
+            // Lazy: nothing is spawned until a client needs the upstream (initialize asks what it offers).
             assertThat(children(conduit).isEmpty(), is(true));
 
             String session = initialize(conduit);
@@ -50,7 +51,12 @@ class UpstreamLifecycleIT {
                 events.readLine();
                 HttpResponse<String> list = HTTP.send(post(conduit, session,
                         "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"), HttpResponse.BodyHandlers.ofString());
-                assertThat(list.body(), containsString("everything__echo"));
+                assertThat(list.body(), containsString("fidelity__announce"));
+                // The upstream adds a tool and says so: the catalog changes and every open GET stream hears it.
+                HttpResponse<String> announced = HTTP.send(post(conduit, session, """
+                        {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"fidelity__announce"}}"""),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(announced.body(), containsString("announced"));
                 String line;
                 do {
                     line = events.readLine();
@@ -144,9 +150,12 @@ class UpstreamLifecycleIT {
         }
     }
 
+    /** The server's descendants that run the fidelity fixture or server-everything. */
     private static List<ProcessHandle> children(RunningConduit conduit) {
         return conduit.handle().descendants()
-                .filter(process -> process.info().commandLine().orElse("").contains("server-everything"))
+                .filter(process -> process.info().commandLine().map(line -> line.contains("server-everything")
+                                                                           || line.contains("fidelity-server"))
+                        .orElse(false))
                 .toList();
     }
 

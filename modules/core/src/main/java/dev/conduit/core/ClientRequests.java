@@ -52,12 +52,14 @@ public final class ClientRequests {
         CompletableFuture<JsonRpcResponse> answer = new CompletableFuture<>();
         pending.put(key, answer);
         Cancellation.Registration onCancel = cause.cancellation().onCancel(() -> {
-            if (answer.complete(JsonRpcResponse.failure(id, Outcome.CANCELLED.error(method + " was cancelled: "
-                    + cause.cancellation().reason().orElse("cancelled"))))) {
+            if (!answer.isDone()) {
+                // The client is told first (an answer crossing this is ignored by it, as the spec allows).
                 ObjectNode cancelled = Json.object();
                 cancelled.set("requestId", id.toJson());
                 cancelled.put("reason", "the request that caused it was cancelled");
                 cause.channel().send(new JsonRpcNotification(McpMethods.CANCELLED, cancelled));
+                answer.complete(JsonRpcResponse.failure(id, Outcome.CANCELLED.error(method + " was cancelled: "
+                        + cause.cancellation().reason().orElse("cancelled"))));
             }
         });
         try {

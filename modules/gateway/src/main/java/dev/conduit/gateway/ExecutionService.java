@@ -10,6 +10,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 
 import dev.conduit.core.Cancellation;
+import dev.conduit.core.LogLevel;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -166,6 +167,8 @@ final class ExecutionService implements AutoCloseable {
         Run run = new Run(outcome, executor.name(), timing.elapsed().toMillis(), bridge.trace());
         record(run, program, params, context, span, timing);
         if (outcome instanceof ExecutionOutcome.LimitExceeded exceeded) {
+            // Told as a log message too, so a client that logs sees why before the error arrives.
+            context.log(LogLevel.WARNING, "conduit", "execution stopped: " + exceeded.message());
             throw limitError(exceeded, run.toolCalls(), bridge, context);
         }
         return run;

@@ -196,7 +196,8 @@ final class Upstream implements AutoCloseable {
                 ObjectNode meta = sent.get("_meta") instanceof ObjectNode existing ? existing : sent.putObject("_meta");
                 meta.put("traceparent", parent);
             });
-            JsonNode result = result(connection().request(method, sent, config.timeout(), Optional.of(context)), method);
+            JsonNode result = result(connection(context).request(method, sent, config.timeout(), Optional.of(context)),
+                                     method);
             if (!(result instanceof ObjectNode object)) {
                 throw new UpstreamException("upstream '" + id() + "' answered " + method + " without a result object");
             }
@@ -258,7 +259,7 @@ final class Upstream implements AutoCloseable {
 
     private ObjectNode send(String name, ObjectNode arguments, Optional<JsonNode> progressToken,
                             RequestContext context) throws UpstreamException {
-        McpConnection live = connection();
+        McpConnection live = connection(context);
         ObjectNode params = Json.object();
         params.put("name", name);
         params.set("arguments", arguments);
@@ -295,6 +296,16 @@ final class Upstream implements AutoCloseable {
     /** How many times the upstream was started again after its first connection ended or failed. */
     long restarts() {
         return Math.max(0, connections.get() - 1);
+    }
+
+    /** {@link #connection()}, telling the client of {@code context} when the upstream had to be started again for it. */
+    private McpConnection connection(RequestContext context) throws UpstreamException {
+        long before = connections.get();
+        McpConnection live = connection();
+        if (before > 0 && connections.get() > before) {
+            context.log(LogLevel.NOTICE, "conduit", "upstream '" + id() + "' was restarted for this request");
+        }
+        return live;
     }
 
     /** The live connection, opening (and initializing) one if needed and allowed by the backoff. */
