@@ -7,6 +7,8 @@ package dev.conduit.core;
 public final class McpMethods {
     public static final String INITIALIZE = "initialize";
     public static final String PING = "ping";
+    /** Modern (2026-07-28): what the server speaks and offers, in place of initialize. */
+    public static final String SERVER_DISCOVER = "server/discover";
     public static final String TOOLS_LIST = "tools/list";
     public static final String TOOLS_CALL = "tools/call";
     public static final String RESOURCES_LIST = "resources/list";

@@ -3,11 +3,21 @@ package dev.conduit.core;
 import java.util.List;
 import java.util.Optional;
 
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.Outcome;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
 /**
  * The MCP protocol revisions this server speaks, newest first, and how a client's requested version is answered.
+ * 2026-07-28 is the first <em>modern</em> revision: stateless, every request carrying its version in {@code _meta}
+ * ({@link McpMeta}); the others are <em>legacy</em>, negotiated once by {@code initialize}.
  */
 public enum ProtocolVersion {
-    /** The current revision. */
+    /** The stateless revision: no initialize, no sessions, results with {@code resultType}. */
+    V2026_07_28("2026-07-28"),
+    /** The newest legacy revision. */
     V2025_11_25("2025-11-25"),
     /** Structured content, elicitation, no batches. */
     V2025_06_18("2025-06-18"),
@@ -25,9 +35,14 @@ public enum ProtocolVersion {
         return wire;
     }
 
-    /** The newest version this server speaks. */
+    /** The newest legacy version: what {@code initialize} negotiates at best, and what this gateway asks upstreams for. */
     public static ProtocolVersion latest() {
         return V2025_11_25;
+    }
+
+    /** Whether this is a modern (stateless, per-request) revision. */
+    public boolean modern() {
+        return this == V2026_07_28;
     }
 
     /** The version named {@code wire}, if this server speaks it. */
@@ -40,9 +55,25 @@ public enum ProtocolVersion {
         return Optional.empty();
     }
 
-    /** The version to answer an {@code initialize} that asked for {@code requested}: the same one, or the latest. */
+    /**
+     * The version to answer an {@code initialize} that asked for {@code requested}: the same legacy one, or the latest
+     * legacy one (a modern revision has no initialize).
+     */
     public static ProtocolVersion negotiate(String requested) {
-        return fromWire(requested).orElse(latest());
+        return fromWire(requested).filter(version -> !version.modern()).orElse(latest());
+    }
+
+    /**
+     * The error for a request naming {@code requested}, a version this server does not speak (-32022, with the
+     * supported versions newest first, so that a client can retry with one).
+     */
+    public static JsonRpcError unsupported(String requested) {
+        ObjectNode data = Json.object();
+        ArrayNode supported = data.putArray("supported");
+        supportedWireNames().forEach(supported::add);
+        data.put("requested", requested);
+        return Outcome.UNSUPPORTED_PROTOCOL_VERSION.error("Unsupported protocol version: " + requested
+                + " (supported: " + String.join(", ", supportedWireNames()) + ")").withData(data);
     }
 
     /** Whether JSON-RPC batches are allowed in this version (only 2025-03-26). */

@@ -11,6 +11,7 @@ import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.tool.UpstreamFeatures;
 import dev.conduit.policy.ToolAllowList;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,6 +34,26 @@ final class LifecycleMethods {
         handlers.put(McpMethods.INITIALIZE, this::initialize);
         handlers.put(McpMethods.PING, (request, context) -> Json.object());
         handlers.put(McpMethods.LOGGING_SET_LEVEL, this::setLevel);
+        handlers.put(McpMethods.SERVER_DISCOVER, this::discover);
+    }
+
+    /**
+     * What this server speaks and offers the caller (modern era; a legacy client may ask too): every protocol
+     * version, newest first, the key's capabilities and the instructions. The server's name comes in the result's
+     * {@code _meta} as in every modern result, and in {@code serverInfo} for a legacy caller.
+     */
+    private JsonNode discover(JsonRpcRequest request, RequestContext context) {
+        ObjectNode result = Json.object();
+        ArrayNode versions = result.putArray("supportedVersions");
+        ProtocolVersion.supportedWireNames().forEach(versions::add);
+        result.set("capabilities", capabilities(ToolAllowList.of(context.principal().allowedTools())));
+        result.put("instructions", instructions);
+        if (!context.session().protocolVersion().modern()) {
+            ObjectNode info = result.putObject("serverInfo");
+            info.put("name", serverInfo.name());
+            info.put("version", serverInfo.version());
+        }
+        return result;
     }
 
     private JsonNode initialize(JsonRpcRequest request, RequestContext context) {

@@ -72,9 +72,11 @@ public final class McpServer implements McpEndpoint {
     private final RateLimiter rateLimiter;
     private final ClientRequests clientRequests;
     private final PassThroughMethods passThrough;
+    private final ModernEra modern;
 
     private McpServer(Builder builder) {
         this.clientRequests = builder.clientRequests;
+        this.modern = new ModernEra(builder.serverInfo);
         this.rateLimiter = builder.rateLimiter;
         this.tracing = builder.tracing;
         this.metrics = new GatewayMetrics(builder.meters.orElseGet(() -> Services.get(MeterRegistry.class)));
@@ -149,7 +151,7 @@ public final class McpServer implements McpEndpoint {
         span.setAttribute("conduit.correlation_id", context.correlationId());
         JsonRpcResponse response;
         try (Scope _ = span.makeCurrent()) {
-            response = answer(request, context);
+            response = byEra(request, context);
         }
         String outcome = response instanceof JsonRpcResponse.Failure failure
                 ? Outcome.ofCode(failure.error().code()).requestLabel() : Outcome.OK.requestLabel();
@@ -158,6 +160,22 @@ public final class McpServer implements McpEndpoint {
         metrics.request(context.session().transport(), method, outcome, took);
         EventLog.request(context, method, outcome, took);
         return response;
+    }
+
+    /**
+     * A request whose {@code _meta} names a protocol version is of the modern era (2026-07-28) and is served as such,
+     * without any session state; any other is of the legacy era and is served in its session.
+     */
+    private JsonRpcResponse byEra(JsonRpcRequest request, RequestContext context) {
+        Optional<String> version = ModernEra.version(request);
+        if (version.isEmpty()) {
+            return answer(request, context);
+        }
+        Optional<JsonRpcError> refused = modern.refusal(request, version.get());
+        if (refused.isPresent()) {
+            return JsonRpcResponse.failure(request.id(), refused.get());
+        }
+        return modern.finish(request, answer(request, modern.context(request, context)));
     }
 
     private JsonRpcResponse answer(JsonRpcRequest request, RequestContext context) {

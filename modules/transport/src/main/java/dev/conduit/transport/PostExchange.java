@@ -105,6 +105,11 @@ final class PostExchange implements ClientChannel {
 
     /** Writes the result: as the body, or as the last event of the stream which is then closed. */
     void complete(JsonRpcResponse result) {
+        complete(result, Status.OK_200);
+    }
+
+    /** The same, with {@code status} for a body that is not a rate-limit error. */
+    void complete(JsonRpcResponse result, Status status) {
         lock.lock();
         try {
             done = true;
@@ -116,7 +121,7 @@ final class PostExchange implements ClientChannel {
                     response.header(HeaderNames.RETRY_AFTER,
                                     Long.toString(Math.max(1, (retryAfter.getAsLong() + 999) / 1000)));
                 } else {
-                    response.status(Status.OK_200);
+                    response.status(status);
                 }
                 response.header(HeaderValues.CONTENT_TYPE_JSON);
                 response.send(JsonRpcCodec.encode(result));

@@ -21,7 +21,9 @@ import java.util.function.Predicate;
 import dev.conduit.auth.AuthResult;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.ClientChannel;
+import dev.conduit.core.LocalSession;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpMeta;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
@@ -224,15 +226,20 @@ public final class StreamableHttpTransport implements HttpService {
                    "Not Acceptable: the client must accept both application/json and text/event-stream");
             return;
         }
-        if (rejectUnsupportedProtocol(req, res)) {
-            return;
-        }
         Optional<ProtocolVersion> headerVersion = protocolHeader(req);
         Optional<byte[]> body = readBody(req, res);
         if (body.isEmpty()) {
             return;
         }
         Decoded decoded = JsonRpcCodec.decode(body.get());
+        Optional<String> unsupported = req.headers().first(PROTOCOL_VERSION).map(String::trim)
+                .filter(header -> ProtocolVersion.fromWire(header).isEmpty());
+        if (unsupported.isPresent()) {
+            rejectWith(res, Status.create(Outcome.UNSUPPORTED_PROTOCOL_VERSION.httpStatus()),
+                       ProtocolVersion.unsupported(unsupported.get()),
+                       decoded instanceof Decoded.Single(JsonRpcRequest request) ? request.id() : JsonRpcId.NULL);
+            return;
+        }
         switch (decoded) {
             case Decoded.Malformed malformed -> rejectWith(
                     res, Status.create(Outcome.ofCode(malformed.error().code()).httpStatus()), malformed.error(),
@@ -244,6 +251,22 @@ public final class StreamableHttpTransport implements HttpService {
 
     private void serveSingle(ServerRequest req, ServerResponse res, Principal principal, String cid,
                              JsonRpcMessage message, Optional<ProtocolVersion> headerVersion) {
+        boolean modernHeader = headerVersion.filter(ProtocolVersion::modern).isPresent();
+        if (message instanceof JsonRpcRequest request && McpMeta.protocolVersion(request).isPresent()) {
+            serveModern(req, res, principal, cid, request);
+            return;
+        }
+        if (modernHeader) {
+            if (message instanceof JsonRpcRequest request) {
+                rejectWith(res, Status.create(Outcome.HEADER_MISMATCH.httpStatus()), Outcome.HEADER_MISMATCH.error(
+                        "Header mismatch: MCP-Protocol-Version says " + headerVersion.get().wire() + " but the "
+                        + "body's _meta names no \"" + McpMeta.PROTOCOL_VERSION + "\""), request.id());
+            } else {
+                // The modern era defines no client notifications over HTTP (closing a stream cancels): accepted, unused.
+                res.status(Status.ACCEPTED_202).send();
+            }
+            return;
+        }
         if (message instanceof JsonRpcRequest request && request.method().equals(McpMethods.INITIALIZE)) {
             initialize(res, principal, cid, request, headerVersion);
             return;
@@ -257,11 +280,32 @@ public final class StreamableHttpTransport implements HttpService {
             res.status(Status.ACCEPTED_202).send();
             return;
         }
+        serveRequest(res, principal, cid, request, session.get(), false);
+    }
+
+    /**
+     * A modern (2026-07-28) request: no session, headers checked against the body, served in a session of its own
+     * that ends with it. Its protocol errors come with their HTTP status (400 for -32020..-32022, 404 for an unknown
+     * method), as the revision's Streamable HTTP binding says.
+     */
+    private void serveModern(ServerRequest req, ServerResponse res, Principal principal, String cid,
+                             JsonRpcRequest request) {
+        Optional<JsonRpcError> mismatch = ModernHeaders.mismatch(req.headers(), request);
+        if (mismatch.isPresent()) {
+            rejectWith(res, Status.create(Outcome.HEADER_MISMATCH.httpStatus()), mismatch.get(), request.id());
+            return;
+        }
+        serveRequest(res, principal, cid, request, new LocalSession("modern-" + cid, "http",
+                                                                    ProtocolVersion.V2026_07_28), true);
+    }
+
+    private void serveRequest(ServerResponse res, Principal principal, String cid, JsonRpcRequest request,
+                              McpSession session, boolean modern) {
         PostExchange exchange = new PostExchange(res, true);
         if (request.progressToken().isPresent()) {
             exchange.startStreaming();
         }
-        RequestContext context = new RequestContext(principal, cid, session.get(), exchange);
+        RequestContext context = new RequestContext(principal, cid, session, exchange);
         long every = config.keepAliveInterval().toMillis();
         // The write goes on a virtual thread: a client that does not read must not stall the sweeper's one thread.
         ScheduledFuture<?> heartbeats = sweeper.scheduleAtFixedRate(() -> Thread.ofVirtual().start(() -> {
@@ -279,7 +323,19 @@ public final class StreamableHttpTransport implements HttpService {
             heartbeats.cancel(false);
         }
         logOutcome(cid, principal, request, response);
-        exchange.complete(response);
+        exchange.complete(response, modern ? modernStatus(response) : Status.OK_200);
+    }
+
+    /** The HTTP status of a modern response sent as JSON: 400 for its protocol errors, 404 for an unknown method. */
+    private static Status modernStatus(JsonRpcResponse response) {
+        if (!(response instanceof JsonRpcResponse.Failure failure)) {
+            return Status.OK_200;
+        }
+        return switch (Outcome.ofCode(failure.error().code())) {
+            case HEADER_MISMATCH, MISSING_CLIENT_CAPABILITY, UNSUPPORTED_PROTOCOL_VERSION -> Status.BAD_REQUEST_400;
+            case METHOD_NOT_FOUND -> Status.NOT_FOUND_404;
+            default -> Status.OK_200;
+        };
     }
 
     private void initialize(ServerResponse res, Principal principal, String cid, JsonRpcRequest request,
@@ -479,15 +535,14 @@ public final class StreamableHttpTransport implements HttpService {
         return req.headers().first(PROTOCOL_VERSION).flatMap(value -> ProtocolVersion.fromWire(value.trim()));
     }
 
-    /** Answers 400 and returns true when the MCP-Protocol-Version header names a version this server lacks. */
+    /** Answers 400 (-32022) and returns true when the MCP-Protocol-Version header names a version this server lacks. */
     private static boolean rejectUnsupportedProtocol(ServerRequest req, ServerResponse res) {
         Optional<String> header = req.headers().first(PROTOCOL_VERSION).map(String::trim);
         if (header.isEmpty() || ProtocolVersion.fromWire(header.get()).isPresent()) {
             return false;
         }
-        reject(res, Outcome.BAD_REQUEST, "Bad Request: Unsupported protocol version: "
-                + header.get() + " (supported versions: "
-                + String.join(", ", ProtocolVersion.supportedWireNames()) + ")");
+        rejectWith(res, Status.create(Outcome.UNSUPPORTED_PROTOCOL_VERSION.httpStatus()),
+                   ProtocolVersion.unsupported(header.get()));
         return true;
     }
 

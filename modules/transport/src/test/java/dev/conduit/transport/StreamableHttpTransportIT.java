@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
+import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,7 +116,12 @@ class StreamableHttpTransportIT {
         String session = server.initialize();
         HttpResponse<String> response = server.send(server.post(LIST, "Mcp-Session-Id", session,
                                                                 "MCP-Protocol-Version", "1999-01-01"));
-        assertError(response, 400, -32000, "Unsupported protocol version: 1999-01-01");
+        assertError(response, 400, -32022, "Unsupported protocol version: 1999-01-01");
+        // The request's id comes back, and what to retry with.
+        JsonNode error = Json.mapper().readTree(response.body());
+        assertThat(error.get("id").asInt(), is(7));
+        assertThat(error.at("/error/data/supported/0").asString(), is("2026-07-28"));
+        assertThat(error.at("/error/data/requested").asString(), is("1999-01-01"));
     }
 
     @Test

@@ -237,7 +237,9 @@ final class Upstream implements AutoCloseable {
      */
     private void unreachable(UpstreamException e) {
         state = State.DOWN;
-        lastError = e.getMessage();
+        if (!e.isBackingOff()) {
+            lastError = e.getMessage(); // a backoff refusal quotes the last error; it is not a new one
+        }
     }
 
     private void reached() {
@@ -329,8 +331,8 @@ final class Upstream implements AutoCloseable {
             }
             long wait = retryAtNanos - System.nanoTime();
             if (wait > 0) {
-                throw new UpstreamException("upstream '" + id() + "' is down (" + lastError + "); next attempt in "
-                                            + Duration.ofNanos(wait).toMillis() + " ms");
+                throw UpstreamException.backingOff("upstream '" + id() + "' is down (" + lastError
+                                                   + "); next attempt in " + Duration.ofNanos(wait).toMillis() + " ms");
             }
             try {
                 McpConnection opened = connector.open(new McpConnection.Listener() {

@@ -10,13 +10,32 @@ public final class UpstreamException extends Exception {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** Whether this only says the upstream is still waiting out its reconnection delay (the cause is older). */
+    private final boolean backingOff;
+
     /** A failure described by {@code message}. */
     public UpstreamException(String message) {
+        this(message, false);
+    }
+
+    private UpstreamException(String message, boolean backingOff) {
         super(message);
+        this.backingOff = backingOff;
+    }
+
+    /** A refusal to try an upstream that is down before its reconnection delay has passed. */
+    static UpstreamException backingOff(String message) {
+        return new UpstreamException(message, true);
+    }
+
+    /** Whether this is a {@link #backingOff} refusal, which says nothing new about the upstream. */
+    boolean isBackingOff() {
+        return backingOff;
     }
 
     /** A failure described by {@code message}, caused by {@code cause} (kept for the log only). */
     public UpstreamException(String message, Throwable cause) {
         super(message, cause);
+        this.backingOff = false;
     }
 }

@@ -39,6 +39,12 @@ public final class ErrorCodes {
     public static final int TOOL_BUDGET = -32015;
     /** The execution's code is larger than allowed, or its stack deeper (new in Conduit for Java). */
     public static final int CODE_LIMIT = -32016;
+    /** MCP 2026-07-28: the HTTP headers do not match the body, or a required one is missing or malformed. */
+    public static final int HEADER_MISMATCH = -32020;
+    /** MCP 2026-07-28: the request needs a client capability its {@code _meta} does not declare. */
+    public static final int MISSING_CLIENT_CAPABILITY = -32021;
+    /** MCP 2026-07-28: the request's protocol version is not one this server speaks. */
+    public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
     private ErrorCodes() {
     }

@@ -57,6 +57,12 @@ public enum Outcome {
     STREAM_CONFLICT(ErrorCodes.SERVER_BUSY, 409, "refused"),
     /** The body is over the size limit. */
     BODY_TOO_LARGE(ErrorCodes.INVALID_REQUEST, 413, "invalid"),
+    /** A modern request whose HTTP headers do not match its body (or lack a required one). */
+    HEADER_MISMATCH(ErrorCodes.HEADER_MISMATCH, 400, "invalid"),
+    /** A modern request that needs a client capability it did not declare. */
+    MISSING_CLIENT_CAPABILITY(ErrorCodes.MISSING_CLIENT_CAPABILITY, 400, "invalid"),
+    /** A request naming a protocol version this server does not speak. */
+    UNSUPPORTED_PROTOCOL_VERSION(ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, 400, "invalid"),
 
     /** The client cancelled, went away, or the server stopped the request at shutdown. */
     CANCELLED(ErrorCodes.REQUEST_CANCELLED, 200, "cancelled"),
