@@ -47,6 +47,13 @@ const tools = {
     }
     return text("Logged three messages");
   } },
+  // Logs while it runs; a 2026-07-28 client that did not ask for a log level must receive none of it.
+  test_logging_tool: { description: "Logs two messages while it runs", run: async (args, extra) => {
+    for (const data of ["Logging tool started", "Logging tool finished"]) {
+      await extra.sendNotification({ method: "notifications/message", params: { level: "info", data } });
+    }
+    return text("Logged two messages");
+  } },
   test_error_handling: { description: "Always fails", run: async () => ({
     isError: true, content: [{ type: "text", text: "This tool intentionally returns an error for testing" }] }) },
   test_tool_with_progress: { description: "Reports progress 0, 50, 100 of 100", run: async (args, extra) => {
@@ -110,8 +117,15 @@ const tools = {
   json_schema_2020_12_tool: { description: "Tool with JSON Schema 2020-12 features", schema: {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     type: "object",
-    $defs: { address: { type: "object", properties: { street: { type: "string" }, city: { type: "string" } } } },
-    properties: { name: { type: "string" }, address: { $ref: "#/$defs/address" } },
+    $defs: { address: { $anchor: "addressDef", type: "object",
+                        properties: { street: { type: "string" }, city: { type: "string" } } } },
+    properties: { name: { type: "string" }, address: { $ref: "#/$defs/address" },
+                  contactMethod: { type: "string", enum: ["phone", "email"] },
+                  phone: { type: "string" }, email: { type: "string" } },
+    allOf: [{ anyOf: [{ required: ["phone"] }, { required: ["email"] }] }],
+    if: { properties: { contactMethod: { const: "phone" } }, required: ["contactMethod"] },
+    then: { required: ["phone"] },
+    else: { required: ["email"] },
     additionalProperties: false,
   }, run: async () => text("ok") },
 };

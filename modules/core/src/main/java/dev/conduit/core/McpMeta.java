@@ -31,6 +31,26 @@ public final class McpMeta {
                 ? Optional.of(meta) : Optional.empty();
     }
 
+    /**
+     * What a modern request's {@code _meta} lacks of what the revision requires (its protocol version and the client's
+     * capabilities), as a message for -32602; empty when nothing is missing.
+     */
+    public static Optional<String> missing(JsonRpcRequest request) {
+        Optional<ObjectNode> meta = of(request);
+        if (meta.isEmpty()) {
+            return Optional.of("Invalid params: a 2026-07-28 request must carry params._meta with \"" + PROTOCOL_VERSION
+                               + "\" and \"" + CLIENT_CAPABILITIES + "\"");
+        }
+        if (!meta.get().path(PROTOCOL_VERSION).isString()) {
+            return Optional.of("Invalid params: _meta lacks \"" + PROTOCOL_VERSION + "\"");
+        }
+        if (!(meta.get().get(CLIENT_CAPABILITIES) instanceof ObjectNode)) {
+            return Optional.of("Invalid params: _meta lacks \"" + CLIENT_CAPABILITIES + "\" (an object; {} declares "
+                               + "no capability)");
+        }
+        return Optional.empty();
+    }
+
     /** The protocol version a modern request names in its {@code _meta}; empty for a legacy request. */
     public static Optional<String> protocolVersion(JsonRpcRequest request) {
         return of(request).map(meta -> meta.get(PROTOCOL_VERSION)).filter(JsonNode::isString)

@@ -48,9 +48,9 @@ final class ModernEra {
         if (ProtocolVersion.fromWire(version).filter(ProtocolVersion::modern).isEmpty()) {
             return Optional.of(ProtocolVersion.unsupported(version));
         }
-        if (!(McpMeta.of(request).orElseThrow().get(McpMeta.CLIENT_CAPABILITIES) instanceof ObjectNode)) {
-            return Optional.of(JsonRpcError.invalidParams("Invalid params: a " + version + " request must carry _meta \""
-                    + McpMeta.CLIENT_CAPABILITIES + "\" (an object; {} declares none)"));
+        Optional<String> missing = McpMeta.missing(request);
+        if (missing.isPresent()) {
+            return Optional.of(JsonRpcError.invalidParams(missing.get()));
         }
         if (REMOVED.contains(request.method())) {
             return Optional.of(JsonRpcError.methodNotFound(request.method() + " (not part of protocol version "
@@ -96,8 +96,9 @@ final class ModernEra {
             }
             case JsonRpcResponse.Success success -> success;
             case JsonRpcResponse.Failure failure when failure.error().code() == ErrorCodes.RESOURCE_NOT_FOUND ->
-                    JsonRpcResponse.failure(request.id(), JsonRpcError.of(ErrorCodes.INVALID_PARAMS,
-                                                                          failure.error().message()));
+                    JsonRpcResponse.failure(request.id(), new JsonRpcError(ErrorCodes.INVALID_PARAMS,
+                                                                           failure.error().message(),
+                                                                           failure.error().data()));
             case JsonRpcResponse.Failure failure -> failure;
         };
     }

@@ -146,8 +146,11 @@ final class PassThroughMethods {
                         .filter(owned -> matches(owned.item().path("uriTemplate").asString(""), uri))
                         .map(Owned::upstream).findFirst());
         if (owner.isEmpty()) {
+            ObjectNode data = Json.object();
+            data.put("uri", uri);
             throw new RpcException(Outcome.RESOURCE_NOT_FOUND.error("Resource not found: " + uri
-                                                                    + ". Call resources/list for the resources."));
+                                                                    + ". Call resources/list for the resources.")
+                                           .withData(data));
         }
         return owner.get();
     }

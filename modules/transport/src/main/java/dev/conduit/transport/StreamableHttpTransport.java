@@ -258,9 +258,9 @@ public final class StreamableHttpTransport implements HttpService {
         }
         if (modernHeader) {
             if (message instanceof JsonRpcRequest request) {
-                rejectWith(res, Status.create(Outcome.HEADER_MISMATCH.httpStatus()), Outcome.HEADER_MISMATCH.error(
-                        "Header mismatch: MCP-Protocol-Version says " + headerVersion.get().wire() + " but the "
-                        + "body's _meta names no \"" + McpMeta.PROTOCOL_VERSION + "\""), request.id());
+                // A 2026-07-28 request without the _meta that revision requires: never served as a legacy one.
+                rejectWith(res, Status.BAD_REQUEST_400, JsonRpcError.invalidParams(McpMeta.missing(request)
+                        .orElse("Invalid params: _meta lacks \"" + McpMeta.PROTOCOL_VERSION + "\"")), request.id());
             } else {
                 // The modern era defines no client notifications over HTTP (closing a stream cancels): accepted, unused.
                 res.status(Status.ACCEPTED_202).send();
@@ -290,6 +290,11 @@ public final class StreamableHttpTransport implements HttpService {
      */
     private void serveModern(ServerRequest req, ServerResponse res, Principal principal, String cid,
                              JsonRpcRequest request) {
+        Optional<String> missing = McpMeta.missing(request);
+        if (missing.isPresent()) {
+            rejectWith(res, Status.BAD_REQUEST_400, JsonRpcError.invalidParams(missing.get()), request.id());
+            return;
+        }
         Optional<JsonRpcError> mismatch = ModernHeaders.mismatch(req.headers(), request);
         if (mismatch.isPresent()) {
             rejectWith(res, Status.create(Outcome.HEADER_MISMATCH.httpStatus()), mismatch.get(), request.id());

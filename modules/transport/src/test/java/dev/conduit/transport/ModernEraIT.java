@@ -71,10 +71,14 @@ class ModernEraIT {
         HttpResponse<String> older = server.send(server.post(list, "Mcp-Method", "tools/list",
                                                              "MCP-Protocol-Version", "2025-11-25"));
         assertError(older, 400, -32020, "does not match body value '2026-07-28'", 3);
-        // A modern header on a body without the modern _meta is a mismatch too, never a legacy request.
+        // A modern header on a body without the modern _meta is invalid params, never a legacy request.
         HttpResponse<String> bare = server.send(server.post("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\"}",
                 "Mcp-Method", "tools/list", "MCP-Protocol-Version", VERSION));
-        assertError(bare, 400, -32020, "names no", 4);
+        assertError(bare, 400, -32602, "must carry params._meta", 4);
+        String noCapabilities = request(5, "tools/list", "{}").replace(
+                ",\"io.modelcontextprotocol/clientCapabilities\":{}", "");
+        HttpResponse<String> partial = send(noCapabilities, "tools/list", null);
+        assertError(partial, 400, -32602, "clientCapabilities", 5);
     }
 
     @Test
