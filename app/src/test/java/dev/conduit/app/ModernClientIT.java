@@ -1,0 +1,76 @@
+package dev.conduit.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * The official TypeScript SDK v2 client (2.4.0) talks to the gateway in the modern era (2026-07-28), over Streamable
+ * HTTP and over stdio, both pinned to that revision and in 'auto' mode (which probes server/discover and would fall
+ * back to initialize if the gateway did not answer it as a modern server): it lists, calls an upstream tool and runs
+ * a program that calls one.
+ */
+class ModernClientIT {
+    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
+            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSdkV2ClientStaysModernOverHttp() throws Exception {
+        try (RunningConduit conduit = RunningConduit.start(dir, RunningConduit.configWithEverything())) {
+            check(RunningConduit.run(RunningConduit.patient(Duration.ofSeconds(90)), RunningConduit.NODE.toString(),
+                    "modern-client.mjs", "http", conduit.mcpUrl(), RunningConduit.API_KEY));
+        }
+    }
+
+    @Test
+    void theSdkV2ClientStaysModernOverStdio() throws Exception {
+        Path config = dir.resolve("conduit.yaml");
+        Files.writeString(config, RunningConduit.config(true) + """
+                transports:
+                  stdio:
+                    key: it
+                upstreams:
+                  - id: everything
+                    command: %s
+                    args: [%s, stdio]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
+        // The SDK starts its server with a minimal environment: the launcher carries what Conduit needs.
+        Path launcher = dir.resolve("conduit-stdio.sh");
+        Files.writeString(launcher, """
+                #!/bin/sh
+                export JAVA_HOME='%s' CONDUIT_API_KEY='%s' CONDUIT_LIMITED_KEY='%s'
+                exec '%s' --config '%s' --stdio 2>>'%s'
+                """.formatted(System.getProperty("java.home"), RunningConduit.API_KEY, RunningConduit.LIMITED_KEY,
+                              RunningConduit.DIST.resolve("bin/conduit").toAbsolutePath(), config,
+                              dir.resolve("conduit.log")));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        check(RunningConduit.run(RunningConduit.patient(Duration.ofSeconds(150)), RunningConduit.NODE.toString(),
+                "modern-client.mjs", "stdio", launcher.toString()));
+    }
+
+    private static void check(RunningConduit.Result run) {
+        assertThat(run.output(), run.exitCode(), is(0));
+        JsonNode seen = Json.mapper().readTree(run.output().lines().filter(line -> line.startsWith("{"))
+                                                       .reduce((a, b) -> b).orElseThrow());
+        for (String mode : new String[] {"pinned", "auto"}) {
+            JsonNode session = seen.get(mode);
+            assertThat(seen.toString(), session.get("era").asString(), is("modern"));
+            assertThat(session.get("tools").toString(), session.get("tools").toString().contains("everything__echo"),
+                       is(true));
+            assertThat(session.get("echo").asString(), is("Echo: modern"));
+            assertThat(session.toString(), session.at("/program/result").asString(), is("Echo: from a program"));
+        }
+    }
+}
