@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import dev.conduit.core.LogLevel;
@@ -194,6 +195,65 @@ class McpServerTest {
                 new JsonRpcNotification("notifications/initialized", Json.object()), context);
         assertThat(response.isEmpty(), is(true));
         assertThat(session.initialized(), is(true));
+    }
+
+    /** A 2026-07-28 request's params: {@code extra} members plus the _meta the revision requires. */
+    private static String modern(String extra, String capabilities, String more) {
+        return "{" + extra + (extra.isEmpty() ? "" : ",") + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+               + "\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":" + capabilities + more + "}}";
+    }
+
+    @Test
+    void aModernRequestIsServedWithoutInitializeAndInTheRevisionsWords() {
+        McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(tool("t1")))).build();
+        JsonNode list = success(server, "tools/list", modern("", "{}", ""));
+        assertThat(list.get("resultType").asString(), is("complete"));
+        assertThat(list.get("cacheScope").asString(), is("private"));
+        assertThat(list.at("/_meta/io.modelcontextprotocol~1serverInfo/name").asString(), is("conduit"));
+        JsonNode call = success(server, "tools/call", modern("\"name\":\"t1\",\"arguments\":{}", "{}", ""));
+        assertThat(call.get("resultType").asString(), is("complete"));
+        assertThat(call.has("cacheScope"), is(false));
+        // Nothing of it stays in the session: the legacy era's state is untouched.
+        assertThat(session.initialized(), is(false));
+        assertThat(session.requestedLogLevel().isPresent(), is(false));
+    }
+
+    @Test
+    void aModernRequestIsRefusedWithTheRevisionsErrors() {
+        McpServer server = McpServer.builder().build();
+        JsonNode unsupported = error(server, "tools/list", modern("", "{}", "").replace("2026-07-28", "2030-01-01"));
+        assertThat(unsupported.get("code").asInt(), is(-32022));
+        assertThat(error(server, "tools/list", "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+                                               + "\"2026-07-28\"}}").get("code").asInt(), is(-32602));
+        for (String removed : List.of("ping", "logging/setLevel", "initialize", "resources/subscribe")) {
+            assertThat(removed, error(server, removed, modern("\"level\":\"info\"", "{}", "")).get("code").asInt(),
+                       is(-32601));
+        }
+        assertThat(error(server, "resources/read", modern("\"uri\":\"x://nothing\"", "{}", "")).get("code").asInt(),
+                   is(-32602));
+    }
+
+    @Test
+    void aModernRequestGetsLogMessagesOnlyWithALogLevelInItsMeta() {
+        List<String> sent = new CopyOnWriteArrayList<>();
+        McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(new Tool(
+                ToolDefinition.of("noisy", "logs", Json.object().put("type", "object")), "test", "noisy",
+                (call, ctx) -> {
+                    ctx.log(LogLevel.WARNING, "test", "careful");
+                    return Json.object();
+                })))).build();
+        RequestContext listening = new RequestContext(context.principal(), "cid", session,
+                                                      message -> sent.add(message.toString()));
+        server.handle(request("tools/call", modern("\"name\":\"noisy\"", "{}", "")), listening);
+        assertThat(sent.toString(), sent.isEmpty(), is(true));
+        server.handle(request("tools/call", modern("\"name\":\"noisy\"", "{}",
+                                                   ",\"io.modelcontextprotocol/logLevel\":\"info\"")), listening);
+        assertThat(sent.toString(), sent.size(), is(1));
+        assertThat(sent.getFirst(), containsString("careful"));
+    }
+
+    private static JsonRpcRequest request(String method, String params) {
+        return new JsonRpcRequest(JsonRpcId.of(1), method, Json.mapper().readTree(params));
     }
 
     private JsonNode success(McpServer server, String method, String params) {
