@@ -24,6 +24,11 @@ const noArguments = { type: "object", properties: {} };
 const text = (value) => ({ content: [{ type: "text", text: value }] });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const dynamic = { tool: false, prompt: false };
+const dynamicTool = { description: "Listed while test_trigger_tool_change says so", run: async () => text("dynamic") };
+const dynamicPrompt = { description: "Listed while test_trigger_prompt_change says so", get: () => [
+  { role: "user", content: { type: "text", text: "A dynamic prompt." } }] };
+
 const tools = {
   test_simple_text: { description: "Returns simple text", run: async () => text("This is a simple text response for testing.") },
   test_image_content: { description: "Returns an image", run: async () => ({
@@ -46,6 +51,18 @@ const tools = {
       await extra.sendNotification({ method: "notifications/message", params: { level: "info", data } });
     }
     return text("Logged three messages");
+  } },
+  // Change the tool or prompt list (a tool or prompt appears or goes away) and say so: a client listening for list
+  // changes must hear it.
+  test_trigger_tool_change: { description: "Adds or removes test_dynamic_tool", run: async (args, extra) => {
+    dynamic.tool = !dynamic.tool;
+    await extra.sendNotification({ method: "notifications/tools/list_changed" });
+    return text(`test_dynamic_tool is ${dynamic.tool ? "listed" : "gone"}`);
+  } },
+  test_trigger_prompt_change: { description: "Adds or removes test_dynamic_prompt", run: async (args, extra) => {
+    dynamic.prompt = !dynamic.prompt;
+    await extra.sendNotification({ method: "notifications/prompts/list_changed" });
+    return text(`test_dynamic_prompt is ${dynamic.prompt ? "listed" : "gone"}`);
   } },
   // Logs while it runs; a 2026-07-28 client that did not ask for a log level must receive none of it.
   test_logging_tool: { description: "Logs two messages while it runs", run: async (args, extra) => {
@@ -139,13 +156,15 @@ async function elicited(extra, message, properties) {
 // One server per connection (stdio) or session (HTTP); subscriptions are the session's own.
 function fixture() {
   const server = new Server({ name: "conduit-conformance-fixture", version: "1.0.0" }, {
-    capabilities: { tools: {}, logging: {}, completions: {}, prompts: {}, resources: { subscribe: true } },
+    capabilities: { tools: { listChanged: true }, logging: {}, completions: {}, prompts: { listChanged: true },
+                    resources: { subscribe: true } },
   });
+  const listedTools = () => (dynamic.tool ? { ...tools, test_dynamic_tool: dynamicTool } : tools);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: Object.entries(tools).map(([name, tool]) => ({ name, description: tool.description,
-                                                          inputSchema: tool.schema ?? noArguments })) }));
+    tools: Object.entries(listedTools()).map(([name, tool]) => ({ name, description: tool.description,
+                                                                inputSchema: tool.schema ?? noArguments })) }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const tool = tools[request.params.name];
+    const tool = listedTools()[request.params.name];
     if (!tool) {
       return { isError: true, content: [{ type: "text", text: `Unknown tool ${request.params.name}` }] };
     }
@@ -210,11 +229,12 @@ function fixture() {
       { role: "user", content: { type: "image", data: PNG, mimeType: "image/png" } },
       { role: "user", content: { type: "text", text: "Please analyze the image above." } }] },
   };
+  const listedPrompts = () => (dynamic.prompt ? { ...prompts, test_dynamic_prompt: dynamicPrompt } : prompts);
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({
-    prompts: Object.entries(prompts).map(([name, p]) => ({ name, description: p.description,
+    prompts: Object.entries(listedPrompts()).map(([name, p]) => ({ name, description: p.description,
                                                            ...(p.arguments ? { arguments: p.arguments } : {}) })) }));
   server.setRequestHandler(GetPromptRequestSchema, async (request) => {
-    const prompt = prompts[request.params.name];
+    const prompt = listedPrompts()[request.params.name];
     if (!prompt) {
       throw Object.assign(new Error(`Unknown prompt ${request.params.name}`), { code: -32602 });
     }

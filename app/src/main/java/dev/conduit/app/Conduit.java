@@ -135,6 +135,7 @@ final class Conduit {
         Predicate<McpSession> audience = mcp.audience(notification);
         http.broadcast(notification, audience);
         local.ifPresent(listener -> listener.broadcast(notification, audience));
+        mcp.deliver(notification);
     }
 
     /**
@@ -146,8 +147,12 @@ final class Conduit {
         catalog.onChange(method -> {
             JsonRpcNotification changed = new JsonRpcNotification(method, Json.object());
             stdio.notifyClient(changed, mcp.audience(changed));
+            mcp.deliver(changed);
         });
-        catalog.onRelay(relayed -> stdio.notifyClient(relayed, mcp.audience(relayed)));
+        catalog.onRelay(relayed -> {
+            stdio.notifyClient(relayed, mcp.audience(relayed));
+            mcp.deliver(relayed);
+        });
         catalog.startEager();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " serving MCP on stdio as " + config.stdioPrincipal().id());
         stdio.serve(in);
@@ -205,6 +210,7 @@ final class Conduit {
         Duration grace = config.server().shutdownGrace();
         Instant started = Instant.now();
         LOGGER.log(Level.INFO, "Shutting down: waiting up to " + grace + " for requests in flight");
+        mcp.endSubscriptions();
         // The socket drains beside HTTP, within the same grace period and the same time to answer.
         Thread localDrain = Thread.ofVirtual().name("conduit-local-drain").start(() -> local.ifPresent(listener -> {
             try {

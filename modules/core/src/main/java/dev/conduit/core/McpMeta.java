@@ -21,6 +21,8 @@ public final class McpMeta {
     public static final String LOG_LEVEL = "io.modelcontextprotocol/logLevel";
     /** The server's name and version, in a result's {@code _meta}. */
     public static final String SERVER_INFO = "io.modelcontextprotocol/serverInfo";
+    /** The {@code subscriptions/listen} request a notification on a listen stream belongs to (its JSON-RPC id). */
+    public static final String SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
 
     private McpMeta() {
     }

@@ -9,6 +9,8 @@ public final class McpMethods {
     public static final String PING = "ping";
     /** Modern (2026-07-28): what the server speaks and offers, in place of initialize. */
     public static final String SERVER_DISCOVER = "server/discover";
+    /** Modern: a long-lived stream of the change notifications the client opts in to. */
+    public static final String SUBSCRIPTIONS_LISTEN = "subscriptions/listen";
     public static final String TOOLS_LIST = "tools/list";
     public static final String TOOLS_CALL = "tools/call";
     public static final String RESOURCES_LIST = "resources/list";
@@ -33,6 +35,7 @@ public final class McpMethods {
     public static final String RESOURCES_LIST_CHANGED = "notifications/resources/list_changed";
     public static final String PROMPTS_LIST_CHANGED = "notifications/prompts/list_changed";
     public static final String RESOURCES_UPDATED = "notifications/resources/updated";
+    public static final String SUBSCRIPTIONS_ACKNOWLEDGED = "notifications/subscriptions/acknowledged";
 
     private McpMethods() {
     }

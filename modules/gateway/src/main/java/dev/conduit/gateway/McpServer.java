@@ -73,6 +73,7 @@ public final class McpServer implements McpEndpoint {
     private final ClientRequests clientRequests;
     private final PassThroughMethods passThrough;
     private final ModernEra modern;
+    private final Subscriptions subscriptions;
 
     private McpServer(Builder builder) {
         this.clientRequests = builder.clientRequests;
@@ -82,7 +83,8 @@ public final class McpServer implements McpEndpoint {
         this.metrics = new GatewayMetrics(builder.meters.orElseGet(() -> Services.get(MeterRegistry.class)));
         AuditTrail audit = builder.audit;
         Map<String, MethodHandler> routes = new HashMap<>();
-        new LifecycleMethods(builder.serverInfo, INSTRUCTIONS, builder.features).register(routes);
+        LifecycleMethods lifecycle = new LifecycleMethods(builder.serverInfo, INSTRUCTIONS, builder.features);
+        lifecycle.register(routes);
         Optional<ExecutionService> executions = builder.executors.map(registry -> new ExecutionService(registry,
                 builder.executionLimits, builder.executorsConfig, builder.rateLimiter, audit, metrics, tracing));
         ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, builder.maxToolArgumentBytes,
@@ -93,6 +95,8 @@ public final class McpServer implements McpEndpoint {
         this.executions = executions;
         this.passThrough = new PassThroughMethods(builder.features, builder.pageSize);
         passThrough.register(routes);
+        this.subscriptions = new Subscriptions(passThrough, lifecycle);
+        subscriptions.register(routes);
         this.handlers = Map.copyOf(routes);
     }
 
@@ -110,6 +114,14 @@ public final class McpServer implements McpEndpoint {
             case McpMethods.RESOURCES_UPDATED -> passThrough.subscribers(notification.params().path("uri").asString(""));
             default -> session -> true;
         };
+    }
+
+    /**
+     * A server-initiated change notification for the modern era's {@code subscriptions/listen} streams that opted in
+     * to it (legacy sessions get theirs from the transports, picked by {@link #audience}).
+     */
+    public void deliver(JsonRpcNotification notification) {
+        subscriptions.deliver(notification);
     }
 
     /** Stops the guest threads. */
@@ -217,8 +229,17 @@ public final class McpServer implements McpEndpoint {
      * starting) instead of losing its connection with no answer. Requests that arrive later are cancelled as they start.
      */
     public void cancelAll() {
+        endSubscriptions();
         shutdown = true;
         running.forEach(cancellation -> cancellation.cancel(Cancellation.SHUTDOWN));
+    }
+
+    /**
+     * Ends every {@code subscriptions/listen} stream (their requests answer at once): a shutdown must not wait out its
+     * grace period for streams that never end by themselves.
+     */
+    public void endSubscriptions() {
+        subscriptions.endAll();
     }
 
     /** Requests running now, for the shutdown's log line. */

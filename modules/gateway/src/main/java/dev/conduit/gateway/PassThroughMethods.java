@@ -73,32 +73,43 @@ final class PassThroughMethods {
 
     private JsonNode subscribe(JsonRpcRequest request, RequestContext context) {
         ObjectNode params = request.paramsObject();
-        String uri = Params.requiredString(params, "uri");
+        return subscribe(context.session().id(), Params.requiredString(params, "uri"), params, context);
+    }
+
+    private JsonNode unsubscribe(JsonRpcRequest request, RequestContext context) {
+        ObjectNode params = request.paramsObject();
+        return unsubscribe(context.session().id(), Params.requiredString(params, "uri"), params, context);
+    }
+
+    /**
+     * Subscribes {@code subscriber} (a session, or a modern {@code subscriptions/listen} stream) to {@code uri} at its
+     * owner; -32002 when the caller may not see the URI.
+     */
+    JsonNode subscribe(String subscriber, String uri, ObjectNode params, RequestContext context) {
         String owner = owner(uri, context);
         if (subscriptionCount.get() >= MAX_SUBSCRIPTIONS) {
             throw new RpcException(Outcome.BUSY.error("Too many resource subscriptions are held by this gateway ("
                                                       + MAX_SUBSCRIPTIONS + "); unsubscribe from some first"));
         }
         JsonNode result = features.forward(owner, McpMethods.RESOURCES_SUBSCRIBE, params, context);
-        if (subscriptions.computeIfAbsent(uri, key -> ConcurrentHashMap.newKeySet()).add(context.session().id())) {
+        if (subscriptions.computeIfAbsent(uri, key -> ConcurrentHashMap.newKeySet()).add(subscriber)) {
             subscriptionCount.incrementAndGet();
         }
         return result;
     }
 
-    private JsonNode unsubscribe(JsonRpcRequest request, RequestContext context) {
-        ObjectNode params = request.paramsObject();
-        String uri = Params.requiredString(params, "uri");
+    /** Ends {@code subscriber}'s subscription to {@code uri}; the owner is told when nobody else holds one. */
+    JsonNode unsubscribe(String subscriber, String uri, ObjectNode params, RequestContext context) {
         String owner = owner(uri, context);
         boolean[] last = new boolean[1];
-        subscriptions.computeIfPresent(uri, (key, sessions) -> {
-            if (sessions.remove(context.session().id())) {
+        subscriptions.computeIfPresent(uri, (key, holders) -> {
+            if (holders.remove(subscriber)) {
                 subscriptionCount.decrementAndGet();
             }
-            last[0] = sessions.isEmpty();
-            return last[0] ? null : sessions;
+            last[0] = holders.isEmpty();
+            return last[0] ? null : holders;
         });
-        // Other sessions still want the updates: the owner keeps sending them.
+        // Other subscribers still want the updates: the owner keeps sending them.
         return last[0] ? features.forward(owner, McpMethods.RESOURCES_UNSUBSCRIBE, params, context) : Json.object();
     }
 
