@@ -43,6 +43,12 @@ public final class ClientRequests {
      */
     public JsonRpcResponse ask(RequestContext cause, String method, ObjectNode params, Duration timeout) {
         JsonRpcId id = JsonRpcId.of("conduit-" + ids.incrementAndGet());
+        if (cause.session().protocolVersion().modern()) {
+            // 2026-07-28 forbids requests of the server's own on a response stream (input_required replaces them).
+            return JsonRpcResponse.failure(id, JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), method
+                    + " cannot reach the client: it speaks protocol version 2026-07-28, where the gateway would have to "
+                    + "answer input_required, which it does not do yet"));
+        }
         if (!cause.channel().carriesRequests()) {
             return JsonRpcResponse.failure(id, JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), method
                     + " cannot reach the client: its request has no stream for server requests (over HTTP, accept "

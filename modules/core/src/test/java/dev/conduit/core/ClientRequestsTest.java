@@ -62,6 +62,15 @@ class ClientRequestsTest {
     }
 
     @Test
+    void aModernClientIsNeverSentARequestOnItsResponseStream() {
+        RequestContext cause = new RequestContext(Principal.anonymous(), "cid",
+                new LocalSession("m", ProtocolVersion.V2026_07_28), sent::add);
+        JsonRpcResponse answer = requests.ask(cause, McpMethods.SAMPLING_CREATE_MESSAGE, Json.object(), LONG);
+        assertThat(((JsonRpcResponse.Failure) answer).error().message(), containsString("2026-07-28"));
+        assertThat(sent.isEmpty(), is(true));
+    }
+
+    @Test
     void cancellingTheCauseCancelsTheRequestAndTellsTheClient() {
         Cancellation cancellation = new Cancellation();
         RequestContext cause = new RequestContext(Principal.anonymous(), "cid", session, message -> {
