@@ -52,6 +52,31 @@ const tools = {
     }
     return text("Logged three messages");
   } },
+  // The suite's Multi Round-Trip scenarios, written as a 2025 server writes them (a request to the client during the
+  // call): a gateway serving a 2026-07-28 client turns each into an input_required round trip.
+  test_input_required_result_elicitation: { description: "Asks the user's name", run: async (args, extra) => {
+    const answer = await ask(extra, "What is your name?", { name: { type: "string" } });
+    return text(`Hello, ${answer.content?.name}!`);
+  } },
+  test_input_required_result_sampling: { description: "Asks the client's model", run: async (args, extra) => {
+    const answer = await extra.sendRequest({ method: "sampling/createMessage", params: {
+      messages: [{ role: "user", content: { type: "text", text: "What is the capital of France?" } }], maxTokens: 50 } },
+    CreateMessageResultSchema);
+    return text(`Model said: ${answer.content.text}`);
+  } },
+  test_input_required_result_request_state: { description: "Asks for a confirmation", run: async (args, extra) => {
+    const answer = await ask(extra, "Please confirm", { ok: { type: "boolean" } });
+    return text(`state-ok: confirmed=${answer.content?.ok}`);
+  } },
+  test_input_required_result_multi_round: { description: "Asks twice", run: async (args, extra) => {
+    const first = await ask(extra, "Step 1: What is your name?", { name: { type: "string" } });
+    const second = await ask(extra, "Step 2: What is your age?", { age: { type: "number" } });
+    return text(`Done: ${first.content?.name}, ${second.content?.age}`);
+  } },
+  test_input_required_result_tampered_state: { description: "Asks once", run: async (args, extra) => {
+    await ask(extra, "Please confirm", { ok: { type: "boolean" } });
+    return text("completed");
+  } },
   // Change the tool or prompt list (a tool or prompt appears or goes away) and say so: a client listening for list
   // changes must hear it.
   test_trigger_tool_change: { description: "Adds or removes test_dynamic_tool", run: async (args, extra) => {
@@ -147,6 +172,11 @@ const tools = {
   }, run: async () => text("ok") },
 };
 
+async function ask(extra, message, properties) {
+  return extra.sendRequest({ method: "elicitation/create", params: { message,
+    requestedSchema: { type: "object", properties, required: Object.keys(properties) } } }, ElicitResultSchema);
+}
+
 async function elicited(extra, message, properties) {
   const answer = await extra.sendRequest({ method: "elicitation/create", params: { message,
     requestedSchema: { type: "object", properties, required: [] } } }, ElicitResultSchema);
@@ -225,7 +255,12 @@ function fixture() {
         { role: "user", content: { type: "resource", resource: { uri: args.resourceUri, mimeType: "text/plain",
                                                                  text: "Embedded resource content for testing." } } },
         { role: "user", content: { type: "text", text: "Please process the embedded resource above." } }] },
-    test_prompt_with_image: { description: "A prompt with an image", get: () => [
+    test_input_required_result_prompt: { description: "A prompt that first asks for its context",
+    get: async (args, extra) => {
+      const answer = await ask(extra, "What context should the prompt use?", { context: { type: "string" } });
+      return [{ role: "user", content: { type: "text", text: `Use this context: ${answer.content?.context}` } }];
+    } },
+  test_prompt_with_image: { description: "A prompt with an image", get: () => [
       { role: "user", content: { type: "image", data: PNG, mimeType: "image/png" } },
       { role: "user", content: { type: "text", text: "Please analyze the image above." } }] },
   };
@@ -233,12 +268,12 @@ function fixture() {
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({
     prompts: Object.entries(listedPrompts()).map(([name, p]) => ({ name, description: p.description,
                                                            ...(p.arguments ? { arguments: p.arguments } : {}) })) }));
-  server.setRequestHandler(GetPromptRequestSchema, async (request) => {
+  server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
     const prompt = listedPrompts()[request.params.name];
     if (!prompt) {
       throw Object.assign(new Error(`Unknown prompt ${request.params.name}`), { code: -32602 });
     }
-    return { messages: prompt.get(request.params.arguments ?? {}) };
+    return { messages: await prompt.get(request.params.arguments ?? {}, extra) };
   });
   server.setRequestHandler(CompleteRequestSchema, async (request) => {
     const value = request.params.argument.value ?? "";

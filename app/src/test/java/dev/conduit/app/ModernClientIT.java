@@ -11,13 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 /**
  * The official TypeScript SDK v2 client (2.4.0) talks to the gateway in the modern era (2026-07-28), over Streamable
  * HTTP and over stdio, both pinned to that revision and in 'auto' mode (which probes server/discover and would fall
- * back to initialize if the gateway did not answer it as a modern server): it lists, calls an upstream tool and runs
- * a program that calls one.
+ * back to initialize if the gateway did not answer it as a modern server): it lists, calls an upstream tool, runs a
+ * program that calls one, and answers the upstream's elicitation and sampling, which reach it as input_required
+ * round trips (Multi Round-Trip Requests).
  */
 class ModernClientIT {
     private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
@@ -71,6 +73,11 @@ class ModernClientIT {
                        is(true));
             assertThat(session.get("echo").asString(), is("Echo: modern"));
             assertThat(session.toString(), session.at("/program/result").asString(), is("Echo: from a program"));
+            // The upstream's questions reached the client as input_required round trips, and its answers came back.
+            assertThat(session.toString(), session.get("elicited").asInt(), is(1));
+            assertThat(session.toString(), session.get("elicitation").asString(), containsString("Grace Hopper"));
+            assertThat(session.toString(), session.get("sampled").asInt(), is(1));
+            assertThat(session.toString(), session.get("sampling").asString(), containsString("sampled in rounds"));
         }
     }
 }

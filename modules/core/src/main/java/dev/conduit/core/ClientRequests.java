@@ -2,6 +2,7 @@ package dev.conduit.core;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +30,23 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ClientRequests {
     private final Map<String, CompletableFuture<JsonRpcResponse>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private volatile Asker modern;
+    /** Requests whose upstream work is waiting for a client's answer now (by their cancellation, one per request). */
+    private final Set<Cancellation> asking = ConcurrentHashMap.newKeySet();
+
+    /** Asks a client something on behalf of a request (see {@link #ask}). */
+    @FunctionalInterface
+    public interface Asker {
+        JsonRpcResponse ask(RequestContext cause, String method, ObjectNode params, Duration timeout);
+    }
+
+    /**
+     * Where questions for clients of the modern era go: they cannot be sent as requests (2026-07-28 forbids it) and
+     * become {@code input_required} results instead. Without one they are refused.
+     */
+    public void onModernAsk(Asker asker) {
+        this.modern = asker;
+    }
 
     /** No request waits yet. */
     public ClientRequests() {
@@ -42,9 +60,30 @@ public final class ClientRequests {
      *         be asked, does not answer within {@code timeout}, or the request that caused this one is cancelled
      */
     public JsonRpcResponse ask(RequestContext cause, String method, ObjectNode params, Duration timeout) {
+        asking.add(cause.cancellation());
+        try {
+            return send(cause, method, params, timeout);
+        } finally {
+            asking.remove(cause.cancellation());
+        }
+    }
+
+    /**
+     * Whether the upstream work of {@code cause} is waiting for its client's answer right now: such a request cannot
+     * be the one an upstream asks something new for (it is blocked on its own question).
+     */
+    public boolean asking(RequestContext cause) {
+        return asking.contains(cause.cancellation());
+    }
+
+    private JsonRpcResponse send(RequestContext cause, String method, ObjectNode params, Duration timeout) {
         JsonRpcId id = JsonRpcId.of("conduit-" + ids.incrementAndGet());
         if (cause.session().protocolVersion().modern()) {
             // 2026-07-28 forbids requests of the server's own on a response stream (input_required replaces them).
+            Asker asker = modern;
+            if (asker != null) {
+                return asker.ask(cause, method, params, timeout);
+            }
             return JsonRpcResponse.failure(id, JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), method
                     + " cannot reach the client: it speaks protocol version 2026-07-28, where the gateway would have to "
                     + "answer input_required, which it does not do yet"));

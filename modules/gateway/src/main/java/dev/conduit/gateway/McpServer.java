@@ -74,10 +74,12 @@ public final class McpServer implements McpEndpoint {
     private final PassThroughMethods passThrough;
     private final ModernEra modern;
     private final Subscriptions subscriptions;
+    private final InputRounds inputRounds;
 
     private McpServer(Builder builder) {
         this.clientRequests = builder.clientRequests;
         this.modern = new ModernEra(builder.serverInfo);
+        this.inputRounds = new InputRounds(builder.clientRequests);
         this.rateLimiter = builder.rateLimiter;
         this.tracing = builder.tracing;
         this.metrics = new GatewayMetrics(builder.meters.orElseGet(() -> Services.get(MeterRegistry.class)));
@@ -126,6 +128,7 @@ public final class McpServer implements McpEndpoint {
 
     /** Stops the guest threads. */
     public void close() {
+        inputRounds.close();
         executions.ifPresent(ExecutionService::close);
     }
 
@@ -187,7 +190,11 @@ public final class McpServer implements McpEndpoint {
         if (refused.isPresent()) {
             return JsonRpcResponse.failure(request.id(), refused.get());
         }
-        return modern.finish(request, answer(request, modern.context(request, context)));
+        RequestContext stateless = modern.context(request, context);
+        if (InputRounds.METHODS.contains(request.method())) {
+            return modern.finish(request, inputRounds.serve(request, stateless, c -> answer(request, c)));
+        }
+        return modern.finish(request, answer(request, stateless));
     }
 
     private JsonRpcResponse answer(JsonRpcRequest request, RequestContext context) {

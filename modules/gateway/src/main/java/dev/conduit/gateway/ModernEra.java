@@ -83,7 +83,7 @@ final class ModernEra {
                     result.put("resultType", "complete");
                 }
                 Duration ttl = CACHEABLE.get(request.method());
-                if (ttl != null) {
+                if (ttl != null && result.path("resultType").asString("").equals("complete")) {
                     result.put("ttlMs", ttl.toMillis());
                     // Every list is filtered by the caller's key: never for a shared cache.
                     result.put("cacheScope", "private");

@@ -51,5 +51,10 @@ interface McpConnection extends AutoCloseable {
 
         /** Answers a request of the server's (never {@code ping}, which the connection answers itself). */
         JsonRpcResponse onRequest(JsonRpcRequest request, Optional<RequestContext> cause);
+
+        /** Whether the work of {@code cause} is blocked waiting for its client, so cannot be asking anything new. */
+        default boolean waitingForClient(RequestContext cause) {
+            return false;
+        }
     }
 }

@@ -195,9 +195,13 @@ final class MessageRouter {
                 ? Optional.ofNullable(pending.get(id)).flatMap(Call::cause) : Optional.empty();
     }
 
-    /** The latest in-flight request's cause when every in-flight request with a cause is one session's. */
+    /**
+     * The latest in-flight request's cause when every in-flight request with a cause (leaving out those blocked on
+     * a question to their client) is one session's.
+     */
     private Optional<RequestContext> soleSession() {
         List<Call> calls = pending.values().stream().filter(call -> call.cause().isPresent())
+                .filter(call -> !listener.waitingForClient(call.cause().get()))
                 .sorted(Comparator.comparing(call -> ((JsonRpcId.Num) call.id()).value())).toList();
         long sessions = calls.stream().map(call -> call.cause().get().session()).distinct().count();
         return sessions == 1 ? calls.getLast().cause() : Optional.empty();

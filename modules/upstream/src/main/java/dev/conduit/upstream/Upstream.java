@@ -345,6 +345,11 @@ final class Upstream implements AutoCloseable {
                     public JsonRpcResponse onRequest(JsonRpcRequest request, Optional<RequestContext> cause) {
                         return ask(request, cause);
                     }
+
+                    @Override
+                    public boolean waitingForClient(RequestContext cause) {
+                        return relay.requests().asking(cause);
+                    }
                 });
                 try {
                     initialize(opened);

@@ -1,0 +1,274 @@
+package dev.conduit.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import dev.conduit.core.Cancellation;
+import dev.conduit.core.ClientChannel;
+import dev.conduit.core.ClientRequests;
+import dev.conduit.core.McpMethods;
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.ErrorCodes;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.JsonRpcId;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.core.jsonrpc.Outcome;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Multi Round-Trip Requests (2026-07-28) for requests whose upstream asks the client something: the request runs on
+ * in the background, and when the upstream sends {@code sampling/createMessage} or {@code elicitation/create} the
+ * client gets {@code resultType: "input_required"} with the question under a key in {@code inputRequests} and a
+ * {@code requestState}; its retry of the same request with {@code inputResponses} and that state answers the upstream
+ * and waits again, for the result or the next question. A question the client did not answer is asked again.
+ *
+ * <p>The state names the waiting request and is signed (HMAC-SHA256 with a key of this process): a state that was
+ * altered, is unknown, expired (5 minutes without a retry, after which the upstream call is cancelled) or belongs to
+ * another key is refused with -32602. It carries no secret: only a random id. A question needing a capability the
+ * client did not declare ends the request with -32021. Thread-safe.
+ */
+final class InputRounds {
+    /** Methods that reach an upstream and may therefore need the client's input. */
+    static final Set<String> METHODS = Set.of(McpMethods.TOOLS_CALL, McpMethods.PROMPTS_GET, McpMethods.RESOURCES_READ,
+                                              McpMethods.COMPLETION_COMPLETE);
+    private static final Duration IDLE = Duration.ofMinutes(5);
+    private static final Map<String, String> CAPABILITY = Map.of(McpMethods.SAMPLING_CREATE_MESSAGE, "sampling",
+                                                                 McpMethods.ELICITATION_CREATE, "elicitation");
+
+    private final Map<String, Round> rounds = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("conduit-input-rounds").factory());
+    private final byte[] key = new byte[32];
+    private final AtomicLong questions = new AtomicLong();
+
+    /** A question of the upstream's waiting for the client's answer. */
+    private record Question(String key, String method, ObjectNode params, CompletableFuture<JsonRpcResponse> answer) {
+    }
+
+    /** One request waiting across the client's round trips. */
+    private static final class Round {
+        final String id;
+        final String principal;
+        final ObjectNode clientCapabilities;
+        final Cancellation cancellation = new Cancellation();
+        final CompletableFuture<JsonRpcResponse> result = new CompletableFuture<>();
+        final Map<String, Question> open = new ConcurrentHashMap<>();
+        /** Completed whenever a new question arrives, so that a waiting round trip returns it. */
+        volatile CompletableFuture<Void> asked = new CompletableFuture<>();
+        final AtomicReference<ClientChannel> channel;
+        volatile long lastSeenNanos = System.nanoTime();
+        /** How many input_required answers were given: each state names its turn, and only the latest is taken. */
+        final AtomicLong turn = new AtomicLong();
+
+        Round(String id, String principal, ObjectNode clientCapabilities, ClientChannel channel) {
+            this.id = id;
+            this.principal = principal;
+            this.clientCapabilities = clientCapabilities;
+            this.channel = new AtomicReference<>(channel);
+        }
+    }
+
+    InputRounds(ClientRequests clientRequests) {
+        new SecureRandom().nextBytes(key);
+        clientRequests.onModernAsk(this::ask);
+        sweeper.scheduleAtFixedRate(this::expire, 30, 30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Serves {@code request} (a modern one of {@link #METHODS}), running it with {@code run} in the background on its
+     * first round, or resuming it when it carries a {@code requestState}.
+     */
+    JsonRpcResponse serve(JsonRpcRequest request, RequestContext context,
+                          Function<RequestContext, JsonRpcResponse> run) {
+        JsonNode state = request.params().path("requestState");
+        if (state.isMissingNode() || state.isNull()) {
+            return start(request, context, run);
+        }
+        Optional<Round> round = state.isString() ? verify(state.stringValue()) : Optional.empty();
+        if (round.isEmpty() || !round.get().principal.equals(context.principal().id())) {
+            return JsonRpcResponse.failure(request.id(), JsonRpcError.invalidParams("Invalid params: requestState "
+                    + "is not one this server issued to this key (altered, expired or already finished); send the "
+                    + "request again without it"));
+        }
+        Round resumed = round.get();
+        resumed.lastSeenNanos = System.nanoTime();
+        resumed.channel.set(context.channel());
+        JsonNode responses = request.params().path("inputResponses");
+        for (Question question : resumed.open.values()) {
+            JsonNode answer = responses.get(question.key());
+            if (answer instanceof ObjectNode result) {
+                resumed.open.remove(question.key());
+                question.answer().complete(JsonRpcResponse.success(JsonRpcId.of(question.key()), result));
+            }
+        }
+        return await(request, resumed);
+    }
+
+    private JsonRpcResponse start(JsonRpcRequest request, RequestContext context,
+                                  Function<RequestContext, JsonRpcResponse> run) {
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Round round = new Round(id, context.principal().id(), context.session().clientCapabilities(),
+                                context.channel());
+        rounds.put(id, round);
+        // Progress and log messages of the background work go to whichever round trip is open now.
+        ClientChannel current = message -> round.channel.get().send(message);
+        RequestContext background = new RequestContext(context.principal(), context.correlationId(),
+                                                       context.session(), current, round.cancellation);
+        context.cancellation().onCancel(() -> {
+            if (round.open.isEmpty()) {
+                round.cancellation.cancel(context.cancellation().reason().orElse("cancelled"));
+            }
+        });
+        Thread.ofVirtual().name("conduit-input-round").start(() -> round.result.complete(run.apply(background)));
+        return await(request, round);
+    }
+
+    /** Waits until the request finishes or asks something the client has not been shown the answer for. */
+    private JsonRpcResponse await(JsonRpcRequest request, Round round) {
+        CompletableFuture<Void> asked = round.asked;
+        if (round.open.isEmpty()) {
+            CompletableFuture.anyOf(round.result, asked).join();
+        }
+        if (round.result.isDone() && round.open.isEmpty()) {
+            rounds.remove(round.id);
+            JsonRpcResponse done = round.result.join();
+            return switch (done) {
+                case JsonRpcResponse.Success success -> JsonRpcResponse.success(request.id(), success.result());
+                case JsonRpcResponse.Failure failure -> JsonRpcResponse.failure(request.id(), failure.error());
+            };
+        }
+        ObjectNode result = Json.object();
+        result.put("resultType", "input_required");
+        ObjectNode requests = result.putObject("inputRequests");
+        for (Question question : new LinkedHashMap<>(round.open).values()) {
+            ObjectNode item = requests.putObject(question.key());
+            item.put("method", question.method());
+            item.set("params", question.params());
+        }
+        result.put("requestState", sign(round.id + ":" + round.turn.incrementAndGet()));
+        return JsonRpcResponse.success(request.id(), result);
+    }
+
+    /**
+     * An upstream's question during a modern request: kept for the client's next round trip, which this waits for
+     * (at most {@code timeout}).
+     */
+    private JsonRpcResponse ask(RequestContext cause, String method, ObjectNode params, Duration timeout) {
+        Round round = rounds.values().stream().filter(candidate -> candidate.cancellation == cause.cancellation())
+                .findFirst().orElse(null);
+        JsonRpcId id = JsonRpcId.of("conduit-input-" + questions.incrementAndGet());
+        if (round == null) {
+            return JsonRpcResponse.failure(id, JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), method
+                    + " cannot reach the client: its 2026-07-28 request cannot take input_required"));
+        }
+        String capability = CAPABILITY.getOrDefault(method, "");
+        if (capability.isEmpty() || !round.clientCapabilities.has(capability)) {
+            ObjectNode data = Json.object();
+            data.putObject("requiredCapabilities").putObject(capability.isEmpty() ? method : capability);
+            // The client's request ends here: it cannot give what the upstream needs.
+            round.result.complete(JsonRpcResponse.failure(id, new JsonRpcError(ErrorCodes.MISSING_CLIENT_CAPABILITY,
+                    "Missing required client capability: the upstream asks for " + method + ", which needs the '"
+                    + capability + "' capability in io.modelcontextprotocol/clientCapabilities",
+                    Optional.of(data))));
+            round.asked.complete(null);
+            return JsonRpcResponse.failure(id, JsonRpcError.methodNotFound(method
+                    + " (the client of this request did not declare the capability)"));
+        }
+        Question question = new Question("input-" + questions.incrementAndGet(), method, params,
+                                         new CompletableFuture<>());
+        round.open.put(question.key(), question);
+        CompletableFuture<Void> previous = round.asked;
+        round.asked = new CompletableFuture<>();
+        previous.complete(null);
+        try {
+            return question.answer().get(timeout.plus(IDLE).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return JsonRpcResponse.failure(id, Outcome.TIMEOUT.error("the client did not answer " + method));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return JsonRpcResponse.failure(id, Outcome.CANCELLED.error(method + " was interrupted"));
+        } finally {
+            round.open.remove(question.key());
+        }
+    }
+
+    private String sign(String id) {
+        return id + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(id));
+    }
+
+    /** The round a state names, if the state is this process's, unaltered, and of the round's latest turn. */
+    private Optional<Round> verify(String state) {
+        int dot = state.lastIndexOf('.');
+        if (dot <= 0) {
+            return Optional.empty();
+        }
+        String signed = state.substring(0, dot);
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(state.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = signed.lastIndexOf(':');
+        if (!MessageDigest.isEqual(mac(signed), given) || colon <= 0) {
+            return Optional.empty();
+        }
+        Round round = rounds.get(signed.substring(0, colon));
+        return round != null && signed.substring(colon + 1).equals(Long.toString(round.turn.get()))
+                ? Optional.of(round) : Optional.empty();
+    }
+
+    private byte[] mac(String id) {
+        try {
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return hmac.doFinal(id.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    /** Rounds whose client stopped coming back: their upstream work is cancelled. */
+    private void expire() {
+        long now = System.nanoTime();
+        rounds.values().removeIf(round -> {
+            boolean idle = now - round.lastSeenNanos > IDLE.toNanos();
+            if (idle) {
+                round.cancellation.cancel("the client did not come back with the input it was asked for");
+            }
+            return idle;
+        });
+    }
+
+    /** Requests waiting across round trips now. */
+    int waiting() {
+        return rounds.size();
+    }
+
+    void close() {
+        sweeper.shutdownNow();
+    }
+}
