@@ -1,8 +1,6 @@
 package dev.conduit.app;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import dev.conduit.core.jsonrpc.Json;
@@ -22,9 +20,6 @@ import static org.hamcrest.Matchers.is;
  * round trips (Multi Round-Trip Requests).
  */
 class ModernClientIT {
-    private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
-            "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
-
     @TempDir
     Path dir;
 
@@ -38,26 +33,7 @@ class ModernClientIT {
 
     @Test
     void theSdkV2ClientStaysModernOverStdio() throws Exception {
-        Path config = dir.resolve("conduit.yaml");
-        Files.writeString(config, RunningConduit.config(true) + """
-                transports:
-                  stdio:
-                    key: it
-                upstreams:
-                  - id: everything
-                    command: %s
-                    args: [%s, stdio]
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
-        // The SDK starts its server with a minimal environment: the launcher carries what Conduit needs.
-        Path launcher = dir.resolve("conduit-stdio.sh");
-        Files.writeString(launcher, """
-                #!/bin/sh
-                export JAVA_HOME='%s' CONDUIT_API_KEY='%s' CONDUIT_LIMITED_KEY='%s'
-                exec '%s' --config '%s' --stdio 2>>'%s'
-                """.formatted(System.getProperty("java.home"), RunningConduit.API_KEY, RunningConduit.LIMITED_KEY,
-                              RunningConduit.DIST.resolve("bin/conduit").toAbsolutePath(), config,
-                              dir.resolve("conduit.log")));
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        Path launcher = StdioIT.stdioLauncher(dir);
         check(RunningConduit.run(RunningConduit.patient(Duration.ofSeconds(150)), RunningConduit.NODE.toString(),
                 "modern-client.mjs", "stdio", launcher.toString()));
     }

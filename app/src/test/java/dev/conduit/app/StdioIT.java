@@ -48,18 +48,8 @@ class StdioIT {
 
     @Test
     void inspectorCliListsAndExecutesOverStdio() throws Exception {
-        Path config = writeConfig();
-        // The Inspector starts its server with a minimal environment, so the launcher carries what Conduit needs;
-        // Conduit's log goes to a file to keep the Inspector's JSON output apart.
-        Path launcher = dir.resolve("conduit-stdio.sh");
-        Files.writeString(launcher, """
-                #!/bin/sh
-                export JAVA_HOME='%s' CONDUIT_API_KEY='%s' CONDUIT_LIMITED_KEY='%s'
-                exec '%s' --config '%s' --stdio 2>>'%s'
-                """.formatted(System.getProperty("java.home"), RunningConduit.API_KEY, RunningConduit.LIMITED_KEY,
-                              RunningConduit.DIST.resolve("bin/conduit").toAbsolutePath(), config,
-                              dir.resolve("conduit.log")));
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        // The Inspector starts its server with a minimal environment, so the launcher carries what Conduit needs.
+        Path launcher = stdioLauncher(dir);
 
         JsonNode listed = inspector(launcher, "--method", "tools/list");
         List<String> tools = listed.get("tools").valueStream().map(tool -> tool.get("name").asString()).toList();
@@ -71,6 +61,11 @@ class StdioIT {
     }
 
     private Path writeConfig() throws Exception {
+        return stdioConfig(dir);
+    }
+
+    /** A configuration for {@code --stdio}: key {@code it} on stdio, server-everything as {@code everything}. */
+    static Path stdioConfig(Path dir) throws Exception {
         Path config = dir.resolve("conduit.yaml");
         Files.writeString(config, RunningConduit.config(true) + """
                 transports:
@@ -82,6 +77,25 @@ class StdioIT {
                     args: [%s, stdio]
                 """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING));
         return config;
+    }
+
+    /**
+     * A script that starts the distribution with {@code --stdio} on {@link #stdioConfig}, carrying the environment
+     * Conduit needs (clients start their servers with a minimal one); Conduit's log goes to {@code conduit.log} to
+     * keep the protocol stream apart.
+     */
+    static Path stdioLauncher(Path dir) throws Exception {
+        Path config = stdioConfig(dir);
+        Path launcher = dir.resolve("conduit-stdio.sh");
+        Files.writeString(launcher, """
+                #!/bin/sh
+                export JAVA_HOME='%s' CONDUIT_API_KEY='%s' CONDUIT_LIMITED_KEY='%s'
+                exec '%s' --config '%s' --stdio 2>>'%s'
+                """.formatted(System.getProperty("java.home"), RunningConduit.API_KEY, RunningConduit.LIMITED_KEY,
+                              RunningConduit.DIST.resolve("bin/conduit").toAbsolutePath(), config,
+                              dir.resolve("conduit.log")));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        return launcher;
     }
 
     /** Runs the Inspector CLI against the launcher; returns the JSON it printed. */

@@ -59,6 +59,7 @@ final class InputRounds {
     private final Map<String, Round> rounds = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("conduit-input-rounds").factory());
+    private final SecureRandom random = new SecureRandom();
     private final byte[] key = new byte[32];
     private final AtomicLong questions = new AtomicLong();
 
@@ -90,7 +91,7 @@ final class InputRounds {
     }
 
     InputRounds(ClientRequests clientRequests) {
-        new SecureRandom().nextBytes(key);
+        random.nextBytes(key);
         clientRequests.onModernAsk(this::ask);
         sweeper.scheduleAtFixedRate(this::expire, 30, 30, TimeUnit.SECONDS);
     }
@@ -127,9 +128,9 @@ final class InputRounds {
 
     private JsonRpcResponse start(JsonRpcRequest request, RequestContext context,
                                   Function<RequestContext, JsonRpcResponse> run) {
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Round round = new Round(id, context.principal().id(), context.session().clientCapabilities(),
                                 context.channel());
         rounds.put(id, round);
