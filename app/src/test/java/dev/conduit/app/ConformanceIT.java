@@ -137,6 +137,23 @@ class ConformanceIT {
         assertThat(answer.toString(), answer.at("/result/content/0/text").asString(), is("Reconnection test completed"));
     }
 
+    /**
+     * An upstream published with {@code namespace: ""}: its tools keep their own names for clients, and a program
+     * reaches them as {@code tools.<tool>} and under the upstream's id, {@code tools.fixture.<tool>}.
+     */
+    @Test
+    void aProgramReachesAnUnprefixedUpstreamsToolsByNameAndById() throws Exception {
+        McpHttpClient client = new McpHttpClient(overStdio, RunningConduit.API_KEY);
+        JsonNode listed = client.post("""
+                {"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        assertThat(listed.toString(), containsString("\"name\":\"test_simple_text\""));
+        JsonNode run = client.post("""
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"execute_javascript","arguments":\
+                {"code":"return [await tools.test_simple_text({}), await tools.fixture.test_simple_text({})].join('|')"}}}""");
+        assertThat(run.toString(), run.at("/result/structuredContent/result").asString(),
+                   is("This is a simple text response for testing.|This is a simple text response for testing."));
+    }
+
     private static void suite(String target, String url, Path baseline) throws Exception {
         Path out = Files.createDirectories(dir.resolve("suite-" + target));
         RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(300), RunningConduit.NODE.toString(),
