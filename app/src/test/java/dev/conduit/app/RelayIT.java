@@ -41,15 +41,8 @@ class RelayIT {
         remote = UpstreamsIT.startHttpEverything(port, "streamableHttp");
         // One key per upstream: both are server-everything, so their resources share URIs, and a key that reaches
         // both would read (and subscribe to) them at the first in configuration order.
-        conduit = RunningConduit.start(dir, Map.of("STDIO_KEY", STDIO_KEY, "HTTP_KEY", HTTP_KEY), """
-                server:
-                  host: 127.0.0.1
-                  port: 0
-                  shutdown-grace: 5s
-                  sockets:
-                    - name: ops
-                      host: 127.0.0.1
-                      port: 0
+        conduit = RunningConduit.start(dir, Map.of("STDIO_KEY", STDIO_KEY, "HTTP_KEY", HTTP_KEY),
+                                       RunningConduit.serverConfig() + """
                 auth:
                   enabled: true
                   api-keys:

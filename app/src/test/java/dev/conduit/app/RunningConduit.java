@@ -154,8 +154,8 @@ final class RunningConduit implements AutoCloseable {
                 """.formatted(NODE.toAbsolutePath(), EVERYTHING);
     }
 
-    /** A configuration on free loopback ports. */
-    static String config(boolean auth) {
+    /** The {@code server:} section of a test's configuration: the MCP and ops listeners on free loopback ports. */
+    static String serverConfig() {
         return """
                 server:
                   host: 127.0.0.1
@@ -165,6 +165,12 @@ final class RunningConduit implements AutoCloseable {
                     - name: ops
                       host: 127.0.0.1
                       port: 0
+                """;
+    }
+
+    /** A configuration on free loopback ports. */
+    static String config(boolean auth) {
+        return serverConfig() + """
                 auth:
                   enabled: %s
                   api-keys:
