@@ -1,12 +1,9 @@
 package dev.conduit.transport;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.conduit.core.McpMeta;
-import dev.conduit.core.McpMethods;
+import dev.conduit.core.McpNameHeader;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.Outcome;
@@ -23,10 +20,7 @@ import io.helidon.http.Headers;
  */
 final class ModernHeaders {
     static final HeaderName METHOD = HeaderNames.create("Mcp-Method");
-    static final HeaderName NAME = HeaderNames.create("Mcp-Name");
-    private static final Set<String> NAMED = Set.of(McpMethods.TOOLS_CALL, McpMethods.PROMPTS_GET);
-    private static final String SENTINEL_START = "=?base64?";
-    private static final String SENTINEL_END = "?=";
+    static final HeaderName NAME = HeaderNames.create(McpNameHeader.NAME);
 
     private ModernHeaders() {
     }
@@ -50,37 +44,21 @@ final class ModernHeaders {
             return error("Mcp-Method header value '" + method.get() + "' does not match body value '"
                          + request.method() + "'");
         }
-        String field = request.method().equals(McpMethods.RESOURCES_READ) ? "uri"
-                : NAMED.contains(request.method()) ? "name" : "";
+        Optional<String> field = McpNameHeader.field(request.method());
         if (field.isEmpty()) {
             return Optional.empty();
         }
-        String body = request.params().path(field).asString("");
+        String body = request.params().path(field.get()).asString("");
         Optional<String> name = headers.first(NAME);
         if (name.isEmpty()) {
             return error("the Mcp-Name header is required for " + request.method());
         }
-        Optional<String> decoded = decode(name.get());
+        Optional<String> decoded = McpNameHeader.decode(name.get());
         if (decoded.isEmpty()) {
             return error("the Mcp-Name header is not valid: a =?base64?...?= value that does not decode");
         }
         return decoded.get().equals(body) ? Optional.empty()
                 : error("Mcp-Name header value '" + decoded.get() + "' does not match body value '" + body + "'");
-    }
-
-    /** A header value as sent, or the text a {@code =?base64?...?=} value encodes; empty when that does not decode. */
-    static Optional<String> decode(String value) {
-        if (!(value.startsWith(SENTINEL_START) && value.endsWith(SENTINEL_END)
-              && value.length() >= SENTINEL_START.length() + SENTINEL_END.length())) {
-            return Optional.of(value.strip());
-        }
-        try {
-            byte[] bytes = Base64.getDecoder().decode(value.substring(SENTINEL_START.length(),
-                                                                      value.length() - SENTINEL_END.length()));
-            return Optional.of(new String(bytes, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     private static Optional<JsonRpcError> error(String message) {

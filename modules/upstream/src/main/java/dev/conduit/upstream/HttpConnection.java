@@ -7,7 +7,9 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.conduit.core.McpMeta;
 import dev.conduit.core.McpMethods;
+import dev.conduit.core.McpNameHeader;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
@@ -37,6 +39,9 @@ import tools.jackson.databind.JsonNode;
  *     A 401 fetches a new OAuth2 token, once.</li>
  *     <li>A GET stream, when the server offers one, brings server-initiated notifications such as
  *     {@code tools/list_changed}.</li>
+ *     <li>A request of the 2026-07-28 era (its {@code _meta} names the version; see {@link ModernConnection}) has no
+ *     session and carries the headers that era requires: {@code MCP-Protocol-Version}, {@code Mcp-Method},
+ *     {@code Mcp-Name}.</li>
  * </ul>
  */
 final class HttpConnection implements McpConnection {
@@ -184,6 +189,7 @@ final class HttpConnection implements McpConnection {
         post.header(HeaderNames.CONTENT_TYPE, "application/json");
         post.header(HeaderNames.ACCEPT, ACCEPT);
         headers(post);
+        modernHeaders(post, message);
         try (HttpClientResponse response = post.submit(JsonRpcCodec.encode(message))) {
             int status = response.status().code();
             if (message instanceof JsonRpcRequest request && request.method().equals(McpMethods.INITIALIZE)) {
@@ -199,6 +205,9 @@ final class HttpConnection implements McpConnection {
             if (status == 403) {
                 throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP 403); check its "
                                             + "credentials");
+            }
+            if (status >= 400 && status < 500 && call != null && refusal(response, call)) {
+                return status; // a JSON-RPC error in the body (an unsupported version, a header mismatch)
             }
             if (status != 200) {
                 throw new UpstreamException("upstream '" + upstreamId + "' answered HTTP " + status);
@@ -283,6 +292,53 @@ final class HttpConnection implements McpConnection {
             request.header(HeaderNames.create("MCP-Protocol-Version"), version);
         }
         Tracing.traceparent().ifPresent(parent -> request.header(HeaderNames.create("traceparent"), parent));
+    }
+
+    /**
+     * A modern (2026-07-28) request repeats in headers what its body says, for balancers: the protocol version of its
+     * {@code _meta}, the method, and the name or URI it is about. The body says which era a message is of, so the
+     * connection itself keeps no era.
+     */
+    private static void modernHeaders(HttpClientRequest post, JsonRpcMessage message) {
+        String method;
+        JsonNode params;
+        switch (message) {
+            case JsonRpcRequest request -> {
+                method = request.method();
+                params = request.params();
+            }
+            case JsonRpcNotification notification -> {
+                method = notification.method();
+                params = notification.params();
+            }
+            default -> {
+                return;
+            }
+        }
+        JsonNode version = params.path("_meta").path(McpMeta.PROTOCOL_VERSION);
+        if (!version.isString()) {
+            return;
+        }
+        post.header(HeaderNames.create("MCP-Protocol-Version"), version.stringValue());
+        post.header(HeaderNames.create("Mcp-Method"), method);
+        McpNameHeader.valueOf(method, params).ifPresent(name -> post.header(HeaderNames.create(McpNameHeader.NAME),
+                                                                            McpNameHeader.encode(name)));
+    }
+
+    /**
+     * Takes a JSON-RPC error in the body of a 4xx answer as the answer to {@code call} (servers of the 2026 era send
+     * their protocol errors so, and the official SDKs' 2025 servers do for a request they cannot place).
+     *
+     * @return false when the body is not a JSON-RPC error
+     */
+    private boolean refusal(HttpClientResponse response, MessageRouter.Call call) throws IOException {
+        byte[] bytes = response.inputStream().readNBytes(Math.min(maxMessageBytes, 64 * 1024));
+        if (JsonRpcCodec.decode(bytes) instanceof JsonRpcCodec.Decoded.Single single
+            && single.message() instanceof JsonRpcResponse.Failure failure) {
+            call.answer().complete(JsonRpcResponse.failure(call.id(), failure.error()));
+            return true;
+        }
+        return false;
     }
 
     private void readJson(InputStream body) throws IOException {

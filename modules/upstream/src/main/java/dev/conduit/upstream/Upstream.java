@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import dev.conduit.core.ClientChannel;
 import dev.conduit.core.ClientRequests;
 import dev.conduit.core.LogLevel;
+import dev.conduit.core.McpMeta;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
@@ -32,7 +33,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One configured upstream: connects on first use (MCP initialize handshake), keeps its tool list for the cache TTL,
+ * One configured upstream: connects on first use (the 2026-07-28 era when its {@code server/discover} offers it, else
+ * the {@code initialize} handshake of the 2025 era), keeps its tool list for the cache TTL,
  * relays progress of calls back to the client that asked, relays its sampling and elicitation requests to the client
  * whose request caused them, and reconnects after a crash, at once the first time and then with a growing delay
  * (0.5 s doubling up to 30 s) while it keeps failing. Thread-safe.
@@ -42,6 +44,10 @@ final class Upstream implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration FAILED_LISTING_RETRY = Duration.ofSeconds(5);
     private static final int MAX_PAGES = 100;
+    /** How long the server/discover probe may take before an upstream counts as one of the 2025 era. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration LISTEN_TIMEOUT = Duration.ofDays(1);
+    private static final Duration LISTEN_RETRY = Duration.ofSeconds(5);
 
     /** Opens a connection whose notifications go to the given listener. */
     @FunctionalInterface
@@ -84,6 +90,8 @@ final class Upstream implements AutoCloseable {
     private volatile Listing listing;
     /** What the upstream declared in {@code initialize}; empty until it has been initialized. */
     private volatile ObjectNode capabilities = Json.object();
+    /** The thread holding a modern upstream's subscriptions/listen stream open, if one does. */
+    private volatile Thread listening;
     /** Set at shutdown, under the lock: no connection is opened after it. */
     private boolean closed;
 
@@ -324,6 +332,7 @@ final class Upstream implements AutoCloseable {
                 }
                 connection.close();
                 connection = null;
+                stopListening();
                 failures++;
                 retryAtNanos = System.nanoTime() + backoff(failures).toNanos();
                 state = State.DOWN;
@@ -335,7 +344,7 @@ final class Upstream implements AutoCloseable {
                                                    + "); next attempt in " + Duration.ofNanos(wait).toMillis() + " ms");
             }
             try {
-                McpConnection opened = connector.open(new McpConnection.Listener() {
+                McpConnection.Listener listener = new McpConnection.Listener() {
                     @Override
                     public void onNotification(JsonRpcNotification notification, Optional<RequestContext> cause) {
                         Upstream.this.onNotification(notification, cause);
@@ -350,14 +359,18 @@ final class Upstream implements AutoCloseable {
                     public boolean waitingForClient(RequestContext cause) {
                         return relay.requests().asking(cause);
                     }
-                });
+                };
+                McpConnection opened = connector.open(listener);
                 try {
-                    initialize(opened);
+                    opened = handshake(opened, listener);
                 } catch (UpstreamException | RuntimeException e) {
                     opened.close();
                     throw e;
                 }
                 connection = opened;
+                if (opened instanceof ModernConnection modern) {
+                    listen(modern);
+                }
                 state = State.UP;
                 lastError = "";
                 failures = 0;
@@ -375,6 +388,120 @@ final class Upstream implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Settles the era of a new connection (see {@link UpstreamConfig.Protocol}): {@code server/discover} first, and the
+     * 2026-07-28 era when the upstream offers it; otherwise {@code initialize}, on a new connection if the probe ended
+     * this one (a stdio server may exit on a method it does not know).
+     *
+     * @return the connection to use: {@code opened}, {@code opened} framed for the modern era, or its replacement
+     */
+    private McpConnection handshake(McpConnection opened, McpConnection.Listener listener) throws UpstreamException {
+        boolean sseTransport = config.transport() instanceof UpstreamConfig.Http http && http.legacySse();
+        if (config.protocol() == UpstreamConfig.Protocol.LEGACY
+            || config.protocol() == UpstreamConfig.Protocol.AUTO && sseTransport) {
+            initialize(opened); // the 2026 era has no HTTP+SSE transport
+            return opened;
+        }
+        ModernConnection modern = new ModernConnection(id(), opened, clientVersion, this::ask);
+        String refusal;
+        try {
+            Duration probe = config.timeout().compareTo(PROBE_TIMEOUT) < 0 ? config.timeout() : PROBE_TIMEOUT;
+            // On the wire as it is: the probe's result names the upstream, which ModernConnection leaves out for clients.
+            JsonRpcResponse probed = opened.request(McpMethods.SERVER_DISCOVER,
+                                                    modern.framed(Json.object(), Optional.empty()), probe);
+            refusal = switch (probed) {
+                case JsonRpcResponse.Success success when offersModern(success.result()) -> {
+                    capabilities = success.result().path("capabilities") instanceof ObjectNode declared
+                            ? declared : Json.object();
+                    JsonNode info = success.result().path("_meta").path(McpMeta.SERVER_INFO);
+                    LOGGER.log(Level.INFO, "upstream '" + id() + "' discovered: " + info.path("name")
+                            .asString("unnamed") + " " + info.path("version").asString("") + ", protocol "
+                                           + ProtocolVersion.V2026_07_28.wire());
+                    yield "";
+                }
+                case JsonRpcResponse.Success success -> "its server/discover does not list "
+                                                        + ProtocolVersion.V2026_07_28.wire();
+                case JsonRpcResponse.Failure failure -> "it answered server/discover with "
+                                                        + failure.error().code() + " " + failure.error().message();
+            };
+        } catch (UpstreamException e) {
+            refusal = e.getMessage();
+        }
+        if (refusal.isEmpty()) {
+            return modern;
+        }
+        if (config.protocol() == UpstreamConfig.Protocol.MODERN) {
+            throw new UpstreamException("upstream '" + id() + "' does not speak protocol version "
+                                        + ProtocolVersion.V2026_07_28.wire() + " (" + refusal + "); its config says "
+                                        + "protocol: modern (auto would fall back to initialize)");
+        }
+        String reason = refusal;
+        LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' is of the 2025 era: " + reason);
+        if (opened.alive()) {
+            initialize(opened);
+            return opened;
+        }
+        opened.close();
+        McpConnection again = connector.open(listener);
+        try {
+            initialize(again);
+            return again;
+        } catch (UpstreamException | RuntimeException e) {
+            again.close();
+            throw e;
+        }
+    }
+
+    private static boolean offersModern(JsonNode discovered) {
+        for (JsonNode version : discovered.path("supportedVersions")) {
+            if (version.asString("").equals(ProtocolVersion.V2026_07_28.wire())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A modern upstream tells list changes only on a {@code subscriptions/listen} stream: one is kept open while the
+     * connection lives, for the lists it says change, so that the tool cache is dropped at once as with a 2025
+     * upstream's notifications. Without it (refused) the lists are fetched again after the cache TTL.
+     */
+    private void listen(ModernConnection modern) {
+        ObjectNode params = Json.object();
+        ObjectNode wanted = params.putObject("notifications");
+        Map.of("tools", "toolsListChanged", "prompts", "promptsListChanged", "resources", "resourcesListChanged")
+                .forEach((kind, flag) -> {
+                    if (capabilities.path(kind).path("listChanged").asBoolean(false)) {
+                        wanted.put(flag, true);
+                    }
+                });
+        if (wanted.isEmpty()) {
+            return;
+        }
+        listening = Thread.ofVirtual().name("upstream-" + id() + "-listen").start(() -> {
+            while (modern.alive() && !Thread.currentThread().isInterrupted()) {
+                try {
+                    if (modern.request(McpMethods.SUBSCRIPTIONS_LISTEN, params, LISTEN_TIMEOUT, Optional.empty())
+                            instanceof JsonRpcResponse.Failure failure) {
+                        LOGGER.log(Level.INFO, "upstream '" + id() + "' refused subscriptions/listen ("
+                                + failure.error().message() + "); its lists are fetched again after cache-ttl");
+                        return;
+                    }
+                } catch (UpstreamException e) {
+                    if (!modern.alive()) {
+                        return;
+                    }
+                    LOGGER.log(Level.DEBUG, "upstream '" + id() + "': listen stream ended: " + e.getMessage());
+                    try {
+                        Thread.sleep(LISTEN_RETRY);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        });
     }
 
     private void initialize(McpConnection opened) throws UpstreamException {
@@ -458,7 +585,8 @@ final class Upstream implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (live != null && live.alive() && capabilities.has("logging")) {
+        // A modern upstream has no logging/setLevel: each request carries its client's level.
+        if (live != null && live.alive() && capabilities.has("logging") && !(live instanceof ModernConnection)) {
             sendLevel(live, requested);
         }
     }
@@ -526,6 +654,14 @@ final class Upstream implements AutoCloseable {
         }
     }
 
+    private void stopListening() {
+        Thread thread = listening;
+        if (thread != null) {
+            thread.interrupt();
+            listening = null;
+        }
+    }
+
     static Duration backoff(int failures) {
         if (failures <= 1) {
             return Duration.ZERO;
@@ -539,6 +675,7 @@ final class Upstream implements AutoCloseable {
         lock.lock();
         try {
             closed = true;
+            stopListening();
             if (connection != null) {
                 connection.close();
                 connection = null;

@@ -33,6 +33,8 @@ import dev.conduit.core.config.InvalidConfigException;
  *     eager: false              # connect at start-up instead of on first use
  *     cache-ttl: 5m             # how long its tool list is reused (0s to 1d)
  *     max-message-bytes: 16777216   # a longer message from it drops the connection
+ *     protocol: auto            # auto: server/discover first (2026-07-28), initialize if it is not offered;
+ *                               # legacy: initialize only (2025 era); modern: 2026-07-28 only
  * </pre>
  */
 public record UpstreamConfig(String id,
@@ -42,7 +44,8 @@ public record UpstreamConfig(String id,
                              boolean enabled,
                              boolean eager,
                              Duration cacheTtl,
-                             int maxMessageBytes) {
+                             int maxMessageBytes,
+                             Protocol protocol) {
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Pattern NAMESPACE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}");
 
@@ -52,6 +55,17 @@ public record UpstreamConfig(String id,
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(cacheTtl, "cacheTtl");
+        Objects.requireNonNull(protocol, "protocol");
+    }
+
+    /** Which protocol era the gateway speaks to the upstream. */
+    public enum Protocol {
+        /** Probe with {@code server/discover}; the 2026-07-28 era when offered, else {@code initialize}. */
+        AUTO,
+        /** The {@code initialize} handshake and the 2025 era, without a probe (for servers a probe upsets). */
+        LEGACY,
+        /** 2026-07-28 only: an upstream that does not offer it is reported down with the reason. */
+        MODERN
     }
 
     /** How to reach the upstream. */
@@ -139,7 +153,8 @@ public record UpstreamConfig(String id,
                 node.bool("enabled", true),
                 node.bool("eager", false),
                 node.duration("cache-ttl", Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(1)),
-                node.integer("max-message-bytes", 16 * 1024 * 1024, 1024, 256 * 1024 * 1024));
+                node.integer("max-message-bytes", 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+                protocol(node));
         node.warnUnknown();
         return config;
     }
@@ -167,6 +182,17 @@ public record UpstreamConfig(String id,
             }
         }
         return configs;
+    }
+
+    private static Protocol protocol(ConfigReader node) {
+        String value = node.string("protocol", "auto");
+        return switch (value) {
+            case "auto" -> Protocol.AUTO;
+            case "legacy" -> Protocol.LEGACY;
+            case "modern" -> Protocol.MODERN;
+            default -> throw new InvalidConfigException(node.key("protocol"), "must be auto, legacy or modern, not '"
+                                                                              + value + "'");
+        };
     }
 
     private static URI url(ConfigReader node) {

@@ -1,0 +1,112 @@
+package dev.conduit.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * Upstreams of the 2026-07-28 era only (interop/modern-server.mjs, the official SDK v2 server refusing 2025 requests):
+ * the gateway finds their era with {@code server/discover} (stdio with {@code protocol: auto}, Streamable HTTP with
+ * {@code protocol: modern}) beside server-everything, which it falls back to {@code initialize} for; sends each
+ * request's envelope; relays the upstream's multi round-trip questions to clients of both eras (as requests of its own
+ * to the SDK v1 client, as input_required to the SDK v2 client), also while a program waits; refuses them clearly to a
+ * client that cannot answer; and learns of a new tool through {@code subscriptions/listen}.
+ */
+class UpstreamEraIT {
+    private static final Path MODERN = RunningConduit.INTEROP.resolve("modern-server.mjs").toAbsolutePath();
+    private static final String KEY = "era-0123456789abcdef";
+    @TempDir
+    static Path dir;
+    private static RunningConduit conduit;
+    private static Process remote;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = UpstreamsIT.freePort();
+        remote = UpstreamsIT.startNodeServer(port, MODERN, "--http", Integer.toString(port));
+        conduit = RunningConduit.start(dir, Map.of("ERA_KEY", KEY), RunningConduit.serverConfig() + """
+                auth:
+                  enabled: true
+                  api-keys:
+                    - id: era
+                      secret: ${ERA_KEY}
+                      tools: ["*"]
+                policy:
+                  outbound:
+                    allow: [127.0.0.1]
+                upstreams:
+                  - id: modern
+                    command: %1$s
+                    args: [%2$s]
+                  - id: remote
+                    type: http
+                    url: http://127.0.0.1:%3$d/mcp
+                    protocol: modern
+                  - id: everything
+                    command: %1$s
+                    args: [%4$s, stdio]
+                    eager: true
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), MODERN, port, RunningConduit.EVERYTHING));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (conduit != null) {
+            conduit.close();
+        }
+        if (remote != null) {
+            remote.destroy();
+        }
+    }
+
+    @Test
+    void modernUpstreamsServeClientsOfBothEras() throws Exception {
+        RunningConduit.Result run = RunningConduit.run(RunningConduit.patient(Duration.ofSeconds(90)),
+                RunningConduit.NODE.toString(), "era-client.mjs", conduit.mcpUrl(), KEY);
+        assertThat(run.output(), run.exitCode(), is(0));
+        JsonNode seen = Json.mapper().readTree(run.output().lines().filter(line -> line.startsWith("{"))
+                                                       .reduce((a, b) -> b).orElseThrow());
+        for (String era : new String[] {"legacy", "modern"}) {
+            JsonNode client = seen.get(era);
+            String name = era.equals("legacy") ? "Ada" : "Grace";
+            // The upstream saw the gateway's envelope, with what this client can answer.
+            assertThat(client.toString(), client.at("/envelope/io.modelcontextprotocol~1protocolVersion").asString(),
+                       is("2026-07-28"));
+            assertThat(client.toString(), client.at("/envelope/io.modelcontextprotocol~1clientInfo/name").asString(),
+                       is("conduit-gateway"));
+            assertThat(client.toString(), client.at("/envelope/io.modelcontextprotocol~1clientCapabilities")
+                    .has("elicitation"), is(true));
+            assertThat(client.toString(), client.get("echo").asString(), is("echo: hi"));
+            // Questions in rounds, over stdio and HTTP, answered by this client.
+            assertThat(client.toString(), client.get("confirm").asString(), is("deploy confirmed by " + name));
+            assertThat(client.toString(), client.get("remoteConfirm").asString(), is("release confirmed by " + name));
+            assertThat(client.toString(), client.get("sample").asString(), is("the model said: hello from " + name));
+            assertThat(client.toString(), client.at("/sampled/0").asString(), is("say hello"));
+            assertThat(client.toString(), client.at("/elicited/0").asString(), is("Who confirms deploy?"));
+            // A program's tool call waited while the client answered.
+            assertThat(client.toString(), client.get("program").asString(),
+                       containsString("from a program confirmed by " + name));
+        }
+        assertThat(seen.toString(), seen.at("/modern/era").asString(), is("modern"));
+        assertThat(seen.toString(), seen.at("/legacy/late").asBoolean(), is(true));
+        // The client that declared nothing is told why, and the upstream's question went nowhere.
+        assertThat(seen.toString(), seen.at("/bare/text").asString(),
+                   anyOf(containsString("elicitation"), containsString("capability")));
+        assertThat(conduit.log(), containsString("upstream 'modern' discovered: conduit-modern-fixture 1.0.0, "
+                                                 + "protocol 2026-07-28"));
+        assertThat(conduit.log(), containsString("upstream 'remote' discovered"));
+        assertThat(conduit.log(), containsString("upstream 'everything' initialized"));
+    }
+}

@@ -1,0 +1,104 @@
+// An upstream MCP server that speaks only protocol revision 2026-07-28 (no initialize: 2025-era requests are refused
+// with -32022), written for Conduit's tests on the official TypeScript SDK v2 (@modelcontextprotocol/server) in its
+// stateless serving modes. It lets UpstreamEraIT check that the gateway negotiates the modern era with
+// server/discover, sends the per-request envelope, and relays multi round-trip requests (input_required) to its own
+// clients of either era.
+// Usage: node modern-server.mjs                  (stdio, serveStdio with legacy: 'reject')
+//        node modern-server.mjs --http <port>    (Streamable HTTP on 127.0.0.1:<port>/mcp, createMcpHandler)
+import { createServer } from "node:http";
+import {
+  McpServer, acceptedContent, createMcpHandler, fromJsonSchema, inputRequired, inputResponse,
+} from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+
+const text = (value) => ({ content: [{ type: "text", text: value }] });
+const schema = (properties, required = []) => fromJsonSchema({ type: "object", properties, required });
+const nameSchema = { type: "object", properties: { name: { type: "string" } }, required: ["name"] };
+
+// Tools added at run time (add_tool); every new instance of the factory lists them too, as a real server would.
+const added = new Set();
+
+function factory() {
+  const server = new McpServer({ name: "conduit-modern-fixture", version: "1.0.0" },
+    { capabilities: { tools: { listChanged: true } } });
+  server.registerTool("echo", { description: "Echoes its text", inputSchema: schema({ text: { type: "string" } }, ["text"]) },
+    async ({ text: value }) => text(`echo: ${value}`));
+  // What the request's _meta envelope carried: the gateway's protocol version, client info and log level.
+  server.registerTool("envelope", { description: "Returns the request's envelope", inputSchema: schema({}) },
+    async (_args, ctx) => text(JSON.stringify(ctx.mcpReq.envelope ?? {})));
+  // Multi round-trip elicitation, continuing from the state minted in the first round.
+  server.registerTool("confirm", { description: "Asks the user for a name (elicitation), then greets them",
+    inputSchema: schema({ action: { type: "string" } }, ["action"]) }, async ({ action }, ctx) => {
+    const answer = acceptedContent(ctx.mcpReq.inputResponses, "who");
+    const state = ctx.mcpReq.requestState();
+    if (answer === undefined) {
+      if (inputResponse(ctx.mcpReq.inputResponses, "who").kind === "elicit") {
+        return text(`${action}: declined`);
+      }
+      return inputRequired({
+        inputRequests: { who: inputRequired.elicit({ message: `Who confirms ${action}?`, requestedSchema: nameSchema }) },
+        requestState: `confirm:${action}`,
+      });
+    }
+    if (state !== `confirm:${action}`) {
+      throw new Error(`the request state came back as ${JSON.stringify(state)}`);
+    }
+    return text(`${action} confirmed by ${answer.name}`);
+  });
+  // Multi round-trip sampling.
+  server.registerTool("sample", { description: "Asks the client's model (sampling)",
+    inputSchema: schema({ prompt: { type: "string" } }, ["prompt"]) }, async ({ prompt }, ctx) => {
+    const answer = inputResponse(ctx.mcpReq.inputResponses, "model");
+    if (answer.kind !== "sampling") {
+      return inputRequired({ inputRequests: { model: inputRequired.createMessage({
+        messages: [{ role: "user", content: { type: "text", text: prompt } }], maxTokens: 50 }) } });
+    }
+    return text(`the model said: ${answer.result.content.text}`);
+  });
+  server.registerTool("add_tool", { description: "Adds the tool 'late' and announces the change",
+    inputSchema: schema({}) }, async () => {
+    added.add("late");
+    notifyToolsChanged();
+    return text("added");
+  });
+  for (const name of added) {
+    server.registerTool(name, { description: "Added at run time", inputSchema: schema({}) }, async () => text(name));
+  }
+  return server;
+}
+
+let notifyToolsChanged = () => {};
+
+if (process.argv[2] === "--http") {
+  const handler = createMcpHandler(factory, { legacy: "reject" });
+  notifyToolsChanged = () => handler.notify.toolsChanged();
+  const http = createServer(async (req, res) => {
+    if (req.url !== "/mcp") {
+      res.writeHead(404).end();
+      return;
+    }
+    const chunks = [];
+    for await (const chunk of req) {
+      chunks.push(chunk);
+    }
+    const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+    const abort = new AbortController();
+    res.on("close", () => abort.abort());
+    const request = new Request(`http://${req.headers.host}${req.url}`, {
+      method: req.method, headers: req.headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+      signal: abort.signal,
+    });
+    const response = await handler.fetch(request);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (response.body) {
+      for await (const chunk of response.body) {
+        res.write(chunk);
+      }
+    }
+    res.end();
+  });
+  http.listen(Number(process.argv[3]), "127.0.0.1",
+    () => console.log(`modern fixture listening on port ${process.argv[3]}`));
+} else {
+  serveStdio(factory, { legacy: "reject" });
+}

@@ -1,0 +1,132 @@
+package dev.conduit.upstream;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.conduit.core.McpMeta;
+import dev.conduit.core.ProtocolVersion;
+import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcId;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A connection to an upstream of the 2026-07-28 era: there is no session, so every request carries the envelope in
+ * its {@code _meta} (protocol version, the gateway's client info, the capabilities and log level of the client it
+ * is sent for), and a result that needs input ({@code resultType: "input_required"}) is answered here: each of its
+ * {@code inputRequests} is asked of the client whose request caused the call (as a request of its own to a 2025-era
+ * client, as {@code input_required} to a 2026 one), and the request is sent again with the {@code inputResponses}
+ * and the {@code requestState} the upstream gave, until it completes. Over HTTP the envelope becomes the headers the
+ * revision requires ({@link HttpConnection}). Thread-safe.
+ */
+final class ModernConnection implements McpConnection {
+    /** More rounds than any real exchange needs, so that an upstream that keeps asking cannot hold a call forever. */
+    static final int MAX_ROUNDS = 16;
+    private static final String VERSION = ProtocolVersion.V2026_07_28.wire();
+
+    private final String upstreamId;
+    private final McpConnection wire;
+    private final ObjectNode clientInfo;
+    private final Asker asker;
+
+    /** Asks the client of {@code cause} one of an upstream's input requests (its method and params). */
+    @FunctionalInterface
+    interface Asker {
+        JsonRpcResponse ask(JsonRpcRequest request, Optional<RequestContext> cause);
+    }
+
+    ModernConnection(String upstreamId, McpConnection wire, String clientVersion, Asker asker) {
+        this.upstreamId = upstreamId;
+        this.wire = wire;
+        this.asker = asker;
+        this.clientInfo = Json.object();
+        clientInfo.put("name", "conduit-gateway");
+        clientInfo.put("version", clientVersion);
+    }
+
+    @Override
+    public JsonRpcResponse request(String method, JsonNode params, Duration timeout, Optional<RequestContext> cause)
+            throws UpstreamException {
+        ObjectNode sent = framed(params, cause);
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            JsonRpcResponse response = wire.request(method, sent, timeout, cause);
+            if (!(response instanceof JsonRpcResponse.Success success
+                  && success.result() instanceof ObjectNode result)) {
+                return response;
+            }
+            if (!"input_required".equals(result.path("resultType").asString(""))) {
+                // What the gateway's clients get is shaped by their own era (the gateway adds resultType for 2026),
+                // and the server they talk to is the gateway, not this upstream.
+                result.remove("resultType");
+                if (result.get("_meta") instanceof ObjectNode meta) {
+                    meta.remove(McpMeta.SERVER_INFO);
+                    if (meta.isEmpty()) {
+                        result.remove("_meta");
+                    }
+                }
+                return response;
+            }
+            ObjectNode answers = Json.object();
+            for (Map.Entry<String, JsonNode> question : result.path("inputRequests").properties()) {
+                JsonNode asked = question.getValue();
+                ObjectNode questionParams = asked.get("params") instanceof ObjectNode object ? object : Json.object();
+                JsonRpcRequest request = new JsonRpcRequest(JsonRpcId.of(question.getKey()),
+                                                            asked.path("method").asString(""), questionParams);
+                switch (asker.ask(request, cause)) {
+                    case JsonRpcResponse.Success answer -> answers.set(question.getKey(), answer.result());
+                    case JsonRpcResponse.Failure failure -> {
+                        return JsonRpcResponse.failure(response.id(), failure.error());
+                    }
+                }
+            }
+            sent = framed(params, cause);
+            sent.set("inputResponses", answers);
+            if (result.path("requestState").isString()) {
+                sent.set("requestState", result.get("requestState"));
+            }
+        }
+        throw new UpstreamException("upstream '" + upstreamId + "' asked for input " + MAX_ROUNDS
+                                    + " times in one " + method + " without completing it");
+    }
+
+    /**
+     * {@code params} with the envelope in {@code _meta}: the capabilities are those the gateway can relay (sampling,
+     * elicitation) and the client of {@code cause} declared, so that an upstream that needs one its eventual client
+     * lacks says so at once (-32021); a request of the gateway's own (a listing) declares none.
+     */
+    ObjectNode framed(JsonNode params, Optional<RequestContext> cause) {
+        ObjectNode sent = params instanceof ObjectNode object ? object.deepCopy() : Json.object();
+        ObjectNode meta = sent.get("_meta") instanceof ObjectNode existing ? existing : sent.putObject("_meta");
+        meta.put(McpMeta.PROTOCOL_VERSION, VERSION);
+        meta.set(McpMeta.CLIENT_INFO, clientInfo);
+        ObjectNode capabilities = meta.putObject(McpMeta.CLIENT_CAPABILITIES);
+        cause.ifPresent(context -> {
+            for (String relayed : new String[] {"sampling", "elicitation"}) {
+                if (context.session().clientCapabilities().has(relayed)) {
+                    capabilities.putObject(relayed);
+                }
+            }
+            context.session().requestedLogLevel().ifPresent(level -> meta.put(McpMeta.LOG_LEVEL, level.wireName()));
+        });
+        return sent;
+    }
+
+    @Override
+    public void notify(String method, JsonNode params) {
+        wire.notify(method, params);
+    }
+
+    @Override
+    public boolean alive() {
+        return wire.alive();
+    }
+
+    @Override
+    public void close() {
+        wire.close();
+    }
+}
