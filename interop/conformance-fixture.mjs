@@ -58,6 +58,10 @@ const tools = {
     const answer = await ask(extra, "What is your name?", { name: { type: "string" } });
     return text(`Hello, ${answer.content?.name}!`);
   } },
+  // A parameter mirrored into an Mcp-Param-Region header (2026-07-28, x-mcp-header), for the header-validation scenario.
+  test_custom_header: { description: "Routes by region", schema: { type: "object", properties: {
+    region: { type: "string", "x-mcp-header": "Region" } }, required: ["region"] },
+  run: async (args) => text(`routed to ${args.region}`) },
   test_input_required_result_sampling: { description: "Asks the client's model", run: async (args, extra) => {
     const answer = await extra.sendRequest({ method: "sampling/createMessage", params: {
       messages: [{ role: "user", content: { type: "text", text: "What is the capital of France?" } }], maxTokens: 50 } },

@@ -30,6 +30,7 @@ function answers(out, name) {
 async function exercise(client, out) {
   out.envelope = JSON.parse(text(await client.callTool({ name: "modern__envelope", arguments: {} })));
   out.echo = text(await client.callTool({ name: "remote__echo", arguments: { text: "hi" } }));
+  out.route = text(await client.callTool({ name: "remote__route", arguments: { region: "eu-west" } }));
   out.confirm = text(await client.callTool({ name: "modern__confirm", arguments: { action: "deploy" } }));
   out.remoteConfirm = text(await client.callTool({ name: "remote__confirm", arguments: { action: "release" } }));
   out.sample = text(await client.callTool({ name: "remote__sample", arguments: { prompt: "say hello" } }));

@@ -18,7 +18,7 @@ const nameSchema = { type: "object", properties: { name: { type: "string" } }, r
 // Tools added at run time (add_tool); every new instance of the factory lists them too, as a real server would.
 const added = new Set();
 
-function factory() {
+function factory(context) {
   const server = new McpServer({ name: "conduit-modern-fixture", version: "1.0.0" },
     { capabilities: { tools: { listChanged: true } } });
   server.registerTool("echo", { description: "Echoes its text", inputSchema: schema({ text: { type: "string" } }, ["text"]) },
@@ -54,6 +54,12 @@ function factory() {
         messages: [{ role: "user", content: { type: "text", text: prompt } }], maxTokens: 50 }) } });
     }
     return text(`the model said: ${answer.result.content.text}`);
+  });
+  // A parameter mirrored into a header (x-mcp-header): says which Mcp-Param-Region header the request carried.
+  server.registerTool("route", { description: "Routes by region", inputSchema: schema({
+    region: { type: "string", "x-mcp-header": "Region" } }, ["region"]) }, async ({ region }) => {
+    const header = context?.requestInfo?.headers.get("mcp-param-region") ?? "none";
+    return text(`routed to ${region} (header: ${header})`);
   });
   server.registerTool("add_tool", { description: "Adds the tool 'late' and announces the change",
     inputSchema: schema({}) }, async () => {

@@ -1,8 +1,14 @@
 package dev.conduit.app;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -89,6 +95,8 @@ class UpstreamEraIT {
             assertThat(client.toString(), client.at("/envelope/io.modelcontextprotocol~1clientCapabilities")
                     .has("elicitation"), is(true));
             assertThat(client.toString(), client.get("echo").asString(), is("echo: hi"));
+            // The gateway mirrored the x-mcp-header parameter into the header the upstream checks.
+            assertThat(client.toString(), client.get("route").asString(), is("routed to eu-west (header: eu-west)"));
             // Questions in rounds, over stdio and HTTP, answered by this client.
             assertThat(client.toString(), client.get("confirm").asString(), is("deploy confirmed by " + name));
             assertThat(client.toString(), client.get("remoteConfirm").asString(), is("release confirmed by " + name));
@@ -108,5 +116,35 @@ class UpstreamEraIT {
                                                  + "protocol 2026-07-28"));
         assertThat(conduit.log(), containsString("upstream 'remote' discovered"));
         assertThat(conduit.log(), containsString("upstream 'everything' initialized"));
+    }
+
+    /**
+     * A modern call of a tool with an {@code x-mcp-header} parameter must carry the {@code Mcp-Param-*} header with
+     * the argument's value: a different or missing one is refused with -32020 and HTTP 400 before anything runs.
+     */
+    @Test
+    void aParamHeaderThatDisagreesWithTheArgumentsIsRefused() throws Exception {
+        String body = """
+                {"jsonrpc":"2.0","id":"r1","method":"tools/call","params":{"name":"remote__route",\
+                "arguments":{"region":"eu-west"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",\
+                "io.modelcontextprotocol/clientCapabilities":{}}}}""";
+        // The tool's schema comes from the upstream's listing, as it would for any client that saw the tool.
+        assertThat(new McpHttpClient(conduit, KEY).post("""
+                {"jsonrpc":"2.0","id":1,"method":"tools/list"}""").toString(), containsString("x-mcp-header"));
+        for (Optional<String> region : List.of(Optional.of("us-east"), Optional.<String>empty())) {
+            HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
+                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "tools/call")
+                    .header("Mcp-Name", "remote__route").POST(HttpRequest.BodyPublishers.ofString(body));
+            region.ifPresent(value -> post.header("Mcp-Param-Region", value));
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(post.build(),
+                                                                          HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body(), answer.statusCode(), is(400));
+            JsonNode error = Json.mapper().readTree(answer.body());
+            assertThat(answer.body(), error.at("/error/code").asInt(), is(-32020));
+            assertThat(answer.body(), error.get("id").asString(), is("r1"));
+            assertThat(answer.body(), error.at("/error/message").asString(), containsString("Mcp-Param-Region"));
+        }
     }
 }

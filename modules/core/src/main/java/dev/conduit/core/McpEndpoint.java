@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a transport hands decoded messages to. Implemented by the gateway; transports know no MCP methods.
@@ -20,4 +21,13 @@ public interface McpEndpoint {
      * @return the response to a request; empty for notifications and responses
      */
     Optional<JsonRpcResponse> handle(JsonRpcMessage message, RequestContext context);
+
+    /**
+     * The input schema of the tool {@code name} as {@code principal} may call it, for checks a transport makes before
+     * the request is handled (the {@code Mcp-Param-*} headers of {@link McpParamHeaders}); empty when the principal
+     * has no such tool (the request then fails as it would anyway).
+     */
+    default Optional<ObjectNode> toolInputSchema(String name, Principal principal) {
+        return Optional.empty();
+    }
 }

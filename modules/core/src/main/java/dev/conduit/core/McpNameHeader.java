@@ -51,9 +51,12 @@ public final class McpNameHeader {
               && value.length() >= SENTINEL_START.length() + SENTINEL_END.length())) {
             return Optional.of(value.strip());
         }
+        String payload = value.substring(SENTINEL_START.length(), value.length() - SENTINEL_END.length());
+        if (payload.length() % 4 != 0) {
+            return Optional.empty(); // padding is required: Java's decoder would take "SGVsbG8" for "Hello"
+        }
         try {
-            byte[] bytes = Base64.getDecoder().decode(value.substring(SENTINEL_START.length(),
-                                                                      value.length() - SENTINEL_END.length()));
+            byte[] bytes = Base64.getDecoder().decode(payload);
             return Optional.of(new String(bytes, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             return Optional.empty();

@@ -16,6 +16,7 @@ import dev.conduit.core.LogLevel;
 import dev.conduit.core.McpEndpoint;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.McpSession;
+import dev.conduit.core.Principal;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.ErrorMapper;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -38,6 +39,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The MCP server every transport hands messages to. It routes a request by method to the handler of its group and
@@ -73,6 +75,7 @@ public final class McpServer implements McpEndpoint {
     private final ClientRequests clientRequests;
     private final PassThroughMethods passThrough;
     private final ModernEra modern;
+    private final ToolAccess access;
     private final Subscriptions subscriptions;
     private final InputRounds inputRounds;
 
@@ -89,7 +92,7 @@ public final class McpServer implements McpEndpoint {
         lifecycle.register(routes);
         Optional<ExecutionService> executions = builder.executors.map(registry -> new ExecutionService(registry,
                 builder.executionLimits, builder.executorsConfig, builder.rateLimiter, audit, metrics, tracing));
-        ToolAccess access = new ToolAccess(builder.catalog, builder.strictValidation, builder.maxToolArgumentBytes,
+        this.access = new ToolAccess(builder.catalog, builder.strictValidation, builder.maxToolArgumentBytes,
                                            executions, audit, metrics, tracing);
         new ToolMethods(access, builder.pageSize).register(routes);
         new LegacyMethods(access).register(routes);
@@ -135,6 +138,11 @@ public final class McpServer implements McpEndpoint {
     /** A builder with an empty catalog and this build's server info. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    @Override
+    public Optional<ObjectNode> toolInputSchema(String name, Principal principal) {
+        return access.resolve(name, ToolReach.client(principal)).map(tool -> tool.definition().inputSchema());
     }
 
     @Override

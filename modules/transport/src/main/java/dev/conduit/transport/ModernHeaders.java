@@ -1,9 +1,14 @@
 package dev.conduit.transport;
 
+import java.util.List;
 import java.util.Optional;
 
+import dev.conduit.core.McpEndpoint;
 import dev.conduit.core.McpMeta;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.McpNameHeader;
+import dev.conduit.core.McpParamHeaders;
+import dev.conduit.core.Principal;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.Outcome;
@@ -16,7 +21,8 @@ import io.helidon.http.Headers;
  * may route on the headers while this server acts on the body, so the two must say the same. {@code MCP-Protocol-Version}
  * must equal the body's {@code _meta} version, {@code Mcp-Method} the method, and {@code Mcp-Name} the tool's or
  * prompt's name or the resource's URI for the methods that have one (decoded first when it comes in the
- * {@code =?base64?...?=} form). Any difference is -32020 with HTTP 400.
+ * {@code =?base64?...?=} form); a tool's {@code x-mcp-header} parameters must agree with their {@code Mcp-Param-*}
+ * headers. Any difference is -32020 with HTTP 400.
  */
 final class ModernHeaders {
     static final HeaderName METHOD = HeaderNames.create("Mcp-Method");
@@ -59,6 +65,26 @@ final class ModernHeaders {
         }
         return decoded.get().equals(body) ? Optional.empty()
                 : error("Mcp-Name header value '" + decoded.get() + "' does not match body value '" + body + "'");
+    }
+
+    /**
+     * Why the {@code Mcp-Param-*} headers of a {@code tools/call} do not fit its arguments, for a tool whose input
+     * schema marks parameters with {@code x-mcp-header} ({@link McpParamHeaders}); empty for every other request.
+     */
+    static Optional<JsonRpcError> paramMismatch(Headers headers, JsonRpcRequest request, McpEndpoint endpoint,
+                                                Principal principal) {
+        if (!request.method().equals(McpMethods.TOOLS_CALL) || !request.params().path("name").isString()) {
+            return Optional.empty();
+        }
+        List<McpParamHeaders.Binding> bindings = endpoint.toolInputSchema(request.params().path("name").stringValue(),
+                                                                           principal)
+                .map(McpParamHeaders::bindings).orElse(List.of());
+        if (bindings.isEmpty()) {
+            return Optional.empty();
+        }
+        return McpParamHeaders.mismatch(bindings, request.params().path("arguments"),
+                                        name -> headers.first(HeaderNames.create(name)))
+                .flatMap(ModernHeaders::error);
     }
 
     private static Optional<JsonRpcError> error(String message) {

@@ -295,7 +295,8 @@ public final class StreamableHttpTransport implements HttpService {
             rejectWith(res, Status.BAD_REQUEST_400, JsonRpcError.invalidParams(missing.get()), request.id());
             return;
         }
-        Optional<JsonRpcError> mismatch = ModernHeaders.mismatch(req.headers(), request);
+        Optional<JsonRpcError> mismatch = ModernHeaders.mismatch(req.headers(), request)
+                .or(() -> ModernHeaders.paramMismatch(req.headers(), request, endpoint, principal));
         if (mismatch.isPresent()) {
             rejectWith(res, Status.create(Outcome.HEADER_MISMATCH.httpStatus()), mismatch.get(), request.id());
             return;

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.conduit.core.McpMeta;
@@ -92,13 +93,20 @@ final class HttpConnection implements McpConnection {
     @Override
     public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Optional<RequestContext> cause)
             throws UpstreamException {
+        return request(method, params, deadline, cause, Map.of());
+    }
+
+    @Override
+    public JsonRpcResponse request(String method, JsonNode params, Duration deadline, Optional<RequestContext> cause,
+                                   Map<String, String> headers) throws UpstreamException {
         if (closed) {
             throw new UpstreamException("upstream '" + upstreamId + "' connection is closed");
         }
         if (method.equals(McpMethods.INITIALIZE)) {
             initializeParams = params;
         }
-        JsonRpcResponse response = call(method, params, deadline, !method.equals(McpMethods.INITIALIZE), cause);
+        JsonRpcResponse response = call(method, params, deadline, !method.equals(McpMethods.INITIALIZE), cause,
+                                        headers);
         if (method.equals(McpMethods.INITIALIZE) && response instanceof JsonRpcResponse.Success success) {
             protocolVersion = success.result().path("protocolVersion").asString(null);
             startGetStream();
@@ -107,19 +115,20 @@ final class HttpConnection implements McpConnection {
     }
 
     private JsonRpcResponse call(String method, JsonNode params, Duration deadline, boolean mayReinitialize,
-                                 Optional<RequestContext> cause) throws UpstreamException {
+                                 Optional<RequestContext> cause, Map<String, String> headers)
+            throws UpstreamException {
         MessageRouter.Call call = router.open(cause);
         router.cancelWith(call, id -> notify(McpMethods.CANCELLED,
                                              MessageRouter.cancelled(id, "cancelled by the client")));
         try {
             JsonRpcRequest request = new JsonRpcRequest(call.id(), method, params);
-            int status = exchange(request, deadline, call);
+            int status = exchange(request, deadline, call, headers);
             if (sessionGone(status) && mayReinitialize) {
                 LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' no longer knows the session (HTTP " + status
                                        + "); initializing again");
                 sessionId = null;
                 reinitialize(deadline);
-                int again = exchange(request, deadline, call);
+                int again = exchange(request, deadline, call, headers);
                 if (again >= 400) {
                     throw new UpstreamException("upstream '" + upstreamId + "' answered HTTP " + again
                                                 + " in a new session too");
@@ -148,7 +157,8 @@ final class HttpConnection implements McpConnection {
         if (params == null) {
             throw new UpstreamException("upstream '" + upstreamId + "' lost the session before it was initialized");
         }
-        JsonRpcResponse initialized = call(McpMethods.INITIALIZE, params, deadline, false, Optional.empty());
+        JsonRpcResponse initialized = call(McpMethods.INITIALIZE, params, deadline, false, Optional.empty(),
+                                           Map.of());
         if (!(initialized instanceof JsonRpcResponse.Success)) {
             throw new UpstreamException("upstream '" + upstreamId + "' refused to initialize a new session");
         }
@@ -159,7 +169,7 @@ final class HttpConnection implements McpConnection {
     @Override
     public void notify(String method, JsonNode params) {
         try {
-            exchange(new JsonRpcNotification(method, params), timeout, null);
+            exchange(new JsonRpcNotification(method, params), timeout, null, Map.of());
         } catch (UpstreamException e) {
             LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not send " + method + ": " + e.getMessage());
         }
@@ -169,12 +179,12 @@ final class HttpConnection implements McpConnection {
      * One POST (repeated once with a new OAuth2 token after a 401); returns the HTTP status. {@code call} is the
      * request's own, whose answer ends the reading of a response stream; null for a notification or an answer.
      */
-    private int exchange(JsonRpcMessage message, Duration deadline, MessageRouter.Call call)
-            throws UpstreamException {
-        int status = post(message, deadline, call);
+    private int exchange(JsonRpcMessage message, Duration deadline, MessageRouter.Call call,
+                         Map<String, String> headers) throws UpstreamException {
+        int status = post(message, deadline, call, headers);
         if (status == 401 && tokens.invalidate()) {
             LOGGER.log(Level.INFO, "upstream '" + upstreamId + "' refused the access token; fetching a new one");
-            status = post(message, deadline, call);
+            status = post(message, deadline, call, headers);
         }
         if (status == 401) {
             throw new UpstreamException("upstream '" + upstreamId + "' refused the request (HTTP 401); check its "
@@ -183,13 +193,14 @@ final class HttpConnection implements McpConnection {
         return status;
     }
 
-    private int post(JsonRpcMessage message, Duration deadline, MessageRouter.Call call)
+    private int post(JsonRpcMessage message, Duration deadline, MessageRouter.Call call, Map<String, String> headers)
             throws UpstreamException {
         HttpClientRequest post = client.post().uri(spec.url()).readTimeout(deadline);
         post.header(HeaderNames.CONTENT_TYPE, "application/json");
         post.header(HeaderNames.ACCEPT, ACCEPT);
         headers(post);
         modernHeaders(post, message);
+        headers.forEach((name, value) -> post.header(HeaderNames.create(name), value));
         try (HttpClientResponse response = post.submit(JsonRpcCodec.encode(message))) {
             int status = response.status().code();
             if (message instanceof JsonRpcRequest request && request.method().equals(McpMethods.INITIALIZE)) {
@@ -355,7 +366,7 @@ final class HttpConnection implements McpConnection {
     private void answer(JsonRpcResponse answer) {
         Thread.ofVirtual().name("upstream-" + upstreamId + "-answer").start(() -> {
             try {
-                exchange(answer, timeout, null);
+                exchange(answer, timeout, null, Map.of());
             } catch (UpstreamException e) {
                 LOGGER.log(Level.DEBUG, "upstream '" + upstreamId + "': could not answer a request of the server");
             }

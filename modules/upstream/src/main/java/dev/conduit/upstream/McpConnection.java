@@ -1,6 +1,7 @@
 package dev.conduit.upstream;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.conduit.core.RequestContext;
@@ -31,6 +32,15 @@ interface McpConnection extends AutoCloseable {
      */
     JsonRpcResponse request(String method, JsonNode params, Duration timeout, Optional<RequestContext> cause)
             throws UpstreamException;
+
+    /**
+     * The same with {@code headers} for a transport that has them (Streamable HTTP: a modern tool call's
+     * {@code Mcp-Param-*} headers); others send the request without them.
+     */
+    default JsonRpcResponse request(String method, JsonNode params, Duration timeout, Optional<RequestContext> cause,
+                                    Map<String, String> headers) throws UpstreamException {
+        return request(method, params, timeout, cause);
+    }
 
     /** Sends a notification; failures are logged, not thrown. */
     void notify(String method, JsonNode params);

@@ -3,8 +3,11 @@ package dev.conduit.upstream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.conduit.core.McpMeta;
+import dev.conduit.core.McpMethods;
+import dev.conduit.core.McpParamHeaders;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
@@ -21,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code inputRequests} is asked of the client whose request caused the call (as a request of its own to a 2025-era
  * client, as {@code input_required} to a 2026 one), and the request is sent again with the {@code inputResponses}
  * and the {@code requestState} the upstream gave, until it completes. Over HTTP the envelope becomes the headers the
- * revision requires ({@link HttpConnection}). Thread-safe.
+ * revision requires ({@link HttpConnection}), with the {@code Mcp-Param-*} headers of a tool call whose tool marks
+ * parameters with {@code x-mcp-header}. Thread-safe.
  */
 final class ModernConnection implements McpConnection {
     /** More rounds than any real exchange needs, so that an upstream that keeps asking cannot hold a call forever. */
@@ -32,6 +36,7 @@ final class ModernConnection implements McpConnection {
     private final McpConnection wire;
     private final ObjectNode clientInfo;
     private final Asker asker;
+    private final Function<String, Optional<JsonNode>> toolSchemas;
 
     /** Asks the client of {@code cause} one of an upstream's input requests (its method and params). */
     @FunctionalInterface
@@ -39,8 +44,14 @@ final class ModernConnection implements McpConnection {
         JsonRpcResponse ask(JsonRpcRequest request, Optional<RequestContext> cause);
     }
 
-    ModernConnection(String upstreamId, McpConnection wire, String clientVersion, Asker asker) {
+    /**
+     * @param toolSchemas the input schema of one of the upstream's tools by name, as last listed (for the
+     *                    {@code Mcp-Param-*} headers of its {@code x-mcp-header} parameters)
+     */
+    ModernConnection(String upstreamId, McpConnection wire, String clientVersion, Asker asker,
+                     Function<String, Optional<JsonNode>> toolSchemas) {
         this.upstreamId = upstreamId;
+        this.toolSchemas = toolSchemas;
         this.wire = wire;
         this.asker = asker;
         this.clientInfo = Json.object();
@@ -52,8 +63,12 @@ final class ModernConnection implements McpConnection {
     public JsonRpcResponse request(String method, JsonNode params, Duration timeout, Optional<RequestContext> cause)
             throws UpstreamException {
         ObjectNode sent = framed(params, cause);
+        Map<String, String> headers = method.equals(McpMethods.TOOLS_CALL)
+                ? toolSchemas.apply(params.path("name").asString("")).map(McpParamHeaders::bindings)
+                        .map(bindings -> McpParamHeaders.headers(bindings, params.path("arguments"))).orElse(Map.of())
+                : Map.of();
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            JsonRpcResponse response = wire.request(method, sent, timeout, cause);
+            JsonRpcResponse response = wire.request(method, sent, timeout, cause, headers);
             if (!(response instanceof JsonRpcResponse.Success success
                   && success.result() instanceof ObjectNode result)) {
                 return response;

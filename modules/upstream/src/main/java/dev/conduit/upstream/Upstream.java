@@ -131,6 +131,13 @@ final class Upstream implements AutoCloseable {
         return nowNanos - current.fetchedNanos() >= ttl.toNanos();
     }
 
+    /** The input schema of tool {@code name} as the upstream last listed it. */
+    private Optional<JsonNode> inputSchema(String name) {
+        return listing().flatMap(current -> current.tools().stream()
+                .filter(tool -> tool.path("name").asString("").equals(name)).findFirst())
+                .map(tool -> tool.path("inputSchema"));
+    }
+
     /** The cached listing, if any. */
     Optional<Listing> listing() {
         return Optional.ofNullable(listing);
@@ -404,7 +411,7 @@ final class Upstream implements AutoCloseable {
             initialize(opened); // the 2026 era has no HTTP+SSE transport
             return opened;
         }
-        ModernConnection modern = new ModernConnection(id(), opened, clientVersion, this::ask);
+        ModernConnection modern = new ModernConnection(id(), opened, clientVersion, this::ask, this::inputSchema);
         String refusal;
         try {
             Duration probe = config.timeout().compareTo(PROBE_TIMEOUT) < 0 ? config.timeout() : PROBE_TIMEOUT;

@@ -126,6 +126,17 @@ class UpstreamConfigTest {
                 + "  - id: b\n    namespace: \"\"\n    command: y\n").list("upstreams"), ENV).size(), is(2));
     }
 
+    @Test
+    void theProtocolEraIsAutoUnlessPinned() {
+        assertThat(one("upstreams:\n  - id: a\n    command: x\n").protocol(), is(UpstreamConfig.Protocol.AUTO));
+        assertThat(one("upstreams:\n  - id: a\n    command: x\n    protocol: modern\n").protocol(),
+                   is(UpstreamConfig.Protocol.MODERN));
+        assertThat(one("upstreams:\n  - id: a\n    command: x\n    protocol: legacy\n").protocol(),
+                   is(UpstreamConfig.Protocol.LEGACY));
+        assertThat(error("upstreams:\n  - id: a\n    command: x\n    protocol: newest\n").getMessage(),
+                   containsString("upstreams.0.protocol: must be auto, legacy or modern, not 'newest'"));
+    }
+
     private static UpstreamConfig one(String yaml) {
         return UpstreamConfig.listFrom(reader(yaml).list("upstreams"), ENV).getFirst();
     }
