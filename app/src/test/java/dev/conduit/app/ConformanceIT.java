@@ -46,6 +46,8 @@ class ConformanceIT {
     private static final Path BASELINE_2026 = RunningConduit.INTEROP.resolve("conformance-2026-expected-failures.yaml");
     /** What passes of its 145 checks at 2026-07-28 through the gateway today (see the baseline for the rest). */
     private static final int CHECKS_2026 = 132;
+    /** What passes of the 2026 edition's checks at 2025-11-25 through the gateway (all it has for a server). */
+    private static final int CHECKS_2025 = 80;
     /** 0.1.16's server scenarios, active and pending, have 44 checks; the fixture passes every one directly. */
     private static final int CHECKS = 44;
 
@@ -93,16 +95,17 @@ class ConformanceIT {
         suite("direct", "http://localhost:" + fixturePort + "/mcp", FIXTURE_BASELINE);
     }
 
+    /** The suite's 2026 edition at the 2025 revision: every server scenario of the 2025 era, through the gateway. */
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void theWholeServerSuitePassesThroughTheGatewayToAStdioUpstream() throws Exception {
-        suite("stdio", overStdio.mcpUrl(), BASELINE);
+        suite2025("stdio", overStdio.mcpUrl());
     }
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void theWholeServerSuitePassesThroughTheGatewayToAnHttpUpstream() throws Exception {
-        suite("http", overHttp.mcpUrl(), BASELINE);
+        suite2025("http", overHttp.mcpUrl());
     }
 
     /**
@@ -166,6 +169,18 @@ class ConformanceIT {
         assertThat(failed.toString(), failed, empty());
         // Through the gateway the polling scenario sees the gateway's JSON answer and has nothing to check (one less).
         assertThat(run.output(), passed(out), greaterThanOrEqualTo(target.equals("direct") ? CHECKS : CHECKS - 1));
+    }
+
+    private static void suite2025(String target, String url) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("suite-2025-" + target));
+        RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(300), RunningConduit.NODE.toString(),
+                SUITE_2026.toString(), "server", "--spec-version", "2025-11-25", "--suite", "all", "--url", url,
+                "--expected-failures", BASELINE.toAbsolutePath().toString(), "-o", out.toString());
+        assertThat(run.output(), run.exitCode(), is(0));
+        assertThat(run.output(), containsString("Baseline check passed"));
+        List<String> failed = checks(out, "FAILURE");
+        assertThat(failed.toString(), failed, empty());
+        assertThat(run.output(), passed(out), greaterThanOrEqualTo(CHECKS_2025));
     }
 
     private static int passed(Path out) throws IOException {
