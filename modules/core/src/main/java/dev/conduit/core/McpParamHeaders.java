@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
  * property with {@code "x-mcp-header": "Region"}, and a call of that tool then carries the argument's value as
  * {@code Mcp-Param-Region} too, so that a balancer can route on it without reading the body. A server checks that the
  * two agree (an intermediary may have acted on the header while the server acts on the body); a client writes the
- * header. Only properties reached through {@code properties} from the root count, of type string, integer or boolean, under a header name that is an HTTP token and unique (ignoring case) in the schema; a schema with an
+ * header. Only properties reached through {@code properties} from the root count, of type string, integer or
+ * boolean, under a header name that is an HTTP token and unique (ignoring case) in the schema; a schema with an
  * annotation that breaks these rules has none enforced. Values travel as {@link McpNameHeader} values do.
  */
 public final class McpParamHeaders {
