@@ -54,7 +54,15 @@ const tools = {
   } },
   // The suite's Multi Round-Trip scenarios, written as a 2025 server writes them (a request to the client during the
   // call): a gateway serving a 2026-07-28 client turns each into an input_required round trip.
-  test_input_required_result_elicitation: { description: "Asks the user's name", run: async (args, extra) => {
+  // The 2026 server-stateless scenario: the gateway must refuse a question its client cannot answer (-32021), and
+  // pass a question on as input_required, never as a request of its own on the response stream.
+  test_missing_capability: { description: "Asks the client's model (needs sampling)", run: async (args, extra) => {
+    const answer = await extra.sendRequest({ method: "sampling/createMessage", params: {
+      messages: [{ role: "user", content: { type: "text", text: "Say something" } }], maxTokens: 20 } },
+    CreateMessageResultSchema);
+    return text(`Model said: ${answer.content.text}`);
+  } },
+  test_streaming_elicitation: { description: "Asks the user's name while it streams", run: async (args, extra) => {
     const answer = await ask(extra, "What is your name?", { name: { type: "string" } });
     return text(`Hello, ${answer.content?.name}!`);
   } },

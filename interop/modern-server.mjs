@@ -67,6 +67,59 @@ function factory(context) {
     notifyToolsChanged();
     return text("added");
   });
+  // The conformance suite's multi round-trip scenarios (2026-07-28), served natively: ConformanceIT publishes this
+  // server unprefixed beside conformance-fixture.mjs, so a 2026 client sees these questions under the keys and with
+  // the state a native server uses, relayed by the gateway.
+  const elicitName = { message: "What is your name?", requestedSchema: nameSchema };
+  server.registerTool("test_input_required_result_elicitation", { description: "Asks for a name",
+    inputSchema: schema({}) }, async (_args, ctx) => {
+    const answer = acceptedContent(ctx.mcpReq.inputResponses, "user_name");
+    return answer === undefined
+      ? inputRequired({ inputRequests: { user_name: inputRequired.elicit(elicitName) } })
+      : text(`Hello, ${answer.name}!`);
+  });
+  server.registerTool("test_input_required_result_list_roots", { description: "Asks for the client's roots",
+    inputSchema: schema({}) }, async (_args, ctx) => {
+    const answer = inputResponse(ctx.mcpReq.inputResponses, "client_roots");
+    return answer.kind === "roots"
+      ? text(`roots: ${answer.roots.map((root) => root.uri).join(", ")}`)
+      : inputRequired({ inputRequests: { client_roots: inputRequired.listRoots() } });
+  });
+  server.registerTool("test_input_required_result_multiple_inputs", { description: "Asks three things at once",
+    inputSchema: schema({}) }, async (_args, ctx) => {
+    const responses = ctx.mcpReq.inputResponses ?? {};
+    if (["user_name", "greeting", "client_roots"].every((key) => key in responses)
+        && ctx.mcpReq.requestState() === "multiple:1") {
+      return text("all three answered");
+    }
+    return inputRequired({
+      inputRequests: {
+        user_name: inputRequired.elicit(elicitName),
+        greeting: inputRequired.createMessage({
+          messages: [{ role: "user", content: { type: "text", text: "Generate a greeting" } }], maxTokens: 50 }),
+        client_roots: inputRequired.listRoots(),
+      },
+      requestState: "multiple:1",
+    });
+  });
+  // Asks only for what the request's envelope says its client can give.
+  server.registerTool("test_input_required_result_capabilities", { description: "Asks within the client's means",
+    inputSchema: schema({}) }, async (_args, ctx) => {
+    const declared = ctx.mcpReq.envelope?.["io.modelcontextprotocol/clientCapabilities"] ?? {};
+    const responses = ctx.mcpReq.inputResponses ?? {};
+    if (Object.keys(responses).length > 0) {
+      return text("answered");
+    }
+    const inputRequests = {};
+    if (declared.sampling) {
+      inputRequests.greeting = inputRequired.createMessage({
+        messages: [{ role: "user", content: { type: "text", text: "Say hello" } }], maxTokens: 20 });
+    }
+    if (declared.elicitation) {
+      inputRequests.user_name = inputRequired.elicit(elicitName);
+    }
+    return Object.keys(inputRequests).length > 0 ? inputRequired({ inputRequests }) : text("nothing to ask");
+  });
   for (const name of added) {
     server.registerTool(name, { description: "Added at run time", inputSchema: schema({}) }, async () => text(name));
   }

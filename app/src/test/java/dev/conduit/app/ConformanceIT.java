@@ -25,13 +25,14 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 
 /**
- * The official MCP conformance suite (npm @modelcontextprotocol/conformance 0.1.16, on Node 22), every server scenario
- * (active and pending), against three targets: our fixture server directly (interop/conformance-fixture.mjs, which
- * offers the suite's fixtures), and the booted distribution with that fixture as its only upstream, published with
- * {@code namespace: ""}, over stdio and over Streamable HTTP. What passes directly must pass through the gateway; the
- * expected-failures baselines in {@code interop/} (one for the gateway, one for the fixture alone) name any exception
- * and its reason (the suite fails a run on a failure the baseline does not list, and on a listed scenario that
- * passes). The suite sends no credentials, so the gateway runs with authentication off on loopback.
+ * The official MCP conformance suite on Node 22, every server scenario (active and pending): 0.2.0-alpha.12 at
+ * {@code --spec-version 2025-11-25} through the booted distribution whose upstream is our fixture server
+ * (interop/conformance-fixture.mjs, which offers the suite's fixtures, published with {@code namespace: ""}), over
+ * stdio and over Streamable HTTP; the same at {@code 2026-07-28} over stdio, where a 2026-era upstream
+ * (interop/modern-server.mjs) serves the scenarios that need a native multi round-trip server beside it; and 0.1.16
+ * against the fixture alone. The expected-failures baselines in {@code interop/} name any exception and its reason
+ * (the suite fails a run on a failure the baseline does not list, and on a listed scenario that passes). The suite
+ * sends no credentials, so the gateway runs with authentication off on loopback.
  */
 class ConformanceIT {
     private static final Path SUITE = RunningConduit.INTEROP.resolve(
@@ -40,12 +41,14 @@ class ConformanceIT {
     private static final Path FIXTURE_BASELINE = RunningConduit.INTEROP.resolve(
             "conformance-fixture-expected-failures.yaml");
     private static final Path FIXTURE = RunningConduit.INTEROP.resolve("conformance-fixture.mjs").toAbsolutePath();
+    /** A 2026-era upstream offering the suite's native multi round-trip tools (keys, roots, several questions). */
+    private static final Path MODERN_FIXTURE = RunningConduit.INTEROP.resolve("modern-server.mjs").toAbsolutePath();
     /** The suite's 2026-07-28 edition (npm alias of @modelcontextprotocol/conformance 0.2.0-alpha.12). */
     private static final Path SUITE_2026 = RunningConduit.INTEROP.resolve(
             "node_modules/conformance-2026/dist/index.js");
     private static final Path BASELINE_2026 = RunningConduit.INTEROP.resolve("conformance-2026-expected-failures.yaml");
-    /** What passes of its 145 checks at 2026-07-28 through the gateway today (see the baseline for the rest). */
-    private static final int CHECKS_2026 = 132;
+    /** What passes of its checks at 2026-07-28 through the gateway (151 of 153; the baseline names the rest). */
+    private static final int CHECKS_2026 = 151;
     /** What passes of the 2026 edition's checks at 2025-11-25 through the gateway (all it has for a server). */
     private static final int CHECKS_2025 = 80;
     /** 0.1.16's server scenarios, active and pending, have 44 checks; the fixture passes every one directly. */
@@ -66,9 +69,14 @@ class ConformanceIT {
                 upstreams:
                   - id: fixture
                     namespace: ""
-                    command: %s
-                    args: [%s]
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), FIXTURE));
+                    command: %1$s
+                    args: [%2$s]
+                  - id: modern
+                    namespace: ""
+                    command: %1$s
+                    args: [%3$s]
+                    relay-roots: true
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), FIXTURE, MODERN_FIXTURE));
         overHttp = RunningConduit.start(dir, RunningConduit.config(false) + """
                 policy:
                   outbound:

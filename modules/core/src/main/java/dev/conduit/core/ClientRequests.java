@@ -1,11 +1,15 @@
 package dev.conduit.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,13 +35,22 @@ public final class ClientRequests {
     private final Map<String, CompletableFuture<JsonRpcResponse>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile Asker modern;
-    /** Requests whose upstream work is waiting for a client's answer now (by their cancellation, one per request). */
-    private final Set<Cancellation> asking = ConcurrentHashMap.newKeySet();
+    /** Requests whose upstream work is waiting for a client's answer now: by their cancellation, how many questions. */
+    private final Map<Cancellation, Integer> asking = new ConcurrentHashMap<>();
 
-    /** Asks a client something on behalf of a request (see {@link #ask}). */
+    /** One question for a client: its method and params, and the name it already has, if any. */
+    public record Question(Optional<String> key, String method, ObjectNode params) {
+        /** A question without a name of its own. */
+        public static Question of(String method, ObjectNode params) {
+            return new Question(Optional.empty(), method, params);
+        }
+    }
+
+    /** Asks a client questions on behalf of a request (see {@link #askAll}). */
     @FunctionalInterface
     public interface Asker {
-        JsonRpcResponse ask(RequestContext cause, String method, ObjectNode params, Duration timeout);
+        /** The answers to {@code questions}, in their order; a question's {@code key} is kept when it can be. */
+        List<JsonRpcResponse> ask(RequestContext cause, List<Question> questions, Duration timeout);
     }
 
     /**
@@ -60,11 +73,39 @@ public final class ClientRequests {
      *         be asked, does not answer within {@code timeout}, or the request that caused this one is cancelled
      */
     public JsonRpcResponse ask(RequestContext cause, String method, ObjectNode params, Duration timeout) {
-        asking.add(cause.cancellation());
+        return askAll(cause, List.of(Question.of(method, params)), timeout).getFirst();
+    }
+
+    /**
+     * Asks several questions at once (a 2026 upstream's {@code inputRequests}) and waits for every answer: a 2025
+     * client gets them as concurrent requests, a 2026 client in one {@code input_required} result, under their own
+     * keys where it can.
+     *
+     * @return the answers in the order of {@code questions}
+     */
+    public List<JsonRpcResponse> askAll(RequestContext cause, List<Question> questions, Duration timeout) {
+        asking.merge(cause.cancellation(), 1, Integer::sum); // counted: the same request may ask again meanwhile
         try {
-            return send(cause, method, params, timeout);
+            if (cause.session().protocolVersion().modern()) {
+                // 2026-07-28 forbids requests of the server's own on a response stream (input_required replaces them).
+                Asker asker = modern;
+                if (asker != null) {
+                    return asker.ask(cause, questions, timeout);
+                }
+                return questions.stream().map(question -> JsonRpcResponse.failure(JsonRpcId.of("conduit-input"),
+                        JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), question.method() + " cannot reach the client: "
+                                + "it speaks 2026-07-28 and this server has no input_required round trips"))).toList();
+            }
+            if (questions.size() == 1) {
+                return List.of(send(cause, questions.getFirst().method(), questions.getFirst().params(), timeout));
+            }
+            try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<JsonRpcResponse>> answers = questions.stream().map(question -> each.submit(
+                        () -> send(cause, question.method(), question.params(), timeout))).toList();
+                return answers.stream().map(Future::resultNow).toList();
+            }
         } finally {
-            asking.remove(cause.cancellation());
+            asking.computeIfPresent(cause.cancellation(), (cancellation, count) -> count == 1 ? null : count - 1);
         }
     }
 
@@ -73,21 +114,11 @@ public final class ClientRequests {
      * be the one an upstream asks something new for (it is blocked on its own question).
      */
     public boolean asking(RequestContext cause) {
-        return asking.contains(cause.cancellation());
+        return asking.containsKey(cause.cancellation());
     }
 
     private JsonRpcResponse send(RequestContext cause, String method, ObjectNode params, Duration timeout) {
         JsonRpcId id = JsonRpcId.of("conduit-" + ids.incrementAndGet());
-        if (cause.session().protocolVersion().modern()) {
-            // 2026-07-28 forbids requests of the server's own on a response stream (input_required replaces them).
-            Asker asker = modern;
-            if (asker != null) {
-                return asker.ask(cause, method, params, timeout);
-            }
-            return JsonRpcResponse.failure(id, JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), method
-                    + " cannot reach the client: it speaks protocol version 2026-07-28, where the gateway would have to "
-                    + "answer input_required, which it does not do yet"));
-        }
         if (!cause.channel().carriesRequests()) {
             return JsonRpcResponse.failure(id, JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), method
                     + " cannot reach the client: its request has no stream for server requests (over HTTP, accept "

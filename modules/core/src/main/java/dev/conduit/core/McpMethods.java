@@ -26,6 +26,7 @@ public final class McpMethods {
     /** Requests a server sends its client (an upstream to this gateway, this gateway to its client). */
     public static final String SAMPLING_CREATE_MESSAGE = "sampling/createMessage";
     public static final String ELICITATION_CREATE = "elicitation/create";
+    public static final String ROOTS_LIST = "roots/list";
 
     public static final String INITIALIZED = "notifications/initialized";
     public static final String CANCELLED = "notifications/cancelled";

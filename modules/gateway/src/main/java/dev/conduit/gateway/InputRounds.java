@@ -5,8 +5,10 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,7 +56,8 @@ final class InputRounds {
                                               McpMethods.COMPLETION_COMPLETE);
     private static final Duration IDLE = Duration.ofMinutes(5);
     private static final Map<String, String> CAPABILITY = Map.of(McpMethods.SAMPLING_CREATE_MESSAGE, "sampling",
-                                                                 McpMethods.ELICITATION_CREATE, "elicitation");
+                                                                 McpMethods.ELICITATION_CREATE, "elicitation",
+                                                                 McpMethods.ROOTS_LIST, "roots");
 
     private final Map<String, Round> rounds = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
@@ -174,46 +177,73 @@ final class InputRounds {
     }
 
     /**
-     * An upstream's question during a modern request: kept for the client's next round trip, which this waits for
-     * (at most {@code timeout}).
+     * An upstream's questions during a modern request: kept for the client's next round trip (all of one batch in
+     * the same {@code input_required}, under the upstream's own keys when they are free), which this waits for, at
+     * most {@code timeout} plus the time a client may take to come back.
      */
-    private JsonRpcResponse ask(RequestContext cause, String method, ObjectNode params, Duration timeout) {
+    private List<JsonRpcResponse> ask(RequestContext cause, List<ClientRequests.Question> asked, Duration timeout) {
         Round round = rounds.values().stream().filter(candidate -> candidate.cancellation == cause.cancellation())
                 .findFirst().orElse(null);
         JsonRpcId id = JsonRpcId.of("conduit-input-" + questions.incrementAndGet());
         if (round == null) {
-            return JsonRpcResponse.failure(id, JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), method
-                    + " cannot reach the client: its 2026-07-28 request cannot take input_required"));
+            return refuse(asked, JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), "cannot reach the client: its "
+                    + "2026-07-28 request cannot take input_required"));
         }
-        String capability = CAPABILITY.getOrDefault(method, "");
-        if (capability.isEmpty() || !round.clientCapabilities.has(capability)) {
-            ObjectNode data = Json.object();
-            data.putObject("requiredCapabilities").putObject(capability.isEmpty() ? method : capability);
-            // The client's request ends here: it cannot give what the upstream needs.
-            round.result.complete(JsonRpcResponse.failure(id, new JsonRpcError(ErrorCodes.MISSING_CLIENT_CAPABILITY,
-                    "Missing required client capability: the upstream asks for " + method + ", which needs the '"
-                    + capability + "' capability in io.modelcontextprotocol/clientCapabilities",
-                    Optional.of(data))));
-            round.asked.complete(null);
-            return JsonRpcResponse.failure(id, JsonRpcError.methodNotFound(method
-                    + " (the client of this request did not declare the capability)"));
+        for (ClientRequests.Question question : asked) {
+            String capability = CAPABILITY.getOrDefault(question.method(), "");
+            if (capability.isEmpty() || !round.clientCapabilities.has(capability)) {
+                ObjectNode data = Json.object();
+                data.putObject("requiredCapabilities").putObject(capability.isEmpty() ? question.method() : capability);
+                // The client's request ends here: it cannot give what the upstream needs.
+                round.result.complete(JsonRpcResponse.failure(id, new JsonRpcError(
+                        ErrorCodes.MISSING_CLIENT_CAPABILITY, "Missing required client capability: the upstream asks for "
+                        + question.method() + ", which needs the '" + capability + "' capability in "
+                        + "io.modelcontextprotocol/clientCapabilities", Optional.of(data))));
+                round.asked.complete(null);
+                return refuse(asked, JsonRpcError.methodNotFound(question.method()
+                        + " (the client of this request did not declare the capability)"));
+            }
         }
-        Question question = new Question("input-" + questions.incrementAndGet(), method, params,
-                                         new CompletableFuture<>());
-        round.open.put(question.key(), question);
-        CompletableFuture<Void> previous = round.asked;
-        round.asked = new CompletableFuture<>();
-        previous.complete(null);
+        List<Question> open = new ArrayList<>();
+        synchronized (round) {
+            // Registered together and announced once: the client sees the whole batch in one input_required.
+            for (ClientRequests.Question question : asked) {
+                String key = question.key().filter(name -> !round.open.containsKey(name)).orElseGet(() -> {
+                    String generated;
+                    do {
+                        generated = "input-" + questions.incrementAndGet();
+                    } while (round.open.containsKey(generated));
+                    return generated;
+                });
+                Question registered = new Question(key, question.method(), question.params(),
+                                                   new CompletableFuture<>());
+                round.open.put(key, registered);
+                open.add(registered);
+            }
+            CompletableFuture<Void> previous = round.asked;
+            round.asked = new CompletableFuture<>();
+            previous.complete(null);
+        }
+        long deadline = System.nanoTime() + timeout.plus(IDLE).toNanos();
         try {
-            return question.answer().get(timeout.plus(IDLE).toMillis(), TimeUnit.MILLISECONDS);
+            List<JsonRpcResponse> answers = new ArrayList<>();
+            for (Question question : open) {
+                answers.add(question.answer().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            }
+            return answers;
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            return JsonRpcResponse.failure(id, Outcome.TIMEOUT.error("the client did not answer " + method));
+            return refuse(asked, Outcome.TIMEOUT.error("the client did not answer"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return JsonRpcResponse.failure(id, Outcome.CANCELLED.error(method + " was interrupted"));
+            return refuse(asked, Outcome.CANCELLED.error("interrupted while waiting for the client"));
         } finally {
-            round.open.remove(question.key());
+            open.forEach(question -> round.open.remove(question.key()));
         }
+    }
+
+    private static List<JsonRpcResponse> refuse(List<ClientRequests.Question> asked, JsonRpcError error) {
+        return asked.stream().map(question -> JsonRpcResponse.failure(JsonRpcId.of("conduit-input"),
+                JsonRpcError.of(error.code(), question.method() + ": " + error.message()))).toList();
     }
 
     private String sign(String id) {

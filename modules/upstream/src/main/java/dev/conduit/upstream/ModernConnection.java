@@ -1,6 +1,8 @@
 package dev.conduit.upstream;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,9 +22,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A connection to an upstream of the 2026-07-28 era: there is no session, so every request carries the envelope in
  * its {@code _meta} (protocol version, the gateway's client info, the capabilities and log level of the client it
- * is sent for), and a result that needs input ({@code resultType: "input_required"}) is answered here: each of its
- * {@code inputRequests} is asked of the client whose request caused the call (as a request of its own to a 2025-era
- * client, as {@code input_required} to a 2026 one), and the request is sent again with the {@code inputResponses}
+ * is sent for), and a result that needs input ({@code resultType: "input_required"}) is answered here: its
+ * {@code inputRequests} are asked of the client whose request caused the call, all at once (as requests of the
+ * gateway's own to a 2025-era client, as one {@code input_required} under the same keys to a 2026 one), and the
+ * request is sent again with the {@code inputResponses}
  * and the {@code requestState} the upstream gave, until it completes. Over HTTP the envelope becomes the headers the
  * revision requires ({@link HttpConnection}), with the {@code Mcp-Param-*} headers of a tool call whose tool marks
  * parameters with {@code x-mcp-header}. Thread-safe.
@@ -36,21 +39,27 @@ final class ModernConnection implements McpConnection {
     private final McpConnection wire;
     private final ObjectNode clientInfo;
     private final Asker asker;
+    private final List<String> relayed;
     private final Function<String, Optional<JsonNode>> toolSchemas;
 
-    /** Asks the client of {@code cause} one of an upstream's input requests (its method and params). */
+    /**
+     * Asks the client of {@code cause} an upstream's input requests all at once (each a request whose id is its key);
+     * the answers in their order.
+     */
     @FunctionalInterface
     interface Asker {
-        JsonRpcResponse ask(JsonRpcRequest request, Optional<RequestContext> cause);
+        List<JsonRpcResponse> ask(List<JsonRpcRequest> questions, Optional<RequestContext> cause);
     }
 
     /**
+     * @param relayed     the client capabilities the gateway passes on (sampling, elicitation, roots if configured)
      * @param toolSchemas the input schema of one of the upstream's tools by name, as last listed (for the
      *                    {@code Mcp-Param-*} headers of its {@code x-mcp-header} parameters)
      */
-    ModernConnection(String upstreamId, McpConnection wire, String clientVersion, Asker asker,
+    ModernConnection(String upstreamId, McpConnection wire, String clientVersion, List<String> relayed, Asker asker,
                      Function<String, Optional<JsonNode>> toolSchemas) {
         this.upstreamId = upstreamId;
+        this.relayed = List.copyOf(relayed);
         this.toolSchemas = toolSchemas;
         this.wire = wire;
         this.asker = asker;
@@ -85,14 +94,18 @@ final class ModernConnection implements McpConnection {
                 }
                 return response;
             }
-            ObjectNode answers = Json.object();
+            List<JsonRpcRequest> questions = new ArrayList<>();
             for (Map.Entry<String, JsonNode> question : result.path("inputRequests").properties()) {
                 JsonNode asked = question.getValue();
-                ObjectNode questionParams = asked.get("params") instanceof ObjectNode object ? object : Json.object();
-                JsonRpcRequest request = new JsonRpcRequest(JsonRpcId.of(question.getKey()),
-                                                            asked.path("method").asString(""), questionParams);
-                switch (asker.ask(request, cause)) {
-                    case JsonRpcResponse.Success answer -> answers.set(question.getKey(), answer.result());
+                questions.add(new JsonRpcRequest(JsonRpcId.of(question.getKey()), asked.path("method").asString(""),
+                        asked.get("params") instanceof ObjectNode object ? object : Json.object()));
+            }
+            List<JsonRpcResponse> replies = asker.ask(questions, cause);
+            ObjectNode answers = Json.object();
+            for (int i = 0; i < questions.size(); i++) {
+                switch (replies.get(i)) {
+                    case JsonRpcResponse.Success answer -> answers.set(((JsonRpcId.Str) questions.get(i).id()).value(),
+                                                                       answer.result());
                     case JsonRpcResponse.Failure failure -> {
                         return JsonRpcResponse.failure(response.id(), failure.error());
                     }
@@ -110,7 +123,7 @@ final class ModernConnection implements McpConnection {
 
     /**
      * {@code params} with the envelope in {@code _meta}: the capabilities are those the gateway can relay (sampling,
-     * elicitation) and the client of {@code cause} declared, so that an upstream that needs one its eventual client
+     * elicitation, roots when configured) and the client of {@code cause} declared, so that an upstream that needs one its eventual client
      * lacks says so at once (-32021); a request of the gateway's own (a listing) declares none.
      */
     ObjectNode framed(JsonNode params, Optional<RequestContext> cause) {
@@ -120,9 +133,9 @@ final class ModernConnection implements McpConnection {
         meta.set(McpMeta.CLIENT_INFO, clientInfo);
         ObjectNode capabilities = meta.putObject(McpMeta.CLIENT_CAPABILITIES);
         cause.ifPresent(context -> {
-            for (String relayed : new String[] {"sampling", "elicitation"}) {
-                if (context.session().clientCapabilities().has(relayed)) {
-                    capabilities.putObject(relayed);
+            for (String capability : relayed) {
+                if (context.session().clientCapabilities().has(capability)) {
+                    capabilities.putObject(capability);
                 }
             }
             context.session().requestedLogLevel().ifPresent(level -> meta.put(McpMeta.LOG_LEVEL, level.wireName()));

@@ -20,6 +20,7 @@ import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
+import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
@@ -411,7 +412,8 @@ final class Upstream implements AutoCloseable {
             initialize(opened); // the 2026 era has no HTTP+SSE transport
             return opened;
         }
-        ModernConnection modern = new ModernConnection(id(), opened, clientVersion, this::ask, this::inputSchema);
+        ModernConnection modern = new ModernConnection(id(), opened, clientVersion, relayed(), this::askAll,
+                                                       this::inputSchema);
         String refusal;
         try {
             Duration probe = config.timeout().compareTo(PROBE_TIMEOUT) < 0 ? config.timeout() : PROBE_TIMEOUT;
@@ -516,8 +518,7 @@ final class Upstream implements AutoCloseable {
         params.put("protocolVersion", ProtocolVersion.latest().wire());
         // What the gateway relays to its clients (and refuses clearly when the client in question did not declare it).
         ObjectNode capabilities = params.putObject("capabilities");
-        capabilities.putObject("sampling");
-        capabilities.putObject("elicitation");
+        relayed().forEach(capabilities::putObject);
         ObjectNode info = params.putObject("clientInfo");
         info.put("name", "conduit-gateway");
         info.put("version", clientVersion);
@@ -617,39 +618,71 @@ final class Upstream implements AutoCloseable {
     }
 
     /**
-     * The upstream asks its client something: sampling and elicitation go to the client whose request caused them,
-     * and its answer comes back as it is; anything else, or a client that did not declare the capability, is refused
-     * with -32601 and a reason the upstream can log.
+     * The upstream asks its client something (a 2025-era server request): sampling and elicitation (and roots, with
+     * {@code relay-roots}) go to the client whose request caused them, and its answer comes back as it is; anything
+     * else, or a client that did not declare the capability, is refused with -32601 and a reason the upstream can log.
      */
     private JsonRpcResponse ask(JsonRpcRequest request, Optional<RequestContext> cause) {
-        String capability = switch (request.method()) {
-            case McpMethods.SAMPLING_CREATE_MESSAGE -> "sampling";
-            case McpMethods.ELICITATION_CREATE -> "elicitation";
-            default -> "";
-        };
-        if (capability.isEmpty()) {
-            return JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()
-                    + " (the Conduit gateway does not offer it to upstream servers)"));
-        }
-        if (cause.isEmpty()) {
-            return JsonRpcResponse.failure(request.id(), JsonRpcError.of(Outcome.INTERNAL_ERROR.code(),
-                    request.method() + " could not be relayed: the Conduit gateway cannot tell which of its clients' "
-                    + "requests it belongs to (send it on the request's own response stream, or while only one "
-                    + "client's requests are in flight)"));
-        }
-        RequestContext client = cause.get();
-        if (!client.session().clientCapabilities().has(capability)) {
-            return JsonRpcResponse.failure(request.id(), JsonRpcError.of(Outcome.METHOD_NOT_FOUND.code(),
-                    "the client of this request did not declare the '" + capability + "' capability, so "
-                    + request.method() + " cannot be relayed to it"));
+        Optional<JsonRpcError> refused = refusal(request.method(), cause);
+        if (refused.isPresent()) {
+            return JsonRpcResponse.failure(request.id(), refused.get());
         }
         ObjectNode params = request.params() instanceof ObjectNode object ? object : Json.object();
-        LOGGER.log(Level.DEBUG, () -> "[" + client.correlationId() + "] upstream '" + id() + "' asks the client: "
-                                      + request.method());
-        return switch (relay.requests().ask(client, request.method(), params, config.timeout())) {
+        return switch (relay.requests().ask(cause.orElseThrow(), request.method(), params, config.timeout())) {
             case JsonRpcResponse.Success success -> JsonRpcResponse.success(request.id(), success.result());
             case JsonRpcResponse.Failure failure -> JsonRpcResponse.failure(request.id(), failure.error());
         };
+    }
+
+    /**
+     * A 2026 upstream's {@code inputRequests} (each a request whose id is its key), asked of the client of
+     * {@code cause} all at once; the answers in their order. One that cannot be asked refuses the whole batch.
+     */
+    private List<JsonRpcResponse> askAll(List<JsonRpcRequest> questions, Optional<RequestContext> cause) {
+        for (JsonRpcRequest question : questions) {
+            Optional<JsonRpcError> refused = refusal(question.method(), cause);
+            if (refused.isPresent()) {
+                return questions.stream().map(each -> JsonRpcResponse.failure(each.id(), refused.get())).toList();
+            }
+        }
+        List<ClientRequests.Question> asked = questions.stream().map(question -> new ClientRequests.Question(
+                Optional.of(question.id()).filter(JsonRpcId.Str.class::isInstance).map(id -> ((JsonRpcId.Str) id).value()),
+                question.method(), question.params() instanceof ObjectNode object ? object : Json.object())).toList();
+        return relay.requests().askAll(cause.orElseThrow(), asked, config.timeout());
+    }
+
+    /** Why a question of the upstream's cannot go to the client of {@code cause}; empty when it can. */
+    private Optional<JsonRpcError> refusal(String method, Optional<RequestContext> cause) {
+        String capability = switch (method) {
+            case McpMethods.SAMPLING_CREATE_MESSAGE -> "sampling";
+            case McpMethods.ELICITATION_CREATE -> "elicitation";
+            case McpMethods.ROOTS_LIST -> config.relayRoots() ? "roots" : "";
+            default -> "";
+        };
+        if (capability.isEmpty()) {
+            return Optional.of(JsonRpcError.methodNotFound(method + (method.equals(McpMethods.ROOTS_LIST)
+                    ? " (the Conduit gateway passes it on only for upstreams configured with relay-roots: true)"
+                    : " (the Conduit gateway does not offer it to upstream servers)")));
+        }
+        if (cause.isEmpty()) {
+            return Optional.of(JsonRpcError.of(Outcome.INTERNAL_ERROR.code(), method + " could not be relayed: the "
+                    + "Conduit gateway cannot tell which of its clients' requests it belongs to (send it on the "
+                    + "request's own response stream, or while only one client's requests are in flight)"));
+        }
+        RequestContext client = cause.get();
+        // A 2026 client's request is ended with -32021 by its input round (InputRounds), which checks the same.
+        if (!client.session().protocolVersion().modern() && !client.session().clientCapabilities().has(capability)) {
+            return Optional.of(JsonRpcError.of(Outcome.METHOD_NOT_FOUND.code(), "the client of this request did not "
+                    + "declare the '" + capability + "' capability, so " + method + " cannot be relayed to it"));
+        }
+        LOGGER.log(Level.DEBUG, () -> "[" + client.correlationId() + "] upstream '" + id() + "' asks the client: "
+                                      + method);
+        return Optional.empty();
+    }
+
+    /** What the gateway can pass on to the clients of this upstream, as client capabilities. */
+    private List<String> relayed() {
+        return config.relayRoots() ? List.of("sampling", "elicitation", "roots") : List.of("sampling", "elicitation");
     }
 
     private void relayProgress(JsonRpcNotification notification) {

@@ -35,6 +35,7 @@ import dev.conduit.core.config.InvalidConfigException;
  *     max-message-bytes: 16777216   # a longer message from it drops the connection
  *     protocol: auto            # auto: server/discover first (2026-07-28), initialize if it is not offered;
  *                               # legacy: initialize only (2025 era); modern: 2026-07-28 only
+ *     relay-roots: false        # pass the upstream's roots/list on to clients (they then decide its roots)
  * </pre>
  */
 public record UpstreamConfig(String id,
@@ -45,7 +46,8 @@ public record UpstreamConfig(String id,
                              boolean eager,
                              Duration cacheTtl,
                              int maxMessageBytes,
-                             Protocol protocol) {
+                             Protocol protocol,
+                             boolean relayRoots) {
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Pattern NAMESPACE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}");
 
@@ -154,7 +156,8 @@ public record UpstreamConfig(String id,
                 node.bool("eager", false),
                 node.duration("cache-ttl", Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(1)),
                 node.integer("max-message-bytes", 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
-                protocol(node));
+                protocol(node),
+                node.bool("relay-roots", false));
         node.warnUnknown();
         return config;
     }

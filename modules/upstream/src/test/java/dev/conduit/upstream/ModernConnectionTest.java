@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class ModernConnectionTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final List<String> RELAYED = List.of("sampling", "elicitation");
 
     private final List<JsonNode> sent = new ArrayList<>();
     private final List<JsonRpcRequest> asked = new ArrayList<>();
@@ -75,7 +76,7 @@ class ModernConnectionTest {
     }
 
     private static ModernConnection connection(McpConnection wire, String version, ModernConnection.Asker asker) {
-        return new ModernConnection("u", wire, version, asker, name -> Optional.empty());
+        return new ModernConnection("u", wire, version, RELAYED, asker, name -> Optional.empty());
     }
 
     private static RequestContext client(String... capabilities) {
@@ -109,7 +110,7 @@ class ModernConnectionTest {
 
     @Test
     void everyRequestCarriesTheEnvelopeWithWhatItsClientCanAnswer() throws Exception {
-        ModernConnection connection = new ModernConnection("u", upstream(n -> done()), "9.9", (request, cause) -> {
+        ModernConnection connection = new ModernConnection("u", upstream(n -> done()), "9.9", RELAYED, (questions, cause) -> {
             throw new AssertionError("nothing is asked");
         }, name -> Optional.empty());
         ObjectNode params = Json.object();
@@ -135,12 +136,12 @@ class ModernConnectionTest {
     @Test
     void aQuestionIsAskedOfTheClientAndTheRequestSentAgainWithItsAnswerAndState() throws Exception {
         ModernConnection connection = connection(upstream(n -> n == 1 ? question("s1") : done()), "1",
-                (request, cause) -> {
-                    asked.add(request);
+                (questions, cause) -> {
+                    asked.addAll(questions);
                     ObjectNode answer = Json.object();
                     answer.put("action", "accept");
                     answer.putObject("content").put("name", "Ada");
-                    return JsonRpcResponse.success(request.id(), answer);
+                    return List.of(JsonRpcResponse.success(questions.getFirst().id(), answer));
                 });
         ObjectNode params = Json.object();
         params.put("name", "confirm");
@@ -157,10 +158,30 @@ class ModernConnectionTest {
     }
 
     @Test
+    void severalQuestionsAreAskedAtOnceAndAnsweredUnderTheirKeys() throws Exception {
+        ObjectNode both = question("s1");
+        ObjectNode model = ((ObjectNode) both.get("inputRequests")).putObject("model");
+        model.put("method", "sampling/createMessage");
+        model.putObject("params").put("maxTokens", 5);
+        ModernConnection connection = connection(upstream(n -> n == 1 ? both : done()), "1", (questions, cause) -> {
+            asked.addAll(questions);
+            return questions.stream().map(question -> JsonRpcResponse.success(question.id(),
+                    Json.object().put("answered", question.method()))).toList();
+        });
+        connection.request("tools/call", Json.object(), TIMEOUT, Optional.of(client("elicitation", "sampling")));
+        assertThat(asked.stream().map(question -> question.id().toString() + " " + question.method()).toList(),
+                   is(List.of(JsonRpcId.of("who") + " elicitation/create",
+                              JsonRpcId.of("model") + " sampling/createMessage")));
+        JsonNode answers = sent.get(1).get("inputResponses");
+        assertThat(answers.toString(), answers.at("/who/answered").asString(), is("elicitation/create"));
+        assertThat(answers.toString(), answers.at("/model/answered").asString(), is("sampling/createMessage"));
+    }
+
+    @Test
     void aQuestionTheClientCannotAnswerEndsTheCallWithTheReason() throws Exception {
         ModernConnection connection = connection(upstream(n -> question("s")), "1",
-                (request, cause) -> JsonRpcResponse.failure(request.id(),
-                        JsonRpcError.of(-32601, "the client did not declare the 'elicitation' capability")));
+                (questions, cause) -> List.of(JsonRpcResponse.failure(questions.getFirst().id(),
+                        JsonRpcError.of(-32601, "the client did not declare the 'elicitation' capability"))));
         JsonRpcResponse response = connection.request("tools/call", Json.object(), TIMEOUT, Optional.of(client()));
         assertThat(((JsonRpcResponse.Failure) response).error().message(), containsString("'elicitation'"));
         assertThat(sent.size(), is(1));
@@ -172,8 +193,8 @@ class ModernConnectionTest {
                 {"type":"object","properties":{"region":{"type":"string","x-mcp-header":"Region"},
                  "options":{"type":"object","properties":{"level":{"type":"integer","x-mcp-header":"Level"}}},
                  "note":{"type":"string","x-mcp-header":"Note"},"query":{"type":"string"}}}""", ObjectNode.class);
-        ModernConnection connection = new ModernConnection("u", upstream(n -> done()), "1",
-                (request, cause) -> JsonRpcResponse.success(request.id(), Json.object()),
+        ModernConnection connection = new ModernConnection("u", upstream(n -> done()), "1", RELAYED,
+                (questions, cause) -> List.of(),
                 name -> name.equals("sql") ? Optional.of(schema) : Optional.empty());
         ObjectNode params = Json.mapper().readValue("""
                 {"name":"sql","arguments":{"region":"eu-wést","options":{"level":3},"note":null,"query":"q"}}""",
@@ -189,7 +210,7 @@ class ModernConnectionTest {
     @Test
     void anUpstreamThatNeverStopsAskingIsGivenUpOn() {
         ModernConnection connection = connection(upstream(n -> question("s" + n)), "1",
-                (request, cause) -> JsonRpcResponse.success(request.id(), Json.object()));
+                (questions, cause) -> List.of(JsonRpcResponse.success(questions.getFirst().id(), Json.object())));
         UpstreamException e = assertThrows(UpstreamException.class, () -> connection.request("tools/call",
                 Json.object(), TIMEOUT, Optional.of(client("elicitation"))));
         assertThat(e.getMessage(), containsString("asked for input " + ModernConnection.MAX_ROUNDS + " times"));
