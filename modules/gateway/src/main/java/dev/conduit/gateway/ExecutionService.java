@@ -1,5 +1,6 @@
 package dev.conduit.gateway;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ExecutionService implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(ExecutionService.class.getName());
+    /** When a program refused for want of heap may try again: programs usually end within seconds. */
+    private static final long HEAP_RETRY_MILLIS = 1000;
     private final ExecutorRegistry registry;
     private final ExecutionLimitsPolicy limits;
     private static final String DENO = "deno";
@@ -77,6 +80,7 @@ final class ExecutionService implements AutoCloseable {
     private final ExecutionPool guests;
     private final ExecutionPool subprocesses;
     private final KeySlots keySlots;
+    private final HeapBudget heap;
     private final GatewayMetrics metrics;
     private final Tracing tracing;
     private final RateLimiter rateLimiter;
@@ -93,6 +97,12 @@ final class ExecutionService implements AutoCloseable {
         this.guests = new ExecutionPool("conduit-guest-", config.threads(), config.queue());
         this.subprocesses = new ExecutionPool("conduit-subprocess-", config.threads(), config.queue());
         this.keySlots = new KeySlots(config.perKey());
+        this.heap = HeapBudget.ofThisJvm();
+        long cap = limits.defaults().memoryBytes();
+        LOGGER.log(System.Logger.Level.INFO, "memory: programs of the in-process engines may hold "
+                + mib(heap.budget()) + " MB in all (JVM heap " + mib(Runtime.getRuntime().maxMemory())
+                + " MB, the rest kept for the server): " + heap.budget() / Math.max(1, cap) + " at once at the default "
+                + "limit of " + mib(cap) + " MB, for " + config.threads() + " guest threads");
         metrics.gauge("conduit.executions.running", "Executions running on a guest thread now", this::running);
         metrics.gauge("conduit.executions.queued", "Executions waiting for a guest thread now", this::queued);
         registry.engines().forEach((engine, executor) -> {
@@ -185,14 +195,29 @@ final class ExecutionService implements AutoCloseable {
     }
 
     /** On the engine's thread: the program with what is left of its wall limit, or none when the wait took it all. */
-    private static ExecutionOutcome execute(Executor executor, Program program, ExecutionLimits resolved,
-                                            ExecutionBridge bridge, RequestContext context, Timing timing) {
+    private ExecutionOutcome execute(Executor executor, Program program, ExecutionLimits resolved,
+                                     ExecutionBridge bridge, RequestContext context, Timing timing) {
         Duration left = timing.onThread();
         if (left.isNegative() || left.isZero()) {
             return waitedTooLong();
         }
-        return executor.execute(new ExecutionRequest(program.code(), program.language(),
-                                                     resolved.withWallTime(left), bridge, context.correlationId()));
+        ExecutionRequest request = new ExecutionRequest(program.code(), program.language(),
+                                                        resolved.withWallTime(left), bridge, context.correlationId());
+        if (!executor.inProcess()) {
+            return executor.execute(request); // its memory is its own process's, bounded by its engine
+        }
+        HeapBudget.Reservation reservation = heap.reserve(resolved.memoryBytes()).orElseThrow(() -> new RpcException(
+                Outcome.BUSY.error("Server busy: the programs running now may hold " + mib(heap.reserved()) + " MB of the "
+                        + mib(heap.budget()) + " MB the heap has for programs, and this one may hold "
+                        + mib(resolved.memoryBytes()) + " MB (its memory limit); retry shortly, or ask for a lower "
+                        + "limits.memoryLimitMb").withData(Json.object().put("retryAfterMs", HEAP_RETRY_MILLIS))));
+        try (reservation) {
+            return executor.execute(request);
+        }
+    }
+
+    private static long mib(long bytes) {
+        return bytes / (1024 * 1024);
     }
 
     /** An execution that never ran (no thread, interrupted): counted and traced with how it ended. */
