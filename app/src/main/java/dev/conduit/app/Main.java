@@ -41,6 +41,10 @@ public final class Main {
         if (configFile.isEmpty()) {
             return;
         }
+        if (java.util.Arrays.asList(args).contains("--heap")) {
+            printHeap(configFile.get(), protocol, err);
+            return;
+        }
         Conduit conduit;
         try {
             conduit = new Conduit(ConduitConfig.load(configFile.get(), System.getenv()));
@@ -87,8 +91,8 @@ public final class Main {
                     System.out.println(usage());
                     return Optional.empty();
                 }
-                case "--stdio" -> {
-                    // Handled by main: serve MCP on stdin/stdout.
+                case "--stdio", "--heap" -> {
+                    // Handled by main: serve MCP on stdin/stdout; print the heap the configuration needs.
                 }
                 case "--version" -> {
                     System.out.println("conduit " + ServerInfo.current().version());
@@ -102,6 +106,26 @@ public final class Main {
             config = Path.of(home, "config", "conduit.yaml");
         }
         return Optional.of(config);
+    }
+
+    /**
+     * {@code --heap}: prints the JVM heap the configuration needs, for {@code bin/conduit}'s {@code -Xmx}: every guest
+     * thread running a program that holds the largest memory limit a key may have, plus a third of that (at least
+     * 512 MB) for the server itself. Prints nothing when the configuration cannot be read (the real start says why).
+     */
+    private static void printHeap(Path configFile, PrintStream out, PrintStream err) {
+        try {
+            ConduitConfig config = ConduitConfig.load(configFile, System.getenv());
+            long cap = config.executionLimits().defaults().memoryBytes();
+            for (var key : config.auth().apiKeys()) {
+                cap = Math.max(cap, key.limits().memoryBytes().orElse(cap));
+            }
+            long programs = config.executors().threads() * cap;
+            long heap = programs + Math.max(512L * 1024 * 1024, programs / 3);
+            out.println(heap / (1024 * 1024) + "m");
+        } catch (RuntimeException e) {
+            err.println("conduit: no heap size from the configuration (" + e.getMessage() + ")");
+        }
     }
 
     private static String usage() {
