@@ -126,6 +126,10 @@ public abstract class HostileSuite {
                              Expect.limit(Limit.MEMORY)),
                 Arguments.of("typed array bomb", "const a = []; for (;;) a.push(new Float64Array(1e6))",
                              Expect.limit(Limit.MEMORY)),
+                // Buffers written to, so that they are resident: Deno finds these outside V8's heap by the process's RSS.
+                Arguments.of("filled buffer bomb",
+                             "var a = []; for (;;) { var b = new Uint8Array(8 * 1024 * 1024); b.fill(1); a.push(b) }",
+                             Expect.limit(Limit.MEMORY)),
                 Arguments.of("string bomb", "const a = []; for (let i = 0; ; i++) a.push('x'.repeat(1e6) + i)",
                              Expect.limit(Limit.MEMORY)),
                 Arguments.of("object bomb", "const a = []; for (let i = 0; ; i++) a.push({i, s: String(i)})",

@@ -106,6 +106,23 @@ final class DenoProcess implements AutoCloseable {
         return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /**
+     * The process's resident memory in bytes (Linux: {@code VmRSS} of {@code /proc/<pid>/status}); -1 where the
+     * platform does not tell. Called on the watchdog's platform thread.
+     */
+    long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).replace("kB", "").strip()) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException | UncheckedIOException e) {
+            // Not Linux, or the process is gone.
+        }
+        return -1;
+    }
+
     /** The exit code, once it has exited within {@code timeout}; else -1. */
     int exitCode(Duration timeout) {
         try {

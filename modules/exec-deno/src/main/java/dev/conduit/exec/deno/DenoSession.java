@@ -29,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One execution in one Deno process, over the process's own stdio (the protocol is described in {@code runner.js}):
  * hands over the program with a fresh nonce, answers tool calls through the bridge, collects console output against
- * the limits, and watches time, CPU time, output and the tool budget, killing the process on the first violation.
+ * the limits, and watches time, CPU time, resident memory, output and the tool budget, killing the process on the first
+ * violation.
  * Only stdout lines that start with the nonce are frames; anything else the process writes is plain output.
  */
 final class DenoSession {
@@ -50,6 +51,7 @@ final class DenoSession {
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final long deadline;
     private final Duration cpuStart;
+    private final long residentStart;
     private Thread stderrReader;
     private PipeWriter stdin;
 
@@ -59,6 +61,7 @@ final class DenoSession {
         this.output = new GuestOutput(request.limits().outputBytes(), request.limits().logEntries());
         this.deadline = deadlineNanos;
         this.cpuStart = process.cpuTime(); // a pooled process has already spent its start-up
+        this.residentStart = process.residentBytes();
     }
 
     ExecutionOutcome run(ScheduledExecutorService watchdog) {
@@ -229,6 +232,8 @@ final class DenoSession {
             crossed = Limit.WALL_TIME;
         } else if (process.cpuTime().minus(cpuStart).compareTo(request.limits().cpuTime()) > 0) {
             crossed = Limit.CPU_TIME;
+        } else if (holdsTooMuch()) {
+            crossed = Limit.MEMORY;
         } else if (output.exceeded().isPresent()) {
             crossed = output.exceeded().get();
         } else if (request.tools().budgetExceeded()) {
@@ -237,6 +242,20 @@ final class DenoSession {
         if (crossed != null) {
             stop(crossed);
         }
+    }
+
+    /**
+     * V8 stops its own heap at the cap (--max-old-space-size), but memory outside it (ArrayBuffer and typed array
+     * contents, WebAssembly.Memory) shows only in the process's resident memory: the program is stopped once that grew
+     * by more than twice its cap since it was handed the process (V8's heap and its young generation account for the
+     * first cap and some).
+     */
+    private boolean holdsTooMuch() {
+        if (residentStart < 0) {
+            return false;
+        }
+        long resident = process.residentBytes();
+        return resident > 0 && resident - residentStart > 2 * request.limits().memoryBytes();
     }
 
     private void stop(Limit limit) {
