@@ -257,6 +257,11 @@ final class RunningConduit implements AutoCloseable {
         }
     }
 
+    /** The server's process id (bin/conduit execs the JVM, so it is the one launched). */
+    long pid() {
+        return process.pid();
+    }
+
     String log() {
         synchronized (log) {
             return String.join("\n", log);

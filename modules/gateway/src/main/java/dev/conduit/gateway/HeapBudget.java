@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HeapBudget {
     /** Kept for the server itself: sessions, catalogs, buffers, the engines' shared code. */
     static final long MIN_SERVER_RESERVE = 256L * 1024 * 1024;
+    private static final long MIB = 1024 * 1024;
 
     private final long budget;
     private final AtomicLong reserved = new AtomicLong();
@@ -37,7 +38,8 @@ final class HeapBudget {
 
     /** A budget of {@code maxHeap} less the server's reserve (a quarter of the heap, at least 256 MB). */
     HeapBudget(long maxHeap) {
-        this.budget = Math.max(0, maxHeap - Math.max(MIN_SERVER_RESERVE, maxHeap / 4));
+        long quarter = maxHeap / 4 / MIB * MIB; // whole MiB, so that bin/conduit's heap fits its programs exactly
+        this.budget = Math.max(0, maxHeap - Math.max(MIN_SERVER_RESERVE, quarter));
     }
 
     /** The budget of this JVM's maximum heap. */

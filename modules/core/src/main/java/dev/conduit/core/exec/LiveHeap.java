@@ -23,21 +23,24 @@ import com.sun.management.ThreadMXBean;
  * a limit on live memory, not on allocation, so that a program streaming gigabytes through a small working set runs
  * while one that keeps more than its cap is stopped.
  *
- * <p>How it measures. After every garbage collection the JVM reports each heap pool's use (a GC notification); their
- * sum over the server's own live heap (measured after a collection while no program ran) is what running programs
- * hold. With one program running that is all its own; with several it is shared out by how much each allocated since
- * it started (programs that hold much had to allocate it; a program that churns through much while holding little is
- * given a share it may not have, which is the method's imprecision under concurrency). A young collection's figure
- * counts garbage already promoted, so it only raises suspicion: a program whose share passes its cap gets a full
- * collection requested (at most {@value #MAX_FORCED_PER_SECOND} a second for the whole server), and only a full
- * collection's figure stops it. A program that allocates its cap without any collection happening also gets one
- * requested, so a program is found out before it holds about twice its cap (its cap at the last measurement, plus at
- * most its cap allocated since). A single allocation larger than the cap happens before any measurement: the engines
- * refuse those at allocation where they can. Thread-safe; one per JVM.
+ * <p>How it measures. After every garbage collection the JVM reports each heap pool's use (a GC notification). The
+ * change of the heap's use since the previous collection, plus what programs that ended since then held (garbage now),
+ * is what survived of the interval's allocations: it is shared between the running programs and the rest of the server
+ * by how much each allocated in the interval (per-thread allocation counters), and each program's share accumulates
+ * into what it holds; when the heap's use fell, what was found dead is taken from everyone in proportion to what they
+ * held. A program that churns through much while holding little gets little (the heap did not grow); one
+ * that keeps what it allocates gets what it kept. The imprecision is in the sharing: when the server itself or another
+ * program allocates a lot in the same interval, growth may be given to the wrong one, and a collection's drop is
+ * taken back by the same rule. A young collection's figure counts garbage already promoted, so a program over its cap
+ * after one only gets a full collection requested (at most four a second for the whole server), and only a full
+ * collection's figure stops it. bin/conduit keeps the young generation small, so young collections (cheap) come every
+ * few hundred megabytes of allocation; a program that allocates four times its cap without any collection gets one
+ * requested too. A single allocation larger than the cap happens before any measurement: the engines and the heap
+ * budget bound those. Thread-safe; one per JVM.
  */
 public final class LiveHeap {
     private static final System.Logger LOGGER = System.getLogger(LiveHeap.class.getName());
-    private static final int MAX_FORCED_PER_SECOND = 4;
+    private static final long MIN_FORCED_INTERVAL_NANOS = 250_000_000L;
     private static final LiveHeap SHARED = new LiveHeap();
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -47,24 +50,27 @@ public final class LiveHeap {
     private final Set<Share> shares = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean collectionRequested = new AtomicBoolean();
     private final Object lock = new Object();
-    /** The server's own live heap: after a collection while no program ran (pessimistic until one happened). */
-    private volatile long baseline = -1;
-    private volatile long lastForcedNanos = System.nanoTime() - 1_000_000_000L;
+    /** The heap's use after the previous collection; -1 before the first one. Guarded by {@link #lock}. */
+    private long lastLive = -1;
+    /** All threads' allocation at the previous collection. Guarded by {@link #lock}. */
+    private long lastTotalAllocated;
+    /** What programs that ended since the previous collection held. Guarded by {@link #lock}. */
+    private long released;
+    private volatile long lastForcedNanos = System.nanoTime() - MIN_FORCED_INTERVAL_NANOS;
 
     /** One program's claim on the heap: its thread and its cap. Close it when the program ends. */
     public final class Share implements AutoCloseable {
         private final long threadId;
         private final long cap;
-        private final long allocatedAtStart;
-        private volatile long allocatedAtMeasure;
-        private volatile long held;
+        /** The thread's allocation at the previous collection (or the start). Guarded by {@link #lock}. */
+        private long lastAllocated;
+        private volatile double held;
         private volatile boolean exceeded;
 
         private Share(long threadId, long cap) {
             this.threadId = threadId;
             this.cap = cap;
-            this.allocatedAtStart = threads.getThreadAllocatedBytes(threadId);
-            this.allocatedAtMeasure = allocatedAtStart;
+            this.lastAllocated = allocated(threadId);
         }
 
         /** Whether a full collection found this program holding more than its cap. */
@@ -72,31 +78,32 @@ public final class LiveHeap {
             return exceeded;
         }
 
-        /** What the last measurement gave this program, in bytes. */
+        /** What the measurements so far give this program, in bytes. */
         public long held() {
-            return held;
+            return (long) held;
         }
 
         /**
-         * Called often by the program's watchdog: when the program allocated its cap since it was last measured, a
-         * collection (and with it a measurement) is requested.
+         * Called often by the program's watchdog: a program that allocated four times its cap since the previous
+         * collection gets one requested, in case none comes by itself.
          */
         public void poll() {
-            long allocated = threads.getThreadAllocatedBytes(threadId);
-            if (allocated >= 0 && allocated - allocatedAtMeasure > cap) {
-                allocatedAtMeasure = allocated; // once per cap allocated, not on every poll
+            long since;
+            synchronized (lock) {
+                since = allocated(threadId) - lastAllocated;
+            }
+            if (since > 4 * cap) {
                 requestCollection();
             }
         }
 
-        private long allocatedSinceStart() {
-            long allocated = threads.getThreadAllocatedBytes(threadId);
-            return allocated < 0 ? 0 : Math.max(0, allocated - allocatedAtStart);
-        }
-
         @Override
         public void close() {
-            shares.remove(this);
+            synchronized (lock) {
+                if (shares.remove(this)) {
+                    released += (long) held;
+                }
+            }
         }
     }
 
@@ -119,18 +126,21 @@ public final class LiveHeap {
 
     /** Starts measuring the program running on {@code thread} (a platform thread) against {@code cap} bytes. */
     public Share track(Thread thread, long cap) {
-        if (baseline < 0) {
-            // No idle collection seen yet: what the heap holds now, garbage included, stands for the server's own.
-            baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        synchronized (lock) {
+            Share share = new Share(thread.threadId(), cap);
+            shares.add(share);
+            return share;
         }
-        Share share = new Share(thread.threadId(), cap);
-        shares.add(share);
-        return share;
     }
 
     /** Programs measured now. */
     public int tracked() {
         return shares.size();
+    }
+
+    private long allocated(long threadId) {
+        long allocated = threads.getThreadAllocatedBytes(threadId);
+        return Math.max(0, allocated);
     }
 
     private void collected(GarbageCollectionNotificationInfo info) {
@@ -144,43 +154,54 @@ public final class LiveHeap {
         if (full) {
             collectionRequested.set(false);
         }
+        boolean suspect = false;
         synchronized (lock) {
-            if (shares.isEmpty()) {
-                if (full || baseline < 0 || live < baseline) {
-                    baseline = live;
+            long heldNow = live;
+            LOGGER.log(Level.DEBUG, () -> (full ? "full" : "young") + " collection: heap holds " + heldNow + " bytes, "
+                                          + shares.size() + " program(s) measured");
+            long total = threads.getTotalThreadAllocatedBytes();
+            if (lastLive >= 0) {
+                double survived = live - lastLive + released;
+                double own = 0;
+                for (Share share : shares) {
+                    own += Math.max(0, allocated(share.threadId) - share.lastAllocated);
                 }
-                return;
-            }
-            long held = Math.max(0, live - baseline);
-            long allocated = 0;
-            for (Share share : shares) {
-                allocated += share.allocatedSinceStart();
-            }
-            boolean suspect = false;
-            for (Share share : shares) {
-                share.held = shares.size() == 1 || allocated == 0 ? held / shares.size()
-                        : (long) (held * ((double) share.allocatedSinceStart() / allocated));
-                long now = threads.getThreadAllocatedBytes(share.threadId);
-                share.allocatedAtMeasure = now < 0 ? share.allocatedAtMeasure : now;
-                if (share.held > share.cap) {
-                    if (full) {
-                        share.exceeded = true;
-                    } else {
-                        suspect = true;
+                // Without the JVM-wide counter every survivor is the programs' (the strict reading).
+                double interval = Math.max(1, total < 0 ? own : total - lastTotalAllocated);
+                for (Share share : shares) {
+                    if (survived >= 0) {
+                        // The program's part of what survived the interval, by its part of the interval's allocation.
+                        double part = Math.max(0, allocated(share.threadId) - share.lastAllocated) / interval;
+                        share.held += survived * Math.min(1, part);
+                    } else if (lastLive > 0) {
+                        // What the collection found dead was held by everyone in proportion to what they held.
+                        share.held = Math.max(0, share.held + survived * Math.min(1, share.held / lastLive));
+                    }
+                    if (share.held > share.cap) {
+                        if (full) {
+                            share.exceeded = true;
+                        } else {
+                            suspect = true;
+                        }
                     }
                 }
             }
-            if (suspect) {
-                requestCollection();
+            for (Share share : shares) {
+                share.lastAllocated = allocated(share.threadId);
             }
+            lastLive = live;
+            lastTotalAllocated = Math.max(0, total);
+            released = 0;
+        }
+        if (suspect) {
+            requestCollection();
         }
     }
 
-    /** A full collection on a thread of its own, unless one is pending or the rate would pass its bound. */
+    /** A full collection on a thread of its own, unless one is pending or one was made less than 250 ms ago. */
     private void requestCollection() {
         long now = System.nanoTime();
-        if (now - lastForcedNanos < 1_000_000_000L / MAX_FORCED_PER_SECOND
-            || !collectionRequested.compareAndSet(false, true)) {
+        if (now - lastForcedNanos < MIN_FORCED_INTERVAL_NANOS || !collectionRequested.compareAndSet(false, true)) {
             return;
         }
         lastForcedNanos = now;

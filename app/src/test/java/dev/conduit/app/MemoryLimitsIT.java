@@ -1,0 +1,178 @@
+package dev.conduit.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.conduit.core.jsonrpc.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
+/**
+ * The memory limit is on what a program holds, in every engine of the real distribution: a program that churns through
+ * far more than its cap completes; one that keeps more is stopped (-32009), whether it holds arrays or filled typed
+ * arrays; and concurrent bombs leave the server serving others with its memory bounded.
+ */
+class MemoryLimitsIT {
+    private static final String CHURN_JS = """
+            var total = 0;
+            for (var i = 0; i < 60; i++) {
+              var rows = [];
+              for (var j = 0; j < 10000; j++) rows.push({id: j, name: "row-" + j, v: Math.random()});
+              total += JSON.stringify(rows).length;
+            }
+            return total;""";
+    private static final String CHURN_PY = """
+            import json, random
+            total = 0
+            for i in range(60):
+                rows = [{"id": j, "name": "row-" + str(j), "v": random.random()} for j in range(10000)]
+                total += len(json.dumps(rows))
+            total""";
+    /** Keeps 1 MB more on every turn: 400 MB in all. */
+    private static final String HOLDER_JS = """
+            var keep = [];
+            for (var i = 0; i < 400; i++) keep.push(new Array(131072).fill(i + 0.5));
+            return keep.length;""";
+    private static final String HOLDER_PY = """
+            keep = []
+            for i in range(400):
+                keep.append([i + 0.5] * 131072)
+            len(keep)""";
+    /** 1.5 GB of typed arrays, each written so that it is really held. */
+    private static final String BUFFERS_JS = """
+            var keep = [];
+            for (var i = 0; i < 96; i++) { var b = new Uint8Array(16 * 1024 * 1024); b.fill(1); keep.push(b); }
+            return keep.length;""";
+
+    @TempDir
+    static Path dir;
+    private static RunningConduit conduit;
+
+    @BeforeAll
+    static void start() throws Exception {
+        conduit = RunningConduit.start(dir, RunningConduit.config(true));
+        for (String engine : new String[] {"graaljs", "graalpy", "deno"}) {
+            assertThat(conduit.log(), conduit.awaitLog(engine + " ready", Duration.ofSeconds(180)), is(true));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (conduit != null) {
+            conduit.close();
+        }
+    }
+
+    private static JsonNode run(String language, String engine, String code, int memoryMb) throws Exception {
+        ObjectNode extra = Json.object();
+        if (engine != null) {
+            extra.put("engine", engine);
+        }
+        extra.putObject("limits").put("memoryLimitMb", memoryMb).put("timeoutMs", 60000).put("cpuTimeMs", 60000);
+        return new McpHttpClient(conduit, RunningConduit.API_KEY).execute(language, code, extra);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"graaljs", "rhino", "deno", "graalpy"})
+    void churningThroughMuchMoreThanTheCapCompletes(String engine) throws Exception {
+        boolean python = engine.equals("graalpy");
+        JsonNode answer = run(python ? "python" : "javascript", python ? null : engine, python ? CHURN_PY : CHURN_JS,
+                              64);
+        assertThat(answer.toString(), answer.at("/result/structuredContent/exitCode").asInt(-1), is(0));
+        assertThat(answer.toString(), answer.at("/result/structuredContent/result").asLong(), greaterThan(1_000_000L));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"graaljs", "rhino", "deno", "graalpy"})
+    void aProgramHolding400MbUnder64MbIsStopped(String engine) throws Exception {
+        boolean python = engine.equals("graalpy");
+        JsonNode answer = run(python ? "python" : "javascript", python ? null : engine, python ? HOLDER_PY : HOLDER_JS,
+                              64);
+        assertThat(answer.toString(), answer.at("/error/code").asInt(), is(-32009));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"graaljs", "rhino", "deno"})
+    void filledTypedArraysOf1_5GbUnder64MbAreStopped(String engine) throws Exception {
+        JsonNode answer = run("javascript", engine, BUFFERS_JS, 64);
+        assertThat(answer.toString(), answer.at("/error/code").asInt(), is(-32009));
+    }
+
+    /**
+     * Four programs each holding up to their 256 MB cap at once: every one is stopped, the server's resident memory
+     * grows by less than 1.5 GB, and another client's program is answered meanwhile (its HTTP client gives up after
+     * 5 s).
+     */
+    @Test
+    void concurrentBombsLeaveTheServerBoundedAndServing() throws Exception {
+        long before = resident(conduit.pid());
+        String bomb = "var keep = []; for (;;) keep.push(new Array(131072).fill(Math.random()));";
+        List<CompletableFuture<JsonNode>> bombs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            bombs.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return run("javascript", "graaljs", bomb, 256);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        long peak = before;
+        JsonNode simple = null;
+        CompletableFuture<Void> all = CompletableFuture.allOf(bombs.toArray(CompletableFuture[]::new));
+        for (boolean done = false; !done; ) {
+            peak = Math.max(peak, resident(conduit.pid()));
+            if (simple == null) {
+                simple = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return run("javascript", "graaljs", "return 1 + 1", 64);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).get(5, TimeUnit.SECONDS);
+            }
+            try {
+                all.get(50, TimeUnit.MILLISECONDS); // and sample the resident memory again meanwhile
+                done = true;
+            } catch (TimeoutException e) {
+                done = false;
+            }
+        }
+        for (CompletableFuture<JsonNode> stopped : bombs) {
+            JsonNode answer = stopped.get(120, TimeUnit.SECONDS);
+            // Stopped by its memory limit, or refused for want of heap (busy) when the caps did not fit.
+            assertThat(answer.toString(), answer.at("/error/code").asInt() == -32009
+                                          || answer.at("/error/code").asInt() == -32000, is(true));
+        }
+        assertThat(simple.toString(), simple.at("/result/structuredContent/result").asInt(), is(2));
+        assertThat("resident memory grew from " + before + " to " + peak, peak - before,
+                   lessThan(1536L * 1024 * 1024));
+    }
+
+    private static long resident(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring(6).replace("kB", "").strip()) * 1024;
+            }
+        }
+        return 0;
+    }
+}
