@@ -110,8 +110,9 @@ public final class Main {
 
     /**
      * {@code --heap}: prints the JVM heap the configuration needs, for {@code bin/conduit}'s {@code -Xmx}: every guest
-     * thread running a program that holds the largest memory limit a key may have, plus a third of that (at least
-     * 512 MB) for the server itself. Prints nothing when the configuration cannot be read (the real start says why).
+     * thread running a program that holds the largest memory limit a key may have, plus half of that (at least
+     * 512 MB) for the server itself and the collector's headroom. Prints nothing when the configuration cannot be
+     * read (the real start says why).
      */
     private static void printHeap(Path configFile, PrintStream out, PrintStream err) {
         try {
@@ -121,7 +122,7 @@ public final class Main {
                 cap = Math.max(cap, key.limits().memoryBytes().orElse(cap));
             }
             long programs = config.executors().threads() * cap;
-            long heap = programs + Math.max(512L * 1024 * 1024, programs / 3);
+            long heap = programs + Math.max(512L * 1024 * 1024, programs / 2);
             out.println(heap / (1024 * 1024) + "m");
         } catch (RuntimeException e) {
             err.println("conduit: no heap size from the configuration (" + e.getMessage() + ")");

@@ -65,13 +65,13 @@ class DistributionIT {
 
     /**
      * bin/conduit sizes the heap for the configuration (8 guest threads on this machine's 2 cores, each program at
-     * the default 256 MB limit, plus a third for the server), and the server keeps programs within what it set aside.
+     * the default 256 MB limit, plus half of that for the server), and the server keeps programs within what it set aside.
      */
     @Test
     void theHeapIsSizedForTheConfiguration() {
         int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
         long programs = threads * 256L;
-        long heap = programs + Math.max(512, programs / 3);
+        long heap = programs + Math.max(512, programs / 2);
         assertThat(conduit.log(), containsString("(JVM heap " + heap + " MB"));
         assertThat(conduit.log(), containsString("for " + threads + " guest threads"));
     }

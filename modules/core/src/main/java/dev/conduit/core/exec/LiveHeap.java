@@ -35,12 +35,15 @@ import com.sun.management.ThreadMXBean;
  * after one only gets a full collection requested (at most four a second for the whole server), and only a full
  * collection's figure stops it. bin/conduit keeps the young generation small, so young collections (cheap) come every
  * few hundred megabytes of allocation; a program that allocates four times its cap without any collection gets one
- * requested too. A single allocation larger than the cap happens before any measurement: the engines and the heap
- * budget bound those. Thread-safe; one per JVM.
+ * requested too. When a collection leaves the heap more than 80 % full, the program holding most is stopped at once,
+ * confirmed or not: the server's own threads must not run out of memory. A single allocation larger than the cap
+ * happens before any measurement: the heap budget and that rule bound those. Thread-safe; one per JVM.
  */
 public final class LiveHeap {
     private static final System.Logger LOGGER = System.getLogger(LiveHeap.class.getName());
     private static final long MIN_FORCED_INTERVAL_NANOS = 250_000_000L;
+    /** Above this part of the maximum heap after a collection, the biggest holder is stopped at once. */
+    private static final double PRESSURE = 0.8;
     private static final LiveHeap SHARED = new LiveHeap();
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -48,6 +51,7 @@ public final class LiveHeap {
             .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
             .collect(Collectors.toUnmodifiableSet());
     private final Set<Share> shares = ConcurrentHashMap.newKeySet();
+    private final long maxHeap = Runtime.getRuntime().maxMemory();
     private final AtomicBoolean collectionRequested = new AtomicBoolean();
     private final Object lock = new Object();
     /** The heap's use after the previous collection; -1 before the first one. Guarded by {@link #lock}. */
@@ -185,6 +189,16 @@ public final class LiveHeap {
                         }
                     }
                 }
+            }
+            if (live > PRESSURE * maxHeap) {
+                // Fail closed: the heap is nearly full, so whoever holds most is stopped now, without waiting for a
+                // full collection to confirm it, before the server's own threads run out of memory.
+                shares.stream().filter(share -> !share.exceeded).max((a, b) -> Double.compare(a.held, b.held))
+                        .ifPresent(share -> {
+                            share.exceeded = true;
+                            LOGGER.log(Level.WARNING, "the heap is " + (100 * heldNow / maxHeap) + "% full: stopping the "
+                                    + "program that holds most (about " + (long) share.held / (1024 * 1024) + " MB)");
+                        });
             }
             for (Share share : shares) {
                 share.lastAllocated = allocated(share.threadId);
