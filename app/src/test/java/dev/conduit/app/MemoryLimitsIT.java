@@ -90,12 +90,16 @@ class MemoryLimitsIT {
         return new McpHttpClient(conduit, RunningConduit.API_KEY).execute(language, code, extra);
     }
 
+    /** Runs the JavaScript or, on graalpy, the Python version of a program under {@code memoryMb}. */
+    private static JsonNode runOn(String engine, String javascript, String python, int memoryMb) throws Exception {
+        return engine.equals("graalpy") ? run("python", null, python, memoryMb)
+                : run("javascript", engine, javascript, memoryMb);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"graaljs", "rhino", "deno", "graalpy"})
     void churningThroughMuchMoreThanTheCapCompletes(String engine) throws Exception {
-        boolean python = engine.equals("graalpy");
-        JsonNode answer = run(python ? "python" : "javascript", python ? null : engine, python ? CHURN_PY : CHURN_JS,
-                              64);
+        JsonNode answer = runOn(engine, CHURN_JS, CHURN_PY, 64);
         assertThat(answer.toString(), answer.at("/result/structuredContent/exitCode").asInt(-1), is(0));
         assertThat(answer.toString(), answer.at("/result/structuredContent/result").asLong(), greaterThan(1_000_000L));
     }
@@ -103,9 +107,7 @@ class MemoryLimitsIT {
     @ParameterizedTest
     @ValueSource(strings = {"graaljs", "rhino", "deno", "graalpy"})
     void aProgramHolding400MbUnder64MbIsStopped(String engine) throws Exception {
-        boolean python = engine.equals("graalpy");
-        JsonNode answer = run(python ? "python" : "javascript", python ? null : engine, python ? HOLDER_PY : HOLDER_JS,
-                              64);
+        JsonNode answer = runOn(engine, HOLDER_JS, HOLDER_PY, 64);
         assertThat(answer.toString(), answer.at("/error/code").asInt(), is(-32009));
     }
 

@@ -1,6 +1,5 @@
 package dev.conduit.gateway;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

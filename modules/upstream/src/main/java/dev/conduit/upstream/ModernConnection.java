@@ -123,8 +123,8 @@ final class ModernConnection implements McpConnection {
 
     /**
      * {@code params} with the envelope in {@code _meta}: the capabilities are those the gateway can relay (sampling,
-     * elicitation, roots when configured) and the client of {@code cause} declared, so that an upstream that needs one its eventual client
-     * lacks says so at once (-32021); a request of the gateway's own (a listing) declares none.
+     * elicitation, roots when configured) and the client of {@code cause} declared, so that an upstream that needs one
+     * its eventual client lacks says so at once (-32021); a request of the gateway's own (a listing) declares none.
      */
     ObjectNode framed(JsonNode params, Optional<RequestContext> cause) {
         ObjectNode sent = params instanceof ObjectNode object ? object.deepCopy() : Json.object();
