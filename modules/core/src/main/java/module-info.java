@@ -14,8 +14,6 @@ module dev.conduit.core {
     requires transitive tools.jackson.databind;
     requires transitive io.helidon.config;
     // Automatic modules cannot be required transitively: users of dev.conduit.core.trace require them themselves.
-    requires java.management;
-    requires jdk.management;
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;
 

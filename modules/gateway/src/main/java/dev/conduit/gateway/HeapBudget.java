@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Admission by memory for the in-process engines: every running program may come to hold its memory cap on the
  * JVM's heap, so a program starts only when the caps of those already running, plus its own, fit in what the heap has
  * beyond the server's own needs. Otherwise it is refused at once (-32000 busy, retry hint) rather than let a mix of
- * programs exhaust the heap, which the limit on live memory ({@code LiveHeap}) notices only after the fact.
+ * programs exhaust the heap, which the memory limit of each notices only after the fact.
  * Thread-safe.
  */
 final class HeapBudget {

@@ -79,8 +79,8 @@ final class RhinoExecutor implements Executor {
             return refused.get();
         }
         GuestOutput output = new GuestOutput(request.limits().outputBytes(), request.limits().logEntries());
-        try (Guard guard = new Guard(request.limits(), output, request.tools());
-             Context context = factory.enterContext()) {
+        Guard guard = new Guard(request.limits(), output, request.tools());
+        try (Context context = factory.enterContext()) {
             context.putThreadLocal(Guard.class, guard);
             ScriptableObject scope = context.initSafeStandardObjects();
             REMOVED_GLOBALS.forEach(scope::delete);
