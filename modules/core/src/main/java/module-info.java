@@ -14,6 +14,9 @@ module dev.conduit.core {
     requires transitive tools.jackson.databind;
     requires transitive io.helidon.config;
     // Automatic modules cannot be required transitively: users of dev.conduit.core.trace require them themselves.
+    // GC notifications and per-thread allocation: what programs hold (dev.conduit.core.exec.LiveHeap).
+    requires java.management;
+    requires jdk.management;
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;
 

@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 
@@ -40,6 +41,22 @@ class MemoryLimitsIT {
             for i in range(400):
                 keep.append([i + 0.5] * 131072)
             len(keep)""";
+    /** The issue's churn: 200 batches of 10,000 records serialised one at a time; a few MB held at any moment. */
+    private static final String CHURN_JS = """
+            var total = 0;
+            for (var i = 0; i < 200; i++) {
+              var rows = [];
+              for (var j = 0; j < 10000; j++) rows.push({id: j, name: "row-" + j, v: Math.random()});
+              total += JSON.stringify(rows).length;
+            }
+            return total;""";
+    private static final String CHURN_PY = """
+            import json, random
+            total = 0
+            for i in range(40):
+                rows = [{"id": j, "name": "row-" + str(j), "v": random.random()} for j in range(10000)]
+                total += len(json.dumps(rows))
+            total""";
     /** 1.5 GB of typed arrays, each written so that it is really held. */
     private static final String BUFFERS_JS = """
             var keep = [];
@@ -83,6 +100,15 @@ class MemoryLimitsIT {
     private static JsonNode runOn(String engine, String javascript, String python, int memoryMb) throws Exception {
         return engine.equals("graalpy") ? run("python", null, python, memoryMb)
                 : run("javascript", engine, javascript, memoryMb);
+    }
+
+    /** The limit is on what a program holds: churning through gigabytes while holding a few MB completes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"graaljs", "rhino", "deno", "graalpy"})
+    void churningThroughGigabytesUnder64MbCompletes(String engine) throws Exception {
+        JsonNode answer = runOn(engine, CHURN_JS, CHURN_PY, 64);
+        assertThat(answer + "\n" + conduit.log(), answer.at("/result/structuredContent/result").asLong(),
+                   greaterThan(1_000_000L));
     }
 
     @ParameterizedTest

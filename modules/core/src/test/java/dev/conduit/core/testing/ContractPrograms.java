@@ -39,6 +39,12 @@ public interface ContractPrograms {
     /** Keeps allocating 100000-element arrays. */
     String memoryBomb();
 
+    /**
+     * Builds and serialises 40 batches of 10,000 small records, one batch at a time: some hundreds of megabytes
+     * allocated, a few held at any moment. Answers the total length of the JSON text.
+     */
+    String churn();
+
     /** Prints "first", then 1000-character lines forever. */
     String outputFlood();
 
@@ -143,6 +149,13 @@ public interface ContractPrograms {
         @Override
         public String memoryBomb() {
             return "const keep = []; for (;;) { keep.push(new Array(100000).fill(1)); }";
+        }
+
+        @Override
+        public String churn() {
+            return "var total = 0; for (var i = 0; i < 40; i++) { var rows = []; "
+                   + "for (var j = 0; j < 10000; j++) rows.push({id: j, name: 'row-' + j, v: j / 7}); "
+                   + "total += JSON.stringify(rows).length; } total";
         }
 
         @Override
@@ -288,6 +301,13 @@ public interface ContractPrograms {
         @Override
         public String memoryBomb() {
             return "keep = []\nwhile True:\n    keep.append([1] * 100000)";
+        }
+
+        @Override
+        public String churn() {
+            return "import json\ntotal = 0\nfor i in range(40):\n"
+                   + "    rows = [{'id': j, 'name': 'row-' + str(j), 'v': j / 7} for j in range(10000)]\n"
+                   + "    total += len(json.dumps(rows))\ntotal";
         }
 
         @Override

@@ -165,6 +165,19 @@ public abstract class ExecutorContract {
         assertThat(((ExecutionOutcome.LimitExceeded) outcome).limit(), is(ExecutionOutcome.Limit.MEMORY));
     }
 
+    /**
+     * The memory cap is on what a program holds, not on what it allocates: churning through far more than the cap
+     * while holding a few megabytes completes.
+     */
+    @Test
+    void churningThroughMoreThanTheCapCompletes() throws Exception {
+        ExecutionLimits small = new ExecutionLimits(LIMITS.wallTime(), LIMITS.cpuTime(), 64L * 1024 * 1024,
+                                                    LIMITS.outputBytes(), LIMITS.logEntries(), LIMITS.toolCalls(),
+                                                    LIMITS.codeBytes());
+        ExecutionOutcome outcome = run(programs().churn(), small, new RecordingBridge(1));
+        assertThat(outcome.toString(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+    }
+
     @Test
     void outputFloodStopsAndKeepsWhatFitted() throws Exception {
         ExecutionOutcome outcome = run(programs().outputFlood());

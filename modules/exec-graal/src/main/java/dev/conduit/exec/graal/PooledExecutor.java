@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.exec.LiveHeap;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ExecutionOutcome;
@@ -100,6 +101,7 @@ abstract class PooledExecutor implements Executor {
                 ready = true;
                 warmedUp.complete(null);
                 LOGGER.log(Level.INFO, name + " ready: " + engine.getImplementationName() + " " + engine.getVersion());
+                LiveHeap.shared().calibrate();
             } catch (RuntimeException e) {
                 if (closing) {
                     LOGGER.log(Level.DEBUG, name + " warm-up stopped by shutdown");

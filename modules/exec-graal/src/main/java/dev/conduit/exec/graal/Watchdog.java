@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.management.ThreadMXBean;
 import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.exec.LiveHeap;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ToolBridge;
@@ -20,8 +21,8 @@ import org.graalvm.polyglot.Context;
 
 /**
  * Watches running executions every few milliseconds and stops one (closing its context with cancellation) when it
- * crosses its wall time, its CPU time or its allocation budget (both read for the guest's platform thread), its
- * output or log-entry limit, or its tool-call budget. One daemon thread for all executions.
+ * crosses its wall time, its CPU time (read for the guest's platform thread), its memory cap (what it holds, measured
+ * by {@link LiveHeap}), its output or log-entry limit, or its tool-call budget. One daemon thread for all executions.
  */
 final class Watchdog implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Watchdog.class.getName());
@@ -42,8 +43,7 @@ final class Watchdog implements AutoCloseable {
         private final long deadline;
         private final long cpuStart;
         private final long cpuLimit;
-        private final long allocationStart;
-        private final long allocationLimit;
+        private final LiveHeap.Share heap;
         private final GuestOutput output;
         private final ToolBridge bridge;
         private final AtomicReference<Limit> stoppedBy = new AtomicReference<>();
@@ -55,8 +55,7 @@ final class Watchdog implements AutoCloseable {
             this.deadline = System.nanoTime() + limits.wallTime().toNanos();
             this.cpuStart = threads.getThreadCpuTime(threadId);
             this.cpuLimit = limits.cpuTime().toNanos();
-            this.allocationStart = threads.getThreadAllocatedBytes(threadId);
-            this.allocationLimit = limits.memoryBytes();
+            this.heap = LiveHeap.shared().track(thread, limits.memoryBytes());
             this.output = output;
             this.bridge = bridge;
         }
@@ -70,7 +69,13 @@ final class Watchdog implements AutoCloseable {
             return reportedStuck.copy();
         }
 
+        /** The program's claim on the heap: what is left of its cap, for the guest's buffer check. */
+        LiveHeap.Share heap() {
+            return heap;
+        }
+
         private void check() {
+            heap.poll();
             Limit crossed = null;
             if (bridge.cancelled()) {
                 crossed = Limit.CANCELLED;
@@ -78,7 +83,7 @@ final class Watchdog implements AutoCloseable {
                 crossed = Limit.WALL_TIME;
             } else if (threads.getThreadCpuTime(threadId) - cpuStart > cpuLimit) {
                 crossed = Limit.CPU_TIME;
-            } else if (threads.getThreadAllocatedBytes(threadId) - allocationStart > allocationLimit) {
+            } else if (heap.exceeded()) {
                 crossed = Limit.MEMORY;
             } else if (output.exceeded().isPresent()) {
                 crossed = output.exceeded().get();
@@ -110,6 +115,7 @@ final class Watchdog implements AutoCloseable {
     }
 
     void unwatch(Watched watched) {
+        watched.heap.close();
         running.remove(watched);
         stopping.remove(watched);
         stuck.remove(watched);

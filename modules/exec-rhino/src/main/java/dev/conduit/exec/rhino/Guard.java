@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 
 import com.sun.management.ThreadMXBean;
 import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.exec.LiveHeap;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ToolBridge;
@@ -11,28 +12,29 @@ import dev.conduit.core.spi.ToolBridge;
 /**
  * The limits of one execution, checked on the guest's own thread: Rhino has no asynchronous interrupt, so the
  * instruction observer, the tool bridge and console output call {@link #check()}, which throws {@link LimitStop}.
- * CPU time and allocated bytes are the thread's own (the gateway runs guests on platform threads); memory is an
- * allocation budget, as in the GraalVM engines.
+ * CPU time is the thread's own (the gateway runs guests on platform threads); memory is what the program holds, as
+ * {@link LiveHeap} measures it for the GraalVM engines too.
  */
-final class Guard {
+final class Guard implements AutoCloseable {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final long deadline;
     private final long cpuEnd;
-    private final long allocationEnd;
+    private final LiveHeap.Share heap;
     private final GuestOutput output;
     private final ToolBridge tools;
 
     Guard(ExecutionLimits limits, GuestOutput output, ToolBridge tools) {
         this.deadline = System.nanoTime() + limits.wallTime().toNanos();
         this.cpuEnd = saturatedAdd(THREADS.getCurrentThreadCpuTime(), limits.cpuTime().toNanos());
-        this.allocationEnd = saturatedAdd(THREADS.getCurrentThreadAllocatedBytes(), limits.memoryBytes());
+        this.heap = LiveHeap.shared().track(Thread.currentThread(), limits.memoryBytes());
         this.output = output;
         this.tools = tools;
     }
 
     /** Throws {@link LimitStop} when a limit is crossed. */
     void check() {
+        heap.poll();
         Limit crossed = null;
         if (tools.cancelled()) {
             crossed = Limit.CANCELLED;
@@ -40,7 +42,7 @@ final class Guard {
             crossed = Limit.WALL_TIME;
         } else if (THREADS.getCurrentThreadCpuTime() > cpuEnd) {
             crossed = Limit.CPU_TIME;
-        } else if (THREADS.getCurrentThreadAllocatedBytes() > allocationEnd) {
+        } else if (heap.exceeded()) {
             crossed = Limit.MEMORY;
         } else if (output.exceeded().isPresent()) {
             crossed = output.exceeded().get();
@@ -50,6 +52,17 @@ final class Guard {
         if (crossed != null) {
             throw new LimitStop(crossed);
         }
+    }
+
+    /** The program's claim on the heap: what is left of its cap, for the guest's buffer check. */
+    LiveHeap.Share heap() {
+        return heap;
+    }
+
+    /** Ends the memory measurement; called when the program is over. */
+    @Override
+    public void close() {
+        heap.close();
     }
 
     private static long saturatedAdd(long a, long b) {

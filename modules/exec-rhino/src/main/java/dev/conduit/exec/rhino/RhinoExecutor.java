@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.exec.LiveHeap;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
@@ -55,6 +56,7 @@ final class RhinoExecutor implements Executor {
             this.sdk = context.compileString(GuestSdk.javascript(), TOOLS_NAME, 1, null);
             this.version = context.getImplementationVersion();
         }
+        LiveHeap.shared().calibrate();
     }
 
     @Override
@@ -79,8 +81,8 @@ final class RhinoExecutor implements Executor {
             return refused.get();
         }
         GuestOutput output = new GuestOutput(request.limits().outputBytes(), request.limits().logEntries());
-        Guard guard = new Guard(request.limits(), output, request.tools());
-        try (Context context = factory.enterContext()) {
+        try (Guard guard = new Guard(request.limits(), output, request.tools());
+             Context context = factory.enterContext()) {
             context.putThreadLocal(Guard.class, guard);
             ScriptableObject scope = context.initSafeStandardObjects();
             REMOVED_GLOBALS.forEach(scope::delete);

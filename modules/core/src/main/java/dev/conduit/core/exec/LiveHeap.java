@@ -1,0 +1,317 @@
+package dev.conduit.core.exec;
+
+import java.lang.System.Logger.Level;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.ThreadMXBean;
+
+/**
+ * What programs of the in-process engines (GraalJS, GraalPy, Rhino) hold on the JVM's heap, for their memory limit:
+ * a limit on live memory, not on allocation, so that a program streaming gigabytes through a small working set runs
+ * while one that keeps more than its cap is stopped.
+ *
+ * <p>How it measures. After every garbage collection the JVM reports each heap pool's use (a GC notification). What
+ * the running programs hold together is that figure over the server's own: the heap's use after a full collection
+ * made while no program ran (the baseline, measured again when the last running program ends if programs needed a full
+ * collection since, or it is older than {@value #BASELINE_MAX_AGE_SECONDS} s: what stopped programs leave behind in
+ * the engines, and the engines' caches, become the server's own). Which program holds it follows from two facts that need no guessing: a program
+ * holds no more than it allocated since it started, and the others hold no more than their caps unless they are
+ * over too. So a program is over its cap when the programs' total, less what the others may hold
+ * ({@code min(allocated, cap)} each), still exceeds its cap. Alone, that is exactly what it holds; with N programs at
+ * once a program may reach N times its cap before the rule can tell it from the others.
+ *
+ * <p>Only a full collection's figure is exact: after a young collection the heap still holds garbage already
+ * promoted, among it what programs that ended left behind. So a young figure over the cap only requests a full
+ * collection (at most four a second for the whole server; one is a pause of 50-150 ms with the engines loaded).
+ * A program that allocated twice its cap since the last collection of any kind gets one requested too, in case none
+ * comes by itself (bin/conduit keeps the young generation small so that cheap young collections come often). When a
+ * collection leaves the heap more than {@value #PRESSURE_PERCENT} % full, the running program with the largest claim
+ * is stopped at once: the server's own threads must not run out of memory. A single allocation larger than the cap
+ * happens before any measurement: the engines refuse large buffers by {@link Share#room()}, the heap budget bounds
+ * the rest. Thread-safe; one per JVM.
+ */
+public final class LiveHeap {
+    private static final System.Logger LOGGER = System.getLogger(LiveHeap.class.getName());
+    private static final long MIN_FORCED_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long BASELINE_MAX_AGE_SECONDS = 30;
+    private static final int PRESSURE_PERCENT = 85;
+    private static final LiveHeap SHARED = new LiveHeap();
+
+    private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
+            .collect(Collectors.toUnmodifiableSet());
+    private final Set<Share> shares = ConcurrentHashMap.newKeySet();
+    private final long maxHeap = Runtime.getRuntime().maxMemory();
+    private final AtomicBoolean collectionPending = new AtomicBoolean();
+    private final Object lock = new Object();
+    /** The heap's use after a full collection with no program running; -1 before the first. Guarded by lock. */
+    private long baseline = -1;
+    /** When {@link #baseline} was measured (System.nanoTime). Guarded by {@link #lock}. */
+    private long baselineNanos;
+    /**
+     * Whether programs made a full collection necessary since the baseline: what they leave behind (an engine's caches,
+     * a stopped program's remains) may have grown the server's own use. Guarded by {@link #lock}.
+     */
+    private boolean forcedSinceBaseline;
+    private volatile long lastForcedNanos = System.nanoTime() - MIN_FORCED_INTERVAL_NANOS;
+
+    /** One program's claim on the heap: its thread and its cap. Close it when the program ends. */
+    public final class Share implements AutoCloseable {
+        private final long threadId;
+        private final long cap;
+        private final long allocatedAtStart;
+        private volatile long allocatedAtCollection;
+        private volatile long held;
+        private volatile boolean exceeded;
+
+        private Share(long threadId, long cap) {
+            this.threadId = threadId;
+            this.cap = cap;
+            this.allocatedAtStart = allocated(threadId);
+            this.allocatedAtCollection = allocatedAtStart;
+        }
+
+        /** Whether the program was found holding more than its cap; its watchdog stops it. */
+        public boolean exceeded() {
+            return exceeded;
+        }
+
+        /**
+         * What is left of the cap as last measured, in bytes: a buffer larger than this is refused in the guest
+         * before it reaches the heap. Never more than the cap.
+         */
+        public long room() {
+            return cap - held;
+        }
+
+        /** The cap, in bytes. */
+        public long cap() {
+            return cap;
+        }
+
+        /**
+         * Called often by the program's watchdog: a program that allocated twice its cap since the last collection
+         * gets a full one requested, in case none comes by itself.
+         */
+        public void poll() {
+            if (allocated(threadId) - allocatedAtCollection > 2 * cap) {
+                requestCollection();
+            }
+        }
+
+        private long allocatedSinceStart() {
+            return allocated(threadId) - allocatedAtStart;
+        }
+
+        @Override
+        public void close() {
+            boolean renew;
+            synchronized (lock) {
+                shares.remove(this);
+                renew = shares.isEmpty() && (baseline < 0 || forcedSinceBaseline
+                        || System.nanoTime() - baselineNanos > TimeUnit.SECONDS.toNanos(BASELINE_MAX_AGE_SECONDS));
+            }
+            if (renew) {
+                requestCollection();
+            }
+        }
+    }
+
+    private LiveHeap() {
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (collector instanceof NotificationEmitter emitter) {
+                emitter.addNotificationListener((notification, handback) -> {
+                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                        collected(GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()));
+                    }
+                }, null, null);
+            }
+        }
+    }
+
+    /** The JVM's one instance. */
+    public static LiveHeap shared() {
+        return SHARED;
+    }
+
+    /**
+     * Measures the server's own use of the heap again (one full collection, on a thread of its own, or when the last
+     * running program ends): engines call it when they are ready, since warming up grows what the server holds.
+     */
+    public void calibrate() {
+        synchronized (lock) {
+            baselineNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(2 * BASELINE_MAX_AGE_SECONDS);
+        }
+        requestCollection();
+    }
+
+    /** Starts measuring the program running on {@code thread} (a platform thread) against {@code cap} bytes. */
+    public Share track(Thread thread, long cap) {
+        Share share = new Share(thread.threadId(), cap);
+        shares.add(share);
+        return share;
+    }
+
+    private long allocated(long threadId) {
+        return Math.max(0, threads.getThreadAllocatedBytes(threadId));
+    }
+
+    private void collected(GarbageCollectionNotificationInfo info) {
+        long live = 0;
+        for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(pool.getKey())) {
+                live += pool.getValue().getUsed();
+            }
+        }
+        // G1 reports young (and mixed) collections as minor, full ones as major; its concurrent cycle's pauses
+        // (remark, cleanup) free nothing young, so their figure counts garbage and is no measurement.
+        boolean full = info.getGcAction().contains("major");
+        if (!full && !info.getGcAction().contains("minor")) {
+            return;
+        }
+        boolean suspect;
+        synchronized (lock) {
+            if (shares.isEmpty()) {
+                if (full) {
+                    baseline = live;
+                    baselineNanos = System.nanoTime();
+                    forcedSinceBaseline = false;
+                    long measured = live;
+                    LOGGER.log(Level.DEBUG, () -> "the server holds " + measured / (1024 * 1024) + " MB of heap");
+                }
+                return;
+            }
+            if (full && live < baseline) {
+                baseline = live; // nothing running can hold less than nothing
+            }
+            long measured = live;
+            long server = baseline;
+            LOGGER.log(Level.TRACE, () -> info.getGcAction() + " (" + info.getGcCause() + "): the heap holds "
+                                          + measured / (1024 * 1024) + " MB, the server " + server / (1024 * 1024)
+                                          + " MB, " + shares.size() + " program(s) running");
+            suspect = judge(live, full);
+            for (Share share : shares) {
+                share.allocatedAtCollection = allocated(share.threadId);
+            }
+        }
+        if (suspect) {
+            requestCollection();
+        }
+    }
+
+    /**
+     * Stops every program a full collection's figure proves over its cap, the surest first (each one stopped is then
+     * taken to hold all it allocated, beside which the next is judged); answers whether a young figure calls for a
+     * full collection to confirm one.
+     */
+    private boolean judge(long live, boolean full) {
+        List<Share> running = new ArrayList<>();
+        long accounted = 0; // what programs stopped already may hold until their memory is collected
+        for (Share share : shares) {
+            if (share.exceeded) {
+                accounted += share.allocatedSinceStart();
+            } else {
+                running.add(share);
+            }
+        }
+        Map<Share, Long> allocated = new HashMap<>();
+        long innocent = 0; // what the running programs may hold while none is over its cap
+        for (Share share : running) {
+            allocated.put(share, share.allocatedSinceStart());
+            innocent += Math.min(allocated.get(share), share.cap);
+        }
+        long total = baseline < 0 ? 0 : live - baseline;
+        boolean first = true;
+        while (!running.isEmpty()) {
+            Share worst = null;
+            double worstRatio = 0;
+            for (Share share : running) {
+                long own = allocated.get(share);
+                // What it holds at least if the others are within their caps; never more than it allocated.
+                long atLeast = Math.min(own, total - accounted - (innocent - Math.min(own, share.cap)));
+                if (first) {
+                    share.held = Math.clamp(atLeast, 0, share.cap);
+                }
+                double ratio = (double) atLeast / share.cap;
+                if (ratio > worstRatio) {
+                    worst = share;
+                    worstRatio = ratio;
+                }
+            }
+            first = false;
+            if (worst == null || worstRatio <= 1) {
+                break;
+            }
+            if (!full) {
+                return true;
+            }
+            stop(worst, "holds at least " + (long) (worstRatio * worst.cap) / (1024 * 1024) + " MB");
+            running.remove(worst);
+            accounted += allocated.get(worst);
+            innocent -= Math.min(allocated.get(worst), worst.cap);
+        }
+        boolean pressed = live > maxHeap / 100 * PRESSURE_PERCENT;
+        if (pressed && full && running.size() == allocated.size() && !running.isEmpty()) {
+            // Fail closed: the heap is nearly full and no program was proven over, so the one that allocated most
+            // stops now: the server's own threads must not run out of memory.
+            Share most = running.getFirst();
+            for (Share share : running) {
+                most = allocated.get(share) > allocated.get(most) ? share : most;
+            }
+            stop(most, "was running when the heap was " + 100 * live / maxHeap + "% full");
+        }
+        return pressed && !full;
+    }
+
+    private static void stop(Share share, String why) {
+        share.exceeded = true;
+        share.held = share.cap;
+        LOGGER.log(Level.DEBUG, () -> "stopping a program over its memory limit of " + share.cap / (1024 * 1024)
+                                      + " MB: it " + why);
+    }
+
+    /**
+     * A full collection on a thread of its own, at least 250 ms after the previous one; requests made while one is
+     * pending are answered by it.
+     */
+    private void requestCollection() {
+        synchronized (lock) {
+            forcedSinceBaseline |= !shares.isEmpty();
+        }
+        if (!collectionPending.compareAndSet(false, true)) {
+            return;
+        }
+        long wait = lastForcedNanos + MIN_FORCED_INTERVAL_NANOS - System.nanoTime();
+        Thread.ofPlatform().daemon(true).name("conduit-live-heap").start(() -> {
+            try {
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait); // a pause of its own: full collections stop every thread
+                }
+                lastForcedNanos = System.nanoTime();
+                System.gc();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                collectionPending.set(false);
+            }
+        });
+    }
+}
