@@ -31,9 +31,9 @@ import com.sun.management.ThreadMXBean;
  * the running programs hold together is that figure over the server's own: the heap's use after a full collection
  * made while no program ran (the baseline, measured again when the last running program ends if programs needed a full
  * collection since, or it is older than {@value #BASELINE_MAX_AGE_SECONDS} s: what stopped programs leave behind in
- * the engines, and the engines' caches, become the server's own). Which program holds it follows from two facts that need no guessing: a program
- * holds no more than it allocated since it started, and the others hold no more than their caps unless they are
- * over too. So a program is over its cap when the programs' total, less what the others may hold
+ * the engines, and the engines' caches, become the server's own). Which program holds it follows from two facts
+ * that need no guessing: a program holds no more than it allocated since it started, and the others hold no more than
+ * their caps unless they are over too. So a program is over its cap when the programs' total, less what the others may hold
  * ({@code min(allocated, cap)} each), still exceeds its cap. Alone, that is exactly what it holds; with N programs at
  * once a program may reach N times its cap before the rule can tell it from the others.
  *
