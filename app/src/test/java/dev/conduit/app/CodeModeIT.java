@@ -47,6 +47,7 @@ class CodeModeIT {
                 return sums.length;""", null);
         JsonNode structured = run.at("/result/structuredContent");
         assertThat(run.toString(), structured.get("exitCode").asInt(), is(0));
+        assertThat(run.toString(), run.at("/result/isError").isMissingNode(), is(true));
         assertThat(structured.get("stdout").asString(), is("Echo: from code\n"));
         assertThat(structured.get("result").asInt(), is(10));
         assertThat(structured.get("toolCalls").size(), is(11));
@@ -246,7 +247,10 @@ class CodeModeIT {
 
     @Test
     void guestExceptionIsExitCodeOneWithTheMessage() throws Exception {
-        JsonNode structured = execute("throw new TypeError('bad input')", null).at("/result/structuredContent");
+        JsonNode result = execute("throw new TypeError('bad input')", null).at("/result");
+        // A failed tool call to MCP clients and models, with the original's fields.
+        assertThat(result.toString(), result.get("isError").asBoolean(), is(true));
+        JsonNode structured = result.get("structuredContent");
         assertThat(structured.get("exitCode").asInt(), is(1));
         assertThat(structured.get("stderr").asString(), containsString("TypeError: bad input"));
     }

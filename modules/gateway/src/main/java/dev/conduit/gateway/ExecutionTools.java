@@ -68,7 +68,12 @@ final class ExecutionTools {
         structured.set("toolCalls", run.toolCalls());
         structured.put("durationMs", run.durationMillis());
         structured.put("engine", run.engine());
-        return ToolResults.structured(structured);
+        ObjectNode result = ToolResults.structured(structured);
+        if (run.exitCode() != 0) {
+            // A program that failed is a failed tool call to MCP clients and models (the 1.0 methods keep exitCode).
+            result.put("isError", true);
+        }
+        return result;
     }
 
     /** The original's execution methods. */

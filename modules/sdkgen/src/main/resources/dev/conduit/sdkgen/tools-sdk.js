@@ -184,6 +184,164 @@
     }
   }
 
+
+  /**
+   * Makes the engine's large allocations ask first: a buffer, typed array, string or array fill of 1 MB or more that
+   * does not fit in what is left of the program's memory limit (`room()`, asked of the host) fails with a RangeError
+   * the program can catch, before it reaches the heap. Smaller ones are not worth the question: the host measures
+   * what the program holds anyway. Sizes are lower bounds (one byte per character), so nothing that fits is refused.
+   * For the in-process engines; Deno's process has limits of its own.
+   */
+  function guardAllocations(global, room) {
+    var LARGE = 1048576;
+    var defineProperty = Object.defineProperty;
+    var construct = Reflect.construct;
+    var apply = Reflect.apply;
+    var toArray = Function.prototype.call.bind(Array.prototype.slice);
+    var kindOf = Function.prototype.call.bind(Object.prototype.toString);
+    var floor = Math.floor;
+    var max = Math.max;
+    var min = Math.min;
+
+    function check(bytes) {
+      if (bytes >= LARGE) {
+        var left = room();
+        if (bytes > left) {
+          throw new RangeError("Cannot allocate " + floor(bytes / LARGE) + " MB: the program's memory limit leaves "
+                               + floor(max(left, 0) / LARGE) + " MB. Work on the data in smaller pieces, or ask for a "
+                               + "higher limits.memoryLimitMb");
+        }
+      }
+    }
+    function isBuffer(value) {
+      var kind = kindOf(value);
+      return kind === "[object ArrayBuffer]" || kind === "[object SharedArrayBuffer]";
+    }
+    function count(value) {
+      var n = +value;
+      return n > 0 ? floor(n) : 0;
+    }
+    // Between 0 and length, as slice and fill read a relative index.
+    function index(value, length, otherwise) {
+      if (value === undefined) {
+        return otherwise;
+      }
+      var n = floor(+value) || 0;
+      return n < 0 ? max(length + n, 0) : min(n, length);
+    }
+    // Whether a Proxy's traps get their arguments as an array: Rhino hands them over as a host array it may not touch.
+    var proxies = (function () {
+      var real = false;
+      try {
+        var Probe = new Proxy(function () {}, {
+          construct: function (target, args) {
+            real = Array.isArray(args);
+            return {};
+          }
+        });
+        new Probe();
+      } catch (e) {
+        real = false;
+      }
+      return real;
+    })();
+    function guardConstructor(name, bytesOf) {
+      var Original = global[name];
+      if (typeof Original !== "function") {
+        return;
+      }
+      var Guarded;
+      if (proxies) {
+        Guarded = new Proxy(Original, {
+          construct: function (target, args, newTarget) {
+            check(bytesOf(args, target));
+            return construct(target, args, newTarget === Guarded ? target : newTarget);
+          }
+        });
+      } else {
+        // A function in front, with the original's prototype and static members (no subclasses: no classes here).
+        Guarded = function (a, b, c) {
+          check(bytesOf(arguments, Original));
+          switch (arguments.length) {
+            case 0: return new Original();
+            case 1: return new Original(a);
+            case 2: return new Original(a, b);
+            default: return new Original(a, b, c);
+          }
+        };
+        Object.getOwnPropertyNames(Original).forEach(function (key) {
+          if (key !== "length" && key !== "name" && key !== "prototype" && key !== "arguments" && key !== "caller") {
+            defineProperty(Guarded, key, Object.getOwnPropertyDescriptor(Original, key));
+          }
+        });
+        Guarded.prototype = Original.prototype;
+      }
+      // Methods that make a new one of the same kind (slice, map, subarray) find it through `constructor`.
+      defineProperty(Original.prototype, "constructor", { value: Guarded, writable: true, configurable: true });
+      defineProperty(global, name, { value: Guarded, writable: true, configurable: true });
+    }
+    function guardMethod(prototype, name, bytesOf) {
+      var original = prototype && prototype[name];
+      if (typeof original !== "function") {
+        return;
+      }
+      var guarded = {}; // a method, not a constructor, named as the original
+      guarded[name] = function () {
+        check(bytesOf(this, arguments));
+        return apply(original, this, toArray(arguments));
+      };
+      defineProperty(prototype, name, { value: guarded[name], writable: true, configurable: true });
+    }
+
+    ["ArrayBuffer", "SharedArrayBuffer"].forEach(function (name) {
+      guardConstructor(name, function (args) {
+        return count(args[0]);
+      });
+      if (global[name]) {
+        var prototype = global[name].prototype;
+        guardMethod(prototype, "slice", function (buffer, args) {
+          var length = buffer.byteLength;
+          return index(args[1], length, length) - index(args[0], length, 0);
+        });
+        guardMethod(prototype, "resize", function (buffer, args) {
+          return count(args[0]) - buffer.byteLength;
+        });
+        guardMethod(prototype, "grow", function (buffer, args) {
+          return count(args[0]) - buffer.byteLength;
+        });
+        guardMethod(prototype, "transfer", function (buffer, args) {
+          return args[0] === undefined ? 0 : count(args[0]);
+        });
+      }
+    });
+    ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Float16Array", "Int32Array",
+     "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"].forEach(function (name) {
+      guardConstructor(name, function (args, target) {
+        var source = args[0];
+        if (source === null || source === undefined || isBuffer(source)) {
+          return 0; // a view of a buffer allocates nothing
+        }
+        var elements = typeof source === "object" ? count(source.length) : count(source);
+        return elements * target.BYTES_PER_ELEMENT;
+      });
+    });
+    guardMethod(String.prototype, "repeat", function (text, args) {
+      return toText(text).length * count(args[0]);
+    });
+    guardMethod(String.prototype, "padStart", function (text, args) {
+      return count(args[0]);
+    });
+    guardMethod(String.prototype, "padEnd", function (text, args) {
+      return count(args[0]);
+    });
+    guardMethod(Array.prototype, "fill", function (array, args) {
+      var length = count(array.length);
+      // A reference per element at least: 4 bytes.
+      return 4 * (index(args[2], length, length) - index(args[1], length, 0));
+    });
+  }
+
   return freeze({ tools: tools, discovery: discovery, ToolError: ToolError, argumentsOk: argumentsOk,
-                  badArguments: badArguments, failure: failure, resultJson: resultJson });
+                  badArguments: badArguments, failure: failure, resultJson: resultJson,
+                  guardAllocations: guardAllocations });
 })()

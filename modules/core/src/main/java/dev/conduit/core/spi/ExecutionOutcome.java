@@ -45,7 +45,7 @@ public sealed interface ExecutionOutcome
     enum Limit {
         WALL_TIME("The program ran out of time"),
         CPU_TIME("The program used up its CPU time"),
-        MEMORY("The program used more memory than its limit allows"),
+        MEMORY("The program held more memory than its limit allows (limits.memoryLimitMb)"),
         OUTPUT("The program wrote more output than allowed"),
         LOG_ENTRIES("The program wrote more log entries than allowed"),
         TOOL_CALLS("The program made more tool calls than allowed"),

@@ -45,6 +45,18 @@ public interface ContractPrograms {
      */
     String churn();
 
+    /**
+     * Asks for one 512 MB buffer in a try block; ends with "refused RangeError" when the allocation fails in the
+     * guest; where it does not, keeps the buffer and goes on writing to it for a while.
+     */
+    String oneHugeBuffer();
+
+    /**
+     * Whether {@link #oneHugeBuffer()}'s allocation fails in the guest (JavaScript engines ask before large
+     * allocations); otherwise the program is stopped by its memory limit.
+     */
+    boolean refusesHugeAllocationsInTheGuest();
+
     /** Prints "first", then 1000-character lines forever. */
     String outputFlood();
 
@@ -156,6 +168,17 @@ public interface ContractPrograms {
             return "var total = 0; for (var i = 0; i < 40; i++) { var rows = []; "
                    + "for (var j = 0; j < 10000; j++) rows.push({id: j, name: 'row-' + j, v: j / 7}); "
                    + "total += JSON.stringify(rows).length; } total";
+        }
+
+        @Override
+        public String oneHugeBuffer() {
+            return "var outcome; try { outcome = new Uint8Array(512 * 1024 * 1024).length; } "
+                   + "catch (e) { outcome = 'refused ' + e.name; } outcome";
+        }
+
+        @Override
+        public boolean refusesHugeAllocationsInTheGuest() {
+            return true;
         }
 
         @Override
@@ -305,9 +328,22 @@ public interface ContractPrograms {
 
         @Override
         public String churn() {
-            return "import json\ntotal = 0\nfor i in range(40):\n"
+            return "import json\ntotal = 0\nfor i in range(20):\n"
                    + "    rows = [{'id': j, 'name': 'row-' + str(j), 'v': j / 7} for j in range(10000)]\n"
                    + "    total += len(json.dumps(rows))\ntotal";
+        }
+
+        @Override
+        public String oneHugeBuffer() {
+            // Held while the program goes on: the allocation itself is not refused in Python (docs/code-mode.md).
+            return "try:\n    held = bytearray(512 * 1024 * 1024)\n    outcome = len(held)\n"
+                   + "except MemoryError:\n    outcome = 'refused RangeError'\n"
+                   + "for i in range(100000000):\n    held[i % 1000] = 1\noutcome";
+        }
+
+        @Override
+        public boolean refusesHugeAllocationsInTheGuest() {
+            return false;
         }
 
         @Override

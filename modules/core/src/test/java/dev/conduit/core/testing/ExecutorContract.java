@@ -2,6 +2,7 @@ package dev.conduit.core.testing;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -176,6 +177,25 @@ public abstract class ExecutorContract {
                                                     LIMITS.codeBytes());
         ExecutionOutcome outcome = run(programs().churn(), small, new RecordingBridge(1));
         assertThat(outcome.toString(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+    }
+
+    /**
+     * One allocation larger than the cap never completes: in the JavaScript engines it fails in the guest with a
+     * RangeError the program catches; elsewhere the memory limit stops the program.
+     */
+    @Test
+    void oneAllocationLargerThanTheCapDoesNotComplete() throws Exception {
+        ExecutionLimits small = new ExecutionLimits(LIMITS.wallTime(), LIMITS.cpuTime(), 64L * 1024 * 1024,
+                                                    LIMITS.outputBytes(), LIMITS.logEntries(), LIMITS.toolCalls(),
+                                                    LIMITS.codeBytes());
+        ExecutionOutcome outcome = run(programs().oneHugeBuffer(), small, new RecordingBridge(1));
+        if (programs().refusesHugeAllocationsInTheGuest()) {
+            ExecutionOutcome.Completed completed = (ExecutionOutcome.Completed) outcome;
+            assertThat(completed.toString(), completed.resultJson(), is(Optional.of("\"refused RangeError\"")));
+        } else {
+            assertThat(outcome.toString(), ((ExecutionOutcome.LimitExceeded) outcome).limit(),
+                       is(ExecutionOutcome.Limit.MEMORY));
+        }
     }
 
     @Test

@@ -87,6 +87,7 @@ final class DenoSession {
         first.put("nonce", nonce);
         first.put("code", request.code());
         first.set("manifest", Json.mapper().readTree(request.tools().manifestJson()));
+        first.put("memoryBytes", request.limits().memoryBytes());
         return Json.mapper().writeValueAsString(first);
     }
 

@@ -1,6 +1,6 @@
 // Conduit's runner inside one Deno process: it waits for exactly one program, runs it with the tools SDK, and exits.
 // The process has no permissions at all. It talks to the gateway over its own stdio only:
-//   stdin  (gateway -> runner): one line {nonce, code, manifest}, then one line per tool-call answer {id, value|error};
+//   stdin  (gateway -> runner): one line {nonce, code, manifest, memoryBytes}, then one line per tool-call answer {id, value|error};
 //   stdout (runner -> gateway): frames "<nonce> <json>\n": {t:"call",id,tool,args}, {t:"out",err,s}, {t:"done",result},
 //                               {t:"error",message,stack}.
 // The nonce is a secret of this execution, read before the program exists; the program also loses Deno.stdin,
@@ -80,6 +80,10 @@ async function readLine() {
 
 const request = parse(readFirstLine());
 const nonce = request.nonce;
+// A buffer larger than the program's memory limit fails in the program (a RangeError) instead of growing the process
+// until the gateway kills it; what the program already holds is V8's and the gateway's to count.
+const memoryBytes = request.memoryBytes;
+ConduitSdk.guardAllocations(globalThis, () => memoryBytes);
 function send(frame) {
   const bytes = encoder.encode(nonce + " " + stringify(frame) + "\n");
   for (let written = 0; written < bytes.length;) {

@@ -1,20 +1,22 @@
 package dev.conduit.exec.graal;
 
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 import dev.conduit.core.spi.ToolBridge;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
- * The tool bridge of a pooled context, pointed at one execution's {@link ToolBridge} at a time: the SDK is installed
- * with these two functions while the context is made ahead, so an execution only points them at its bridge. Between
+ * The tool bridge of a pooled context, pointed at one execution's {@link ToolBridge} (and memory claim) at a time: the
+ * SDK is installed with these functions while the context is made ahead, so an execution only points them at its bridge. Between
  * executions (and after) they answer an error and an empty manifest.
  */
 final class BridgeSwitch {
     private static final String NO_EXECUTION = "{\"error\":{\"code\":-32603,\"message\":\"No execution is running\"}}";
 
     private final AtomicReference<ToolBridge> target = new AtomicReference<>();
+    private final AtomicReference<LongSupplier> memoryLeft = new AtomicReference<>();
     private final UnaryOperator<String> encode;
 
     /** {@code (tool, argumentsJson) -> outcome}, as {@link ToolBridge#call}, the outcome encoded for the guest. */
@@ -25,6 +27,9 @@ final class BridgeSwitch {
 
     /** {@code (optionsJson) -> tools}, as {@link ToolBridge#discoverJson}, encoded for the guest. */
     final ProxyExecutable discover;
+
+    /** {@code () -> bytes}: what is left of the running program's memory limit (none between executions). */
+    final ProxyExecutable room;
 
     /** A switch that hands JSON to the guest as it is. */
     BridgeSwitch() {
@@ -47,9 +52,15 @@ final class BridgeSwitch {
             ToolBridge bridge = target.get();
             return this.encode.apply(bridge == null ? "[]" : bridge.discoverJson(args[0].asString()));
         };
+        this.room = args -> {
+            LongSupplier left = memoryLeft.get();
+            return left == null ? 0L : left.getAsLong();
+        };
     }
 
-    void target(ToolBridge bridge) {
+    /** Points the functions at one execution's bridge and memory claim; {@code null, null} between executions. */
+    void target(ToolBridge bridge, LongSupplier memoryLeft) {
         target.set(bridge);
+        this.memoryLeft.set(memoryLeft);
     }
 }

@@ -66,7 +66,8 @@ final class GraalJsExecutor extends PooledExecutor {
         context.initialize("js");
         Value bindings = context.getBindings("js");
         REMOVED_GLOBALS.forEach(bindings::removeMember);
-        Value toJson = context.eval(prologue).execute(bridge.call, bridge.manifest, bridge.discover, context.eval(sdk));
+        Value toJson = context.eval(prologue).execute(bridge.call, bridge.manifest, bridge.discover, context.eval(sdk),
+                                                     bridge.room);
         return new Prepared(context, out, err, bridge, toJson);
     }
 

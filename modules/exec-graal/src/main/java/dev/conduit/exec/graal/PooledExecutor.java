@@ -219,7 +219,7 @@ abstract class PooledExecutor implements Executor {
         prepared.err().target(output);
         Watchdog.Watched watched = watchdog.watch(Thread.currentThread(), prepared.context(), request.limits(), output,
                                                   request.tools());
-        prepared.bridge().target(request.tools());
+        prepared.bridge().target(request.tools(), watched.heap()::room);
         try {
             Optional<String> json = run(prepared, code);
             if (json.isPresent() && json.get().length() > request.limits().outputBytes()) {
@@ -236,7 +236,7 @@ abstract class PooledExecutor implements Executor {
                                                                                 failure.getMessage()));
         } finally {
             watchdog.unwatch(watched);
-            prepared.bridge().target(null);
+            prepared.bridge().target(null, null);
             prepared.out().target(null);
             prepared.err().target(null);
             // Closing takes a few hundred microseconds: off the request's path. The context is switched off already.
@@ -252,7 +252,11 @@ abstract class PooledExecutor implements Executor {
         }
         if (e.isResourceExhausted()) {
             String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-            // GraalPy reports its frame limit with no message; output limits are the watchdog's, not Truffle's.
+            // GraalPy reports its frame limit with no message; output limits are the watchdog's, not Truffle's. The
+            // heap running out under the guest (a Java OutOfMemoryError) is the memory limit failing closed.
+            if (message.contains("outofmemory") || message.contains("heap space")) {
+                return output.stoppedBy(Limit.MEMORY);
+            }
             return output.stoppedBy(message.contains("cpu") ? Limit.CPU_TIME : Limit.STACK_DEPTH);
         }
         if (e.isGuestException() || e.isSyntaxError()) {

@@ -175,7 +175,12 @@ class GraalPyExecutorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostile")
     void hostileProgramEndsInItsExpectedOutcome(String name, String code, Set<Limit> limits) throws Exception {
-        ExecutionOutcome outcome = run(code);
+        // A bomb gets time to spare, so that only its memory can stop it (interpreted, it is slow to fill its cap).
+        ExecutionLimits given = limits.equals(Set.of(Limit.MEMORY))
+                ? new ExecutionLimits(Duration.ofSeconds(30), Duration.ofSeconds(20), LIMITS.memoryBytes(),
+                                      LIMITS.outputBytes(), LIMITS.logEntries(), LIMITS.toolCalls(), LIMITS.codeBytes())
+                : LIMITS;
+        ExecutionOutcome outcome = run(code, given, new RecordingBridge(LIMITS.toolCalls()));
         if (limits.isEmpty()) {
             assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.GuestError, is(true));
         } else {
@@ -195,9 +200,13 @@ class GraalPyExecutorTest {
     }
 
     private static ExecutionOutcome run(String code, RecordingBridge bridge) throws Exception {
+        return run(code, LIMITS, bridge);
+    }
+
+    private static ExecutionOutcome run(String code, ExecutionLimits limits, RecordingBridge bridge) throws Exception {
         executor.warmedUp().get(90, TimeUnit.SECONDS);
         assertThat(executor.availability().detail(), executor.availability().available(), is(true));
-        return GUESTS.submit(() -> executor.execute(new ExecutionRequest(code, Language.PYTHON, LIMITS, bridge,
+        return GUESTS.submit(() -> executor.execute(new ExecutionRequest(code, Language.PYTHON, limits, bridge,
                                                                          "python"))).get(60, TimeUnit.SECONDS);
     }
 }

@@ -92,7 +92,8 @@ final class RhinoExecutor implements Executor {
                     writer(scope, output), new LambdaFunction(scope, "drain", 0, (cx, s, self, args) -> {
                         cx.processMicrotasks();
                         return Undefined.instance;
-                    }), sdk.exec(context, scope, scope)});
+                    }), sdk.exec(context, scope, scope),
+                    new LambdaFunction(scope, "room", 0, (cx, s, self, args) -> (double) guard.heap().room())});
             String program = AwaitRewriter.rewrite(request.code());
             Optional<String> wrong = LoopBindings.problem(program, PROGRAM_NAME);
             if (wrong.isPresent()) {
@@ -114,6 +115,10 @@ final class RhinoExecutor implements Executor {
             return output.stoppedBy(stop.limit());
         } catch (StackOverflowError overflow) {
             return output.stoppedBy(Limit.STACK_DEPTH);
+        } catch (OutOfMemoryError exhausted) {
+            // The heap ran out under the guest's allocation: the memory limit failing closed. What the program held is
+            // unreachable once this frame is left.
+            return output.stoppedBy(Limit.MEMORY);
         } catch (WrappedException wrapped) {
             if (wrapped.getWrappedException() instanceof LimitStop stop) {
                 return output.stoppedBy(stop.limit());
