@@ -40,8 +40,9 @@ import com.sun.management.ThreadMXBean;
  * <p>Only a full collection's figure is exact: after a young collection the heap still holds garbage already
  * promoted, among it what programs that ended left behind. So a young figure over the cap only requests a full
  * collection (at most four a second for the whole server; one is a pause of 50-150 ms with the engines loaded).
- * A program that allocated twice its cap since the last collection of any kind gets one requested too, in case none
- * comes by itself (bin/conduit keeps the young generation small so that cheap young collections come often). When a
+ * A program that allocated what is left of its cap since the last collection of any kind gets one requested too, in
+ * case none comes by itself (bin/conduit keeps the young generation small so that cheap young collections come often,
+ * but large arrays go straight to the old generation). When a
  * collection leaves the heap more than {@value #PRESSURE_PERCENT} % full, the running program with the largest claim
  * is stopped at once: the server's own threads must not run out of memory. A single allocation larger than the cap
  * happens before any measurement: the engines refuse large buffers by {@link Share#room()}, the heap budget bounds
@@ -72,6 +73,11 @@ public final class LiveHeap {
      */
     private boolean forcedSinceBaseline;
     private volatile long lastForcedNanos = System.nanoTime() - MIN_FORCED_INTERVAL_NANOS;
+    /**
+     * When a program last ended. Its memory stays reachable a moment longer (its context is closed off the request's
+     * path), so a collection soon after it is no measure of the server's own use. Guarded by {@link #lock}.
+     */
+    private long lastEndNanos = System.nanoTime() - MIN_FORCED_INTERVAL_NANOS;
 
     /** One program's claim on the heap: its thread and its cap. Close it when the program ends. */
     public final class Share implements AutoCloseable {
@@ -108,11 +114,13 @@ public final class LiveHeap {
         }
 
         /**
-         * Called often by the program's watchdog: a program that allocated twice its cap since the last collection
-         * gets a full one requested, in case none comes by itself.
+         * Called often by the program's watchdog: a program that allocated what is left of its cap (at least an eighth
+         * of it) since the last collection gets a full one requested, in case none comes by itself.
          */
         public void poll() {
-            if (allocated(threadId) - allocatedAtCollection > 2 * cap) {
+            // Large arrays go straight to the old generation: no young collection comes to measure them. A program
+            // found near its cap is measured again sooner (at most every 250 ms for the whole server).
+            if (allocated(threadId) - allocatedAtCollection > Math.max(cap - held, cap / 8)) {
                 requestCollection();
             }
         }
@@ -126,6 +134,7 @@ public final class LiveHeap {
             boolean renew;
             synchronized (lock) {
                 shares.remove(this);
+                lastEndNanos = System.nanoTime();
                 renew = shares.isEmpty() && (baseline < 0 || forcedSinceBaseline
                         || System.nanoTime() - baselineNanos > TimeUnit.SECONDS.toNanos(BASELINE_MAX_AGE_SECONDS));
             }
@@ -190,7 +199,7 @@ public final class LiveHeap {
         boolean suspect;
         synchronized (lock) {
             if (shares.isEmpty()) {
-                if (full) {
+                if (full && System.nanoTime() - lastEndNanos >= MIN_FORCED_INTERVAL_NANOS) {
                     baseline = live;
                     baselineNanos = System.nanoTime();
                     forcedSinceBaseline = false;
@@ -247,7 +256,7 @@ public final class LiveHeap {
                 long own = allocated.get(share);
                 // What it holds at least if the others are within their caps; never more than it allocated.
                 long atLeast = Math.min(own, total - accounted - (innocent - Math.min(own, share.cap)));
-                if (first) {
+                if (first && full) {
                     share.held = Math.clamp(atLeast, 0, share.cap);
                 }
                 double ratio = (double) atLeast / share.cap;
@@ -289,17 +298,20 @@ public final class LiveHeap {
     }
 
     /**
-     * A full collection on a thread of its own, at least 250 ms after the previous one; requests made while one is
-     * pending are answered by it.
+     * A full collection on a thread of its own, at least 250 ms after the previous one (and, with nothing running, after
+     * the last program ended); requests made while one is pending are answered by it.
      */
     private void requestCollection() {
+        long settled;
         synchronized (lock) {
             forcedSinceBaseline |= !shares.isEmpty();
+            // Measuring the server's own use waits until what the last program held is unreachable.
+            settled = shares.isEmpty() ? lastEndNanos + MIN_FORCED_INTERVAL_NANOS : 0;
         }
         if (!collectionPending.compareAndSet(false, true)) {
             return;
         }
-        long wait = lastForcedNanos + MIN_FORCED_INTERVAL_NANOS - System.nanoTime();
+        long wait = Math.max(lastForcedNanos + MIN_FORCED_INTERVAL_NANOS, settled) - System.nanoTime();
         Thread.ofPlatform().daemon(true).name("conduit-live-heap").start(() -> {
             try {
                 if (wait > 0) {
