@@ -51,7 +51,12 @@ async function execute(engine, code) {
   if (answer.error) {
     return answer.error.data?.limit ?? `error ${answer.error.code}`;
   }
-  return answer.result?.structuredContent?.exitCode === 0 ? "completed" : "failed";
+  const structured = answer.result?.structuredContent;
+  if (structured?.exitCode === 0) {
+    return "completed";
+  }
+  // A large allocation the memory limit had no room for, refused in the program (a RangeError it did not catch).
+  return structured?.stderr?.includes("memory limit leaves") ? "refused" : "failed";
 }
 
 function residentTree(root) {

@@ -208,8 +208,16 @@ public final class LiveHeap {
                 }
                 return;
             }
-            if (full && live < baseline) {
-                baseline = live; // nothing running can hold less than nothing
+            if (full) {
+                // Bounds on the server's own use that hold with programs running: it is no more than the heap's use,
+                // and no less than that less all the programs allocated (what they hold is part of it). The second
+                // catches what the server kept since the baseline (an engine's remains of a stopped program, caches)
+                // when programs run one after another without a pause to measure it in.
+                long allocatedByPrograms = 0;
+                for (Share share : shares) {
+                    allocatedByPrograms += share.allocatedSinceStart();
+                }
+                baseline = Math.clamp(baseline, live - allocatedByPrograms, live);
             }
             long measured = live;
             long server = baseline;

@@ -117,8 +117,10 @@ final class Watchdog implements AutoCloseable {
     void unwatch(Watched watched) {
         watched.heap.close();
         running.remove(watched);
-        stopping.remove(watched);
-        stuck.remove(watched);
+        stopping.compute(watched, (same, stoppedAt) -> {
+            stuck.remove(same); // a guest reported stuck that did leave after all is not stuck
+            return null;
+        });
     }
 
     /**
@@ -142,10 +144,17 @@ final class Watchdog implements AutoCloseable {
         }
         long now = System.nanoTime();
         stopping.forEach((watched, since) -> {
-            if (now - since > TimeUnit.SECONDS.toNanos(STUCK_AFTER_SECONDS) && stuck.add(watched)) {
-                watched.reportedStuck.complete(null);
-                LOGGER.log(Level.ERROR, "a guest thread is still running " + STUCK_AFTER_SECONDS + " s after its "
-                                        + watched.stoppedBy() + " limit cancelled it; restart the server to free it");
+            if (now - since > TimeUnit.SECONDS.toNanos(STUCK_AFTER_SECONDS)) {
+                // Atomic with unwatch on the same key: a guest that left meanwhile is not reported stuck for good.
+                stopping.computeIfPresent(watched, (same, stoppedAt) -> {
+                    if (stuck.add(same)) {
+                        same.reportedStuck.complete(null);
+                        LOGGER.log(Level.ERROR, "a guest thread is still running " + STUCK_AFTER_SECONDS + " s after "
+                                                + "its " + same.stoppedBy() + " limit cancelled it; restart the server "
+                                                + "to free it");
+                    }
+                    return stoppedAt;
+                });
             }
         });
     }
