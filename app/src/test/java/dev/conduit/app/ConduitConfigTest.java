@@ -3,6 +3,7 @@ package dev.conduit.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.conduit.core.config.InvalidConfigException;
@@ -11,7 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ConduitConfigTest {
@@ -29,6 +33,12 @@ class ConduitConfigTest {
         assertThat(config.server().shutdownGrace(), is(Duration.ofSeconds(10)));
         assertThat(config.auth().enabled(), is(true));
         assertThat(config.auth().apiKeys().getFirst().id(), is("local"));
+        // Read-only by default: the demo upstream's tools that change files are not granted.
+        List<String> granted = config.auth().apiKeys().getFirst().allowedTools();
+        assertThat(granted, hasItems("conduit.*", "files.read_text_file", "files.list_directory"));
+        assertThat(granted, not(hasItem("*")));
+        String writes = "files\\.(write_file|edit_file|move_file|create_directory|\\*)";
+        assertThat(granted.stream().filter(tool -> tool.matches(writes)).toList(), is(List.of()));
         assertThat(config.http().path(), is("/mcp"));
     }
 
