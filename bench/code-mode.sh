@@ -2,7 +2,7 @@
 # Code Mode through /mcp: p50/p99 of a trivial JavaScript program, of ten tool calls and of trivial Python, and
 # executions/s with 1, 4 and 16 clients, on every engine, plus the server's resident memory idle and after the load.
 # Loopback only. DENO_POOL sets executors.deno.pool-size (default 2; 0 measures Deno without its pool).
-# Needs the distribution and interop/node_modules (./mvnw -B install -DskipTests builds both).
+# Needs the distribution and interop/node_modules (./mvnw -B package -DskipTests builds both).
 # Usage: [ONLY=<engine>] [DENO_POOL=<n>] bench/code-mode.sh [calls]   (default 1000 per measurement)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

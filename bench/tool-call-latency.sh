@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Median added latency of one tools/call through Conduit, against calling the same stdio upstream directly.
-# Needs the distribution and interop/node_modules (./mvnw -B install -DskipTests builds both). Loopback only.
+# Needs the distribution and interop/node_modules (./mvnw -B package -DskipTests builds both). Loopback only.
 # Usage: bench/tool-call-latency.sh [calls]   (default 1000)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

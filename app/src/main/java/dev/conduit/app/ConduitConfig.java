@@ -74,7 +74,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
                 .sources(ConfigSources.environmentVariables(), ConfigSources.systemProperties(),
                          ConfigSources.file(file))
                 .build();
-        return from(config, environment);
+        return from(config, environment, Optional.of(file.toAbsolutePath().normalize().getParent()));
     }
 
     /**
@@ -93,6 +93,11 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
 
     /** Validates an already-built config. */
     static ConduitConfig from(Config config, Map<String, String> environment) {
+        return from(config, environment, Optional.empty());
+    }
+
+    /** Validates an already-built config read from a file in {@code folder}, against which relative paths resolve. */
+    private static ConduitConfig from(Config config, Map<String, String> environment, Optional<Path> folder) {
         ConfigReader root = ConfigReader.of(config);
         ServerSettings server = ServerSettings.from(root.child("server"), environment);
         AuthConfig auth = AuthConfig.from(root.child("auth"), environment);
@@ -113,7 +118,8 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         ExecutionLimitsPolicy executionLimits = ExecutionLimitsPolicy.from(limits);
         limits.warnUnknown();
         ExecutorsConfig executors = ExecutorsConfig.from(root.child("executors"));
-        List<UpstreamConfig> upstreams = UpstreamConfig.listFrom(root.list("upstreams"), environment);
+        List<UpstreamConfig> upstreams = UpstreamConfig.listFrom(root.list("upstreams"), environment).stream()
+                .map(upstream -> folder.map(upstream::runFrom).orElse(upstream)).toList();
         ConfigReader policy = root.child("policy");
         boolean strict = policy.bool("strict-validation", false);
         ConfigReader outbound = policy.child("outbound");

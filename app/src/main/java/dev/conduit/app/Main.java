@@ -42,12 +42,18 @@ public final class Main {
             return;
         }
         if (java.util.Arrays.asList(args).contains("--heap")) {
-            printHeap(configFile.get(), protocol, err);
+            if (!printHeap(configFile.get(), stdio, protocol, err)) {
+                System.exit(2);
+            }
             return;
         }
         Conduit conduit;
         try {
-            conduit = new Conduit(ConduitConfig.load(configFile.get(), System.getenv()));
+            ConduitConfig config = ConduitConfig.load(configFile.get(), System.getenv());
+            if (stdio) {
+                config.stdioPrincipal(); // what --stdio needs is checked before any engine or upstream starts
+            }
+            conduit = new Conduit(config);
         } catch (InvalidConfigException | ConfigException e) {
             err.println("conduit: configuration error in " + configFile.get() + ": " + e.getMessage());
             System.exit(2);
@@ -111,22 +117,29 @@ public final class Main {
     /**
      * {@code --heap}: prints the JVM heap the configuration needs, for {@code bin/conduit}'s {@code -Xmx}: every guest
      * thread running a program that holds the largest memory limit a key may have, plus half of that (at least
-     * 512 MB) for the server itself and the collector's headroom. Prints nothing when the configuration cannot be
-     * read (the real start says why).
+     * 512 MB) for the server itself and the collector's headroom. Answers false, having said why, when the
+     * configuration (with what {@code --stdio} needs) is invalid: bin/conduit then stops at once instead of starting
+     * a second JVM to say the same.
      */
-    private static void printHeap(Path configFile, PrintStream out, PrintStream err) {
+    private static boolean printHeap(Path configFile, boolean stdio, PrintStream out, PrintStream err) {
+        ConduitConfig config;
         try {
-            ConduitConfig config = ConduitConfig.load(configFile, System.getenv());
-            long cap = config.executionLimits().defaults().memoryBytes();
-            for (var key : config.auth().apiKeys()) {
-                cap = Math.max(cap, key.limits().memoryBytes().orElse(cap));
+            config = ConduitConfig.load(configFile, System.getenv());
+            if (stdio) {
+                config.stdioPrincipal();
             }
-            long programs = config.executors().threads() * cap;
-            long heap = programs + Math.max(512L * 1024 * 1024, programs / 2);
-            out.println(heap / (1024 * 1024) + "m");
-        } catch (RuntimeException e) {
-            err.println("conduit: no heap size from the configuration (" + e.getMessage() + ")");
+        } catch (InvalidConfigException | ConfigException e) {
+            err.println("conduit: configuration error in " + configFile + ": " + e.getMessage());
+            return false;
         }
+        long cap = config.executionLimits().defaults().memoryBytes();
+        for (var key : config.auth().apiKeys()) {
+            cap = Math.max(cap, key.limits().memoryBytes().orElse(cap));
+        }
+        long programs = config.executors().threads() * cap;
+        long heap = programs + Math.max(512L * 1024 * 1024, programs / 2);
+        out.println(heap / (1024 * 1024) + "m");
+        return true;
     }
 
     private static String usage() {

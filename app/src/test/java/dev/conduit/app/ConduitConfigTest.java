@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.upstream.UpstreamConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,11 @@ class ConduitConfigTest {
         List<String> granted = config.auth().apiKeys().getFirst().allowedTools();
         assertThat(granted, hasItems("conduit.*", "files.read_text_file", "files.list_directory"));
         assertThat(granted, not(hasItem("*")));
+        // Desktop clients start Conduit from /: the demo upstream runs in the config's folder, its paths relative to it.
+        UpstreamConfig.Stdio files = (UpstreamConfig.Stdio) config.upstreams().getFirst().transport();
+        assertThat(files.cwd(), is(Optional.of(Path.of("../config").toAbsolutePath().normalize().toString())));
+        assertThat(files.args().getLast(), is("../demo/files"));
+        assertThat(config.stdioPrincipal().id(), is("local"));
         String writes = "files\\.(write_file|edit_file|move_file|create_directory|\\*)";
         assertThat(granted.stream().filter(tool -> tool.matches(writes)).toList(), is(List.of()));
         assertThat(config.http().path(), is("/mcp"));
@@ -139,6 +146,34 @@ class ConduitConfigTest {
                 auth:
                   enabled: false
                 """)).key(), is("server.sockets"));
+    }
+
+    @Test
+    void stdioUpstreamsRunInTheConfigFolderUnlessTheySayOtherwise() throws Exception {
+        ConduitConfig config = load("""
+                auth:
+                  enabled: false
+                upstreams:
+                  - id: here
+                    command: node
+                    args: [server.js]
+                  - id: below
+                    command: node
+                    cwd: servers/below
+                  - id: elsewhere
+                    command: node
+                    cwd: /srv/elsewhere
+                  - id: remote
+                    type: http
+                    url: http://127.0.0.1:9/mcp
+                """);
+        List<Optional<String>> folders = config.upstreams().stream()
+                .map(upstream -> upstream.transport() instanceof UpstreamConfig.Stdio stdio ? stdio.cwd()
+                                                                                            : Optional.<String>empty())
+                .toList();
+        String folder = dir.toAbsolutePath().normalize().toString();
+        assertThat(folders, is(List.of(Optional.of(folder), Optional.of(folder + "/servers/below"),
+                                       Optional.of("/srv/elsewhere"), Optional.<String>empty())));
     }
 
     @Test

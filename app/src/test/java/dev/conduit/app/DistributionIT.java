@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -151,6 +152,28 @@ class DistributionIT {
         int exit = broken.awaitExit(Duration.ofSeconds(30));
         assertThat(broken.log(), exit, is(2));
         assertThat(broken.log(), containsString("server.port: must be between 0 and 65535, not 99999"));
+    }
+
+    /**
+     * A key whose secret variable is not set is refused once, by the JVM that sizes the heap (no second start), with
+     * the line that fixes it and before any engine or upstream starts.
+     */
+    @Test
+    void anUnsetKeyVariableIsRefusedAtOnceWithTheExportLine() throws Exception {
+        RunningConduit broken = RunningConduit.launch(dir, """
+                auth:
+                  api-keys:
+                    - id: mine
+                      secret: ${CONDUIT_UNSET_KEY}
+                """);
+        int exit = broken.awaitExit(Duration.ofSeconds(30));
+        assertThat(broken.log(), exit, is(2));
+        assertThat(broken.log(), containsString("auth.api-keys.0.secret: refers to the environment variable "
+                                                + "CONDUIT_UNSET_KEY, which is not set; set it to a random secret of "
+                                                + "16 characters or more, for example: export "
+                                                + "CONDUIT_UNSET_KEY=$(openssl rand -hex 32)"));
+        assertThat(broken.log(), broken.log().split("configuration error", -1).length, is(2));
+        assertThat(broken.log(), not(containsString("engine rhino enabled")));
     }
 
     @Test

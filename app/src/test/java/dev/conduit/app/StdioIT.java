@@ -14,8 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * {@code bin/conduit --stdio} driven by two real clients that launch it: the official MCP TypeScript SDK client
@@ -58,6 +61,47 @@ class StdioIT {
         JsonNode executed = inspector(launcher, "--method", "tools/call", "--tool-name", "execute_javascript",
                                       "--tool-arg", "code=return await tools.everything.echo({message: 'inspector'})");
         assertThat(executed.toString(), executed.at("/structuredContent/result").asString(), is("Echo: inspector"));
+    }
+
+    /**
+     * The shipped configuration serves a desktop client as its snippet in the README starts it: from {@code /}, with a
+     * minimal environment and no terminal. The demo upstream's relative paths resolve against the configuration's
+     * folder, and the shipped key may read but not write.
+     */
+    @Test
+    void theShippedConfigurationServesADesktopClientStartedFromTheRoot() throws Exception {
+        Path shipped = Path.of("../config/conduit.yaml").toAbsolutePath().normalize();
+        RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(180),
+                RunningConduit.NODE.toAbsolutePath().toString(), "desktop-client.mjs",
+                RunningConduit.DIST.resolve("bin/conduit").toAbsolutePath().toString(), shipped.toString(),
+                RunningConduit.API_KEY);
+        assertThat(run.output(), run.exitCode(), is(0));
+        JsonNode out = Json.mapper().readTree(run.output().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(out.toString(), out.has("failure"), is(false));
+        List<String> tools = out.get("tools").valueStream().map(JsonNode::asString).toList();
+        assertThat(out.toString(), tools, hasItems("files__read_text_file", "execute_javascript"));
+        assertThat(out.toString(), tools.contains("files__write_file"), is(false));
+        assertThat(out.toString(), out.at("/read/content/0/text").asString(), startsWith("sku,name,quantity"));
+        assertThat(out.toString(), out.at("/execute/structuredContent/result").asString(), is("sku,name,quantity"));
+        assertThat(out.toString(), out.at("/write/error/code").asInt(), is(-32602));
+    }
+
+    /**
+     * {@code --stdio} on a configuration that names no key for it is refused with the fix in the message, before any
+     * engine or upstream starts (it used to come after the engines had warmed up, some 45 s on a loaded machine).
+     */
+    @Test
+    void stdioWithoutItsKeyIsRefusedBeforeAnythingStarts() throws Exception {
+        Path config = dir.resolve("no-stdio-key.yaml");
+        Files.writeString(config, RunningConduit.config(true));
+        RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(60), "/usr/bin/env",
+                "JAVA_HOME=" + System.getProperty("java.home"), "CONDUIT_API_KEY=" + RunningConduit.API_KEY,
+                "CONDUIT_LIMITED_KEY=" + RunningConduit.LIMITED_KEY,
+                RunningConduit.DIST.resolve("bin/conduit").toAbsolutePath().toString(), "--config", config.toString(),
+                "--stdio");
+        assertThat(run.output(), run.exitCode(), is(2));
+        assertThat(run.output(), containsString("transports.stdio.key: is required for --stdio"));
+        assertThat(run.output(), not(containsString("engine rhino enabled"))); // no engine was set up
     }
 
     private Path writeConfig() throws Exception {

@@ -108,7 +108,9 @@ public record AuthConfig(boolean enabled, List<ApiKey> apiKeys) {
         String secret = environment.get(variable);
         if (secret == null || secret.isEmpty()) {
             throw new InvalidConfigException(key, "refers to the environment variable " + variable
-                                                  + ", which is not set");
+                                                  + ", which is not set; set it to a random secret of "
+                                                  + MIN_SECRET_LENGTH + " characters or more, for example: export "
+                                                  + variable + "=$(openssl rand -hex 32)");
         }
         if (secret.length() < MIN_SECRET_LENGTH) {
             throw new InvalidConfigException(key, "the value of " + variable + " is shorter than "

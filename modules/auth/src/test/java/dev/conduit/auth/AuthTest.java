@@ -74,7 +74,9 @@ class AuthTest {
     void unsetOrShortVariableNamesTheKey() {
         assertThat(assertThrows(InvalidConfigException.class, () -> AuthConfig.from(reader(YAML),
                 Map.of("CI_KEY", SECRET))).getMessage(),
-                   is("auth.api-keys.1.secret: refers to the environment variable OTHER_KEY, which is not set"));
+                   is("auth.api-keys.1.secret: refers to the environment variable OTHER_KEY, which is not set; set it "
+                      + "to a random secret of 16 characters or more, for example: export OTHER_KEY=$(openssl rand "
+                      + "-hex 32)"));
         assertThat(assertThrows(InvalidConfigException.class, () -> AuthConfig.from(reader(YAML),
                 Map.of("CI_KEY", "short", "OTHER_KEY", SECRET))).getMessage(),
                    containsString("shorter than 16 characters"));

@@ -2,6 +2,7 @@ package dev.conduit.upstream;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ import dev.conduit.core.config.InvalidConfigException;
  *     type: stdio               # stdio | http (Streamable HTTP) | sse (legacy HTTP+SSE)
  *     command: node             # stdio: absolute, or looked up in PATH
  *     args: [server.js, /data]
- *     cwd: /srv/files           # stdio: working directory (default: Conduit's)
+ *     cwd: /srv/files           # stdio: working directory (default, and base of a relative one: the config's folder)
  *     env:                      # stdio: the child's whole environment; ${VAR} takes Conduit's variable
  *       HOME: /tmp
  *     url: https://mcp.example.com/mcp   # http/sse
@@ -116,6 +117,20 @@ public record UpstreamConfig(String id,
             return "Http[url=" + url + ", legacySse=" + legacySse + ", headers=" + headers.keySet() + ", auth="
                    + auth + "]";
         }
+    }
+
+    /**
+     * This upstream with a stdio server's working directory resolved against {@code folder} (the configuration file's
+     * folder): by default the folder itself, so that the relative paths in its arguments mean the same whichever
+     * directory Conduit is started from (desktop clients start it from {@code /}).
+     */
+    public UpstreamConfig runFrom(Path folder) {
+        if (!(transport instanceof Stdio stdio)) {
+            return this;
+        }
+        String cwd = folder.resolve(stdio.cwd().orElse(".")).normalize().toString();
+        return new UpstreamConfig(id, namespace, new Stdio(stdio.command(), stdio.args(), Optional.of(cwd), stdio.env()),
+                                  timeout, enabled, eager, cacheTtl, maxMessageBytes, protocol, relayRoots);
     }
 
     /** Reads one item of {@code upstreams:}; {@code environment} resolves {@code ${VAR}} references. */
