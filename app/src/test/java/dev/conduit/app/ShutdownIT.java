@@ -28,7 +28,7 @@ class ShutdownIT {
     @Test
     void everyAdmittedExecutionIsAnsweredWhenTheServerStops() throws Exception {
         RunningConduit conduit = RunningConduit.start(dir, RunningConduit.config(true).replace(
-                "shutdown-grace: 5s", "shutdown-grace: 2s") + """
+                "shutdown-grace: 5s", "shutdown-grace: 4s") + """
                 executors:
                   threads: 2
                   per-key: 20
@@ -63,7 +63,7 @@ class ShutdownIT {
                 }
             }
             assertThat(completed + stopped, is(PROGRAMS));
-            assertThat("completed within the grace period", completed, greaterThan(0));
+            assertThat("completed within the grace period\n" + conduit.log(), completed, greaterThan(0));
             assertThat("stopped at its end", stopped, greaterThan(0));
             assertThat(conduit.log(), containsString("cancelling them so that each gets an answer"));
         } finally {

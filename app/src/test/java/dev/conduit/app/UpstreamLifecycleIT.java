@@ -102,6 +102,7 @@ class UpstreamLifecycleIT {
                     type: http
                     url: http://127.0.0.1:%d/mcp
                     timeout: 2s
+                    protocol: legacy   # one handshake to time out, not the server/discover probe and then initialize
                 """.formatted(RunningConduit.NODE.toAbsolutePath(), EVERYTHING, hanging.getAddress().getPort()))) {
             String session = initialize(conduit);
             String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";

@@ -156,11 +156,15 @@ public abstract class ExecutorContract {
         assertThat(((ExecutionOutcome.LimitExceeded) outcome).limit(), is(ExecutionOutcome.Limit.CPU_TIME));
     }
 
+    /** The contract's limits with another memory cap. */
+    private static ExecutionLimits withMemory(long bytes) {
+        return new ExecutionLimits(LIMITS.wallTime(), LIMITS.cpuTime(), bytes, LIMITS.outputBytes(),
+                                   LIMITS.logEntries(), LIMITS.toolCalls(), LIMITS.codeBytes());
+    }
+
     @Test
     void memoryBombStopsNearItsBudget() throws Exception {
-        ExecutionLimits small = new ExecutionLimits(LIMITS.wallTime(), LIMITS.cpuTime(), 32L * 1024 * 1024,
-                                                    LIMITS.outputBytes(), LIMITS.logEntries(), LIMITS.toolCalls(),
-                                                    LIMITS.codeBytes());
+        ExecutionLimits small = withMemory(32L * 1024 * 1024);
         ExecutionOutcome outcome = run(programs().memoryBomb(), small,
                                        new RecordingBridge(1));
         assertThat(((ExecutionOutcome.LimitExceeded) outcome).limit(), is(ExecutionOutcome.Limit.MEMORY));
@@ -172,9 +176,7 @@ public abstract class ExecutorContract {
      */
     @Test
     void churningThroughMoreThanTheCapCompletes() throws Exception {
-        ExecutionLimits small = new ExecutionLimits(LIMITS.wallTime(), LIMITS.cpuTime(), 64L * 1024 * 1024,
-                                                    LIMITS.outputBytes(), LIMITS.logEntries(), LIMITS.toolCalls(),
-                                                    LIMITS.codeBytes());
+        ExecutionLimits small = withMemory(64L * 1024 * 1024);
         ExecutionOutcome outcome = run(programs().churn(), small, new RecordingBridge(1));
         assertThat(outcome.toString(), outcome, instanceOf(ExecutionOutcome.Completed.class));
     }
@@ -185,9 +187,7 @@ public abstract class ExecutorContract {
      */
     @Test
     void oneAllocationLargerThanTheCapDoesNotComplete() throws Exception {
-        ExecutionLimits small = new ExecutionLimits(LIMITS.wallTime(), LIMITS.cpuTime(), 64L * 1024 * 1024,
-                                                    LIMITS.outputBytes(), LIMITS.logEntries(), LIMITS.toolCalls(),
-                                                    LIMITS.codeBytes());
+        ExecutionLimits small = withMemory(64L * 1024 * 1024);
         ExecutionOutcome outcome = run(programs().oneHugeBuffer(), small, new RecordingBridge(1));
         if (programs().refusesHugeAllocationsInTheGuest()) {
             ExecutionOutcome.Completed completed = (ExecutionOutcome.Completed) outcome;
