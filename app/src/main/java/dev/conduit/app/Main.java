@@ -49,11 +49,7 @@ public final class Main {
         }
         Conduit conduit;
         try {
-            ConduitConfig config = ConduitConfig.load(configFile.get(), System.getenv());
-            if (stdio) {
-                config.stdioPrincipal(); // what --stdio needs is checked before any engine or upstream starts
-            }
-            conduit = new Conduit(config);
+            conduit = new Conduit(validated(configFile.get(), stdio));
         } catch (InvalidConfigException | ConfigException e) {
             err.println("conduit: configuration error in " + configFile.get() + ": " + e.getMessage());
             System.exit(2);
@@ -124,10 +120,7 @@ public final class Main {
     private static boolean printHeap(Path configFile, boolean stdio, PrintStream out, PrintStream err) {
         ConduitConfig config;
         try {
-            config = ConduitConfig.load(configFile, System.getenv());
-            if (stdio) {
-                config.stdioPrincipal();
-            }
+            config = validated(configFile, stdio);
         } catch (InvalidConfigException | ConfigException e) {
             err.println("conduit: configuration error in " + configFile + ": " + e.getMessage());
             return false;
@@ -140,6 +133,15 @@ public final class Main {
         long heap = programs + Math.max(512L * 1024 * 1024, programs / 2);
         out.println(heap / (1024 * 1024) + "m");
         return true;
+    }
+
+    /** The configuration with what {@code --stdio} needs checked too, before any engine or upstream starts. */
+    private static ConduitConfig validated(Path configFile, boolean stdio) {
+        ConduitConfig config = ConduitConfig.load(configFile, System.getenv());
+        if (stdio) {
+            config.stdioPrincipal();
+        }
+        return config;
     }
 
     private static String usage() {
