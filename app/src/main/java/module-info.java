@@ -15,6 +15,8 @@ module dev.conduit.app {
     // The YAML parser is found by ServiceLoader; requiring it puts it in the module graph.
     requires io.helidon.config.yaml;
     requires java.logging;
+    // The training run (Training) is a client of the server it starts.
+    requires java.net.http;
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;
     requires io.opentelemetry.sdk;

@@ -197,6 +197,11 @@ final class Conduit {
         return server.port(OpsFeature.SOCKET);
     }
 
+    /** Each engine's availability now. */
+    Map<String, Executor.Availability> engineAvailability() {
+        return engines.availability();
+    }
+
     boolean isRunning() {
         return server.isRunning();
     }

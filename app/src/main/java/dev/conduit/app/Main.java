@@ -41,6 +41,10 @@ public final class Main {
         if (configFile.isEmpty()) {
             return;
         }
+        if (java.util.Arrays.asList(args).contains("--train")) {
+            System.exit(Training.run());
+            return;
+        }
         if (java.util.Arrays.asList(args).contains("--heap")) {
             if (!printHeap(configFile.get(), stdio, protocol, err)) {
                 System.exit(2);
@@ -93,8 +97,9 @@ public final class Main {
                     System.out.println(usage());
                     return Optional.empty();
                 }
-                case "--stdio", "--heap" -> {
-                    // Handled by main: serve MCP on stdin/stdout; print the heap the configuration needs.
+                case "--stdio", "--heap", "--train" -> {
+                    // Handled by main: serve MCP on stdin/stdout; print the heap the configuration needs; the run
+                    // the start-up cache is recorded from (bin/conduit --train).
                 }
                 case "--version" -> {
                     System.out.println("conduit " + ServerInfo.current().version());
@@ -149,6 +154,7 @@ public final class Main {
                 usage: conduit [--config FILE] [--stdio] [--version] [--help]
                   --config FILE  configuration file (default: <install dir>/config/conduit.yaml)
                   --stdio        serve MCP on stdin/stdout (for desktop clients that launch their servers)
+                  --train        the run the build records the start-up cache from (bin/conduit --train)
                 Environment variables override keys: SERVER_PORT=0 sets server.port.""";
     }
 }

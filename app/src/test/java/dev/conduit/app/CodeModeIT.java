@@ -36,6 +36,7 @@ class CodeModeIT {
 
     @Test
     void javascriptLoopsOverToolCalls() throws Exception {
+        conduit.awaitRunning("graaljs"); // the default engine: until it runs programs, another engine may take them
         JsonNode run = execute("""
                 const sums = [];
                 for (let i = 1; i <= 10; i++) {

@@ -149,6 +149,7 @@ class PolicyIT {
 
     @Test
     void theAuditFileHoldsOneRecordPerExecutionAndDirectCallWithoutSecrets() throws Exception {
+        conduit.awaitRunning("graaljs"); // the default engine: until it runs programs, another engine may take them
         McpHttpClient limitedKey = new McpHttpClient(conduit, RunningConduit.LIMITED_KEY);
         McpHttpClient it = new McpHttpClient(conduit, RunningConduit.API_KEY);
         JsonNode ok = call(limitedKey, """

@@ -242,6 +242,13 @@ final class RunningConduit implements AutoCloseable {
         return awaitExit(timeout);
     }
 
+    /** Waits until {@code engine} runs programs (it warms up after the server is ready), or fails the test. */
+    void awaitRunning(String engine) throws InterruptedException {
+        if (!awaitLog(engine + " runs programs", Duration.ofSeconds(120))) {
+            throw new AssertionError(engine + " did not start:\n" + log());
+        }
+    }
+
     /** Waits until a log line contains {@code text}; false when none did within {@code timeout}. */
     boolean awaitLog(String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + patient(timeout).toNanos();

@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.LogLevel;
@@ -43,6 +46,8 @@ final class ExecutionService implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(ExecutionService.class.getName());
     /** When a program refused for want of heap may try again: programs usually end within seconds. */
     private static final long HEAP_RETRY_MILLIS = 1000;
+    /** When a program refused because its engine still warms up may try again. */
+    private static final long WARMING_RETRY_MILLIS = 2000;
     private final ExecutorRegistry registry;
     private final ExecutionLimitsPolicy limits;
     private static final String DENO = "deno";
@@ -152,6 +157,8 @@ final class ExecutionService implements AutoCloseable {
         Executor executor = registry.select(program.language(), program.engine());
         admit(context);
         ExecutionLimits resolved = limits.resolve(context.principal().limits(), params.get("limits"));
+        Timing timing = new Timing(resolved.wallTime());
+        awaitStarted(executor, timing, context);
         Span span = tracing.start("execute " + executor.name(), SpanKind.INTERNAL);
         span.setAttribute("conduit.engine", executor.name());
         span.setAttribute("conduit.language", program.language().id());
@@ -159,7 +166,6 @@ final class ExecutionService implements AutoCloseable {
         Context traced = Context.current().with(span);
         ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls(),
                                                      traced, rateLimiter, metrics);
-        Timing timing = new Timing(resolved.wallTime());
         metrics.executionStarted(executor.name());
         ExecutionOutcome outcome;
         try {
@@ -181,6 +187,33 @@ final class ExecutionService implements AutoCloseable {
             throw limitError(exceeded, run.toolCalls(), bridge, context);
         }
         return run;
+    }
+
+    /**
+     * Waits, within the program's wall limit, for an engine still warming up after the server's start, telling the
+     * client so in a log message; refuses with -32000 and when to come back if it takes longer, or if the engine
+     * failed to start.
+     */
+    private static void awaitStarted(Executor executor, Timing timing, RequestContext context) {
+        CompletableFuture<Void> started = executor.started();
+        if (!started.isDone()) {
+            context.log(LogLevel.INFO, "conduit", "the " + executor.name() + " engine is warming up after the "
+                                                  + "server's start; the program runs when it is ready");
+        }
+        try {
+            started.get(timing.deadline() - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new RpcException(Outcome.BUSY.error("The " + executor.name() + " engine is still warming up after "
+                    + "the server's start; retry in a few seconds").withData(Json.object()
+                    .put("retryAfterMs", WARMING_RETRY_MILLIS)));
+        } catch (ExecutionException | CancellationException e) {
+            throw new RpcException(Outcome.BUSY.error("The " + executor.name() + " engine could not start: "
+                    + (e.getCause() == null ? "it was stopped" : e.getCause().getMessage())
+                    + "; the server's log says why"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(Outcome.BUSY.error("The execution was interrupted"));
+        }
     }
 
     /** Takes a token from the key's execution bucket, or refuses with -32005 and when to come back. */

@@ -20,7 +20,8 @@ import dev.conduit.core.spi.Language;
 /**
  * The engines found with {@link ServiceLoader} and enabled by configuration, and which one runs a program: the
  * request's {@code engine}, else the configured default for the language, else the first enabled engine for it in
- * the order {@link #FALLBACK_ORDER} (ServiceLoader's own order depends on the module path, so it decides nothing).
+ * the order {@link #FALLBACK_ORDER} (ServiceLoader's own order depends on the module path, so it decides nothing),
+ * skipping those that do not run programs yet.
  */
 public final class ExecutorRegistry implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(ExecutorRegistry.class.getName());
@@ -40,7 +41,9 @@ public final class ExecutorRegistry implements AutoCloseable {
     public static ExecutorRegistry start(ExecutorsConfig config) {
         Map<String, ExecutorProvider> found = new LinkedHashMap<>();
         ServiceLoader.load(ExecutorProvider.class).forEach(provider -> found.putIfAbsent(provider.name(), provider));
-        List<String> wanted = config.enabled().orElse(List.copyOf(found.keySet()));
+        // Made in the fallback order: engines that warm up in the background take turns in that order.
+        List<String> wanted = config.enabled().orElse(found.keySet().stream()
+                .sorted(Comparator.comparingInt(ExecutorRegistry::fallbackRank)).toList());
         for (String name : wanted) {
             if (!found.containsKey(name)) {
                 throw new InvalidConfigException("executors.enabled", "no engine named '" + name + "' is installed; "
@@ -55,8 +58,9 @@ public final class ExecutorRegistry implements AutoCloseable {
         }
         Map<String, Executor> engines = new LinkedHashMap<>();
         for (String name : wanted) {
+            long started = System.nanoTime();
             engines.put(name, found.get(name).create(config.settings(name)));
-            LOGGER.log(Level.INFO, "engine " + name + " enabled");
+            LOGGER.log(Level.INFO, "engine " + name + " enabled in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         }
         config.defaults().forEach((language, engine) -> {
             Executor executor = engines.get(engine);
@@ -93,14 +97,28 @@ public final class ExecutorRegistry implements AutoCloseable {
         if (preferred != null) {
             return engines.get(preferred);
         }
-        return engines.values().stream().filter(executor -> executor.languages().contains(language))
-                .min(Comparator.comparingInt(ExecutorRegistry::fallbackRank))
-                .orElseThrow(() -> new RpcException(JsonRpcError.of(ErrorCodes.INVALID_PARAMS,
-                        "No engine runs " + language.id() + " in this server; enabled engines: " + engines.keySet())));
+        // While the first choice still warms up after the server's start, another engine that already runs the
+        // language takes the program (the answer names it): a configured default is waited for instead.
+        List<Executor> candidates = engines.values().stream()
+                .filter(executor -> executor.languages().contains(language))
+                .sorted(Comparator.comparingInt(ExecutorRegistry::fallbackRank)).toList();
+        if (candidates.isEmpty()) {
+            throw new RpcException(JsonRpcError.of(ErrorCodes.INVALID_PARAMS, "No engine runs " + language.id()
+                                                   + " in this server; enabled engines: " + engines.keySet()));
+        }
+        return candidates.stream().filter(ExecutorRegistry::runsNow).findFirst().orElse(candidates.getFirst());
+    }
+
+    private static boolean runsNow(Executor executor) {
+        return executor.started().isDone() && !executor.started().isCompletedExceptionally();
     }
 
     private static int fallbackRank(Executor executor) {
-        int rank = FALLBACK_ORDER.indexOf(executor.name());
+        return fallbackRank(executor.name());
+    }
+
+    private static int fallbackRank(String engine) {
+        int rank = FALLBACK_ORDER.indexOf(engine);
         return rank < 0 ? FALLBACK_ORDER.size() : rank;
     }
 

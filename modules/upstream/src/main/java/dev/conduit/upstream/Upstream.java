@@ -59,8 +59,11 @@ final class Upstream implements AutoCloseable {
     /** The last known state of the upstream, for health details. */
     enum State { IDLE, UP, DOWN }
 
-    /** A tool list and when it was fetched. */
-    record Listing(List<ObjectNode> tools, long fetchedNanos, boolean failed) {
+    /** A tool list, when it was fetched, and whether the upstream has said since that it changed. */
+    record Listing(List<ObjectNode> tools, long fetchedNanos, boolean failed, boolean changed) {
+        Listing(List<ObjectNode> tools, long fetchedNanos, boolean failed) {
+            this(tools, fetchedNanos, failed, false);
+        }
     }
 
     private record ProgressRoute(JsonNode clientToken, ClientChannel channel) {
@@ -125,7 +128,7 @@ final class Upstream implements AutoCloseable {
     /** Whether the tool list must be fetched (never fetched, TTL passed, or a failed fetch due for a retry). */
     boolean listingStale(long nowNanos) {
         Listing current = listing;
-        if (current == null) {
+        if (current == null || current.changed()) {
             return true;
         }
         Duration ttl = current.failed() ? FAILED_LISTING_RETRY : config.cacheTtl();
@@ -543,7 +546,11 @@ final class Upstream implements AutoCloseable {
         switch (notification.method()) {
             case McpMethods.PROGRESS -> relayProgress(notification);
             case McpMethods.TOOLS_LIST_CHANGED -> {
-                listing = null;
+                // Fetched again before it is served, but kept meanwhile: dropped, a change told just as the first
+                // list arrived (server-everything tells one right after initialize) left the upstream's tools out of
+                // the listing that waited for them.
+                Listing known = listing;
+                listing = known == null ? null : new Listing(known.tools(), known.fetchedNanos(), known.failed(), true);
                 onListChanged.accept(notification.method());
             }
             case McpMethods.RESOURCES_LIST_CHANGED, McpMethods.PROMPTS_LIST_CHANGED ->

@@ -2,6 +2,7 @@ package dev.conduit.core.spi;
 
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A sandbox engine. Each execution gets a fresh sandbox that holds nothing of another execution. Implementations are
@@ -24,6 +25,15 @@ public interface Executor extends AutoCloseable {
 
     /** Whether it can run programs now, and if not, why. */
     Availability availability();
+
+    /**
+     * Completes when the engine can first run programs, and fails if it never will. An engine that warms up in the
+     * background after the server starts answers a future that completes later; callers wait on it or go elsewhere
+     * rather than make a sandbox on the spot while the warm-up competes for the same cores.
+     */
+    default CompletableFuture<Void> started() {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** How many sandboxes wait ready in the engine's pool now; empty for an engine without a pool. For metrics. */
     default OptionalInt pooled() {

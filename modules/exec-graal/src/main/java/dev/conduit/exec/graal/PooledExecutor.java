@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.exec.LiveHeap;
@@ -53,6 +54,9 @@ abstract class PooledExecutor implements Executor {
     static final ExecutionLimits WARM_UP_LIMITS = new ExecutionLimits(Duration.ofSeconds(120), Duration.ofSeconds(120),
                                                                       Long.MAX_VALUE, 0, 0, 0, 0);
 
+    /** One engine's warm-up step at a time (see {@link #inWarmUpLane}). */
+    private static final ReentrantLock WARM_UP_LANE = new ReentrantLock(true);
+
     private final String name;
     private final String languageId;
     private final int poolSize;
@@ -63,6 +67,7 @@ abstract class PooledExecutor implements Executor {
     private final ExecutorService closer;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean ready;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -92,26 +97,59 @@ abstract class PooledExecutor implements Executor {
 
     /** Warms the engine and fills the pool in the background; {@link #availability()} says when it is done. */
     protected final void startWarmUp() {
+        long began = System.nanoTime();
         refill.submit(() -> {
             try {
-                for (int i = 0; i < poolSize; i++) {
-                    pool.offer(prepare());
-                }
-                warmUp();
+                // Programs may run once one sandbox is made; the rest of the pool and the warm-up follow.
+                inWarmUpLane(() -> pool.offer(prepare()));
+                started.complete(null);
+                LOGGER.log(Level.INFO, name + " runs programs after " + millisSince(began) + " ms; warming up");
+                inWarmUpLane(() -> {
+                    for (int i = 1; i < poolSize; i++) {
+                        pool.offer(prepare());
+                    }
+                    warmUp();
+                });
                 ready = true;
                 warmedUp.complete(null);
-                LOGGER.log(Level.INFO, name + " ready: " + engine.getImplementationName() + " " + engine.getVersion());
+                LOGGER.log(Level.INFO, name + " ready: " + engine.getImplementationName() + " " + engine.getVersion()
+                                       + " (warm after " + millisSince(began) + " ms)");
                 LiveHeap.shared().calibrate();
             } catch (RuntimeException e) {
                 if (closing) {
                     LOGGER.log(Level.DEBUG, name + " warm-up stopped by shutdown");
+                    started.cancel(false);
                     return;
                 }
                 failure.set(e.getMessage());
+                started.completeExceptionally(e);
                 warmedUp.completeExceptionally(e);
                 LOGGER.log(Level.ERROR, name + " could not start", e);
             }
         });
+    }
+
+    /**
+     * Runs one step of an engine's warm-up while no other engine's runs. The engines' warm-ups take whole cores;
+     * run side by side on a small machine they delay each other and the requests already arriving. The lane is fair,
+     * so every engine's first sandbox (its first step) comes before any engine's second step.
+     */
+    private static void inWarmUpLane(Runnable step) {
+        WARM_UP_LANE.lock();
+        try {
+            step.run();
+        } finally {
+            WARM_UP_LANE.unlock();
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    @Override
+    public final CompletableFuture<Void> started() {
+        return started.copy();
     }
 
     /** Completes when the engine is warm and the pool full; fails when the warm-up did. For whoever must wait. */
@@ -184,8 +222,11 @@ abstract class PooledExecutor implements Executor {
             return new Availability(false, "restart needed: " + stuck + " guest thread(s) did not stop after "
                                            + "their limit cancelled them");
         }
-        return new Availability(ready, ready ? engine.getImplementationName() + " " + engine.getVersion()
-                + ", pool " + pool.size() + "/" + poolSize : "warming up");
+        if (!started.isDone()) {
+            return new Availability(false, "warming up");
+        }
+        return new Availability(true, engine.getImplementationName() + " " + engine.getVersion() + ", pool "
+                                      + pool.size() + "/" + poolSize + (ready ? "" : ", warming up"));
     }
 
     @Override

@@ -1,0 +1,85 @@
+// Start-up of the distribution, measured from the launch of bin/conduit: when the MCP socket answers, when the first
+// JavaScript program (no engine named) and the first Python program complete, when every engine is warm (health
+// reports none warming), and the first program on each engine named. Runs the server `runs` times, one at a time,
+// and prints each run and the medians as JSON lines.
+// Usage: node bench-startup.mjs <bin/conduit> <config.yaml> <mcpPort> <opsPort> <key> [runs]
+import { spawn } from "node:child_process";
+
+const [bin, config, mcpPort, opsPort, key, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg ?? 5);
+const mcp = `http://127.0.0.1:${mcpPort}/mcp`;
+const ops = `http://127.0.0.1:${opsPort}/observe/health/ready`;
+const meta = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} };
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function execute(tool, args) {
+  const body = { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: tool, arguments: args, _meta: meta } };
+  const response = await fetch(mcp, { method: "POST", body: JSON.stringify(body), headers: {
+    "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${key}`,
+    "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": tool } });
+  const text = await response.text();
+  const data = text.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5)).at(-1);
+  const answer = JSON.parse(data ?? text);
+  if (answer.error || answer.result?.structuredContent?.result !== 2) {
+    throw new Error(`${tool} ${JSON.stringify(args)}: ${text.slice(0, 300)}`);
+  }
+  return answer.result.structuredContent.engine;
+}
+
+async function until(probe) {
+  for (;;) {
+    try {
+      if (await probe()) return;
+    } catch {
+      // not yet
+    }
+    await pause(10);
+  }
+}
+
+async function once(named) {
+  const server = spawn(bin, ["--config", config], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env } });
+  const launched = performance.now();
+  const since = () => Math.round(performance.now() - launched);
+  let log = "";
+  server.stderr.on("data", (chunk) => { log += chunk; });
+  const exited = new Promise((resolve) => server.on("exit", resolve));
+  const result = {};
+  try {
+    const bound = Promise.race([until(async () => (await fetch(mcp)).status > 0), exited.then(() => {
+      throw new Error("the server exited:\n" + log);
+    })]);
+    await bound;
+    result.socketMs = since();
+    const firsts = named
+      ? ["graaljs", "rhino", "deno"].map((engine) => execute("execute_javascript", { code: "return 1+1", engine })
+        .then(() => { result[`${engine}FirstMs`] = since(); }))
+      : [execute("execute_javascript", { code: "return 1+1" }).then((engine) => {
+        result.firstJavascriptMs = since();
+        result.firstJavascriptEngine = engine;
+      }), execute("execute_python", { code: "1+1" }).then(() => { result.firstPythonMs = since(); })];
+    await Promise.all([...firsts, until(async () => {
+      const health = await (await fetch(ops)).text();
+      return health.includes("engine-states") && !/warming|unavailable/.test(health);
+    }).then(() => { result.allWarmMs = since(); })]);
+  } finally {
+    server.kill("SIGTERM");
+    await exited;
+  }
+  return result;
+}
+
+const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+for (const named of [false, true]) {
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const result = await once(named);
+    console.log(JSON.stringify({ run: i + 1, named, ...result }));
+    results.push(result);
+  }
+  const medians = {};
+  for (const field of Object.keys(results[0]).filter((name) => name.endsWith("Ms"))) {
+    medians[field] = median(results.map((result) => result[field]));
+  }
+  console.log(JSON.stringify({ median: true, named, runs, ...medians }));
+}
