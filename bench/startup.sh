@@ -27,6 +27,7 @@ upstreams:
   - id: files
     command: node
     args: [$PWD/interop/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js, $PWD/demo/files]
+    eager: true
 YAML
 echo "{\"machine\":\"$(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"startupCache\":$([ -f app/target/conduit/aot/conduit.aot ] && echo true || echo false)}"
 BENCH_KEY="$key" "$node" interop/bench-startup.mjs "$PWD/app/target/conduit/bin/conduit" "$work/conduit.yaml" \

@@ -20,6 +20,7 @@ import dev.conduit.core.ClientRequests;
 import dev.conduit.core.McpSession;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.exec.WarmUpGate;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.trace.Tracing;
 import dev.conduit.gateway.AuditTrail;
@@ -76,6 +77,11 @@ final class Conduit {
                                               AddressPolicy.of(config.outboundAllow()), info.version(), clientRequests,
                                               spans);
         UpstreamMetrics.register(catalog, meters);
+        // Eager upstreams start now, beside the engines: their processes boot while this JVM builds the rest, and a
+        // first program, whose SDK needs their tool lists, waits less.
+        catalog.startEager();
+        // The engines warm up once the server listens (or serves stdio), not while it starts on the same cores.
+        WarmUpGate.hold();
         this.engines = ExecutorRegistry.start(config.executors());
         this.mcp = McpServer.builder().serverInfo(info)
                 .catalog(catalog).features(catalog.passThrough()).clientRequests(clientRequests)
@@ -156,7 +162,7 @@ final class Conduit {
             stdio.notifyClient(relayed, mcp.audience(relayed));
             mcp.deliver(relayed);
         });
-        catalog.startEager();
+        WarmUpGate.open();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " serving MCP on stdio as " + config.stdioPrincipal().id());
         stdio.serve(in);
         LOGGER.log(Level.INFO, "stdin ended");
@@ -181,7 +187,7 @@ final class Conduit {
             }
             LOGGER.log(Level.INFO, "MCP and the 1.0 methods on " + settings.address());
         });
-        catalog.startEager();
+        WarmUpGate.open();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " ready: MCP at http://" + config.server().host() + ":"
                                + mcpPort() + config.http().path() + " (authentication "
                                + (config.auth().enabled() ? "on" : "OFF") + "), ops at http://"

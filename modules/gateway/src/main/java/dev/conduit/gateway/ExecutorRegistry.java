@@ -110,7 +110,8 @@ public final class ExecutorRegistry implements AutoCloseable {
     }
 
     private static boolean runsNow(Executor executor) {
-        return executor.started().isDone() && !executor.started().isCompletedExceptionally();
+        return executor.started().isDone() && !executor.started().isCompletedExceptionally()
+               && executor.availability().available();
     }
 
     private static int fallbackRank(Executor executor) {

@@ -23,6 +23,8 @@ public final class DenoProvider implements ExecutorProvider {
 
     @Override
     public Executor create(ConfigReader settings) {
-        return new DenoExecutor(DenoSettings.from(settings));
+        DenoExecutor executor = new DenoExecutor(DenoSettings.from(settings));
+        executor.runFirstProgram();
+        return executor;
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.exec.LiveHeap;
+import dev.conduit.core.exec.WarmUpGate;
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ExecutionOutcome;
@@ -97,8 +98,9 @@ abstract class PooledExecutor implements Executor {
 
     /** Warms the engine and fills the pool in the background; {@link #availability()} says when it is done. */
     protected final void startWarmUp() {
-        long began = System.nanoTime();
         refill.submit(() -> {
+            WarmUpGate.pass();
+            long began = System.nanoTime();
             try {
                 // Programs may run once one sandbox is made; the rest of the pool and the warm-up follow.
                 inWarmUpLane(() -> pool.offer(prepare()));

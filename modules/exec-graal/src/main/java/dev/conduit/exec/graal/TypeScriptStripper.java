@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.spi.ExecutionLimits;
+import dev.conduit.core.spi.NoTools;
 import dev.conduit.core.spi.ToolBridge;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -140,31 +141,6 @@ final class TypeScriptStripper {
 
         TypeScriptException(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** A bridge with no tools and no budget, for stripping outside an execution. */
-    enum NoTools implements ToolBridge {
-        INSTANCE;
-
-        @Override
-        public String call(String tool, String argumentsJson) {
-            return "{\"error\":{\"code\":-32003,\"message\":\"no tools here\"}}";
-        }
-
-        @Override
-        public String manifestJson() {
-            return "[]";
-        }
-
-        @Override
-        public String discoverJson(String optionsJson) {
-            return "[]";
-        }
-
-        @Override
-        public boolean budgetExceeded() {
-            return false;
         }
     }
 }

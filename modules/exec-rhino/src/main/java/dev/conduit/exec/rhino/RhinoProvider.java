@@ -17,6 +17,8 @@ public final class RhinoProvider implements ExecutorProvider {
 
     @Override
     public Executor create() {
-        return new RhinoExecutor();
+        RhinoExecutor executor = new RhinoExecutor();
+        executor.runFirstProgram();
+        return executor;
     }
 }
