@@ -64,6 +64,7 @@ final class Conduit {
     private final Optional<OpenTelemetrySdk> tracing;
     private final McpServer mcp;
     private final Authenticator authenticator;
+    private final MeterRegistry meters;
     private volatile Optional<LocalListener> local = Optional.empty();
 
     Conduit(ConduitConfig config) {
@@ -71,7 +72,7 @@ final class Conduit {
         // The shared parts, made once here and handed to whoever needs them.
         this.tracing = TracingSetup.start(config.tracing());
         Tracing spans = tracing.map(Tracing::of).orElseGet(Tracing::noop);
-        MeterRegistry meters = Services.get(MeterRegistry.class);
+        this.meters = Services.get(MeterRegistry.class);
         ClientRequests clientRequests = new ClientRequests();
         this.catalog = UpstreamCatalog.create(config.upstreams(), config.environment(),
                                               AddressPolicy.of(config.outboundAllow()), info.version(), clientRequests,
@@ -187,6 +188,9 @@ final class Conduit {
             }
             LOGGER.log(Level.INFO, "MCP and the 1.0 methods on " + settings.address());
         });
+        // Helidon counts every request of both sockets as requests.count on its own; conduit_requests counts them by
+        // method and outcome, and an unprefixed name beside the conduit_* meters only misleads a dashboard.
+        meters.meters(meter -> meter.id().name().equals("requests.count")).forEach(meters::remove);
         WarmUpGate.open();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " ready: MCP at http://" + config.server().host() + ":"
                                + mcpPort() + config.http().path() + " (authentication "

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +106,10 @@ class DistributionIT {
         assertThat(metrics.statusCode(), is(200));
         assertThat(metrics.headers().firstValue("Content-Type").orElseThrow(), startsWith("text/plain"));
         assertThat(metrics.body(), containsString("# TYPE"));
+        // Requests were served on both sockets by now; every meter is the gateway's (conduit_) or the JVM's.
+        List<String> foreign = metrics.body().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                .filter(line -> !line.matches("(conduit|jvm|process)_.*")).toList();
+        assertThat(foreign.toString(), foreign.isEmpty(), is(true));
 
         assertThat(get(conduit.opsPort(), "/mcp").statusCode(), is(404));
         assertThat(get(conduit.mcpPort(), "/observe/health").statusCode(), is(404));
