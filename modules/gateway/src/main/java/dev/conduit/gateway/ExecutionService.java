@@ -154,10 +154,12 @@ final class ExecutionService implements AutoCloseable {
     Run run(ToolAccess access, Language requested, ObjectNode params, RequestContext context) {
         authorize(requested, context);
         Program program = program(requested, params);
-        Executor executor = registry.select(program.language(), program.engine());
+        Executor selected = registry.select(program.language(), program.engine()); // refuses an unknown engine first
         admit(context);
         ExecutionLimits resolved = limits.resolve(context.principal().limits(), params.get("limits"));
         Timing timing = new Timing(resolved.wallTime());
+        Executor executor = program.engine().isEmpty() && !ExecutorRegistry.runsNow(selected)
+                ? registry.selectOnceOneRuns(program.language(), timing.deadline()) : selected;
         awaitStarted(executor, timing, context);
         Span span = tracing.start("execute " + executor.name(), SpanKind.INTERNAL);
         span.setAttribute("conduit.engine", executor.name());

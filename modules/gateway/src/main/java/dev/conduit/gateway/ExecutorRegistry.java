@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.core.jsonrpc.ErrorCodes;
@@ -109,7 +113,30 @@ public final class ExecutorRegistry implements AutoCloseable {
         return candidates.stream().filter(ExecutorRegistry::runsNow).findFirst().orElse(candidates.getFirst());
     }
 
-    private static boolean runsNow(Executor executor) {
+    /**
+     * The engine for a program that names none, chosen once one runs programs: just after the server's start, when
+     * none of the language's engines does yet, waits (until {@code deadline}, a {@link System#nanoTime()}) for the
+     * first of them to start, rather than for the first in the order. A configured default is not second-guessed.
+     */
+    Executor selectOnceOneRuns(Language language, long deadline) {
+        Executor chosen = select(language, Optional.empty());
+        if (runsNow(chosen) || defaults.containsKey(language)) {
+            return chosen;
+        }
+        CompletableFuture<?>[] starts = engines.values().stream()
+                .filter(executor -> executor.languages().contains(language))
+                .map(Executor::started).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.anyOf(starts).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // None started in time, or one failed: the choice below says what to do (wait or refuse).
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return select(language, Optional.empty());
+    }
+
+    static boolean runsNow(Executor executor) {
         return executor.started().isDone() && !executor.started().isCompletedExceptionally()
                && executor.availability().available();
     }

@@ -71,14 +71,26 @@ class WarmingEnginesTest {
     }
 
     @Test
+    void aProgramNamingNoEngineWhileNoneRunsGoesToTheFirstThatStarts() throws Exception {
+        Warming rhino = new Warming("rhino", new CompletableFuture<>());
+        Warming slowDeno = new Warming("deno", new CompletableFuture<>());
+        McpServer starting = McpServer.builder().catalog(ToolCatalog.of(List.of()))
+                .executions(ExecutorRegistry.of(List.of(graaljs, slowDeno, rhino)),
+                            ExecutionLimitsPolicy.from(ConfigReader.empty()), ExecutorsConfig.standard())
+                .build();
+        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> run(starting, Json.object()
+                .put("code", "x")));
+        awaitWaiter(rhino.started());
+        assertThat(answer.isDone(), is(false));
+        rhino.started().complete(null); // the last in the order, but the first to run programs
+        assertThat(answer.get(10, TimeUnit.SECONDS), containsString("\"result\":\"rhino\""));
+    }
+
+    @Test
     void aProgramNamingAWarmingEngineWaitsForIt() throws Exception {
         CompletableFuture<String> answer = CompletableFuture.supplyAsync(
                 () -> run(Json.object().put("code", "x").put("engine", "graaljs")));
-        // The request waits on the engine's start: its waiter is registered on the future.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (graaljs.started().getNumberOfDependents() == 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        awaitWaiter(graaljs.started());
         assertThat(answer.isDone(), is(false));
         graaljs.started().complete(null);
         assertThat(answer.get(10, TimeUnit.SECONDS), containsString("\"result\":\"graaljs\""));
@@ -103,7 +115,19 @@ class WarmingEnginesTest {
         assertThat(run(Json.object().put("code", "x")), containsString("\"result\":\"deno\""));
     }
 
+    /** Returns once a request waits on {@code started}: its waiter is registered on the future (bounded). */
+    private static void awaitWaiter(CompletableFuture<Void> started) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (started.getNumberOfDependents() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
     private String run(ObjectNode arguments) {
+        return run(server, arguments);
+    }
+
+    private static String run(McpServer server, ObjectNode arguments) {
         ObjectNode params = Json.object().put("name", "execute_javascript");
         params.set("arguments", arguments);
         JsonRpcResponse response = server.handle(new JsonRpcRequest(JsonRpcId.of(1), "tools/call", params),

@@ -3,7 +3,9 @@ package dev.conduit.upstream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +54,18 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<JsonRpcNotification>> relays = new CopyOnWriteArrayList<>();
     private final Map<Upstream, CompletableFuture<Void>> fetches = new ConcurrentHashMap<>();
-    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Map.of());
     private final Map<Upstream, AtomicLong> hits = new ConcurrentHashMap<>();
     private final Map<Upstream, AtomicLong> misses = new ConcurrentHashMap<>();
 
-    private record Snapshot(List<Tool> tools, Map<String, Tool> byName) {
+    /**
+     * The merged tool list and the upstreams' listings it was built from: a listing that is fresh but not yet in the
+     * snapshot (a fetch that ended a moment ago) must not be served as if it were.
+     */
+    private record Snapshot(List<Tool> tools, Map<String, Tool> byName, Map<Upstream, Upstream.Listing> builtFrom) {
+        boolean holds(Upstream upstream) {
+            return upstream.listing().map(listing -> listing == builtFrom.get(upstream)).orElse(false);
+        }
     }
 
     /** The state of one upstream, for health details; never carries secrets. */
@@ -168,14 +177,19 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
             (stale ? misses : hits).computeIfAbsent(upstream, u -> new AtomicLong()).incrementAndGet();
             fresh &= !stale;
         }
-        if (fresh) {
-            return snapshot;
+        Snapshot served = snapshot;
+        if (fresh && upstreams.stream().allMatch(served::holds)) {
+            return served;
         }
         refreshLock.lock();
         try {
             long again = System.nanoTime();
             List<Upstream> stale = upstreams.stream().filter(upstream -> upstream.listingStale(again)).toList();
             if (stale.isEmpty()) {
+                Snapshot current = snapshot;
+                if (!upstreams.stream().allMatch(current::holds)) {
+                    rebuild(); // a fetch ended and has not rebuilt the catalog yet: do it now, not serve the old one
+                }
                 return snapshot;
             }
             refresh(stale);
@@ -261,7 +275,9 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
             byName.put(name, tool);
         });
         Snapshot previous = snapshot;
-        snapshot = new Snapshot(List.copyOf(tools), Map.copyOf(byName));
+        Map<Upstream, Upstream.Listing> builtFrom = new HashMap<>();
+        upstreams.forEach(upstream -> builtFrom.put(upstream, upstream.listing().orElse(null)));
+        snapshot = new Snapshot(List.copyOf(tools), Map.copyOf(byName), Collections.unmodifiableMap(builtFrom));
         if (!definitions(previous).equals(definitions(snapshot))) {
             LOGGER.log(Level.INFO, "tool catalog now has " + tools.size() + " tools from " + upstreams.size()
                                    + " upstream(s)");
