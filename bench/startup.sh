@@ -3,7 +3,8 @@
 # engine): when the MCP socket answers, when the first JavaScript program (no engine named) and the first Python
 # program complete, and when every engine is warm; then the first program on each JavaScript engine named. Medians
 # of RUNS starts (default 5), one at a time. Loopback only. Needs the distribution and interop/node_modules
-# (./mvnw -B package -DskipTests builds both). Usage: [RUNS=<n>] bench/startup.sh
+# (./mvnw -B package -DskipTests builds both). NO_UPSTREAM=1 leaves the demo upstream out (a first program then
+# waits for no tool list). Usage: [RUNS=<n>] [NO_UPSTREAM=1] bench/startup.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 node=interop/node_modules/node/bin/node
@@ -23,12 +24,16 @@ auth:
   api-keys:
     - id: bench
       secret: \${BENCH_KEY}
+YAML
+if [ -z "${NO_UPSTREAM:-}" ]; then
+  cat >> "$work/conduit.yaml" <<YAML
 upstreams:
   - id: files
     command: node
     args: [$PWD/interop/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js, $PWD/demo/files]
     eager: true
 YAML
-echo "{\"machine\":\"$(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"startupCache\":$([ -f app/target/conduit/aot/conduit.aot ] && echo true || echo false)}"
+fi
+echo "{\"machine\":\"$(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"startupCache\":$([ -f app/target/conduit/aot/conduit.aot ] && echo true || echo false),\"upstream\":$([ -z "${NO_UPSTREAM:-}" ] && echo true || echo false)}"
 BENCH_KEY="$key" "$node" interop/bench-startup.mjs "$PWD/app/target/conduit/bin/conduit" "$work/conduit.yaml" \
   "$mcp_port" "$ops_port" "$key" "${RUNS:-5}"

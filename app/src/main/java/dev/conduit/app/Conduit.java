@@ -78,9 +78,6 @@ final class Conduit {
                                               AddressPolicy.of(config.outboundAllow()), info.version(), clientRequests,
                                               spans);
         UpstreamMetrics.register(catalog, meters);
-        // Eager upstreams start now, beside the engines: their processes boot while this JVM builds the rest, and a
-        // first program, whose SDK needs their tool lists, waits less.
-        catalog.startEager();
         // The engines warm up once the server listens (or serves stdio), not while it starts on the same cores.
         WarmUpGate.hold();
         this.engines = ExecutorRegistry.start(config.executors());
@@ -163,7 +160,7 @@ final class Conduit {
             stdio.notifyClient(relayed, mcp.audience(relayed));
             mcp.deliver(relayed);
         });
-        WarmUpGate.open();
+        startBackgroundWork();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " serving MCP on stdio as " + config.stdioPrincipal().id());
         stdio.serve(in);
         LOGGER.log(Level.INFO, "stdin ended");
@@ -191,12 +188,21 @@ final class Conduit {
         // Helidon counts every request of both sockets as requests.count on its own; conduit_requests counts them by
         // method and outcome, and an unprefixed name beside the conduit_* meters only misleads a dashboard.
         meters.meters(meter -> meter.id().name().equals("requests.count")).forEach(meters::remove);
-        WarmUpGate.open();
+        startBackgroundWork();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " ready: MCP at http://" + config.server().host() + ":"
                                + mcpPort() + config.http().path() + " (authentication "
                                + (config.auth().enabled() ? "on" : "OFF") + "), ops at http://"
                                + config.server().opsHost() + ":" + opsPort() + "/observe");
         return this;
+    }
+
+    /**
+     * Once the server listens: eager upstreams start (a first program's SDK needs their tool lists) and the engines
+     * warm up. Both take whole cores for seconds; begun while the server starts, they delayed its socket on 2 cores.
+     */
+    private void startBackgroundWork() {
+        catalog.startEager();
+        WarmUpGate.open();
     }
 
     int mcpPort() {
