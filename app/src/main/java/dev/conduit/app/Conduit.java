@@ -188,11 +188,11 @@ final class Conduit {
         // Helidon counts every request of both sockets as requests.count on its own; conduit_requests counts them by
         // method and outcome, and an unprefixed name beside the conduit_* meters only misleads a dashboard.
         meters.meters(meter -> meter.id().name().equals("requests.count")).forEach(meters::remove);
-        startBackgroundWork();
         LOGGER.log(Level.INFO, "Conduit " + info.version() + " ready: MCP at http://" + config.server().host() + ":"
                                + mcpPort() + config.http().path() + " (authentication "
                                + (config.auth().enabled() ? "on" : "OFF") + "), ops at http://"
                                + config.server().opsHost() + ":" + opsPort() + "/observe");
+        startBackgroundWork();
         return this;
     }
 

@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
@@ -44,6 +45,28 @@ class DistributionIT {
     @AfterAll
     static void stop() {
         conduit.close();
+    }
+
+    /**
+     * The start as the build leaves it: the start-up cache recorded and used (a cache the JVM refuses says so on
+     * stderr), the engines warming only once the server listens, and each engine saying when it runs programs.
+     */
+    @Test
+    void startsWithItsCacheAndWarmsTheEnginesOnceItListens() throws Exception {
+        assumeTrue(!Boolean.getBoolean("conduit.aot.skip"), "the build was told to skip the start-up cache");
+        Path cache = RunningConduit.DIST.resolve("aot/conduit.aot");
+        assertThat(cache + " is recorded by the build", Files.size(cache) > 0, is(true));
+        assertThat(Files.readString(RunningConduit.DIST.resolve("aot/conduit.aot.stamp")),
+                   containsString(RunningConduit.DIST.toAbsolutePath().normalize().toString()));
+        for (String engine : List.of("graaljs", "graalpy", "deno", "rhino")) {
+            assertThat(conduit.log(), conduit.awaitLog(engine + " runs programs", Duration.ofSeconds(120)), is(true));
+        }
+        String log = conduit.log();
+        assertThat(log, log.contains("[aot"), is(false));
+        int listening = log.indexOf("ready: MCP at");
+        for (String engine : List.of("graaljs", "graalpy", "deno", "rhino")) {
+            assertThat(log, log.indexOf(engine + " runs programs"), greaterThan(listening));
+        }
     }
 
     @Test
