@@ -58,7 +58,26 @@ final class RunningConduit implements AutoCloseable {
 
     /** The same, with {@code env} added to the server's environment. */
     static RunningConduit start(Path dir, Map<String, String> env, String yaml) throws Exception {
-        RunningConduit conduit = launch(dir, env, yaml);
+        return awaitReady(launch(dir, env, List.of(), yaml));
+    }
+
+    /**
+     * Starts the distribution as the leader of a process group of its own, as a shell starts a command in a terminal
+     * (through {@code setsid}), and waits until it is ready: {@link #interruptGroup} is then Ctrl-C.
+     */
+    static RunningConduit startAsGroupLeader(Path dir, String yaml) throws Exception {
+        return awaitReady(launch(dir, Map.of(), List.of("setsid"), yaml));
+    }
+
+    /** Sends SIGINT to the server's whole process group, as Ctrl-C in a terminal does. */
+    void interruptGroup() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + process.pid()).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -INT -" + process.pid() + " failed");
+        }
+    }
+
+    private static RunningConduit awaitReady(RunningConduit conduit) throws Exception {
         Duration patience = patient(Duration.ofSeconds(60));
         // Ready, or ended (a start-up failure): a process that exited is not waited for until the deadline.
         long deadline = System.nanoTime() + patience.toNanos();
@@ -123,15 +142,16 @@ final class RunningConduit implements AutoCloseable {
 
     /** Starts the distribution without waiting for readiness (for start-up failures). */
     static RunningConduit launch(Path dir, String yaml) throws IOException {
-        return launch(dir, Map.of(), yaml);
+        return launch(dir, Map.of(), List.of(), yaml);
     }
 
-    private static RunningConduit launch(Path dir, Map<String, String> extraEnv, String yaml) throws IOException {
+    private static RunningConduit launch(Path dir, Map<String, String> extraEnv, List<String> prefix, String yaml)
+            throws IOException {
         Path config = Files.createTempFile(dir, "conduit", ".yaml");
         Files.writeString(config, yaml);
-        ProcessBuilder builder = new ProcessBuilder(DIST.resolve("bin/conduit").toString(), "--config",
-                                                    config.toString())
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(DIST.resolve("bin/conduit").toString(), "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CONDUIT_API_KEY", API_KEY);

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -66,6 +67,45 @@ class ShutdownIT {
             assertThat("completed within the grace period\n" + conduit.log(), completed, greaterThan(0));
             assertThat("stopped at its end", stopped, greaterThan(0));
             assertThat(conduit.log(), containsString("cancelling them so that each gets an answer"));
+        } finally {
+            conduit.close();
+        }
+    }
+
+    /**
+     * Ctrl-C in a terminal signals the server's whole process group: the server stops gracefully, and its children (the
+     * upstream, Deno's runners) keep serving the programs in flight until it ends them. They used to get the signal
+     * too: the upstream died and was started again during the drain, and a Deno program died with its runner.
+     */
+    @Test
+    void ctrlCReachesTheServerAloneAndItsChildrenServeTheProgramsInFlight() throws Exception {
+        RunningConduit conduit = RunningConduit.startAsGroupLeader(dir, RunningConduit.configWithEverything()
+                + "    eager: true\n");
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            assertThat(conduit.log(), conduit.awaitLog("upstream 'everything' initialized", Duration.ofSeconds(60)),
+                       is(true));
+            conduit.awaitRunning("graaljs");
+            conduit.awaitRunning("deno");
+            McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+            String program = "const end = Date.now() + 2000; while (Date.now() < end) {}"
+                             + " const echoed = await tools.everything.echo({message: 'after ctrl-c'});"
+                             + " return JSON.stringify(echoed)";
+            List<Future<JsonNode>> answers = new ArrayList<>();
+            for (String engine : List.of("graaljs", "deno")) {
+                answers.add(clients.submit(() -> client.post(McpHttpClient.executeRequest(
+                        1, "javascript", program, Json.object().put("engine", engine)))));
+            }
+            assertThat("both programs running", RunningConduit.pollUntil(Duration.ofSeconds(20),
+                    () -> conduit.metric("conduit_executions_running") >= 2), is(true));
+            conduit.interruptGroup();
+            for (Future<JsonNode> answer : answers) {
+                JsonNode response = answer.get(30, TimeUnit.SECONDS);
+                assertThat(response + "\n" + conduit.log(), response.at("/result/structuredContent/result")
+                        .asString(), containsString("after ctrl-c"));
+            }
+            assertThat(conduit.log(), conduit.awaitExit(Duration.ofSeconds(20)), is(130));
+            assertThat("the upstream was started once\n" + conduit.log(), conduit.log().lines()
+                    .filter(line -> line.contains("upstream 'everything' started as pid")).count(), is(1L));
         } finally {
             conduit.close();
         }

@@ -42,9 +42,16 @@ final class ExecutionBridge implements ToolBridge {
     private final GatewayMetrics metrics;
     private volatile Duration rateLimited;
     private final List<ObjectNode> trace = new CopyOnWriteArrayList<>();
+    private final boolean namesTools;
 
+    /**
+     * @param namesTools whether the program's source names {@code tools} at all; one that does not cannot reach the
+     *                   SDK, so its manifest need not wait for upstreams still starting (a first {@code return 1+1}
+     *                   after the server's start waited about a second for the demo upstream's Node.js)
+     */
     ExecutionBridge(ToolAccess access, RequestContext context, Optional<ToolAllowList> narrowed, int budget,
-                    Context traced, RateLimiter rateLimiter, GatewayMetrics metrics) {
+                    Context traced, RateLimiter rateLimiter, GatewayMetrics metrics, boolean namesTools) {
+        this.namesTools = namesTools;
         this.metrics = metrics;
         this.traced = traced;
         this.rateLimiter = rateLimiter;
@@ -167,7 +174,9 @@ final class ExecutionBridge implements ToolBridge {
 
     @Override
     public String manifestJson() {
-        return SdkManifest.json(access.upstreamTools(reach, Optional.empty()).stream()
+        List<Tool> tools = namesTools ? access.upstreamTools(reach, Optional.empty())
+                                      : access.listedUpstreamTools(reach);
+        return SdkManifest.json(tools.stream()
                                         .map(tool -> new SdkManifest.Entry(tool.definition().name(),
                                                                            access.namespaceOf(tool),
                                                                            tool.localName(),

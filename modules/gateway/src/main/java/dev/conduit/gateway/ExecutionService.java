@@ -167,7 +167,8 @@ final class ExecutionService implements AutoCloseable {
         // The guest's tool calls, on whatever thread an engine makes them, are children of this span.
         Context traced = Context.current().with(span);
         ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls(),
-                                                     traced, rateLimiter, metrics);
+                                                     traced, rateLimiter, metrics,
+                                                     program.code().contains("tools"));
         metrics.executionStarted(executor.name());
         ExecutionOutcome outcome;
         try {

@@ -80,6 +80,14 @@ final class ToolAccess {
                 .toList();
     }
 
+    /**
+     * The catalog's tools {@code reach} takes in as listed now ({@link ToolCatalog#listed}): no wait for an upstream
+     * that has not listed yet.
+     */
+    List<Tool> listedUpstreamTools(ToolReach reach) {
+        return catalog.listed().stream().filter(reach::allows).toList();
+    }
+
     /** The namespace a program addresses {@code tool} under ({@link ToolCatalog#namespaceOf}). */
     String namespaceOf(Tool tool) {
         return catalog.namespaceOf(tool);

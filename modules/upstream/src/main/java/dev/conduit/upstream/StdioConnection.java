@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.io.BoundedLineReader;
+import dev.conduit.core.io.OwnSession;
 import dev.conduit.core.io.PipeThreads;
 import dev.conduit.core.io.PipeWriter;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
@@ -67,9 +70,10 @@ final class StdioConnection implements McpConnection {
     static StdioConnection start(String upstreamId, UpstreamConfig.Stdio spec, String pathVariable,
                                  int maxMessageBytes, Listener listener) throws UpstreamException {
         Path command = resolveCommand(upstreamId, spec.command(), pathVariable);
-        ProcessBuilder builder = new ProcessBuilder();
-        builder.command().add(command.toString());
-        builder.command().addAll(spec.args());
+        List<String> line = new ArrayList<>();
+        line.add(command.toString());
+        line.addAll(spec.args());
+        ProcessBuilder builder = new ProcessBuilder(OwnSession.command(line));
         builder.environment().clear();
         builder.environment().putAll(spec.env());
         spec.cwd().ifPresent(cwd -> builder.directory(new File(cwd)));

@@ -154,6 +154,12 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
         return current().tools();
     }
 
+    /** The catalog as last built: never fetches, never waits for an upstream's list. */
+    @Override
+    public List<Tool> listed() {
+        return snapshot.tools();
+    }
+
     @Override
     public Optional<Tool> find(String name) {
         return Optional.ofNullable(current().byName().get(name));

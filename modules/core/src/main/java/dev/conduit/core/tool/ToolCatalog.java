@@ -14,6 +14,14 @@ public interface ToolCatalog {
     /** All tools, in a stable order. */
     List<Tool> tools();
 
+    /**
+     * The tools known now, without waiting for a source that has not listed yet (an upstream still starting): for a
+     * reader that may do without them. By default {@link #tools()}.
+     */
+    default List<Tool> listed() {
+        return tools();
+    }
+
     /** The tool exposed as {@code name}, if there is one. */
     Optional<Tool> find(String name);
 

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.conduit.core.io.OwnSession;
+
 /**
  * One Deno process that runs exactly one program and exits: no permission flags at all, no prompt, config, lock file,
  * remote or npm imports; a cleared environment; its own temporary working directory, removed with it; a V8 heap
@@ -43,7 +45,7 @@ final class DenoProcess implements AutoCloseable {
         Path directory = null;
         try {
             directory = Files.createTempDirectory("conduit-deno-");
-            ProcessBuilder builder = new ProcessBuilder(command(deno, runner, heapMb, cpuBackstop))
+            ProcessBuilder builder = new ProcessBuilder(OwnSession.command(command(deno, runner, heapMb, cpuBackstop)))
                     .directory(directory.toFile());
             Map<String, String> environment = builder.environment();
             environment.clear();
