@@ -1,7 +1,7 @@
 # Sourced by the benchmark scripts: starts the distribution with server-everything as the stdio upstream "everything"
 # on free loopback ports, waits until it is ready (and, with WAIT_FOR, until those log lines appear), and sets
-# $url, $pid, $node, $work and BENCH_KEY. The caller's EXIT trap should kill $pid and remove $work. EXTRA_YAML, when
-# set, is appended to the configuration (for example an executors node).
+# $url, $pid, $node, $work, BENCH_KEY and BENCH_OTHER_KEY (a second key, for another client). The caller's EXIT trap
+# should kill $pid and remove $work. EXTRA_YAML, when set, is appended to the configuration (for example an executors node).
 node=interop/node_modules/node/bin/node
 work="$(mktemp -d)"
 cat > "$work/conduit.yaml" <<YAML
@@ -14,6 +14,8 @@ auth:
   api-keys:
     - id: bench
       secret: \${BENCH_KEY}
+    - id: other          # another client: its own key, so its own executions-per-key slots
+      secret: \${BENCH_OTHER_KEY}
 transports:
   http:
     max-sessions: 10000
@@ -24,6 +26,7 @@ upstreams:
 YAML
 printf '%s\n' "${EXTRA_YAML:-}" >> "$work/conduit.yaml"
 export BENCH_KEY="bench-key-$(date +%s%N)"
+export BENCH_OTHER_KEY="bench-other-$(date +%s%N)"
 app/target/conduit/bin/conduit --config "$work/conduit.yaml" 2> "$work/log" &
 pid=$!
 url=""

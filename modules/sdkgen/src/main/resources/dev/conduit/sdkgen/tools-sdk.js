@@ -187,10 +187,11 @@
 
   /**
    * Makes the engine's large allocations ask first: a buffer, typed array, string or array fill of 1 MB or more that
-   * does not fit in what is left of the program's memory limit (`room()`, asked of the host) fails with a RangeError
-   * the program can catch, before it reaches the heap. Smaller ones are not worth the question: the host measures
-   * what the program holds anyway. Sizes are lower bounds (one byte per character), so nothing that fits is refused.
-   * For the in-process engines; Deno's process has limits of its own.
+   * does not fit in what is left of the program's memory limit (`room(bytes)`, asked of the host, which may collect
+   * garbage before it answers) fails with a RangeError the program can catch, before it reaches the heap. Smaller ones
+   * are not worth the question: the host measures what the program holds anyway. Sizes are lower bounds (one byte per
+   * character), so nothing that fits is refused. Every JavaScript engine: in-process ones ask the gateway's last full
+   * collection, Deno's runner asks V8.
    */
   function guardAllocations(global, room) {
     var LARGE = 1048576;
@@ -205,7 +206,7 @@
 
     function check(bytes) {
       if (bytes >= LARGE) {
-        var left = room();
+        var left = room(bytes);
         if (bytes > left) {
           throw new RangeError("Cannot allocate " + floor(bytes / LARGE) + " MB: the program's memory limit leaves "
                                + floor(max(left, 0) / LARGE) + " MB. Work on the data in smaller pieces, or ask for a "

@@ -76,7 +76,8 @@ final class DenoProcess implements AutoCloseable {
                                                            + " && exec \"$0\" \"$@\""));
         }
         command.addAll(List.of(deno.toString(), "run", "--no-prompt", "--no-config", "--no-lock", "--no-remote",
-                               "--no-npm", "--v8-flags=--max-old-space-size=" + heapMb, runner.toString()));
+                               "--no-npm", "--v8-flags=--max-old-space-size=" + heapMb + ",--expose-gc",
+                               runner.toString()));
         return command;
     }
 
