@@ -1,7 +1,8 @@
 # Sourced by the benchmark scripts: starts the distribution with server-everything as the stdio upstream "everything"
 # on free loopback ports, waits until it is ready (and, with WAIT_FOR, until those log lines appear), and sets
 # $url, $pid, $node, $work, BENCH_KEY and BENCH_OTHER_KEY (a second key, for another client). The caller's EXIT trap
-# should kill $pid and remove $work. EXTRA_YAML, when set, is appended to the configuration (for example an executors node).
+# should kill $pid and remove $work. EXTRA_YAML, when set, is appended to the configuration (for example an executors
+# node); SOCKET_PATH, when set, adds the Unix socket listener there.
 node=interop/node_modules/node/bin/node
 work="$(mktemp -d)"
 cat > "$work/conduit.yaml" <<YAML
@@ -19,6 +20,8 @@ auth:
 transports:
   http:
     max-sessions: 10000
+${SOCKET_PATH:+  socket:
+    path: $SOCKET_PATH}
 upstreams:
   - id: everything
     command: $PWD/$node
