@@ -1,4 +1,4 @@
-// Throughput of cheap requests and of direct upstream tool calls through Conduit: C clients at once (default 4), each
+// Throughput of cheap requests (ping; server/discover in the 2026-07-28 era) and of direct upstream tool calls through Conduit: C clients at once (default 4), each
 // sending one request after another on a keep-alive connection of its own, for S seconds per measure. Over HTTP in both
 // protocol eras (2025-11-25 with a session, 2026-07-28 stateless) and over the Unix socket (the line protocol).
 // For each measure: requests per second, p50 and p99 latency, and the CPU time the gateway process spent per request
@@ -86,8 +86,10 @@ async function legacySession(send) {
   return headers;
 }
 
+// The cheap request: ping, which the 2026-07-28 revision no longer has; there, server/discover.
 const requests = {
   ping: () => ({ method: "ping", params: undefined }),
+  "server/discover": () => ({ method: "server/discover", params: undefined }),
   "tools/call": () => ({ method: "tools/call", params: { name: "everything__echo", arguments: { message: "hi" } } }),
 };
 
@@ -149,9 +151,10 @@ async function measure(transport, method) {
       .toFixed(3) }));
 }
 
-for (const method of ["ping", "tools/call"]) {
-  for (const transport of ["socket", "http-2025", "http-2026"]) {
-    await measure(transport, method);
-  }
+for (const transport of ["socket", "http-2025", "http-2026"]) {
+  await measure(transport, transport === "http-2026" ? "server/discover" : "ping");
+}
+for (const transport of ["socket", "http-2025", "http-2026"]) {
+  await measure(transport, "tools/call");
 }
 process.exit(0);

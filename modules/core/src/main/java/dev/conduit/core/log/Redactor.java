@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,27 +31,49 @@ public final class Redactor {
     private static final String SENSITIVE_KEY = "(?:[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key"
             + "|apikey|access[_-]?key|private[_-]?key|credentials?|authorization|auth|cookie|session[_-]?secret))";
     private static final Pattern SENSITIVE_NAME = Pattern.compile("(?i)" + SENSITIVE_KEY);
+    // Each rule with a cheap test its matches cannot do without: a line is redacted per record and event, most of its
+    // parts (ids, method names, outcome words) pass every test, and running all six patterns on each part cost about
+    // 80 microseconds of CPU per logged request (a third of what a ping cost the server).
     private static final List<Rule> RULES = List.of(
             // Authorization: Bearer x, Cookie: a=b; c=d, X-Api-Key: x (to the end of the line)
             new Rule("(?i)\\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key)(\\s*:\\s*)([^\\r\\n]+)",
-                     "$1$2" + MASK),
+                     "$1$2" + MASK, text -> text.indexOf(':') >= 0),
             // "token": "x", 'password': 'x', token=x, access_token=x in query strings, secret: x
             new Rule("(?i)([\"']?\\b" + SENSITIVE_KEY + "[\"']?\\s*[:=]\\s*)(?!\\[REDACTED])"
                      + "(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|[^\\s,;&}\\]\"')]+)",
-                     "$1" + MASK),
-            new Rule("(?i)\\bbearer\\s+[A-Za-z0-9._~+/=-]{8,}", "Bearer " + MASK),
-            new Rule("\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}", MASK),
+                     "$1" + MASK, text -> text.indexOf(':') >= 0 || text.indexOf('=') >= 0),
+            new Rule("(?i)\\bbearer\\s+[A-Za-z0-9._~+/=-]{8,}", "Bearer " + MASK,
+                     text -> containsIgnoringCase(text, "bearer")),
+            new Rule("\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}", MASK,
+                     text -> text.contains("eyJ")),
             // user:password@ in URLs
-            new Rule("(?i)(\\b[a-z][a-z0-9+.-]*://[^:/\\s@]+:)[^@/\\s]+(@)", "$1" + MASK + "$2"),
+            new Rule("(?i)(\\b[a-z][a-z0-9+.-]*://[^:/\\s@]+:)[^@/\\s]+(@)", "$1" + MASK + "$2",
+                     text -> text.contains("://")),
             // Provider key shapes: OpenAI/Anthropic, GitHub, Slack, AWS access key ids, Google API keys, GitLab
             new Rule("\\b(?:sk-(?:ant-)?[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"
                      + "|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,})",
-                     MASK));
+                     MASK, text -> text.contains("sk-") || text.contains("gh") || text.contains("github_pat_")
+                                   || text.contains("xox") || text.contains("AKIA") || text.contains("AIza")
+                                   || text.contains("glpat-")));
+    /** Names already judged by {@link #isSensitiveName}: event fields use a handful of names, again and again. */
+    private static final Map<String, Boolean> JUDGED_NAMES = new ConcurrentHashMap<>();
+    private static final int MAX_JUDGED_NAMES = 1024;
 
-    private record Rule(Pattern pattern, String replacement) {
-        Rule(String regex, String replacement) {
-            this(Pattern.compile(regex), replacement);
+    /** A pattern, its replacement, and a test every text it can match passes (false: the pattern is not run). */
+    private record Rule(Pattern pattern, String replacement, Predicate<String> mayMatch) {
+        Rule(String regex, String replacement, Predicate<String> mayMatch) {
+            this(Pattern.compile(regex), replacement, mayMatch);
         }
+    }
+
+    private static boolean containsIgnoringCase(String text, String lowerCaseWord) {
+        int last = text.length() - lowerCaseWord.length();
+        for (int i = 0; i <= last; i++) {
+            if (text.regionMatches(true, i, lowerCaseWord, 0, lowerCaseWord.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Redactor() {
@@ -65,7 +88,15 @@ public final class Redactor {
 
     /** Whether a name (a config key, a JSON member, a header) names a credential. */
     public static boolean isSensitiveName(String name) {
-        return SENSITIVE_NAME.matcher(name).matches();
+        Boolean judged = JUDGED_NAMES.get(name);
+        if (judged != null) {
+            return judged;
+        }
+        boolean sensitive = SENSITIVE_NAME.matcher(name).matches();
+        if (JUDGED_NAMES.size() < MAX_JUDGED_NAMES) {
+            JUDGED_NAMES.put(name, sensitive);
+        }
+        return sensitive;
     }
 
     /** {@code text} with every secret masked. */
@@ -80,6 +111,9 @@ public final class Redactor {
             }
         }
         for (Rule rule : RULES) {
+            if (!rule.mayMatch().test(out)) {
+                continue;
+            }
             Matcher matcher = rule.pattern().matcher(out);
             if (matcher.find()) {
                 out = matcher.replaceAll(rule.replacement());

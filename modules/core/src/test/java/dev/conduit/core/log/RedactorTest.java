@@ -35,6 +35,10 @@ class RedactorTest {
             token ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123                | token [REDACTED]
             slack xoxb-1234567890-abcdefghij                        | slack [REDACTED]
             aws AKIAIOSFODNN7EXAMPLE                                | aws [REDACTED]
+            google AIzaSyA-1234567890abcdefghijklmnopqrstu          | google [REDACTED]
+            gitlab glpat-ABCDEFGHIJKLMNOPQRST                       | gitlab [REDACTED]
+            github github_pat_ABCDEFGHIJKLMNOPQRSTUV               | github [REDACTED]
+            sent BEARER abcdefghijklmnop                            | sent Bearer [REDACTED]
             correlation id 9f3c2a1b7d6e5f40                         | correlation id 9f3c2a1b7d6e5f40
             session 123e4567-e89b-12d3-a456-426614174000           | session 123e4567-e89b-12d3-a456-426614174000
             tools/call everything__get-sum ok 1.2 ms                | tools/call everything__get-sum ok 1.2 ms
