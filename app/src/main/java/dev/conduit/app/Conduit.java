@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import dev.conduit.auth.ApiKey;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.ClientRequests;
 import dev.conduit.core.McpSession;
@@ -81,6 +82,7 @@ final class Conduit {
         // The engines warm up once the server listens (or serves stdio), not while it starts on the same cores.
         WarmUpGate.hold();
         this.engines = ExecutorRegistry.start(config.executors());
+        requireKeyEngines(config, engines);
         this.mcp = McpServer.builder().serverInfo(info)
                 .catalog(catalog).features(catalog.passThrough()).clientRequests(clientRequests)
                 .meters(meters).tracing(spans)
@@ -135,6 +137,21 @@ final class Conduit {
                         Checks.readinessDetails("upstreams", this::upstreamDetails))))
                 .routing(routing -> routing.addFilter(ConnectionClose.filter()).register(config.http().path(), http))
                 .build();
+    }
+
+    /** Every engine a key chooses for a language (auth.api-keys[].engines) is enabled and runs it; else start-up stops. */
+    private static void requireKeyEngines(ConduitConfig config, ExecutorRegistry engines) {
+        List<ApiKey> keys = config.auth().apiKeys();
+        try {
+            for (int i = 0; i < keys.size(); i++) {
+                String where = "auth.api-keys." + i + ".engines.";
+                keys.get(i).engines().forEach((language, engine) -> engines.requireRuns(where + language, language,
+                                                                                        engine));
+            }
+        } catch (RuntimeException e) {
+            engines.close();
+            throw e;
+        }
     }
 
     /** A notification for clients outside any request, to the sessions of every listener it is for. */

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import dev.conduit.core.Principal;
@@ -17,28 +18,37 @@ import dev.conduit.core.spi.LimitOverrides;
  * @param secretDigest SHA-256 of the secret's UTF-8 bytes
  * @param allowedTools tool patterns ({@code *} when the config names none)
  * @param limits       execution limits the key sets for itself
+ * @param engines      the engine of the key's programs when a request names none, by language id
  */
-public record ApiKey(String id, byte[] secretDigest, List<String> allowedTools, LimitOverrides limits) {
+public record ApiKey(String id, byte[] secretDigest, List<String> allowedTools, LimitOverrides limits,
+                     Map<String, String> engines) {
     public ApiKey {
         Objects.requireNonNull(id, "id");
         secretDigest = secretDigest.clone();
         allowedTools = List.copyOf(allowedTools);
         Objects.requireNonNull(limits, "limits");
+        engines = Map.copyOf(engines);
     }
 
     /** A key with {@code secret}, kept only as its digest, and the default limits. */
     public static ApiKey of(String id, String secret, List<String> allowedTools) {
-        return new ApiKey(id, digest(secret), allowedTools, LimitOverrides.none());
+        return new ApiKey(id, digest(secret), allowedTools, LimitOverrides.none(), Map.of());
     }
 
     /** A key with {@code secret} and its own limits. */
     public static ApiKey of(String id, String secret, List<String> allowedTools, LimitOverrides limits) {
-        return new ApiKey(id, digest(secret), allowedTools, limits);
+        return of(id, secret, allowedTools, limits, Map.of());
+    }
+
+    /** A key with {@code secret}, its own limits and its own engines. */
+    public static ApiKey of(String id, String secret, List<String> allowedTools, LimitOverrides limits,
+                            Map<String, String> engines) {
+        return new ApiKey(id, digest(secret), allowedTools, limits, engines);
     }
 
     /** The principal this key authenticates as. */
     public Principal principal() {
-        return new Principal(id, allowedTools, limits);
+        return new Principal(id, allowedTools, limits, engines);
     }
 
     @Override

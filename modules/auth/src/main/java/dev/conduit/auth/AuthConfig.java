@@ -3,6 +3,7 @@ package dev.conduit.auth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,8 @@ import dev.conduit.core.spi.LimitOverrides;
  *       tools: ["everything.*"]   # optional tool patterns; default ["*"]
  *       limits:                   # optional execution limits of this key (limits.execution's keys, under
  *         wall-time: 2m           # limits.caps); a request can still only lower them
+ *       engines:                  # optional: the engine of this key's programs when a request names none
+ *         javascript: deno        # (javascript, typescript, python); else executors.default
  * </pre>
  *
  * @param enabled whether requests must present a key
@@ -38,6 +41,8 @@ public record AuthConfig(boolean enabled, List<ApiKey> apiKeys) {
     /** Shortest secret accepted: shorter ones are guessable. */
     public static final int MIN_SECRET_LENGTH = 16;
 
+    /** The languages a key may choose an engine for ({@code engines.<language>}). */
+    private static final List<String> LANGUAGES = List.of("javascript", "typescript", "python");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     public AuthConfig {
@@ -72,11 +77,24 @@ public record AuthConfig(boolean enabled, List<ApiKey> apiKeys) {
             String secret = resolveSecret(key.key("secret"), key.requiredString("secret"), environment);
             List<String> tools = key.strings("tools", List.of("*"));
             LimitOverrides limits = limits(key.child("limits"));
+            Map<String, String> engines = engines(key.child("engines"));
             key.warnUnknown();
-            keys.add(ApiKey.of(id, secret, tools, limits));
+            keys.add(ApiKey.of(id, secret, tools, limits, engines));
         }
         auth.warnUnknown();
         return new AuthConfig(enabled, keys);
+    }
+
+    /** A key's engines by language; whether each is enabled and runs the language is checked once engines exist. */
+    private static Map<String, String> engines(ConfigReader node) {
+        Map<String, String> engines = new LinkedHashMap<>();
+        for (String language : LANGUAGES) {
+            if (node.has(language)) {
+                engines.put(language, node.requiredString(language));
+            }
+        }
+        node.warnUnknown();
+        return engines;
     }
 
     private static LimitOverrides limits(ConfigReader node) {

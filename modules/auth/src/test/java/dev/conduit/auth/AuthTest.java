@@ -115,6 +115,24 @@ class AuthTest {
     }
 
     @Test
+    void keyMayChooseItsEnginesByLanguage() {
+        AuthConfig config = AuthConfig.from(reader("""
+                auth:
+                  api-keys:
+                    - id: analyst
+                      secret: ${K}
+                      engines:
+                        javascript: deno
+                        typescript: deno
+                    - id: plain
+                      secret: ${K}
+                """), Map.of("K", SECRET));
+        assertThat(config.apiKeys().getFirst().principal().engines(),
+                   is(Map.of("javascript", "deno", "typescript", "deno")));
+        assertThat(config.apiKeys().getLast().principal().engines(), is(Map.of()));
+    }
+
+    @Test
     void keyNeverPrintsItsSecret() {
         ApiKey key = ApiKey.of("id", SECRET, List.of("*"));
         assertThat(key.toString(), not(containsString(SECRET)));

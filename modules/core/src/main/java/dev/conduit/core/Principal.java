@@ -1,6 +1,7 @@
 package dev.conduit.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -14,8 +15,11 @@ import dev.conduit.core.spi.LimitOverrides;
  * @param allowedTools the tool patterns this principal may see and call ({@code *}, {@code upstream.*},
  *                     {@code upstream.tool}); enforced by the gateway
  * @param limits       execution limits the principal's key sets for itself
+ * @param engines      the engine this principal's programs run on when a request names none, by language id
+ *                     ({@code javascript}, {@code typescript}, {@code python}); languages not named follow
+ *                     {@code executors.default}
  */
-public record Principal(String id, List<String> allowedTools, LimitOverrides limits) {
+public record Principal(String id, List<String> allowedTools, LimitOverrides limits, Map<String, String> engines) {
     /** The id of the principal of an instance with authentication switched off. */
     public static final String ANONYMOUS_ID = "anonymous";
 
@@ -28,6 +32,12 @@ public record Principal(String id, List<String> allowedTools, LimitOverrides lim
         }
         allowedTools = List.copyOf(allowedTools);
         Objects.requireNonNull(limits, "limits");
+        engines = Map.copyOf(engines);
+    }
+
+    /** A principal whose programs run on the configured default engines. */
+    public Principal(String id, List<String> allowedTools, LimitOverrides limits) {
+        this(id, allowedTools, limits, Map.of());
     }
 
     /** A principal with the configured default limits. */

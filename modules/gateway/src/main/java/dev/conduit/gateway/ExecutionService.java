@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.LogLevel;
+import dev.conduit.core.Principal;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -56,9 +57,11 @@ final class ExecutionService implements AutoCloseable {
     private record Program(String code, Language language, Optional<String> engine) {
     }
 
-    private Program program(Language requested, ObjectNode params) {
+    private Program program(Language requested, ObjectNode params, Principal principal) {
         String code = Params.requiredString(params, "code");
-        Optional<String> engine = Params.optionalString(params, "engine");
+        // The request's engine, else the one the caller's key chose for the language (auth.api-keys[].engines).
+        Optional<String> engine = Params.optionalString(params, "engine")
+                .or(() -> Optional.ofNullable(principal.engines().get(requested.id())));
         // The original ran TypeScript without imports as JavaScript; without a TypeScript engine, so does this.
         Language language = requested == Language.TYPESCRIPT && !registry.runs(Language.TYPESCRIPT)
                 ? Language.JAVASCRIPT : requested;
@@ -153,7 +156,7 @@ final class ExecutionService implements AutoCloseable {
      */
     Run run(ToolAccess access, Language requested, ObjectNode params, RequestContext context) {
         authorize(requested, context);
-        Program program = program(requested, params);
+        Program program = program(requested, params, context.principal());
         Executor selected = registry.select(program.language(), program.engine()); // refuses an unknown engine first
         admit(context);
         ExecutionLimits resolved = limits.resolve(context.principal().limits(), params.get("limits"));

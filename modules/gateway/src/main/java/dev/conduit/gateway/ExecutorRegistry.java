@@ -84,6 +84,22 @@ public final class ExecutorRegistry implements AutoCloseable {
     }
 
     /**
+     * Checks an engine a configuration names for a language outside {@code executors} (a key's {@code engines}).
+     *
+     * @param where    the configuration key, for the message
+     * @throws InvalidConfigException when the language is unknown, or the engine is not enabled or does not run it
+     */
+    public void requireRuns(String where, String language, String engine) {
+        Language known = Language.fromId(language).orElseThrow(() -> new InvalidConfigException(where,
+                "is not a language; languages: javascript, typescript, python"));
+        Executor executor = engines.get(engine);
+        if (executor == null || !executor.languages().contains(known)) {
+            throw new InvalidConfigException(where, "engine '" + engine + "' is not enabled for " + language
+                                                    + "; enabled for it: " + names(known));
+        }
+    }
+
+    /**
      * The engine for {@code language}, or the one {@code requested}.
      *
      * @throws RpcException -32602 naming the engines that can run the language when there is none

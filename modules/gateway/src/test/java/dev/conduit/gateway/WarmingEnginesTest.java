@@ -2,12 +2,17 @@ package dev.conduit.gateway;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.conduit.core.ClientChannel;
+import dev.conduit.core.Principal;
+import dev.conduit.core.RequestContext;
 import dev.conduit.core.config.ConfigReader;
+import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
@@ -16,6 +21,7 @@ import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.spi.Language;
+import dev.conduit.core.spi.LimitOverrides;
 import dev.conduit.core.tool.ToolCatalog;
 import dev.conduit.policy.ExecutionLimitsPolicy;
 import org.junit.jupiter.api.Test;
@@ -24,6 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Engines that warm up after the server's start: a program that names no engine goes to one that already runs
@@ -115,6 +122,29 @@ class WarmingEnginesTest {
         assertThat(run(Json.object().put("code", "x")), containsString("\"result\":\"deno\""));
     }
 
+    /** A key that chose an engine for a language (auth.api-keys[].engines) gets it unless the request names another. */
+    @Test
+    void aKeysEngineRunsItsProgramsUnlessTheRequestNamesAnother() {
+        graaljs.started().complete(null);
+        Principal denoKey = new Principal("analyst", EVERYTHING, LimitOverrides.none(), Map.of("javascript", "deno"));
+        assertThat(run(server, Json.object().put("code", "x"), denoKey), containsString("\"result\":\"deno\""));
+        assertThat(run(server, Json.object().put("code", "x").put("engine", "graaljs"), denoKey),
+                   containsString("\"result\":\"graaljs\""));
+        assertThat(run(Json.object().put("code", "x")), containsString("\"result\":\"graaljs\""));
+    }
+
+    @Test
+    void aKeysEngineMustBeEnabledForItsLanguage() {
+        ExecutorRegistry registry = ExecutorRegistry.of(List.of(graaljs, deno));
+        registry.requireRuns("auth.api-keys.0.engines.javascript", "javascript", "deno");
+        InvalidConfigException unknown = assertThrows(InvalidConfigException.class, () -> registry.requireRuns(
+                "auth.api-keys.0.engines.javascript", "javascript", "rhino"));
+        assertThat(unknown.getMessage(), containsString("auth.api-keys.0.engines.javascript"));
+        assertThat(unknown.getMessage(), containsString("enabled for it: [graaljs, deno]"));
+        assertThrows(InvalidConfigException.class, () -> registry.requireRuns("auth.api-keys.0.engines.python",
+                                                                              "python", "deno"));
+    }
+
     /** Returns once a request waits on {@code started}: its waiter is registered on the future (bounded). */
     private static void awaitWaiter(CompletableFuture<Void> started) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -128,10 +158,15 @@ class WarmingEnginesTest {
     }
 
     private static String run(McpServer server, ObjectNode arguments) {
+        return run(server, arguments, new Principal("caller", EVERYTHING));
+    }
+
+    private static String run(McpServer server, ObjectNode arguments, Principal principal) {
         ObjectNode params = Json.object().put("name", "execute_javascript");
         params.set("arguments", arguments);
         JsonRpcResponse response = server.handle(new JsonRpcRequest(JsonRpcId.of(1), "tools/call", params),
-                                                 TestSession.context(EVERYTHING)).orElseThrow();
+                                                 new RequestContext(principal, "cid", TestSession.create(),
+                                                                    ClientChannel.discarding())).orElseThrow();
         return switch (response) {
             case JsonRpcResponse.Success success -> success.result().toString();
             case JsonRpcResponse.Failure failure -> failure.error().code() + " " + failure.error().message() + " "
