@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Code Mode through /mcp: p50/p99 of a trivial JavaScript program, of ten tool calls and of trivial Python, and
-# executions/s with 1, 4 and 16 clients, on every engine, plus the server's resident memory idle and after the load.
+# executions/s with 1, 4 and 16 clients, on every engine, plus the server's resident memory idle, after the load and 20 s later.
 # Loopback only. DENO_POOL sets executors.deno.pool-size (default 2; 0 measures Deno without its pool).
 # Needs the distribution and interop/node_modules (./mvnw -B package -DskipTests builds both).
 # Usage: [ONLY=<engine>] [DENO_POOL=<n>] bench/code-mode.sh [calls]   (default 1000 per measurement)
@@ -38,3 +38,5 @@ for run in "trivial graaljs" "typescript graaljs" "tools10 graaljs" "trivial rhi
   done
 done
 echo "{\"rssAfterLoad\":\"$(rss)\"}"
+sleep 20 # what an idle server gives back (bin/conduit's heap flags; docs/code-mode.md, "Memory")
+echo "{\"rssAfterIdle20s\":\"$(rss)\"}"

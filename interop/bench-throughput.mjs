@@ -1,8 +1,9 @@
-// Throughput of cheap requests (ping; server/discover in the 2026-07-28 era) and of direct upstream tool calls through Conduit: C clients at once (default 4), each
-// sending one request after another on a keep-alive connection of its own, for S seconds per measure. Over HTTP in both
-// protocol eras (2025-11-25 with a session, 2026-07-28 stateless) and over the Unix socket (the line protocol).
-// For each measure: requests per second, p50 and p99 latency, and the CPU time the gateway process spent per request
-// (from /proc/<pid>/stat; its children, such as the upstream, are not counted). Prints one JSON line per measure.
+// Throughput of cheap requests (ping; server/discover in the 2026-07-28 era) and of direct upstream tool calls through
+// Conduit: C clients at once (default 4), each sending one request after another on a keep-alive connection of its
+// own, for S seconds per measure after 5 s of warm-up. Over HTTP in both protocol eras (2025-11-25 with a session,
+// 2026-07-28 stateless) and over the Unix socket (the line protocol). For each measure: requests per second, p50 and
+// p99 latency, and the CPU time the gateway process spent per request (from /proc/<pid>/stat; its children, such as
+// the upstream, are not counted). Prints one JSON line per measure.
 // Usage: node bench-throughput.mjs <url> <api-key> <server-pid> <socket-path> [clients] [seconds]
 import http from "node:http";
 import net from "node:net";
@@ -137,7 +138,7 @@ async function measure(transport, method) {
       }
     }));
   };
-  await run(performance.now() + 2000); // warm-up
+  await run(performance.now() + 5000); // warm-up: the JIT compiles this path (a shorter one measured the compiler)
   const latencies = [];
   const cpuBefore = cpuMillis(serverPid);
   const started = performance.now();
