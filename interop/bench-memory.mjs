@@ -7,6 +7,7 @@
 // Prints one JSON line per measurement. Linux only (reads /proc).
 // Usage: node bench-memory.mjs <url> <api-key> <server-pid> [engines, comma-separated] [concurrencies]
 import { readFileSync, readdirSync } from "node:fs";
+import { callTool } from "./bench-call.mjs";
 
 const [url, key, serverPid, enginesArg, concurrencyArg] = process.argv.slice(2);
 const engines = (enginesArg ?? "graaljs,rhino,deno,graalpy").split(",");
@@ -33,24 +34,11 @@ const ARRAYS_PY = "keep = []\nwhile True:\n    keep.append([0.5] * 131072)";
 // Copies of one filled 8 MB array (a built-in copy: filling each in an interpreter would make this a CPU test).
 const BUFFERS_JS = "var t = new Uint8Array(8 * 1024 * 1024).fill(1); var keep = []; for (;;) keep.push(new Uint8Array(t));";
 
-let ids = 0;
 const otherKey = process.env.BENCH_OTHER_KEY ?? key;
 async function execute(engine, code, as = key) {
   const python = engine === "graalpy";
-  const body = {
-    jsonrpc: "2.0", id: ++ids, method: "tools/call", params: {
-      name: python ? "execute_python" : "execute_javascript",
-      arguments: { code, ...(python ? {} : { engine }) },
-      _meta: { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} },
-    },
-  };
-  const response = await fetch(url, { method: "POST", body: JSON.stringify(body), headers: {
-    "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${as}`,
-    "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": body.params.name } });
-  // A long program's answer comes as an SSE stream (keep-alive comments, then the response as the last data line).
-  const text = await response.text();
-  const data = text.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5)).at(-1);
-  const answer = JSON.parse(data ?? text);
+  const { answer } = await callTool(url, as, python ? "execute_python" : "execute_javascript",
+                                    { code, ...(python ? {} : { engine }) });
   if (answer.error) {
     return answer.error.data?.limit ?? `error ${answer.error.code}`;
   }

@@ -4,22 +4,16 @@
 // and prints each run and the medians as JSON lines.
 // Usage: node bench-startup.mjs <bin/conduit> <config.yaml> <mcpPort> <opsPort> <key> [runs]
 import { spawn } from "node:child_process";
+import { callTool } from "./bench-call.mjs";
 
 const [bin, config, mcpPort, opsPort, key, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
 const mcp = `http://127.0.0.1:${mcpPort}/mcp`;
 const ops = `http://127.0.0.1:${opsPort}/observe/health/ready`;
-const meta = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} };
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function execute(tool, args) {
-  const body = { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: tool, arguments: args, _meta: meta } };
-  const response = await fetch(mcp, { method: "POST", body: JSON.stringify(body), headers: {
-    "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${key}`,
-    "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": tool } });
-  const text = await response.text();
-  const data = text.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5)).at(-1);
-  const answer = JSON.parse(data ?? text);
+  const { answer, text } = await callTool(mcp, key, tool, args);
   if (answer.error || answer.result?.structuredContent?.result !== 2) {
     throw new Error(`${tool} ${JSON.stringify(args)}: ${text.slice(0, 300)}`);
   }

@@ -2,6 +2,8 @@
 // versions on graalpy), one program at a time, each run `runs` times after one warm-up run. Prints one JSON line per
 // engine and workload with the median of the execution's own durationMs, then the ratio of each engine to the fastest.
 // Usage: node bench-workloads.mjs <url> <api-key> [runs]
+import { callTool } from "./bench-call.mjs";
+
 const [url, key, runsArg = "5"] = process.argv.slice(2);
 const runs = Number(runsArg);
 
@@ -56,18 +58,10 @@ n`,
   },
 };
 
-const meta = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} };
 async function execute(engine, code) {
   const python = engine === "graalpy";
-  const name = python ? "execute_python" : "execute_javascript";
-  const body = { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, _meta: meta,
-    arguments: { code, ...(python ? {} : { engine }), limits: { timeoutMs: 120000, cpuTimeMs: 120000 } } } };
-  const response = await fetch(url, { method: "POST", body: JSON.stringify(body), headers: {
-    "Content-Type": "application/json", Accept: "application/json, text/event-stream", Authorization: `Bearer ${key}`,
-    "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": name } });
-  const text = await response.text();
-  const data = text.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5)).at(-1);
-  const answer = JSON.parse(data ?? text);
+  const { answer, text } = await callTool(url, key, python ? "execute_python" : "execute_javascript",
+    { code, ...(python ? {} : { engine }), limits: { timeoutMs: 120000, cpuTimeMs: 120000 } });
   const result = answer.result?.structuredContent;
   if (!result || result.exitCode !== 0) {
     throw new Error(`${engine}: ${text.slice(0, 400)}`);

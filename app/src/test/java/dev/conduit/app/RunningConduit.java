@@ -71,9 +71,11 @@ final class RunningConduit implements AutoCloseable {
 
     /** Sends SIGINT to the server's whole process group, as Ctrl-C in a terminal does. */
     void interruptGroup() throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + process.pid()).inheritIO().start();
+        // Java signals single processes only (and never with SIGINT): kill(1) signals the group.
+        Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + process.pid()).redirectErrorStream(true).start();
+        String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (kill.waitFor() != 0) {
-            throw new AssertionError("kill -INT -" + process.pid() + " failed");
+            throw new AssertionError("kill -INT -" + process.pid() + " failed: " + said);
         }
     }
 
