@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
@@ -142,6 +143,24 @@ class MemoryLimitsIT {
                                          && answer.at("/result/structuredContent/stderr").asString()
                                                   .startsWith("RangeError: Cannot allocate 16 MB: the program's memory "
                                                               + "limit leaves"), is(true));
+    }
+
+    /**
+     * Deno's runner counts what buffers hold (V8's external memory) against the limit: a program keeping 8 MB buffers
+     * under 64 MB is refused the one that no longer fits, catches it and goes on, holding about its limit. Before,
+     * nothing in the program counted them: the process grew to twice its limit and was killed (-32009).
+     */
+    @Test
+    void denoRefusesTheBufferThatNoLongerFitsWhatTheProgramHolds() throws Exception {
+        JsonNode answer = run("javascript", "deno", """
+                const keep = [];
+                try { for (;;) keep.push(new Uint8Array(8 * 1024 * 1024).fill(1)); }
+                catch (e) { return e.name + " after " + keep.length + ": " + e.message; }""", 64);
+        String result = answer.at("/result/structuredContent/result").asString();
+        assertThat(answer.toString(), result, startsWith("RangeError after "));
+        assertThat(result, containsString("the program's memory limit leaves"));
+        int kept = Integer.parseInt(result.substring("RangeError after ".length(), result.indexOf(':')));
+        assertThat("8 MB buffers kept under 64 MB: " + result, kept >= 5 && kept <= 8, is(true));
     }
 
     /**
