@@ -281,16 +281,27 @@ final class Conduit {
             Thread.currentThread().interrupt();
             local.ifPresent(LocalListener::close);
         }
-        if (server.isRunning()) {
-            server.stop();
-        }
-        mcp.close();
-        engines.close();
-        tracing.ifPresent(OpenTelemetrySdk::close); // flushes the spans still batched
-        catalog.close();
-        jvmMeters.close();
-        endChildProcesses();
+        // Each step runs even when one before it failed: the child processes must end whatever else went wrong.
+        closeStep("the HTTP server", () -> {
+            if (server.isRunning()) {
+                server.stop();
+            }
+        });
+        closeStep("the MCP server", mcp::close);
+        closeStep("the engines", engines::close);
+        closeStep("tracing", () -> tracing.ifPresent(OpenTelemetrySdk::close)); // flushes the spans still batched
+        closeStep("the upstreams", catalog::close);
+        closeStep("the JVM meters", jvmMeters::close);
+        closeStep("the child processes", Conduit::endChildProcesses);
         LOGGER.log(Level.INFO, "Stopped in " + Duration.between(started, Instant.now()).toMillis() + " ms");
+    }
+
+    private static void closeStep(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "Stopping " + what + " failed: " + e);
+        }
     }
 
     /** Each upstream's last known state, without starting anything: "up (12 tools)", "down: <reason>", "idle". */

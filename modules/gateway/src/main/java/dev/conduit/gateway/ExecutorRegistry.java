@@ -195,6 +195,13 @@ public final class ExecutorRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        engines.values().forEach(Executor::close);
+        // One engine failing to close must not keep the others (and their processes) open.
+        engines.forEach((name, executor) -> {
+            try {
+                executor.close();
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "engine " + name + " did not close cleanly: " + e);
+            }
+        });
     }
 }

@@ -107,10 +107,12 @@ abstract class PooledExecutor implements Executor {
                 started.complete(null);
                 LOGGER.log(Level.INFO, name + " runs programs after " + millisSince(began) + " ms; warming up");
                 inWarmUpLane(() -> {
-                    for (int i = 1; i < poolSize; i++) {
+                    for (int i = 1; i < poolSize && !closing; i++) {
                         pool.offer(prepare());
                     }
-                    warmUp();
+                    if (!closing) {
+                        warmUp();
+                    }
                 });
                 ready = true;
                 warmedUp.complete(null);
@@ -374,15 +376,29 @@ abstract class PooledExecutor implements Executor {
         refill.shutdownNow();
         closer.shutdown();
         try {
+            // A context still being made or warmed when the engine closes makes Truffle fail inside its close
+            // (seen: a NullPointerException in initializeThreadLocals on a stop right after start).
+            // The warm-up stops between steps, but one step (a first GraalPy context) can take seconds.
+            boolean idle = refill.awaitTermination(500, TimeUnit.MILLISECONDS);
             closer.awaitTermination(10, TimeUnit.SECONDS);
+            if (!idle) {
+                // The engine lives in this process only; leave it to the JVM's exit rather than wait longer.
+                LOGGER.log(Level.DEBUG, name + " still building a sandbox at shutdown; its engine is left open");
+                watchdog.close();
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         watchdog.close();
         List<Prepared> left = new ArrayList<>();
         pool.drainTo(left);
-        left.forEach(prepared -> prepared.context().close(true));
-        engine.close(true);
+        left.forEach(prepared -> close(prepared.context()));
+        try {
+            engine.close(true);
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, name + ": the engine did not close cleanly: " + e.getMessage());
+        }
     }
 
     /** The program failed before or outside the engine's own exceptions (a syntax error in preprocessing, a rejection). */
