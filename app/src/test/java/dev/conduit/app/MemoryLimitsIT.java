@@ -133,6 +133,20 @@ class MemoryLimitsIT {
                    startsWith("RangeError: Cannot allocate 1536 MB: the program's memory limit leaves"));
     }
 
+    /** In Python too, where the program's text shows the allocation: bytearray(n), b"x" * n, [0] * n. */
+    @Test
+    void oneBytearrayOf1_5GbUnder64MbFailsInThePythonProgram() throws Exception {
+        JsonNode answer = run("python", null, """
+                try:
+                    kept = bytearray(1536 * 1024 * 1024)
+                    result = "allocated"
+                except MemoryError as e:
+                    result = type(e).__name__ + ": " + str(e)
+                result""", 64);
+        assertThat(answer.toString(), answer.at("/result/structuredContent/result").asString(),
+                   startsWith("MemoryError: Cannot allocate 1536 MB: the program's memory limit leaves"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"graaljs", "rhino", "deno"})
     void filledTypedArraysOf1_5GbUnder64MbAreStopped(String engine) throws Exception {

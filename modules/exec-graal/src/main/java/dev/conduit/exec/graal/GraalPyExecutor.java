@@ -41,7 +41,7 @@ final class GraalPyExecutor extends PooledExecutor {
         context.initialize("python");
         context.eval(prologue);
         Value runner = context.getBindings("python").getMember("__conduit_install")
-                .execute(bridge.call, bridge.manifest, bridge.discover);
+                .execute(bridge.call, bridge.manifest, bridge.discover, bridge.room);
         return new Prepared(context, out, err, bridge, runner);
     }
 

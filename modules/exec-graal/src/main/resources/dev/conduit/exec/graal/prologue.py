@@ -1,6 +1,6 @@
 # Conduit's in-sandbox SDK for Python. Evaluated once per context while it is made ahead: it defines
-# __conduit_install, which receives the host's three functions (the tool bridge, one that answers the manifest, one
-# that discovers tools: data, never code), puts `tools`, `discover_mcp_tools` and `ToolError` in the program's
+# __conduit_install, which receives the host's four functions (the tool bridge, one that answers the manifest, one
+# that discovers tools: data, never code, and one that says how many bytes the memory limit leaves), puts `tools`, `discover_mcp_tools` and `ToolError` in the program's
 # globals, removes itself, and returns the runner. The host functions stay in closures only. The namespaces are built from the manifest on first use.
 # It imports only the built-in _ast (which GraalPy needs before compile can answer syntax trees): in a fresh GraalPy
 # context `import json` costs more than making the context, and `import ast` a third of that. Programs are parsed with
@@ -9,7 +9,7 @@
 import _ast as __conduit_ast_module
 
 
-def __conduit_install(bridge, manifest, discover):
+def __conduit_install(bridge, manifest, discover, room):
     _globals = globals()
     try:
         # GraalPy's home is a directory under the server's own home: the program learns nothing from it, and imports
@@ -258,9 +258,80 @@ def __conduit_install(bridge, manifest, discover):
         # ast columns count UTF-8 bytes; the text is indexed by characters.
         return sum(len(l) + 1 for l in lines[:line - 1]) + len(lines[line - 1].encode("utf-8")[:column].decode("utf-8"))
 
+    _large = 1048576
+
+    def _sized(count, unit):
+        # The count of a repetition or a new buffer's size, checked before the allocation is made (see _size_checks).
+        if type(count) is int and count * unit >= _large:
+            wanted = count * unit
+            left = room(wanted)
+            if wanted > left:
+                raise MemoryError("Cannot allocate %d MB: the program's memory limit leaves %d MB. Work on the data "
+                                  "in smaller pieces, or ask for a higher limits.memoryLimitMb"
+                                  % (wanted // _large, max(left, 0) // _large))
+        return count
+
+    _globals["__conduit_sized__"] = _sized
+
+    def _unit(node):
+        # Bytes per repetition of a literal, a lower bound (a character or a list slot counts 1 and 4 bytes).
+        kind = _kind(node)
+        if kind in ("List", "Tuple"):
+            return 4 * len(node.elts)
+        if kind == "Constant" and isinstance(node.value, (str, bytes)):
+            return len(node.value)
+        return 0
+
+    def _sizes(node):
+        # (operand, bytes per unit) pairs to check in one node: `[0] * n`, `"x" * n`, `bytearray(n)`, `s.ljust(n)`.
+        kind = _kind(node)
+        if kind == "BinOp" and _kind(node.op) == "Mult":
+            if _unit(node.left):
+                return [(node.right, _unit(node.left))]
+            if _unit(node.right):
+                return [(node.left, _unit(node.right))]
+        elif kind == "Call" and node.args and _kind(node.args[0]) != "Starred":
+            func = node.func
+            if _kind(func) == "Name" and func.id in ("bytes", "bytearray") and len(node.args) == 1:
+                return [(node.args[0], 1)]
+            if _kind(func) == "Attribute" and func.attr in ("ljust", "rjust", "center", "zfill"):
+                return [(node.args[0], 1)]
+        return []
+
+    def _size_checks(code, nodes):
+        """The program with the sizes of its large-allocation shapes checked first, or None when it has none.
+
+        A single allocation larger than what the memory limit leaves (bytearray(n), b"x" * n, [0] * n, s.ljust(n))
+        raises MemoryError in the program instead of reaching the heap. Python gives no hook under `bytes`, lists or
+        repetition without changing what they are to the program, so the sizes are checked where the program's text
+        shows such an allocation: `__conduit_sized__(` is written before the operand and `, unit)` after it, on the
+        same line, so every line number stays the program's own. Repetitions through variables (`s * n`) are not
+        seen; the measurement after collections still stops what they hold.
+        """
+        edits = []
+        lines = None
+        for node in nodes:
+            for operand, unit in _sizes(node):
+                if lines is None:
+                    lines = code.split("\n")
+                start = _offset(lines, operand.lineno, operand.col_offset)
+                end = _offset(lines, operand.end_lineno, operand.end_col_offset)
+                # At one position: closing texts before opening ones, inner closes first, outer opens first.
+                edits.append((end, end - start, ", %d)" % unit))
+                edits.append((start, 2 ** 40 - (end - start), "__conduit_sized__("))
+        if not edits:
+            return None
+        for position, _, text in sorted(edits, reverse=True):
+            code = code[:position] + text + code[position:]
+        return code
+
     def run(code):
         """Runs the program; a trailing expression is its result. Top-level await is allowed."""
         tree = compile(code, "<main>", "exec", _only_ast)
+        checked = _size_checks(code, _walk(tree))
+        if checked is not None:
+            code = checked
+            tree = compile(code, "<main>", "exec", _only_ast)
         every = [node for node in _walk(tree) if _kind(node) == "Await"]
         if every:
             # GraalPy compiles no top-level await: `await x` at the top becomes `__conduit_await__(x)`; inside async

@@ -195,6 +195,43 @@ class GraalPyExecutorTest {
         assertThat(((ExecutionOutcome.Completed) run("6 * 7")).resultJson().orElseThrow(), is("42"));
     }
 
+    /** Each shape of one large allocation is refused in the program with a MemoryError it can catch (limit 128 MB). */
+    @ParameterizedTest
+    @MethodSource("largeAllocations")
+    void oneAllocationLargerThanTheLimitLeavesFailsInTheProgram(String allocation, int megabytes) throws Exception {
+        ExecutionOutcome outcome = run("""
+                n = 1536 * 1024 * 1024
+                try:
+                    kept = %s
+                    result = "allocated"
+                except MemoryError as e:
+                    result = str(e)
+                result""".formatted(allocation));
+        ExecutionOutcome.Completed completed = (ExecutionOutcome.Completed) outcome;
+        assertThat(completed.resultJson().orElseThrow(),
+                   containsString("Cannot allocate " + megabytes + " MB: the program's memory limit leaves"));
+    }
+
+    static Stream<Arguments> largeAllocations() {
+        return Stream.of(Arguments.of("bytearray(n)", 1536), Arguments.of("bytes(n)", 1536),
+                         Arguments.of("b'xy' * n", 3072), Arguments.of("n * 'x'", 1536),
+                         Arguments.of("[0] * (n // 4)", 1536), Arguments.of("(None,) * (n // 4)", 1536),
+                         Arguments.of("'x'.ljust(n)", 1536), Arguments.of("bytearray(b'x' * n)", 1536));
+    }
+
+    /** The size checks leave what fits alone, whatever it is. */
+    @Test
+    void whatFitsIsAllocatedAndLinesStayThePrograms() throws Exception {
+        ExecutionOutcome fits = run("""
+                a = [0] * 3 + [1, 2] * 2
+                b = bytearray(b"ab" * 2) + bytes(2) + bytes([65])
+                c = "-".center(5) + "7".zfill(3) + 2 * "xy"
+                d = bytearray(range(3))
+                [a, list(b), c, list(d)]""");
+        assertThat(fits.toString(), ((ExecutionOutcome.Completed) fits).resultJson().orElseThrow(),
+                   is("[[0,0,0,1,2,1,2],[97,98,97,98,0,0,65],\"  -  007xyxy\",[0,1,2]]"));
+    }
+
     private static ExecutionOutcome run(String code) throws Exception {
         return run(code, new RecordingBridge(LIMITS.toolCalls()));
     }
