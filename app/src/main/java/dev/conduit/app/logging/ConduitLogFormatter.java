@@ -23,8 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
  * map is an event: the map's entries become fields ({@code key=value} in text, members in JSON).
  */
 public final class ConduitLogFormatter extends Formatter {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
             .withZone(ZoneId.systemDefault());
+    /** The last second formatted: lines come many per second, and formatting a date each time showed in profiles. */
+    private static volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
 
     private final boolean json;
 
@@ -58,7 +60,7 @@ public final class ConduitLogFormatter extends Formatter {
     }
 
     private static String text(LogRecord record, String message, Object fields, String error) {
-        StringBuilder line = new StringBuilder(160).append(TIME.format(record.getInstant())).append(' ')
+        StringBuilder line = new StringBuilder(160).append(time(record.getInstant())).append(' ')
                 .append(record.getLevel().getName()).append(' ').append(record.getLoggerName()).append(": ")
                 .append(message);
         if (fields instanceof Map<?, ?> map) {
@@ -72,6 +74,21 @@ public final class ConduitLogFormatter extends Formatter {
             line.append(System.lineSeparator()).append(error.stripTrailing());
         }
         return line.append(System.lineSeparator()).toString();
+    }
+
+    /** {@code 2026-11-26T01:02:03.456} in the system's time zone. */
+    static String time(Instant instant) {
+        long second = instant.getEpochSecond();
+        Stamp last = stamp;
+        if (last.second() != second) {
+            last = new Stamp(second, SECONDS.format(instant));
+            stamp = last;
+        }
+        int millis = instant.getNano() / 1_000_000;
+        return last.text() + (millis < 10 ? ".00" : millis < 100 ? ".0" : ".") + millis;
+    }
+
+    private record Stamp(long second, String text) {
     }
 
     private static String json(LogRecord record, String message, Object fields, String error) {

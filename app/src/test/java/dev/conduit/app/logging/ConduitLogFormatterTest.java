@@ -34,6 +34,19 @@ class ConduitLogFormatterTest {
         return record;
     }
 
+    /** The time is the record's, to the millisecond, in the system's zone, however many lines share a second. */
+    @Test
+    void timeIsTheRecordsToTheMillisecond() {
+        java.time.format.DateTimeFormatter expected = java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(java.time.ZoneId.systemDefault());
+        java.time.Instant base = java.time.Instant.parse("2026-11-26T01:02:03Z");
+        for (long millis : new long[] {0, 7, 45, 999, 1000, 1001, 61_010, 3_600_000, 86_400_123}) {
+            java.time.Instant instant = base.plusMillis(millis);
+            assertThat(ConduitLogFormatter.time(instant), is(expected.format(instant)));
+            assertThat(ConduitLogFormatter.time(instant.plusNanos(999_999)), is(expected.format(instant)));
+        }
+    }
+
     @Test
     void textWritesAnEventAsKeyValuePairs() {
         String line = new ConduitLogFormatter(false).format(event());

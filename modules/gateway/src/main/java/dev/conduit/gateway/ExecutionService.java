@@ -325,7 +325,7 @@ final class ExecutionService implements AutoCloseable {
      */
     static void authorize(Language language, RequestContext context) {
         String tool = "execute_" + language.id();
-        if (!ToolAllowList.of(context.principal().allowedTools()).allows(ToolAccess.BUILTIN_NAMESPACE, tool)) {
+        if (!ToolAllowList.ofKey(context.principal().allowedTools()).allows(ToolAccess.BUILTIN_NAMESPACE, tool)) {
             throw new RpcException(Outcome.FORBIDDEN.error("This API key may not run "
                     + language.id() + " code: its allow-list does not grant " + ToolAccess.BUILTIN_NAMESPACE + "."
                     + tool + " (or " + ToolAccess.BUILTIN_NAMESPACE + ".*)"));

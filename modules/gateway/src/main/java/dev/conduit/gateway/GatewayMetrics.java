@@ -2,6 +2,8 @@ package dev.conduit.gateway;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.conduit.policy.RateLimiter;
@@ -25,6 +27,10 @@ public final class GatewayMetrics {
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
     private final MeterRegistry registry;
+    // Looking a meter up in the registry builds its identity each time (a tenth of a direct tool call's CPU); the
+    // meters found are kept here. Bounded like the labels (see above).
+    private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -76,12 +82,25 @@ public final class GatewayMetrics {
     }
 
     private Counter counter(String name, String description, Tag... tags) {
-        return registry.getOrCreate(Counter.builder(name).description(description).tags(List.of(tags)));
+        return counters.computeIfAbsent(MeterKey.of(name, tags), key -> registry.getOrCreate(
+                Counter.builder(name).description(description).tags(List.of(tags))));
     }
 
     /** A Prometheus histogram: buckets only. Helidon's default client-side percentiles would make it fail promtool. */
     private Timer timer(String name, String description, Tag... tags) {
-        return registry.getOrCreate(Timer.builder(name).description(description).baseUnit("seconds")
-                                            .buckets(BUCKETS).percentiles(new double[0]).tags(List.of(tags)));
+        return timers.computeIfAbsent(MeterKey.of(name, tags), key -> registry.getOrCreate(
+                Timer.builder(name).description(description).baseUnit("seconds").buckets(BUCKETS)
+                        .percentiles(new double[0]).tags(List.of(tags))));
+    }
+
+    /** A meter's name and label values (each name has fixed label names). */
+    private record MeterKey(String name, List<String> values) {
+        static MeterKey of(String name, Tag... tags) {
+            String[] values = new String[tags.length];
+            for (int i = 0; i < tags.length; i++) {
+                values[i] = tags[i].value();
+            }
+            return new MeterKey(name, List.of(values));
+        }
     }
 }

@@ -46,7 +46,7 @@ final class LifecycleMethods {
         ObjectNode result = Json.object();
         ArrayNode versions = result.putArray("supportedVersions");
         ProtocolVersion.supportedWireNames().forEach(versions::add);
-        result.set("capabilities", capabilities(ToolAllowList.of(context.principal().allowedTools())));
+        result.set("capabilities", capabilities(ToolAllowList.ofKey(context.principal().allowedTools())));
         result.put("instructions", instructions);
         if (!context.session().protocolVersion().modern()) {
             ObjectNode info = result.putObject("serverInfo");
@@ -66,7 +66,7 @@ final class LifecycleMethods {
 
         ObjectNode result = Json.object();
         result.put("protocolVersion", version.wire());
-        result.set("capabilities", capabilities(ToolAllowList.of(context.principal().allowedTools())));
+        result.set("capabilities", capabilities(ToolAllowList.ofKey(context.principal().allowedTools())));
         ObjectNode info = result.putObject("serverInfo");
         info.put("name", serverInfo.name());
         info.put("title", serverInfo.title());

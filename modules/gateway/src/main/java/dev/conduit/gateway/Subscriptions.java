@@ -64,7 +64,7 @@ final class Subscriptions {
                                                       + MAX_LISTENERS + "); close one and retry"));
         }
         JsonNode wanted = request.paramsObject().path("notifications");
-        ObjectNode capabilities = lifecycle.capabilities(ToolAllowList.of(context.principal().allowedTools()));
+        ObjectNode capabilities = lifecycle.capabilities(ToolAllowList.ofKey(context.principal().allowedTools()));
         ObjectNode honoured = Json.object();
         Set<String> methods = ConcurrentHashMap.newKeySet();
         LIST_KINDS.forEach((flag, method) -> {

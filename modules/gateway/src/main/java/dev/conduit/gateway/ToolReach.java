@@ -20,12 +20,12 @@ import dev.conduit.policy.ToolAllowList;
 record ToolReach(Principal principal, ToolAllowList allowed, Optional<ToolAllowList> narrowed, boolean gatewayTools) {
     /** A client's reach: its key's allow-list, and the gateway's own tools. */
     static ToolReach client(Principal principal) {
-        return new ToolReach(principal, ToolAllowList.of(principal.allowedTools()), Optional.empty(), true);
+        return new ToolReach(principal, ToolAllowList.ofKey(principal.allowedTools()), Optional.empty(), true);
     }
 
     /** A program's reach: its key's allow-list narrowed by the request, without the gateway's own tools. */
     static ToolReach program(Principal principal, Optional<ToolAllowList> narrowed) {
-        return new ToolReach(principal, ToolAllowList.of(principal.allowedTools()), narrowed, false);
+        return new ToolReach(principal, ToolAllowList.ofKey(principal.allowedTools()), narrowed, false);
     }
 
     /** Whether the allow-lists grant {@code tool}. */

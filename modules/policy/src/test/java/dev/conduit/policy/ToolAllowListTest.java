@@ -1,12 +1,15 @@
 package dev.conduit.policy;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.sameInstance;
 
 class ToolAllowListTest {
 
@@ -28,9 +31,21 @@ class ToolAllowListTest {
             "github__createIssue, github, createIssue, true",
             "github.createIssue.extra, github, createIssue, false",
             "'', github, createIssue, false",
+            "github...createIssue, github, createIssue, true",
+            "github.*, github, a____b, true",
+            "b, github, a____b, true",
+            "_b, github, a___b, true",
     })
     void matchesLikeTheOriginal(String pattern, String upstream, String tool, boolean allowed) {
         assertThat(ToolAllowList.of(List.of(pattern)).allows(upstream, tool), is(allowed));
+        assertThat(ToolAllowList.ofKey(List.of(pattern)).allows(upstream, tool), is(allowed));
+    }
+
+    @Test
+    void aKeysListIsParsedOnce() {
+        List<String> patterns = List.of("fs.*", "everything.echo");
+        assertThat(ToolAllowList.ofKey(patterns), sameInstance(ToolAllowList.ofKey(new ArrayList<>(patterns))));
+        assertThat(ToolAllowList.ofKey(patterns).patterns(), is(patterns));
     }
 
     @ParameterizedTest
