@@ -1,13 +1,12 @@
 package dev.conduit.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import dev.conduit.core.Principal;
+import dev.conduit.core.Sha256;
 import dev.conduit.core.spi.LimitOverrides;
 
 /**
@@ -62,11 +61,7 @@ public record ApiKey(String id, byte[] secretDigest, List<String> allowedTools, 
     }
 
     static byte[] digest(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Sha256.of(secret);
     }
 
     @Override

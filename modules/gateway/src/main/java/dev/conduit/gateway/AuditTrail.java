@@ -10,10 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.Sha256;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.log.Redactor;
 import dev.conduit.policy.AuditSettings;
@@ -147,11 +145,6 @@ public final class AuditTrail {
     }
 
     private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(text);
     }
 }

@@ -47,7 +47,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>The state names the waiting request and is signed (HMAC-SHA256 with a key of this process): a state that was
  * altered, is unknown, expired (5 minutes without a retry, after which the upstream call is cancelled) or belongs to
- * another key is refused with -32602. It carries no secret: only a random id. A question needing a capability the
+ * another key is refused with -32602. It carries no secret: only an id, unique in this process (the signature, not
+ * the id, is what cannot be guessed; a random id for every request read /dev/urandom under a lock). A question needing a capability the
  * client did not declare ends the request with -32021. Thread-safe.
  */
 final class InputRounds {
@@ -65,6 +66,7 @@ final class InputRounds {
     private final SecureRandom random = new SecureRandom();
     private final byte[] key = new byte[32];
     private final AtomicLong questions = new AtomicLong();
+    private final AtomicLong roundIds = new AtomicLong();
 
     /** A question of the upstream's waiting for the client's answer. */
     private record Question(String key, String method, ObjectNode params, CompletableFuture<JsonRpcResponse> answer) {
@@ -131,9 +133,7 @@ final class InputRounds {
 
     private JsonRpcResponse start(JsonRpcRequest request, RequestContext context,
                                   Function<RequestContext, JsonRpcResponse> run) {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id = Long.toString(roundIds.incrementAndGet(), Character.MAX_RADIX);
         Round round = new Round(id, context.principal().id(), context.session().clientCapabilities(),
                                 context.channel());
         rounds.put(id, round);

@@ -1,15 +1,14 @@
 package dev.conduit.upstream;
 
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+
+import dev.conduit.core.Sha256;
 
 /**
  * The names tools (and prompts) are exposed under: {@code <namespace>__<tool>}, where the namespace is the upstream's
@@ -98,12 +97,6 @@ final class ToolNames {
     }
 
     private static String hash(Key key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((key.upstream() + "/" + key.tool()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(key.upstream() + "/" + key.tool()), 0, 4);
     }
 }
