@@ -134,7 +134,8 @@ public final class Main {
         for (var key : config.auth().apiKeys()) {
             cap = Math.max(cap, key.limits().memoryBytes().orElse(cap));
         }
-        long programs = config.executors().threads() * cap;
+        // Sized for the programs that compute at once; admission (HeapBudget) holds the rest to what fits.
+        long programs = config.executors().running() * cap;
         long heap = programs + Math.max(512L * 1024 * 1024, programs / 2);
         out.println(heap / (1024 * 1024) + "m");
         return true;

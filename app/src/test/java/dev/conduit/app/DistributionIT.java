@@ -89,16 +89,17 @@ class DistributionIT {
     }
 
     /**
-     * bin/conduit sizes the heap for the configuration (8 guest threads on this machine's 2 cores, each program at
-     * the default 256 MB limit, plus half of that for the server), and the server keeps programs within what it set aside.
+     * bin/conduit sizes the heap for the configuration (8 programs running guest code at once on this machine's 2
+     * cores, each at the default 256 MB limit, plus half of that for the server), and the server keeps programs
+     * within what it set aside. 256 guest threads let that many programs wait on tool calls.
      */
     @Test
     void theHeapIsSizedForTheConfiguration() {
-        int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-        long programs = threads * 256L;
+        int running = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        long programs = running * 256L;
         long heap = programs + Math.max(512, programs / 2);
         assertThat(conduit.log(), containsString("(JVM heap " + heap + " MB"));
-        assertThat(conduit.log(), containsString("for " + threads + " guest threads"));
+        assertThat(conduit.log(), containsString("for 256 guest threads, " + running + " running guest code at once"));
     }
 
     @Test

@@ -43,6 +43,8 @@ final class ExecutionBridge implements ToolBridge {
     private volatile Duration rateLimited;
     private final List<ObjectNode> trace = new CopyOnWriteArrayList<>();
     private final boolean namesTools;
+    /** The program's turn to run guest code, for in-process engines: given back while a tool call waits. */
+    private volatile GuestTurns.Turn turn;
 
     /**
      * @param namesTools whether the program's source names {@code tools} at all; one that does not cannot reach the
@@ -59,6 +61,11 @@ final class ExecutionBridge implements ToolBridge {
         this.context = context;
         this.reach = ToolReach.program(context.principal(), narrowed);
         this.budget = budget;
+    }
+
+    /** The turn the program runs on (in-process engines), given back while its tool calls wait. */
+    void runsOn(GuestTurns.Turn turn) {
+        this.turn = turn;
     }
 
     @Override
@@ -97,7 +104,9 @@ final class ExecutionBridge implements ToolBridge {
                           error(Outcome.INVALID_PARAMS.code(), "Tool arguments are not JSON"));
         }
         try {
-            ObjectNode result = access.call(tool.get(), arguments, Optional.empty(), context);
+            GuestTurns.Turn current = turn;
+            ObjectNode result = current == null ? access.call(tool.get(), arguments, Optional.empty(), context)
+                    : current.whileWaiting(() -> access.call(tool.get(), arguments, Optional.empty(), context));
             if (result.path("isError").asBoolean(false)) {
                 return record(name, Outcome.TOOL_ERROR, started, toolError(text(result)));
             }

@@ -85,6 +85,7 @@ final class ExecutionService implements AutoCloseable {
     private static final long STOP_ALLOWANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final ExecutionPool guests;
+    private final GuestTurns turns;
     private final ExecutionPool subprocesses;
     private final KeySlots keySlots;
     private final HeapBudget heap;
@@ -102,6 +103,7 @@ final class ExecutionService implements AutoCloseable {
         this.registry = registry;
         this.limits = limits;
         this.guests = new ExecutionPool("conduit-guest-", config.threads(), config.queue());
+        this.turns = new GuestTurns(config.running());
         this.subprocesses = new ExecutionPool("conduit-subprocess-", config.threads(), config.queue());
         this.keySlots = new KeySlots(config.perKey());
         this.heap = HeapBudget.ofThisJvm();
@@ -109,7 +111,8 @@ final class ExecutionService implements AutoCloseable {
         LOGGER.log(System.Logger.Level.INFO, "memory: programs of the in-process engines may hold "
                 + mib(heap.budget()) + " MB in all (JVM heap " + mib(Runtime.getRuntime().maxMemory())
                 + " MB, the rest kept for the server): " + heap.budget() / Math.max(1, cap) + " at once at the default "
-                + "limit of " + mib(cap) + " MB, for " + config.threads() + " guest threads");
+                + "limit of " + mib(cap) + " MB, for " + config.threads() + " guest threads, " + config.running()
+                + " running guest code at once");
         metrics.gauge("conduit.executions.running", "Executions running on a guest thread now", this::running);
         metrics.gauge("conduit.executions.queued", "Executions waiting for a guest thread now", this::queued);
         registry.engines().forEach((engine, executor) -> {
@@ -250,8 +253,24 @@ final class ExecutionService implements AutoCloseable {
                         + mib(resolved.memoryBytes()) + " MB (its memory limit); retry shortly, or ask for a lower "
                         + "limits.memoryLimitMb").withData(Json.object().put("retryAfterMs", HEAP_RETRY_MILLIS))));
         try (reservation) {
-            return executor.execute(request);
+            Optional<GuestTurns.Turn> turn = turns.take(context.principal().id(), timing.deadline());
+            if (turn.isEmpty()) {
+                return waitedForTurn();
+            }
+            try (GuestTurns.Turn held = turn.get()) {
+                bridge.runsOn(held);
+                return executor.execute(request);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return cancelledBeforeStart();
         }
+    }
+
+    private static ExecutionOutcome waitedForTurn() {
+        return new ExecutionOutcome.LimitExceeded(ExecutionOutcome.Limit.WALL_TIME, "", "",
+                "The program waited its whole wall limit for a turn to run (executors.running programs compute at "
+                + "once); the server is busy, retry shortly");
     }
 
     private static long mib(long bytes) {
