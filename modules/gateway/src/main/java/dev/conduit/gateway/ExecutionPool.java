@@ -1,13 +1,12 @@
 package dev.conduit.gateway;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,6 +25,8 @@ import dev.conduit.core.spi.Executor;
  */
 final class ExecutionPool implements AutoCloseable {
     private final ThreadPoolExecutor threads;
+    /** Places on a thread or in the queue: taken when work is given, given back when it ends or will never run. */
+    private final Semaphore capacity;
 
     /** What became of work given to the lane when its caller stopped waiting. */
     sealed interface Overdue {
@@ -54,8 +55,10 @@ final class ExecutionPool implements AutoCloseable {
     }
 
     ExecutionPool(String name, int size, int queue) {
-        BlockingQueue<Runnable> waiting = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
-        this.threads = new ThreadPoolExecutor(size, size, 0, TimeUnit.SECONDS, waiting,
+        // Capacity is counted here, not by a bounded queue: a burst of submissions outran the idle threads taking work
+        // off a queue of 64, and half of 200 programs were refused with 56 threads free.
+        this.capacity = new Semaphore(size + queue);
+        this.threads = new ThreadPoolExecutor(size, size, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                                               Thread.ofPlatform().name(name, 0).daemon(true)
                                                       .stackSize(Executor.GUEST_STACK_BYTES).factory());
     }
@@ -70,6 +73,10 @@ final class ExecutionPool implements AutoCloseable {
      */
     <T> T run(Callable<T> work, Cancellation cancellation, long giveUpAtNanos)
             throws InterruptedException, OverdueException {
+        if (!capacity.tryAcquire()) {
+            throw busy();
+        }
+        // Whoever sets `started` first owns the place: the thread that runs the work, or the caller giving up on it.
         AtomicBoolean started = new AtomicBoolean();
         Future<T> future;
         try {
@@ -77,21 +84,27 @@ final class ExecutionPool implements AutoCloseable {
                 if (!started.compareAndSet(false, true)) {
                     throw new CancellationException("cancelled while queued");
                 }
-                return work.call();
+                try {
+                    return work.call();
+                } finally {
+                    capacity.release();
+                }
             });
         } catch (RejectedExecutionException e) {
-            throw new RpcException(Outcome.BUSY.error(
-                    "Server busy: every execution slot and the queue are taken; retry shortly"));
+            capacity.release();
+            throw busy();
         }
         try (Cancellation.Registration _ = cancellation.onCancel(() -> {
             if (started.compareAndSet(false, true)) {
                 future.cancel(false); // still queued: it will never run
+                capacity.release();
             }
         })) {
             return future.get(Math.max(0, giveUpAtNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             if (started.compareAndSet(false, true)) {
                 future.cancel(false);
+                capacity.release();
                 throw new OverdueException(new Overdue.NeverStarted());
             }
             throw new OverdueException(new Overdue.StillRunning());
@@ -112,6 +125,11 @@ final class ExecutionPool implements AutoCloseable {
 
     int queued() {
         return threads.getQueue().size();
+    }
+
+    private static RpcException busy() {
+        return new RpcException(Outcome.BUSY.error(
+                "Server busy: every execution slot and the queue are taken; retry shortly"));
     }
 
     @Override

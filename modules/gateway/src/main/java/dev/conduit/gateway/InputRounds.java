@@ -48,8 +48,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The state names the waiting request and is signed (HMAC-SHA256 with a key of this process): a state that was
  * altered, is unknown, expired (5 minutes without a retry, after which the upstream call is cancelled) or belongs to
  * another key is refused with -32602. It carries no secret: only an id, unique in this process (the signature, not
- * the id, is what cannot be guessed; a random id for every request read /dev/urandom under a lock). A question needing a capability the
- * client did not declare ends the request with -32021. Thread-safe.
+ * the id, is what cannot be guessed; a random id for every request read /dev/urandom under a lock). A question
+ * needing a capability the client did not declare ends the request with -32021. Thread-safe.
  */
 final class InputRounds {
     /** Methods that reach an upstream and may therefore need the client's input. */

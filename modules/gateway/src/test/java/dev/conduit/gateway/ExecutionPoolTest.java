@@ -1,0 +1,83 @@
+package dev.conduit.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.conduit.core.Cancellation;
+import dev.conduit.core.jsonrpc.RpcException;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A lane takes exactly its threads plus its queue, however fast work arrives, and gives places back. */
+class ExecutionPoolTest {
+    private static final long LATER = TimeUnit.SECONDS.toNanos(30);
+
+    @Test
+    void aBurstGetsEveryThreadAndQueuePlaceEvenWithThreadsIdleFromBefore() throws Exception {
+        try (ExecutionPool pool = new ExecutionPool("test-", 8, 2);
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                assertThat(pool.run(() -> "warm", new Cancellation(), System.nanoTime() + LATER), is("warm"));
+            }
+            CountDownLatch release = new CountDownLatch(1);
+            List<Future<String>> burst = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                burst.add(callers.submit(() -> pool.run(() -> {
+                    release.await();
+                    return "ran";
+                }, new Cancellation(), System.nanoTime() + LATER)));
+            }
+            awaitTaken(pool, 10);
+            RpcException busy = assertThrows(RpcException.class,
+                    () -> pool.run(() -> "eleventh", new Cancellation(), System.nanoTime() + LATER));
+            assertThat(busy.getMessage(), containsString("every execution slot and the queue are taken"));
+            release.countDown();
+            for (Future<String> work : burst) {
+                assertThat(work.get(30, TimeUnit.SECONDS), is("ran"));
+            }
+            assertThat(pool.run(() -> "again", new Cancellation(), System.nanoTime() + LATER), is("again"));
+        }
+    }
+
+    @Test
+    void workCancelledWhileQueuedGivesItsPlaceBack() throws Exception {
+        try (ExecutionPool pool = new ExecutionPool("test-", 1, 1);
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch release = new CountDownLatch(1);
+            Future<String> running = callers.submit(() -> pool.run(() -> {
+                release.await();
+                return "ran";
+            }, new Cancellation(), System.nanoTime() + LATER));
+            awaitTaken(pool, 1);
+            Cancellation cancellation = new Cancellation();
+            Future<String> queued = callers.submit(() -> pool.run(() -> "queued", cancellation,
+                                                                   System.nanoTime() + LATER));
+            awaitTaken(pool, 2);
+            cancellation.cancel();
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> queued.get(30, TimeUnit.SECONDS));
+            // Its place is free again: one more may queue behind the running work.
+            Future<String> next = callers.submit(() -> pool.run(() -> "next", new Cancellation(),
+                                                                 System.nanoTime() + LATER));
+            release.countDown();
+            assertThat(running.get(30, TimeUnit.SECONDS), is("ran"));
+            assertThat(next.get(30, TimeUnit.SECONDS), is("next"));
+        }
+    }
+
+    /** Returns once {@code places} of the lane are taken (running or queued), bounded. */
+    private static void awaitTaken(ExecutionPool pool, int places) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pool.running() + pool.queued() < places && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+}
