@@ -19,6 +19,7 @@ import dev.conduit.auth.ApiKey;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.ClientRequests;
 import dev.conduit.core.McpSession;
+import dev.conduit.core.SessionRevocations;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.exec.WarmUpGate;
@@ -32,10 +33,15 @@ import dev.conduit.ops.Checks;
 import dev.conduit.ops.JvmMeters;
 import dev.conduit.ops.OpsFeature;
 import dev.conduit.policy.AddressPolicy;
+import dev.conduit.policy.RateLimiter;
+import dev.conduit.policy.RateStore;
+import dev.conduit.policy.SharedBuckets;
+import dev.conduit.policy.SharedRevocations;
 import dev.conduit.policy.TokenBuckets;
 import dev.conduit.transport.ConnectionClose;
 import dev.conduit.transport.HeaderDeadline;
 import dev.conduit.transport.LocalListener;
+import dev.conduit.transport.SessionSharing;
 import dev.conduit.transport.StdioTransport;
 import dev.conduit.transport.StreamableHttpTransport;
 import dev.conduit.upstream.UpstreamCatalog;
@@ -66,6 +72,8 @@ final class Conduit {
     private final McpServer mcp;
     private final Authenticator authenticator;
     private final MeterRegistry meters;
+    private final Optional<SharedBuckets> sharedBuckets;
+    private final Optional<SharedRevocations> revocations;
     private volatile Optional<LocalListener> local = Optional.empty();
 
     Conduit(ConduitConfig config) {
@@ -83,6 +91,10 @@ final class Conduit {
         WarmUpGate.hold();
         this.engines = ExecutorRegistry.start(config.executors());
         requireKeyEngines(config, engines);
+        this.sharedBuckets = config.rateLimits().store().map(store -> new SharedBuckets(config.rateLimits()));
+        RateLimiter rateLimiter = sharedBuckets.<RateLimiter>map(shared -> shared)
+                .orElseGet(() -> new TokenBuckets(config.rateLimits()));
+        sharedBuckets.ifPresent(shared -> RateStoreMeters.register(shared, meters));
         this.mcp = McpServer.builder().serverInfo(info)
                 .catalog(catalog).features(catalog.passThrough()).clientRequests(clientRequests)
                 .meters(meters).tracing(spans)
@@ -90,11 +102,15 @@ final class Conduit {
                 .maxToolArgumentBytes(config.toolArgumentBytes())
                 .strictValidation(config.strictValidation())
                 .executions(engines, config.executionLimits(), config.executors())
-                .rateLimiter(new TokenBuckets(config.rateLimits()))
+                .rateLimiter(rateLimiter)
                 .audit(new AuditTrail(config.audit()))
                 .build();
         this.authenticator = Authenticator.create(config.auth());
-        this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator);
+        this.revocations = config.rateLimits().store().map(SharedRevocations::new);
+        this.http = StreamableHttpTransport.create(config.http(), config.server().host(), mcp, authenticator,
+                new SessionSharing(config.cluster().secret(), config.cluster().sessionMaxAge(),
+                                   revocations.<SessionRevocations>map(shared -> shared)
+                                           .orElseGet(SessionRevocations::inMemory)));
         catalog.onChange(method -> broadcast(new JsonRpcNotification(method, Json.object())));
         catalog.onRelay(this::broadcast);
         ServerSettings settings = config.server();
@@ -134,7 +150,8 @@ final class Conduit {
                         Checks.readiness("engines", () -> engines.availability().values().stream()
                                 .anyMatch(Executor.Availability::available)),
                         Checks.readinessDetails("engine-states", this::engineDetails),
-                        Checks.readinessDetails("upstreams", this::upstreamDetails))))
+                        Checks.readinessDetails("upstreams", this::upstreamDetails),
+                        Checks.readinessDetails("rate-store", this::rateStoreDetails))))
                 .routing(routing -> routing.addFilter(ConnectionClose.filter()).register(config.http().path(), http))
                 .build();
     }
@@ -291,6 +308,10 @@ final class Conduit {
         closeStep("the engines", engines::close);
         closeStep("tracing", () -> tracing.ifPresent(OpenTelemetrySdk::close)); // flushes the spans still batched
         closeStep("the upstreams", catalog::close);
+        closeStep("the rate-limit store", () -> {
+            sharedBuckets.ifPresent(SharedBuckets::close);
+            revocations.ifPresent(SharedRevocations::close);
+        });
         closeStep("the JVM meters", jvmMeters::close);
         closeStep("the child processes", Conduit::endChildProcesses);
         LOGGER.log(Level.INFO, "Stopped in " + Duration.between(started, Instant.now()).toMillis() + " ms");
@@ -302,6 +323,15 @@ final class Conduit {
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "Stopping " + what + " failed: " + e);
         }
+    }
+
+    /** The shared rate-limit store's state, when one is configured: it never makes the replica unready. */
+    private Map<String, String> rateStoreDetails() {
+        return sharedBuckets.map(shared -> Map.of(
+                "store", shared.store().toString(),
+                "state", shared.reachable() ? "up" : "down: " + (shared.store().onFailure() == RateStore.OnFailure.LOCAL
+                        ? "each replica limits alone" : "limited work is refused"),
+                "failures", Long.toString(shared.failures()))).orElse(Map.of("store", "none: this replica's memory"));
     }
 
     /** Each upstream's last known state, without starting anything: "up (12 tools)", "down: <reason>", "idle". */

@@ -42,6 +42,7 @@ import io.helidon.config.ConfigSources;
  * @param tracing          {@code tracing}: OpenTelemetry export, off unless an endpoint is set
  * @param rateLimits       {@code policy.rate-limits}: token buckets per principal, none by default
  * @param audit            {@code policy.audit}: where audit records go and what they hold
+ * @param cluster          {@code cluster}: what replicas share (the secret signing session ids)
  * @param environment      the process environment the configuration was read with (secrets, stdio upstreams'
  *                         {@code PATH}); read once, here, so nothing else reads it
  */
@@ -49,7 +50,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
                      int toolArgumentBytes, List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
                      ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey,
                      Optional<SocketTransportConfig> socket, TracingSettings tracing, RateLimits rateLimits,
-                     AuditSettings audit, Map<String, String> environment) {
+                     AuditSettings audit, ClusterSettings cluster, Map<String, String> environment) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -125,7 +126,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         ConfigReader outbound = policy.child("outbound");
         List<String> allow = outbound.strings("allow", List.of());
         outbound.warnUnknown();
-        RateLimits rateLimits = RateLimits.from(policy.child("rate-limits"));
+        RateLimits rateLimits = RateLimits.from(policy.child("rate-limits"), environment);
         AuditSettings audit = AuditSettings.from(policy.child("audit"));
         for (String id : rateLimits.keys().keySet()) {
             if (auth.apiKeys().stream().noneMatch(key -> key.id().equals(id))) {
@@ -138,6 +139,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         }
         return new ConduitConfig(config, server, auth, http, pageSize, toolArgumentBytes, upstreams, strict, allow, executors,
                                  executionLimits, stdioKey, socket, TracingSettings.from(root.child("tracing")),
-                                 rateLimits, audit, environment);
+                                 rateLimits, audit, ClusterSettings.from(root.child("cluster"), environment),
+                                 environment);
     }
 }

@@ -116,6 +116,14 @@ public record AuthConfig(boolean enabled, List<ApiKey> apiKeys) {
         return limits;
     }
 
+    /**
+     * The secret {@code raw} refers to ({@code ${VAR}}, from {@code environment}): never written in the file, at least
+     * 32 characters, masked in every log line from now on; else start-up stops naming {@code key} and the fix.
+     */
+    public static String secret(String key, String raw, Map<String, String> environment) {
+        return resolveSecret(key, raw, environment);
+    }
+
     private static String resolveSecret(String key, String raw, Map<String, String> environment) {
         Matcher reference = ENV_REFERENCE.matcher(raw.trim());
         if (!reference.matches()) {

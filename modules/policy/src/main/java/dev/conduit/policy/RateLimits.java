@@ -27,8 +27,10 @@ import dev.conduit.core.config.InvalidConfigException;
  *
  * @param defaults buckets for every principal
  * @param keys     buckets of particular principals, replacing the defaults kind by kind
+ * @param store    where several replicas keep the buckets together ({@code store.url}); empty: this process's memory
  */
-public record RateLimits(Map<RateLimiter.Kind, Bucket> defaults, Map<String, Map<RateLimiter.Kind, Bucket>> keys) {
+public record RateLimits(Map<RateLimiter.Kind, Bucket> defaults, Map<String, Map<RateLimiter.Kind, Bucket>> keys,
+                         Optional<RateStore> store) {
 
     /**
      * One bucket.
@@ -44,9 +46,14 @@ public record RateLimits(Map<RateLimiter.Kind, Bucket> defaults, Map<String, Map
         keys = Map.copyOf(keys);
     }
 
+    /** Buckets kept in this process's memory. */
+    public RateLimits(Map<RateLimiter.Kind, Bucket> defaults, Map<String, Map<RateLimiter.Kind, Bucket>> keys) {
+        this(defaults, keys, Optional.empty());
+    }
+
     /** No limits at all. */
     public static RateLimits none() {
-        return new RateLimits(Map.of(), Map.of());
+        return new RateLimits(Map.of(), Map.of(), Optional.empty());
     }
 
     /** The bucket of {@code kind} for {@code principal}, if it is limited. */
@@ -58,8 +65,13 @@ public record RateLimits(Map<RateLimiter.Kind, Bucket> defaults, Map<String, Map
         return Optional.ofNullable(defaults.get(kind));
     }
 
-    /** Reads {@code policy.rate-limits}. */
+    /** Reads {@code policy.rate-limits}, without a store. */
     public static RateLimits from(ConfigReader node) {
+        return from(node, Map.of());
+    }
+
+    /** Reads {@code policy.rate-limits}; {@code ${VAR}} in the store's URL come from {@code environment}. */
+    public static RateLimits from(ConfigReader node, Map<String, String> environment) {
         Map<RateLimiter.Kind, Bucket> defaults = buckets(node);
         Map<String, Map<RateLimiter.Kind, Bucket>> keys = new HashMap<>();
         ConfigReader keyNodes = node.child("keys");
@@ -68,8 +80,9 @@ public record RateLimits(Map<RateLimiter.Kind, Bucket> defaults, Map<String, Map
             keys.put(id, buckets(key));
             key.warnUnknown();
         }
+        Optional<RateStore> store = RateStore.from(node.child("store"), environment);
         node.warnUnknown();
-        return new RateLimits(defaults, keys);
+        return new RateLimits(defaults, keys, store);
     }
 
     private static Map<RateLimiter.Kind, Bucket> buckets(ConfigReader node) {

@@ -90,12 +90,15 @@ public final class StreamableHttpTransport implements HttpService {
     private final ScheduledExecutorService sweeper;
 
     private StreamableHttpTransport(HttpTransportConfig config, String boundHost, McpEndpoint endpoint,
-                                    Authenticator authenticator) {
+                                    Authenticator authenticator, SessionSharing sharing) {
         this.config = config;
         this.endpoint = endpoint;
         this.authenticator = authenticator;
         this.guard = new OriginGuard(boundHost, config.allowedHosts(), config.allowedOrigins());
-        this.sessions = new SessionRegistry(config.maxSessions(), config.sessionIdleTimeout(), System::nanoTime);
+        this.sessions = new SessionRegistry(config.maxSessions(), config.sessionIdleTimeout(), System::nanoTime,
+                                            sharing.secret().map(secret -> new SignedSessionIds(
+                                                    secret, sharing.maxAge(), java.time.Clock.systemUTC())),
+                                            sharing.revocations());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .name("conduit-session-sweeper").daemon(true).factory());
         long period = Math.max(1, config.sessionIdleTimeout().toSeconds() / 4);
@@ -114,8 +117,15 @@ public final class StreamableHttpTransport implements HttpService {
      */
     public static StreamableHttpTransport create(HttpTransportConfig config, String boundHost, McpEndpoint endpoint,
                                                  Authenticator authenticator) {
+        return create(config, boundHost, endpoint, authenticator, SessionSharing.none());
+    }
+
+    /** A transport whose sessions replicas share as {@code sharing} says ({@code cluster.secret}). */
+    public static StreamableHttpTransport create(HttpTransportConfig config, String boundHost, McpEndpoint endpoint,
+                                                 Authenticator authenticator, SessionSharing sharing) {
         return new StreamableHttpTransport(Objects.requireNonNull(config), Objects.requireNonNull(boundHost),
-                                           Objects.requireNonNull(endpoint), Objects.requireNonNull(authenticator));
+                                           Objects.requireNonNull(endpoint), Objects.requireNonNull(authenticator),
+                                           Objects.requireNonNull(sharing));
     }
 
     @Override
@@ -353,14 +363,13 @@ public final class StreamableHttpTransport implements HttpService {
         if (response instanceof JsonRpcResponse.Success success) {
             ProtocolVersion negotiated = ProtocolVersion.fromWire(success.result().path("protocolVersion").asString())
                     .orElse(ProtocolVersion.latest());
-            Optional<HttpSession> session = sessions.create(principal, negotiated);
+            Optional<HttpSession> session = sessions.create(principal, negotiated, provisional.clientCapabilities());
             if (session.isEmpty()) {
                 res.header(HeaderNames.RETRY_AFTER, "30");
                 rejectWith(res, Status.create(Outcome.BUSY.httpStatus()), Outcome.BUSY.error(
                         "Server busy: the maximum number of sessions is reached; retry later"), request.id());
                 return;
             }
-            session.get().clientCapabilities(provisional.clientCapabilities());
             res.header(SESSION_ID, session.get().id());
             LOGGER.log(Level.INFO, () -> "[" + cid + "] session started for " + principal.id() + " with protocol "
                                          + negotiated.wire());
@@ -483,7 +492,7 @@ public final class StreamableHttpTransport implements HttpService {
         if (session.isEmpty()) {
             return;
         }
-        sessions.remove(session.get().id());
+        sessions.end(session.get().id(), principal.get());
         LOGGER.log(Level.INFO, () -> "session of " + principal.get().id() + " ended by the client");
         res.status(Status.NO_CONTENT_204).send();
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.conduit.core.config.ConfigReader;
+import dev.conduit.core.config.EnvReferences;
 import dev.conduit.core.config.InvalidConfigException;
 
 /**

@@ -1,21 +1,20 @@
-package dev.conduit.upstream;
+package dev.conduit.core.config;
 
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.core.log.Redactor;
 
 /** Replaces {@code ${VAR}} in configuration values with the gateway's environment variables. */
-final class EnvReferences {
+public final class EnvReferences {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     private EnvReferences() {
     }
 
     /** {@code value} with every reference replaced; an unset variable stops start-up naming {@code key}. */
-    static String resolve(String key, String value, Map<String, String> environment) {
+    public static String resolve(String key, String value, Map<String, String> environment) {
         Matcher matcher = REFERENCE.matcher(value);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
