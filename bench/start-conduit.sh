@@ -1,6 +1,7 @@
 # Sourced by the benchmark scripts: starts the distribution with server-everything as the stdio upstream "everything"
 # on free loopback ports, waits until it is ready (and, with WAIT_FOR, until those log lines appear), and sets
-# $url, $pid, $node, $work, BENCH_KEY and BENCH_OTHER_KEY (a second key, for another client). The caller's EXIT trap
+# $url, $pid, $node, $work, BENCH_KEY and BENCH_OTHER_KEY (a second key, for another client; both kept when already
+# set, so that several servers accept the same keys). The caller's EXIT trap
 # should kill $pid and remove $work. EXTRA_YAML, when set, is appended to the configuration (for example an executors
 # node); SOCKET_PATH, when set, adds the Unix socket listener there.
 node=interop/node_modules/node/bin/node
@@ -28,8 +29,8 @@ upstreams:
     args: [$PWD/interop/node_modules/@modelcontextprotocol/server-everything/dist/index.js, stdio]
 YAML
 printf '%s\n' "${EXTRA_YAML:-}" >> "$work/conduit.yaml"
-export BENCH_KEY="bench-key-$(date +%s%N)"
-export BENCH_OTHER_KEY="bench-other-$(date +%s%N)"
+export BENCH_KEY="${BENCH_KEY:-bench-key-$(date +%s%N)}"
+export BENCH_OTHER_KEY="${BENCH_OTHER_KEY:-bench-other-$(date +%s%N)}"
 app/target/conduit/bin/conduit --config "$work/conduit.yaml" 2> "$work/log" &
 pid=$!
 url=""
