@@ -103,6 +103,7 @@ final class Conduit {
                 .strictValidation(config.strictValidation())
                 .executions(engines, config.executionLimits(), config.executors())
                 .rateLimiter(rateLimiter)
+                .clusterSecret(config.cluster().secret())
                 .audit(new AuditTrail(config.audit()))
                 .build();
         this.authenticator = Authenticator.create(config.auth());

@@ -58,7 +58,7 @@ class ReplicasIT {
         redis = new ProcessBuilder(REDIS.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                                    "--save", "", "--appendonly", "no")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String yaml = RunningConduit.config(true) + """
+        String yaml = RunningConduit.configWithEverything() + """
                 cluster:
                   secret: ${CONDUIT_CLUSTER_SECRET}
                 policy:
@@ -232,11 +232,37 @@ class ReplicasIT {
     }
 
     /**
+     * A 2026-07-28 request that needs the client's input, answered on the other replica: the state one replica issued
+     * verifies on the other (cluster.secret), which runs the request again and gives the upstream's question the
+     * client's answer.
+     */
+    @Test
+    @Order(4)
+    void aRequestThatNeedsInputIsFinishedByTheOtherReplica() throws Exception {
+        String call = """
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"everything__trigger-elicitation-request",\
+                "arguments":{},%s"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",\
+                "io.modelcontextprotocol/clientCapabilities":{"elicitation":{}}}}}""";
+        JsonNode asked = answer(modern(first.mcpUrl(), RunningConduit.API_KEY, "tools/call",
+                                       "everything__trigger-elicitation-request", call.formatted("")));
+        assertThat(asked.toString(), asked.at("/result/resultType").asString(), is("input_required"));
+        String key = asked.at("/result/inputRequests").propertyNames().iterator().next();
+        assertThat(asked.toString(), asked.at("/result/inputRequests/" + key + "/method").asString(),
+                   is("elicitation/create"));
+        String state = asked.at("/result/requestState").asString();
+        String retry = call.formatted("\"requestState\":" + Json.mapper().writeValueAsString(state)
+                + ",\"inputResponses\":{\"" + key + "\":{\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}},");
+        JsonNode done = answer(modern(second.mcpUrl(), RunningConduit.API_KEY, "tools/call",
+                                      "everything__trigger-elicitation-request", retry));
+        assertThat(done.toString(), done.at("/result/content").toString(), containsString("Ada"));
+    }
+
+    /**
      * One replica killed under load: requests it had fail cleanly (an HTTP error from the balancer, never a hang or a
      * wrong answer), the other replica keeps serving, and a failed request sent again succeeds.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void theOtherReplicaKeepsServingWhenOneIsKilled() throws Exception {
         String discover = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{\"_meta\":"
                           + "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
@@ -274,11 +300,20 @@ class ReplicasIT {
     }
 
     private static HttpResponse<String> modern(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(balanced)).timeout(Duration.ofSeconds(60))
+        return modern(balanced, RunningConduit.API_KEY, "server/discover", null, body);
+    }
+
+    private static HttpResponse<String> modern(String url, String key, String method, String name, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("Authorization", "Bearer " + RunningConduit.API_KEY)
-                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "server/discover")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + key)
+                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", method);
+        if (name != null) {
+            request.header("Mcp-Name", name);
+        }
+        return HTTP.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                         HttpResponse.BodyHandlers.ofString());
     }
 
     /** Requests the replica answered so far, from its metrics. */

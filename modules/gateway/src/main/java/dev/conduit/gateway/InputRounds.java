@@ -67,6 +67,10 @@ final class InputRounds {
     private final byte[] key = new byte[32];
     private final AtomicLong questions = new AtomicLong();
     private final AtomicLong roundIds = new AtomicLong();
+    /** This process's prefix of round ids, so that ids stay unique across replicas sharing the state's key. */
+    private final String process;
+    /** Whether states are signed with the cluster's secret: then a valid state no round here holds is run again. */
+    private final boolean shared;
 
     /** A question of the upstream's waiting for the client's answer. */
     private record Question(String key, String method, ObjectNode params, CompletableFuture<JsonRpcResponse> answer) {
@@ -86,17 +90,36 @@ final class InputRounds {
         volatile long lastSeenNanos = System.nanoTime();
         /** How many input_required answers were given: each state names its turn, and only the latest is taken. */
         final AtomicLong turn = new AtomicLong();
+        /** Questions asked in this round, numbered in order: the same request run again asks them with the same keys. */
+        final AtomicLong questions = new AtomicLong();
+        /** Answers the client gave another replica's round of the same request: given back when asked again. */
+        final Map<String, ObjectNode> answered;
 
-        Round(String id, String principal, ObjectNode clientCapabilities, ClientChannel channel) {
+        Round(String id, String principal, ObjectNode clientCapabilities, ClientChannel channel,
+              Map<String, ObjectNode> answered) {
             this.id = id;
             this.principal = principal;
             this.clientCapabilities = clientCapabilities;
             this.channel = new AtomicReference<>(channel);
+            this.answered = new ConcurrentHashMap<>(answered);
         }
     }
 
     InputRounds(ClientRequests clientRequests) {
-        random.nextBytes(key);
+        this(clientRequests, Optional.empty());
+    }
+
+    /**
+     * Rounds whose states are signed with {@code clusterSecret} when given ({@code cluster.secret}), so that a
+     * replica that did not issue a state can verify it and run the request again with the client's answers.
+     */
+    InputRounds(ClientRequests clientRequests, Optional<byte[]> clusterSecret) {
+        clusterSecret.ifPresentOrElse(secret -> System.arraycopy(sha256(secret), 0, key, 0, key.length),
+                                      () -> random.nextBytes(key));
+        this.shared = clusterSecret.isPresent();
+        byte[] prefix = new byte[6];
+        random.nextBytes(prefix);
+        this.process = Base64.getUrlEncoder().withoutPadding().encodeToString(prefix) + "-";
         clientRequests.onModernAsk(this::ask);
         sweeper.scheduleAtFixedRate(this::expire, 30, 30, TimeUnit.SECONDS);
     }
@@ -109,9 +132,22 @@ final class InputRounds {
                           Function<RequestContext, JsonRpcResponse> run) {
         JsonNode state = request.params().path("requestState");
         if (state.isMissingNode() || state.isNull()) {
-            return start(request, context, run);
+            return start(request, context, run, Map.of());
         }
-        Optional<Round> round = state.isString() ? verify(state.stringValue()) : Optional.empty();
+        Optional<Round> round = state.isString() ? verify(state.stringValue(), context.principal().id())
+                                                 : Optional.empty();
+        if (round.isEmpty() && shared && state.isString() && issuedElsewhere(state.stringValue(),
+                                                                          context.principal().id())) {
+            // Another replica's state (or this one's from before a restart): the request runs again here, and the
+            // questions it asks again are answered with what the client sent.
+            Map<String, ObjectNode> answers = new LinkedHashMap<>();
+            request.params().path("inputResponses").properties().forEach(entry -> {
+                if (entry.getValue() instanceof ObjectNode answer) {
+                    answers.put(entry.getKey(), answer);
+                }
+            });
+            return start(request, context, run, answers);
+        }
         if (round.isEmpty() || !round.get().principal.equals(context.principal().id())) {
             return JsonRpcResponse.failure(request.id(), JsonRpcError.invalidParams("Invalid params: requestState "
                     + "is not one this server issued to this key (altered, expired or already finished); send the "
@@ -132,10 +168,10 @@ final class InputRounds {
     }
 
     private JsonRpcResponse start(JsonRpcRequest request, RequestContext context,
-                                  Function<RequestContext, JsonRpcResponse> run) {
-        String id = Long.toString(roundIds.incrementAndGet(), Character.MAX_RADIX);
+                                  Function<RequestContext, JsonRpcResponse> run, Map<String, ObjectNode> answered) {
+        String id = process + Long.toString(roundIds.incrementAndGet(), Character.MAX_RADIX);
         Round round = new Round(id, context.principal().id(), context.session().clientCapabilities(),
-                                context.channel());
+                                context.channel(), answered);
         rounds.put(id, round);
         // Progress and log messages of the background work go to whichever round trip is open now.
         ClientChannel current = message -> round.channel.get().send(message);
@@ -172,7 +208,7 @@ final class InputRounds {
             item.put("method", question.method());
             item.set("params", question.params());
         }
-        result.put("requestState", sign(round.id + ":" + round.turn.incrementAndGet()));
+        result.put("requestState", sign(round.id + ":" + round.turn.incrementAndGet(), round.principal));
         return JsonRpcResponse.success(request.id(), result);
     }
 
@@ -211,18 +247,26 @@ final class InputRounds {
                 String key = question.key().filter(name -> !round.open.containsKey(name)).orElseGet(() -> {
                     String generated;
                     do {
-                        generated = "input-" + questions.incrementAndGet();
+                        generated = "input-" + round.questions.incrementAndGet();
                     } while (round.open.containsKey(generated));
                     return generated;
                 });
                 Question registered = new Question(key, question.method(), question.params(),
                                                    new CompletableFuture<>());
-                round.open.put(key, registered);
+                ObjectNode known = round.answered.remove(key);
+                if (known != null) {
+                    // Answered already, in the round another replica held: given back without asking again.
+                    registered.answer().complete(JsonRpcResponse.success(JsonRpcId.of(key), known));
+                } else {
+                    round.open.put(key, registered);
+                }
                 open.add(registered);
             }
-            CompletableFuture<Void> previous = round.asked;
-            round.asked = new CompletableFuture<>();
-            previous.complete(null);
+            if (!round.open.isEmpty()) {
+                CompletableFuture<Void> previous = round.asked;
+                round.asked = new CompletableFuture<>();
+                previous.complete(null);
+            }
         }
         long deadline = System.nanoTime() + timeout.plus(IDLE).toNanos();
         try {
@@ -246,12 +290,27 @@ final class InputRounds {
                 JsonRpcError.of(error.code(), question.method() + ": " + error.message()))).toList();
     }
 
-    private String sign(String id) {
-        return id + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(id));
+    private String sign(String id, String principal) {
+        return id + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(id, principal));
+    }
+
+    /** Whether {@code state} verifies for {@code principal} although no round here has it: issued by another replica. */
+    private boolean issuedElsewhere(String state, String principal) {
+        int dot = state.lastIndexOf('.');
+        int colon = state.lastIndexOf(':', dot);
+        if (dot <= 0 || colon <= 0 || rounds.containsKey(state.substring(0, colon))) {
+            return false; // a round here: its own rules (the latest turn only) hold
+        }
+        try {
+            return MessageDigest.isEqual(mac(state.substring(0, dot), principal),
+                                         Base64.getUrlDecoder().decode(state.substring(dot + 1)));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The round a state names, if the state is this process's, unaltered, and of the round's latest turn. */
-    private Optional<Round> verify(String state) {
+    private Optional<Round> verify(String state, String principal) {
         int dot = state.lastIndexOf('.');
         if (dot <= 0) {
             return Optional.empty();
@@ -264,7 +323,7 @@ final class InputRounds {
             return Optional.empty();
         }
         int colon = signed.lastIndexOf(':');
-        if (!MessageDigest.isEqual(mac(signed), given) || colon <= 0) {
+        if (!MessageDigest.isEqual(mac(signed, principal), given) || colon <= 0) {
             return Optional.empty();
         }
         Round round = rounds.get(signed.substring(0, colon));
@@ -272,11 +331,14 @@ final class InputRounds {
                 ? Optional.of(round) : Optional.empty();
     }
 
-    private byte[] mac(String id) {
+    /** The state's MAC: over its text and the key it was issued to, so that no other key can use it. */
+    private byte[] mac(String id, String principal) {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return hmac.doFinal(id.getBytes(StandardCharsets.UTF_8));
+            hmac.update(id.getBytes(StandardCharsets.UTF_8));
+            hmac.update((byte) '\n');
+            return hmac.doFinal(principal.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
@@ -301,5 +363,13 @@ final class InputRounds {
 
     void close() {
         sweeper.shutdownNow();
+    }
+
+    private static byte[] sha256(byte[] secret) {
+        // A key of its own for states, derived from the cluster secret (which also signs session ids).
+        byte[] labelled = new byte[secret.length + 1];
+        System.arraycopy(secret, 0, labelled, 0, secret.length);
+        labelled[secret.length] = 'r';
+        return dev.conduit.core.Sha256.of(labelled);
     }
 }

@@ -82,7 +82,7 @@ public final class McpServer implements McpEndpoint {
     private McpServer(Builder builder) {
         this.clientRequests = builder.clientRequests;
         this.modern = new ModernEra(builder.serverInfo);
-        this.inputRounds = new InputRounds(builder.clientRequests);
+        this.inputRounds = new InputRounds(builder.clientRequests, builder.clusterSecret);
         this.rateLimiter = builder.rateLimiter;
         this.tracing = builder.tracing;
         this.metrics = new GatewayMetrics(builder.meters.orElseGet(() -> Services.get(MeterRegistry.class)));
@@ -320,6 +320,7 @@ public final class McpServer implements McpEndpoint {
                                                                                   ExecutionLimitsPolicy.CAPS);
         private ExecutorsConfig executorsConfig = ExecutorsConfig.standard();
         private RateLimiter rateLimiter = new TokenBuckets(RateLimits.none());
+        private Optional<byte[]> clusterSecret = Optional.empty();
         private AuditTrail audit = new AuditTrail(AuditSettings.defaults());
         private Optional<MeterRegistry> meters = Optional.empty();
         private Tracing tracing = Tracing.noop();
@@ -366,6 +367,15 @@ public final class McpServer implements McpEndpoint {
         /** Rate limits per principal for requests, executions and programs' tool calls; none by default. */
         public Builder rateLimiter(RateLimiter value) {
             this.rateLimiter = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * The replicas' shared secret ({@code cluster.secret}): a 2026-07-28 {@code requestState} another replica
+         * issued then verifies here, and its request runs again with the client's answers.
+         */
+        public Builder clusterSecret(Optional<byte[]> value) {
+            this.clusterSecret = Objects.requireNonNull(value);
             return this;
         }
 

@@ -33,9 +33,7 @@ final class RedisPool implements AutoCloseable {
             }
             T result = work.run(connection);
             failing = false;
-            if (idle.size() < IDLE_CONNECTIONS) {
-                idle.offer(connection);
-            } else {
+            if (idle.size() >= IDLE_CONNECTIONS || !idle.offer(connection)) {
                 connection.close();
             }
             return result;
