@@ -69,6 +69,8 @@ balanced="http://127.0.0.1:$nginx_port/mcp"
 
 echo "{\"machine\":\"$(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 b() { (cd interop && "../$node" bench-replicas.mjs "$@"); }
+# What each decision costs the store, before any of Conduit: a round trip to Redis on loopback.
+echo "{\"redisRoundTrip\":\"$(timeout 5 redis-cli -p "$redis_port" --latency 2>&1 | tr '\r' '\n' | grep -a avg | tail -1)\"}"
 b "$alone" "$key" "1 replica, buckets in memory" cheap 1 "$seconds"
 b "$first" "$key" "1 replica, buckets in Redis" cheap 1 "$seconds"
 b "$first" "$key" "1 replica (Redis)" cheap 4 "$seconds"

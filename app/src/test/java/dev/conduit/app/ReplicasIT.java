@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
     private static final String CLUSTER_SECRET = "it-cluster-secret-0123456789abcdef";
+    private static final String BURST_KEY = "it-burst-key-0123456789abcdef";
     private static final Path REDIS = Path.of("/usr/bin/redis-server");
     private static final Path NGINX = Path.of("/usr/sbin/nginx");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -58,7 +59,10 @@ class ReplicasIT {
         redis = new ProcessBuilder(REDIS.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                                    "--save", "", "--appendonly", "no")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String yaml = RunningConduit.configWithEverything() + """
+        String yaml = RunningConduit.configWithEverything().replace("upstreams:", """
+                    - id: burst
+                      secret: ${CONDUIT_BURST_KEY}
+                upstreams:""") + """
                 cluster:
                   secret: ${CONDUIT_CLUSTER_SECRET}
                 policy:
@@ -68,8 +72,10 @@ class ReplicasIT {
                     keys:
                       limited:
                         requests: {rate: 1/h, burst: 6}
+                      burst:
+                        requests: {rate: 1/h, burst: 4}
                 """.formatted(port);
-        Map<String, String> env = Map.of("CONDUIT_CLUSTER_SECRET", CLUSTER_SECRET);
+        Map<String, String> env = Map.of("CONDUIT_CLUSTER_SECRET", CLUSTER_SECRET, "CONDUIT_BURST_KEY", BURST_KEY);
         first = RunningConduit.start(Files.createDirectories(dir.resolve("first")), env, yaml);
         second = RunningConduit.start(Files.createDirectories(dir.resolve("second")), env, yaml);
         startNginx();
@@ -219,6 +225,12 @@ class ReplicasIT {
                                           "{\"jsonrpc\":\"2.0\",\"id\":" + (2 + i) + ",\"method\":\"" + method + "\"}"));
             assertThat(answer.toString(), answer.has("result"), is(true));
         }
+        for (int i = 0; i < 4; i++) {
+            JsonNode echoed = answer(post(balanced, RunningConduit.API_KEY, session, """
+                    {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"everything__echo",\
+                    "arguments":{"message":"call %d"}}}""".formatted(20 + i, i)));
+            assertThat(echoed.toString(), echoed.at("/result/content/0/text").asString(), containsString("call " + i));
+        }
         assertThat("both replicas served the session", requestsServed(first) > firstBefore
                                                        && requestsServed(second) > secondBefore, is(true));
         HttpResponse<String> ended = HTTP.send(HttpRequest.newBuilder(URI.create(balanced))
@@ -231,13 +243,34 @@ class ReplicasIT {
         }
     }
 
+    /** Stateless 2026-07-28 requests through the balancer reach both replicas, and one key's limit holds once. */
+    @Test
+    @Order(4)
+    void statelessRequestsSpreadAndAKeysLimitHoldsOnceThroughTheBalancer() throws Exception {
+        long firstBefore = requestsServed(first);
+        long secondBefore = requestsServed(second);
+        String discover = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{\"_meta\":"
+                          + "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                          + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+        for (int i = 0; i < 4; i++) { // the key's burst of 4, over both replicas
+            HttpResponse<String> answered = modern(balanced, BURST_KEY, "server/discover", null, discover);
+            assertThat(answered.body(), answered.statusCode(), is(200));
+        }
+        assertThat("both replicas served them", requestsServed(first) > firstBefore
+                                                && requestsServed(second) > secondBefore, is(true));
+        for (int i = 0; i < 2; i++) { // refused by whichever replica gets it
+            JsonNode refused = answer(modern(balanced, BURST_KEY, "server/discover", null, discover));
+            assertThat(refused.toString(), refused.at("/error/code").asInt(), is(-32005));
+        }
+    }
+
     /**
      * A 2026-07-28 request that needs the client's input, answered on the other replica: the state one replica issued
      * verifies on the other (cluster.secret), which runs the request again and gives the upstream's question the
      * client's answer.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void aRequestThatNeedsInputIsFinishedByTheOtherReplica() throws Exception {
         String call = """
                 {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"everything__trigger-elicitation-request",\
@@ -262,7 +295,7 @@ class ReplicasIT {
      * wrong answer), the other replica keeps serving, and a failed request sent again succeeds.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void theOtherReplicaKeepsServingWhenOneIsKilled() throws Exception {
         String discover = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{\"_meta\":"
                           + "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>When the store cannot be reached (connection refused, no answer within {@code timeout}, an error reply), the
  * limiter follows {@link RateStore#onFailure()}: {@code local} limits with this replica's own buckets meanwhile,
  * {@code closed} refuses every limited unit of work with a retry hint. It tries the store again after a second, not
- * on every request ({@link RedisPool}), so an outage does not add a timeout to each one. {@link #reachable()} and {@link #failures()}
- * are for health and metrics. Thread-safe.
+ * on every request ({@link RedisPool}), so an outage does not add a timeout to each one. {@link #reachable()} and
+ * {@link #failures()} are for health and metrics. Thread-safe.
  */
 public final class SharedBuckets implements RateLimiter, AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(SharedBuckets.class.getName());
