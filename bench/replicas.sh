@@ -31,46 +31,20 @@ pids+=("$pid"); works+=("$work"); alone="$url"
 
 nginx_port="$(free_port)"
 port_of() { sed -E 's#http://[^:]+:([0-9]+)/.*#\1#' <<< "$1"; }
-mkdir -p "$scratch/nginx"
-cat > "$scratch/nginx/nginx.conf" <<NGINX
-daemon off;
-master_process off;
-pid $scratch/nginx/nginx.pid;
-error_log $scratch/nginx/error.log warn;
-events { }
-http {
-    access_log off;
-    client_body_temp_path $scratch/nginx/body;
-    proxy_temp_path $scratch/nginx/proxy;
-    fastcgi_temp_path $scratch/nginx/fastcgi;
-    uwsgi_temp_path $scratch/nginx/uwsgi;
-    scgi_temp_path $scratch/nginx/scgi;
-    upstream conduit {
-        server 127.0.0.1:$(port_of "$first");
-        server 127.0.0.1:$(port_of "$second");
-        keepalive 64;
-    }
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location / {
-            proxy_pass http://conduit;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host \$host:\$server_port;
-            proxy_buffering off;
-        }
-    }
-}
-NGINX
-/usr/sbin/nginx -p "$scratch/nginx" -c "$scratch/nginx/nginx.conf" -e "$scratch/nginx/error.log" &
-pids+=($!)
+# The balancer: deploy/nginx/conduit.conf with these replicas' ports and a free one of its own.
+sed -e "s/127.0.0.1:8081/127.0.0.1:$(port_of "$first")/" -e "s/127.0.0.1:8082/127.0.0.1:$(port_of "$second")/" \
+    -e "s/listen 8080;/listen 127.0.0.1:$nginx_port;/" deploy/nginx/conduit.conf > "$scratch/balancer.conf"
+source deploy/nginx/standalone.sh
+nginx_standalone_conf "$scratch/nginx" "$scratch/balancer.conf"
+nginx_standalone_start "$scratch/nginx"
+pids+=("$nginx_pid")
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null && break; sleep 0.1; done
 balanced="http://127.0.0.1:$nginx_port/mcp"
 
 echo "{\"machine\":\"$(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 b() { (cd interop && "../$node" bench-replicas.mjs "$@"); }
 # What each decision costs the store, before any of Conduit: a round trip to Redis on loopback.
-echo "{\"redisRoundTrip\":\"$(timeout 5 redis-cli -p "$redis_port" --latency 2>&1 | tr '\r' '\n' | grep -a avg | tail -1)\"}"
+echo "{\"redisRoundTripMs\":\"$(timeout 3 redis-cli -p "$redis_port" --latency --raw 2>/dev/null | tail -1 | awk '{print $3 " average over " $4 " pings"}')\"}"
 b "$alone" "$key" "1 replica, buckets in memory" cheap 1 "$seconds"
 b "$first" "$key" "1 replica, buckets in Redis" cheap 1 "$seconds"
 b "$first" "$key" "1 replica (Redis)" cheap 4 "$seconds"

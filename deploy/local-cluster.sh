@@ -41,25 +41,10 @@ YAML
   app/target/conduit/bin/conduit --config "$state/replica-$i.yaml" > "$state/replica-$i.log" 2>&1 &
   pids+=($!)
 done
-mkdir -p "$state/nginx"
-cat > "$state/nginx/nginx.conf" <<NGINX
-daemon off;
-master_process off;
-pid $state/nginx/nginx.pid;
-error_log $state/nginx/error.log warn;
-events { }
-http {
-    access_log off;
-    client_body_temp_path $state/nginx/body;
-    proxy_temp_path $state/nginx/proxy;
-    fastcgi_temp_path $state/nginx/fastcgi;
-    uwsgi_temp_path $state/nginx/uwsgi;
-    scgi_temp_path $state/nginx/scgi;
-    include $root/deploy/nginx/conduit.conf;
-}
-NGINX
-/usr/sbin/nginx -p "$state/nginx" -c "$state/nginx/nginx.conf" -e "$state/nginx/error.log" &
-pids+=($!)
+source deploy/nginx/standalone.sh
+nginx_standalone_conf "$state/nginx" "$root/deploy/nginx/conduit.conf"
+nginx_standalone_start "$state/nginx"
+pids+=("$nginx_pid")
 for i in 1 2; do
   until grep -q "ready: MCP at" "$state/replica-$i.log"; do
     if ! kill -0 "${pids[$i]}" 2>/dev/null; then
