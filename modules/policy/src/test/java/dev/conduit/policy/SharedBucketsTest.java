@@ -33,18 +33,22 @@ class SharedBucketsTest {
         assumeTrue(Files.isExecutable(REDIS) || System.getenv("CI") != null,
                    "redis-server is not installed (Debian package redis-server); .ci/run installs it");
         port = freePort();
-        redis = new ProcessBuilder(REDIS.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        startRedisOn(port);
+    }
+
+    private static void startRedisOn(int redisPort) throws Exception {
+        redis = new ProcessBuilder(REDIS.toString(), "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
                                    "--save", "", "--appendonly", "no")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
-            try (RespConnection connection = new RespConnection(store(port, RateStore.OnFailure.CLOSED))) {
+            try (RespConnection connection = new RespConnection(store(redisPort, RateStore.OnFailure.CLOSED))) {
                 if ("PONG".equals(connection.command("PING"))) {
                     return;
                 }
             } catch (IOException e) {
                 if (System.nanoTime() > deadline || !redis.isAlive()) {
-                    throw new IllegalStateException("redis-server did not start on port " + port, e);
+                    throw new IllegalStateException("redis-server did not start on port " + redisPort, e);
                 }
                 Thread.onSpinWait();
             }
@@ -103,6 +107,29 @@ class SharedBucketsTest {
             assertThat(refused, instanceOf(RateLimiter.Limited.class));
             assertThat(replica.acquire("unlimited-kind", RateLimiter.Kind.TOOL_CALLS),
                        instanceOf(RateLimiter.Allowed.class));
+        }
+    }
+
+    /** The store going away mid-run and coming back: decisions fall back meanwhile, then use the store again. */
+    @Test
+    void theStoreIsUsedAgainOnceItIsBack() throws Exception {
+        RateLimits limits = limits(port, RateStore.OnFailure.LOCAL, "outage-" + System.nanoTime());
+        String key = limits.keys().keySet().iterator().next();
+        try (SharedBuckets replica = new SharedBuckets(limits)) {
+            assertThat(replica.acquire(key, RateLimiter.Kind.REQUESTS), instanceOf(RateLimiter.Allowed.class));
+            assertThat(replica.reachable(), is(true));
+            redis.destroy();
+            assertThat(redis.waitFor(10, TimeUnit.SECONDS), is(true));
+            assertThat(replica.acquire(key, RateLimiter.Kind.REQUESTS), instanceOf(RateLimiter.Allowed.class));
+            assertThat(replica.reachable(), is(false));
+            startRedisOn(port);
+            // Tried again a second after the failure: polled, bounded.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!replica.reachable() && System.nanoTime() < deadline) {
+                replica.acquire(key, RateLimiter.Kind.REQUESTS);
+                Thread.onSpinWait();
+            }
+            assertThat(replica.reachable(), is(true));
         }
     }
 
