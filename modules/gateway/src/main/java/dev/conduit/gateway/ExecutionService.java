@@ -259,7 +259,15 @@ final class ExecutionService implements AutoCloseable {
             }
             try (GuestTurns.Turn held = turn.get()) {
                 bridge.runsOn(held);
-                return executor.execute(request);
+                // The wait for a turn counts against the wall limit like the wait for a thread: the engine gets
+                // what is left now.
+                Duration leftNow = timing.onThread();
+                if (leftNow.isNegative() || leftNow.isZero()) {
+                    return waitedForTurn();
+                }
+                return executor.execute(new ExecutionRequest(program.code(), program.language(),
+                                                             resolved.withWallTime(leftNow), bridge,
+                                                             context.correlationId()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
