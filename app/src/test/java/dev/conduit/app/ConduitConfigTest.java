@@ -84,6 +84,27 @@ class ConduitConfigTest {
         assertThat(load("auth:\n  enabled: false\n").auth().enabled(), is(false));
     }
 
+    /** cluster.secret is a secret like an API key: from the environment only, long enough, with the fix. */
+    @Test
+    void theClusterSecretComesFromTheEnvironment() throws Exception {
+        String yaml = """
+                auth:
+                  enabled: false
+                cluster:
+                  secret: %s
+                  session-max-age: 2h
+                """;
+        assertThat(assertThrows(InvalidConfigException.class, () -> load(yaml.formatted("written-in-the-file-0123456789")))
+                           .getMessage(), containsString("cluster.secret: must reference an environment variable"));
+        assertThat(assertThrows(InvalidConfigException.class, () -> load(yaml.formatted("${CONDUIT_CLUSTER_SECRET}")))
+                           .getMessage(), containsString("export CONDUIT_CLUSTER_SECRET=$(openssl rand -hex 32)"));
+        ConduitConfig config = load(yaml.formatted("${CONDUIT_API_KEY}"));
+        assertThat(new String(config.cluster().secret().orElseThrow(), java.nio.charset.StandardCharsets.UTF_8),
+                   is(ENV.get("CONDUIT_API_KEY")));
+        assertThat(config.cluster().sessionMaxAge(), is(Duration.ofHours(2)));
+        assertThat(load("auth:\n  enabled: false\n").cluster().secret().isPresent(), is(false));
+    }
+
     @Test
     void badValuesNameTheKeyAndRange() {
         assertThat(assertThrows(InvalidConfigException.class, () -> load("""
