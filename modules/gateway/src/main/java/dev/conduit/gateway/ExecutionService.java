@@ -247,11 +247,23 @@ final class ExecutionService implements AutoCloseable {
         if (!executor.inProcess()) {
             return executor.execute(request); // its memory is its own process's, bounded by its engine
         }
-        HeapBudget.Reservation reservation = heap.reserve(resolved.memoryBytes()).orElseThrow(() -> new RpcException(
+        // A program whose cap does not fit beside those running waits for room like it waits for a thread, within
+        // its wall limit: a burst of clients is served in turn rather than refused.
+        Optional<HeapBudget.Reservation> room;
+        try {
+            room = heap.reserve(resolved.memoryBytes(), timing.deadline());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return cancelledBeforeStart();
+        }
+        HeapBudget.Reservation reservation = room.orElseThrow(() -> new RpcException(
                 Outcome.BUSY.error("Server busy: the programs running now may hold " + mib(heap.reserved()) + " MB of the "
                         + mib(heap.budget()) + " MB the heap has for programs, and this one may hold "
-                        + mib(resolved.memoryBytes()) + " MB (its memory limit); retry shortly, or ask for a lower "
-                        + "limits.memoryLimitMb").withData(Json.object().put("retryAfterMs", HEAP_RETRY_MILLIS))));
+                        + mib(resolved.memoryBytes()) + " MB (its memory limit)"
+                        + (resolved.memoryBytes() > heap.budget() ? ", more than the whole budget; ask for a lower "
+                           + "limits.memoryLimitMb" : "; no room came within its wall limit: retry shortly, or ask "
+                           + "for a lower limits.memoryLimitMb")).withData(Json.object()
+                        .put("retryAfterMs", HEAP_RETRY_MILLIS))));
         try (reservation) {
             Optional<GuestTurns.Turn> turn = turns.take(context.principal().id(), timing.deadline());
             if (turn.isEmpty()) {

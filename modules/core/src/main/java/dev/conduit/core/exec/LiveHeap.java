@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 import javax.management.NotificationEmitter;
@@ -53,7 +54,7 @@ public final class LiveHeap {
     private static final long MIN_FORCED_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long BASELINE_MAX_AGE_SECONDS = 30;
     private static final int PRESSURE_PERCENT = 85;
-    private static final LiveHeap SHARED = new LiveHeap();
+    private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc).listening();
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -62,22 +63,32 @@ public final class LiveHeap {
     private final Set<Share> shares = ConcurrentHashMap.newKeySet();
     private final long maxHeap = Runtime.getRuntime().maxMemory();
     private final AtomicBoolean collectionPending = new AtomicBoolean();
+    /** Whether a running program asked for the pending collection: it must come even if the server is busy. */
+    private final AtomicBoolean programAsked = new AtomicBoolean();
+    private final LongSupplier clock;
+    private final Pacer pacer;
+    private final Runnable collector;
     private final Object lock = new Object();
     /** The heap's use after a full collection with no program running; -1 before the first. Guarded by lock. */
     private long baseline = -1;
-    /** When {@link #baseline} was measured (System.nanoTime). Guarded by {@link #lock}. */
+    /** When {@link #baseline} was measured (the clock's nanoseconds). Guarded by {@link #lock}. */
     private long baselineNanos;
     /**
      * Whether programs made a full collection necessary since the baseline: what they leave behind (an engine's caches,
      * a stopped program's remains) may have grown the server's own use. Guarded by {@link #lock}.
      */
     private boolean forcedSinceBaseline;
-    private volatile long lastForcedNanos = System.nanoTime() - MIN_FORCED_INTERVAL_NANOS;
+    private volatile long lastForcedNanos;
     /**
      * When a program last ended. Its memory stays reachable a moment longer (its context is closed off the request's
      * path), so a collection soon after it is no measure of the server's own use. Guarded by {@link #lock}.
      */
-    private long lastEndNanos = System.nanoTime() - MIN_FORCED_INTERVAL_NANOS;
+    private long lastEndNanos;
+
+    /** Runs a task after a delay, off the caller's thread: how requested collections wait for their turn. */
+    interface Pacer {
+        void runAfter(long nanos, Runnable task);
+    }
 
     /** One program's claim on the heap: its thread and its cap. Close it when the program ends. */
     public final class Share implements AutoCloseable {
@@ -121,7 +132,7 @@ public final class LiveHeap {
             // Large arrays go straight to the old generation: no young collection comes to measure them. A program
             // found near its cap is measured again sooner (at most every 250 ms for the whole server).
             if (allocated(threadId) - allocatedAtCollection > Math.max(cap - held, cap / 8)) {
-                requestCollection();
+                requestCollection(true);
             }
         }
 
@@ -134,17 +145,30 @@ public final class LiveHeap {
             boolean renew;
             synchronized (lock) {
                 shares.remove(this);
-                lastEndNanos = System.nanoTime();
+                lastEndNanos = clock.getAsLong();
                 renew = shares.isEmpty() && (baseline < 0 || forcedSinceBaseline
-                        || System.nanoTime() - baselineNanos > TimeUnit.SECONDS.toNanos(BASELINE_MAX_AGE_SECONDS));
+                        || clock.getAsLong() - baselineNanos > TimeUnit.SECONDS.toNanos(BASELINE_MAX_AGE_SECONDS));
             }
             if (renew) {
-                requestCollection();
+                requestCollection(false);
             }
         }
     }
 
-    private LiveHeap() {
+    /**
+     * A measurer with its own clock, its own way of waiting and its own collector (tests); the JVM's one is
+     * {@link #shared()}.
+     */
+    LiveHeap(LongSupplier clock, Pacer pacer, Runnable collector) {
+        this.clock = clock;
+        this.pacer = pacer;
+        this.collector = collector;
+        this.lastForcedNanos = clock.getAsLong() - MIN_FORCED_INTERVAL_NANOS;
+        this.lastEndNanos = lastForcedNanos;
+    }
+
+    /** This measurer, told of every garbage collection from now on. */
+    private LiveHeap listening() {
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (collector instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener((notification, handback) -> {
@@ -154,6 +178,7 @@ public final class LiveHeap {
                 }, null, null);
             }
         }
+        return this;
     }
 
     /** The JVM's one instance. */
@@ -167,9 +192,9 @@ public final class LiveHeap {
      */
     public void calibrate() {
         synchronized (lock) {
-            baselineNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(2 * BASELINE_MAX_AGE_SECONDS);
+            baselineNanos = clock.getAsLong() - TimeUnit.SECONDS.toNanos(2 * BASELINE_MAX_AGE_SECONDS);
         }
-        requestCollection();
+        requestCollection(false);
     }
 
     /** Starts measuring the program running on {@code thread} (a platform thread) against {@code cap} bytes. */
@@ -199,9 +224,9 @@ public final class LiveHeap {
         boolean suspect;
         synchronized (lock) {
             if (shares.isEmpty()) {
-                if (full && System.nanoTime() - lastEndNanos >= MIN_FORCED_INTERVAL_NANOS) {
+                if (full && clock.getAsLong() - lastEndNanos >= MIN_FORCED_INTERVAL_NANOS) {
                     baseline = live;
-                    baselineNanos = System.nanoTime();
+                    baselineNanos = clock.getAsLong();
                     forcedSinceBaseline = false;
                     long measured = live;
                     LOGGER.log(Level.DEBUG, () -> "the server holds " + measured / (1024 * 1024) + " MB of heap");
@@ -230,7 +255,7 @@ public final class LiveHeap {
             }
         }
         if (suspect) {
-            requestCollection();
+            requestCollection(true);
         }
     }
 
@@ -306,31 +331,69 @@ public final class LiveHeap {
     }
 
     /**
-     * A full collection on a thread of its own, at least 250 ms after the previous one (and, with nothing running, after
-     * the last program ended); requests made while one is pending are answered by it.
+     * A full collection on a thread of its own, at least 250 ms after the previous one; requests made while one is
+     * pending are answered by it. A program's request ({@code forProgram}) is always honoured. A request to measure
+     * the server's own use waits until no program has run for 250 ms (what the last one held must be unreachable)
+     * and is dropped when programs are running by then: under steady load that measurement never comes, the bounds
+     * kept at every full collection replace it, and the next program to end asks again. (Forcing it anyway cost a
+     * full collection, 50-150 ms of pause, every few hundred milliseconds of back-to-back programs.)
      */
-    private void requestCollection() {
-        long settled;
-        synchronized (lock) {
-            forcedSinceBaseline |= !shares.isEmpty();
-            // Measuring the server's own use waits until what the last program held is unreachable.
-            settled = shares.isEmpty() ? lastEndNanos + MIN_FORCED_INTERVAL_NANOS : 0;
+    void requestCollection(boolean forProgram) {
+        if (forProgram) {
+            programAsked.set(true);
+            synchronized (lock) {
+                forcedSinceBaseline = true;
+            }
         }
-        if (!collectionPending.compareAndSet(false, true)) {
-            return;
+        if (collectionPending.compareAndSet(false, true)) {
+            pacer.runAfter(untilAllowed(), this::collectIfWanted);
         }
-        long wait = Math.max(lastForcedNanos + MIN_FORCED_INTERVAL_NANOS, settled) - System.nanoTime();
+    }
+
+    /** How long until a collection may come: 250 ms after the last forced one and, with no program asking, the last end. */
+    private long untilAllowed() {
+        long at = lastForcedNanos + MIN_FORCED_INTERVAL_NANOS;
+        if (!programAsked.get()) {
+            synchronized (lock) {
+                at = Math.max(at, lastEndNanos + MIN_FORCED_INTERVAL_NANOS);
+            }
+        }
+        return at - clock.getAsLong();
+    }
+
+    private void collectIfWanted() {
+        boolean collect = programAsked.getAndSet(false);
+        if (!collect) {
+            boolean busy;
+            long wait = untilAllowed();
+            synchronized (lock) {
+                busy = !shares.isEmpty();
+            }
+            if (!busy && wait > 0) {
+                pacer.runAfter(wait, this::collectIfWanted); // a program ran and ended meanwhile: wait for it again
+                return;
+            }
+            collect = !busy;
+        }
+        if (collect) {
+            lastForcedNanos = clock.getAsLong();
+            collector.run();
+        }
+        collectionPending.set(false);
+        if (programAsked.get()) {
+            requestCollection(true); // asked for after this one was decided
+        }
+    }
+
+    private static void later(long nanos, Runnable task) {
         Thread.ofPlatform().daemon(true).name("conduit-live-heap").start(() -> {
             try {
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait); // a pause of its own: full collections stop every thread
+                if (nanos > 0) {
+                    TimeUnit.NANOSECONDS.sleep(nanos); // a pause of its own: full collections stop every thread
                 }
-                lastForcedNanos = System.nanoTime();
-                System.gc();
+                task.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } finally {
-                collectionPending.set(false);
             }
         });
     }
