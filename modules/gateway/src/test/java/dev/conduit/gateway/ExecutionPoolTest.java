@@ -49,6 +49,18 @@ class ExecutionPoolTest {
     }
 
     @Test
+    void workOneAtATimeReusesAThreadInsteadOfStartingTheLanesAll() throws Exception {
+        // A fixed-size pool started a thread per submission until it had all of them (256 by default), each keeping
+        // the stack its guest touched.
+        try (ExecutionPool pool = new ExecutionPool("test-", 16, 2)) {
+            for (int i = 0; i < 64; i++) {
+                assertThat(pool.run(() -> "ran", new Cancellation(), System.nanoTime() + LATER), is("ran"));
+            }
+            assertThat(pool.threadCount(), is(1));
+        }
+    }
+
+    @Test
     void workCancelledWhileQueuedGivesItsPlaceBack() throws Exception {
         try (ExecutionPool pool = new ExecutionPool("test-", 1, 1);
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
