@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
@@ -100,6 +101,18 @@ class DistributionIT {
         long heap = programs + Math.max(512, programs / 2);
         assertThat(conduit.log(), containsString("(JVM heap " + heap + " MB"));
         assertThat(conduit.log(), containsString("for 256 guest threads, " + running + " running guest code at once"));
+    }
+
+    /**
+     * What the programs no longer hold goes back to the system: the heap keeps at most 30 % free, an idle server
+     * collects every 5 s, and the native heap is trimmed as often (docs/code-mode.md, "Memory goes back").
+     */
+    @Test
+    void memoryTheProgramsNoLongerHoldGoesBack() {
+        List<String> arguments = List.of(ProcessHandle.of(conduit.pid()).orElseThrow().info().arguments()
+                                                 .orElseThrow());
+        assertThat(arguments, hasItems("-XX:MaxHeapFreeRatio=30", "-XX:G1PeriodicGCInterval=5000",
+                                       "-XX:TrimNativeHeapInterval=5000"));
     }
 
     @Test
