@@ -221,6 +221,11 @@ public final class LiveHeap {
         if (!full && !info.getGcAction().contains("minor")) {
             return;
         }
+        collected(live, full, info.getGcAction() + " (" + info.getGcCause() + ")");
+    }
+
+    /** What a collection left: {@code live} bytes on the heap; {@code full} when it was a full one. */
+    void collected(long live, boolean full, String what) {
         boolean suspect;
         synchronized (lock) {
             if (shares.isEmpty()) {
@@ -246,7 +251,7 @@ public final class LiveHeap {
             }
             long measured = live;
             long server = baseline;
-            LOGGER.log(Level.TRACE, () -> info.getGcAction() + " (" + info.getGcCause() + "): the heap holds "
+            LOGGER.log(Level.TRACE, () -> what + ": the heap holds "
                                           + measured / (1024 * 1024) + " MB, the server " + server / (1024 * 1024)
                                           + " MB, " + shares.size() + " program(s) running");
             suspect = judge(live, full);
@@ -332,11 +337,10 @@ public final class LiveHeap {
 
     /**
      * A full collection on a thread of its own, at least 250 ms after the previous one; requests made while one is
-     * pending are answered by it. A program's request ({@code forProgram}) is always honoured. A request to measure
-     * the server's own use waits until no program has run for 250 ms (what the last one held must be unreachable)
-     * and is dropped when programs are running by then: under steady load that measurement never comes, the bounds
-     * kept at every full collection replace it, and the next program to end asks again. (Forcing it anyway cost a
-     * full collection, 50-150 ms of pause, every few hundred milliseconds of back-to-back programs.)
+     * pending are answered by it. A program's request ({@code forProgram}) comes as soon as allowed. A request to
+     * measure the server's own use waits until no program has run for 250 ms (what the last one held must be
+     * unreachable); if programs run again by then it comes anyway, bounds the server's use by what they allocated,
+     * and counts as that measurement (the next one is due after the age limit or when programs need a collection).
      */
     void requestCollection(boolean forProgram) {
         if (forProgram) {
@@ -362,23 +366,26 @@ public final class LiveHeap {
     }
 
     private void collectIfWanted() {
-        boolean collect = programAsked.getAndSet(false);
-        if (!collect) {
-            boolean busy;
+        if (!programAsked.getAndSet(false)) {
             long wait = untilAllowed();
+            boolean busy;
             synchronized (lock) {
                 busy = !shares.isEmpty();
+                if (busy) {
+                    // Programs run again. Measured now, the server's own use is still bounded from both sides (the
+                    // programs that just started allocated little), and this counts as the renewal: asking again at
+                    // every program's end paused a server under steady load for a full collection every 300 ms.
+                    baselineNanos = clock.getAsLong();
+                    forcedSinceBaseline = false;
+                }
             }
             if (!busy && wait > 0) {
                 pacer.runAfter(wait, this::collectIfWanted); // a program ran and ended meanwhile: wait for it again
                 return;
             }
-            collect = !busy;
         }
-        if (collect) {
-            lastForcedNanos = clock.getAsLong();
-            collector.run();
-        }
+        lastForcedNanos = clock.getAsLong();
+        collector.run();
         collectionPending.set(false);
         if (programAsked.get()) {
             requestCollection(true); // asked for after this one was decided

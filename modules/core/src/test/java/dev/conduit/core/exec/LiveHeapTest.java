@@ -12,19 +12,30 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 /**
- * When {@link LiveHeap} forces a full collection: a program's request always, a measurement of the server's own use
- * only once no program has run for a while. The clock, the waits and the collector are the test's.
+ * When {@link LiveHeap} forces a full collection: a program's request as soon as allowed; a measurement of the
+ * server's own use after a pause, or once (not at every program's end) when programs keep running. The clock, the
+ * waits and the collector are the test's; the collector reports a full collection as the JVM's notification would.
  */
 class LiveHeapTest {
     private static final long GAP = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long MIB = 1024 * 1024;
 
     private final AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(1));
     private final Deque<Waiting> waiting = new ArrayDeque<>();
     private final AtomicInteger collections = new AtomicInteger();
-    private final LiveHeap heap = new LiveHeap(now::get, (nanos, task) -> waiting.add(new Waiting(nanos, task)),
-                                               collections::incrementAndGet);
+    private final LiveHeap heap;
 
     private record Waiting(long nanos, Runnable task) {
+    }
+
+    LiveHeapTest() {
+        AtomicLong live = new AtomicLong(100 * MIB);
+        LiveHeap[] self = new LiveHeap[1];
+        heap = new LiveHeap(now::get, (nanos, task) -> waiting.add(new Waiting(nanos, task)), () -> {
+            collections.incrementAndGet();
+            self[0].collected(live.get(), true, "test");
+        });
+        self[0] = heap;
     }
 
     /** Lets the clock run to the first waiting task and runs it. */
@@ -34,28 +45,31 @@ class LiveHeapTest {
         next.task().run();
     }
 
+    private LiveHeap.Share program() {
+        return heap.track(Thread.currentThread(), 64 * MIB);
+    }
+
     @Test
-    void backToBackProgramsForceNoCollectionToMeasureTheServer() {
-        // Before the fix, each program's end with none left running forced a full collection 250 ms later, whoever
-        // was running by then: under steady load a pause of 50-150 ms every few hundred milliseconds.
+    void backToBackProgramsPayOneCollectionNotOnePerProgram() {
+        // Before the fix, each program's end with none left running asked for the server's own use, forced 250 ms
+        // later whoever ran by then and never counted as done: a full collection every 300 ms under steady load.
         for (int i = 0; i < 20; i++) {
-            LiveHeap.Share share = heap.track(Thread.currentThread(), 64L << 20);
+            LiveHeap.Share share = program();
             if (!waiting.isEmpty()) {
                 runNext(); // the request made when the previous program ended comes due while this one runs
             }
             share.close();
         }
-        assertThat(collections.get(), is(0));
-        runNext(); // the last program ended and nothing follows: the server's own use is measured once
         assertThat(collections.get(), is(1));
-        assertThat(waiting.isEmpty(), is(true));
+        assertThat("nothing more is asked for until the figure ages or programs need a collection",
+                   waiting.isEmpty(), is(true));
     }
 
     @Test
     void measuringTheServerWaitsUntilTheLastProgramEndedLongEnoughAgo() {
-        heap.track(Thread.currentThread(), 64L << 20).close(); // the first end: no baseline yet, one is asked for
+        program().close(); // the first end: no figure yet, one is asked for
         now.addAndGet(GAP / 2);
-        heap.track(Thread.currentThread(), 64L << 20).close(); // another program came and went meanwhile
+        program().close(); // another program came and went meanwhile
         Waiting first = waiting.removeFirst();
         now.addAndGet(first.nanos() - GAP / 2);
         first.task().run();
@@ -65,9 +79,25 @@ class LiveHeapTest {
     }
 
     @Test
+    void afterProgramsNeededACollectionTheNextEndMeasuresAgainEvenUnderLoad() {
+        program().close();
+        runNext(); // measured in a pause
+        LiveHeap.Share near = program();
+        heap.requestCollection(true); // a program near its cap
+        runNext();
+        assertThat(collections.get(), is(2));
+        near.close(); // what it left (a stopped program's remains) may now be the server's: measure again
+        LiveHeap.Share next = program();
+        runNext();
+        assertThat(collections.get(), is(3));
+        next.close();
+        assertThat(waiting.isEmpty(), is(true));
+    }
+
+    @Test
     void aProgramsRequestIsHonouredWhileProgramsRun() {
-        heap.track(Thread.currentThread(), 64L << 20).close(); // a measurement of the server's own use is pending
-        LiveHeap.Share running = heap.track(Thread.currentThread(), 64L << 20);
+        program().close(); // a measurement of the server's own use is pending
+        LiveHeap.Share running = program();
         heap.requestCollection(true); // joins the pending one
         runNext();
         assertThat(collections.get(), is(1));
