@@ -1,7 +1,9 @@
 package dev.conduit.sdkgen;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.conduit.core.jsonrpc.Json;
 import tools.jackson.databind.node.ArrayNode;
@@ -13,6 +15,13 @@ import tools.jackson.databind.node.ObjectNode;
  * Everything in it is data, serialized by Jackson; the sandbox parses it with its own JSON parser.
  */
 public final class SdkManifest {
+    /**
+     * Manifests made before, by their tools: every execution asks for one, and what a key may call changes only with
+     * the catalog; writing it each time was about 3 % of a program's guest-thread CPU in a profile.
+     */
+    private static final Map<List<Entry>, String> MADE = new ConcurrentHashMap<>();
+    private static final int MAX_MADE = 64;
+
     private SdkManifest() {
     }
 
@@ -28,6 +37,19 @@ public final class SdkManifest {
 
     /** The manifest of {@code tools} as JSON text. */
     public static String json(List<Entry> tools) {
+        String made = MADE.get(tools);
+        if (made != null) {
+            return made;
+        }
+        String json = write(tools);
+        if (MADE.size() >= MAX_MADE) {
+            MADE.clear(); // many keys or a changing catalog: start again rather than track use
+        }
+        MADE.put(List.copyOf(tools), json);
+        return json;
+    }
+
+    private static String write(List<Entry> tools) {
         ArrayNode manifest = Json.array();
         for (Entry tool : tools) {
             ObjectNode item = manifest.addObject();
