@@ -41,9 +41,7 @@ class HeapBudgetTest {
     void aProgramThatDoesNotFitWaitsForRoomGivenBack() throws Exception {
         HeapBudget budget = new HeapBudget(1024 * MIB);
         HeapBudget.Reservation held = budget.reserve(768 * MIB).orElseThrow();
-        CompletableFuture<Optional<HeapBudget.Reservation>> waiter = CompletableFuture.supplyAsync(
-                () -> reserveWithin(budget, 256 * MIB, TimeUnit.SECONDS.toNanos(30)));
-        awaitWaiting(budget, 1);
+        CompletableFuture<Optional<HeapBudget.Reservation>> waiter = waitingFor(budget, 256 * MIB);
         assertThat(waiter.isDone(), is(false));
         held.close();
         assertThat(waiter.get(30, TimeUnit.SECONDS).isPresent(), is(true));
@@ -65,14 +63,21 @@ class HeapBudgetTest {
     void roomGoesToTheOldestWaiterFirst() throws Exception {
         HeapBudget budget = new HeapBudget(1024 * MIB);
         HeapBudget.Reservation held = budget.reserve(700 * MIB).orElseThrow();
-        CompletableFuture<Optional<HeapBudget.Reservation>> large = CompletableFuture.supplyAsync(
-                () -> reserveWithin(budget, 256 * MIB, TimeUnit.SECONDS.toNanos(30)));
-        awaitWaiting(budget, 1);
+        CompletableFuture<Optional<HeapBudget.Reservation>> large = waitingFor(budget, 256 * MIB);
         // 32 MB would fit beside what is held, but the larger program came first.
         assertThat(budget.reserve(32 * MIB).isPresent(), is(false));
         held.close();
         assertThat(large.get(30, TimeUnit.SECONDS).isPresent(), is(true));
         assertThat(budget.reserve(32 * MIB).isPresent(), is(true));
+    }
+
+    /** A program on a thread of its own waiting (up to 30 s) for {@code bytes}, once it is seen waiting. */
+    private static CompletableFuture<Optional<HeapBudget.Reservation>> waitingFor(HeapBudget budget, long bytes) {
+        int before = budget.waiting();
+        CompletableFuture<Optional<HeapBudget.Reservation>> waiter = CompletableFuture.supplyAsync(
+                () -> reserveWithin(budget, bytes, TimeUnit.SECONDS.toNanos(30)));
+        awaitWaiting(budget, before + 1);
+        return waiter;
     }
 
     private static Optional<HeapBudget.Reservation> reserveWithin(HeapBudget budget, long bytes, long nanos) {
