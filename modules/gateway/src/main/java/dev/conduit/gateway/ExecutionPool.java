@@ -73,9 +73,9 @@ final class ExecutionPool implements AutoCloseable {
     /**
      * The lane's queue: work goes to a new thread only when every thread the lane has is taken by work given before
      * (running or queued, as {@link #capacity} counts it) and the lane is below its size; otherwise it is queued for
-     * the thread that is free or about to be. (A pool of fixed size starts a new thread for
-     * each submission until it has them all, and then hands work round all of them: under steady load of four
-     * clients the lane kept 256 threads, each with the stack a guest had touched, about 38 MB resident in all.)
+     * the thread that is free or about to be. (A pool of fixed size starts a new thread for each submission until
+     * it has them all, and then hands work round all of them: under steady load of four clients the lane kept 256
+     * threads, each with the stack a guest had touched, about 38 MB resident in all.)
      */
     private static final class HandOff extends LinkedTransferQueue<Runnable> {
         private static final long serialVersionUID = 1L;
