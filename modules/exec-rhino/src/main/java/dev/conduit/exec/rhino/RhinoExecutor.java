@@ -48,18 +48,38 @@ final class RhinoExecutor implements Executor {
                                                                 "Call", "isXMLName", "Iterator", "StopIteration");
 
     private final SandboxContextFactory factory = new SandboxContextFactory();
-    private final Script prologue;
-    private final Script sdk;
     private final String version;
+    /** Compiled by the first program (in the background once the server listens), not while the server starts. */
+    private volatile Prelude prelude;
     private volatile CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
+
+    /** The SDK prologue and the generated tools module, compiled once and run in every scope. */
+    private record Prelude(Script prologue, Script sdk) {
+    }
 
     RhinoExecutor() {
         try (Context context = factory.enterContext()) {
-            this.prologue = context.compileString(resource("prologue.js"), SDK_NAME, 1, null);
-            this.sdk = context.compileString(GuestSdk.javascript(), TOOLS_NAME, 1, null);
             this.version = context.getImplementationVersion();
         }
-        LiveHeap.shared().calibrate();
+    }
+
+    /**
+     * The prelude, compiled at first use: compiling it took 160 ms of the start-up's main thread on 2 cores (Rhino's
+     * parser running for the first time), before the socket listened.
+     */
+    private Prelude prelude(Context context) {
+        Prelude compiled = prelude;
+        if (compiled == null) {
+            synchronized (factory) {
+                compiled = prelude;
+                if (compiled == null) {
+                    compiled = new Prelude(context.compileString(resource("prologue.js"), SDK_NAME, 1, null),
+                                           context.compileString(GuestSdk.javascript(), TOOLS_NAME, 1, null));
+                    prelude = compiled;
+                }
+            }
+        }
+        return compiled;
     }
 
     @Override
@@ -72,9 +92,13 @@ final class RhinoExecutor implements Executor {
         return Set.of(Language.JAVASCRIPT);
     }
 
-    /** Runs a first program in the background: the next ones take a tenth of its time ({@link FirstProgram}). */
+    /**
+     * Runs a first program in the background: the next ones take a tenth of its time ({@link FirstProgram}). Then the
+     * server's own use of the heap is measured again, as it grew by the engine's warm-up.
+     */
     void runFirstProgram() {
-        started = FirstProgram.run(this, Language.JAVASCRIPT, "return 1 + 1");
+        started = FirstProgram.run(this, Language.JAVASCRIPT, "return 1 + 1")
+                .thenRun(() -> LiveHeap.shared().calibrate());
     }
 
     @Override
@@ -99,13 +123,14 @@ final class RhinoExecutor implements Executor {
             context.putThreadLocal(Guard.class, guard);
             ScriptableObject scope = context.initSafeStandardObjects();
             REMOVED_GLOBALS.forEach(scope::delete);
-            Function install = (Function) prologue.exec(context, scope, scope);
+            Prelude code = prelude(context);
+            Function install = (Function) code.prologue().exec(context, scope, scope);
             Function finish = (Function) install.call(context, scope, scope, new Object[] {
                     bridge(scope, request, guard), request.tools().manifestJson(), discovery(scope, request),
                     writer(scope, output), new LambdaFunction(scope, "drain", 0, (cx, s, self, args) -> {
                         cx.processMicrotasks();
                         return Undefined.instance;
-                    }), sdk.exec(context, scope, scope),
+                    }), code.sdk().exec(context, scope, scope),
                     new LambdaFunction(scope, "room", 0, (cx, s, self, args) -> (double) guard.heap().room())});
             String program = AwaitRewriter.rewrite(request.code());
             Optional<String> wrong = LoopBindings.problem(program, PROGRAM_NAME);
