@@ -10,6 +10,8 @@ import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.gateway.ServerInfo;
 import io.helidon.config.ConfigException;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 
 /**
  * {@code conduit [--config FILE]}: starts the server and runs until SIGTERM or SIGINT, which stop it gracefully.
@@ -51,6 +53,9 @@ public final class Main {
             }
             return;
         }
+        // Helidon's meter registry takes 160-180 ms to make on 2 cores (its service registry starting): made on another
+        // thread while the configuration loads, it is there when the server's objects need it.
+        Thread.ofPlatform().name("conduit-meters").daemon(true).start(() -> Services.get(MeterRegistry.class));
         Conduit conduit;
         try {
             conduit = new Conduit(validated(configFile.get(), stdio));
