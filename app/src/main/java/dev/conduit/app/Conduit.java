@@ -59,6 +59,8 @@ final class Conduit {
     private static final System.Logger LOGGER = System.getLogger(Conduit.class.getName());
     /** After the grace period, how long cancelled requests have to write their answers. */
     private static final Duration ANSWER_TIME = Duration.ofSeconds(3);
+    /** Beyond the grace period and the time to answer: closing the listeners, engines, upstreams and children. */
+    private static final Duration CLOSING_TIME = Duration.ofSeconds(15);
 
     private final ConduitConfig config;
     private final ServerInfo info = ServerInfo.current();
@@ -316,6 +318,11 @@ final class Conduit {
         closeStep("the JVM meters", jvmMeters::close);
         closeStep("the child processes", Conduit::endChildProcesses);
         LOGGER.log(Level.INFO, "Stopped in " + Duration.between(started, Instant.now()).toMillis() + " ms");
+    }
+
+    /** How long a stop may take at most: past that, it is stuck ({@link StopDeadline} ends the process). */
+    Duration stopLimit() {
+        return config.server().shutdownGrace().plus(ANSWER_TIME).plus(CLOSING_TIME);
     }
 
     private static void closeStep(String what, Runnable step) {

@@ -65,6 +65,8 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("conduit-shutdown").unstarted(() -> {
+            Thread stopping = Thread.currentThread();
+            StopDeadline.watch(stopping, conduit.stopLimit(), StopDeadline.halt(stopping, conduit.stopLimit()));
             conduit.stop();
             ConduitLogManager.resetAfterShutdown();
         }));
