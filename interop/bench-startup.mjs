@@ -20,8 +20,15 @@ async function execute(tool, args) {
   return answer.result.structuredContent.engine;
 }
 
+// A start that has not got this far by then is reported as failed instead of waiting for ever (a wedged server).
+const START_DEADLINE_MS = 120_000;
+let deadline = Infinity;
+
 async function until(probe) {
   for (;;) {
+    if (performance.now() > deadline) {
+      throw new Error(`not done within ${START_DEADLINE_MS / 1000} s of the launch`);
+    }
     try {
       if (await probe()) return;
     } catch {
@@ -34,6 +41,7 @@ async function until(probe) {
 async function once(named) {
   const server = spawn(bin, ["--config", config], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env } });
   const launched = performance.now();
+  deadline = launched + START_DEADLINE_MS;
   const since = () => Math.round(performance.now() - launched);
   let log = "";
   server.stderr.on("data", (chunk) => { log += chunk; });
@@ -52,13 +60,25 @@ async function once(named) {
         result.firstJavascriptMs = since();
         result.firstJavascriptEngine = engine;
       }), execute("execute_python", { code: "1+1" }).then(() => { result.firstPythonMs = since(); })];
-    await Promise.all([...firsts, until(async () => {
-      const health = await (await fetch(ops)).text();
-      return health.includes("engine-states") && !/warming|unavailable/.test(health);
-    }).then(() => { result.allWarmMs = since(); })]);
+    let timer;
+    const late = new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`not done within ${START_DEADLINE_MS / 1000} s of the launch`)),
+        deadline - performance.now());
+    });
+    try {
+      await Promise.race([late, Promise.all([...firsts, until(async () => {
+        const health = await (await fetch(ops)).text();
+        return health.includes("engine-states") && !/warming|unavailable/.test(health);
+      }).then(() => { result.allWarmMs = since(); })])]);
+    } finally {
+      clearTimeout(timer);
+    }
   } finally {
     server.kill("SIGTERM");
+    // The server ends itself within its shutdown grace and 18 s; SIGKILL should that fail too.
+    const killer = setTimeout(() => server.kill("SIGKILL"), 40_000);
     await exited;
+    clearTimeout(killer);
   }
   return result;
 }
