@@ -1,8 +1,5 @@
 package dev.conduit.gateway;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +23,7 @@ import dev.conduit.core.ClientChannel;
 import dev.conduit.core.ClientRequests;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.SignedText;
 import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -33,8 +31,6 @@ import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.core.jsonrpc.Outcome;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -64,7 +60,7 @@ final class InputRounds {
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("conduit-input-rounds").factory());
     private final SecureRandom random = new SecureRandom();
-    private final byte[] key = new byte[32];
+    private final SignedText signer;
     private final AtomicLong questions = new AtomicLong();
     private final AtomicLong roundIds = new AtomicLong();
     /** This process's prefix of round ids, so that ids stay unique across replicas sharing the state's key. */
@@ -114,8 +110,11 @@ final class InputRounds {
      * replica that did not issue a state can verify it and run the request again with the client's answers.
      */
     InputRounds(ClientRequests clientRequests, Optional<byte[]> clusterSecret) {
-        clusterSecret.ifPresentOrElse(secret -> System.arraycopy(sha256(secret), 0, key, 0, key.length),
-                                      () -> random.nextBytes(key));
+        this.signer = new SignedText(clusterSecret.map(InputRounds::stateKey).orElseGet(() -> {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            return key;
+        }));
         this.shared = clusterSecret.isPresent();
         byte[] prefix = new byte[6];
         random.nextBytes(prefix);
@@ -291,7 +290,7 @@ final class InputRounds {
     }
 
     private String sign(String id, String principal) {
-        return id + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(id, principal));
+        return signer.sign(id, principal);
     }
 
     /** Whether {@code state} verifies for {@code principal} although no round here has it: issued by another replica. */
@@ -301,47 +300,23 @@ final class InputRounds {
         if (dot <= 0 || colon <= 0 || rounds.containsKey(state.substring(0, colon))) {
             return false; // a round here: its own rules (the latest turn only) hold
         }
-        try {
-            return MessageDigest.isEqual(mac(state.substring(0, dot), principal),
-                                         Base64.getUrlDecoder().decode(state.substring(dot + 1)));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return signer.verify(state, principal).isPresent();
     }
 
     /** The round a state names, if the state is this process's, unaltered, and of the round's latest turn. */
     private Optional<Round> verify(String state, String principal) {
-        int dot = state.lastIndexOf('.');
-        if (dot <= 0) {
+        Optional<String> verified = signer.verify(state, principal);
+        if (verified.isEmpty()) {
             return Optional.empty();
         }
-        String signed = state.substring(0, dot);
-        byte[] given;
-        try {
-            given = Base64.getUrlDecoder().decode(state.substring(dot + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        String signed = verified.get();
         int colon = signed.lastIndexOf(':');
-        if (!MessageDigest.isEqual(mac(signed, principal), given) || colon <= 0) {
+        if (colon <= 0) {
             return Optional.empty();
         }
         Round round = rounds.get(signed.substring(0, colon));
         return round != null && signed.substring(colon + 1).equals(Long.toString(round.turn.get()))
                 ? Optional.of(round) : Optional.empty();
-    }
-
-    /** The state's MAC: over its text and the key it was issued to, so that no other key can use it. */
-    private byte[] mac(String id, String principal) {
-        try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
-            hmac.update(id.getBytes(StandardCharsets.UTF_8));
-            hmac.update((byte) '\n');
-            return hmac.doFinal(principal.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
     }
 
     /** Rounds whose client stopped coming back: their upstream work is cancelled. */
@@ -365,7 +340,7 @@ final class InputRounds {
         sweeper.shutdownNow();
     }
 
-    private static byte[] sha256(byte[] secret) {
+    private static byte[] stateKey(byte[] secret) {
         // A key of its own for states, derived from the cluster secret (which also signs session ids).
         byte[] labelled = new byte[secret.length + 1];
         System.arraycopy(secret, 0, labelled, 0, secret.length);

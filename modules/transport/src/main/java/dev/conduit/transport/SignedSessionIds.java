@@ -1,8 +1,6 @@
 package dev.conduit.transport;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,10 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import dev.conduit.core.ProtocolVersion;
+import dev.conduit.core.SignedText;
 
 /**
  * Session ids that every replica sharing {@code cluster.secret} can verify and serve, so that a balancer needs no
@@ -28,7 +24,7 @@ import dev.conduit.core.ProtocolVersion;
 final class SignedSessionIds {
     private static final String PREFIX = "s1";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private final SecretKeySpec key;
+    private final SignedText signer;
     private final Duration maxAge;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -38,7 +34,7 @@ final class SignedSessionIds {
     }
 
     SignedSessionIds(byte[] secret, Duration maxAge, Clock clock) {
-        this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.signer = new SignedText(secret);
         this.maxAge = maxAge;
         this.clock = clock;
     }
@@ -52,25 +48,19 @@ final class SignedSessionIds {
         String payload = PREFIX + "." + ENCODER.encodeToString(nonce) + "." + version.wire() + "."
                          + clock.instant().getEpochSecond() + "." + ENCODER.encodeToString(names.getBytes(
                                  StandardCharsets.UTF_8));
-        return payload + "." + ENCODER.encodeToString(mac(payload, owner));
+        return signer.sign(payload, owner);
     }
 
     /** What {@code id} says, if it is one of ours, for {@code caller}, and not expired. */
     Optional<Claims> verify(String id, String caller) {
-        int dot = id.lastIndexOf('.');
-        if (!id.startsWith(PREFIX + ".") || dot < 0 || id.length() > 1024) {
+        if (!id.startsWith(PREFIX + ".") || id.length() > 1024) {
             return Optional.empty();
         }
-        String payload = id.substring(0, dot);
-        byte[] given;
-        try {
-            given = Base64.getUrlDecoder().decode(id.substring(dot + 1));
-        } catch (IllegalArgumentException e) {
+        Optional<String> verified = signer.verify(id, caller);
+        if (verified.isEmpty()) {
             return Optional.empty();
         }
-        if (!MessageDigest.isEqual(mac(payload, caller), given)) {
-            return Optional.empty();
-        }
+        String payload = verified.get();
         String[] parts = payload.split("\\.", -1);
         if (parts.length != 5) {
             return Optional.empty();
@@ -93,17 +83,5 @@ final class SignedSessionIds {
     Duration remaining(Claims claims) {
         Duration left = Duration.between(clock.instant(), claims.issued().plus(maxAge));
         return left.isNegative() ? Duration.ZERO : left;
-    }
-
-    private byte[] mac(String payload, String owner) {
-        try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(key);
-            hmac.update(payload.getBytes(StandardCharsets.UTF_8));
-            hmac.update((byte) '\n');
-            return hmac.doFinal(owner.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
     }
 }
