@@ -55,7 +55,13 @@ public final class Main {
         }
         // Helidon's meter registry takes 160-180 ms to make on 2 cores (its service registry starting): made on another
         // thread while the configuration loads, it is there when the server's objects need it.
-        Thread.ofPlatform().name("conduit-meters").daemon(true).start(() -> Services.get(MeterRegistry.class));
+        Thread.ofPlatform().name("conduit-meters").daemon(true).start(() -> {
+            try {
+                Services.get(MeterRegistry.class);
+            } catch (RuntimeException e) {
+                // The server's own lookup fails the same way and reports it.
+            }
+        });
         Conduit conduit;
         try {
             conduit = new Conduit(validated(configFile.get(), stdio));
