@@ -87,4 +87,18 @@ out.modern.era = modern.getProtocolEra();
 await exercise(modern, out.modern);
 await modern.close();
 
+// A 2026 client that declared nothing: its request runs without a round of its own, and the upstream's question ends
+// it with the missing capability named.
+const modernBare = new Client({ name: "conduit-era-modern-bare", version: "1.0.0" },
+  { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: {} });
+await modernBare.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit }));
+try {
+  const refused = await modernBare.callTool({ name: "modern__confirm", arguments: { action: "deploy" } });
+  out.modernBare = { isError: refused.isError ?? false, text: text(refused) };
+} catch (e) {
+  out.modernBare = { code: e.code, text: e.message };
+}
+out.modernBare.echo = text(await modernBare.callTool({ name: "remote__echo", arguments: { text: "still served" } }));
+await modernBare.close();
+
 console.log(JSON.stringify(out));

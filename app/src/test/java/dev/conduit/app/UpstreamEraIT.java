@@ -112,6 +112,10 @@ class UpstreamEraIT {
         // The client that declared nothing is told why, and the upstream's question went nowhere.
         assertThat(seen.toString(), seen.at("/bare/text").asString(),
                    anyOf(containsString("elicitation"), containsString("capability")));
+        // So is a 2026 client that declared nothing (its request ran without a round of its own), which is then served.
+        assertThat(seen.toString(), seen.at("/modernBare/code").asInt(), is(-32021));
+        assertThat(seen.toString(), seen.at("/modernBare/text").asString(), containsString("elicitation"));
+        assertThat(seen.toString(), seen.at("/modernBare/echo").asString(), containsString("still served"));
         assertThat(conduit.log(), containsString("upstream 'modern' discovered: conduit-modern-fixture 1.0.0, "
                                                  + "protocol 2026-07-28"));
         assertThat(conduit.log(), containsString("upstream 'remote' discovered"));

@@ -181,7 +181,19 @@ final class InputRounds {
                 round.cancellation.cancel(context.cancellation().reason().orElse("cancelled"));
             }
         });
-        Thread.ofVirtual().name("conduit-input-round").start(() -> round.result.complete(run.apply(background)));
+        if (CAPABILITY.values().stream().noneMatch(round.clientCapabilities::has)) {
+            // Nothing can be asked of this client (it declared none of the capabilities a question needs), so the
+            // request never waits for a round trip: it runs here, saving a thread's start and hand-off per request
+            // (most clients), and a question still ends it with the same missing-capability error.
+            try {
+                round.result.complete(run.apply(background));
+            } catch (RuntimeException e) {
+                rounds.remove(id);
+                throw e;
+            }
+        } else {
+            Thread.ofVirtual().name("conduit-input-round").start(() -> round.result.complete(run.apply(background)));
+        }
         return await(request, round);
     }
 
