@@ -282,7 +282,52 @@ def __conduit_install(bridge, manifest, discover, room):
             return len(node.value)
         return 0
 
-    def _sizes(node):
+    _buffers = ("bytes", "bytearray")
+
+    def _buffer_names(nodes):
+        """The names that call bytes or bytearray in the program: theirs, and aliases bound once and only once.
+
+        An alias is `b = bytearray` or `from builtins import bytearray as b` (and aliases of aliases); a name bound
+        anywhere else too is left out, so that a call through it after a rebinding is never taken for a buffer's.
+        Returns (functions, modules): the names of the constructors and of the builtins module (`import builtins`).
+        """
+        bindings = {}
+        aliases = {}
+        modules = set()
+
+        def bound(name):
+            bindings[name] = bindings.get(name, 0) + 1
+
+        for node in nodes:
+            kind = _kind(node)
+            if kind == "Name" and _kind(node.ctx) == "Store":
+                bound(node.id)
+            elif kind in ("FunctionDef", "AsyncFunctionDef", "ClassDef"):
+                bound(node.name)
+            elif kind == "arg":
+                bound(node.arg)
+            elif kind in ("Import", "ImportFrom"):
+                for alias in node.names:
+                    name = alias.asname or alias.name
+                    bound(name)
+                    if kind == "ImportFrom" and node.module == "builtins" and alias.name in _buffers:
+                        aliases[name] = alias.name
+                    if kind == "Import" and alias.name == "builtins":
+                        modules.add(name)
+            if kind == "Assign" and len(node.targets) == 1 and _kind(node.targets[0]) == "Name" \
+                    and _kind(node.value) == "Name":
+                aliases[node.targets[0].id] = node.value.id
+        functions = set(name for name in _buffers if bindings.get(name, 0) == 0)
+        grew = True
+        while grew:
+            grew = False
+            for name, target in aliases.items():
+                if name not in functions and target in functions and bindings.get(name, 0) == 1:
+                    functions.add(name)
+                    grew = True
+        return functions, set(name for name in modules if bindings.get(name, 0) == 1)
+
+    def _sizes(node, functions, modules):
         # (operand, bytes per unit) pairs to check in one node: `[0] * n`, `"x" * n`, `bytearray(n)`, `s.ljust(n)`.
         kind = _kind(node)
         if kind == "BinOp" and _kind(node.op) == "Mult":
@@ -292,7 +337,10 @@ def __conduit_install(bridge, manifest, discover, room):
                 return [(node.left, _unit(node.right))]
         elif kind == "Call" and node.args and _kind(node.args[0]) != "Starred":
             func = node.func
-            if _kind(func) == "Name" and func.id in ("bytes", "bytearray") and len(node.args) == 1:
+            if _kind(func) == "Name" and func.id in functions and len(node.args) == 1:
+                return [(node.args[0], 1)]
+            if _kind(func) == "Attribute" and func.attr in _buffers and _kind(func.value) == "Name" \
+                    and func.value.id in modules and len(node.args) == 1:
                 return [(node.args[0], 1)]
             if _kind(func) == "Attribute" and func.attr in ("ljust", "rjust", "center", "zfill"):
                 return [(node.args[0], 1)]
@@ -305,13 +353,16 @@ def __conduit_install(bridge, manifest, discover, room):
         raises MemoryError in the program instead of reaching the heap. Python gives no hook under `bytes`, lists or
         repetition without changing what they are to the program, so the sizes are checked where the program's text
         shows such an allocation: `__conduit_sized__(` is written before the operand and `, unit)` after it, on the
-        same line, so every line number stays the program's own. Repetitions through variables (`s * n`) are not
-        seen; the measurement after collections still stops what they hold.
+        same line, so every line number stays the program's own. Calls through an alias bound once (`b = bytearray`,
+        `from builtins import bytes as b`, `builtins.bytearray`) are checked too. Repetitions through variables
+        (`s * n`) are not seen; the measurement after collections still stops what they hold.
         """
+        nodes = list(nodes)
+        functions, modules = _buffer_names(nodes)
         edits = []
         lines = None
         for node in nodes:
-            for operand, unit in _sizes(node):
+            for operand, unit in _sizes(node, functions, modules):
                 if lines is None:
                     lines = code.split("\n")
                 start = _offset(lines, operand.lineno, operand.col_offset)

@@ -199,7 +199,7 @@ class GraalPyExecutorTest {
     @ParameterizedTest
     @MethodSource("largeAllocations")
     void oneAllocationLargerThanTheLimitLeavesFailsInTheProgram(String allocation, int megabytes) throws Exception {
-        ExecutionOutcome outcome = run("""
+        ExecutionOutcome outcome = run(ALIASES + """
                 n = 1536 * 1024 * 1024
                 try:
                     kept = %s
@@ -216,7 +216,28 @@ class GraalPyExecutorTest {
         return Stream.of(Arguments.of("bytearray(n)", 1536), Arguments.of("bytes(n)", 1536),
                          Arguments.of("b'xy' * n", 3072), Arguments.of("n * 'x'", 1536),
                          Arguments.of("[0] * (n // 4)", 1536), Arguments.of("(None,) * (n // 4)", 1536),
-                         Arguments.of("'x'.ljust(n)", 1536), Arguments.of("bytearray(b'x' * n)", 1536));
+                         Arguments.of("'x'.ljust(n)", 1536), Arguments.of("bytearray(b'x' * n)", 1536),
+                         Arguments.of("buffer(n)", 1536), Arguments.of("raw(n)", 1536),
+                         Arguments.of("builtins.bytearray(n)", 1536), Arguments.of("again(n)", 1536));
+    }
+
+    /** Aliases of bytes and bytearray (at the program's top, so that every case above can use them). */
+    private static final String ALIASES = """
+            import builtins
+            from builtins import bytes as raw
+            buffer = bytearray
+            again = buffer
+            """;
+
+    /** A name bound more than once is not taken for an alias: a call through it after a rebinding is left alone. */
+    @Test
+    void aReboundAliasIsLeftAlone() throws Exception {
+        ExecutionOutcome outcome = run("""
+                b = bytearray
+                b = lambda n: n // 1024
+                b(1536 * 1024 * 1024)""");
+        assertThat(outcome.toString(), ((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
+                   is("1572864"));
     }
 
     /** The size checks leave what fits alone, whatever it is. */
