@@ -39,6 +39,16 @@ async function exercise(client, out) {
   out.program = program.structuredContent?.result ?? program.content?.[0]?.text ?? null;
 }
 
+// A tool whose upstream asks the client something, called by a client that cannot answer: what it was told.
+async function askingTool(client) {
+  try {
+    const refused = await client.callTool({ name: "modern__confirm", arguments: { action: "deploy" } });
+    return { isError: refused.isError ?? false, text: text(refused) };
+  } catch (e) {
+    return { code: e.code, text: e.message };
+  }
+}
+
 const out = {};
 
 // 2025 era: questions arrive as elicitation/create and sampling/createMessage requests.
@@ -67,12 +77,7 @@ await legacy.close();
 // A 2025 client that declared nothing: the upstream's question cannot reach it, and it is told so.
 const bare = new ClientV1({ name: "conduit-era-bare", version: "1.0.0" }, { capabilities: {} });
 await bare.connect(new TransportV1(new URL(url), { requestInit }));
-try {
-  const refused = await bare.callTool({ name: "modern__confirm", arguments: { action: "deploy" } });
-  out.bare = { isError: refused.isError ?? false, text: text(refused) };
-} catch (e) {
-  out.bare = { code: e.code, text: e.message };
-}
+out.bare = await askingTool(bare);
 await bare.close();
 
 // 2026 era: the same questions arrive as input_required and are answered in rounds.
@@ -92,12 +97,7 @@ await modern.close();
 const modernBare = new Client({ name: "conduit-era-modern-bare", version: "1.0.0" },
   { versionNegotiation: { mode: { pin: "2026-07-28" } }, capabilities: {} });
 await modernBare.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit }));
-try {
-  const refused = await modernBare.callTool({ name: "modern__confirm", arguments: { action: "deploy" } });
-  out.modernBare = { isError: refused.isError ?? false, text: text(refused) };
-} catch (e) {
-  out.modernBare = { code: e.code, text: e.message };
-}
+out.modernBare = await askingTool(modernBare);
 out.modernBare.echo = text(await modernBare.callTool({ name: "remote__echo", arguments: { text: "still served" } }));
 await modernBare.close();
 
