@@ -283,9 +283,14 @@ def __conduit_install(bridge, manifest, discover, room):
         return 0
 
     _buffers = ("bytes", "bytearray")
+    _sequences = ("list", "tuple")
+    # Calls through these allocate nothing by their argument alone (range is lazy).
+    _lazy = _sequences + ("range",)
 
     def _buffer_names(nodes):
         """The names that call bytes or bytearray in the program: theirs, and aliases bound once and only once.
+
+        Also list, tuple and range when the program never binds those names itself.
 
         An alias is `b = bytearray` or `from builtins import bytearray as b` (and aliases of aliases); a name bound
         anywhere else too is left out, so that a call through it after a rebinding is never taken for a buffer's.
@@ -317,18 +322,20 @@ def __conduit_install(bridge, manifest, discover, room):
             if kind == "Assign" and len(node.targets) == 1 and _kind(node.targets[0]) == "Name" \
                     and _kind(node.value) == "Name":
                 aliases[node.targets[0].id] = node.value.id
-        functions = set(name for name in _buffers if bindings.get(name, 0) == 0)
+        functions = set(name for name in _buffers + _lazy if bindings.get(name, 0) == 0)
         grew = True
         while grew:
             grew = False
             for name, target in aliases.items():
-                if name not in functions and target in functions and bindings.get(name, 0) == 1:
+                if name not in functions and target in functions and target not in _lazy \
+                        and bindings.get(name, 0) == 1:
                     functions.add(name)
                     grew = True
         return functions, set(name for name in modules if bindings.get(name, 0) == 1)
 
     def _sizes(node, functions, modules):
-        # (operand, bytes per unit) pairs to check in one node: `[0] * n`, `"x" * n`, `bytearray(n)`, `s.ljust(n)`.
+        # (operand, bytes per unit) pairs to check in one node: `[0] * n`, `"x" * n`, `bytearray(n)`, `s.ljust(n)`,
+        # `list(range(n))`.
         kind = _kind(node)
         if kind == "BinOp" and _kind(node.op) == "Mult":
             if _unit(node.left):
@@ -337,7 +344,14 @@ def __conduit_install(bridge, manifest, discover, room):
                 return [(node.left, _unit(node.right))]
         elif kind == "Call" and node.args and _kind(node.args[0]) != "Starred":
             func = node.func
-            if _kind(func) == "Name" and func.id in functions and len(node.args) == 1:
+            if _kind(func) == "Name" and func.id in functions and func.id in _sequences and len(node.args) == 1:
+                # list(range(n)), tuple(range(n)): n slots.
+                inner = node.args[0]
+                if _kind(inner) == "Call" and _kind(inner.func) == "Name" and inner.func.id == "range" \
+                        and "range" in functions and len(inner.args) == 1 and not inner.keywords:
+                    return [(inner.args[0], 4)]
+                return []
+            if _kind(func) == "Name" and func.id in functions and func.id not in _lazy and len(node.args) == 1:
                 return [(node.args[0], 1)]
             if _kind(func) == "Attribute" and func.attr in _buffers and _kind(func.value) == "Name" \
                     and func.value.id in modules and len(node.args) == 1:
