@@ -181,7 +181,7 @@ final class InputRounds {
                 round.cancellation.cancel(context.cancellation().reason().orElse("cancelled"));
             }
         });
-        if (CAPABILITY.values().stream().noneMatch(round.clientCapabilities::has)) {
+        if (!canBeAsked(round.clientCapabilities)) {
             // Nothing can be asked of this client (it declared none of the capabilities a question needs), so the
             // request never waits for a round trip: it runs here, saving a thread's start and hand-off per request
             // (most clients), and a question still ends it with the same missing-capability error.
@@ -195,6 +195,16 @@ final class InputRounds {
             Thread.ofVirtual().name("conduit-input-round").start(() -> round.result.complete(run.apply(background)));
         }
         return await(request, round);
+    }
+
+    /** Whether a client with {@code capabilities} can answer any question an upstream may ask. */
+    private static boolean canBeAsked(ObjectNode capabilities) {
+        for (String capability : CAPABILITY.values()) {
+            if (capabilities.has(capability)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits until the request finishes or asks something the client has not been shown the answer for. */
