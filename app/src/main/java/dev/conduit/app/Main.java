@@ -3,6 +3,7 @@ package dev.conduit.app;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import dev.conduit.app.logging.ConduitLogManager;
@@ -72,7 +73,8 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("conduit-shutdown").unstarted(() -> {
             Thread stopping = Thread.currentThread();
-            StopDeadline.watch(stopping, conduit.stopLimit(), StopDeadline.halt(stopping, conduit.stopLimit()));
+            Duration limit = conduit.stopLimit();
+            StopDeadline.watch(stopping, limit, StopDeadline.halt(stopping, limit));
             conduit.stop();
             ConduitLogManager.resetAfterShutdown();
         }));

@@ -287,14 +287,13 @@ def __conduit_install(bridge, manifest, discover, room):
     # Calls through these allocate nothing by their argument alone (range is lazy).
     _lazy = _sequences + ("range",)
 
-    def _buffer_names(nodes):
-        """The names that call bytes or bytearray in the program: theirs, and aliases bound once and only once.
+    def _allocating_names(nodes):
+        """The names through which the program calls bytes, bytearray, list, tuple and range.
 
-        Also list, tuple and range when the program never binds those names itself.
-
-        An alias is `b = bytearray` or `from builtins import bytearray as b` (and aliases of aliases); a name bound
-        anywhere else too is left out, so that a call through it after a rebinding is never taken for a buffer's.
-        Returns (functions, modules): the names of the constructors and of the builtins module (`import builtins`).
+        Each builtin's own name when the program never binds it, and aliases of bytes and bytearray bound once and
+        only once: `b = bytearray`, `from builtins import bytearray as b`, aliases of aliases. A name bound anywhere
+        else too is left out, so that a call through it after a rebinding is never taken for an allocation.
+        Returns (functions, modules): those names, and the names of the builtins module (`import builtins`).
         """
         bindings = {}
         aliases = {}
@@ -372,7 +371,7 @@ def __conduit_install(bridge, manifest, discover, room):
         (`s * n`) are not seen; the measurement after collections still stops what they hold.
         """
         nodes = list(nodes)
-        functions, modules = _buffer_names(nodes)
+        functions, modules = _allocating_names(nodes)
         edits = []
         lines = None
         for node in nodes:
