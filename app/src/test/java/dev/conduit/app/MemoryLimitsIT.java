@@ -115,6 +115,20 @@ class MemoryLimitsIT {
                    greaterThan(1_000_000L));
     }
 
+    /**
+     * Buffers counted while they live do not make garbage count: 800 MB of 4 MB typed arrays, one kept at a time,
+     * completes under 64 MB (a program whose dropped buffers would fill its cap waits for a collection to tell).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"graaljs", "rhino", "deno"})
+    void churningThroughTypedArraysUnder64MbCompletes(String engine) throws Exception {
+        JsonNode answer = run("javascript", engine, """
+                var total = 0;
+                for (var i = 0; i < 200; i++) { var b = new Uint8Array(4 * 1024 * 1024); b[i] = i; total += b[i]; }
+                return total;""", 64);
+        assertThat(answer.toString(), answer.at("/result/structuredContent/result").asLong(), is(19900L));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"graaljs", "rhino", "deno", "graalpy"})
     void aProgramHolding400MbUnder64MbIsStopped(String engine) throws Exception {
@@ -157,6 +171,46 @@ class MemoryLimitsIT {
                                          && answer.at("/result/structuredContent/stderr").asString()
                                                   .startsWith("RangeError: Cannot allocate 16 MB: the program's memory "
                                                               + "limit leaves"), is(true));
+    }
+
+    /**
+     * Three programs churning through records beside one keeping 4 MB typed arrays, all under 64 MB: the churners
+     * complete, and the holder is stopped (or refused its next buffer) before it holds twice its cap. From allocation
+     * alone the holder could not be told from the churners until the four together held four times a cap: each churner
+     * allocated more than the cap, so it might have held all of it. The holder churns first, so that the churners sent
+     * before it are running when it starts to keep.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"graaljs", "rhino"})
+    void aHolderAmongChurnersIsStoppedBeforeTwiceItsCap(String engine) throws Exception {
+        List<CompletableFuture<JsonNode>> churners = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            churners.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return run("javascript", engine, CHURN_JS, 64);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        JsonNode holder = run("javascript", engine, CHURN_JS.replace("i < 200", "i < 20").replace("return total;", """
+                var keep = [];
+                for (;;) { keep.push(new Uint8Array(4 * 1024 * 1024).fill(1)); console.log(4 * keep.length); }"""), 64);
+        JsonNode stdout = holder.at("/error/code").asInt() == -32009 ? holder.at("/error/data/stdout")
+                : holder.at("/result/structuredContent/stdout");
+        assertThat(holder.toString(), holder.at("/error/code").asInt() == -32009
+                                      || holder.at("/result/structuredContent/stderr").asString()
+                                                .startsWith("RangeError: Cannot allocate 4 MB"), is(true));
+        String[] lines = stdout.asString().strip().split("\n");
+        int held = Integer.parseInt(lines[lines.length - 1].strip());
+        System.out.println(engine + " holder among churners kept " + held + " MB under 64 MB, then "
+                           + (holder.has("error") ? "was stopped" : "was refused its next buffer"));
+        assertThat(engine + ": the holder kept " + held + " MB", held, lessThan(128));
+        for (CompletableFuture<JsonNode> churner : churners) {
+            JsonNode answer = churner.get(120, TimeUnit.SECONDS);
+            assertThat(answer.toString(), answer.at("/result/structuredContent/result").asLong(),
+                       greaterThan(1_000_000L));
+        }
     }
 
     /**

@@ -192,9 +192,19 @@
    * are not worth the question: the host measures what the program holds anyway. Sizes are lower bounds (one byte per
    * character), so nothing that fits is refused. Every JavaScript engine: in-process ones ask the gateway's last full
    * collection, Deno's runner asks V8.
+   *
+   * With `hold(bytes)` (the in-process engines), every buffer or typed array of 256 KB or more that keeps its size for
+   * life (not a view, not resizable) is counted against the program for as long as it lives: the host answers a token
+   * that the buffer keeps under a symbol of ours, and counts the bytes while the token is reachable. What a program
+   * holds in such buffers is then known after every full collection however many programs run, where the host's
+   * heap figures alone cannot tell one program's memory from another's.
    */
-  function guardAllocations(global, room) {
+  function guardAllocations(global, room, hold) {
     var LARGE = 1048576;
+    var TRACKED = 262144;
+    var HELD = hold && typeof Symbol === "function" ? Symbol("conduit.held") : undefined;
+    var hasOwn = Function.prototype.call.bind(Object.prototype.hasOwnProperty);
+    var isExtensible = Object.isExtensible;
     var defineProperty = Object.defineProperty;
     var construct = Reflect.construct;
     var apply = Reflect.apply;
@@ -211,6 +221,30 @@
           throw new RangeError("Cannot allocate " + floor(bytes / LARGE) + " MB: the program's memory limit leaves "
                                + floor(max(left, 0) / LARGE) + " MB. Work on the data in smaller pieces, or ask for a "
                                + "higher limits.memoryLimitMb");
+        }
+      }
+    }
+    // Counts `bytes` against the program for as long as `made` lives. Never breaks the program: an object that takes
+    // no property (a sealed one, a Proxy that refuses) is simply not counted, which only undercounts.
+    function track(made, bytes) {
+      if (HELD === undefined || bytes < TRACKED || made === null || typeof made !== "object") {
+        return;
+      }
+      try {
+        if (!hasOwn(made, HELD) && isExtensible(made)) {
+          defineProperty(made, HELD, { value: hold(bytes), configurable: true });
+        }
+      } catch (e) {
+        // not counted
+      }
+    }
+    // A buffer whose contents moved to another (transfer) holds nothing any more.
+    function untrack(buffer) {
+      if (HELD !== undefined) {
+        try {
+          delete buffer[HELD];
+        } catch (e) {
+          // still counted: at most what it held before
         }
       }
     }
@@ -246,7 +280,8 @@
       }
       return real;
     })();
-    function guardConstructor(name, bytesOf) {
+    // `bytesOf(args, target)`: what a construction allocates; `keeps(args)`: whether the object holds it for life.
+    function guardConstructor(name, bytesOf, keeps) {
       var Original = global[name];
       if (typeof Original !== "function") {
         return;
@@ -255,20 +290,31 @@
       if (proxies) {
         Guarded = new Proxy(Original, {
           construct: function (target, args, newTarget) {
-            check(bytesOf(args, target));
-            return construct(target, args, newTarget === Guarded ? target : newTarget);
+            var bytes = bytesOf(args, target);
+            check(bytes);
+            var made = construct(target, args, newTarget === Guarded ? target : newTarget);
+            if (keeps(args)) {
+              track(made, bytes);
+            }
+            return made;
           }
         });
       } else {
         // A function in front, with the original's prototype and static members (no subclasses: no classes here).
         Guarded = function (a, b, c) {
-          check(bytesOf(arguments, Original));
+          var bytes = bytesOf(arguments, Original);
+          check(bytes);
+          var made;
           switch (arguments.length) {
-            case 0: return new Original();
-            case 1: return new Original(a);
-            case 2: return new Original(a, b);
-            default: return new Original(a, b, c);
+            case 0: made = new Original(); break;
+            case 1: made = new Original(a); break;
+            case 2: made = new Original(a, b); break;
+            default: made = new Original(a, b, c);
           }
+          if (keeps(arguments)) {
+            track(made, bytes);
+          }
+          return made;
         };
         Object.getOwnPropertyNames(Original).forEach(function (key) {
           if (key !== "length" && key !== "name" && key !== "prototype" && key !== "arguments" && key !== "caller") {
@@ -281,37 +327,59 @@
       defineProperty(Original.prototype, "constructor", { value: Guarded, writable: true, configurable: true });
       defineProperty(global, name, { value: Guarded, writable: true, configurable: true });
     }
-    function guardMethod(prototype, name, bytesOf) {
+    // `after(self, made, bytes)`, if given: what the method's result means for what is counted.
+    function guardMethod(prototype, name, bytesOf, after) {
       var original = prototype && prototype[name];
       if (typeof original !== "function") {
         return;
       }
       var guarded = {}; // a method, not a constructor, named as the original
       guarded[name] = function () {
-        check(bytesOf(this, arguments));
-        return apply(original, this, toArray(arguments));
+        var bytes = bytesOf(this, arguments);
+        check(bytes);
+        var made = apply(original, this, toArray(arguments));
+        if (after) {
+          after(this, made, bytes);
+        }
+        return made;
       };
       defineProperty(prototype, name, { value: guarded[name], writable: true, configurable: true });
     }
 
+    // A buffer of fixed length holds what it was made with for life: slices are new ones of fixed length too.
+    function fixedLength(buffer) {
+      return buffer !== null && typeof buffer === "object" && !buffer.resizable && !buffer.growable;
+    }
+    function trackFixed(self, made, bytes) {
+      if (fixedLength(made)) {
+        track(made, bytes);
+      }
+    }
     ["ArrayBuffer", "SharedArrayBuffer"].forEach(function (name) {
       guardConstructor(name, function (args) {
         return count(args[0]);
+      }, function (args) {
+        return args[1] === undefined; // no maxByteLength: not resizable
       });
       if (global[name]) {
         var prototype = global[name].prototype;
         guardMethod(prototype, "slice", function (buffer, args) {
           var length = buffer.byteLength;
           return index(args[1], length, length) - index(args[0], length, 0);
-        });
+        }, trackFixed);
         guardMethod(prototype, "resize", function (buffer, args) {
           return count(args[0]) - buffer.byteLength;
         });
         guardMethod(prototype, "grow", function (buffer, args) {
           return count(args[0]) - buffer.byteLength;
         });
-        guardMethod(prototype, "transfer", function (buffer, args) {
-          return args[0] === undefined ? 0 : count(args[0]);
+        ["transfer", "transferToFixedLength"].forEach(function (method) {
+          guardMethod(prototype, method, function (buffer, args) {
+            return args[0] === undefined ? 0 : count(args[0]);
+          }, function (buffer, made) {
+            untrack(buffer);
+            trackFixed(buffer, made, made.byteLength);
+          });
         });
       }
     });
@@ -324,6 +392,8 @@
         }
         var elements = typeof source === "object" ? count(source.length) : count(source);
         return elements * target.BYTES_PER_ELEMENT;
+      }, function (args) {
+        return !isBuffer(args[0]); // a view holds nothing of its own
       });
     });
     guardMethod(String.prototype, "repeat", function (text, args) {

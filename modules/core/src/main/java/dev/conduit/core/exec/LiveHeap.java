@@ -2,12 +2,14 @@ package dev.conduit.core.exec;
 
 import java.lang.System.Logger.Level;
 import java.lang.management.GarbageCollectorMXBean;
+import java.lang.ref.WeakReference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +56,8 @@ public final class LiveHeap {
     private static final long MIN_FORCED_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long BASELINE_MAX_AGE_SECONDS = 30;
     private static final int PRESSURE_PERCENT = 85;
+    /** How long a program asking for room waits for the full collection that tells its garbage from what it holds. */
+    private static final long ROOM_WAIT_MILLIS = 1000;
     private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc).listening();
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -84,6 +88,12 @@ public final class LiveHeap {
      * path), so a collection soon after it is no measure of the server's own use. Guarded by {@link #lock}.
      */
     private long lastEndNanos;
+    /** How many full collections were reported; waiters for the next one watch it. Guarded by {@link #lock}. */
+    private long fullCollections;
+
+    /** A size a program's object holds while {@code token}, tied to it, is reachable; registered at {@code sinceNanos}. */
+    private record Held(WeakReference<Object> token, long bytes, long sinceNanos) {
+    }
 
     /** Runs a task after a delay, off the caller's thread: how requested collections wait for their turn. */
     interface Pacer {
@@ -98,6 +108,8 @@ public final class LiveHeap {
         private volatile long allocatedAtCollection;
         private volatile long held;
         private volatile boolean exceeded;
+        /** Objects the program made that are known to hold a size for as long as they live. Guarded by this. */
+        private final List<Held> tracked = new ArrayList<>();
 
         private Share(long threadId, long cap) {
             this.threadId = threadId;
@@ -112,11 +124,53 @@ public final class LiveHeap {
         }
 
         /**
-         * What is left of the cap as last measured, in bytes: a buffer larger than this is refused in the guest
-         * before it reaches the heap. Never more than the cap.
+         * What is left of the cap, in bytes, for an allocation of {@code wanted} bytes: a buffer larger than this is
+         * refused in the guest before it reaches the heap. Never more than the cap. What the last full collection
+         * measured counts, and so do the buffers {@linkplain #hold held} since as long as they are uncollected. Some
+         * of those may be garbage not yet collected, so when they leave no room a full collection is asked for and the
+         * allocation goes on; once they would come to twice the cap, the program waits for that collection (up to a
+         * second) to tell, rather than be refused memory it does not hold or hold twice its cap.
          */
-        public long room() {
-            return cap - held;
+        public long room(long wanted) {
+            long counted = tracked(Long.MAX_VALUE);
+            if (counted + wanted <= cap || counted <= held) {
+                return cap - Math.max(held, counted);
+            }
+            if (counted + wanted < 2 * cap) {
+                requestCollection(true); // by the time the count reaches twice the cap, it has usually come
+                return cap - held;
+            }
+            awaitFullCollection();
+            return cap - Math.max(held, tracked(Long.MAX_VALUE));
+        }
+
+        /**
+         * Counts {@code bytes} against the program for as long as {@code token} is reachable: the engine ties the
+         * token to an object that holds that much until it is garbage (a buffer of fixed size), so that what the
+         * program holds in such objects is known exactly after a full collection, however many programs run.
+         */
+        public void hold(Object token, long bytes) {
+            synchronized (this) {
+                tracked.add(new Held(new WeakReference<>(token), bytes, clock.getAsLong()));
+            }
+        }
+
+        /**
+         * What the held objects registered before {@code before} (the clock's nanoseconds) and still reachable come
+         * to; the ones found collected are forgotten. After a full collection that began at {@code before}, a lower
+         * bound of what the program holds.
+         */
+        private synchronized long tracked(long before) {
+            long sum = 0;
+            for (Iterator<Held> each = tracked.iterator(); each.hasNext(); ) {
+                Held held = each.next();
+                if (held.token().refersTo(null)) {
+                    each.remove();
+                } else if (held.sinceNanos() < before) {
+                    sum += held.bytes();
+                }
+            }
+            return sum;
         }
 
         /** The cap, in bytes. */
@@ -221,13 +275,24 @@ public final class LiveHeap {
         if (!full && !info.getGcAction().contains("minor")) {
             return;
         }
-        collected(live, full, info.getGcAction() + " (" + info.getGcCause() + ")");
+        // When it began, on the clock held objects are registered by (milliseconds since the JVM started, less one
+        // for their rounding): a buffer registered after that may be garbage the collection did not see.
+        long ago = ManagementFactory.getRuntimeMXBean().getUptime() - info.getGcInfo().getStartTime() + 1;
+        collected(live, full, info.getGcAction() + " (" + info.getGcCause() + ")",
+                  clock.getAsLong() - TimeUnit.MILLISECONDS.toNanos(ago));
     }
 
-    /** What a collection left: {@code live} bytes on the heap; {@code full} when it was a full one. */
-    void collected(long live, boolean full, String what) {
+    /**
+     * What a collection that began at {@code startedNanos} left: {@code live} bytes on the heap; {@code full} when it
+     * was a full one.
+     */
+    void collected(long live, boolean full, String what, long startedNanos) {
         boolean suspect;
         synchronized (lock) {
+            if (full) {
+                fullCollections++;
+                lock.notifyAll();
+            }
             if (shares.isEmpty()) {
                 if (full && clock.getAsLong() - lastEndNanos >= MIN_FORCED_INTERVAL_NANOS) {
                     baseline = live;
@@ -254,7 +319,7 @@ public final class LiveHeap {
             LOGGER.log(Level.TRACE, () -> what + ": the heap holds "
                                           + measured / (1024 * 1024) + " MB, the server " + server / (1024 * 1024)
                                           + " MB, " + shares.size() + " program(s) running");
-            suspect = judge(live, full);
+            suspect = judge(live, full, startedNanos);
             for (Share share : shares) {
                 share.allocatedAtCollection = allocated(share.threadId);
             }
@@ -269,7 +334,7 @@ public final class LiveHeap {
      * taken to hold all it allocated, beside which the next is judged); answers whether a young figure calls for a
      * full collection to confirm one.
      */
-    private boolean judge(long live, boolean full) {
+    private boolean judge(long live, boolean full, long startedNanos) {
         List<Share> running = new ArrayList<>();
         long accounted = 0; // what programs stopped already may hold until their memory is collected
         for (Share share : shares) {
@@ -280,9 +345,13 @@ public final class LiveHeap {
             }
         }
         Map<Share, Long> allocated = new HashMap<>();
+        // What each holds for certain in buffers that outlived the collection: known only after a full one (a young
+        // one leaves old garbage, and its tokens, in place).
+        Map<Share, Long> tracked = new HashMap<>();
         long innocent = 0; // what the running programs may hold while none is over its cap
         for (Share share : running) {
             allocated.put(share, share.allocatedSinceStart());
+            tracked.put(share, full ? share.tracked(startedNanos) : 0L);
             innocent += Math.min(allocated.get(share), share.cap);
         }
         long total = baseline < 0 ? 0 : live - baseline;
@@ -293,7 +362,8 @@ public final class LiveHeap {
             for (Share share : running) {
                 long own = allocated.get(share);
                 // What it holds at least if the others are within their caps; never more than it allocated.
-                long atLeast = Math.min(own, total - accounted - (innocent - Math.min(own, share.cap)));
+                long atLeast = Math.max(tracked.get(share),
+                                        Math.min(own, total - accounted - (innocent - Math.min(own, share.cap))));
                 if (first && full) {
                     share.held = Math.clamp(atLeast, 0, share.cap);
                 }
@@ -333,6 +403,26 @@ public final class LiveHeap {
         share.held = share.cap;
         LOGGER.log(Level.DEBUG, () -> "stopping a program over its memory limit of " + share.cap / (1024 * 1024)
                                       + " MB: it " + why);
+    }
+
+    /** Asks for a full collection and waits (a bounded time) until one is reported. */
+    private void awaitFullCollection() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROOM_WAIT_MILLIS);
+        long seen;
+        synchronized (lock) {
+            seen = fullCollections;
+        }
+        requestCollection(true);
+        synchronized (lock) {
+            try {
+                for (long left = deadline - System.nanoTime(); fullCollections == seen && left > 0;
+                     left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the program is being stopped: answer with what is known
+            }
+        }
     }
 
     /**

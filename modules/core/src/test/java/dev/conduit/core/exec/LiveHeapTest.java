@@ -1,7 +1,10 @@
 package dev.conduit.core.exec;
 
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 /**
  * When {@link LiveHeap} forces a full collection: a program's request as soon as allowed; a measurement of the
@@ -21,7 +25,8 @@ class LiveHeapTest {
     private static final long MIB = 1024 * 1024;
 
     private final AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(1));
-    private final Deque<Waiting> waiting = new ArrayDeque<>();
+    private final Deque<Waiting> waiting = new ConcurrentLinkedDeque<>();
+    private final AtomicLong live = new AtomicLong(100 * MIB);
     private final AtomicInteger collections = new AtomicInteger();
     private final LiveHeap heap;
 
@@ -29,11 +34,10 @@ class LiveHeapTest {
     }
 
     LiveHeapTest() {
-        AtomicLong live = new AtomicLong(100 * MIB);
         LiveHeap[] self = new LiveHeap[1];
         heap = new LiveHeap(now::get, (nanos, task) -> waiting.add(new Waiting(nanos, task)), () -> {
             collections.incrementAndGet();
-            self[0].collected(live.get(), true, "test");
+            self[0].collected(live.get(), true, "test", now.get());
         });
         self[0] = heap;
     }
@@ -106,5 +110,112 @@ class LiveHeapTest {
         assertThat("one at least 250 ms after the previous", collections.get(), is(2));
         assertThat(now.get() >= TimeUnit.HOURS.toNanos(1) + 2 * GAP, is(true));
         running.close();
+    }
+
+    /**
+     * Four programs under 1 MB each that all allocated several times their cap, one of them keeping 3 MB in buffers:
+     * from the heap's figure alone (3.5 MB over the server's) any of them may hold it; the buffers it holds tell.
+     */
+    @Test
+    void heldBuffersTellAHolderFromChurnersThatAllocatedAsMuch() {
+        measureTheServer();
+        List<LiveHeap.Share> churners = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            churners.add(heap.track(Thread.currentThread(), MIB));
+        }
+        LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
+        churn();
+        List<Object> kept = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Object token = new Object();
+            kept.add(token);
+            holder.hold(token, MIB);
+        }
+        live.set(100 * MIB + 7 * MIB / 2);
+        heap.collected(live.get(), true, "test", now.incrementAndGet());
+        assertThat("the holder of three 1 MB buffers under 1 MB", holder.exceeded(), is(true));
+        for (LiveHeap.Share churner : churners) {
+            assertThat(churner.exceeded(), is(false));
+        }
+        assertThat(kept.size(), is(3)); // reachable until here
+    }
+
+    @Test
+    void withoutHeldBuffersTheSameFigureStopsNobody() {
+        measureTheServer();
+        List<LiveHeap.Share> programs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            programs.add(heap.track(Thread.currentThread(), MIB));
+        }
+        churn();
+        heap.collected(100 * MIB + 7 * MIB / 2, true, "test", now.get());
+        for (LiveHeap.Share program : programs) {
+            assertThat("any of them may hold it", program.exceeded(), is(false));
+        }
+    }
+
+    @Test
+    void aBufferHeldAfterTheCollectionBeganIsNotCountedByIt() {
+        measureTheServer();
+        LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
+        long began = now.get();
+        now.addAndGet(1);
+        Object token = new Object();
+        holder.hold(token, 2 * MIB); // may be garbage the collection did not see
+        heap.collected(100 * MIB, true, "test", began);
+        assertThat(holder.exceeded(), is(false));
+        heap.collected(100 * MIB + 2 * MIB, true, "test", now.incrementAndGet());
+        assertThat(holder.exceeded(), is(true));
+        assertThat(token.hashCode(), is(token.hashCode())); // reachable until here
+    }
+
+    /**
+     * Held buffers that leave no room may be garbage: the allocation goes on and a full collection is asked for; once
+     * they would come to twice the cap, the program waits for one to tell rather than being refused at once.
+     */
+    @Test
+    void roomDeniedByHeldBuffersAsksForAFullCollectionThenWaitsForIt() throws Exception {
+        measureTheServer();
+        LiveHeap.Share holder = heap.track(Thread.currentThread(), 4 * MIB);
+        Object token = new Object();
+        holder.hold(token, 3 * MIB);
+        assertThat("it fits beside what is counted", holder.room(MIB), is(MIB));
+        assertThat(waiting.isEmpty(), is(true));
+        assertThat("what is counted may be garbage", holder.room(2 * MIB), is(4 * MIB));
+        assertThat("a collection is asked for", waiting.isEmpty(), is(false));
+        Object more = new Object();
+        holder.hold(more, 4 * MIB);
+        int before = collections.get();
+        CompletableFuture<Long> room = CompletableFuture.supplyAsync(() -> holder.room(2 * MIB));
+        // It waits (up to a second) for the collection asked for above, which only this thread runs: not done after a
+        // fifth of that.
+        for (long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200); !room.isDone()
+                                                                                && System.nanoTime() < until; ) {
+            Thread.onSpinWait();
+        }
+        assertThat(room.isDone(), is(false));
+        live.set(100 * MIB + 7 * MIB);
+        runNext();
+        assertThat(room.get(5, TimeUnit.SECONDS), lessThanOrEqualTo(0L));
+        assertThat("the program waited for a collection", collections.get(), is(before + 1));
+        assertThat("and was found over its cap", holder.exceeded(), is(true));
+        assertThat(token.hashCode() + more.hashCode(), is(token.hashCode() + more.hashCode())); // reachable until here
+    }
+
+    /** A first measurement of the server's own use: 100 MB. */
+    private void measureTheServer() {
+        program().close();
+        runNext();
+    }
+
+    /** Allocates 16 MB on this thread, the programs' thread, that nobody keeps. */
+    private static void churn() {
+        long sum = 0;
+        for (int i = 0; i < 16; i++) {
+            byte[] garbage = new byte[(int) MIB];
+            garbage[i] = 1;
+            sum += garbage[i];
+        }
+        assertThat(sum, is(16L));
     }
 }

@@ -1,11 +1,13 @@
 package dev.conduit.exec.graal;
 
+import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
+import dev.conduit.core.exec.LiveHeap;
 import dev.conduit.core.spi.ToolBridge;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
 
 /**
  * The tool bridge of a pooled context, pointed at one execution's {@link ToolBridge} (and memory claim) at a time: the
@@ -16,7 +18,7 @@ final class BridgeSwitch {
     private static final String NO_EXECUTION = "{\"error\":{\"code\":-32603,\"message\":\"No execution is running\"}}";
 
     private final AtomicReference<ToolBridge> target = new AtomicReference<>();
-    private final AtomicReference<LongSupplier> memoryLeft = new AtomicReference<>();
+    private final AtomicReference<LiveHeap.Share> heap = new AtomicReference<>();
     private final UnaryOperator<String> encode;
 
     /** {@code (tool, argumentsJson) -> outcome}, as {@link ToolBridge#call}, the outcome encoded for the guest. */
@@ -28,8 +30,17 @@ final class BridgeSwitch {
     /** {@code (optionsJson) -> tools}, as {@link ToolBridge#discoverJson}, encoded for the guest. */
     final ProxyExecutable discover;
 
-    /** {@code () -> bytes}: what is left of the running program's memory limit (none between executions). */
+    /**
+     * {@code (wanted) -> bytes}: what is left of the running program's memory limit for an allocation of {@code wanted}
+     * bytes (none between executions).
+     */
     final ProxyExecutable room;
+
+    /**
+     * {@code (bytes) -> token}: a token the guest ties to a buffer it just made, counting {@code bytes} against the
+     * running program for as long as the buffer lives ({@link LiveHeap.Share#hold}); null between executions.
+     */
+    final ProxyExecutable hold;
 
     /** A switch that hands JSON to the guest as it is. */
     BridgeSwitch() {
@@ -53,14 +64,25 @@ final class BridgeSwitch {
             return this.encode.apply(bridge == null ? "[]" : bridge.discoverJson(args[0].asString()));
         };
         this.room = args -> {
-            LongSupplier left = memoryLeft.get();
-            return left == null ? 0L : left.getAsLong();
+            LiveHeap.Share share = heap.get();
+            return share == null ? 0L : share.room(args.length > 0 && args[0].fitsInLong() ? args[0].asLong() : 0);
+        };
+        this.hold = args -> {
+            LiveHeap.Share share = heap.get();
+            if (share == null || args.length == 0 || !args[0].fitsInLong()) {
+                return null;
+            }
+            // A fresh object each time: its reachability is the buffer's. A proxy, as guests may hold no other host
+            // object.
+            ProxyObject token = ProxyObject.fromMap(new HashMap<>());
+            share.hold(token, args[0].asLong());
+            return token;
         };
     }
 
     /** Points the functions at one execution's bridge and memory claim; {@code null, null} between executions. */
-    void target(ToolBridge bridge, LongSupplier memoryLeft) {
+    void target(ToolBridge bridge, LiveHeap.Share heap) {
         target.set(bridge);
-        this.memoryLeft.set(memoryLeft);
+        this.heap.set(heap);
     }
 }

@@ -67,7 +67,7 @@ final class GraalJsExecutor extends PooledExecutor {
         Value bindings = context.getBindings("js");
         REMOVED_GLOBALS.forEach(bindings::removeMember);
         Value toJson = context.eval(prologue).execute(bridge.call, bridge.manifest, bridge.discover, context.eval(sdk),
-                                                     bridge.room);
+                                                     bridge.room, bridge.hold);
         return new Prepared(context, out, err, bridge, toJson);
     }
 

@@ -264,7 +264,7 @@ abstract class PooledExecutor implements Executor {
         prepared.err().target(output);
         Watchdog.Watched watched = watchdog.watch(Thread.currentThread(), prepared.context(), request.limits(), output,
                                                   request.tools());
-        prepared.bridge().target(request.tools(), watched.heap()::room);
+        prepared.bridge().target(request.tools(), watched.heap());
         try {
             Optional<String> json = run(prepared, code);
             if (json.isPresent() && json.get().length() > request.limits().outputBytes()) {

@@ -26,6 +26,7 @@ import org.mozilla.javascript.Function;
 import org.mozilla.javascript.LambdaFunction;
 import org.mozilla.javascript.RhinoException;
 import org.mozilla.javascript.Script;
+import org.mozilla.javascript.Scriptable;
 import org.mozilla.javascript.ScriptableObject;
 import org.mozilla.javascript.Undefined;
 import org.mozilla.javascript.WrappedException;
@@ -131,7 +132,14 @@ final class RhinoExecutor implements Executor {
                         cx.processMicrotasks();
                         return Undefined.instance;
                     }), code.sdk().exec(context, scope, scope),
-                    new LambdaFunction(scope, "room", 0, (cx, s, self, args) -> (double) guard.heap().room())});
+                    new LambdaFunction(scope, "room", 1, (cx, s, self, args) -> (double) guard.heap().room(
+                            args.length > 0 ? (long) Context.toNumber(args[0]) : 0)),
+                    new LambdaFunction(scope, "hold", 1, (cx, s, self, args) -> {
+                        // A fresh object each time: its reachability is the buffer's it is tied to.
+                        Scriptable token = cx.newObject(s);
+                        guard.heap().hold(token, args.length > 0 ? (long) Context.toNumber(args[0]) : 0);
+                        return token;
+                    })});
             String program = AwaitRewriter.rewrite(request.code());
             Optional<String> wrong = LoopBindings.problem(program, PROGRAM_NAME);
             if (wrong.isPresent()) {
