@@ -1,5 +1,7 @@
 package dev.conduit.app;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +81,9 @@ class ShutdownIT {
      */
     @Test
     void ctrlCReachesTheServerAloneAndItsChildrenServeTheProgramsInFlight() throws Exception {
+        assertThat("this build runs with SIGINT ignored (a background job of a non-interactive shell, or nohup): the "
+                   + "server inherits that, as any JVM does, and Ctrl-C cannot reach it. Run the build in the "
+                   + "foreground or from a shell with job control", sigintIgnored(), is(false));
         RunningConduit conduit = RunningConduit.startAsGroupLeader(dir, RunningConduit.configWithEverything()
                 + "    eager: true\n");
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -109,6 +114,16 @@ class ShutdownIT {
         } finally {
             conduit.close();
         }
+    }
+
+    /** Whether this JVM was started with SIGINT ignored (Linux: the signal mask in /proc); false where unknown. */
+    private static boolean sigintIgnored() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        return Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:"))
+                .anyMatch(line -> (Long.parseLong(line.substring("SigIgn:".length()).strip(), 16) & 0x2) != 0);
     }
 
     /**
