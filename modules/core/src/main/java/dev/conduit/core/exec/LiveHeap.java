@@ -110,6 +110,8 @@ public final class LiveHeap {
         private volatile boolean exceeded;
         /** Objects the program made that are known to hold a size for as long as they live. Guarded by this. */
         private final List<Held> tracked = new ArrayList<>();
+        /** How many entries {@link #tracked} may have before the collected ones are dropped. Guarded by this. */
+        private int pruneAt = 64;
 
         private Share(long threadId, long cap) {
             this.threadId = threadId;
@@ -151,6 +153,12 @@ public final class LiveHeap {
          */
         public void hold(Object token, long bytes) {
             synchronized (this) {
+                if (tracked.size() >= pruneAt) {
+                    // A program that drops what it makes between full collections (buffers under 1 MB ask for no room,
+                    // which would prune) must not grow this list for as long as it runs.
+                    tracked.removeIf(held -> held.token().refersTo(null));
+                    pruneAt = Math.max(64, 2 * tracked.size());
+                }
                 tracked.add(new Held(new WeakReference<>(token), bytes, clock.getAsLong()));
             }
         }

@@ -130,6 +130,15 @@ public abstract class HostileSuite {
                              Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME, Limit.MEMORY)),
                 Arguments.of("getter in result", "({ get x() { for (;;) {} } })",
                              Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
+                // Buffers of 256 KB or more count against the program while they live, by a token they keep under
+                // the SDK's symbol (LiveHeap.Share#hold); views and small buffers hold none; JSON and keys never see it.
+                Arguments.of("held buffer's token",
+                             "const b = new ArrayBuffer(1 << 20); const s = Object.getOwnPropertySymbols(b);"
+                             + " console.log(s.length, String(s[0]), JSON.stringify(Object.keys(b)), typeof b[s[0]],"
+                             + " Object.getOwnPropertySymbols(new Uint8Array(b)).length,"
+                             + " Object.getOwnPropertySymbols(new Uint8Array(1000)).length,"
+                             + " Object.getOwnPropertySymbols(new Float64Array(1 << 16)).length)",
+                             Expect.prints("1 Symbol(conduit.held) [] object 0 0 1\n")),
                 Arguments.of("array bomb", "const a = []; for (;;) a.push(new Array(1e5).fill(0))",
                              Expect.limit(Limit.MEMORY)),
                 Arguments.of("typed array bomb", "const a = []; for (;;) a.push(new Float64Array(1e6))",

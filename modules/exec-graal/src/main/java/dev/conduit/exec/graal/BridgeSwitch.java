@@ -1,6 +1,6 @@
 package dev.conduit.exec.graal;
 
-import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -73,8 +73,8 @@ final class BridgeSwitch {
                 return null;
             }
             // A fresh object each time: its reachability is the buffer's. A proxy, as guests may hold no other host
-            // object.
-            ProxyObject token = ProxyObject.fromMap(new HashMap<>());
+            // object; of an immutable map, so that a program that finds it can store nothing in it.
+            ProxyObject token = ProxyObject.fromMap(Map.of());
             share.hold(token, args[0].asLong());
             return token;
         };
