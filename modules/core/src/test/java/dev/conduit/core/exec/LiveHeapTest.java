@@ -119,10 +119,7 @@ class LiveHeapTest {
     @Test
     void heldBuffersTellAHolderFromChurnersThatAllocatedAsMuch() {
         measureTheServer();
-        List<LiveHeap.Share> churners = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            churners.add(heap.track(Thread.currentThread(), MIB));
-        }
+        List<LiveHeap.Share> churners = programsUnderOneMb(3);
         LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
         churn();
         List<Object> kept = new ArrayList<>();
@@ -143,10 +140,7 @@ class LiveHeapTest {
     @Test
     void withoutHeldBuffersTheSameFigureStopsNobody() {
         measureTheServer();
-        List<LiveHeap.Share> programs = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            programs.add(heap.track(Thread.currentThread(), MIB));
-        }
+        List<LiveHeap.Share> programs = programsUnderOneMb(4);
         churn();
         heap.collected(100 * MIB + 7 * MIB / 2, true, "test", now.get());
         for (LiveHeap.Share program : programs) {
@@ -200,6 +194,14 @@ class LiveHeapTest {
         assertThat("the program waited for a collection", collections.get(), is(before + 1));
         assertThat("and was found over its cap", holder.exceeded(), is(true));
         assertThat(token.hashCode() + more.hashCode(), is(token.hashCode() + more.hashCode())); // reachable until here
+    }
+
+    private List<LiveHeap.Share> programsUnderOneMb(int count) {
+        List<LiveHeap.Share> programs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            programs.add(heap.track(Thread.currentThread(), MIB));
+        }
+        return programs;
     }
 
     /** A first measurement of the server's own use: 100 MB. */
