@@ -2,11 +2,11 @@ package dev.conduit.core.exec;
 
 import java.lang.System.Logger.Level;
 import java.lang.management.GarbageCollectorMXBean;
-import java.lang.ref.WeakReference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

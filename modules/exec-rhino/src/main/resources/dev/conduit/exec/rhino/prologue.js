@@ -1,10 +1,9 @@
 // Conduit's in-sandbox SDK for Rhino. Evaluated in every fresh scope before user code; it returns an installer that
 // receives the host's functions (the tool bridge, discovery, console output, the microtask drain), the manifest (JSON
 // data, never code), the shared SDK (tools-sdk.js), what is left of the program's memory limit and a function that
-// counts a buffer against it, makes large
-// allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError`, `console`
-// and the settling function that stands in for `await`, and keeps the host functions in this closure only. Rhino has
-// no classes or async functions: plain prototypes here.
+// counts a buffer against it, makes large allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError`,
+// `console` and the settling function that stands in for `await`, and keeps the host functions in this closure only.
+// Rhino has no classes or async functions: plain prototypes here.
 (function () {
   "use strict";
   return function install(bridge, manifestJson, discover, write, drain, sdk, room, hold) {
