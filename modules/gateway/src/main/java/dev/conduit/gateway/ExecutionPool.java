@@ -19,8 +19,8 @@ import dev.conduit.core.jsonrpc.RpcException;
 import dev.conduit.core.spi.Executor;
 
 /**
- * One lane of platform threads that guests run on (GraalVM's CPU limit and the allocation budget need platform
- * threads, GraalJS and virtual threads are not a supported pair, and a Deno session reads its process's pipes), with
+ * One lane of platform threads that guests run on (GraalVM's CPU limit and the per-thread allocation the memory limit
+ * is measured by need platform threads, GraalJS and virtual threads are not a supported pair, and a Deno session reads its process's pipes), with
  * a bounded queue in front: when both are full a request gets -32000 busy at once. Tool calls made by guests never
  * need a slot of their own.
  */

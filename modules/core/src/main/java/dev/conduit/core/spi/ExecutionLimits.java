@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param wallTime    real time from start to end
  * @param cpuTime     CPU time of the guest's thread
- * @param memoryBytes bytes the guest may allocate (an allocation budget on its thread)
+ * @param memoryBytes bytes the guest may hold (live memory: {@code dev.conduit.core.exec.LiveHeap}, Deno's heap)
  * @param outputBytes stdout and stderr together
  * @param logEntries  lines written to stdout and stderr together
  * @param toolCalls   tool calls the program may make
