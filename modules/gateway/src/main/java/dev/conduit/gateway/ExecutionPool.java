@@ -20,9 +20,9 @@ import dev.conduit.core.spi.Executor;
 
 /**
  * One lane of platform threads that guests run on (GraalVM's CPU limit and the per-thread allocation the memory limit
- * is measured by need platform threads, GraalJS and virtual threads are not a supported pair, and a Deno session reads its process's pipes), with
- * a bounded queue in front: when both are full a request gets -32000 busy at once. Tool calls made by guests never
- * need a slot of their own.
+ * is measured by need platform threads, GraalJS and virtual threads are not a supported pair, and a Deno session reads
+ * its process's pipes), with a bounded queue in front: when both are full a request gets -32000 busy at once. Tool
+ * calls made by guests never need a slot of their own.
  */
 final class ExecutionPool implements AutoCloseable {
     private final ThreadPoolExecutor threads;
