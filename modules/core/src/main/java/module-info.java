@@ -17,6 +17,8 @@ module dev.conduit.core {
     // GC notifications and per-thread allocation: what programs hold (dev.conduit.core.exec.LiveHeap).
     requires java.management;
     requires jdk.management;
+    // Reading the engines' objects for what a program holds, without opening their modules (exec.Reachable).
+    requires jdk.unsupported;
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;
 

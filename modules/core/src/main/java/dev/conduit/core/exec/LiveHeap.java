@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.Collectors;
 
 import javax.management.NotificationEmitter;
@@ -67,6 +68,8 @@ public final class LiveHeap {
     private final Set<Share> shares = ConcurrentHashMap.newKeySet();
     private final long maxHeap = Runtime.getRuntime().maxMemory();
     private final AtomicBoolean collectionPending = new AtomicBoolean();
+    /** Whether a walk of programs' objects is queued or running: one at a time, as each may take a while. */
+    private final AtomicBoolean walking = new AtomicBoolean();
     /** Whether a running program asked for the pending collection: it must come even if the server is busy. */
     private final AtomicBoolean programAsked = new AtomicBoolean();
     private final LongSupplier clock;
@@ -112,6 +115,15 @@ public final class LiveHeap {
         private final List<Held> tracked = new ArrayList<>();
         /** How many entries {@link #tracked} may have before the collected ones are dropped. Guarded by this. */
         private int pruneAt = 64;
+        /** What the program holds by a walk of its objects, up to a limit; absent where the engine offers none. */
+        private volatile LongUnaryOperator walk;
+        /**
+         * What the last walk of its objects found (0 before one): it held that much then. Near the cap, it makes the
+         * program's next collection, and so its next walk, come sooner.
+         */
+        private volatile long walked;
+        /** What the thread had allocated at the last walk on its own thread. */
+        private long allocatedAtWalk;
 
         private Share(long threadId, long cap) {
             this.threadId = threadId;
@@ -134,6 +146,7 @@ public final class LiveHeap {
          * second) to tell, rather than be refused memory it does not hold or hold twice its cap.
          */
         public long room(long wanted) {
+            walkIfDue();
             long counted = tracked(Long.MAX_VALUE);
             if (counted + wanted <= cap || counted <= held) {
                 return cap - Math.max(held, counted);
@@ -144,6 +157,28 @@ public final class LiveHeap {
             }
             awaitFullCollection();
             return cap - Math.max(held, tracked(Long.MAX_VALUE));
+        }
+
+        /**
+         * On the program's own thread, before a large allocation: a program that allocated more than its cap may hold
+         * it, and collections come too seldom to catch one that grows by hundreds of MB a second. Its objects are
+         * walked when it allocated an eighth of its cap since the last walk: it holds at least what the walk finds,
+         * and over the cap it is stopped now rather than at the next collection.
+         */
+        private void walkIfDue() {
+            LongUnaryOperator walker = walk;
+            long now = allocated(threadId);
+            if (walker == null || exceeded || now - allocatedAtStart <= cap || now - allocatedAtWalk < cap / 8) {
+                return;
+            }
+            allocatedAtWalk = now;
+            long holds = walker.applyAsLong(cap);
+            walked = holds;
+            if (holds > cap) {
+                stop(this, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked as it allocated)");
+            } else {
+                held = Math.max(held, holds); // a walk proves what it found, not that there is no more
+            }
         }
 
         /**
@@ -179,6 +214,14 @@ public final class LiveHeap {
                 }
             }
             return sum;
+        }
+
+        /**
+         * Lets the measurer walk the program's objects when the heap's figure cannot tell whether it holds more than
+         * its cap ({@link Reachable}): {@code walk} answers what it holds, counting no further than the limit given.
+         */
+        public void walkedBy(LongUnaryOperator walk) {
+            this.walk = walk;
         }
 
         /** The cap, in bytes. */
@@ -335,6 +378,9 @@ public final class LiveHeap {
         if (suspect) {
             requestCollection(true);
         }
+        if (full) {
+            walkSuspects(live);
+        }
     }
 
     /**
@@ -373,7 +419,7 @@ public final class LiveHeap {
                 long atLeast = Math.max(tracked.get(share),
                                         Math.min(own, total - accounted - (innocent - Math.min(own, share.cap))));
                 if (first && full) {
-                    share.held = Math.clamp(atLeast, 0, share.cap);
+                    share.held = Math.clamp(Math.max(atLeast, share.walked), 0, share.cap);
                 }
                 double ratio = (double) atLeast / share.cap;
                 if (ratio > worstRatio) {
@@ -404,6 +450,45 @@ public final class LiveHeap {
             stop(most, "was running when the heap was " + 100 * live / maxHeap + "% full");
         }
         return pressed && !full;
+    }
+
+    /**
+     * Several programs run and together hold more than a cap of theirs, and the rule proved none of them over: each
+     * that allocated more than its cap may hold it. The programs whose engine can walk their objects are walked, one
+     * after another on a thread of their own (one walk at a time for the server; the judgement above never waits for
+     * them), and a program whose walk finds more than its cap is stopped. A walk counts only what it reaches, so it
+     * can prove a program over its cap, never clear one.
+     */
+    private void walkSuspects(long live) {
+        List<Share> suspects;
+        synchronized (lock) {
+            long programsHold = baseline < 0 ? 0 : live - baseline;
+            List<Share> running = shares.stream().filter(share -> !share.exceeded).toList();
+            suspects = running.size() < 2 ? List.of() : running.stream()
+                    .filter(share -> share.walk != null && share.cap < programsHold
+                                     && share.allocatedSinceStart() > share.cap).toList();
+        }
+        if (suspects.isEmpty() || !walking.compareAndSet(false, true)) {
+            return;
+        }
+        pacer.runAfter(0, () -> {
+            try {
+                for (Share share : suspects) {
+                    long began = System.nanoTime();
+                    long holds = share.exceeded ? 0 : share.walk.applyAsLong(share.cap);
+                    LOGGER.log(Level.DEBUG, () -> "a program walked: " + holds / (1024 * 1024) + " MB in "
+                                                  + (System.nanoTime() - began) / 1_000_000 + " ms");
+                    synchronized (lock) {
+                        share.walked = holds;
+                        if (holds > share.cap && !share.exceeded && shares.contains(share)) {
+                            stop(share, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked)");
+                        }
+                    }
+                }
+            } finally {
+                walking.set(false);
+            }
+        });
     }
 
     private static void stop(Share share, String why) {

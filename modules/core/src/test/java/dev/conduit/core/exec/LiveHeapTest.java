@@ -196,6 +196,63 @@ class LiveHeapTest {
         assertThat(token.hashCode() + more.hashCode(), is(token.hashCode() + more.hashCode())); // reachable until here
     }
 
+    /**
+     * Four programs under 1 MB that all allocated several times their cap, one holding 3 MB in objects a walk finds:
+     * the walks, made after the judgement on a thread of their own, tell the holder from the churners, which the rule
+     * alone could not (the case above).
+     */
+    @Test
+    void walkedProgramsAreJudgedByWhatTheirWalkFinds() {
+        measureTheServer();
+        List<LiveHeap.Share> churners = programsUnderOneMb(3);
+        churners.forEach(churner -> churner.walkedBy(limit -> MIB / 10));
+        LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
+        AtomicLong limitGiven = new AtomicLong();
+        holder.walkedBy(limit -> {
+            limitGiven.set(limit);
+            return 3 * MIB;
+        });
+        churn();
+        heap.collected(100 * MIB + 7 * MIB / 2, true, "test", now.get());
+        assertThat("the rule cannot tell", holder.exceeded(), is(false));
+        for (int task = 0; task < 10 && !holder.exceeded() && !waiting.isEmpty(); task++) {
+            runNext(); // the walks, on a thread of their own, and any collection asked for
+        }
+        assertThat(holder.exceeded(), is(true));
+        assertThat("a walk counts no further than the cap", limitGiven.get(), is(MIB));
+        for (LiveHeap.Share churner : churners) {
+            assertThat(churner.exceeded(), is(false));
+        }
+    }
+
+    /**
+     * Before a large allocation, a program that allocated more than its cap is walked on its own thread once it
+     * allocated an eighth of its cap since the last walk, and stopped if it holds more: no collection needed.
+     */
+    @Test
+    void roomWalksAProgramThatAllocatedItsCapAndStopsItIfItHoldsMore() {
+        measureTheServer();
+        LiveHeap.Share program = heap.track(Thread.currentThread(), 4 * MIB);
+        AtomicInteger walks = new AtomicInteger();
+        AtomicLong holds = new AtomicLong(MIB);
+        program.walkedBy(limit -> {
+            walks.incrementAndGet();
+            return holds.get();
+        });
+        assertThat("nothing allocated yet: all the cap", program.room(MIB), is(4 * MIB));
+        assertThat(walks.get(), is(0));
+        churn();
+        assertThat("it holds 1 MB of its 4", program.room(MIB), is(3 * MIB));
+        assertThat(walks.get(), is(1));
+        program.room(MIB);
+        assertThat("not walked again before it allocated half a MB more", walks.get(), is(1));
+        holds.set(5 * MIB);
+        churn();
+        assertThat(program.room(MIB), lessThanOrEqualTo(0L));
+        assertThat(program.exceeded(), is(true));
+        assertThat(collections.get(), is(1)); // the server's measurement only
+    }
+
     private List<LiveHeap.Share> programsUnderOneMb(int count) {
         List<LiveHeap.Share> programs = new ArrayList<>();
         for (int i = 0; i < count; i++) {

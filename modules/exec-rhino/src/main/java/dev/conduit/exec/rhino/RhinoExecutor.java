@@ -140,6 +140,7 @@ final class RhinoExecutor implements Executor {
                         guard.heap().hold(token, args.length > 0 ? (long) Context.toNumber(args[0]) : 0);
                         return token;
                     })});
+            guard.heap().walkedBy(HeldObjects.of(scope, context));
             String program = AwaitRewriter.rewrite(request.code());
             Optional<String> wrong = LoopBindings.problem(program, PROGRAM_NAME);
             if (wrong.isPresent()) {
