@@ -8,6 +8,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -59,6 +60,10 @@ public final class LiveHeap {
     private static final int PRESSURE_PERCENT = 85;
     /** How long a program asking for room waits for the full collection that tells its garbage from what it holds. */
     private static final long ROOM_WAIT_MILLIS = 1000;
+    /** How long a walk that found a program holding little keeps the rule from blaming it for another's memory. */
+    private static final long WALK_CLEARS_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /** How many times more a program a walk found near its cap is walked at once. */
+    private static final int REWALKS = 4;
     private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc).listening();
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -122,6 +127,8 @@ public final class LiveHeap {
          * program's next collection, and so its next walk, come sooner.
          */
         private volatile long walked;
+        /** When {@link #walked} was found (the clock's nanoseconds). */
+        private volatile long walkedNanos;
         /** What the thread had allocated at the last walk on its own thread. */
         private long allocatedAtWalk;
 
@@ -174,6 +181,7 @@ public final class LiveHeap {
             allocatedAtWalk = now;
             long holds = walker.applyAsLong(cap);
             walked = holds;
+            walkedNanos = clock.getAsLong();
             if (holds > cap) {
                 stop(this, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked as it allocated)");
             } else {
@@ -222,6 +230,11 @@ public final class LiveHeap {
          */
         public void walkedBy(LongUnaryOperator walk) {
             this.walk = walk;
+        }
+
+        /** Whether a walk in the last 20 seconds found the program holding less than half its cap. */
+        private boolean clearedByWalk(long now) {
+            return walkedNanos != 0 && walked < cap / 2 && now - walkedNanos < WALK_CLEARS_NANOS;
         }
 
         /** The cap, in bytes. */
@@ -416,8 +429,12 @@ public final class LiveHeap {
             for (Share share : running) {
                 long own = allocated.get(share);
                 // What it holds at least if the others are within their caps; never more than it allocated.
+                long ruled = Math.min(own, total - accounted - (innocent - Math.min(own, share.cap)));
+                // A walk that lately found it holding little clears it of what the rule would pin on it for another
+                // program over its cap (a holder the walks are catching up with), up to twice its cap: a walk may
+                // miss what it does not follow.
                 long atLeast = Math.max(tracked.get(share),
-                                        Math.min(own, total - accounted - (innocent - Math.min(own, share.cap))));
+                                        share.clearedByWalk(clock.getAsLong()) && ruled <= 2 * share.cap ? 0 : ruled);
                 if (first && full) {
                     share.held = Math.clamp(Math.max(atLeast, share.walked), 0, share.cap);
                 }
@@ -458,6 +475,11 @@ public final class LiveHeap {
      * after another on a thread of their own (one walk at a time for the server; the judgement above never waits for
      * them), and a program whose walk finds more than its cap is stopped. A walk counts only what it reaches, so it
      * can prove a program over its cap, never clear one.
+     *
+     * <p>A walk takes a while (seconds for a cap of small objects on a busy machine) and a holder grows meanwhile. The
+     * programs that allocated most go first: churners allocate many times what they keep, so theirs are the short
+     * walks, and once walked the rule no longer blames them for the holder's memory; one found holding more than half
+     * its cap is walked again at once, up to {@value #REWALKS} times, rather than at the next collection.
      */
     private void walkSuspects(long live) {
         List<Share> suspects;
@@ -466,7 +488,8 @@ public final class LiveHeap {
             List<Share> running = shares.stream().filter(share -> !share.exceeded).toList();
             suspects = running.size() < 2 ? List.of() : running.stream()
                     .filter(share -> share.walk != null && share.cap < programsHold
-                                     && share.allocatedSinceStart() > share.cap).toList();
+                                     && share.allocatedSinceStart() > share.cap)
+                    .sorted(Comparator.comparingLong(Share::allocatedSinceStart).reversed()).toList();
         }
         if (suspects.isEmpty() || !walking.compareAndSet(false, true)) {
             return;
@@ -474,21 +497,34 @@ public final class LiveHeap {
         pacer.runAfter(0, () -> {
             try {
                 for (Share share : suspects) {
-                    long began = System.nanoTime();
-                    long holds = share.exceeded ? 0 : share.walk.applyAsLong(share.cap);
-                    LOGGER.log(Level.DEBUG, () -> "a program walked: " + holds / (1024 * 1024) + " MB in "
-                                                  + (System.nanoTime() - began) / 1_000_000 + " ms");
-                    synchronized (lock) {
-                        share.walked = holds;
-                        if (holds > share.cap && !share.exceeded && shares.contains(share)) {
-                            stop(share, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked)");
-                        }
+                    for (int walk = 0; walk <= REWALKS && walkOnce(share) > share.cap / 2; walk++) {
+                        // near its cap: again, while it may be growing past it
                     }
                 }
             } finally {
                 walking.set(false);
             }
         });
+    }
+
+    /** Walks one program, stops it if it holds more than its cap; answers what the walk found (0 if not walked). */
+    private long walkOnce(Share share) {
+        if (share.exceeded || !shares.contains(share)) {
+            return 0;
+        }
+        long began = System.nanoTime();
+        long holds = share.walk.applyAsLong(share.cap);
+        LOGGER.log(Level.DEBUG, () -> "a program walked: " + holds / (1024 * 1024) + " MB in "
+                                      + (System.nanoTime() - began) / 1_000_000 + " ms");
+        synchronized (lock) {
+            share.walked = holds;
+            share.walkedNanos = clock.getAsLong();
+            if (holds > share.cap && !share.exceeded && shares.contains(share)) {
+                stop(share, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked)");
+                return 0;
+            }
+        }
+        return holds;
     }
 
     private static void stop(Share share, String why) {

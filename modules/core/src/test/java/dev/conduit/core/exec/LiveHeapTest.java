@@ -226,6 +226,30 @@ class LiveHeapTest {
     }
 
     /**
+     * A holder that is not walked keeping four and a half caps among churners that are: the rule alone finds all four
+     * alike (each allocated more than its cap, so each might hold what the heap shows beyond the others' caps) and
+     * stops whichever it meets first, often a churner; the churners' walks found them holding little, so the holder
+     * is the one stopped.
+     */
+    @Test
+    void aChurnerWhoseWalkFoundLittleIsNotBlamedForAnotherProgramsMemory() {
+        measureTheServer();
+        List<LiveHeap.Share> churners = programsUnderOneMb(3);
+        churners.forEach(churner -> churner.walkedBy(limit -> MIB / 10));
+        LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
+        churn();
+        heap.collected(100 * MIB + 3 * MIB / 2, true, "test", now.get()); // over a cap: the churners are walked
+        for (int task = 0; task < 10 && !waiting.isEmpty(); task++) {
+            runNext();
+        }
+        heap.collected(100 * MIB + 9 * MIB / 2, true, "test", now.get());
+        assertThat(holder.exceeded(), is(true));
+        for (LiveHeap.Share churner : churners) {
+            assertThat(churner.exceeded(), is(false));
+        }
+    }
+
+    /**
      * Before a large allocation, a program that allocated more than its cap is walked on its own thread once it
      * allocated an eighth of its cap since the last walk, and stopped if it holds more: no collection needed.
      */
