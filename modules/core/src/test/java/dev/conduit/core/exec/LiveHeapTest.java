@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -204,8 +205,7 @@ class LiveHeapTest {
     @Test
     void walkedProgramsAreJudgedByWhatTheirWalkFinds() {
         measureTheServer();
-        List<LiveHeap.Share> churners = programsUnderOneMb(3);
-        churners.forEach(churner -> churner.walkedBy(limit -> MIB / 10));
+        List<LiveHeap.Share> churners = walkedChurners();
         LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
         AtomicLong limitGiven = new AtomicLong();
         holder.walkedBy(limit -> {
@@ -215,9 +215,7 @@ class LiveHeapTest {
         churn();
         heap.collected(100 * MIB + 7 * MIB / 2, true, "test", now.get());
         assertThat("the rule cannot tell", holder.exceeded(), is(false));
-        for (int task = 0; task < 10 && !holder.exceeded() && !waiting.isEmpty(); task++) {
-            runNext(); // the walks, on a thread of their own, and any collection asked for
-        }
+        runWaiting(holder::exceeded);
         assertThat(holder.exceeded(), is(true));
         assertThat("a walk counts no further than the cap", limitGiven.get(), is(MIB));
         for (LiveHeap.Share churner : churners) {
@@ -234,14 +232,11 @@ class LiveHeapTest {
     @Test
     void aChurnerWhoseWalkFoundLittleIsNotBlamedForAnotherProgramsMemory() {
         measureTheServer();
-        List<LiveHeap.Share> churners = programsUnderOneMb(3);
-        churners.forEach(churner -> churner.walkedBy(limit -> MIB / 10));
+        List<LiveHeap.Share> churners = walkedChurners();
         LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
         churn();
         heap.collected(100 * MIB + 3 * MIB / 2, true, "test", now.get()); // over a cap: the churners are walked
-        for (int task = 0; task < 10 && !waiting.isEmpty(); task++) {
-            runNext();
-        }
+        runWaiting(() -> false);
         heap.collected(100 * MIB + 9 * MIB / 2, true, "test", now.get());
         assertThat(holder.exceeded(), is(true));
         for (LiveHeap.Share churner : churners) {
@@ -275,6 +270,20 @@ class LiveHeapTest {
         assertThat(program.room(MIB), lessThanOrEqualTo(0L));
         assertThat(program.exceeded(), is(true));
         assertThat(collections.get(), is(1)); // the server's measurement only
+    }
+
+    /** Three programs under 1 MB whose walks find 100 KB: churners. */
+    private List<LiveHeap.Share> walkedChurners() {
+        List<LiveHeap.Share> churners = programsUnderOneMb(3);
+        churners.forEach(churner -> churner.walkedBy(limit -> MIB / 10));
+        return churners;
+    }
+
+    /** Runs what waits (walks on their thread, collections asked for) until {@code done}, at most ten tasks. */
+    private void runWaiting(BooleanSupplier done) {
+        for (int task = 0; task < 10 && !done.getAsBoolean() && !waiting.isEmpty(); task++) {
+            runNext();
+        }
     }
 
     private List<LiveHeap.Share> programsUnderOneMb(int count) {
