@@ -474,7 +474,8 @@ public final class LiveHeap {
      * that allocated more than its cap may hold it. The programs whose engine can walk their objects are walked, one
      * after another on a thread of their own (one walk at a time for the server; the judgement above never waits for
      * them), and a program whose walk finds more than its cap is stopped. A walk counts only what it reaches, so it
-     * can prove a program over its cap, never clear one.
+     * proves what it found, not that there is no more: one that found little clears a program only of what the rule
+     * would pin on it up to twice its cap ({@link Share#clearedByWalk}).
      *
      * <p>A walk takes a while (seconds for a cap of small objects on a busy machine) and a holder grows meanwhile. The
      * programs that allocated most go first: churners allocate many times what they keep, so theirs are the short
