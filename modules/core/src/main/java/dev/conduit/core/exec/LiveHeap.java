@@ -260,6 +260,7 @@ public final class LiveHeap {
 
         @Override
         public void close() {
+            walk = null; // a walk still queued must not keep the program's objects (its global, its frames) alive
             boolean renew;
             synchronized (lock) {
                 shares.remove(this);
@@ -510,11 +511,12 @@ public final class LiveHeap {
 
     /** Walks one program, stops it if it holds more than its cap; answers what the walk found (0 if not walked). */
     private long walkOnce(Share share) {
-        if (share.exceeded || !shares.contains(share)) {
+        LongUnaryOperator walk = share.walk;
+        if (walk == null || share.exceeded || !shares.contains(share)) {
             return 0;
         }
         long began = System.nanoTime();
-        long holds = share.walk.applyAsLong(share.cap);
+        long holds = walk.applyAsLong(share.cap);
         LOGGER.log(Level.DEBUG, () -> "a program walked: " + holds / (1024 * 1024) + " MB in "
                                       + (System.nanoTime() - began) / 1_000_000 + " ms");
         synchronized (lock) {
