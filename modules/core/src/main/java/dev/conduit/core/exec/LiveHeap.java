@@ -174,8 +174,11 @@ public final class LiveHeap {
          */
         private void walkIfDue() {
             LongUnaryOperator walker = walk;
+            if (walker == null || exceeded) {
+                return; // most engines' programs: no thread's allocation to ask for on each large allocation
+            }
             long now = allocated(threadId);
-            if (walker == null || exceeded || now - allocatedAtStart <= cap || now - allocatedAtWalk < cap / 8) {
+            if (now - allocatedAtStart <= cap || now - allocatedAtWalk < cap / 8) {
                 return;
             }
             allocatedAtWalk = now;
