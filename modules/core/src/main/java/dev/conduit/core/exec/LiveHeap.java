@@ -75,6 +75,13 @@ public final class LiveHeap {
     private final AtomicBoolean collectionPending = new AtomicBoolean();
     /** Whether a walk of programs' objects is queued or running: one at a time, as each may take a while. */
     private final AtomicBoolean walking = new AtomicBoolean();
+    /**
+     * The program being walked off its thread and the thread walking it, interrupted when the program ends or is
+     * stopped: a walk of a large heap takes seconds of CPU and keeps what it walks reachable. Guarded by walkLock.
+     */
+    private Thread walkThread; // guarded by walkLock
+    private Share walkee; // guarded by walkLock
+    private final Object walkLock = new Object();
     /** Whether a running program asked for the pending collection: it must come even if the server is busy. */
     private final AtomicBoolean programAsked = new AtomicBoolean();
     private final LongSupplier clock;
@@ -264,6 +271,7 @@ public final class LiveHeap {
         @Override
         public void close() {
             walk = null; // a walk still queued must not keep the program's objects (its global, its frames) alive
+            abandonWalk(this);
             boolean renew;
             synchronized (lock) {
                 shares.remove(this);
@@ -273,6 +281,10 @@ public final class LiveHeap {
             }
             if (renew) {
                 requestCollection(false);
+            } else if (exceeded) {
+                // What a stopped program held is garbage now; until a full collection shows it, the others are
+                // judged beside it as if it held all it allocated, and may grow past their caps meanwhile.
+                requestCollection(true);
             }
         }
     }
@@ -519,7 +531,20 @@ public final class LiveHeap {
             return 0;
         }
         long began = System.nanoTime();
-        long holds = walk.applyAsLong(share.cap);
+        long holds;
+        synchronized (walkLock) {
+            walkThread = Thread.currentThread();
+            walkee = share;
+        }
+        try {
+            holds = walk.applyAsLong(share.cap);
+        } finally {
+            synchronized (walkLock) {
+                walkThread = null;
+                walkee = null;
+                Thread.interrupted(); // an interruption meant for this walk only
+            }
+        }
         LOGGER.log(Level.DEBUG, () -> "a program walked: " + holds / (1024 * 1024) + " MB in "
                                       + (System.nanoTime() - began) / 1_000_000 + " ms");
         synchronized (lock) {
@@ -533,7 +558,17 @@ public final class LiveHeap {
         return holds;
     }
 
-    private static void stop(Share share, String why) {
+    /** Interrupts the walk of {@code share} running off its program's thread, if one is. */
+    private void abandonWalk(Share share) {
+        synchronized (walkLock) {
+            if (walkee == share) {
+                walkThread.interrupt();
+            }
+        }
+    }
+
+    private void stop(Share share, String why) {
+        abandonWalk(share);
         share.exceeded = true;
         share.held = share.cap;
         LOGGER.log(Level.DEBUG, () -> "stopping a program over its memory limit of " + share.cap / (1024 * 1024)

@@ -121,13 +121,17 @@ public final class Reachable {
 
     /**
      * The bytes of the objects reachable from {@code roots} through classes {@code follows} accepts (arrays and
-     * strings they hold included), counting no further once past {@code limit} or {@value #MAX_OBJECTS} objects.
+     * strings they hold included), counting no further once past {@code limit} or {@value #MAX_OBJECTS} objects, or
+     * once the walking thread is interrupted (the program walked ended: what the walk holds must not outlive it).
      */
     public static long measure(Collection<?> roots, Predicate<Class<?>> follows, long limit) {
         Walk walk = new Walk(follows);
         roots.forEach(walk::reach);
         long total = 0;
         for (int objects = 0; !walk.pending.isEmpty() && total <= limit && objects < MAX_OBJECTS; objects++) {
+            if ((objects & 4095) == 0 && Thread.currentThread().isInterrupted()) {
+                break;
+            }
             Object object = walk.pending.pop();
             Class<?> type = object.getClass();
             if (type.isArray()) {

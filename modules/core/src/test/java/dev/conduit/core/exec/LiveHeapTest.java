@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -270,6 +271,33 @@ class LiveHeapTest {
         assertThat(program.room(MIB), lessThanOrEqualTo(0L));
         assertThat(program.exceeded(), is(true));
         assertThat(collections.get(), is(1)); // the server's measurement only
+    }
+
+    /**
+     * A walk off the program's thread keeps the program's objects reachable and takes seconds of CPU on a large heap:
+     * when the program ends meanwhile, the walk is interrupted, and the walking thread is left uninterrupted after.
+     */
+    @Test
+    void aWalkIsInterruptedWhenItsProgramEnds() {
+        measureTheServer();
+        List<LiveHeap.Share> churners = programsUnderOneMb(3);
+        LiveHeap.Share walked = churners.getFirst();
+        CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+        walked.walkedBy(limit -> {
+            Thread.ofPlatform().start(walked::close); // the program ends while it is walked
+            try {
+                new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+                interrupted.complete(false);
+            } catch (InterruptedException e) {
+                interrupted.complete(true);
+            }
+            return 0;
+        });
+        churn();
+        heap.collected(100 * MIB + 3 * MIB / 2, true, "test", now.get());
+        runWaiting(interrupted::isDone);
+        assertThat(interrupted.getNow(false), is(true));
+        assertThat(Thread.currentThread().isInterrupted(), is(false));
     }
 
     /** Three programs under 1 MB whose walks find 100 KB: churners. */

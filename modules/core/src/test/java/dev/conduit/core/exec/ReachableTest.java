@@ -75,6 +75,23 @@ class ReachableTest {
         assertThat(chain.size(), is(1000));
     }
 
+    /** Its program ended: the walk stops at its next check (every 4,096 objects) rather than keep its objects. */
+    @Test
+    void aWalkEndsWhenItsThreadIsInterrupted() {
+        Guest next = null;
+        for (int i = 0; i < 10_000; i++) {
+            next = new Guest(new Object[] {new byte[KIB], next}, null);
+        }
+        Thread.currentThread().interrupt();
+        long bytes;
+        try {
+            bytes = Reachable.measure(List.of(next), GUESTS, Long.MAX_VALUE);
+        } finally {
+            assertThat("the interruption is left for the caller", Thread.interrupted(), is(true));
+        }
+        assertThat("nothing counted of the 10 MB reachable", bytes, is(0L));
+    }
+
     @Test
     void readsAFieldItCannotAccess() {
         Host host = new Host();

@@ -161,9 +161,13 @@ abstract class PooledExecutor implements Executor {
         return warmedUp.copy();
     }
 
-    /** Completes once every context used so far is closed: closing runs off the request's path. For tests. */
+    /**
+     * Completes once every context used so far is closed (closing runs off the request's path) and the pool is
+     * refilled after them. For tests.
+     */
     final CompletableFuture<Void> usedContextsClosed() {
-        return CompletableFuture.runAsync(() -> { }, closer);
+        return CompletableFuture.allOf(CompletableFuture.runAsync(() -> { }, closer),
+                                       CompletableFuture.runAsync(() -> { }, refill));
     }
 
     /** Extra warm-up after the pool is full. */

@@ -427,8 +427,15 @@ def __conduit_install(bridge, manifest, discover, room):
             line = lines[last.lineno - 1]
             lines[last.lineno - 1] = line[:last.col_offset] + "__conduit_result__ = " + line[last.col_offset:]
             code = "\n".join(lines)
-        exec(compile(code, "<main>", "exec"), _globals)
-        result = _globals.pop("__conduit_result__", None)
+        # The program's globals are a dict of its own, not this module's: GraalPy's engine-wide source cache keeps a
+        # file of the last context that imported a module, and through it that context's main module, so a program
+        # written into the module's globals stayed reachable after its context closed (a stopped 256 MB bomb's list
+        # outlived it until some later program imported the same module).
+        # (No try/finally around it to clear the dict: GraalPy 25.2 then fails to build the traceback of an exception
+        # leaving the program, "Bytecode index out of range".)
+        scope = dict(_globals)
+        exec(compile(code, "<main>", "exec"), scope)
+        result = scope.pop("__conduit_result__", None)
         if result is None:
             return None
         if isinstance(result, _Done):

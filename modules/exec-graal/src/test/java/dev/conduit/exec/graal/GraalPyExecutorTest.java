@@ -1,5 +1,6 @@
 package dev.conduit.exec.graal;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -20,11 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 
 /** GraalPy: the same behaviour as the JavaScript engines, in Python, and the Python doors to the host closed. */
@@ -187,6 +190,33 @@ class GraalPyExecutorTest {
             assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.LimitExceeded exceeded
                                            && limits.contains(exceeded.limit()), is(true));
         }
+    }
+
+    /**
+     * What a program held is garbage once it ends, however it ends: GraalPy's engine keeps a file of the last context
+     * that imported a module, and with it that context's main module, so a program's globals must not be the module's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"len(keep)", "while True:\n    keep.append(1.5)"})
+    void whatAProgramHeldDoesNotOutliveIt(String end) throws Exception {
+        run("6 * 7");
+        long before = heapAfterCollection();
+        ExecutionLimits timed = new ExecutionLimits(Duration.ofSeconds(3), Duration.ofSeconds(3), LIMITS.memoryBytes(),
+                                                    LIMITS.outputBytes(), LIMITS.logEntries(), LIMITS.toolCalls(),
+                                                    LIMITS.codeBytes());
+        run("import json, textwrap, string, fractions, decimal\nkeep = [[0.5] * 131072 for _ in range(80)]\n" + end,
+            timed, new RecordingBridge(LIMITS.toolCalls()));
+        run("6 * 7"); // another program, which imports none of those modules
+        long after = heapAfterCollection();
+        assertThat("80 MB of lists left " + (after - before) / (1024 * 1024) + " MB behind", after - before,
+                   lessThan(40L * 1024 * 1024));
+    }
+
+    /** The heap's use after the used contexts are closed, the pool refilled and a full collection made. */
+    private static long heapAfterCollection() throws Exception {
+        executor.usedContextsClosed().get(30, TimeUnit.SECONDS);
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     @Test
