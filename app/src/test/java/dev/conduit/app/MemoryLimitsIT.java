@@ -189,11 +189,11 @@ class MemoryLimitsIT {
 
     /**
      * The same with a holder of 1 MB strings, which carry no token: the walk of the program's objects tells it from
-     * the churners (Rhino). Before the walk it reached about four caps (its room measured by what the rule could
+     * the churners. Before the walk it reached about four caps (its room measured by what the rule could
      * prove).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"rhino"})
+    @ValueSource(strings = {"graaljs", "rhino"})
     void aHolderOfStringsAmongChurnersIsStoppedBeforeTwiceItsCap(String engine) throws Exception {
         holderAmongChurners(engine, "keep.push('x'.repeat(1024 * 1024) + keep.length); console.log(keep.length);",
                             "RangeError: Cannot allocate");
@@ -206,7 +206,7 @@ class MemoryLimitsIT {
      * and the holder last, at about four caps.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"rhino"})
+    @ValueSource(strings = {"graaljs", "rhino"})
     void aHolderOfRecordsAmongChurnersIsTheOneStopped(String engine) throws Exception {
         List<CompletableFuture<JsonNode>> churners = churners(engine);
         JsonNode holder = run("javascript", engine, holder("keep.push({id: keep.length, name: 'row-' + keep.length, "

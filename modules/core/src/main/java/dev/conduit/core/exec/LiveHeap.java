@@ -103,6 +103,13 @@ public final class LiveHeap {
      * path), so a collection soon after it is no measure of the server's own use. Guarded by {@link #lock}.
      */
     private long lastEndNanos;
+    /**
+     * Programs stopped over their cap that ended lately, by when they ended (the clock's nanoseconds), with what they
+     * allocated: their memory may still be reachable a moment (their context is closed off the request's path, a walk
+     * may be unwinding), and a collection then would blame the programs still running for it. Guarded by
+     * {@link #lock}.
+     */
+    private final Map<Share, Long> departed = new HashMap<>();
     /** How many full collections were reported; waiters for the next one watch it. Guarded by {@link #lock}. */
     private long fullCollections;
 
@@ -138,6 +145,8 @@ public final class LiveHeap {
         private volatile long walkedNanos;
         /** What the thread had allocated at the last walk on its own thread. */
         private long allocatedAtWalk;
+        /** What the program allocated in all, once it ended. */
+        private volatile long allocatedAtClose;
 
         private Share(long threadId, long cap) {
             this.threadId = threadId;
@@ -272,10 +281,14 @@ public final class LiveHeap {
         public void close() {
             walk = null; // a walk still queued must not keep the program's objects (its global, its frames) alive
             abandonWalk(this);
+            allocatedAtClose = allocatedSinceStart();
             boolean renew;
             synchronized (lock) {
                 shares.remove(this);
                 lastEndNanos = clock.getAsLong();
+                if (exceeded) {
+                    departed.put(this, lastEndNanos);
+                }
                 renew = shares.isEmpty() && (baseline < 0 || forcedSinceBaseline
                         || clock.getAsLong() - baselineNanos > TimeUnit.SECONDS.toNanos(BASELINE_MAX_AGE_SECONDS));
             }
@@ -374,6 +387,7 @@ public final class LiveHeap {
                 lock.notifyAll();
             }
             if (shares.isEmpty()) {
+                departed.clear(); // nobody left to blame for what they left
                 if (full && clock.getAsLong() - lastEndNanos >= MIN_FORCED_INTERVAL_NANOS) {
                     baseline = live;
                     baselineNanos = clock.getAsLong();
@@ -420,6 +434,11 @@ public final class LiveHeap {
     private boolean judge(long live, boolean full, long startedNanos) {
         List<Share> running = new ArrayList<>();
         long accounted = 0; // what programs stopped already may hold until their memory is collected
+        // Stopped programs that ended less than 250 ms before this collection began count as if still running.
+        departed.values().removeIf(ended -> startedNanos - ended > MIN_FORCED_INTERVAL_NANOS);
+        for (Share share : departed.keySet()) {
+            accounted += share.allocatedAtClose;
+        }
         for (Share share : shares) {
             if (share.exceeded) {
                 accounted += share.allocatedSinceStart();

@@ -129,7 +129,7 @@ public final class Reachable {
         roots.forEach(walk::reach);
         long total = 0;
         for (int objects = 0; !walk.pending.isEmpty() && total <= limit && objects < MAX_OBJECTS; objects++) {
-            if ((objects & 4095) == 0 && Thread.currentThread().isInterrupted()) {
+            if ((objects & 4095) == 0 && interrupted()) {
                 break;
             }
             Object object = walk.pending.pop();
@@ -138,7 +138,11 @@ public final class Reachable {
                 total += arrayBytes(object, type);
                 if (object instanceof Object[] elements) {
                     Object previous = null;
-                    for (Object element : elements) {
+                    for (int i = 0; i < elements.length; i++) {
+                        if ((i & 4095) == 4095 && interrupted()) {
+                            break;
+                        }
+                        Object element = elements[i];
                         // An array filled with one value reaches it once: a check of the previous element is all
                         // such an array costs (a walk scans at most a quarter of its limit in elements).
                         if (element != previous) {
@@ -156,6 +160,16 @@ public final class Reachable {
             }
         }
         return total;
+    }
+
+    /** Whether the walking thread was interrupted (asked often: a large array's elements are checked every 4,096). */
+    private static boolean interrupted() {
+        return Thread.currentThread().isInterrupted();
+    }
+
+    /** A walk's limit {@code more} bytes past {@code limit}, which may be {@link Long#MAX_VALUE} (no limit). */
+    public static long beyond(long limit, long more) {
+        return limit > Long.MAX_VALUE - more ? Long.MAX_VALUE : limit + more;
     }
 
     /** The objects still to count, each taken once. */
@@ -274,12 +288,15 @@ public final class Reachable {
      */
     private static final class IdentitySeen {
         private int[] slots = new int[1024];
+        /** 32 less the log2 of the table's length: a slot is a hash's top bits (Fibonacci hashing). */
+        private int shift = 22;
         private int size;
 
         boolean add(Object object) {
-            int hash = System.identityHashCode(object) | 1; // 0 marks an empty slot
+            int hash = System.identityHashCode(object);
+            hash = hash == 0 ? 1 : hash; // 0 marks an empty slot
             int mask = slots.length - 1;
-            for (int i = mix(hash) & mask; ; i = (i + 1) & mask) {
+            for (int i = slot(hash); ; i = (i + 1) & mask) {
                 if (slots[i] == hash) {
                     return false;
                 }
@@ -293,17 +310,23 @@ public final class Reachable {
             }
         }
 
-        private static int mix(int hash) {
-            return hash * 0x9E3779B9;
+        /**
+         * The slot to probe first: the top bits of the hash times the golden ratio. (The low bits, as first written,
+         * with the hash's lowest bit forced to 1 to keep 0 free, put every hash in an odd slot: a table half full
+         * was full where it was probed, and a walk of a million objects took seconds in its probes.)
+         */
+        private int slot(int hash) {
+            return (hash * 0x9E3779B9) >>> shift;
         }
 
         private void grow() {
             int[] old = slots;
             slots = new int[old.length * 2];
+            shift--;
             int mask = slots.length - 1;
             for (int hash : old) {
                 if (hash != 0) {
-                    int i = mix(hash) & mask;
+                    int i = slot(hash);
                     while (slots[i] != 0) {
                         i = (i + 1) & mask;
                     }

@@ -300,6 +300,24 @@ class LiveHeapTest {
         assertThat(Thread.currentThread().isInterrupted(), is(false));
     }
 
+    /**
+     * A program stopped over its cap stays reachable a moment after it ends (its context closes off the request's
+     * path, a walk of it unwinds): a collection in that moment does not blame the programs still running for it.
+     */
+    @Test
+    void whatAStoppedProgramLeftIsNotBlamedOnTheOthersJustAfterItEnds() {
+        measureTheServer();
+        List<LiveHeap.Share> programs = programsUnderOneMb(4);
+        churn();
+        heap.collected(100 * MIB + 9 * MIB / 2, true, "test", now.get());
+        List<LiveHeap.Share> stopped = programs.stream().filter(LiveHeap.Share::exceeded).toList();
+        assertThat("one stopped", stopped.size(), is(1));
+        stopped.getFirst().close();
+        now.addAndGet(GAP / 2);
+        heap.collected(100 * MIB + 9 * MIB / 2, true, "test", now.get());
+        assertThat(programs.stream().filter(LiveHeap.Share::exceeded).count(), is(1L));
+    }
+
     /** Three programs under 1 MB whose walks find 100 KB: churners. */
     private List<LiveHeap.Share> walkedChurners() {
         List<LiveHeap.Share> churners = programsUnderOneMb(3);

@@ -3,6 +3,7 @@ package dev.conduit.exec.graal;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongUnaryOperator;
 
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Language;
@@ -87,6 +88,11 @@ final class GraalJsExecutor extends PooledExecutor {
         } catch (TypeScriptStripper.TypeScriptException e) {
             throw new GuestFailure(e.getMessage());
         }
+    }
+
+    @Override
+    protected LongUnaryOperator walk(Context context) {
+        return HeldObjects.of(context, Thread.currentThread());
     }
 
     /** Runs as a script (its last value is the result); with top-level await or return, as an async function's body. */

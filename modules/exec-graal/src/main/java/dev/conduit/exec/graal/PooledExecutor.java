@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -211,6 +212,14 @@ abstract class PooledExecutor implements Executor {
         return request.code();
     }
 
+    /**
+     * The walk of what the program about to run on this thread in {@code context} holds ({@link HeldObjects}), or
+     * null where the language has none: its memory limit then rests on the heap's figure alone.
+     */
+    protected LongUnaryOperator walk(Context context) {
+        return null;
+    }
+
     /** Runs {@code code} in an armed context and answers its result as JSON text, when it has one. */
     protected abstract Optional<String> run(Prepared prepared, String code) throws GuestFailure;
 
@@ -269,6 +278,7 @@ abstract class PooledExecutor implements Executor {
         Watchdog.Watched watched = watchdog.watch(Thread.currentThread(), prepared.context(), request.limits(), output,
                                                   request.tools());
         prepared.bridge().target(request.tools(), watched.heap());
+        watched.heap().walkedBy(walk(prepared.context()));
         try {
             Optional<String> json = run(prepared, code);
             if (json.isPresent() && json.get().length() > request.limits().outputBytes()) {

@@ -36,7 +36,7 @@ final class HeldObjects {
             builtIns = measure(scope, context, Long.MAX_VALUE);
         }
         long before = builtIns;
-        return limit -> Math.max(0, measure(scope, context, limit + before) - before);
+        return limit -> Math.max(0, measure(scope, context, Reachable.beyond(limit, before)) - before);
     }
 
     private static long measure(Scriptable scope, Context context, long limit) {
