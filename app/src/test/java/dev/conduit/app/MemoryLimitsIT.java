@@ -223,6 +223,45 @@ class MemoryLimitsIT {
         }
     }
 
+    /**
+     * The same in Python: the holder of records is stopped before twice its cap and the churners complete. The walk of
+     * its frames (its globals are a dict its module-level frame holds) stopped it at 300,000 records (64 MB walked);
+     * the rule alone, at 390,000.
+     */
+    @Test
+    void aPythonHolderOfRecordsAmongChurnersIsStoppedBeforeTwiceItsCap() throws Exception {
+        List<CompletableFuture<JsonNode>> churners = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            churners.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    // Half the usual churn: four GraalPy programs share 2 cores, and each must end within 30 s.
+                    return run("python", null, CHURN_PY.replace("range(40)", "range(20)"), 64);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        String churnFirst = CHURN_PY.replace("range(40)", "range(4)");
+        JsonNode holder = run("python", null, churnFirst.substring(0, churnFirst.lastIndexOf("\ntotal")) + """
+
+                keep = []
+                while True:
+                    keep.append({"id": len(keep), "name": "row-" + str(len(keep)), "v": random.random()})
+                    if len(keep) % 10000 == 0:
+                        print(len(keep))""", 64);
+        assertThat(holder.toString(), holder.at("/error/code").asInt(), is(-32009));
+        String[] lines = holder.at("/error/data/stdout").asString().strip().split("\n");
+        int kept = Integer.parseInt(lines[lines.length - 1].strip());
+        System.out.println("graalpy holder of records among churners kept " + kept + " records under 64 MB");
+        // About 220 bytes a record (walked): twice the cap is some 600,000 of them.
+        assertThat(kept, lessThan(600_000));
+        for (CompletableFuture<JsonNode> churner : churners) {
+            JsonNode answer = churner.get(120, TimeUnit.SECONDS);
+            assertThat(answer.toString(), answer.at("/result/structuredContent/result").asLong(),
+                       greaterThan(1_000_000L));
+        }
+    }
+
     /** Three programs churning through records under 64 MB, sent at once. */
     private static List<CompletableFuture<JsonNode>> churners(String engine) {
         List<CompletableFuture<JsonNode>> churners = new ArrayList<>();

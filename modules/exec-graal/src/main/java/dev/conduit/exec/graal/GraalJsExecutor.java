@@ -92,7 +92,7 @@ final class GraalJsExecutor extends PooledExecutor {
 
     @Override
     protected LongUnaryOperator walk(Context context) {
-        return HeldObjects.of(context, Thread.currentThread());
+        return HeldObjects.ofJavaScript(context, Thread.currentThread());
     }
 
     /** Runs as a script (its last value is the result); with top-level await or return, as an async function's body. */

@@ -2,6 +2,7 @@ package dev.conduit.exec.graal;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongUnaryOperator;
 
 import dev.conduit.core.spi.Language;
 import org.graalvm.polyglot.Context;
@@ -48,6 +49,11 @@ final class GraalPyExecutor extends PooledExecutor {
     @Override
     public Set<Language> languages() {
         return Set.of(Language.PYTHON);
+    }
+
+    @Override
+    protected LongUnaryOperator walk(Context context) {
+        return HeldObjects.ofPython(Thread.currentThread());
     }
 
     @Override

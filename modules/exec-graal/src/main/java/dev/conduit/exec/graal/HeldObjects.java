@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongUnaryOperator;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import dev.conduit.core.exec.Reachable;
@@ -13,27 +14,59 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 
 /**
- * What a GraalJS program holds, for its memory limit when several programs run at once: the objects reachable from
- * its global object, its global lexical scope (top-level {@code let}, {@code const}, {@code class}) and its frames
+ * What a GraalJS or GraalPy program holds, for its memory limit when several programs run at once: the objects
+ * reachable from its roots through the language's data classes only ({@link Reachable}). The roots are its frames
  * (its local variables and arguments; the fallback Truffle runtime of a stock JDK keeps a thread's frames on the heap,
- * the current one in a thread-local of the guest's thread), through the JavaScript runtime's data classes only
- * ({@link Reachable}), less what a fresh context's global holds (the built-ins and the SDK, measured at the first
- * program).
+ * the current one in a thread-local of the guest's thread) and, in JavaScript, its global object and global lexical
+ * scope (top-level {@code let}, {@code const}, {@code class}), less what a fresh context's hold (the built-ins and the
+ * SDK, measured at the first program). A Python program's globals are a dict its module-level frame holds.
  *
  * <p>What is not followed bounds the walk to the program: shapes (shared by every context of the engine), realms,
- * the engine's context, function data and code (nodes, call targets, sources), host objects. A walk counts less than
- * a program holds where it meets something else (a symbol's description, a proxy's handler internals), never more.
+ * classes and modules, the engine's context, function data and code (nodes, call targets, sources), host objects. A
+ * walk counts less than a program holds where it meets something else (a symbol's description, an instance's class
+ * attributes), never more.
  */
 final class HeldObjects {
     private static final String DEFAULT_FRAME_INSTANCE =
             "com.oracle.truffle.api.impl.DefaultTruffleRuntime$DefaultFrameInstance";
-    private static final List<String> DATA_PACKAGES = List.of(
-            "com.oracle.truffle.js.runtime.builtins.", "com.oracle.truffle.js.runtime.objects.",
-            "com.oracle.truffle.js.runtime.util.", "com.oracle.truffle.api.strings.");
-    /** Classes in those packages that lead out of the program: to what every context or the engine shares. */
-    private static final List<String> SHARED = List.of(
-            "Shape", "Realm", "FunctionData", "JSContext", "Node", "CallTarget", "Source", "Descriptor", "Assumption",
-            "Agent", "Builtin", "Property", "Location", "AllocationSite", "Factory");
+    private static final String FRAME = "com.oracle.truffle.api.impl.FrameWithoutBoxing";
+    /** GraalJS's data: its objects, built-ins and strings. */
+    private static final Data JAVASCRIPT = new Data(
+            List.of("com.oracle.truffle.js.runtime.builtins.", "com.oracle.truffle.js.runtime.objects.",
+                    "com.oracle.truffle.js.runtime.util.", "com.oracle.truffle.api.strings."),
+            List.of("Shape", "Realm", "FunctionData", "JSContext", "Node", "CallTarget", "Source", "Descriptor",
+                    "Assumption", "Agent", "Builtin", "Property", "Location", "AllocationSite", "Factory"));
+    /**
+     * GraalPy's data: its objects (lists, dicts, tuples, instances, functions and their cells), their storages and
+     * strings; not classes, modules (a program's globals lead to the builtins module, which leads to every module),
+     * code, built-in functions or Python frame objects.
+     */
+    private static final Data PYTHON = new Data(
+            List.of("com.oracle.graal.python.builtins.objects.", "com.oracle.graal.python.runtime.sequence.storage.",
+                    "com.oracle.truffle.api.strings."),
+            List.of("Shape", "Class", "Module", "Code", "Builtin", "Frame", "Context", "Language", "Node",
+                    "CallTarget", "Source", "Descriptor", "Assumption", "Traceback", "Getter", "Setter", "Slot"));
+
+    /**
+     * What a language's walk follows: classes in {@code packages} (prefixes of their names) whose simple name contains
+     * none of {@code shared} (what leads out of the program: to what every context or the engine shares), and the
+     * fallback runtime's frames.
+     */
+    private record Data(List<String> packages, List<String> shared) implements Predicate<Class<?>> {
+        @Override
+        public boolean test(Class<?> type) {
+            String name = type.getName();
+            if (name.equals(DEFAULT_FRAME_INSTANCE) || name.equals(FRAME)) {
+                return true;
+            }
+            if (packages.stream().noneMatch(name::startsWith)) {
+                return false;
+            }
+            String simple = name.substring(name.lastIndexOf('.') + 1);
+            return shared.stream().noneMatch(simple::contains);
+        }
+    }
+
     private static final UnaryOperator<Object> RECEIVER = Reachable.AVAILABLE
             ? Reachable.field(Value.class.getSuperclass(), "receiver") : value -> null;
     private static final UnaryOperator<Object> THREAD_LOCALS = Reachable.AVAILABLE
@@ -51,7 +84,7 @@ final class HeldObjects {
      * The walk of the program about to run in {@code context} on {@code guest}, its SDK installed; the first call
      * measures what such a context holds before a program runs. Null when walks cannot be made.
      */
-    static LongUnaryOperator of(Context context, Thread guest) {
+    static LongUnaryOperator ofJavaScript(Context context, Thread guest) {
         if (!Reachable.AVAILABLE) {
             return null;
         }
@@ -66,16 +99,23 @@ final class HeldObjects {
             return null; // another version of the engine: no walks, the rule alone
         }
         if (builtIns < 0) {
-            builtIns = Reachable.measure(List.of(global, lexical), HeldObjects::isData, Long.MAX_VALUE);
+            builtIns = Reachable.measure(List.of(global, lexical), JAVASCRIPT, Long.MAX_VALUE);
         }
         long before = builtIns;
-        return limit -> Math.max(0, measure(global, lexical, guest, Reachable.beyond(limit, before)) - before);
+        return limit -> {
+            List<Object> roots = new ArrayList<>(List.of(global, lexical));
+            roots.addAll(frames(guest));
+            return Math.max(0, Reachable.measure(roots, JAVASCRIPT, Reachable.beyond(limit, before)) - before);
+        };
     }
 
-    private static long measure(Object global, Object lexical, Thread guest, long limit) {
-        List<Object> roots = new ArrayList<>(List.of(global, lexical));
-        roots.addAll(frames(guest));
-        return Reachable.measure(roots, HeldObjects::isData, limit);
+    /**
+     * The walk of the Python program about to run on {@code guest}: its frames alone, since the runner gives each
+     * program a globals dict of its own, which its module-level frame holds. What the runner's globals hold (the SDK)
+     * counts with it: some tens of KB. Null when walks cannot be made.
+     */
+    static LongUnaryOperator ofPython(Thread guest) {
+        return Reachable.AVAILABLE ? limit -> Reachable.measure(frames(guest), PYTHON, limit) : null;
     }
 
     /** Field {@code name} of {@code object}, declared by its class or a superclass. */
@@ -111,17 +151,5 @@ final class HeldObjects {
             }
         }
         return frames;
-    }
-
-    static boolean isData(Class<?> type) {
-        String name = type.getName();
-        if (name.equals(DEFAULT_FRAME_INSTANCE) || name.equals("com.oracle.truffle.api.impl.FrameWithoutBoxing")) {
-            return true;
-        }
-        if (DATA_PACKAGES.stream().noneMatch(name::startsWith)) {
-            return false;
-        }
-        String simple = name.substring(name.lastIndexOf('.') + 1);
-        return SHARED.stream().noneMatch(simple::contains);
     }
 }

@@ -27,7 +27,7 @@ class HeldObjectsTest {
     static void start() {
         engine = Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build();
         try (Context fresh = context()) {
-            HeldObjects.of(fresh, Thread.currentThread()); // measures what a context holds before a program runs
+            HeldObjects.ofJavaScript(fresh, Thread.currentThread()); // measures what a context holds before a program runs
         }
     }
 
@@ -43,8 +43,8 @@ class HeldObjectsTest {
     @Test
     void countsWhatTheGlobalsHoldAndNotWhatAnotherContextHolds() {
         try (Context holder = context(); Context other = context()) {
-            LongUnaryOperator holderWalk = HeldObjects.of(holder, Thread.currentThread());
-            LongUnaryOperator otherWalk = HeldObjects.of(other, Thread.currentThread());
+            LongUnaryOperator holderWalk = HeldObjects.ofJavaScript(holder, Thread.currentThread());
+            LongUnaryOperator otherWalk = HeldObjects.ofJavaScript(other, Thread.currentThread());
             holder.eval("js", "globalThis.rows = []; for (let i = 0; i < 100000; i++) "
                               + "rows.push({id: i, name: 'row-' + i, v: i / 2});");
             long held = holderWalk.applyAsLong(Long.MAX_VALUE);
@@ -56,7 +56,7 @@ class HeldObjectsTest {
     @Test
     void countsTopLevelLexicalBindings() {
         try (Context context = context()) {
-            LongUnaryOperator walk = HeldObjects.of(context, Thread.currentThread());
+            LongUnaryOperator walk = HeldObjects.ofJavaScript(context, Thread.currentThread());
             context.eval("js", "const numbers = new Array(1000000).fill(0.5);");
             assertThat(walk.applyAsLong(Long.MAX_VALUE), greaterThan(7 * MIB));
         }
@@ -65,7 +65,7 @@ class HeldObjectsTest {
     @Test
     void countsARunningFunctionsLocals() {
         try (Context context = context()) {
-            LongUnaryOperator walk = HeldObjects.of(context, Thread.currentThread());
+            LongUnaryOperator walk = HeldObjects.ofJavaScript(context, Thread.currentThread());
             AtomicLong during = new AtomicLong();
             context.getBindings("js").putMember("measure", (ProxyExecutable) arguments -> {
                 during.set(walk.applyAsLong(Long.MAX_VALUE));
@@ -78,10 +78,29 @@ class HeldObjectsTest {
         }
     }
 
+    /** A Python program's records, in the globals its module-level frame holds, while it runs. */
+    @Test
+    void countsWhatAPythonProgramHoldsWhileItRuns() {
+        try (Context context = Context.newBuilder("python").option("engine.WarnInterpreterOnly", "false").build()) {
+            LongUnaryOperator walk = HeldObjects.ofPython(Thread.currentThread());
+            AtomicLong during = new AtomicLong();
+            context.getBindings("python").putMember("measure", (ProxyExecutable) arguments -> {
+                during.set(walk.applyAsLong(Long.MAX_VALUE));
+                return null;
+            });
+            context.eval("python", "scope = {'measure': measure}\n"
+                                   + "exec('rows = [{\"id\": i, \"name\": \"row-\" + str(i)} for i in range(100000)]\\n"
+                                   + "measure()', scope)\n"
+                                   + "del scope");
+            assertThat("100,000 records: " + during.get(), during.get(), allOf(greaterThan(5 * MIB), lessThan(60 * MIB)));
+            assertThat("once it ended", walk.applyAsLong(Long.MAX_VALUE), lessThan(MIB));
+        }
+    }
+
     @Test
     void aWalkStopsPastItsLimit() {
         try (Context context = context()) {
-            LongUnaryOperator walk = HeldObjects.of(context, Thread.currentThread());
+            LongUnaryOperator walk = HeldObjects.ofJavaScript(context, Thread.currentThread());
             context.eval("js", "globalThis.chunks = []; for (let i = 0; i < 64; i++) "
                                + "chunks.push(new Array(131072).fill(i + 0.5));");
             assertThat(walk.applyAsLong(8 * MIB), allOf(greaterThan(8 * MIB), lessThan(12 * MIB)));
