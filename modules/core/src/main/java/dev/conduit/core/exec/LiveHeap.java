@@ -194,13 +194,17 @@ public final class LiveHeap {
                 return; // most engines' programs: no thread's allocation to ask for on each large allocation
             }
             long now = allocated(threadId);
-            if (now - allocatedAtStart <= cap || now - allocatedAtWalk < cap / 8) {
-                return;
+            if (now - allocatedAtStart <= cap || now - allocatedAtWalk < cap / 8
+                || Thread.currentThread().isInterrupted()) {
+                return; // an interrupted thread's walk would end at once and find nothing, which proves nothing
             }
             allocatedAtWalk = now;
-            long holds = walker.applyAsLong(cap);
-            walked = holds;
-            walkedNanos = clock.getAsLong();
+            long figure = walker.applyAsLong(cap);
+            long holds = found(figure);
+            if (figure >= 0) { // a walk cut short proves what it found, and clears nothing
+                walked = holds;
+                walkedNanos = clock.getAsLong();
+            }
             if (holds > cap) {
                 stop(this, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked as it allocated)");
             } else {
@@ -245,7 +249,8 @@ public final class LiveHeap {
 
         /**
          * Lets the measurer walk the program's objects when the heap's figure cannot tell whether it holds more than
-         * its cap ({@link Reachable}): {@code walk} answers what it holds, counting no further than the limit given.
+         * its cap ({@link Reachable}): {@code walk} answers what it holds, counting no further than the limit given,
+         * or -1 - what it counted when cut short before reaching everything (which proves that much, and no less).
          */
         public void walkedBy(LongUnaryOperator walk) {
             this.walk = walk;
@@ -551,30 +556,40 @@ public final class LiveHeap {
         }
         long began = System.nanoTime();
         long holds;
+        boolean abandoned;
         synchronized (walkLock) {
             walkThread = Thread.currentThread();
             walkee = share;
         }
+        long figure;
         try {
-            holds = walk.applyAsLong(share.cap);
+            figure = walk.applyAsLong(share.cap);
+            holds = found(figure);
         } finally {
             synchronized (walkLock) {
                 walkThread = null;
                 walkee = null;
-                Thread.interrupted(); // an interruption meant for this walk only
+                abandoned = Thread.interrupted(); // an interruption meant for this walk only
             }
         }
         LOGGER.log(Level.DEBUG, () -> "a program walked: " + holds / (1024 * 1024) + " MB in "
                                       + (System.nanoTime() - began) / 1_000_000 + " ms");
         synchronized (lock) {
-            share.walked = holds;
-            share.walkedNanos = clock.getAsLong();
+            if (!abandoned && figure >= 0) { // cut short, it would clear the program of what it did not reach
+                share.walked = holds;
+                share.walkedNanos = clock.getAsLong();
+            }
             if (holds > share.cap && !share.exceeded && shares.contains(share)) {
                 stop(share, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked)");
                 return 0;
             }
         }
         return holds;
+    }
+
+    /** What a walk's figure says was found: a walk cut short answers -1 - what it counted. */
+    private static long found(long figure) {
+        return figure < 0 ? -1 - figure : figure;
     }
 
     /** Interrupts the walk of {@code share} running off its program's thread, if one is. */

@@ -122,7 +122,8 @@ public final class Reachable {
     /**
      * The bytes of the objects reachable from {@code roots} through classes {@code follows} accepts (arrays and
      * strings they hold included), counting no further once past {@code limit} or {@value #MAX_OBJECTS} objects, or
-     * once the walking thread is interrupted (the program walked ended: what the walk holds must not outlive it).
+     * once the walking thread is interrupted (the program walked ended: what the walk holds must not outlive it). A
+     * walk cut short by the last two answers -1 - what it counted: a lower bound that must not be taken for the whole.
      */
     public static long measure(Collection<?> roots, Predicate<Class<?>> follows, long limit) {
         Walk walk = new Walk(follows);
@@ -159,7 +160,17 @@ public final class Reachable {
                 walk.reach(read(object, offset));
             }
         }
-        return total;
+        // Cut short (its object budget spent, its thread interrupted) before it reached everything or its limit, a
+        // walk proves what it counted and nothing about the rest: its figure says so by its sign.
+        return walk.pending.isEmpty() || total > limit ? total : -1 - total;
+    }
+
+    /**
+     * A walk's figure less {@code baseline} (what the engine's roots hold before a program runs), never below 0 and
+     * keeping the mark of a walk cut short (negative: -1 - the bytes it counted).
+     */
+    public static long less(long measured, long baseline) {
+        return measured >= 0 ? Math.max(0, measured - baseline) : -1 - Math.max(0, -1 - measured - baseline);
     }
 
     /** Whether the walking thread was interrupted (asked often: a large array's elements are checked every 4,096). */

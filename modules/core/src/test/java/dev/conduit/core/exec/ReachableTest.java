@@ -89,7 +89,7 @@ class ReachableTest {
         } finally {
             assertThat("the interruption is left for the caller", Thread.interrupted(), is(true));
         }
-        assertThat("nothing counted of the 10 MB reachable", bytes, is(0L));
+        assertThat("nothing counted of the 10 MB reachable, and cut short: -1 - 0", bytes, is(-1L));
     }
 
     @Test

@@ -47,30 +47,10 @@ final class HeldObjects {
             List.of("Shape", "Class", "Module", "Code", "Builtin", "Frame", "Context", "Language", "Node",
                     "CallTarget", "Source", "Descriptor", "Assumption", "Traceback", "Getter", "Setter", "Slot"));
 
-    /**
-     * What a language's walk follows: classes in {@code packages} (prefixes of their names) whose simple name contains
-     * none of {@code shared} (what leads out of the program: to what every context or the engine shares), and the
-     * fallback runtime's frames.
-     */
-    private record Data(List<String> packages, List<String> shared) implements Predicate<Class<?>> {
-        @Override
-        public boolean test(Class<?> type) {
-            String name = type.getName();
-            if (name.equals(DEFAULT_FRAME_INSTANCE) || name.equals(FRAME)) {
-                return true;
-            }
-            if (packages.stream().noneMatch(name::startsWith)) {
-                return false;
-            }
-            String simple = name.substring(name.lastIndexOf('.') + 1);
-            return shared.stream().noneMatch(simple::contains);
-        }
-    }
-
-    private static final UnaryOperator<Object> RECEIVER = Reachable.AVAILABLE
-            ? Reachable.field(Value.class.getSuperclass(), "receiver") : value -> null;
-    private static final UnaryOperator<Object> THREAD_LOCALS = Reachable.AVAILABLE
-            ? Reachable.field(Thread.class, "threadLocals") : thread -> null;
+    private static final UnaryOperator<Object> RECEIVER = fieldOrNull(Value.class.getSuperclass(), "receiver");
+    private static final UnaryOperator<Object> THREAD_LOCALS = fieldOrNull(Thread.class, "threadLocals");
+    /** Whether walks can be made: fields readable, and the two this class starts from where it expects them. */
+    private static final boolean AVAILABLE = RECEIVER != null && THREAD_LOCALS != null;
     /** Readers of the fields roots are found through, by class and field name. */
     private static final Map<String, UnaryOperator<Object>> FIELDS = new ConcurrentHashMap<>();
     private static final Source FUNCTION = Source.create("js", "(function () {})");
@@ -85,7 +65,7 @@ final class HeldObjects {
      * measures what such a context holds before a program runs. Null when walks cannot be made.
      */
     static LongUnaryOperator ofJavaScript(Context context, Thread guest) {
-        if (!Reachable.AVAILABLE) {
+        if (!AVAILABLE) {
             return null;
         }
         Object global;
@@ -102,11 +82,11 @@ final class HeldObjects {
             builtIns = Reachable.measure(List.of(global, lexical), JAVASCRIPT, Long.MAX_VALUE);
         }
         long before = builtIns;
-        return limit -> {
+        return guarded(limit -> {
             List<Object> roots = new ArrayList<>(List.of(global, lexical));
             roots.addAll(frames(guest));
-            return Math.max(0, Reachable.measure(roots, JAVASCRIPT, Reachable.beyond(limit, before)) - before);
-        };
+            return Reachable.less(Reachable.measure(roots, JAVASCRIPT, Reachable.beyond(limit, before)), before);
+        });
     }
 
     /**
@@ -115,7 +95,29 @@ final class HeldObjects {
      * counts with it: some tens of KB. Null when walks cannot be made.
      */
     static LongUnaryOperator ofPython(Thread guest) {
-        return Reachable.AVAILABLE ? limit -> Reachable.measure(frames(guest), PYTHON, limit) : null;
+        return AVAILABLE ? guarded(limit -> Reachable.measure(frames(guest), PYTHON, limit)) : null;
+    }
+
+    /**
+     * A walk that proves nothing (0) where the engine's objects are not laid out as this class expects, rather than
+     * fail the program it runs beside (or on: a walk before a large allocation runs on the program's thread).
+     */
+    private static LongUnaryOperator guarded(LongUnaryOperator walk) {
+        return limit -> {
+            try {
+                return walk.applyAsLong(limit);
+            } catch (RuntimeException e) {
+                return 0;
+            }
+        };
+    }
+
+    private static UnaryOperator<Object> fieldOrNull(Class<?> type, String name) {
+        try {
+            return Reachable.AVAILABLE ? Reachable.field(type, name) : null;
+        } catch (IllegalStateException e) {
+            return null;
+        }
     }
 
     /** Field {@code name} of {@code object}, declared by its class or a superclass. */
@@ -151,5 +153,25 @@ final class HeldObjects {
             }
         }
         return frames;
+    }
+
+    /**
+     * What a language's walk follows: classes in {@code packages} (prefixes of their names) whose simple name contains
+     * none of {@code shared} (what leads out of the program: to what every context or the engine shares), and the
+     * fallback runtime's frames.
+     */
+    private record Data(List<String> packages, List<String> shared) implements Predicate<Class<?>> {
+        @Override
+        public boolean test(Class<?> type) {
+            String name = type.getName();
+            if (name.equals(DEFAULT_FRAME_INSTANCE) || name.equals(FRAME)) {
+                return true;
+            }
+            if (packages.stream().noneMatch(name::startsWith)) {
+                return false;
+            }
+            String simple = name.substring(name.lastIndexOf('.') + 1);
+            return shared.stream().noneMatch(simple::contains);
+        }
     }
 }

@@ -33,10 +33,10 @@ final class HeldObjects {
             return null;
         }
         if (builtIns < 0) {
-            builtIns = measure(scope, context, Long.MAX_VALUE);
+            builtIns = Math.abs(measure(scope, context, Long.MAX_VALUE));
         }
         long before = builtIns;
-        return limit -> Math.max(0, measure(scope, context, Reachable.beyond(limit, before)) - before);
+        return limit -> Reachable.less(measure(scope, context, Reachable.beyond(limit, before)), before);
     }
 
     private static long measure(Scriptable scope, Context context, long limit) {
