@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -141,10 +143,7 @@ class LiveHeapTest {
 
     @Test
     void withoutHeldBuffersTheSameFigureStopsNobody() {
-        measureTheServer();
-        List<LiveHeap.Share> programs = programsUnderOneMb(4);
-        churn();
-        heap.collected(100 * MIB + 7 * MIB / 2, true, "test", now.get());
+        List<LiveHeap.Share> programs = fourProgramsJudgedAt(100 * MIB + 7 * MIB / 2);
         for (LiveHeap.Share program : programs) {
             assertThat("any of them may hold it", program.exceeded(), is(false));
         }
@@ -306,16 +305,41 @@ class LiveHeapTest {
      */
     @Test
     void whatAStoppedProgramLeftIsNotBlamedOnTheOthersJustAfterItEnds() {
-        measureTheServer();
-        List<LiveHeap.Share> programs = programsUnderOneMb(4);
-        churn();
-        heap.collected(100 * MIB + 9 * MIB / 2, true, "test", now.get());
+        List<LiveHeap.Share> programs = fourProgramsJudgedAt(100 * MIB + 9 * MIB / 2);
         List<LiveHeap.Share> stopped = programs.stream().filter(LiveHeap.Share::exceeded).toList();
         assertThat("one stopped", stopped.size(), is(1));
         stopped.getFirst().close();
         now.addAndGet(GAP / 2);
         heap.collected(100 * MIB + 9 * MIB / 2, true, "test", now.get());
         assertThat(programs.stream().filter(LiveHeap.Share::exceeded).count(), is(1L));
+    }
+
+    /**
+     * Four programs under 1 MB that allocated several times their cap, walked before a collection says they hold 4.5 MB:
+     * walks that found 100 KB clear them all of the rule's figure (1.5 MB each, under twice the cap), walks cut short
+     * at 100 KB (their object budget spent) clear nobody, and the rule stops one as it would without walks.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aWalkCutShortClearsNobody(boolean cutShort) {
+        measureTheServer();
+        List<LiveHeap.Share> programs = programsUnderOneMb(4);
+        programs.forEach(program -> program.walkedBy(limit -> cutShort ? -1 - MIB / 10 : MIB / 10));
+        churn();
+        heap.collected(100 * MIB + 3 * MIB / 2, true, "test", now.get()); // over a cap: they are walked
+        runWaiting(() -> false);
+        heap.collected(100 * MIB + 9 * MIB / 2, true, "test", now.get());
+        long stopped = programs.stream().filter(LiveHeap.Share::exceeded).count();
+        assertThat(cutShort ? "cut short" : "complete", stopped, is(cutShort ? 1L : 0L));
+    }
+
+    /** Four programs under 1 MB that allocated several times their cap, judged by a full collection's {@code live}. */
+    private List<LiveHeap.Share> fourProgramsJudgedAt(long live) {
+        measureTheServer();
+        List<LiveHeap.Share> programs = programsUnderOneMb(4);
+        churn();
+        heap.collected(live, true, "test", now.get());
+        return programs;
     }
 
     /** Three programs under 1 MB whose walks find 100 KB: churners. */
