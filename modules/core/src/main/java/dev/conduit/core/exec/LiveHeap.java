@@ -64,6 +64,10 @@ public final class LiveHeap {
     private static final long WALK_CLEARS_NANOS = TimeUnit.SECONDS.toNanos(20);
     /** How many times more a program a walk found near its cap is walked at once. */
     private static final int REWALKS = 4;
+    /** How long after the last walks a young collection's figure may start more. */
+    private static final long YOUNG_WALKS_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** How long a walk that found a program holding under a quarter of its cap spares it walks a young figure asks for. */
+    private static final long YOUNG_WALKS_SPARE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc).listening();
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -75,6 +79,8 @@ public final class LiveHeap {
     private final AtomicBoolean collectionPending = new AtomicBoolean();
     /** Whether a walk of programs' objects is queued or running: one at a time, as each may take a while. */
     private final AtomicBoolean walking = new AtomicBoolean();
+    /** When the last walks ended (the clock's nanoseconds). */
+    private volatile long walksEndedNanos;
     /**
      * The program being walked off its thread and the thread walking it, interrupted when the program ends or is
      * stopped: a walk of a large heap takes seconds of CPU and keeps what it walks reachable. Guarded by walkLock.
@@ -261,6 +267,11 @@ public final class LiveHeap {
             return walkedNanos != 0 && walked < cap / 2 && now - walkedNanos < WALK_CLEARS_NANOS;
         }
 
+        /** Whether a walk in the last {@code nanos} found the program holding under a quarter of its cap. */
+        private boolean walkedLightly(long now, long nanos) {
+            return walkedNanos != 0 && walked < cap / 4 && now - walkedNanos < nanos;
+        }
+
         /** The cap, in bytes. */
         public long cap() {
             return cap;
@@ -315,6 +326,7 @@ public final class LiveHeap {
         this.collector = collector;
         this.lastForcedNanos = clock.getAsLong() - MIN_FORCED_INTERVAL_NANOS;
         this.lastEndNanos = lastForcedNanos;
+        this.walksEndedNanos = clock.getAsLong() - YOUNG_WALKS_PAUSE_NANOS;
     }
 
     /** This measurer, told of every garbage collection from now on. */
@@ -432,9 +444,7 @@ public final class LiveHeap {
         if (suspect) {
             requestCollection(true);
         }
-        if (full) {
-            walkSuspects(live);
-        }
+        walkSuspects(live, full);
     }
 
     /**
@@ -527,15 +537,25 @@ public final class LiveHeap {
      * programs that allocated most go first: churners allocate many times what they keep, so theirs are the short
      * walks, and once walked the rule no longer blames them for the holder's memory; one found holding more than half
      * its cap is walked again at once, up to {@value #REWALKS} times, rather than at the next collection.
+     *
+     * <p>A young collection's figure counts garbage, so it proves nothing, but it is enough to start walks, which
+     * need no collection: with N programs running, the rule asks for a full collection only once the heap holds N
+     * caps more than the server's own (each may hold its cap), and young collections every few dozen milliseconds
+     * were all a GraalJS holder among three churners got until it held three caps. After a young collection, walks
+     * start at most every half second, and a program a walk found under a quarter of its cap in the last two seconds
+     * is spared (a churner's walk is short, but not free).
      */
-    private void walkSuspects(long live) {
+    private void walkSuspects(long live, boolean full) {
         List<Share> suspects;
+        long now = clock.getAsLong();
         synchronized (lock) {
             long programsHold = baseline < 0 ? 0 : live - baseline;
             List<Share> running = shares.stream().filter(share -> !share.exceeded).toList();
-            suspects = running.size() < 2 ? List.of() : running.stream()
+            boolean due = full || now - walksEndedNanos >= YOUNG_WALKS_PAUSE_NANOS;
+            suspects = running.size() < 2 || !due ? List.of() : running.stream()
                     .filter(share -> share.walk != null && share.cap < programsHold
-                                     && share.allocatedSinceStart() > share.cap)
+                                     && share.allocatedSinceStart() > share.cap
+                                     && (full || !share.walkedLightly(now, YOUNG_WALKS_SPARE_NANOS)))
                     .sorted(Comparator.comparingLong(Share::allocatedSinceStart).reversed()).toList();
         }
         if (suspects.isEmpty() || !walking.compareAndSet(false, true)) {
@@ -549,6 +569,7 @@ public final class LiveHeap {
                     }
                 }
             } finally {
+                walksEndedNanos = clock.getAsLong();
                 walking.set(false);
             }
         });

@@ -224,6 +224,40 @@ class LiveHeapTest {
     }
 
     /**
+     * The same four programs, and only young collections: their figure (3.5 MB over the server's, garbage included)
+     * proves nothing, and the rule sees no one over (each of four may hold its cap), but it starts the walks, which
+     * find the holder without waiting for the heap to hold four caps. Churners found holding little are spared the
+     * walks young figures start for two seconds; half a second passes between such walks.
+     */
+    @Test
+    void aYoungCollectionsFigureStartsWalks() {
+        measureTheServer();
+        List<LiveHeap.Share> churners = programsUnderOneMb(3);
+        AtomicInteger churnerWalks = new AtomicInteger();
+        churners.forEach(churner -> churner.walkedBy(limit -> {
+            churnerWalks.incrementAndGet();
+            return MIB / 10;
+        }));
+        LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
+        AtomicLong holds = new AtomicLong(MIB / 2);
+        holder.walkedBy(limit -> holds.get());
+        churn();
+        heap.collected(100 * MIB + 7 * MIB / 2, false, "young", now.get());
+        runWaiting(() -> false);
+        assertThat("each churner walked once", churnerWalks.get(), is(3));
+        holds.set(3 * MIB);
+        now.addAndGet(GAP);
+        heap.collected(100 * MIB + 7 * MIB / 2, false, "young", now.get());
+        assertThat("not again within half a second", waiting.isEmpty(), is(true));
+        now.addAndGet(GAP);
+        heap.collected(100 * MIB + 7 * MIB / 2, false, "young", now.get());
+        runWaiting(holder::exceeded);
+        assertThat(holder.exceeded(), is(true));
+        assertThat("the churners spared", churnerWalks.get(), is(3));
+        assertThat("no full collection but the server's measurement", collections.get(), is(1));
+    }
+
+    /**
      * A holder that is not walked keeping four and a half caps among churners that are: the rule alone finds all four
      * alike (each allocated more than its cap, so each might hold what the heap shows beyond the others' caps) and
      * stops whichever it meets first, often a churner; the churners' walks found them holding little, so the holder
