@@ -238,6 +238,9 @@
         // not counted
       }
     }
+    function counted(made) {
+      return HELD !== undefined && made !== null && typeof made === "object" && hasOwn(made, HELD);
+    }
     // A buffer whose contents moved to another (transfer) holds nothing any more.
     function untrack(buffer) {
       if (HELD !== undefined) {
@@ -280,7 +283,8 @@
       }
       return real;
     })();
-    // `bytesOf(args, target)`: what a construction allocates; `keeps(args)`: whether the object holds it for life.
+    // `bytesOf(args, target)`: what a construction allocates; `keeps(args, made)`: whether the object it made holds
+    // that for life, and is the one to count it.
     function guardConstructor(name, bytesOf, keeps) {
       var Original = global[name];
       if (typeof Original !== "function") {
@@ -293,7 +297,7 @@
             var bytes = bytesOf(args, target);
             check(bytes);
             var made = construct(target, args, newTarget === Guarded ? target : newTarget);
-            if (keeps(args)) {
+            if (bytes >= TRACKED && keeps(args, made)) {
               track(made, bytes);
             }
             return made;
@@ -311,7 +315,7 @@
             case 2: made = new Original(a, b); break;
             default: made = new Original(a, b, c);
           }
-          if (keeps(arguments)) {
+          if (bytes >= TRACKED && keeps(arguments, made)) {
             track(made, bytes);
           }
           return made;
@@ -392,8 +396,10 @@
         }
         var elements = typeof source === "object" ? count(source.length) : count(source);
         return elements * target.BYTES_PER_ELEMENT;
-      }, function (args) {
-        return !isBuffer(args[0]); // a view holds nothing of its own
+      }, function (args, made) {
+        // A view holds nothing of its own. Rhino makes an array's own buffer through the global ArrayBuffer, which
+        // counted it already: counted twice, a program keeping 36 MB of typed arrays was stopped under 64 MB.
+        return !isBuffer(args[0]) && !counted(made.buffer);
       });
     });
     guardMethod(String.prototype, "repeat", function (text, args) {

@@ -25,6 +25,7 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.ThreadMXBean;
 
 /**
@@ -68,7 +69,8 @@ public final class LiveHeap {
     private static final long YOUNG_WALKS_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** How long a walk that found a program holding under a quarter of its cap spares it walks a young figure asks for. */
     private static final long YOUNG_WALKS_SPARE_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc).listening();
+    private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc, g1RegionBytes())
+            .listening();
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -91,6 +93,8 @@ public final class LiveHeap {
     /** Whether a running program asked for the pending collection: it must come even if the server is busy. */
     private final AtomicBoolean programAsked = new AtomicBoolean();
     private final LongSupplier clock;
+    /** G1's region size, 0 under another collector: an array of half a region or more takes whole regions. */
+    private final long regionBytes;
     private final Pacer pacer;
     private final Runnable collector;
     private final Object lock = new Object();
@@ -254,6 +258,21 @@ public final class LiveHeap {
         }
 
         /**
+         * What the collector takes beyond their size for the held objects registered before {@code before} and still
+         * reachable: G1 gives an array of half a region or more whole regions of its own, so a 4 MB buffer takes 8 MB
+         * of a heap of 4 MB regions. The heap's figure counts it; what the program holds does not.
+         */
+        private synchronized long wasted(long before) {
+            long sum = 0;
+            for (Held held : tracked) {
+                if (held.sinceNanos() < before && !held.token().refersTo(null)) {
+                    sum += humongousWaste(held.bytes(), regionBytes);
+                }
+            }
+            return sum;
+        }
+
+        /**
          * Lets the measurer walk the program's objects when the heap's figure cannot tell whether it holds more than
          * its cap ({@link Reachable}): {@code walk} answers what it holds, counting no further than the limit given,
          * or -1 - what it counted when cut short before reaching everything (which proves that much, and no less).
@@ -320,8 +339,9 @@ public final class LiveHeap {
      * A measurer with its own clock, its own way of waiting and its own collector (tests); the JVM's one is
      * {@link #shared()}.
      */
-    LiveHeap(LongSupplier clock, Pacer pacer, Runnable collector) {
+    LiveHeap(LongSupplier clock, Pacer pacer, Runnable collector, long regionBytes) {
         this.clock = clock;
+        this.regionBytes = regionBytes;
         this.pacer = pacer;
         this.collector = collector;
         this.lastForcedNanos = clock.getAsLong() - MIN_FORCED_INTERVAL_NANOS;
@@ -478,6 +498,13 @@ public final class LiveHeap {
             innocent += Math.min(allocated.get(share), share.cap);
         }
         long total = baseline < 0 ? 0 : live - baseline;
+        if (full) {
+            // Buffers just over a multiple of a region take the rest of it too: programs hold their bytes, not that.
+            // (A young figure counts dead buffers' tokens, and their waste, and triggers no more than a full one.)
+            for (Share share : shares) {
+                total -= share.wasted(startedNanos);
+            }
+        }
         boolean first = true;
         while (!running.isEmpty()) {
             Share worst = null;
@@ -612,6 +639,30 @@ public final class LiveHeap {
             }
         }
         return holds;
+    }
+
+    /** What G1 takes beyond {@code bytes} for a byte array of that length: whole regions once it is humongous. */
+    static long humongousWaste(long bytes, long regionBytes) {
+        long object = bytes + 16; // the array's header
+        if (regionBytes <= 0 || object < regionBytes / 2) {
+            return 0;
+        }
+        return (object + regionBytes - 1) / regionBytes * regionBytes - bytes;
+    }
+
+    /** G1's region size in bytes, or 0 when another collector runs. */
+    private static long g1RegionBytes() {
+        boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .anyMatch(collector -> collector.getName().startsWith("G1 "));
+        HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        if (!g1 || hotSpot == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(hotSpot.getVMOption("G1HeapRegionSize").getValue());
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
     }
 
     /** What a walk's figure says was found: a walk cut short answers -1 - what it counted. */
