@@ -114,10 +114,10 @@ public final class LiveHeap {
      */
     private long lastEndNanos;
     /**
-     * Programs that ended lately, by when they ended (the clock's nanoseconds): their memory may still be reachable a
-     * moment (their context is closed off the request's path, a walk may be unwinding). A collection then must not
-     * blame the programs still running for what a stopped one held, nor take what any of them held for the server's
-     * own. Guarded by {@link #lock}.
+     * Programs stopped over their cap that ended lately, by when they ended (the clock's nanoseconds), with what they
+     * allocated: their memory may still be reachable a moment (their context is closed off the request's path, a walk
+     * may be unwinding), and a collection then would blame the programs still running for it. Guarded by
+     * {@link #lock}.
      */
     private final Map<Share, Long> departed = new HashMap<>();
     /** How many full collections were reported; waiters for the next one watch it. Guarded by {@link #lock}. */
@@ -321,7 +321,9 @@ public final class LiveHeap {
             synchronized (lock) {
                 shares.remove(this);
                 lastEndNanos = clock.getAsLong();
-                departed.put(this, lastEndNanos);
+                if (exceeded) {
+                    departed.put(this, lastEndNanos);
+                }
                 renew = shares.isEmpty() && (baseline < 0 || forcedSinceBaseline
                         || clock.getAsLong() - baselineNanos > TimeUnit.SECONDS.toNanos(BASELINE_MAX_AGE_SECONDS));
             }
@@ -432,22 +434,14 @@ public final class LiveHeap {
                 }
                 return;
             }
-            // Programs that ended less than 250 ms before this collection began may still hold their memory.
-            departed.values().removeIf(ended -> startedNanos - ended > MIN_FORCED_INTERVAL_NANOS);
             if (full) {
                 // Bounds on the server's own use that hold with programs running: it is no more than the heap's use,
-                // and no less than that less all the programs allocated (what they hold is part of it), those that
-                // just ended included. The second catches what the server kept since the baseline (an engine's
-                // remains of a stopped program, caches) when programs run one after another without a pause to
-                // measure it in. Leaving out the ones that just ended lifted the baseline over what they still held;
-                // once that was freed, only the first bound brought it down, to the heap's use, hiding all that the
-                // programs still running held: a bomb then ran to its wall limit.
+                // and no less than that less all the programs allocated (what they hold is part of it). The second
+                // catches what the server kept since the baseline (an engine's remains of a stopped program, caches)
+                // when programs run one after another without a pause to measure it in.
                 long allocatedByPrograms = 0;
                 for (Share share : shares) {
                     allocatedByPrograms += share.allocatedSinceStart();
-                }
-                for (Share share : departed.keySet()) {
-                    allocatedByPrograms += share.allocatedAtClose;
                 }
                 baseline = Math.clamp(baseline, live - allocatedByPrograms, live);
             }
@@ -475,10 +469,10 @@ public final class LiveHeap {
     private boolean judge(long live, boolean full, long startedNanos) {
         List<Share> running = new ArrayList<>();
         long accounted = 0; // what programs stopped already may hold until their memory is collected
+        // Stopped programs that ended less than 250 ms before this collection began count as if still running.
+        departed.values().removeIf(ended -> startedNanos - ended > MIN_FORCED_INTERVAL_NANOS);
         for (Share share : departed.keySet()) {
-            if (share.exceeded) { // stopped, it ended lately: counts as if still running
-                accounted += share.allocatedAtClose;
-            }
+            accounted += share.allocatedAtClose;
         }
         for (Share share : shares) {
             if (share.exceeded) {

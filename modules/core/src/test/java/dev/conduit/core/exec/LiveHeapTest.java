@@ -383,29 +383,6 @@ class LiveHeapTest {
     }
 
     /**
-     * A program stopped holding 8 MB is still reachable at the next collection, beside one that has allocated nothing
-     * yet: that is no growth of the server's own use. Once it is freed, what the other holds (2 MB, twice its cap) is
-     * seen. Before, the baseline rose by the stopped program's 8 MB, came down only to the heap's use, and the second
-     * program's memory was taken for the server's.
-     */
-    @Test
-    void whatAProgramHeldJustBeforeItEndedIsNotTakenForTheServers() {
-        measureTheServer();
-        LiveHeap.Share stopped = heap.track(Thread.currentThread(), MIB);
-        churn();
-        LiveHeap.Share other = heap.track(Thread.currentThread(), MIB);
-        heap.collected(100 * MIB + 8 * MIB, true, "test", now.get());
-        assertThat("the holder of 8 MB", stopped.exceeded(), is(true));
-        stopped.close();
-        now.addAndGet(GAP / 2);
-        heap.collected(100 * MIB + 8 * MIB, true, "test", now.get());
-        churn();
-        now.addAndGet(GAP);
-        heap.collected(100 * MIB + 2 * MIB, true, "test", now.get());
-        assertThat("the other, holding 2 MB once the first is freed", other.exceeded(), is(true));
-    }
-
-    /**
      * Four programs under 1 MB that allocated several times their cap, walked before a collection says they hold 4.5 MB:
      * walks that found 100 KB clear them all of the rule's figure (1.5 MB each, under twice the cap), walks cut short
      * at 100 KB (their object budget spent) clear nobody, and the rule stops one as it would without walks.
