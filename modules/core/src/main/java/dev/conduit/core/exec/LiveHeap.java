@@ -63,10 +63,12 @@ public final class LiveHeap {
     private static final long ROOM_WAIT_MILLIS = 1000;
     /** How long a walk that found a program holding little keeps the rule from blaming it for another's memory. */
     private static final long WALK_CLEARS_NANOS = TimeUnit.SECONDS.toNanos(20);
-    /** How many times more a program a walk found near its cap is walked at once. */
+    /** How many times more a program a walk found growing is walked at once. */
     private static final int REWALKS = 4;
-    /** How long after the last walks a young collection's figure may start more. */
+    /** How long after the last walks a young collection's figure may start more, at least. */
     private static final long YOUNG_WALKS_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** How many times the last walks' duration passes before a young collection's figure may start more. */
+    private static final int YOUNG_WALKS_PAUSE_FACTOR = 4;
     /** How long a walk that found a program holding under a quarter of its cap spares it walks a young figure asks for. */
     private static final long YOUNG_WALKS_SPARE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc, g1RegionBytes())
@@ -81,8 +83,8 @@ public final class LiveHeap {
     private final AtomicBoolean collectionPending = new AtomicBoolean();
     /** Whether a walk of programs' objects is queued or running: one at a time, as each may take a while. */
     private final AtomicBoolean walking = new AtomicBoolean();
-    /** When the last walks ended (the clock's nanoseconds). */
-    private volatile long walksEndedNanos;
+    /** When a young collection's figure may start walks again (the clock's nanoseconds). */
+    private volatile long youngWalksFromNanos;
     /**
      * The program being walked off its thread and the thread walking it, interrupted when the program ends or is
      * stopped: a walk of a large heap takes seconds of CPU and keeps what it walks reachable. Guarded by walkLock.
@@ -153,6 +155,8 @@ public final class LiveHeap {
         private volatile long walked;
         /** When {@link #walked} was found (the clock's nanoseconds). */
         private volatile long walkedNanos;
+        /** Whether the last walk found more, by a sixteenth of the cap, than the walk before. */
+        private volatile boolean growing;
         /** What the thread had allocated at the last walk on its own thread. */
         private long allocatedAtWalk;
         /** What the program allocated in all, once it ended. */
@@ -212,8 +216,7 @@ public final class LiveHeap {
             long figure = walker.applyAsLong(cap);
             long holds = found(figure);
             if (figure >= 0) { // a walk cut short proves what it found, and clears nothing
-                walked = holds;
-                walkedNanos = clock.getAsLong();
+                walked(holds);
             }
             if (holds > cap) {
                 stop(this, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked as it allocated)");
@@ -286,9 +289,19 @@ public final class LiveHeap {
             return walkedNanos != 0 && walked < cap / 2 && now - walkedNanos < WALK_CLEARS_NANOS;
         }
 
-        /** Whether a walk in the last {@code nanos} found the program holding under a quarter of its cap. */
+        /** Records what a complete walk found; a first walk finds a program growing above a quarter of its cap. */
+        private void walked(long holds) {
+            growing = holds > (walkedNanos == 0 ? cap / 4 : walked) + cap / 16;
+            walked = holds;
+            walkedNanos = clock.getAsLong();
+        }
+
+        /**
+         * Whether a walk in the last {@code nanos} found the program holding under a quarter of its cap, and not
+         * growing: more by a sixteenth of its cap than at the walk before.
+         */
         private boolean walkedLightly(long now, long nanos) {
-            return walkedNanos != 0 && walked < cap / 4 && now - walkedNanos < nanos;
+            return walkedNanos != 0 && walked < cap / 4 && !growing && now - walkedNanos < nanos;
         }
 
         /** The cap, in bytes. */
@@ -348,7 +361,7 @@ public final class LiveHeap {
         this.collector = collector;
         this.lastForcedNanos = clock.getAsLong() - MIN_FORCED_INTERVAL_NANOS;
         this.lastEndNanos = lastForcedNanos;
-        this.walksEndedNanos = clock.getAsLong() - YOUNG_WALKS_PAUSE_NANOS;
+        this.youngWalksFromNanos = clock.getAsLong();
     }
 
     /** This measurer, told of every garbage collection from now on. */
@@ -556,15 +569,18 @@ public final class LiveHeap {
      *
      * <p>A walk takes a while (seconds for a cap of small objects on a busy machine) and a holder grows meanwhile. The
      * programs that allocated most go first: churners allocate many times what they keep, so theirs are the short
-     * walks, and once walked the rule no longer blames them for the holder's memory; one found holding more than half
-     * its cap is walked again at once, up to {@value #REWALKS} times, rather than at the next collection.
+     * walks, and once walked the rule no longer blames them for the holder's memory; one found holding more (by a
+     * sixteenth of its cap) than at its last walk is walked again at once, up to {@value #REWALKS} times, rather than
+     * at the next collection.
      *
      * <p>A young collection's figure counts garbage, so it proves nothing, but it is enough to start walks, which
      * need no collection: with N programs running, the rule asks for a full collection only once the heap holds N
      * caps more than the server's own (each may hold its cap), and young collections every few dozen milliseconds
      * were all a GraalJS holder among three churners got until it held three caps. After a young collection, walks
-     * start at most every half second, and a program a walk found under a quarter of its cap in the last two seconds
-     * is spared (a churner's walk is short, but not free).
+     * start no sooner than half a second, and four times as long as the last walks took (up to two seconds), after
+     * those ended (a program keeping most of its cap in small objects beside churners, not growing, costs a walk of
+     * up to a second each time, and young collections come every few dozen milliseconds), and a program a walk found under a quarter of
+     * its cap, and not growing, in the last two seconds is spared (a churner's walk is short, but not free).
      */
     private void walkSuspects(long live, boolean full) {
         List<Share> suspects;
@@ -572,7 +588,7 @@ public final class LiveHeap {
         synchronized (lock) {
             long programsHold = baseline < 0 ? 0 : live - baseline;
             List<Share> running = shares.stream().filter(share -> !share.exceeded).toList();
-            boolean due = full || now - walksEndedNanos >= YOUNG_WALKS_PAUSE_NANOS;
+            boolean due = full || now - youngWalksFromNanos >= 0;
             suspects = running.size() < 2 || !due ? List.of() : running.stream()
                     .filter(share -> share.walk != null && share.cap < programsHold
                                      && share.allocatedSinceStart() > share.cap
@@ -583,14 +599,17 @@ public final class LiveHeap {
             return;
         }
         pacer.runAfter(0, () -> {
+            long began = clock.getAsLong();
             try {
                 for (Share share : suspects) {
-                    for (int walk = 0; walk <= REWALKS && walkOnce(share) > share.cap / 2; walk++) {
-                        // near its cap: again, while it may be growing past it
+                    for (int walk = 0; walk <= REWALKS && walkOnce(share) > 0 && share.growing; walk++) {
+                        // growing: again, while it may be growing past its cap (a stable one waits for the next)
                     }
                 }
             } finally {
-                walksEndedNanos = clock.getAsLong();
+                long ended = clock.getAsLong();
+                youngWalksFromNanos = ended + Math.clamp(YOUNG_WALKS_PAUSE_FACTOR * (ended - began),
+                                                         YOUNG_WALKS_PAUSE_NANOS, 4 * YOUNG_WALKS_PAUSE_NANOS);
                 walking.set(false);
             }
         });
@@ -624,8 +643,7 @@ public final class LiveHeap {
                                       + (System.nanoTime() - began) / 1_000_000 + " ms");
         synchronized (lock) {
             if (!abandoned && figure >= 0) { // cut short, it would clear the program of what it did not reach
-                share.walked = holds;
-                share.walkedNanos = clock.getAsLong();
+                share.walked(holds);
             }
             if (holds > share.cap && !share.exceeded && shares.contains(share)) {
                 stop(share, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked)");
