@@ -190,6 +190,8 @@ public final class Reachable {
         private final Map<Class<?>, Boolean> decided = new IdentityHashMap<>();
         private final IdentitySeen seen = new IdentitySeen();
         private final ArrayDeque<Object> pending = new ArrayDeque<>();
+        private Class<?> lastType;
+        private boolean lastWalked;
 
         Walk(Predicate<Class<?>> follows) {
             this.follows = follows;
@@ -200,10 +202,18 @@ public final class Reachable {
                 return;
             }
             Class<?> type = object.getClass();
-            Boolean walked = decided.get(type);
-            if (walked == null) {
-                walked = walked(type, follows);
-                decided.put(type, walked);
+            boolean walked;
+            if (type == lastType) { // a program's data is mostly a few classes over and over
+                walked = lastWalked;
+            } else {
+                Boolean known = decided.get(type);
+                if (known == null) {
+                    known = walked(type, follows);
+                    decided.put(type, known);
+                }
+                walked = known;
+                lastType = type;
+                lastWalked = known;
             }
             if (walked && seen.add(object)) {
                 pending.push(object);
