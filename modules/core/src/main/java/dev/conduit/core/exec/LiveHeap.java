@@ -579,8 +579,9 @@ public final class LiveHeap {
      * were all a GraalJS holder among three churners got until it held three caps. After a young collection, walks
      * start no sooner than half a second, and four times as long as the last walks took (up to two seconds), after
      * those ended (a program keeping most of its cap in small objects beside churners, not growing, costs a walk of
-     * up to a second each time, and young collections come every few dozen milliseconds), and a program a walk found under a quarter of
-     * its cap, and not growing, in the last two seconds is spared (a churner's walk is short, but not free).
+     * up to a second each time, and young collections come every few dozen milliseconds), and a program a walk found
+     * under a quarter of its cap, and not growing, in the last two seconds is spared (a churner's walk is short, but
+     * not free).
      */
     private void walkSuspects(long live, boolean full) {
         List<Share> suspects;
