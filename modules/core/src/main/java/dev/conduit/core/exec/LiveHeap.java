@@ -157,6 +157,16 @@ public final class LiveHeap {
         private volatile long walkedNanos;
         /** Whether the last walk found more, by a sixteenth of the cap, than the walk before. */
         private volatile boolean growing;
+        /** Whether the engine polls on the program's own thread ({@link #pollOnItsThread}), where it is walked. */
+        private volatile boolean pollsOnItsThread;
+        /** Whether the measurer wants the program walked at its next poll on its own thread. */
+        private volatile boolean walkWanted;
+        /** How many more walks in a row the program may get at its polls while it is found growing. */
+        private volatile int rewalksLeft;
+        /** Whether the walk wanted is one more of those, which waits for nothing. Its own thread only. */
+        private boolean rewalking;
+        /** When a walk wanted may next be made on its own thread (the clock's nanoseconds). Its own thread only. */
+        private long walkHereFromNanos;
         /** What the thread had allocated at the last walk on its own thread. */
         private long allocatedAtWalk;
         /** What the program allocated in all, once it ended. */
@@ -213,16 +223,47 @@ public final class LiveHeap {
                 return; // an interrupted thread's walk would end at once and find nothing, which proves nothing
             }
             allocatedAtWalk = now;
+            walkHere(walker, "walked as it allocated");
+        }
+
+        /** Walks the program on its own thread, which waits meanwhile; stops it if it holds more than its cap. */
+        private void walkHere(LongUnaryOperator walker, String how) {
             long figure = walker.applyAsLong(cap);
             long holds = found(figure);
             if (figure >= 0) { // a walk cut short proves what it found, and clears nothing
                 walked(holds);
             }
             if (holds > cap) {
-                stop(this, "holds at least " + holds / (1024 * 1024) + " MB (its objects, walked as it allocated)");
+                stop(this, "holds at least " + holds / (1024 * 1024) + " MB (its objects, " + how + ")");
             } else {
                 held = Math.max(held, holds); // a walk proves what it found, not that there is no more
             }
+        }
+
+        /**
+         * {@link #poll} for an engine that calls it on the program's own thread, often (Rhino, every 10,000
+         * instructions): the walks the measurer wants of this program are then made here, where the program cannot
+         * grow while it is walked and the walk does not compete with it for a core, instead of on the measurer's
+         * thread (where a holder of small objects among three churners on 2 cores grew a cap while it was walked).
+         */
+        public void pollOnItsThread() {
+            pollsOnItsThread = true;
+            poll();
+            LongUnaryOperator walker = walk;
+            if (!walkWanted || walker == null || exceeded || Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            long began = clock.getAsLong();
+            if (!rewalking && began < walkHereFromNanos) {
+                return; // wanted again soon after a walk that found it not growing: later, when paid for
+            }
+            walkWanted = false;
+            walkHere(walker, "walked");
+            long ended = clock.getAsLong();
+            // A program keeping most of its cap beside churners, not growing, spends at most a fifth of its time so.
+            walkHereFromNanos = ended + 4 * (ended - began);
+            rewalking = growing && !exceeded && rewalksLeft-- > 0;
+            walkWanted = rewalking; // growing: again at the next poll, while it may be growing past its cap
         }
 
         /**
@@ -596,13 +637,25 @@ public final class LiveHeap {
                                      && (full || !share.walkedLightly(now, YOUNG_WALKS_SPARE_NANOS)))
                     .sorted(Comparator.comparingLong(Share::allocatedSinceStart).reversed()).toList();
         }
-        if (suspects.isEmpty() || !walking.compareAndSet(false, true)) {
+        List<Share> offThread = new ArrayList<>();
+        for (Share share : suspects) {
+            if (share.pollsOnItsThread) {
+                share.rewalksLeft = REWALKS;
+                share.walkWanted = true;
+            } else {
+                offThread.add(share);
+            }
+        }
+        if (offThread.size() < suspects.size() && !full) {
+            youngWalksFromNanos = now + YOUNG_WALKS_PAUSE_NANOS; // paced like the measurer's own walks
+        }
+        if (offThread.isEmpty() || !walking.compareAndSet(false, true)) {
             return;
         }
         pacer.runAfter(0, () -> {
             long began = clock.getAsLong();
             try {
-                for (Share share : suspects) {
+                for (Share share : offThread) {
                     for (int walk = 0; walk <= REWALKS && walkOnce(share) > 0 && share.growing; walk++) {
                         // growing: again, while it may be growing past its cap (a stable one waits for the next)
                     }

@@ -258,6 +258,38 @@ class LiveHeapTest {
     }
 
     /**
+     * A program whose engine polls on its own thread (Rhino) is walked there, at its next poll, not on the measurer's
+     * thread: it cannot grow while it is walked. Found growing, it is walked again at the poll after.
+     */
+    @Test
+    void aProgramThatPollsOnItsThreadIsWalkedThere() {
+        measureTheServer();
+        List<LiveHeap.Share> churners = walkedChurners();
+        LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
+        holder.pollOnItsThread(); // says it polls there
+        List<Thread> walkedOn = new ArrayList<>();
+        AtomicLong holds = new AtomicLong(MIB / 2);
+        holder.walkedBy(limit -> {
+            walkedOn.add(Thread.currentThread());
+            return holds.get();
+        });
+        churn();
+        heap.collected(100 * MIB + 7 * MIB / 2, true, "test", now.get());
+        runWaiting(() -> false);
+        assertThat("not on the measurer's thread", walkedOn.isEmpty(), is(true));
+        holder.pollOnItsThread();
+        assertThat(walkedOn, is(List.of(Thread.currentThread())));
+        assertThat(holder.exceeded(), is(false));
+        holds.set(3 * MIB);
+        holder.pollOnItsThread(); // found growing (half its cap, over a quarter): walked again, and over its cap now
+        assertThat(walkedOn.size(), is(2));
+        assertThat(holder.exceeded(), is(true));
+        for (LiveHeap.Share churner : churners) {
+            assertThat(churner.exceeded(), is(false));
+        }
+    }
+
+    /**
      * A holder that is not walked keeping four and a half caps among churners that are: the rule alone finds all four
      * alike (each allocated more than its cap, so each might hold what the heap shows beyond the others' caps) and
      * stops whichever it meets first, often a churner; the churners' walks found them holding little, so the holder

@@ -44,7 +44,7 @@ final class Guard implements AutoCloseable {
     void check() {
         boolean clocked = ++checks % CLOCKED_EVERY == 0;
         if (clocked) {
-            heap.poll();
+            heap.pollOnItsThread(); // its walks too, made here while the program waits
         }
         Limit crossed = null;
         if (tools.cancelled()) {
