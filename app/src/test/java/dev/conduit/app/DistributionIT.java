@@ -90,6 +90,25 @@ class DistributionIT {
     }
 
     /**
+     * {@code bin/conduit} with no configuration named reads the distribution's copy of config/conduit.yaml: the demo
+     * upstream's script and folder it names exist (relative, as in the repository's, they resolved inside the
+     * distribution and the upstream failed at every start).
+     */
+    @Test
+    void theDistributionsConfigurationNamesFilesThatExist() throws Exception {
+        Path config = RunningConduit.DIST.resolve("config/conduit.yaml");
+        String args = Files.readString(config).lines().filter(line -> line.strip().startsWith("args:")).findFirst()
+                .orElseThrow();
+        List<String> paths = List.of(args.substring(args.indexOf('[') + 1, args.lastIndexOf(']')).split(","));
+        assertThat(args, paths.size(), is(2));
+        for (String path : paths) {
+            // As the server reads them: against the configuration file's folder.
+            Path resolved = config.toAbsolutePath().getParent().resolve(path.strip()).normalize();
+            assertThat(resolved.toString(), Files.exists(resolved), is(true));
+        }
+    }
+
+    /**
      * bin/conduit sizes the heap for the configuration (8 programs running guest code at once on this machine's 2
      * cores, each at the default 256 MB limit, plus half of that for the server), and the server keeps programs
      * within what it set aside. 256 guest threads let that many programs wait on tool calls.
