@@ -258,6 +258,36 @@ class LiveHeapTest {
     }
 
     /**
+     * A program keeping 600 KB of its 1 MB among churners, not growing, is walked once per round of walks (twice in
+     * its first: a first walk over a quarter of the cap counts as growth), not five times as anything over half its
+     * cap was before; and a young figure starts the next round only four times as long as the last took after it.
+     */
+    @Test
+    void aStableProgramIsWalkedOnceARoundAndRoundsArePacedByTheirCost() {
+        measureTheServer();
+        walkedChurners();
+        LiveHeap.Share stable = heap.track(Thread.currentThread(), MIB);
+        AtomicInteger walks = new AtomicInteger();
+        stable.walkedBy(limit -> {
+            walks.incrementAndGet();
+            now.addAndGet(TimeUnit.MILLISECONDS.toNanos(200)); // walks of 200 ms: a first round of 400 ms
+            return 6 * MIB / 10;
+        });
+        churn();
+        heap.collected(100 * MIB + 7 * MIB / 2, false, "young", now.get());
+        runWaiting(() -> false);
+        assertThat("the first round", walks.get(), is(2));
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1500));
+        heap.collected(100 * MIB + 7 * MIB / 2, false, "young", now.get());
+        assertThat("1.5 s after a round of 400 ms: not yet", waiting.isEmpty(), is(true));
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+        heap.collected(100 * MIB + 7 * MIB / 2, false, "young", now.get());
+        runWaiting(() -> false);
+        assertThat("once in the next round", walks.get(), is(3));
+        assertThat(stable.exceeded(), is(false));
+    }
+
+    /**
      * A program whose engine polls on its own thread (Rhino) is walked there, at its next poll, not on the measurer's
      * thread: it cannot grow while it is walked. Found growing, it is walked again at the poll after.
      */
