@@ -161,14 +161,10 @@ public final class LiveHeap {
         private volatile boolean pollsOnItsThread;
         /** Whether the measurer wants the program walked at its next poll on its own thread. */
         private volatile boolean walkWanted;
-        /** How many more walks in a row the program may get at its polls while it is found growing. */
-        private volatile int rewalksLeft;
-        /** Whether the walk wanted is one more of those, which waits for nothing. Its own thread only. */
-        private boolean rewalking;
-        /** When a walk wanted may next be made on its own thread (the clock's nanoseconds). Its own thread only. */
-        private long walkHereFromNanos;
-        /** What the thread had allocated at the last walk on its own thread. */
-        private long allocatedAtWalk;
+        /** When a walk wanted may next be made on its own thread (the clock's nanoseconds). Written there only. */
+        private volatile long walkHereFromNanos;
+        /** What the thread had allocated at the last walk on its own thread. Written there only. */
+        private volatile long allocatedAtWalk;
         /** What the program allocated in all, once it ended. */
         private volatile long allocatedAtClose;
 
@@ -177,6 +173,7 @@ public final class LiveHeap {
             this.cap = cap;
             this.allocatedAtStart = allocated(threadId);
             this.allocatedAtCollection = allocatedAtStart;
+            this.allocatedAtWalk = allocatedAtStart;
         }
 
         /** Whether the program was found holding more than its cap; its watchdog stops it. */
@@ -228,8 +225,11 @@ public final class LiveHeap {
 
         /** Walks the program on its own thread, which waits meanwhile; stops it if it holds more than its cap. */
         private void walkHere(LongUnaryOperator walker, String how) {
+            long began = System.nanoTime();
             long figure = walker.applyAsLong(cap);
             long holds = found(figure);
+            LOGGER.log(Level.DEBUG, () -> "a program " + how + " on its thread: " + holds / (1024 * 1024) + " MB in "
+                                          + (System.nanoTime() - began) / 1_000_000 + " ms");
             if (figure >= 0) { // a walk cut short proves what it found, and clears nothing
                 walked(holds);
             }
@@ -250,20 +250,16 @@ public final class LiveHeap {
             pollsOnItsThread = true;
             poll();
             LongUnaryOperator walker = walk;
-            if (!walkWanted || walker == null || exceeded || Thread.currentThread().isInterrupted()) {
+            if (walker == null || !walkDueOnItsThread() || Thread.currentThread().isInterrupted()) {
                 return;
             }
             long began = clock.getAsLong();
-            if (!rewalking && began < walkHereFromNanos) {
-                return; // wanted again soon after a walk that found it not growing: later, when paid for
-            }
-            walkWanted = false;
+            allocatedAtWalk = allocated(threadId);
             walkHere(walker, "walked");
             long ended = clock.getAsLong();
             // A program keeping most of its cap beside churners, not growing, spends at most a fifth of its time so.
             walkHereFromNanos = ended + 4 * (ended - began);
-            rewalking = growing && !exceeded && rewalksLeft-- > 0;
-            walkWanted = rewalking; // growing: again at the next poll, while it may be growing past its cap
+            walkWanted = growing && !exceeded; // growing: watched until a walk finds it has stopped
         }
 
         /**
@@ -323,6 +319,33 @@ public final class LiveHeap {
          */
         public void walkedBy(LongUnaryOperator walk) {
             this.walk = walk;
+        }
+
+        /**
+         * Like {@link #walkedBy}, for an engine that calls {@link #pollOnItsThread} on the program's own thread
+         * whenever {@link #walkDueOnItsThread} says a walk is due there (the GraalVM engines: an action the guest
+         * runs at its next safepoint), rather than often of its own accord.
+         */
+        public void walkedOnItsThreadBy(LongUnaryOperator walk) {
+            this.walk = walk;
+            pollsOnItsThread = walk != null;
+        }
+
+        /**
+         * Whether {@link #pollOnItsThread} would walk the program now: the measurer wants it walked, and either four
+         * times what its last walk took has passed since, or it may have grown past its cap since (what a program
+         * holds grows by no more than it allocates; found growing, once it allocated what was left of its cap, and
+         * in any case before it can reach twice its cap).
+         */
+        public boolean walkDueOnItsThread() {
+            if (!walkWanted || walk == null || exceeded) {
+                return false;
+            }
+            if (clock.getAsLong() >= walkHereFromNanos) {
+                return true;
+            }
+            long since = allocated(threadId) - allocatedAtWalk;
+            return since >= 2 * cap - walked || growing && since >= cap - walked;
         }
 
         /** Whether a walk in the last 20 seconds found the program holding less than half its cap. */
@@ -612,7 +635,8 @@ public final class LiveHeap {
      * programs that allocated most go first: churners allocate many times what they keep, so theirs are the short
      * walks, and once walked the rule no longer blames them for the holder's memory; one found holding more (by a
      * sixteenth of its cap) than at its last walk is walked again at once, up to {@value #REWALKS} times, rather than
-     * at the next collection.
+     * at the next collection. A program whose engine calls {@link Share#pollOnItsThread} is walked there instead,
+     * where it waits while walked, and so is watched by what it allocates ({@link Share#walkDueOnItsThread}).
      *
      * <p>A young collection's figure counts garbage, so it proves nothing, but it is enough to start walks, which
      * need no collection: with N programs running, the rule asks for a full collection only once the heap holds N
@@ -640,7 +664,6 @@ public final class LiveHeap {
         List<Share> offThread = new ArrayList<>();
         for (Share share : suspects) {
             if (share.pollsOnItsThread) {
-                share.rewalksLeft = REWALKS;
                 share.walkWanted = true;
             } else {
                 offThread.add(share);

@@ -288,8 +288,9 @@ class LiveHeapTest {
     }
 
     /**
-     * A program whose engine polls on its own thread (Rhino) is walked there, at its next poll, not on the measurer's
-     * thread: it cannot grow while it is walked. Found growing, it is walked again at the poll after.
+     * A program whose engine polls on its own thread (Rhino, and the GraalVM engines on request) is walked there, at
+     * its next poll, not on the measurer's thread: it cannot grow while it is walked. Found growing, it is walked
+     * again once it has allocated what was left of its cap (it may hold more than its cap by then), not before.
      */
     @Test
     void aProgramThatPollsOnItsThreadIsWalkedThere() {
@@ -301,6 +302,7 @@ class LiveHeapTest {
         AtomicLong holds = new AtomicLong(MIB / 2);
         holder.walkedBy(limit -> {
             walkedOn.add(Thread.currentThread());
+            now.addAndGet(10_000_000); // a walk takes a while: the next waits four times that, or an allocation
             return holds.get();
         });
         churn();
@@ -311,7 +313,12 @@ class LiveHeapTest {
         assertThat(walkedOn, is(List.of(Thread.currentThread())));
         assertThat(holder.exceeded(), is(false));
         holds.set(3 * MIB);
-        holder.pollOnItsThread(); // found growing (half its cap, over a quarter): walked again, and over its cap now
+        holder.pollOnItsThread();
+        assertThat("found growing (half its cap, over a quarter), but it allocated nothing since", walkedOn.size(),
+                   is(1));
+        churn();
+        assertThat(holder.walkDueOnItsThread(), is(true));
+        holder.pollOnItsThread(); // it allocated more than what was left of its cap: walked, and over its cap now
         assertThat(walkedOn.size(), is(2));
         assertThat(holder.exceeded(), is(true));
         for (LiveHeap.Share churner : churners) {

@@ -63,6 +63,8 @@ abstract class PooledExecutor implements Executor {
     private final String languageId;
     private final int poolSize;
     protected final Engine engine;
+    /** Where a program's walks run on its own thread; null if Truffle did not load our instrument. */
+    private final GuestThreads guestThreads;
     protected final Watchdog watchdog = new Watchdog();
     private final BlockingQueue<Prepared> pool;
     private final ExecutorService refill;
@@ -95,6 +97,7 @@ abstract class PooledExecutor implements Executor {
                 .err(OutputStream.nullOutputStream())
                 .option("engine.WarnInterpreterOnly", "false")
                 .build();
+        this.guestThreads = GuestThreads.of(engine);
     }
 
     /** Warms the engine and fills the pool in the background; {@link #availability()} says when it is done. */
@@ -278,7 +281,12 @@ abstract class PooledExecutor implements Executor {
         Watchdog.Watched watched = watchdog.watch(Thread.currentThread(), prepared.context(), request.limits(), output,
                                                   request.tools());
         prepared.bridge().target(request.tools(), watched.heap());
-        watched.heap().walkedBy(walk(prepared.context()));
+        LongUnaryOperator walk = walk(prepared.context());
+        if (walk != null && guestThreads != null) {
+            watched.walkOnItsThread(walk, guestThreads.onThisThread(prepared.context()));
+        } else {
+            watched.heap().walkedBy(walk);
+        }
         try {
             Optional<String> json = run(prepared, code);
             if (json.isPresent() && json.get().length() > request.limits().outputBytes()) {

@@ -9,8 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.LongUnaryOperator;
 
 import com.sun.management.ThreadMXBean;
 import dev.conduit.core.exec.GuestOutput;
@@ -52,6 +55,10 @@ final class Watchdog implements AutoCloseable {
         private final ToolBridge bridge;
         private final AtomicReference<Limit> stoppedBy = new AtomicReference<>();
         private final CompletableFuture<Void> reportedStuck = new CompletableFuture<>();
+        /** Runs an action on the guest's own thread ({@link GuestThreads}); null where walks are not made there. */
+        private volatile Function<Runnable, Future<Void>> onItsThread;
+        /** The walk last asked of the guest's own thread. The watchdog's thread only. */
+        private Future<Void> walkAsked;
 
         private Watched(Thread thread, Context context, ExecutionLimits limits, GuestOutput output, ToolBridge bridge) {
             this.threadId = thread.threadId();
@@ -73,6 +80,15 @@ final class Watchdog implements AutoCloseable {
             return reportedStuck.copy();
         }
 
+        /**
+         * Makes the walks of what the program holds ({@code walk}) on its own thread, through {@code onItsThread},
+         * whenever the measurer wants one: the program waits while it is walked, rather than grow past its cap.
+         */
+        void walkOnItsThread(LongUnaryOperator walk, Function<Runnable, Future<Void>> onItsThread) {
+            this.onItsThread = onItsThread;
+            heap.walkedOnItsThreadBy(walk);
+        }
+
         /** The program's claim on the heap: what is left of its cap, for the guest's buffer check. */
         LiveHeap.Share heap() {
             return heap;
@@ -80,6 +96,7 @@ final class Watchdog implements AutoCloseable {
 
         private void check() {
             heap.poll();
+            askWalk();
             Limit crossed = null;
             if (bridge.cancelled()) {
                 crossed = Limit.CANCELLED;
@@ -102,6 +119,19 @@ final class Watchdog implements AutoCloseable {
                 // on this thread, a second program stopped at the same moment (four memory bombs judged by one
                 // collection) would go on allocating until the first had left.
                 cancelling.execute(() -> cancel(limit));
+            }
+        }
+
+        /** Asks the guest's thread for the walk the measurer wants of it, unless it was asked and has not made it. */
+        private void askWalk() {
+            Function<Runnable, Future<Void>> runner = onItsThread;
+            if (runner == null || !heap.walkDueOnItsThread() || walkAsked != null && !walkAsked.isDone()) {
+                return;
+            }
+            try {
+                walkAsked = runner.apply(heap::pollOnItsThread);
+            } catch (IllegalStateException e) {
+                onItsThread = null; // the context is closing: the program is over, and no walk is needed
             }
         }
 
