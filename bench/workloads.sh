@@ -3,7 +3,8 @@
 # a tight loop, JSON of 100,000 records, string processing, sorting and a tool-call-bound program on every engine,
 # one program at a time, medians of the executions' own durations. Needs the distribution and interop/node_modules
 # (./mvnw -B package -DskipTests builds both). Loopback only.
-# Usage: bench/workloads.sh [runs]   (default 5 per engine and workload, after one warm-up run)
+# Usage: bench/workloads.sh [runs] [workload]   (default 5 per engine and workload, after one warm-up run; every
+# workload, or those whose name contains the second argument)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT

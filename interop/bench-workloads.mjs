@@ -1,11 +1,13 @@
 // Which engine for which work: the same workloads on every engine (JavaScript on graaljs, rhino and deno; the Python
 // versions on graalpy), one program at a time, each run `runs` times after one warm-up run. Prints one JSON line per
 // engine and workload with the median of the execution's own durationMs, then the ratio of each engine to the fastest.
-// Usage: node bench-workloads.mjs <url> <api-key> [runs]
+// Each run's program differs by a trailing comment, as an agent's programs do, so no engine reuses an earlier parse.
+// Usage: node bench-workloads.mjs <url> <api-key> [runs] [workload]   (workload: a part of a name; default all)
 import { callTool } from "./bench-call.mjs";
 
-const [url, key, runsArg = "5"] = process.argv.slice(2);
+const [url, key, runsArg = "5", only = ""] = process.argv.slice(2);
 const runs = Number(runsArg);
+let unique = 0;
 
 const WORKLOADS = {
   "tight loop (primes below 300,000)": {
@@ -61,7 +63,8 @@ n`,
 async function execute(engine, code) {
   const python = engine === "graalpy";
   const { answer, text } = await callTool(url, key, python ? "execute_python" : "execute_javascript",
-    { code, ...(python ? {} : { engine }), limits: { timeoutMs: 120000, cpuTimeMs: 120000 } });
+    { code: `${code}\n${python ? "#" : "//"} run ${unique++}`, ...(python ? {} : { engine }),
+      limits: { timeoutMs: 120000, cpuTimeMs: 120000 } });
   const result = answer.result?.structuredContent;
   if (!result || result.exitCode !== 0) {
     throw new Error(`${engine}: ${text.slice(0, 400)}`);
@@ -70,7 +73,7 @@ async function execute(engine, code) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-for (const [workload, code] of Object.entries(WORKLOADS)) {
+for (const [workload, code] of Object.entries(WORKLOADS).filter(([name]) => name.includes(only))) {
   const results = {};
   for (const engine of ["graaljs", "rhino", "deno", "graalpy"]) {
     const program = engine === "graalpy" ? code.py : code.js;
