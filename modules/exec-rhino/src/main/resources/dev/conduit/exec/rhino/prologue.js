@@ -1,12 +1,12 @@
-// Conduit's in-sandbox SDK for Rhino. Evaluated in every fresh scope before user code; it returns an installer that
-// receives the host's functions (the tool bridge, discovery, console output, the microtask drain), the manifest (JSON
-// data, never code), the shared SDK (tools-sdk.js), what is left of the program's memory limit and a function that
-// counts a buffer against it, makes large allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError`,
+// Conduit's in-sandbox SDK for Rhino. Evaluated in every fresh scope, made ahead of the program that uses it; it
+// returns an installer that receives the host's functions (the tool bridge, one that answers the manifest: JSON data,
+// never code; discovery, console output, the microtask drain), the shared SDK (tools-sdk.js), what is left of the
+// program's memory limit and a function that counts a buffer against it, makes large allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError`,
 // `console` and the settling function that stands in for `await`, and keeps the host functions in this closure only.
 // Rhino has no classes or async functions: plain prototypes here.
 (function () {
   "use strict";
-  return function install(bridge, manifestJson, discover, write, drain, sdk, room, hold) {
+  return function install(bridge, manifest, discover, write, drain, sdk, room, hold) {
     sdk.guardAllocations(this, room, hold);
     // Captured now: a program that replaces JSON, Promise or String later only confuses itself.
     var parse = JSON.parse;
@@ -95,7 +95,7 @@
     });
     Object.defineProperty(global, "tools", {
       get: function () {
-        return tools || (tools = sdk.tools(call, parse(manifestJson)));
+        return tools || (tools = sdk.tools(call, parse(manifest())));
       },
       enumerable: false
     });
