@@ -42,8 +42,9 @@ import org.mozilla.javascript.WrappedException;
  * The {@code rhino} engine: lightweight JavaScript on Mozilla Rhino, in-process, with no warm-up and a small footprint.
  * Each execution gets a fresh scope of safe standard objects (no {@code java}, {@code Packages} or other LiveConnect
  * globals), made ahead with the SDK installed ({@link Prepared}), in a context made by
- * {@link SandboxContextFactory}; the SDK prologue is compiled once and run in every scope. Rhino has neither {@code async} functions nor {@code await}, so programs go through {@link AwaitRewriter}
- * first; tool calls run synchronously on the guest's thread.
+ * {@link SandboxContextFactory}; the SDK prologue is compiled once and run in every scope. Rhino has neither
+ * {@code async} functions nor {@code await}, so programs go through {@link AwaitRewriter} first; tool calls run
+ * synchronously on the guest's thread.
  */
 final class RhinoExecutor implements Executor {
     static final String NAME = "rhino";
