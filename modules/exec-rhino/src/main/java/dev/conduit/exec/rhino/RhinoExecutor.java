@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 import dev.conduit.core.exec.FirstProgram;
 import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.exec.LiveHeap;
-import dev.conduit.core.exec.TopLevelReturn;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
@@ -181,27 +180,17 @@ final class RhinoExecutor implements Executor {
         }
     }
 
-    /**
-     * The program as a script (its last value is the result); with a top-level {@code return}, as a function body.
-     * Which one is asked of {@link TopLevelReturn} first: a failed compile is an exception, built and thrown.
-     */
+    /** The program as a script (its last value is the result); with a top-level {@code return}, as a function body. */
     private static Script compile(Context context, String code) {
-        if (TopLevelReturn.certainReturn(code)) {
-            return asBody(context, code); // as below when the script's error is the return: the body's error stands
-        }
         try {
             return context.compileString(code, PROGRAM_NAME, 1, null);
         } catch (EvaluatorException e) {
             if (!"invalid return".equals(e.details())) {
                 throw e;
             }
-            return asBody(context, code);
+            // Line 0 holds the wrapper, so the guest's lines keep their numbers.
+            return context.compileString("(function () {\n" + code + "\n})()", PROGRAM_NAME, 0, null);
         }
-    }
-
-    /** The program as a function's body; line 0 holds the wrapper, so the guest's lines keep their numbers. */
-    private static Script asBody(Context context, String code) {
-        return context.compileString("(function () {\n" + code + "\n})()", PROGRAM_NAME, 0, null);
     }
 
     /**
