@@ -45,7 +45,8 @@ class GuestThreadsTest {
             }).get(20, TimeUnit.SECONDS);
             assertThat(ranOn.get(), is(guest));
             guest.join();
-            assertThat(result.get().asLong() > 0, is(true));
+            // Ended, and only the action could end it (it may have run before the loop's first turn: n may be 0).
+            assertThat(result.get().isNumber(), is(true));
         }
     }
 }
