@@ -1,6 +1,7 @@
 package dev.conduit.app;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -38,7 +39,11 @@ final class RunningConduit implements AutoCloseable {
     private static final Pattern READY = Pattern.compile(
             "ready: MCP at http://[^ ]+:(\\d+)/mcp .*ops at http://[^ ]+:(\\d+)/observe");
 
+    /** Where every server's log is kept too, one file per server, named by the test class that started it. */
+    private static final Path LOGS = Path.of("target/it-logs");
+
     private final Process process;
+    private final Path logFile;
     private final List<String> log = new ArrayList<>();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -47,6 +52,10 @@ final class RunningConduit implements AutoCloseable {
 
     private RunningConduit(Process process) {
         this.process = process;
+        // A failure's message shows the log until then; the file keeps all of it, and passing runs' too.
+        String starter = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .filter(name -> name.endsWith("IT")).findFirst().orElse("conduit"));
+        this.logFile = LOGS.resolve(starter.substring(starter.lastIndexOf('.') + 1) + "-" + process.pid() + ".log");
         // A pipe read: on a platform thread, or it holds a carrier of this JVM too (see PipeThreads).
         Thread.ofPlatform().daemon(true).name("conduit-it-log").start(this::readLog);
     }
@@ -311,9 +320,13 @@ final class RunningConduit implements AutoCloseable {
 
     private void readLog() {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                                                                                StandardCharsets.UTF_8))) {
+                                                                                StandardCharsets.UTF_8));
+             BufferedWriter file = Files.newBufferedWriter(Files.createDirectories(LOGS).resolve(logFile.getFileName()))) {
             String line;
             while ((line = reader.readLine()) != null) {
+                file.write(line);
+                file.newLine();
+                file.flush();
                 synchronized (log) {
                     log.add(line);
                     log.notifyAll();

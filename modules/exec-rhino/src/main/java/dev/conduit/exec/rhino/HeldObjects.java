@@ -1,6 +1,7 @@
 package dev.conduit.exec.rhino;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongUnaryOperator;
 import java.util.function.UnaryOperator;
 
@@ -40,7 +41,12 @@ final class HeldObjects {
     }
 
     private static long measure(Scriptable scope, Context context, long limit) {
-        return Reachable.measure(Arrays.asList(scope, CURRENT_FRAME.apply(context)), HeldObjects::isRhinos, limit);
+        return reach(Arrays.asList(scope, CURRENT_FRAME.apply(context)), limit);
+    }
+
+    /** What {@code roots} reach through Rhino's objects, counting no further than {@code limit} (see {@link Reachable}). */
+    static long reach(List<?> roots, long limit) {
+        return Reachable.measure(roots, HeldObjects::isRhinos, limit);
     }
 
     private static boolean isRhinos(Class<?> type) {

@@ -243,9 +243,13 @@ final class RhinoExecutor implements Executor {
     private void refill() {
         try {
             refill.execute(() -> {
-                try (Context context = factory.enterContext()) {
-                    boolean taken = true;
-                    while (taken && pool.remainingCapacity() > 0 && !refill.isShutdown()) {
+                boolean taken = true;
+                while (taken && pool.remainingCapacity() > 0 && !refill.isShutdown()) {
+                    // A context of its own for each scope: Rhino caches objects per context (the function that throws
+                    // for a strict function's `caller`, with the prototype of the scope it was first made for), so
+                    // two scopes made in one context were linked, and the one waiting kept the other's program
+                    // reachable after it ended (its memory blamed on the programs that came after).
+                    try (Context context = factory.enterContext()) {
                         taken = pool.offer(prepare(context));
                     }
                 }
@@ -321,6 +325,12 @@ final class RhinoExecutor implements Executor {
     /** Completes once the scopes asked for so far are made (for tests). */
     CompletableFuture<Void> refilled() {
         return CompletableFuture.runAsync(() -> { }, refill);
+    }
+
+    /** What each scope made ahead reaches through Rhino's objects, in bytes, counting no further than {@code limit}. */
+    List<Long> pooledReach(long limit) {
+        return pool.stream().map(prepared -> HeldObjects.reach(List.of(prepared.scope(), prepared.finish()), limit))
+                .toList();
     }
 
     @Override
