@@ -29,6 +29,38 @@ class RhinoPoolTest {
                                                                       64L * 1024 * 1024, 64 * 1024, 100, 10,
                                                                       64 * 1024);
 
+    /**
+     * Walks what a program reaches from its global object (properties, accessors, prototypes) and names the functions
+     * that do not descend from its own {@code Function.prototype} (at most five).
+     */
+    private static final String FUNCTIONS_OF_OTHER_SCOPES = """
+            var seen = new Set(), queue = [[globalThis, 'globalThis']], strange = [], ownFn = Function.prototype;
+            while (queue.length && seen.size < 20000) {
+              var item = queue.shift(), o = item[0], path = item[1];
+              try { typeof o; o === null; } catch (e) { continue; } // a host value the guest cannot hold
+              if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
+              seen.add(o);
+              var proto;
+              try { proto = Object.getPrototypeOf(o); } catch (e) { continue; }
+              var up = proto;
+              while (up && up !== ownFn) up = Object.getPrototypeOf(up);
+              if (typeof o === 'function' && o !== ownFn && !up && proto !== null && strange.length < 5) {
+                strange.push(path);
+              }
+              queue.push([proto, path + '.__proto__']);
+              var names;
+              try { names = Object.getOwnPropertyNames(o); } catch (e) { continue; }
+              names.forEach(function (n) {
+                var d;
+                try { d = Object.getOwnPropertyDescriptor(o, n); } catch (e) { return; }
+                if (!d) return;
+                if ('value' in d) queue.push([d.value, path + '.' + n]);
+                if (d.get) queue.push([d.get, path + '.get ' + n]);
+                if (d.set) queue.push([d.set, path + '.set ' + n]);
+              });
+            }
+            return seen.size > 300 ? 'walked; elsewhere: ' + strange.join(';') : 'walked only ' + seen.size;""";
+
     @Test
     void aScopeMadeAheadServesOnlyTheExecutionThatTakesIt() throws Exception {
         RhinoExecutor executor = new RhinoExecutor();
@@ -76,6 +108,31 @@ class RhinoPoolTest {
                 // A scope and its SDK come to a few hundred KB; the program's buffers alone were 8 MB.
                 assertThat(reach.toString(), bytes, lessThan(4L * 1024 * 1024));
             }
+        } finally {
+            guests.shutdownNow();
+            executor.close();
+        }
+    }
+
+    /**
+     * Every function a program can reach from its global object (properties, accessors, prototypes) descends from its
+     * own scope's {@code Function.prototype}: none leads to another scope, where another program ran. (Rhino caches
+     * some objects per context, with the prototype of the scope they were first made for; scopes made ahead each get
+     * a context of their own, and what a program's runtime makes comes from its execution's context.)
+     */
+    @Test
+    void everyFunctionAProgramReachesIsOfItsOwnScope() throws Exception {
+        RhinoExecutor executor = new RhinoExecutor();
+        ExecutorService guests = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory());
+        try {
+            run(guests, executor, "return 1", new RecordingBridge(10)); // made its own scope, and the pool's two
+            executor.refilled().get(30, TimeUnit.SECONDS);
+            ExecutionOutcome first = run(guests, executor, "globalThis.secret = 'first'; return 1",
+                                         new RecordingBridge(10));
+            assertThat(first.toString(), first, is(new ExecutionOutcome.Completed("", "", Optional.of("1"))));
+            ExecutionOutcome second = run(guests, executor, FUNCTIONS_OF_OTHER_SCOPES, new RecordingBridge(10));
+            assertThat(second.toString(), second,
+                       is(new ExecutionOutcome.Completed("", "", Optional.of("\"walked; elsewhere: \""))));
         } finally {
             guests.shutdownNow();
             executor.close();
