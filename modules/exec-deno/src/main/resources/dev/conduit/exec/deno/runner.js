@@ -187,12 +187,13 @@ Object.defineProperty(globalThis, SENTINEL, {
 });
 const RUNNER_URL = import.meta.url;
 // The program's own frames, named program.js (a script) or program.ts (a module); the runner's and Deno's left out.
+// The module's URL holds parentheses (encodeURIComponent leaves them) but never a colon: it ends at ":line:column".
 function stackOf(error) {
   const stack = error && typeof error.stack === "string" ? error.stack : "";
   return stack.split("\n")
     .filter((line) => line.trimStart().startsWith("at "))
     .map((line) => line.replace(/eval at [^)]*\), <anonymous>/, "program.js")
-      .replace(/data:application\/typescript,[^\s:)]*/, "program.ts"))
+      .replace(/data:application\/typescript,[^\s:]*/, "program.ts"))
     .filter((line) => !line.includes(RUNNER_URL) && !line.includes("ext:"))
     .map((line) => line.trim())
     .join("\n");

@@ -6,7 +6,15 @@ import java.util.Optional;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.testing.ContractPrograms;
 import dev.conduit.core.testing.ExecutorContract;
+import dev.conduit.core.spi.ExecutionOutcome;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 /** The executor contract, held by Deno with the same JavaScript programs as GraalJS and Rhino. */
 class DenoContractTest extends ExecutorContract {
@@ -17,6 +25,31 @@ class DenoContractTest extends ExecutorContract {
     @AfterAll
     static void close() {
         EXECUTOR.close();
+    }
+
+    /** A program with a top-level return runs as the body of an async function in a module: strict. */
+    @Test
+    void aProgramWithATopLevelReturnIsStrict() throws Exception {
+        ExecutionOutcome outcome = run("const self = (function () { return this; })();\nreturn self === undefined;");
+        assertThat(outcome.stderr(), outcome, is(new ExecutionOutcome.Completed("", "", Optional.of("true"))));
+    }
+
+    /** TypeScript with a top-level return and await runs. */
+    @Test
+    void typeScriptWithATopLevelReturnRuns() throws Exception {
+        ExecutionOutcome outcome = run("const n: number = await Promise.resolve(21);\nreturn n * 2;");
+        assertThat(outcome.stderr(), outcome, is(new ExecutionOutcome.Completed("", "", Optional.of("42"))));
+    }
+
+    /** The frames of a program with a top-level return are the program's, by its own line numbers, and no others. */
+    @Test
+    void anErrorInAProgramWithATopLevelReturnShowsItsOwnFrames() throws Exception {
+        ExecutionOutcome outcome = run("function fail() {\n  throw new Error(\"boom\");\n}\nfail();\nreturn 1;");
+        assertThat(outcome.toString(), outcome, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(outcome.stderr(), containsString("Error: boom"));
+        assertThat(outcome.stderr(), containsString("at fail (program.ts:2:"));
+        assertThat("none of the module's URL is left", outcome.stderr(), not(containsString("%")));
+        assertThat(outcome.stderr(), not(containsString("runner")));
     }
 
     @Override
