@@ -51,7 +51,9 @@ final class DenoPool implements AutoCloseable {
         if (heapMb == settings.poolMemoryMb()) {
             DenoProcess pooled;
             while ((pooled = ready.poll()) != null) {
-                refill();
+                if (ready.isEmpty()) {
+                    refill(); // the last one: the next program must not wait for a start
+                }
                 if (pooled.isAlive()) {
                     return pooled;
                 }

@@ -137,9 +137,12 @@ final class DenoProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the process and everything it started. */
+    /**
+     * Kills the process. It starts none of its own (the runner has no permission to run anything:
+     * DenoHostileProgramsTest), so there are no descendants to look for: that took a scan of every process of the
+     * machine, 0.9 ms with 70 of them, twice on each execution's path.
+     */
     void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
 
