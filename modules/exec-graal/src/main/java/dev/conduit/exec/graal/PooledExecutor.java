@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongUnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
@@ -270,11 +271,9 @@ abstract class PooledExecutor implements Executor {
         if (prepared == null) {
             prepared = prepare();
         }
-        refill.submit(() -> {
-            if (pool.remainingCapacity() > 0) {
-                pool.offer(prepare());
-            }
-        });
+        if (pool.isEmpty()) {
+            refill(); // else once this program is over: making a context beside it would slow it down
+        }
         GuestOutput output = new GuestOutput(request.limits().outputBytes(), request.limits().logEntries());
         prepared.out().target(output);
         prepared.err().target(output);
@@ -309,6 +308,20 @@ abstract class PooledExecutor implements Executor {
             // Closing takes a few hundred microseconds: off the request's path. The context is switched off already.
             Context used = prepared.context();
             closer.execute(() -> close(used));
+            refill();
+        }
+    }
+
+    /** Makes a context ahead on the refill thread, if the pool has room for it. */
+    private void refill() {
+        try {
+            refill.submit(() -> {
+                if (pool.remainingCapacity() > 0) {
+                    pool.offer(prepare());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Closing: no more contexts are needed.
         }
     }
 

@@ -139,7 +139,9 @@ final class RhinoExecutor implements Executor {
             if (prepared == null) {
                 prepared = prepare(context);
             }
-            refill();
+            if (pool.isEmpty()) {
+                refill(); // else once this program is over: making a scope beside it would slow it down
+            }
             prepared.target().serve(request, guard, output);
             ScriptableObject scope = prepared.scope();
             Function finish = prepared.finish();
@@ -177,6 +179,8 @@ final class RhinoExecutor implements Executor {
             throw new IllegalStateException("the rhino engine failed", wrapped.getWrappedException());
         } catch (RhinoException guest) {
             return guestError(guest, output);
+        } finally {
+            refill();
         }
     }
 
