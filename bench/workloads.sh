@@ -4,7 +4,8 @@
 # one program at a time, medians of the executions' own durations. Needs the distribution and interop/node_modules
 # (./mvnw -B package -DskipTests builds both). Loopback only.
 # Usage: bench/workloads.sh [runs] [workload]   (default 5 per engine and workload, after one warm-up run; every
-# workload, or those whose name contains the second argument)
+# workload, or those whose name matches the second argument, a regular expression). PAUSE_MS=150 waits that long
+# before each program, as an agent's programs come; WARMUP=20 runs twenty programs first instead of one.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -2,14 +2,26 @@
 // versions on graalpy), one program at a time, each run `runs` times after one warm-up run. Prints one JSON line per
 // engine and workload with the median of the execution's own durationMs, then the ratio of each engine to the fastest.
 // Each run's program differs by a trailing comment, as an agent's programs do, so no engine reuses an earlier parse.
-// Usage: node bench-workloads.mjs <url> <api-key> [runs] [workload]   (workload: a part of a name; default all)
+// Usage: node bench-workloads.mjs <url> <api-key> [runs] [workload]   (workload: a regular expression a name must
+// match, such as a part of it; default all)
+// PAUSE_MS in the environment waits that long before each program, as an agent's programs come: what a server does
+// between programs (making the next context ahead, cleaning up a used process) then lands in the pause.
 import { callTool } from "./bench-call.mjs";
 
 const [url, key, runsArg = "5", only = ""] = process.argv.slice(2);
 const runs = Number(runsArg);
 let unique = 0;
 
+const pause = Number(process.env.PAUSE_MS || 0);
+// Warm-up runs per engine and workload before the measured ones (WARMUP, default 1): a fresh server's first hundred
+// programs or so pay for the JIT's warm-up, so compare figures taken at the same point of a server's life.
+const warmup = Number(process.env.WARMUP || 1);
+
 const WORKLOADS = {
+  "empty program (return 1)": {
+    js: `return 1;`,
+    py: `1`,
+  },
   "tight loop (primes below 300,000)": {
     js: `let count = 0;
 for (let n = 2; n < 300000; n++) { let prime = true; for (let d = 2; d * d <= n; d++) { if (n % d === 0) { prime = false; break; } } if (prime) count++; }
@@ -61,6 +73,9 @@ n`,
 };
 
 async function execute(engine, code) {
+  if (pause > 0) {
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
   const python = engine === "graalpy";
   const { answer, text } = await callTool(url, key, python ? "execute_python" : "execute_javascript",
     { code: `${code}\n${python ? "#" : "//"} run ${unique++}`, ...(python ? {} : { engine }),
@@ -73,11 +88,13 @@ async function execute(engine, code) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-for (const [workload, code] of Object.entries(WORKLOADS).filter(([name]) => name.includes(only))) {
+for (const [workload, code] of Object.entries(WORKLOADS).filter(([name]) => new RegExp(only).test(name))) {
   const results = {};
   for (const engine of ["graaljs", "rhino", "deno", "graalpy"]) {
     const program = engine === "graalpy" ? code.py : code.js;
-    await execute(engine, program);
+    for (let i = 0; i < warmup; i++) {
+      await execute(engine, program);
+    }
     const times = [];
     for (let i = 0; i < runs; i++) {
       times.push(await execute(engine, program));
