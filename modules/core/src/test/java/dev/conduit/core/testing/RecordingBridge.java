@@ -16,13 +16,21 @@ public final class RecordingBridge implements ToolBridge {
     private final int budget;
     private final AtomicInteger calls = new AtomicInteger();
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final Runnable beforeEachCall;
 
     public RecordingBridge(int budget) {
+        this(budget, () -> { });
+    }
+
+    /** A bridge that runs {@code beforeEachCall} on the calling thread first: a test looks at the engine meanwhile. */
+    public RecordingBridge(int budget, Runnable beforeEachCall) {
         this.budget = budget;
+        this.beforeEachCall = beforeEachCall;
     }
 
     @Override
     public String call(String tool, String argumentsJson) {
+        beforeEachCall.run();
         if (calls.incrementAndGet() > budget) {
             return "{\"error\":{\"code\":-32015,\"message\":\"tool-call budget spent\"}}";
         }

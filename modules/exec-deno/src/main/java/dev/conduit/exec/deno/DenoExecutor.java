@@ -97,6 +97,11 @@ final class DenoExecutor implements Executor {
         return pool == null ? OptionalInt.empty() : OptionalInt.of(pool.pooled());
     }
 
+    /** Completes once the pool's thread has done what it was asked so far. For tests. */
+    CompletableFuture<Void> refilled() {
+        return pool == null ? CompletableFuture.completedFuture(null) : pool.refilled();
+    }
+
     /** Programs run in Deno processes; the calling thread only relays their frames. */
     @Override
     public boolean inProcess() {

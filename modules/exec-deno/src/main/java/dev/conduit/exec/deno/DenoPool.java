@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
@@ -93,6 +94,11 @@ final class DenoPool implements AutoCloseable {
 
     int pooled() {
         return ready.size();
+    }
+
+    /** Completes once what the pool's thread was asked to do so far is done. For tests. */
+    CompletableFuture<Void> refilled() {
+        return CompletableFuture.runAsync(() -> { }, refill);
     }
 
     private void refill() {

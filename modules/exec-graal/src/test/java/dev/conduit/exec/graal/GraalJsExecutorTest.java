@@ -1,5 +1,9 @@
 package dev.conduit.exec.graal;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.Executor;
 import dev.conduit.core.spi.Language;
@@ -59,6 +63,27 @@ class GraalJsExecutorTest extends ExecutorContract {
         ExecutionOutcome thrown = run("const n: number = 1;\n\nthrow new Error('on line three');", Language.TYPESCRIPT,
                                       LIMITS, new RecordingBridge(1));
         assertThat(thrown.stderr(), containsString(":3:"));
+    }
+
+    /**
+     * The context that replaces the one a program took is made once the program is over, not beside it: made
+     * meanwhile, it competed with the program for the cores. (Unless the program took the last one.)
+     */
+    @Test
+    void theReplacementIsMadeOnceTheProgramIsOver() throws Exception {
+        run("return 1"); // the pool is full and warm once this one's replacement is made
+        EXECUTOR.usedContextsClosed().get(60, TimeUnit.SECONDS);
+        int full = EXECUTOR.pooled().getAsInt();
+        List<Integer> pooledMeanwhile = new ArrayList<>();
+        RecordingBridge watching = new RecordingBridge(10, () -> {
+            EXECUTOR.usedContextsClosed().join(); // whatever the pool's thread was asked to do by now
+            pooledMeanwhile.add(EXECUTOR.pooled().getAsInt());
+        });
+        ExecutionOutcome outcome = run("return (await tools.test.echo({n: 1})).n", LIMITS, watching);
+        assertThat(outcome.toString(), ((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("1"));
+        assertThat("one context fewer while the program ran", pooledMeanwhile, is(List.of(full - 1)));
+        EXECUTOR.usedContextsClosed().get(60, TimeUnit.SECONDS);
+        assertThat("refilled after", EXECUTOR.pooled().getAsInt(), is(full));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.conduit.exec.rhino;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +13,7 @@ import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Language;
+import dev.conduit.core.spi.ToolBridge;
 import dev.conduit.core.testing.RecordingBridge;
 import org.junit.jupiter.api.Test;
 
@@ -139,8 +141,35 @@ class RhinoPoolTest {
         }
     }
 
+    /**
+     * The scope that replaces the one a program took is made once the program is over, not beside it: made meanwhile,
+     * it competed with the program for the cores. (Unless the program took the last one.)
+     */
+    @Test
+    void theReplacementIsMadeOnceTheProgramIsOver() throws Exception {
+        RhinoExecutor executor = new RhinoExecutor();
+        ExecutorService guests = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory());
+        try {
+            run(guests, executor, "return 1", new RecordingBridge(10)); // made its own scope, and the pool's two
+            executor.refilled().get(30, TimeUnit.SECONDS);
+            List<Integer> pooledMeanwhile = new ArrayList<>();
+            RecordingBridge watching = new RecordingBridge(10, () -> {
+                executor.refilled().join(); // whatever the pool's thread was asked to do by now
+                pooledMeanwhile.add(executor.pooled().getAsInt());
+            });
+            ExecutionOutcome outcome = run(guests, executor, "return (await tools.test.echo({n: 1})).n", watching);
+            assertThat(outcome.toString(), outcome, is(new ExecutionOutcome.Completed("", "", Optional.of("1"))));
+            assertThat("one scope left while the program ran", pooledMeanwhile, is(List.of(1)));
+            executor.refilled().get(30, TimeUnit.SECONDS);
+            assertThat("refilled after", executor.pooled().getAsInt(), is(2));
+        } finally {
+            guests.shutdownNow();
+            executor.close();
+        }
+    }
+
     private static ExecutionOutcome run(ExecutorService guests, RhinoExecutor executor, String code,
-                                        RecordingBridge bridge) throws Exception {
+                                        ToolBridge bridge) throws Exception {
         return guests.submit(() -> executor.execute(new ExecutionRequest(code, Language.JAVASCRIPT, LIMITS, bridge,
                                                                          "test"))).get(30, TimeUnit.SECONDS);
     }
