@@ -15,6 +15,7 @@ import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Language;
 import dev.conduit.core.spi.ToolBridge;
 import dev.conduit.core.testing.RecordingBridge;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -63,27 +64,21 @@ class RhinoPoolTest {
             }
             return seen.size > 300 ? 'walked; elsewhere: ' + strange.join(';') : 'walked only ' + seen.size;""";
 
+    private final RhinoExecutor executor = new RhinoExecutor();
+    private final ExecutorService guests = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory());
+
     @Test
     void aScopeMadeAheadServesOnlyTheExecutionThatTakesIt() throws Exception {
-        RhinoExecutor executor = new RhinoExecutor();
-        ExecutorService guests = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory());
-        try {
-            RecordingBridge first = new RecordingBridge(10);
-            ExecutionOutcome one = run(guests, executor, "globalThis.left = 'behind'; "
-                                                         + "return (await tools.test.echo({n: 1})).n", first);
-            assertThat(one.toString(), one, is(new ExecutionOutcome.Completed("", "", Optional.of("1"))));
-            executor.refilled().get(30, TimeUnit.SECONDS);
-            assertThat(executor.pooled().getAsInt(), is(2));
-            RecordingBridge second = new RecordingBridge(10);
-            ExecutionOutcome two = run(guests, executor, "console.log(typeof left); "
-                                                         + "return (await tools.test.echo({n: 2})).n", second);
-            assertThat(two.toString(), two, is(new ExecutionOutcome.Completed("undefined\n", "", Optional.of("2"))));
-            assertThat(first.seen(), is(List.of("test__echo {\"n\":1}")));
-            assertThat(second.seen(), is(List.of("test__echo {\"n\":2}")));
-        } finally {
-            guests.shutdownNow();
-            executor.close();
-        }
+        RecordingBridge first = new RecordingBridge(10);
+        ExecutionOutcome one = run("globalThis.left = 'behind'; return (await tools.test.echo({n: 1})).n", first);
+        assertThat(one.toString(), one, is(new ExecutionOutcome.Completed("", "", Optional.of("1"))));
+        executor.refilled().get(30, TimeUnit.SECONDS);
+        assertThat(executor.pooled().getAsInt(), is(2));
+        RecordingBridge second = new RecordingBridge(10);
+        ExecutionOutcome two = run("console.log(typeof left); return (await tools.test.echo({n: 2})).n", second);
+        assertThat(two.toString(), two, is(new ExecutionOutcome.Completed("undefined\n", "", Optional.of("2"))));
+        assertThat(first.seen(), is(List.of("test__echo {\"n\":1}")));
+        assertThat(second.seen(), is(List.of("test__echo {\"n\":2}")));
     }
 
     /**
@@ -94,25 +89,17 @@ class RhinoPoolTest {
     @Test
     void aScopeMadeAheadReachesNothingOfTheProgramBefore() throws Exception {
         assumeTrue(Reachable.AVAILABLE, "walks of objects are off on this JDK");
-        RhinoExecutor executor = new RhinoExecutor();
-        ExecutorService guests = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory());
-        try {
-            run(guests, executor, "return 1", new RecordingBridge(10)); // made its own scope, and the pool's two
-            executor.refilled().get(30, TimeUnit.SECONDS);
-            ExecutionOutcome kept = run(guests, executor, "globalThis.kept = []; "
-                                                          + "for (var i = 0; i < 8; i++) kept.push(new Uint8Array(1 << 20)); "
-                                                          + "return kept.length", new RecordingBridge(10));
-            assertThat(kept.toString(), kept, is(new ExecutionOutcome.Completed("", "", Optional.of("8"))));
-            executor.refilled().get(30, TimeUnit.SECONDS);
-            List<Long> reach = executor.pooledReach(64L * 1024 * 1024);
-            assertThat(reach.size(), is(2));
-            for (long bytes : reach) {
-                // A scope and its SDK come to a few hundred KB; the program's buffers alone were 8 MB.
-                assertThat(reach.toString(), bytes, lessThan(4L * 1024 * 1024));
-            }
-        } finally {
-            guests.shutdownNow();
-            executor.close();
+        fillThePool();
+        ExecutionOutcome kept = run("globalThis.kept = []; "
+                                    + "for (var i = 0; i < 8; i++) kept.push(new Uint8Array(1 << 20)); "
+                                    + "return kept.length", new RecordingBridge(10));
+        assertThat(kept.toString(), kept, is(new ExecutionOutcome.Completed("", "", Optional.of("8"))));
+        executor.refilled().get(30, TimeUnit.SECONDS);
+        List<Long> reach = executor.pooledReach(64L * 1024 * 1024);
+        assertThat(reach.size(), is(2));
+        for (long bytes : reach) {
+            // A scope and its SDK come to a few hundred KB; the program's buffers alone were 8 MB.
+            assertThat(reach.toString(), bytes, lessThan(4L * 1024 * 1024));
         }
     }
 
@@ -124,21 +111,12 @@ class RhinoPoolTest {
      */
     @Test
     void everyFunctionAProgramReachesIsOfItsOwnScope() throws Exception {
-        RhinoExecutor executor = new RhinoExecutor();
-        ExecutorService guests = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory());
-        try {
-            run(guests, executor, "return 1", new RecordingBridge(10)); // made its own scope, and the pool's two
-            executor.refilled().get(30, TimeUnit.SECONDS);
-            ExecutionOutcome first = run(guests, executor, "globalThis.secret = 'first'; return 1",
-                                         new RecordingBridge(10));
-            assertThat(first.toString(), first, is(new ExecutionOutcome.Completed("", "", Optional.of("1"))));
-            ExecutionOutcome second = run(guests, executor, FUNCTIONS_OF_OTHER_SCOPES, new RecordingBridge(10));
-            assertThat(second.toString(), second,
-                       is(new ExecutionOutcome.Completed("", "", Optional.of("\"walked; elsewhere: \""))));
-        } finally {
-            guests.shutdownNow();
-            executor.close();
-        }
+        fillThePool();
+        ExecutionOutcome first = run("globalThis.secret = 'first'; return 1", new RecordingBridge(10));
+        assertThat(first.toString(), first, is(new ExecutionOutcome.Completed("", "", Optional.of("1"))));
+        ExecutionOutcome second = run(FUNCTIONS_OF_OTHER_SCOPES, new RecordingBridge(10));
+        assertThat(second.toString(), second,
+                   is(new ExecutionOutcome.Completed("", "", Optional.of("\"walked; elsewhere: \""))));
     }
 
     /**
@@ -147,29 +125,32 @@ class RhinoPoolTest {
      */
     @Test
     void theReplacementIsMadeOnceTheProgramIsOver() throws Exception {
-        RhinoExecutor executor = new RhinoExecutor();
-        ExecutorService guests = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory());
-        try {
-            run(guests, executor, "return 1", new RecordingBridge(10)); // made its own scope, and the pool's two
-            executor.refilled().get(30, TimeUnit.SECONDS);
-            List<Integer> pooledMeanwhile = new ArrayList<>();
-            RecordingBridge watching = new RecordingBridge(10, () -> {
-                executor.refilled().join(); // whatever the pool's thread was asked to do by now
-                pooledMeanwhile.add(executor.pooled().getAsInt());
-            });
-            ExecutionOutcome outcome = run(guests, executor, "return (await tools.test.echo({n: 1})).n", watching);
-            assertThat(outcome.toString(), outcome, is(new ExecutionOutcome.Completed("", "", Optional.of("1"))));
-            assertThat("one scope left while the program ran", pooledMeanwhile, is(List.of(1)));
-            executor.refilled().get(30, TimeUnit.SECONDS);
-            assertThat("refilled after", executor.pooled().getAsInt(), is(2));
-        } finally {
-            guests.shutdownNow();
-            executor.close();
-        }
+        fillThePool();
+        List<Integer> pooledMeanwhile = new ArrayList<>();
+        RecordingBridge watching = new RecordingBridge(10, () -> {
+            executor.refilled().join(); // whatever the pool's thread was asked to do by now
+            pooledMeanwhile.add(executor.pooled().getAsInt());
+        });
+        ExecutionOutcome outcome = run("return (await tools.test.echo({n: 1})).n", watching);
+        assertThat(outcome.toString(), outcome, is(new ExecutionOutcome.Completed("", "", Optional.of("1"))));
+        assertThat("one scope left while the program ran", pooledMeanwhile, is(List.of(1)));
+        executor.refilled().get(30, TimeUnit.SECONDS);
+        assertThat("refilled after", executor.pooled().getAsInt(), is(2));
     }
 
-    private static ExecutionOutcome run(ExecutorService guests, RhinoExecutor executor, String code,
-                                        ToolBridge bridge) throws Exception {
+    @AfterEach
+    void close() {
+        guests.shutdownNow();
+        executor.close();
+    }
+
+    /** Runs a first program (it makes its own scope; the pool's two are made after it) and waits for the pool. */
+    private void fillThePool() throws Exception {
+        run("return 1", new RecordingBridge(10));
+        executor.refilled().get(30, TimeUnit.SECONDS);
+    }
+
+    private ExecutionOutcome run(String code, ToolBridge bridge) throws Exception {
         return guests.submit(() -> executor.execute(new ExecutionRequest(code, Language.JAVASCRIPT, LIMITS, bridge,
                                                                          "test"))).get(30, TimeUnit.SECONDS);
     }
