@@ -170,16 +170,19 @@ class MemoryLimitsIT {
                    startsWith("RangeError: Cannot allocate 1536 MB: the program's memory limit leaves"));
     }
 
-    /** In Python too, where the program's text shows the allocation: bytearray(n), b"x" * n, [0] * n. */
-    @Test
-    void oneBytearrayOf1_5GbUnder64MbFailsInThePythonProgram() throws Exception {
+    /** In Python too: bytearray(n), and a repetition through variables (b"x" * n, [0] * n and s * n alike). */
+    @ParameterizedTest
+    @ValueSource(strings = {"bytearray(1536 * 1024 * 1024)", "chunk * times"})
+    void oneBytearrayOf1_5GbUnder64MbFailsInThePythonProgram(String allocation) throws Exception {
         JsonNode answer = run("python", null, """
+                chunk = b"x"
+                times = 1536 * 1024 * 1024
                 try:
-                    kept = bytearray(1536 * 1024 * 1024)
+                    kept = %s
                     result = "allocated"
                 except MemoryError as e:
                     result = type(e).__name__ + ": " + str(e)
-                result""", 64);
+                result""".formatted(allocation), 64);
         assertThat(answer.toString(), answer.at("/result/structuredContent/result").asString(),
                    startsWith("MemoryError: Cannot allocate 1536 MB: the program's memory limit leaves"));
     }

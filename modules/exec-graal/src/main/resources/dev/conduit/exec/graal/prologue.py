@@ -273,6 +273,35 @@ def __conduit_install(bridge, manifest, discover, room):
 
     _globals["__conduit_sized__"] = _sized
 
+    def _repeated(count, sequence):
+        # A repetition's size checked before it is made: str, bytes and bytearray 1 byte an item, list and tuple 4.
+        if count > 1:
+            if isinstance(sequence, (str, bytes, bytearray)):
+                _sized(count, len(sequence))
+            elif isinstance(sequence, (list, tuple)):
+                _sized(count, 4 * len(sequence))
+
+    def _mul(a, b):
+        # `a * b` where the program's text cannot tell that both are numbers: a repetition too large is refused first.
+        # Numbers leave after two or three type tests (a call costs about 3 us in GraalPy's interpreter as it is).
+        if type(b) is int:
+            if b > 1 and type(a) is not int and type(a) is not float:
+                _repeated(b, a)
+        elif type(a) is int and a > 1 and type(b) is not float:
+            _repeated(a, b)
+        return a * b
+
+    def _times(target, count):
+        # `target *= count`, checked the same way; returns the count.
+        if type(count) is int:
+            _repeated(count, target)
+        elif type(target) is int:
+            _repeated(target, count)
+        return count
+
+    _globals["__conduit_mul__"] = _mul
+    _globals["__conduit_times__"] = _times
+
     def _unit(node):
         # Bytes per repetition of a literal, a lower bound (a character or a list slot counts 1 and 4 bytes).
         kind = _kind(node)
@@ -359,6 +388,116 @@ def __conduit_install(bridge, manifest, discover, room):
                 return [(node.args[0], 1)]
         return []
 
+    _arithmetic = ("Add", "Sub", "Mult", "Div", "FloorDiv", "Mod", "Pow", "LShift", "RShift", "BitOr", "BitXor",
+                   "BitAnd")
+    _counts = ("len", "int", "float", "ord", "hash")
+    # A program that names one of these can bind its variables without the text showing it.
+    _rebinding = ("globals", "locals", "vars", "exec", "eval", "setattr", "__dict__", "__builtins__", "builtins")
+    _counted = object()  # a binding by `for name in range(...)`
+
+    def _numbers(code, nodes):
+        """Whether an expression is a number whatever the program's data, as a function of the expression. Names
+        count as numbers when they only ever hold numbers, by the program's text: every binding of the name anywhere
+        in the program is a number, an arithmetic of numbers, a count (len, int, float, ord, hash), or
+        `for name in range(...)`: `total = 0`, `total += i * i`, `size = len(rows) * 2`. A name bound any other way
+        (a parameter, an import, unpacking, `with`, `except`, a loop over anything but a range) is not one; neither
+        is any name in a program that names globals, vars, exec and the like. Scopes are not told apart, which only
+        ever leaves a name out.
+        """
+        if any(word in code for word in _rebinding):
+            return lambda node: False
+        values = {}
+        named = set()
+
+        def bind(name, value):
+            values.setdefault(name, []).append(value)
+
+        for node in nodes:
+            kind = _kind(node)
+            if kind == "Assign":
+                for target in node.targets:
+                    if _kind(target) == "Name":
+                        bind(target.id, node.value)
+                        named.add(id(target))
+            elif kind in ("AnnAssign", "NamedExpr") and _kind(node.target) == "Name" and node.value is not None:
+                bind(node.target.id, node.value)
+                named.add(id(node.target))
+            elif kind == "AugAssign" and _kind(node.target) == "Name":
+                bind(node.target.id, node.value if _kind(node.op) in _arithmetic else None)
+                named.add(id(node.target))
+            elif kind in ("For", "comprehension") and _kind(node.target) == "Name":
+                iterated = node.iter
+                counted = _kind(iterated) == "Call" and _kind(iterated.func) == "Name" and iterated.func.id == "range"
+                bind(node.target.id, _counted if counted else None)
+                named.add(id(node.target))
+            elif kind == "arg":
+                bind(node.arg, None)
+            elif kind in ("FunctionDef", "AsyncFunctionDef", "ClassDef"):
+                bind(node.name, None)
+            elif kind in ("Import", "ImportFrom"):
+                for alias in node.names:
+                    bind((alias.asname or alias.name).split(".")[0], None)
+            elif kind in ("ExceptHandler", "MatchAs", "MatchStar") and node.name:
+                bind(node.name, None)
+            elif kind == "MatchMapping" and node.rest:
+                bind(node.rest, None)
+        for node in nodes:
+            if _kind(node) == "Name" and _kind(node.ctx) == "Store" and id(node) not in named:
+                bind(node.id, None)
+        numbers = set(name for name, bound in values.items() if None not in bound)
+        if "range" in values:
+            numbers = set(name for name in numbers if _counted not in values[name])
+        shrunk = True
+        while shrunk:
+            shrunk = False
+            for name in list(numbers):
+                if not all(_number(value, numbers, values) for value in values[name]):
+                    numbers.discard(name)
+                    shrunk = True
+        return lambda node: _number(node, numbers, values)
+
+    def _number(node, numbers, bound):
+        # Whether the expression is a number whatever the program's data, given the names that are.
+        if node is _counted:
+            return True
+        kind = _kind(node)
+        if kind == "Constant":
+            return type(node.value) in (int, float, complex, bool)
+        if kind == "Name":
+            return node.id in numbers
+        if kind == "UnaryOp":
+            return _kind(node.op) == "Not" or _number(node.operand, numbers, bound)
+        if kind == "BinOp":
+            return _kind(node.op) in _arithmetic and _number(node.left, numbers, bound) \
+                and _number(node.right, numbers, bound)
+        if kind == "BoolOp":
+            return all(_number(value, numbers, bound) for value in node.values)
+        if kind == "IfExp":
+            return _number(node.body, numbers, bound) and _number(node.orelse, numbers, bound)
+        if kind == "Call" and _kind(node.func) == "Name" and node.func.id not in bound:
+            if node.func.id in _counts:
+                return True
+            if node.func.id in ("abs", "round") and node.args:
+                return _number(node.args[0], numbers, bound)
+        return False
+
+    def _floating(node):
+        return _kind(node) == "Constant" and type(node.value) in (float, complex)
+
+    def _operator(code, start, end):
+        # Where the `*` between two operands is: after closing parentheses, blanks, comments, line continuations.
+        position = start
+        while position < end:
+            char = code[position]
+            if char == "*":
+                return position
+            if char == "#":
+                position = code.find("\n", position)
+                if position < 0:
+                    return -1
+            position += 1
+        return -1
+
     def _size_checks(code, nodes):
         """The program with the sizes of its large-allocation shapes checked first, or None when it has none.
 
@@ -367,27 +506,64 @@ def __conduit_install(bridge, manifest, discover, room):
         repetition without changing what they are to the program, so the sizes are checked where the program's text
         shows such an allocation: `__conduit_sized__(` is written before the operand and `, unit)` after it, on the
         same line, so every line number stays the program's own. Calls through an alias bound once (`b = bytearray`,
-        `from builtins import bytes as b`, `builtins.bytearray`) are checked too. Repetitions through variables
-        (`s * n`) are not seen; the measurement after collections still stops what they hold.
+        `from builtins import bytes as b`, `builtins.bytearray`) are checked too. Every other `a * b` and `a *= b`
+        is checked as it runs (`__conduit_mul__(a, b)`, `a *= __conduit_times__(a, b)`: the `*` becomes a comma, the
+        rest stays where it was) unless the text shows both to be numbers (`i * i` in `for i in range(n)`), which
+        spares numeric loops the call (3 us a product in GraalPy's interpreter, seven times a loop of products).
+        Not seen: `a *= b` on a target that reading twice could change (a call in it), and repetitions inside
+        built-in functions.
         """
         nodes = list(nodes)
         functions, modules = _allocating_names(nodes)
+        number = None
         edits = []
-        lines = None
+        lines = code.split("\n")
+
+        def wrap(node, opening, closing):
+            start = _offset(lines, node.lineno, node.col_offset)
+            end = _offset(lines, node.end_lineno, node.end_col_offset)
+            # At one position: closing texts before opening ones, inner closes first, outer opens first.
+            edits.append((end, end - start, closing, 0))
+            edits.append((start, 2 ** 40 - (end - start), opening, 0))
+            return start, end
+
         for node in nodes:
-            for operand, unit in _sizes(node, functions, modules):
-                if lines is None:
-                    lines = code.split("\n")
-                start = _offset(lines, operand.lineno, operand.col_offset)
-                end = _offset(lines, operand.end_lineno, operand.end_col_offset)
-                # At one position: closing texts before opening ones, inner closes first, outer opens first.
-                edits.append((end, end - start, ", %d)" % unit))
-                edits.append((start, 2 ** 40 - (end - start), "__conduit_sized__("))
+            sizes = _sizes(node, functions, modules)
+            for operand, unit in sizes:
+                wrap(operand, "__conduit_sized__(", ", %d)" % unit)
+            kind = _kind(node)
+            if sizes or kind not in ("BinOp", "AugAssign") or _kind(node.op) != "Mult":
+                continue
+            if number is None:
+                number = _numbers(code, nodes)
+            if kind == "BinOp":
+                if _floating(node.left) or _floating(node.right) or number(node.left) and number(node.right):
+                    continue
+                after = _offset(lines, node.left.end_lineno, node.left.end_col_offset)
+                star = _operator(code, after, _offset(lines, node.right.lineno, node.right.col_offset))
+                if star >= 0:
+                    wrap(node, "__conduit_mul__(", ")")
+                    edits.append((star, 0, ",", 1))
+            elif not (_floating(node.value) or number(node.target) and number(node.value)):
+                target = _target_text(code, lines, node.target)
+                if target is not None:
+                    wrap(node.value, "__conduit_times__(%s, " % target, ")")
         if not edits:
             return None
-        for position, _, text in sorted(edits, reverse=True):
-            code = code[:position] + text + code[position:]
+        for position, _, text, length in sorted(edits, reverse=True):
+            code = code[:position] + text + code[position + length:]
         return code
+
+    def _target_text(code, lines, target):
+        # The text of an augmented assignment's target when reading it twice changes nothing: a name, or attributes
+        # and subscripts of names and constants, on one line.
+        for node in _walk(target):
+            if _kind(node) not in ("Name", "Attribute", "Subscript", "Constant", "Load", "Store"):
+                return None
+        if target.lineno != target.end_lineno:
+            return None
+        return code[_offset(lines, target.lineno, target.col_offset):
+                    _offset(lines, target.end_lineno, target.end_col_offset)]
 
     def run(code):
         """Runs the program; a trailing expression is its result. Top-level await is allowed."""

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
@@ -249,15 +250,26 @@ class GraalPyExecutorTest {
                          Arguments.of("'x'.ljust(n)", 1536), Arguments.of("bytearray(b'x' * n)", 1536),
                          Arguments.of("buffer(n)", 1536), Arguments.of("raw(n)", 1536),
                          Arguments.of("builtins.bytearray(n)", 1536), Arguments.of("again(n)", 1536),
-                         Arguments.of("list(range(n // 4))", 1536), Arguments.of("tuple(range(n // 4))", 1536));
+                         Arguments.of("list(range(n // 4))", 1536), Arguments.of("tuple(range(n // 4))", 1536),
+                         Arguments.of("text * n", 3072), Arguments.of("n * text", 3072),
+                         Arguments.of("row * (n // 8)", 1536), Arguments.of("f'{text * n}'", 3072),
+                         Arguments.of("grow(text, n)", 3072), Arguments.of("grow(row, n // 8)", 1536));
     }
 
-    /** Aliases of bytes and bytearray (at the program's top, so that every case above can use them). */
+    /**
+     * Aliases of bytes and bytearray, and sequences repeated through variables (at the program's top, so that every case
+     * above can use them).
+     */
     private static final String ALIASES = """
             import builtins
             from builtins import bytes as raw
             buffer = bytearray
             again = buffer
+            text = "xy"
+            row = [None, None]
+            def grow(kept, times):
+                kept *= times
+                return kept
             """;
 
     /**
@@ -287,6 +299,47 @@ class GraalPyExecutorTest {
                 [a, list(b), c, list(d), e]""");
         assertThat(fits.toString(), ((ExecutionOutcome.Completed) fits).resultJson().orElseThrow(),
                    is("[[0,0,0,1,2,1,2],[97,98,97,98,0,0,65],\"  -  007xyxy\",[0,1,2],[0,1,2,3,0,1]]"));
+    }
+
+    /**
+     * Products the program's text cannot tell apart from repetitions are checked as they run, and stay what they were:
+     * numbers, repetitions, a class's own multiplication either way round, in-place repetition of the same list,
+     * f-strings, and the error and line of a product that fails.
+     */
+    @Test
+    void checkedProductsStayWhatTheyWere() throws Exception {
+        ExecutionOutcome products = run("""
+                class Scale:
+                    def __init__(self, k):
+                        self.k = k
+                    def __mul__(self, other):
+                        return "scaled %s" % (self.k * other)
+                    def __rmul__(self, other):
+                        return "rscaled %s" % (other * self.k)
+                def product(a, b):
+                    return a * b
+                same = items = [1]
+                items *= 3
+                box = {"n": 2}
+                box["n"] *= 1.5
+                count = 0
+                for i in range(4):
+                    count += i * i
+                [product(6, 7), product(2.5, 2), product("ab", 2), product(2, (1,)), product(True, "x"),
+                 product(Scale(3), 2), product(2, Scale(5)), same is items, items, box, count,
+                 f"{product('-', 3)}|{'=' * count}", product([0], 0), product(10 ** 20, 10 ** 20)]""");
+        assertThat(products.toString(), ((ExecutionOutcome.Completed) products).resultJson().orElseThrow(),
+                   is("[42,5.0,\"abab\",[1,1],\"x\",\"scaled 6\",\"rscaled 10\",true,[1,1,1],{\"n\":3.0},14,"
+                      + "\"---|==============\",[],10000000000000000000000000000000000000000]"));
+        ExecutionOutcome failed = run("""
+                def product(a, b):
+                    return a * b
+
+                product("a", "b")""");
+        assertThat(failed.toString(), failed, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(((ExecutionOutcome.GuestError) failed).message(),
+                   is("TypeError: can't multiply sequence by non-int of type 'str'"));
+        assertThat(failed.stderr(), allOf(containsString("product(<main>:2:"), not(containsString("conduit"))));
     }
 
     private static ExecutionOutcome run(String code) throws Exception {
