@@ -170,6 +170,21 @@ class MemoryLimitsIT {
                    startsWith("RangeError: Cannot allocate 1536 MB: the program's memory limit leaves"));
     }
 
+    /** Deno's WebAssembly memory asks too, made (its initial pages) or grown; memory that fits works as before. */
+    @ParameterizedTest
+    @ValueSource(strings = {"new WebAssembly.Memory({initial: 24576})",
+                            "new WebAssembly.Memory({initial: 1}).grow(24576)"})
+    void webAssemblyMemoryOf1_5GbUnder64MbFailsInTheDenoProgram(String allocation) throws Exception {
+        JsonNode answer = run("javascript", "deno", """
+                const m = new WebAssembly.Memory({initial: 1, maximum: 30000});
+                const fits = [m instanceof WebAssembly.Memory, m.buffer.byteLength, m.grow(2), m.buffer.byteLength];
+                try { %s; return "allocated"; }
+                catch (e) { return fits.join() + " " + e.name + ": " + e.message; }""".formatted(allocation), 64);
+        assertThat(answer.toString(), answer.at("/result/structuredContent/result").asString(),
+                   startsWith("true,65536,1,196608 RangeError: Cannot allocate 1536 MB: the program's memory limit "
+                              + "leaves"));
+    }
+
     /** In Python too: bytearray(n), and a repetition through variables (b"x" * n, [0] * n and s * n alike). */
     @ParameterizedTest
     @ValueSource(strings = {"bytearray(1536 * 1024 * 1024)", "chunk * times"})

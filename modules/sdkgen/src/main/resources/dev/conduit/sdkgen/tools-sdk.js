@@ -284,9 +284,10 @@
       return real;
     })();
     // `bytesOf(args, target)`: what a construction allocates; `keeps(args, made)`: whether the object it made holds
-    // that for life, and is the one to count it.
-    function guardConstructor(name, bytesOf, keeps) {
-      var Original = global[name];
+    // that for life, and is the one to count it. `home`: the object the constructor is a property of (the global).
+    function guardConstructor(name, bytesOf, keeps, home) {
+      home = home || global;
+      var Original = home[name];
       if (typeof Original !== "function") {
         return;
       }
@@ -329,7 +330,7 @@
       }
       // Methods that make a new one of the same kind (slice, map, subarray) find it through `constructor`.
       defineProperty(Original.prototype, "constructor", { value: Guarded, writable: true, configurable: true });
-      defineProperty(global, name, { value: Guarded, writable: true, configurable: true });
+      defineProperty(home, name, { value: Guarded, writable: true, configurable: true });
     }
     // `after(self, made, bytes)`, if given: what the method's result means for what is counted.
     function guardMethod(prototype, name, bytesOf, after) {
@@ -402,6 +403,22 @@
         return !isBuffer(args[0]) && !counted(made.buffer);
       });
     });
+    // WebAssembly memory (Deno): pages of 64 KB, made by the constructor (`initial`) and by grow. Not counted for life:
+    // no in-process engine here has WebAssembly, and Deno's runner measures what its process holds.
+    var wasm = global.WebAssembly;
+    if (wasm !== null && typeof wasm === "object") {
+      guardConstructor("Memory", function (args) {
+        var descriptor = args[0];
+        return descriptor !== null && typeof descriptor === "object" ? count(descriptor.initial) * 65536 : 0;
+      }, function () {
+        return false;
+      }, wasm);
+      if (typeof wasm.Memory === "function") {
+        guardMethod(wasm.Memory.prototype, "grow", function (memory, args) {
+          return count(args[0]) * 65536;
+        });
+      }
+    }
     guardMethod(String.prototype, "repeat", function (text, args) {
       return toText(text).length * count(args[0]);
     });

@@ -384,7 +384,11 @@ def __conduit_install(bridge, manifest, discover, room):
             if _kind(func) == "Attribute" and func.attr in _buffers and _kind(func.value) == "Name" \
                     and func.value.id in modules and len(node.args) == 1:
                 return [(node.args[0], 1)]
-            if _kind(func) == "Attribute" and func.attr in ("ljust", "rjust", "center", "zfill"):
+            if _kind(func) == "Attribute" and func.attr in ("ljust", "rjust", "center", "zfill", "randbytes"):
+                return [(node.args[0], 1)]
+            if _kind(func) == "Attribute" and func.attr == "to_bytes" and len(node.args) <= 2 \
+                    and not (_kind(func.value) == "Name" and func.value.id == "int"):
+                # n.to_bytes(length, ...), not int.to_bytes(n, length)
                 return [(node.args[0], 1)]
         return []
 

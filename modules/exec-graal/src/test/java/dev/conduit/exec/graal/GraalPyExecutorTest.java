@@ -253,7 +253,8 @@ class GraalPyExecutorTest {
                          Arguments.of("list(range(n // 4))", 1536), Arguments.of("tuple(range(n // 4))", 1536),
                          Arguments.of("text * n", 3072), Arguments.of("n * text", 3072),
                          Arguments.of("row * (n // 8)", 1536), Arguments.of("f'{text * n}'", 3072),
-                         Arguments.of("grow(text, n)", 3072), Arguments.of("grow(row, n // 8)", 1536));
+                         Arguments.of("grow(text, n)", 3072), Arguments.of("grow(row, n // 8)", 1536),
+                         Arguments.of("(1).to_bytes(n, 'big')", 1536), Arguments.of("random.randbytes(n)", 1536));
     }
 
     /**
@@ -262,6 +263,7 @@ class GraalPyExecutorTest {
      */
     private static final String ALIASES = """
             import builtins
+            import random
             from builtins import bytes as raw
             buffer = bytearray
             again = buffer
@@ -296,9 +298,10 @@ class GraalPyExecutorTest {
                 c = "-".center(5) + "7".zfill(3) + 2 * "xy"
                 d = bytearray(range(3))
                 e = list(range(4)) + list(tuple(range(2)))
-                [a, list(b), c, list(d), e]""");
+                f = list((258).to_bytes(2, "big")) + list(int.to_bytes(1536 * 1024 * 1024, 4, "little"))
+                [a, list(b), c, list(d), e, f]""");
         assertThat(fits.toString(), ((ExecutionOutcome.Completed) fits).resultJson().orElseThrow(),
-                   is("[[0,0,0,1,2,1,2],[97,98,97,98,0,0,65],\"  -  007xyxy\",[0,1,2],[0,1,2,3,0,1]]"));
+                   is("[[0,0,0,1,2,1,2],[97,98,97,98,0,0,65],\"  -  007xyxy\",[0,1,2],[0,1,2,3,0,1],[1,2,0,0,0,96]]"));
     }
 
     /**
