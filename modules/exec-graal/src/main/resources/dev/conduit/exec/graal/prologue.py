@@ -258,6 +258,34 @@ def __conduit_install(bridge, manifest, discover, room):
         # ast columns count UTF-8 bytes; the text is indexed by characters.
         return sum(len(l) + 1 for l in lines[:line - 1]) + len(lines[line - 1].encode("utf-8")[:column].decode("utf-8"))
 
+    def _offsets(code):
+        # _offset for many positions in one text: line starts counted once (a program with thousands of products
+        # would otherwise sum its lines for each).
+        lines = code.split("\n")
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+
+        def offset(line, column):
+            text = lines[line - 1]
+            if text.isascii():
+                return starts[line - 1] + column
+            return starts[line - 1] + len(text.encode("utf-8")[:column].decode("utf-8"))
+
+        return offset
+
+    def _apply(code, edits):
+        # The text with (position, order, text, length) edits made: `length` characters at `position` replaced by
+        # `text`; at one position, lower orders first. One pass, so thousands of edits cost no more than the text.
+        pieces = []
+        at = 0
+        for position, _, text, length in sorted(edits):
+            pieces.append(code[at:position])
+            pieces.append(text)
+            at = position + length
+        pieces.append(code[at:])
+        return "".join(pieces)
+
     _large = 1048576
 
     def _sized(count, unit):
@@ -451,14 +479,16 @@ def __conduit_install(bridge, manifest, discover, room):
         numbers = set(name for name, bound in values.items() if None not in bound)
         if "range" in values:
             numbers = set(name for name in numbers if _counted not in values[name])
-        shrunk = True
-        while shrunk:
-            shrunk = False
-            for name in list(numbers):
-                if not all(_number(value, numbers, values) for value in values[name]):
-                    numbers.discard(name)
-                    shrunk = True
-        return lambda node: _number(node, numbers, values)
+        # Each pass drops the names with a binding that is not a number given the others. A long chain of names
+        # that each lose their standing one pass after another (generated code) would make this quadratic: after 8
+        # passes no name counts as a number, which only means more products are checked.
+        for _ in range(8):
+            dropped = [name for name in numbers
+                       if not all(_number(value, numbers, values) for value in values[name])]
+            if not dropped:
+                return lambda node: _number(node, numbers, values)
+            numbers.difference_update(dropped)
+        return lambda node: False
 
     def _number(node, numbers, bound):
         # Whether the expression is a number whatever the program's data, given the names that are.
@@ -521,11 +551,11 @@ def __conduit_install(bridge, manifest, discover, room):
         functions, modules = _allocating_names(nodes)
         number = None
         edits = []
-        lines = code.split("\n")
+        offset = _offsets(code)
 
         def wrap(node, opening, closing):
-            start = _offset(lines, node.lineno, node.col_offset)
-            end = _offset(lines, node.end_lineno, node.end_col_offset)
+            start = offset(node.lineno, node.col_offset)
+            end = offset(node.end_lineno, node.end_col_offset)
             # At one position: closing texts before opening ones, inner closes first, outer opens first.
             edits.append((end, end - start, closing, 0))
             edits.append((start, 2 ** 40 - (end - start), opening, 0))
@@ -543,22 +573,18 @@ def __conduit_install(bridge, manifest, discover, room):
             if kind == "BinOp":
                 if _floating(node.left) or _floating(node.right) or number(node.left) and number(node.right):
                     continue
-                after = _offset(lines, node.left.end_lineno, node.left.end_col_offset)
-                star = _operator(code, after, _offset(lines, node.right.lineno, node.right.col_offset))
+                after = offset(node.left.end_lineno, node.left.end_col_offset)
+                star = _operator(code, after, offset(node.right.lineno, node.right.col_offset))
                 if star >= 0:
                     wrap(node, "__conduit_mul__(", ")")
                     edits.append((star, 0, ",", 1))
             elif not (_floating(node.value) or number(node.target) and number(node.value)):
-                target = _target_text(code, lines, node.target)
+                target = _target_text(code, offset, node.target)
                 if target is not None:
                     wrap(node.value, "__conduit_times__(%s, " % target, ")")
-        if not edits:
-            return None
-        for position, _, text, length in sorted(edits, reverse=True):
-            code = code[:position] + text + code[position + length:]
-        return code
+        return _apply(code, edits) if edits else None
 
-    def _target_text(code, lines, target):
+    def _target_text(code, offset, target):
         # The text of an augmented assignment's target when reading it twice changes nothing: a name, or attributes
         # and subscripts of names and constants, on one line.
         for node in _walk(target):
@@ -566,8 +592,7 @@ def __conduit_install(bridge, manifest, discover, room):
                 return None
         if target.lineno != target.end_lineno:
             return None
-        return code[_offset(lines, target.lineno, target.col_offset):
-                    _offset(lines, target.end_lineno, target.end_col_offset)]
+        return code[offset(target.lineno, target.col_offset):offset(target.end_lineno, target.end_col_offset)]
 
     def run(code):
         """Runs the program; a trailing expression is its result. Top-level await is allowed."""

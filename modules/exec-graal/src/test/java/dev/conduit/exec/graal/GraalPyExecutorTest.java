@@ -345,6 +345,25 @@ class GraalPyExecutorTest {
         assertThat(failed.stderr(), allOf(containsString("product(<main>:2:"), not(containsString("conduit"))));
     }
 
+    /**
+     * A long program with a product on every line (a chain of names, each of which stops counting as a number one
+     * pass after the other; a comment that is not ASCII on each line) is checked whole and answers as written, with
+     * its lines where they were.
+     */
+    @Test
+    void aLongChainOfProductsRunsAsWritten() throws Exception {
+        StringBuilder code = new StringBuilder("x400 = 'ab'\n");
+        for (int i = 399; i >= 0; i--) {
+            code.append("x").append(i).append(" = x").append(i + 1).append(" * 1  # \u00e9\n");
+        }
+        code.append("[x0, x399, len(x1)]\n");
+        ExecutionOutcome outcome = run(code.toString());
+        assertThat(outcome.toString(), ((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
+                   is("[\"ab\",\"ab\",2]"));
+        ExecutionOutcome failed = run(code.toString().replace("x400 = 'ab'", "x400 = None"));
+        assertThat(failed.stderr(), containsString("<module>(<main>:2:"));
+    }
+
     private static ExecutionOutcome run(String code) throws Exception {
         return run(code, new RecordingBridge(LIMITS.toolCalls()));
     }
