@@ -551,7 +551,12 @@ def __conduit_install(bridge, manifest, discover, room):
         functions, modules = _allocating_names(nodes)
         number = None
         edits = []
-        offset = _offsets(code)
+        offsets = []  # made at the first edit: most programs have none
+
+        def offset(line, column):
+            if not offsets:
+                offsets.append(_offsets(code))
+            return offsets[0](line, column)
 
         def wrap(node, opening, closing):
             start = offset(node.lineno, node.col_offset)
@@ -559,7 +564,6 @@ def __conduit_install(bridge, manifest, discover, room):
             # At one position: closing texts before opening ones, inner closes first, outer opens first.
             edits.append((end, end - start, closing, 0))
             edits.append((start, 2 ** 40 - (end - start), opening, 0))
-            return start, end
 
         for node in nodes:
             sizes = _sizes(node, functions, modules)
