@@ -1,6 +1,7 @@
-// Start-up of the distribution, measured from the launch of bin/conduit: when the MCP socket answers, when the first
-// JavaScript program (no engine named) and the first Python program complete, when every engine is warm (health
-// reports none warming), and the first program on each engine named. Runs the server `runs` times, one at a time,
+// Start-up of the distribution, measured from the launch of bin/conduit: when the MCP socket answers, when readiness
+// first reports a JavaScript engine available, when the first JavaScript program (no engine named) and the first
+// Python program complete, when every engine is warm (health reports none warming), and the first program on each
+// engine named. Runs the server `runs` times, one at a time,
 // and prints each run and the medians as JSON lines.
 // Usage: node bench-startup.mjs <bin/conduit> <config.yaml> <mcpPort> <opsPort> <key> [runs]
 import { spawn } from "node:child_process";
@@ -56,7 +57,14 @@ async function once(named) {
     const firsts = named
       ? ["graaljs", "rhino", "deno"].map((engine) => execute("execute_javascript", { code: "return 1+1", engine })
         .then(() => { result[`${engine}FirstMs`] = since(); }))
-      : [execute("execute_javascript", { code: "return 1+1" }).then((engine) => {
+      : [until(async () => {
+        // JavaScript ready: readiness reports a JavaScript engine that runs programs (issue 19's measure; the first
+        // result below adds the client's request to it).
+        const health = JSON.parse(await (await fetch(ops)).text());
+        const states = health.checks.find((check) => check.name === "engine-states");
+        return ["graaljs", "rhino", "deno"].some((engine) => states?.data?.[engine]?.startsWith("available"));
+      }).then(() => { result.javascriptReadyMs = since(); }),
+      execute("execute_javascript", { code: "return 1+1" }).then((engine) => {
         result.firstJavascriptMs = since();
         result.firstJavascriptEngine = engine;
       }), execute("execute_python", { code: "1+1" }).then(() => { result.firstPythonMs = since(); })];
