@@ -254,13 +254,9 @@ def __conduit_install(bridge, manifest, discover, room):
             visit(statement)
         return found
 
-    def _offset(lines, line, column):
-        # ast columns count UTF-8 bytes; the text is indexed by characters.
-        return sum(len(l) + 1 for l in lines[:line - 1]) + len(lines[line - 1].encode("utf-8")[:column].decode("utf-8"))
-
     def _offsets(code):
-        # _offset for many positions in one text: line starts counted once (a program with thousands of products
-        # would otherwise sum its lines for each).
+        # The text's index of a syntax tree's (line, column), as a function. ast columns count UTF-8 bytes; the text
+        # is indexed by characters. Line starts are counted once: a program may have thousands of positions.
         lines = code.split("\n")
         starts = [0]
         for line in lines:
@@ -285,6 +281,11 @@ def __conduit_install(bridge, manifest, discover, room):
             at = position + length
         pieces.append(code[at:])
         return "".join(pieces)
+
+    def _around(start, end, opening, closing, replaced=0):
+        # Edits for _apply that put `opening` before start (in place of `replaced` characters) and `closing` at end.
+        # At one position: closing texts before opening ones, inner closes first, outer opens first.
+        return [(end, end - start, closing, 0), (start, 2 ** 40 - (end - start), opening, replaced)]
 
     _large = 1048576
 
@@ -559,11 +560,8 @@ def __conduit_install(bridge, manifest, discover, room):
             return offsets[0](line, column)
 
         def wrap(node, opening, closing):
-            start = offset(node.lineno, node.col_offset)
-            end = offset(node.end_lineno, node.end_col_offset)
-            # At one position: closing texts before opening ones, inner closes first, outer opens first.
-            edits.append((end, end - start, closing, 0))
-            edits.append((start, 2 ** 40 - (end - start), opening, 0))
+            edits.extend(_around(offset(node.lineno, node.col_offset), offset(node.end_lineno, node.end_col_offset),
+                                 opening, closing))
 
         for node in nodes:
             sizes = _sizes(node, functions, modules)
@@ -609,24 +607,18 @@ def __conduit_install(bridge, manifest, discover, room):
         if every:
             # GraalPy compiles no top-level await: `await x` at the top becomes `__conduit_await__(x)`; inside async
             # functions `await x` becomes `await __conduit_awaitable__(x)`, so plain values can be awaited. Edited
-            # in the text from the end backwards, so that every other line and column stays the program's own.
+            # in the text, so that every line stays the program's own.
             top = set(id(node) for node in _top_level_awaits(tree))
-            lines = code.split("\n")
+            offset = _offsets(code)
             edits = []
             for node in every:
                 if id(node) in top:
-                    start = _offset(lines, node.lineno, node.col_offset)
-                    end = _offset(lines, node.end_lineno, node.end_col_offset)
-                    edits.append((end, 0, ")"))
-                    edits.append((start, 5, "__conduit_await__("))
+                    spanned, opening, replaced = node, "__conduit_await__(", 5
                 else:
-                    operand = node.value
-                    start = _offset(lines, operand.lineno, operand.col_offset)
-                    end = _offset(lines, operand.end_lineno, operand.end_col_offset)
-                    edits.append((end, 0, ")"))
-                    edits.append((start, 0, "__conduit_awaitable__("))
-            for position, length, text in sorted(edits, key=lambda edit: edit[0], reverse=True):
-                code = code[:position] + text + code[position + length:]
+                    spanned, opening, replaced = node.value, "__conduit_awaitable__(", 0
+                edits.extend(_around(offset(spanned.lineno, spanned.col_offset),
+                                     offset(spanned.end_lineno, spanned.end_col_offset), opening, ")", replaced))
+            code = _apply(code, edits)
             tree = compile(code, "<main>", "exec", _only_ast)
         if tree.body and _kind(tree.body[-1]) == "Expr":
             # The last expression becomes an assignment, written into the text at the same place so that line
