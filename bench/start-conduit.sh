@@ -3,7 +3,8 @@
 # $url, $pid, $node, $work, BENCH_KEY and BENCH_OTHER_KEY (a second key, for another client; both kept when already
 # set, so that several servers accept the same keys). The caller's EXIT trap
 # should kill $pid and remove $work. EXTRA_YAML, when set, is appended to the configuration (for example an executors
-# node); SOCKET_PATH, when set, adds the Unix socket listener there.
+# node); SOCKET_PATH, when set, adds the Unix socket listener there. CONDUIT_DIST, when set, is the distribution to
+# start instead of app/target/conduit (another build, to compare against).
 node=interop/node_modules/node/bin/node
 work="$(mktemp -d)"
 cat > "$work/conduit.yaml" <<YAML
@@ -31,7 +32,7 @@ YAML
 printf '%s\n' "${EXTRA_YAML:-}" >> "$work/conduit.yaml"
 export BENCH_KEY="${BENCH_KEY:-bench-key-$(date +%s%N)}"
 export BENCH_OTHER_KEY="${BENCH_OTHER_KEY:-bench-other-$(date +%s%N)}"
-app/target/conduit/bin/conduit --config "$work/conduit.yaml" 2> "$work/log" &
+"${CONDUIT_DIST:-app/target/conduit}"/bin/conduit --config "$work/conduit.yaml" 2> "$work/log" &
 pid=$!
 url=""
 for _ in $(seq 1 600); do

@@ -52,7 +52,7 @@ public final class AuditTrail {
             record.put("code", code);
         }
         record.put("allowlist", allowlist);
-        record.put("toolCalls", toolCalls); // the redaction below walks the tree once, as it is
+        record.put("toolCalls", toolCalls); // redaction (the log's formatter, or write) walks the tree once, as it is
         record.put("outcome", outcome);
         limit.ifPresent(name -> record.put("limit", name));
         record.put("durationMs", durationMs);
@@ -62,7 +62,7 @@ public final class AuditTrail {
 
     /** A client called a tool directly. */
     void toolCall(RequestContext context, String tool, ObjectNode arguments, String outcome, long durationMs,
-                  int resultBytes) {
+                  long resultBytes) {
         Map<String, Object> record = base("tool_call", context);
         record.put("tool", tool);
         if (settings.includeArguments()) {
@@ -85,13 +85,14 @@ public final class AuditTrail {
     }
 
     private void write(Map<String, Object> record) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> safe = (Map<String, Object>) Redactor.redactValue(record);
         if (settings.file().isEmpty()) {
-            LOGGER.log(Level.INFO, "audit", safe);
+            // The log's formatter redacts every record, this one included (a second pass here cost a tenth of a
+            // direct tool call's CPU).
+            LOGGER.log(Level.INFO, "audit", record);
             return;
         }
-        byte[] line = (Json.mapper().writeValueAsString(safe) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (Json.mapper().writeValueAsString(Redactor.redactValue(record)) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
         fileLock.lock();
         try {
             Path file = settings.file().get();

@@ -157,11 +157,11 @@ final class ToolAccess {
         }
         long started = System.nanoTime();
         String outcome = "failed";
-        int size = 0;
+        long size = 0;
         try {
             ObjectNode result = call(tool, arguments, progressToken, context);
             outcome = result.path("isError").asBoolean(false) ? "error" : "ok";
-            size = result.toString().length();
+            size = Json.length(result);
             return result;
         } finally {
             audit.toolCall(context, tool.definition().name(), arguments, outcome,

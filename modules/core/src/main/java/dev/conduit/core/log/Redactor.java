@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,48 +41,82 @@ public final class Redactor {
     private static final List<Rule> RULES = List.of(
             // Authorization: Bearer x, Cookie: a=b; c=d, X-Api-Key: x (to the end of the line)
             new Rule("(?i)\\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key)(\\s*:\\s*)([^\\r\\n]+)",
-                     "$1$2" + MASK, text -> text.indexOf(':') >= 0
-                                           && containsIgnoringCase(text, "authorization", "cookie", "api-key")),
+                     "$1$2" + MASK, text -> text.original().indexOf(':') >= 0
+                                           && text.containsAny("authorization", "cookie", "api-key")),
             // "token": "x", 'password': 'x', token=x, access_token=x in query strings, secret: x
             new Rule("(?i)([\"']?\\b" + SENSITIVE_KEY + "[\"']?\\s*[:=]\\s*)(?!\\[REDACTED])"
                      + "(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|[^\\s,;&}\\]\"')]+)",
-                     "$1" + MASK, text -> (text.indexOf(':') >= 0 || text.indexOf('=') >= 0)
-                                     && containsIgnoringCase(text, SENSITIVE_WORDS)),
+                     "$1" + MASK, text -> (text.original().indexOf(':') >= 0 || text.original().indexOf('=') >= 0)
+                                     && text.containsAny(SENSITIVE_WORDS)),
             new Rule("(?i)\\bbearer\\s+[A-Za-z0-9._~+/=-]{8,}", "Bearer " + MASK,
-                     text -> containsIgnoringCase(text, "bearer")),
+                     text -> text.containsAny("bearer")),
             new Rule("\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}", MASK,
-                     text -> text.contains("eyJ")),
+                     text -> text.original().contains("eyJ")),
             // user:password@ in URLs
             new Rule("(?i)(\\b[a-z][a-z0-9+.-]*://[^:/\\s@]+:)[^@/\\s]+(@)", "$1" + MASK + "$2",
-                     text -> text.contains("://")),
+                     text -> text.original().contains("://")),
             // Provider key shapes: OpenAI/Anthropic, GitHub, Slack, AWS access key ids, Google API keys, GitLab
             new Rule("\\b(?:sk-(?:ant-)?[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"
                      + "|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,})",
-                     MASK, text -> text.contains("sk-") || text.contains("gh") || text.contains("github_pat_")
-                                   || text.contains("xox") || text.contains("AKIA") || text.contains("AIza")
-                                   || text.contains("glpat-")));
+                     MASK, text -> text.containsExactly("sk-", "gh", "github_pat_", "xox", "AKIA", "AIza", "glpat-")));
     /** Names already judged by {@link #isSensitiveName}: event fields use a handful of names, again and again. */
     private static final Map<String, Boolean> JUDGED_NAMES = new ConcurrentHashMap<>();
     private static final int MAX_JUDGED_NAMES = 1024;
+    /**
+     * Short texts found to hold no secret: a logged request's field names and most of its values (event, principal,
+     * tool, outcome) recur on every line, and testing each against every rule was a tenth of a direct tool call's CPU.
+     * Replaced whole when a secret is registered; emptied when full.
+     */
+    private static volatile Map<String, Boolean> clean = new ConcurrentHashMap<>();
+    private static final int MAX_CLEAN = 4096;
+    private static final int MAX_CLEAN_LENGTH = 128;
 
     /** A pattern, its replacement, and a test every text it can match passes (false: the pattern is not run). */
-    private record Rule(Pattern pattern, String replacement, Predicate<String> mayMatch) {
-        Rule(String regex, String replacement, Predicate<String> mayMatch) {
+    private record Rule(Pattern pattern, String replacement, Predicate<Candidate> mayMatch) {
+        Rule(String regex, String replacement, Predicate<Candidate> mayMatch) {
             this(Pattern.compile(regex), replacement, mayMatch);
         }
     }
 
-    /** Whether {@code text} contains one of {@code words}, ignoring case. */
-    private static boolean containsIgnoringCase(String text, String... words) {
-        for (String word : words) {
-            int last = text.length() - word.length();
-            for (int i = 0; i <= last; i++) {
-                if (text.regionMatches(true, i, word, 0, word.length())) {
+    /**
+     * A text the rules' tests look at, lower-cased once for those that ignore case: the patterns ignore ASCII case
+     * only, so a lower-cased copy finds every text they can match. (Comparing ignoring case at every position, word
+     * after word, was a twentieth of a direct tool call's CPU.)
+     */
+    private static final class Candidate {
+        private final String original;
+        private String lower;
+
+        Candidate(String original) {
+            this.original = original;
+        }
+
+        String original() {
+            return original;
+        }
+
+        /** Whether the text contains one of {@code words} (lower case), ignoring case. */
+        boolean containsAny(String... words) {
+            if (lower == null) {
+                lower = original.toLowerCase(Locale.ROOT);
+            }
+            for (String word : words) {
+                if (lower.contains(word)) {
                     return true;
                 }
             }
+            return false;
         }
-        return false;
+
+        /** Whether the text contains one of {@code parts} exactly. */
+        boolean containsExactly(String... parts) {
+            for (String part : parts) {
+                if (original.contains(part)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private Redactor() {
@@ -91,6 +126,9 @@ public final class Redactor {
     public static void register(String secret) {
         if (secret != null && secret.length() >= MIN_REGISTERED_LENGTH) {
             REGISTERED.add(secret);
+            // Texts judged clean before may hold it: judged again. (Added first, so that a text judged against the new
+            // set of texts is judged with this secret too.)
+            clean = new ConcurrentHashMap<>();
         }
     }
 
@@ -112,20 +150,33 @@ public final class Redactor {
         if (text == null || text.isEmpty()) {
             return text;
         }
+        Map<String, Boolean> judged = clean;
+        boolean remember = text.length() <= MAX_CLEAN_LENGTH;
+        if (remember && judged.containsKey(text)) {
+            return text;
+        }
         String out = text;
         for (String secret : REGISTERED) {
             if (out.contains(secret)) {
                 out = out.replace(secret, MASK);
             }
         }
+        Candidate candidate = new Candidate(out);
         for (Rule rule : RULES) {
-            if (!rule.mayMatch().test(out)) {
+            if (!rule.mayMatch().test(candidate)) {
                 continue;
             }
             Matcher matcher = rule.pattern().matcher(out);
             if (matcher.find()) {
                 out = matcher.replaceAll(rule.replacement());
+                candidate = new Candidate(out);
             }
+        }
+        if (remember && out.equals(text)) {
+            if (judged.size() >= MAX_CLEAN) {
+                judged.clear(); // unique texts (times, ids) filled it: the ones that recur come back at once
+            }
+            judged.put(text, Boolean.TRUE);
         }
         return out;
     }

@@ -39,6 +39,8 @@ class RedactorTest {
             gitlab glpat-ABCDEFGHIJKLMNOPQRST                       | gitlab [REDACTED]
             github github_pat_ABCDEFGHIJKLMNOPQRSTUV               | github [REDACTED]
             sent BEARER abcdefghijklmnop                            | sent Bearer [REDACTED]
+            SET-COOKIE: id=42                                       | SET-COOKIE: [REDACTED]
+            DB_PASSWORD=hunter22 port=5432                          | DB_PASSWORD=[REDACTED] port=5432
             correlation id 9f3c2a1b7d6e5f40                         | correlation id 9f3c2a1b7d6e5f40
             session 123e4567-e89b-12d3-a456-426614174000           | session 123e4567-e89b-12d3-a456-426614174000
             tools/call everything__get-sum ok 1.2 ms                | tools/call everything__get-sum ok 1.2 ms
@@ -55,6 +57,23 @@ class RedactorTest {
         Redactor.register("the-configured-api-key-0042");
         assertThat(Redactor.redact("key the-configured-api-key-0042 rejected"), is("key [REDACTED] rejected"));
         assertThat(Redactor.redact("prefixthe-configured-api-key-0042suffix"), is("prefix[REDACTED]suffix"));
+    }
+
+    @Test
+    void aTextFoundCleanIsJudgedAgainOnceASecretItHoldsIsRegistered() {
+        String line = "upstream answered with qz-7f3e9d2c1b0a";
+        assertThat(Redactor.redact(line), is(line));
+        assertThat(Redactor.redact(line), is(line)); // now remembered as clean
+        Redactor.register("qz-7f3e9d2c1b0a");
+        assertThat(Redactor.redact(line), is("upstream answered with [REDACTED]"));
+    }
+
+    @Test
+    void aMaskedTextIsMaskedEveryTimeItRecursAndManyCleanOnesChangeNothing() {
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(Redactor.redact("request " + i), is("request " + i));
+            assertThat(Redactor.redact("password=hunter22"), is("password=[REDACTED]"));
+        }
     }
 
     @Test
