@@ -44,7 +44,10 @@ function httpClient() {
   });
 }
 
-/** One line-protocol client on the Unix socket: send(body) resolves to the answer line (one request at a time). */
+/**
+ * One line-protocol client on the Unix socket: send(body) resolves to the answer line (one request at a time);
+ * notifications in between are skipped.
+ */
 async function socketClient() {
   const socket = net.createConnection(socketPath);
   await new Promise((resolve, reject) => { socket.once("connect", resolve); socket.once("error", reject); });
@@ -57,6 +60,9 @@ async function socketClient() {
     while ((newline = buffered.indexOf("\n")) >= 0) {
       const line = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
+      if (!line.includes('"id"')) {
+        continue; // a notification (tools/list_changed as the upstream's tools arrive), not the answer
+      }
       const resolve = waiting;
       waiting = null;
       resolve?.(line);
@@ -152,10 +158,14 @@ async function measure(transport, method) {
       .toFixed(3) }));
 }
 
+// ONLY=socket:tools/call (a comma-separated list of transport:method) measures those alone.
+const only = process.env.ONLY ? process.env.ONLY.split(",") : null;
+const wanted = (transport, method) => !only || only.includes(`${transport}:${method}`);
 for (const transport of ["socket", "http-2025", "http-2026"]) {
-  await measure(transport, transport === "http-2026" ? "server/discover" : "ping");
+  const method = transport === "http-2026" ? "server/discover" : "ping";
+  if (wanted(transport, method)) await measure(transport, method);
 }
 for (const transport of ["socket", "http-2025", "http-2026"]) {
-  await measure(transport, "tools/call");
+  if (wanted(transport, "tools/call")) await measure(transport, "tools/call");
 }
 process.exit(0);
