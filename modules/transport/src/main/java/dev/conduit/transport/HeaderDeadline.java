@@ -4,8 +4,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,6 +13,8 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+
+import dev.conduit.core.Timers;
 
 /**
  * Ends a connection whose request headers do not all arrive within a deadline of its request line. Helidon 4.5.0
@@ -24,7 +26,8 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
  */
 public final class HeaderDeadline implements Http1ConnectionListener {
     private static final System.Logger LOGGER = System.getLogger(HeaderDeadline.class.getName());
-    private static final ScheduledThreadPoolExecutor LATER = later();
+    // Most deadlines are disarmed long before they are due.
+    private static final ScheduledExecutorService LATER = Timers.daemon("conduit-header-deadline");
 
     private final long timeoutNanos;
     private final Map<ConnectionContext, Armed> waiting = new ConcurrentHashMap<>();
@@ -83,13 +86,5 @@ public final class HeaderDeadline implements Http1ConnectionListener {
                 }
             }
         }
-    }
-
-    private static ScheduledThreadPoolExecutor later() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(
-                1, Thread.ofPlatform().name("conduit-header-deadline").daemon(true).factory());
-        // Most deadlines are disarmed long before they are due; keep the queue to the ones still pending.
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
     }
 }

@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,6 +28,7 @@ import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.Timers;
 import dev.conduit.core.jsonrpc.ErrorMapper;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
 import dev.conduit.core.jsonrpc.JsonRpcCodec.Decoded;
@@ -99,8 +99,7 @@ public final class StreamableHttpTransport implements HttpService {
                                             sharing.secret().map(secret -> new SignedSessionIds(
                                                     secret, sharing.maxAge(), java.time.Clock.systemUTC())),
                                             sharing.revocations());
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-                .name("conduit-session-sweeper").daemon(true).factory());
+        this.sweeper = Timers.daemon("conduit-session-sweeper");
         long period = Math.max(1, config.sessionIdleTimeout().toSeconds() / 4);
         sweeper.scheduleAtFixedRate(sessions::expireIdle, period, period, TimeUnit.SECONDS);
         TransportMetrics.gauge("conduit.sessions.open", "Open MCP sessions over Streamable HTTP", this::sessionCount,

@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import dev.conduit.core.Timers;
 import dev.conduit.core.exec.FirstProgram;
 import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
@@ -41,8 +41,7 @@ final class DenoExecutor implements Executor {
     private final String version;
     private volatile CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
     private final int poolSize;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("deno-watchdog").daemon(true).factory());
+    private final ScheduledExecutorService watchdog = Timers.daemon("deno-watchdog");
 
     DenoExecutor(DenoSettings settings) {
         DenoLocator.Found found = DenoLocator.locate(settings.path());
