@@ -126,8 +126,8 @@ public final class Redactor {
     public static void register(String secret) {
         if (secret != null && secret.length() >= MIN_REGISTERED_LENGTH) {
             REGISTERED.add(secret);
-            // Texts judged clean before may hold it: judged again. (Added first, so that a text judged against the new
-            // set of texts is judged with this secret too.)
+            // Texts found clean before may hold it: forgotten. The secret is added first, so that whatever the new
+            // memory learns was judged with it.
             clean = new ConcurrentHashMap<>();
         }
     }
