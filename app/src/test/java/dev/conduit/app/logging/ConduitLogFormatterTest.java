@@ -81,4 +81,32 @@ class ConduitLogFormatterTest {
             assertThat(line, containsString("IllegalStateException"));
         }
     }
+
+    /**
+     * An audit record reaches the log as the trail made it, unredacted (AuditTrail leaves the log sink's redaction to
+     * this formatter): its arguments, a JSON tree, are redacted at every depth, in both formats.
+     */
+    @Test
+    void anAuditRecordsArgumentsAreRedactedHereAtEveryDepth() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("time", "2026-12-04T07:00:00Z");
+        fields.put("event", "tool_call");
+        fields.put("tool", "db__query");
+        var arguments = Json.object().put("api_key", "k-AbCdEf1234567");
+        arguments.putObject("connection").put("url", "postgres://admin:hunter22@db.internal/app");
+        arguments.putArray("headers").add("Authorization: Bearer abcdefghijklmnop");
+        fields.put("arguments", arguments);
+        fields.put("allowlist", List.of("db.*"));
+        LogRecord record = new LogRecord(Level.INFO, "audit");
+        record.setLoggerName("dev.conduit.audit");
+        record.setParameters(new Object[] {fields});
+        for (boolean json : List.of(false, true)) {
+            String line = new ConduitLogFormatter(json).format(record);
+            assertThat(line, not(containsString("k-AbCdEf1234567")));
+            assertThat(line, not(containsString("hunter22")));
+            assertThat(line, not(containsString("abcdefghijklmnop")));
+            assertThat(line, containsString("db__query"));
+            assertThat(line, containsString("db.internal"));
+        }
+    }
 }
