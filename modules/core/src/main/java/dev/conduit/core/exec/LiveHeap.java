@@ -71,7 +71,13 @@ public final class LiveHeap {
     private static final int YOUNG_WALKS_PAUSE_FACTOR = 4;
     /** How long a walk that found a program holding under a quarter of its cap spares it walks a young figure asks for. */
     private static final long YOUNG_WALKS_SPARE_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc, g1RegionBytes())
+    /** How long no program must have run before the heap a burst of them grew is given back. */
+    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** How much more than twice the server's own use the committed heap may be, idle, before it is given back. */
+    private static final long SETTLE_SLACK_BYTES = 64L * 1024 * 1024;
+    private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc, g1RegionBytes(),
+                                                        () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage()
+                                                                .getCommitted())
             .listening();
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -99,6 +105,10 @@ public final class LiveHeap {
     private final long regionBytes;
     private final Pacer pacer;
     private final Runnable collector;
+    /** The heap the JVM has committed, in bytes: what the server takes from the system for it. */
+    private final LongSupplier committed;
+    /** Whether a check that gives the heap back after a burst of programs is queued. Guarded by {@link #lock}. */
+    private boolean settlePending;
     private final Object lock = new Object();
     /** The heap's use after a full collection with no program running; -1 before the first. Guarded by lock. */
     private long baseline = -1;
@@ -403,6 +413,10 @@ public final class LiveHeap {
                 }
                 renew = shares.isEmpty() && (baseline < 0 || forcedSinceBaseline
                         || clock.getAsLong() - baselineNanos > TimeUnit.SECONDS.toNanos(BASELINE_MAX_AGE_SECONDS));
+                if (shares.isEmpty() && !settlePending && grown()) {
+                    settlePending = true;
+                    pacer.runAfter(SETTLE_NANOS, LiveHeap.this::settle);
+                }
             }
             if (renew) {
                 requestCollection(false);
@@ -418,11 +432,12 @@ public final class LiveHeap {
      * A measurer with its own clock, its own way of waiting and its own collector (tests); the JVM's one is
      * {@link #shared()}.
      */
-    LiveHeap(LongSupplier clock, Pacer pacer, Runnable collector, long regionBytes) {
+    LiveHeap(LongSupplier clock, Pacer pacer, Runnable collector, long regionBytes, LongSupplier committed) {
         this.clock = clock;
         this.regionBytes = regionBytes;
         this.pacer = pacer;
         this.collector = collector;
+        this.committed = committed;
         this.lastForcedNanos = clock.getAsLong() - MIN_FORCED_INTERVAL_NANOS;
         this.lastEndNanos = lastForcedNanos;
         this.youngWalksFromNanos = clock.getAsLong();
@@ -774,6 +789,46 @@ public final class LiveHeap {
         share.held = share.cap;
         LOGGER.log(Level.DEBUG, () -> "stopping a program over its memory limit of " + share.cap / (1024 * 1024)
                                       + " MB: it " + why);
+    }
+
+    /**
+     * Whether the committed heap is more than twice the server's own use, and {@value #SETTLE_SLACK_BYTES} bytes
+     * (the young generation bin/conduit allows): a burst of programs grew it. Called holding {@link #lock}.
+     */
+    private boolean grown() {
+        return baseline >= 0 && committed.getAsLong() > 2 * baseline + SETTLE_SLACK_BYTES;
+    }
+
+    /**
+     * Gives back the heap a burst of programs grew, once none has run for {@link #SETTLE_NANOS}: one full collection,
+     * after which the JVM shrinks the heap to its free-ratio bound (bin/conduit). Without it the heap stays grown
+     * while the server idles: the periodic collection is concurrent, and the old regions it finds garbage are only
+     * freed by mixed collections, which follow young ones, which an idle server does not make (measured: 1.4 GB
+     * committed 20 s after GraalPy programs, 0.8 GB of it in use; 0.1 GB when idle before). One check per burst, and
+     * none while programs run, so a busy server pays nothing; the collection pauses the server's other requests for
+     * as long as a program's forced one (50-150 ms).
+     */
+    private void settle() {
+        synchronized (lock) {
+            long wait = lastEndNanos + SETTLE_NANOS - clock.getAsLong();
+            if (!shares.isEmpty() || wait > 0) {
+                if (shares.isEmpty()) {
+                    pacer.runAfter(wait, this::settle); // programs ran meanwhile: the pause starts at the last end
+                } else {
+                    settlePending = false; // the next end with none left running checks again
+                }
+                return;
+            }
+            settlePending = false;
+            if (!grown()) {
+                return;
+            }
+        }
+        long before = committed.getAsLong();
+        lastForcedNanos = clock.getAsLong();
+        collector.run();
+        LOGGER.log(Level.DEBUG, () -> "programs stopped: the heap went from " + before / (1024 * 1024) + " to "
+                                      + committed.getAsLong() / (1024 * 1024) + " MB committed");
     }
 
     /** Asks for a full collection and waits (a bounded time) until one is reported. */

@@ -32,6 +32,7 @@ class LiveHeapTest {
     private final Deque<Waiting> waiting = new ConcurrentLinkedDeque<>();
     private final AtomicLong live = new AtomicLong(100 * MIB);
     private final AtomicInteger collections = new AtomicInteger();
+    private final AtomicLong committed = new AtomicLong(160 * MIB);
     private final LiveHeap heap;
 
     private record Waiting(long nanos, Runnable task) {
@@ -42,7 +43,7 @@ class LiveHeapTest {
         heap = new LiveHeap(now::get, (nanos, task) -> waiting.add(new Waiting(nanos, task)), () -> {
             collections.incrementAndGet();
             self[0].collected(live.get(), true, "test", now.get());
-        }, 4 * MIB);
+        }, 4 * MIB, committed::get);
         self[0] = heap;
     }
 
@@ -114,6 +115,54 @@ class LiveHeapTest {
         assertThat("one at least 250 ms after the previous", collections.get(), is(2));
         assertThat(now.get() >= TimeUnit.HOURS.toNanos(1) + 2 * GAP, is(true));
         running.close();
+    }
+
+    @Test
+    void theHeapABurstGrewIsGivenBackOnceProgramsStoppedForThreeSeconds() {
+        measureTheServer(); // 100 MB of its own
+        committed.set(1400 * MIB); // GraalPy programs grew the heap
+        LiveHeap.Share first = program();
+        long firstEnd = now.get();
+        first.close();
+        assertThat("one check, three seconds after the end", waiting.size(), is(1));
+        now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        LiveHeap.Share second = program(); // the burst goes on
+        now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        second.close();
+        assertThat("still one check", waiting.size(), is(1));
+        Waiting check = waiting.removeFirst();
+        now.set(firstEnd + check.nanos());
+        check.task().run();
+        assertThat("two seconds after the last end is too soon", collections.get(), is(1));
+        assertThat(waiting.getFirst().nanos(), is(TimeUnit.SECONDS.toNanos(2)));
+        runNext();
+        assertThat(collections.get(), is(2));
+        assertThat(waiting.isEmpty(), is(true));
+    }
+
+    @Test
+    void aHeapGivenBackAlreadyOrNeverGrownCostsNoCollection() {
+        measureTheServer();
+        program().close();
+        assertThat("160 MB committed for 100 MB of the server's own: nothing to give back", waiting.isEmpty(), is(true));
+        committed.set(1400 * MIB);
+        program().close();
+        committed.set(150 * MIB); // a collection shrank it meanwhile (the server's own measurement, say)
+        runNext();
+        assertThat(collections.get(), is(1));
+    }
+
+    @Test
+    void noCollectionGivesTheHeapBackWhileAProgramRuns() {
+        measureTheServer();
+        committed.set(1400 * MIB);
+        LiveHeap.Share ended = program();
+        LiveHeap.Share running = program();
+        ended.close();
+        assertThat(waiting.isEmpty(), is(true));
+        running.close();
+        runNext();
+        assertThat(collections.get(), is(2));
     }
 
     /**

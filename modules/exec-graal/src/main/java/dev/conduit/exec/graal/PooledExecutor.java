@@ -57,6 +57,10 @@ abstract class PooledExecutor implements Executor {
     static final ExecutionLimits WARM_UP_LIMITS = new ExecutionLimits(Duration.ofSeconds(120), Duration.ofSeconds(120),
                                                                       Long.MAX_VALUE, 0, 0, 0, 0);
 
+    /** How many used contexts close at once: a GraalPy close is mostly waiting ({@link ContextCloser}). */
+    private static final int CLOSER_THREADS = 4;
+    /** How many used contexts may wait to be closed before programs close their own (one is 1-2 MB of GraalPy heap). */
+    private static final int MAX_AWAITING_CLOSE = 32;
     /** One engine's warm-up step at a time (see {@link #inWarmUpLane}). */
     private static final ReentrantLock WARM_UP_LANE = new ReentrantLock(true);
 
@@ -69,7 +73,7 @@ abstract class PooledExecutor implements Executor {
     protected final Watchdog watchdog = new Watchdog();
     private final BlockingQueue<Prepared> pool;
     private final ExecutorService refill;
-    private final ExecutorService closer;
+    private final ContextCloser<Context> closer;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean ready;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -90,8 +94,8 @@ abstract class PooledExecutor implements Executor {
         this.pool = new ArrayBlockingQueue<>(poolSize);
         this.refill = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(name + "-pool").daemon(true)
                                                                 .stackSize(GUEST_STACK_BYTES).factory());
-        this.closer = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(name + "-closer").daemon(true)
-                                                                .factory());
+        this.closer = new ContextCloser<>(name + "-closer-", CLOSER_THREADS, MAX_AWAITING_CLOSE,
+                                          PooledExecutor::close);
         this.engine = Engine.newBuilder(languageId)
                 .sandbox(SandboxPolicy.CONSTRAINED)
                 .out(OutputStream.nullOutputStream())
@@ -171,8 +175,7 @@ abstract class PooledExecutor implements Executor {
      * refilled after them. For tests.
      */
     final CompletableFuture<Void> usedContextsClosed() {
-        return CompletableFuture.allOf(CompletableFuture.runAsync(() -> { }, closer),
-                                       CompletableFuture.runAsync(() -> { }, refill));
+        return CompletableFuture.allOf(closer.idle(), CompletableFuture.runAsync(() -> { }, refill));
     }
 
     /** Extra warm-up after the pool is full. */
@@ -305,9 +308,9 @@ abstract class PooledExecutor implements Executor {
             prepared.bridge().target(null, null);
             prepared.out().target(null);
             prepared.err().target(null);
-            // Closing takes a few hundred microseconds: off the request's path. The context is switched off already.
-            Context used = prepared.context();
-            closer.execute(() -> close(used));
+            // Closing takes from a few hundred microseconds (GraalJS) to tens of milliseconds (GraalPy): off the
+            // request's path while the closer keeps up. The context is switched off already.
+            closer.close(prepared.context());
             refill();
         }
     }
@@ -409,13 +412,12 @@ abstract class PooledExecutor implements Executor {
     public void close() {
         closing = true;
         refill.shutdownNow();
-        closer.shutdown();
         try {
             // A context still being made or warmed when the engine closes makes Truffle fail inside its close
             // (seen: a NullPointerException in initializeThreadLocals on a stop right after start).
             // The warm-up stops between steps, but one step (a first GraalPy context) can take seconds.
             boolean idle = refill.awaitTermination(500, TimeUnit.MILLISECONDS);
-            closer.awaitTermination(10, TimeUnit.SECONDS);
+            closer.shutdown(Duration.ofSeconds(10));
             if (!idle) {
                 // The engine lives in this process only; leave it to the JVM's exit rather than wait longer.
                 LOGGER.log(Level.DEBUG, name + " still building a sandbox at shutdown; its engine is left open");
