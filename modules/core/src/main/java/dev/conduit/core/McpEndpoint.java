@@ -1,10 +1,10 @@
 package dev.conduit.core;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a transport hands decoded messages to. Implemented by the gateway; transports know no MCP methods.
@@ -23,11 +23,11 @@ public interface McpEndpoint {
     Optional<JsonRpcResponse> handle(JsonRpcMessage message, RequestContext context);
 
     /**
-     * The input schema of the tool {@code name} as {@code principal} may call it, for checks a transport makes before
-     * the request is handled (the {@code Mcp-Param-*} headers of {@link McpParamHeaders}); empty when the principal
-     * has no such tool (the request then fails as it would anyway).
+     * The arguments the tool {@code name}, as {@code principal} may call it, mirrors into {@code Mcp-Param-*} headers
+     * ({@link McpParamHeaders#bindings}), for the check a transport makes before the request is handled; empty when
+     * the tool has none or the principal has no such tool (the request then fails as it would anyway).
      */
-    default Optional<ObjectNode> toolInputSchema(String name, Principal principal) {
-        return Optional.empty();
+    default List<McpParamHeaders.Binding> toolParamBindings(String name, Principal principal) {
+        return List.of();
     }
 }

@@ -3,6 +3,7 @@ package dev.conduit.gateway;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import dev.conduit.core.ClientRequests;
 import dev.conduit.core.LogLevel;
 import dev.conduit.core.McpEndpoint;
 import dev.conduit.core.McpMethods;
+import dev.conduit.core.McpParamHeaders;
 import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
 import dev.conduit.core.RequestContext;
@@ -39,7 +41,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The MCP server every transport hands messages to. It routes a request by method to the handler of its group and
@@ -76,6 +77,7 @@ public final class McpServer implements McpEndpoint {
     private final PassThroughMethods passThrough;
     private final ModernEra modern;
     private final ToolAccess access;
+    private final ParamBindings paramBindings = new ParamBindings();
     private final Subscriptions subscriptions;
     private final InputRounds inputRounds;
 
@@ -141,8 +143,8 @@ public final class McpServer implements McpEndpoint {
     }
 
     @Override
-    public Optional<ObjectNode> toolInputSchema(String name, Principal principal) {
-        return access.resolve(name, ToolReach.client(principal)).map(tool -> tool.definition().inputSchema());
+    public List<McpParamHeaders.Binding> toolParamBindings(String name, Principal principal) {
+        return access.resolve(name, ToolReach.client(principal)).map(paramBindings::of).orElse(List.of());
     }
 
     @Override

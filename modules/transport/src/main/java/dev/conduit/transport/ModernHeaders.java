@@ -76,9 +76,8 @@ final class ModernHeaders {
         if (!request.method().equals(McpMethods.TOOLS_CALL) || !request.params().path("name").isString()) {
             return Optional.empty();
         }
-        List<McpParamHeaders.Binding> bindings = endpoint.toolInputSchema(request.params().path("name").stringValue(),
-                                                                           principal)
-                .map(McpParamHeaders::bindings).orElse(List.of());
+        List<McpParamHeaders.Binding> bindings = endpoint.toolParamBindings(request.params().path("name").stringValue(),
+                                                                             principal);
         if (bindings.isEmpty()) {
             return Optional.empty();
         }
