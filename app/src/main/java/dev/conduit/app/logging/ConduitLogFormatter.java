@@ -3,14 +3,13 @@ package dev.conduit.app.logging;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Formatter;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 
+import dev.conduit.core.Stamps;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.log.Redactor;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,10 +22,6 @@ import tools.jackson.databind.node.ObjectNode;
  * map is an event: the map's entries become fields ({@code key=value} in text, members in JSON).
  */
 public final class ConduitLogFormatter extends Formatter {
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
-    /** The last second formatted: lines come many per second, and formatting a date each time showed in profiles. */
-    private static volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
 
     private final boolean json;
 
@@ -78,22 +73,12 @@ public final class ConduitLogFormatter extends Formatter {
 
     /** {@code 2026-11-26T01:02:03.456} in the system's time zone. */
     static String time(Instant instant) {
-        long second = instant.getEpochSecond();
-        Stamp last = stamp;
-        if (last.second() != second) {
-            last = new Stamp(second, SECONDS.format(instant));
-            stamp = last;
-        }
-        int millis = instant.getNano() / 1_000_000;
-        return last.text() + (millis < 10 ? ".00" : millis < 100 ? ".0" : ".") + millis;
-    }
-
-    private record Stamp(long second, String text) {
+        return Stamps.local().format(instant);
     }
 
     private static String json(LogRecord record, String message, Object fields, String error) {
         ObjectNode line = Json.object();
-        line.put("time", Instant.ofEpochMilli(record.getMillis()).toString());
+        line.put("time", Stamps.utc().format(record.getInstant()));
         line.put("level", record.getLevel().getName());
         line.put("logger", record.getLoggerName());
         line.put("message", message);

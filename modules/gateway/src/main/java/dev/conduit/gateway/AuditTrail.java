@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.Sha256;
+import dev.conduit.core.Stamps;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.log.Redactor;
 import dev.conduit.policy.AuditSettings;
@@ -77,7 +78,7 @@ public final class AuditTrail {
 
     private static Map<String, Object> base(String event, RequestContext context) {
         Map<String, Object> record = new LinkedHashMap<>();
-        record.put("time", Instant.now().toString());
+        record.put("time", Stamps.utc().format(Instant.now()));
         record.put("event", event);
         record.put("principal", context.principal().id());
         record.put("correlationId", context.correlationId());
