@@ -46,7 +46,12 @@ class OperationsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        conduit = RunningConduit.start(dir, RunningConduit.configWithEverything());
+        // The audit trail goes to the log (the default sink), arguments included: what the log's redaction must mask.
+        conduit = RunningConduit.start(dir, RunningConduit.configWithEverything() + """
+                policy:
+                  audit:
+                    include-arguments: true
+                """);
         McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
         for (String engine : new String[] {"graaljs", "rhino", "deno"}) {
             JsonNode ok = client.execute("javascript", "await tools.everything.echo({message: 'm'})",
@@ -110,6 +115,28 @@ class OperationsIT {
         assertThat(conduit.log(), containsString("toolCalls=1"));
         assertThat(conduit.log(), not(containsString(RunningConduit.API_KEY)));
         assertThat(conduit.log(), not(containsString("logged"))); // no program text or arguments
+    }
+
+    @Test
+    void anAuditRecordInTheLogKeepsItsFieldsAndLosesTheSecretsInItsArguments() throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        HttpResponse<String> response = client.postRaw("""
+                {"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"everything__echo",\
+                "arguments":{"message":"audited %s https://ops:hunter2@example.test/x"}}}"""
+                .formatted(RunningConduit.API_KEY));
+        assertThat(response.body(), response.statusCode(), is(200));
+        String id = response.headers().firstValue("Conduit-Correlation-Id").orElseThrow();
+        String record = "event=tool_call principal=it correlationId=" + id;
+        assertThat(conduit.log(), conduit.awaitLog(record, Duration.ofSeconds(10)), is(true));
+        String line = conduit.log().lines().filter(each -> each.contains(record)).findFirst().orElseThrow();
+        assertThat(line, containsString("dev.conduit.audit: audit "));
+        assertThat(line, containsString("tool=everything__echo"));
+        assertThat(line, containsString("outcome=ok"));
+        assertThat(line, containsString("audited")); // include-arguments: the argument is there, masked where secret
+        assertThat(line, not(containsString(RunningConduit.API_KEY)));
+        assertThat(line, not(containsString("hunter2")));
+        assertThat(conduit.log(), not(containsString(RunningConduit.API_KEY)));
+        assertThat(conduit.log(), not(containsString("hunter2")));
     }
 
     @Test

@@ -60,7 +60,8 @@ public final class ConduitLogFormatter extends Formatter {
                 .append(message);
         if (fields instanceof Map<?, ?> map) {
             map.forEach((key, value) -> {
-                if (!"event".equals(key)) {
+                // An event line's message is its event already; an audit record's is "audit", so its event stays.
+                if (!"event".equals(key) || !message.equals(value)) {
                     line.append(' ').append(key).append('=').append(value);
                 }
             });

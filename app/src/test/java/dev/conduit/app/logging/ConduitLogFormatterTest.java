@@ -107,6 +107,8 @@ class ConduitLogFormatterTest {
             assertThat(line, not(containsString("abcdefghijklmnop")));
             assertThat(line, containsString("db__query"));
             assertThat(line, containsString("db.internal"));
+            // Its kind stays: an event line's "event" repeats its message and is dropped, an audit record's is not.
+            assertThat(line, containsString(json ? "\"event\":\"tool_call\"" : " event=tool_call "));
         }
     }
 }
