@@ -52,7 +52,8 @@ import com.sun.management.ThreadMXBean;
  * collection leaves the heap more than {@value #PRESSURE_PERCENT} % full, the running program with the largest claim
  * is stopped at once: the server's own threads must not run out of memory. A single allocation larger than the cap
  * happens before any measurement: the engines refuse large buffers by {@link Share#room()}, the heap budget bounds
- * the rest. Thread-safe; one per JVM.
+ * the rest. Since it knows when programs run, it also gives back the heap a burst of them grew ({@link #settle}).
+ * Thread-safe; one per JVM.
  */
 public final class LiveHeap {
     private static final System.Logger LOGGER = System.getLogger(LiveHeap.class.getName());
