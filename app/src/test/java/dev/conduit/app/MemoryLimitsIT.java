@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -277,14 +278,8 @@ class MemoryLimitsIT {
     void aPythonHolderOfRecordsAmongChurnersIsStoppedBeforeTwiceItsCap() throws Exception {
         List<CompletableFuture<JsonNode>> churners = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            churners.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    // Half the usual churn: four GraalPy programs share 2 cores, and each must end within 30 s.
-                    return run("python", null, CHURN_PY.replace("range(40)", "range(20)"), 64);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
+            // Half the usual churn: four GraalPy programs share 2 cores, and each must end within 30 s.
+            churners.add(async(() -> run("python", null, CHURN_PY.replace("range(40)", "range(20)"), 64)));
         }
         String churnFirst = CHURN_PY.replace("range(40)", "range(4)");
         JsonNode holder = run("python", null, churnFirst.substring(0, churnFirst.lastIndexOf("\ntotal")) + """
@@ -311,13 +306,7 @@ class MemoryLimitsIT {
     private static List<CompletableFuture<JsonNode>> churners(String engine) {
         List<CompletableFuture<JsonNode>> churners = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            churners.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return run("javascript", engine, CHURN_JS, 64);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
+            churners.add(async(() -> run("javascript", engine, CHURN_JS, 64)));
         }
         return churners;
     }
@@ -402,18 +391,15 @@ class MemoryLimitsIT {
     @Test
     void theMemoryABurstOfPythonProgramsGrewIsGivenBack() throws Exception {
         long before = resident(conduit.pid());
-        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        List<CompletableFuture<Integer>> clients = new ArrayList<>();
         for (int c = 0; c < 16; c++) {
-            clients.add(CompletableFuture.runAsync(() -> {
-                try {
-                    McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
-                    for (int i = 0; i < 40; i++) {
-                        JsonNode answer = run(client, "python", null, "sum(range(100))", 64);
-                        assertThat(answer.toString(), answer.at("/result/structuredContent/result").asInt(), is(4950));
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+            clients.add(async(() -> {
+                McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+                for (int i = 0; i < 40; i++) {
+                    JsonNode answer = run(client, "python", null, "sum(range(100))", 64);
+                    assertThat(answer.toString(), answer.at("/result/structuredContent/result").asInt(), is(4950));
                 }
+                return 40;
             }));
         }
         CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
@@ -439,16 +425,12 @@ class MemoryLimitsIT {
         long before = resident(conduit.pid());
         List<CompletableFuture<JsonNode>> bombs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            bombs.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
-                    return engine.equals("graalpy")
-                            ? run(client, "python", null, "keep = []\nwhile True:\n    keep.append([0.5] * 131072)", 256)
-                            : run(client, "javascript", engine,
-                                  "var keep = []; for (;;) keep.push(new Array(131072).fill(Math.random()));", 256);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+            bombs.add(async(() -> {
+                McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+                return engine.equals("graalpy")
+                        ? run(client, "python", null, "keep = []\nwhile True:\n    keep.append([0.5] * 131072)", 256)
+                        : run(client, "javascript", engine,
+                              "var keep = []; for (;;) keep.push(new Array(131072).fill(Math.random()));", 256);
             }));
         }
         long peak = before;
@@ -457,13 +439,7 @@ class MemoryLimitsIT {
         for (boolean done = false; !done; ) {
             peak = Math.max(peak, resident(conduit.pid()));
             if (simple == null) {
-                simple = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return run(other, "javascript", "graaljs", "return 1 + 1", 64);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).get(5, TimeUnit.SECONDS);
+                simple = async(() -> run(other, "javascript", "graaljs", "return 1 + 1", 64)).get(5, TimeUnit.SECONDS);
             }
             try {
                 all.get(50, TimeUnit.MILLISECONDS); // and sample the resident memory again meanwhile
@@ -484,6 +460,17 @@ class MemoryLimitsIT {
         assertThat(engine + ": " + simple, simple.at("/result/structuredContent/result").asInt(), is(2));
         assertThat(engine + ": resident memory grew from " + before + " to " + peak, peak - before,
                    lessThan(1536L * 1024 * 1024));
+    }
+
+    /** Runs {@code work} on another thread: a client of its own, or several at once. */
+    private static <T> CompletableFuture<T> async(Callable<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** The server's resident memory with its children's (Deno's processes, the upstreams). */
