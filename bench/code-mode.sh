@@ -3,7 +3,8 @@
 # executions/s with 1, 4 and 16 clients, on every engine, plus the server's resident memory idle, after the load and 20 s later.
 # Loopback only. DENO_POOL sets executors.deno.pool-size (default 2; 0 measures Deno without its pool).
 # Needs the distribution and interop/node_modules (./mvnw -B package -DskipTests builds both).
-# Usage: [ONLY=<engine>] [DENO_POOL=<n>] bench/code-mode.sh [calls]   (default 1000 per measurement)
+# UNIQUE=1 makes every program differ (a trailing comment), as an agent's do, so no engine reuses an earlier parse.
+# Usage: [ONLY=<engine>] [DENO_POOL=<n>] [UNIQUE=1] bench/code-mode.sh [calls]   (default 1000 per measurement)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 calls="${1:-1000}"
@@ -21,9 +22,10 @@ deno_rss() { ps -o rss= --ppid "$pid" -C deno 2>/dev/null | awk '{s+=$1} END {pr
 echo "{\"denoPoolRss\":\"$(deno_rss)\"}"
 # Steady state, as a long-running gateway runs: the JIT compiles the request path and the engines' own code over
 # the first thousands of requests (measured: trivial JavaScript 4.5 ms median over the first thousand, 1.1 ms by the
-# third), so every engine is warmed with its programs before anything is measured.
-for warm in "trivial graaljs 3000" "typescript graaljs 1000" "tools10 graaljs 500" "python graalpy 300" \
-            "trivial rhino 3000" "tools10 rhino 500" "typescript deno 300"; do
+# third; GraalJS's ten tool calls 4-6 ms over the first two thousand, 3-3.4 ms from the fourth), so every engine is
+# warmed with its programs before anything is measured.
+for warm in "trivial graaljs 3000" "typescript graaljs 1000" "tools10 graaljs 3000" "python graalpy 300" \
+            "trivial rhino 3000" "tools10 rhino 1500" "typescript deno 300"; do
   set -- $warm
   if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$2" ]; then continue; fi
   (cd interop && "../$node" bench-exec.mjs "$url" "$BENCH_KEY" "$3" 4 "$1" "$2" > /dev/null)

@@ -10,6 +10,11 @@ const tool = program === "python" ? "execute_python" : program === "typescript" 
 const headers = { "content-type": "application/json", accept: "application/json, text/event-stream",
                   authorization: `Bearer ${key}` };
 
+// UNIQUE=1: every program differs (a trailing comment), as an agent's do, so no engine reuses an earlier parse.
+let sent = 0;
+const comment = program === "python" ? "#" : "//";
+const source = () => process.env.UNIQUE === "1" ? `${code}\n${comment} ${process.pid}-${sent++}` : code;
+
 async function session() {
   const r = await fetch(url, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 0,
     method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "b", version: "1" } } }) });
@@ -23,7 +28,7 @@ async function client(count, samples) {
   for (let i = 0; i < count; i++) {
     const started = process.hrtime.bigint();
     const r = await fetch(url, { method: "POST", headers: h, body: JSON.stringify({ jsonrpc: "2.0", id: i + 1,
-      method: "tools/call", params: { name: tool, arguments: engine ? { code, engine } : { code } } }) });
+      method: "tools/call", params: { name: tool, arguments: { code: source(), ...(engine ? { engine } : {}) } } }) });
     const body = await r.json();
     if (body.result?.structuredContent?.exitCode !== 0) throw new Error(JSON.stringify(body));
     samples.push(Number(process.hrtime.bigint() - started) / 1000);
