@@ -62,12 +62,40 @@ class DistributionIT {
         for (String engine : List.of("graaljs", "graalpy", "deno", "rhino")) {
             assertThat(conduit.log(), conduit.awaitLog(engine + " runs programs", Duration.ofSeconds(120)), is(true));
         }
+        List<String> arguments = List.of(ProcessHandle.of(conduit.pid()).orElseThrow().info().arguments()
+                                                 .orElseThrow());
+        assertThat(arguments, hasItems("-XX:AOTCache=" + cache.toAbsolutePath().normalize()));
         String log = conduit.log();
         assertThat(log, log.contains("[aot"), is(false));
+        assertThat(log, log.contains("not using the start-up cache"), is(false));
         int listening = log.indexOf("ready: MCP at");
         for (String engine : List.of("graaljs", "graalpy", "deno", "rhino")) {
             assertThat(log, log.indexOf(engine + " runs programs"), greaterThan(listening));
         }
+    }
+
+    /**
+     * A copied or moved installation (another folder, jars with other times) starts without the cache, and says so
+     * with the command that records it anew, rather than starting at half speed with nothing to tell why.
+     */
+    @Test
+    void aCacheRecordedForAnotherInstallationIsNamedNotUsedSilently() throws Exception {
+        Path moved = dir.resolve("moved");
+        Files.createDirectories(moved.resolve("bin"));
+        Files.createDirectories(moved.resolve("aot"));
+        Files.copy(RunningConduit.DIST.resolve("bin/conduit"), moved.resolve("bin/conduit"));
+        Files.createSymbolicLink(moved.resolve("lib"), RunningConduit.DIST.resolve("lib").toAbsolutePath());
+        Files.writeString(moved.resolve("aot/conduit.aot"), "a cache recorded elsewhere");
+        Files.writeString(moved.resolve("aot/conduit.aot.stamp"), "/elsewhere/bin/java|25|/elsewhere|1");
+        ProcessBuilder launch = new ProcessBuilder(moved.resolve("bin/conduit").toString(), "--version")
+                .redirectErrorStream(true);
+        launch.environment().put("JAVA_OPTS", "-Xmx64m"); // the heap is not worked out for --version
+        Process version = launch.start();
+        String output = new String(version.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(output, version.waitFor(), is(0));
+        assertThat(output, containsString("not using the start-up cache " + moved.resolve("aot/conduit.aot")));
+        assertThat(output, containsString(moved + "/bin/conduit --train' records it anew"));
+        assertThat(output, containsString("conduit "));
     }
 
     @Test
