@@ -4,7 +4,7 @@
 # Loopback only. DENO_POOL sets executors.deno.pool-size (default 2; 0 measures Deno without its pool).
 # Needs the distribution and interop/node_modules (./mvnw -B package -DskipTests builds both).
 # UNIQUE=1 makes every program differ (a trailing comment), as an agent's do, so no engine reuses an earlier parse.
-# Usage: [ONLY=<engine>] [DENO_POOL=<n>] [UNIQUE=1] bench/code-mode.sh [calls]   (default 1000 per measurement)
+# Usage: [ONLY=<engine>] [DENO_POOL=<n>] [UNIQUE=1] [IDLE_WAIT=<s>] bench/code-mode.sh [calls]   (default 1000 per measurement)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 calls="${1:-1000}"
@@ -16,6 +16,9 @@ EXTRA_YAML="executors:
 source bench/start-conduit.sh
 
 rss() { ps -o rss= -p "$pid" | awk '{printf "%d MiB", $1/1024}'; }
+# Idle: every engine warm, then IDLE_WAIT seconds (default 15) for the warm-up's garbage to be collected and given
+# back (right after "ready" the same server measured 356-451 MiB).
+sleep "${IDLE_WAIT:-15}"
 echo "{\"rssIdle\":\"$(rss)\"}"
 # The Deno pool's own cost: the resident memory of the idle processes waiting for a program.
 deno_rss() { ps -o rss= --ppid "$pid" -C deno 2>/dev/null | awk '{s+=$1} END {printf "%d MiB in %d processes", s/1024, NR}'; }
