@@ -15,10 +15,13 @@ final class ApiKeyAuthenticator implements Authenticator {
 
     private final boolean enabled;
     private final List<ApiKey> keys;
+    /** Each key's answer, made once (index for index): a principal is immutable, and making one checks its id. */
+    private final List<AuthResult.Authenticated> answers;
 
     ApiKeyAuthenticator(AuthConfig config) {
         this.enabled = config.enabled();
         this.keys = config.apiKeys();
+        this.answers = keys.stream().map(key -> new AuthResult.Authenticated(key.principal())).toList();
     }
 
     @Override
@@ -45,15 +48,13 @@ final class ApiKeyAuthenticator implements Authenticator {
             return new AuthResult.Rejected("Authentication required: an API key is missing");
         }
         byte[] presented = ApiKey.digest(token);
-        ApiKey found = null;
-        for (ApiKey key : keys) {
-            if (key.matches(presented) && found == null) {
-                found = key;
+        int found = -1;
+        for (int i = 0; i < keys.size(); i++) {
+            if (keys.get(i).matches(presented) && found < 0) {
+                found = i;
             }
         }
-        return found == null
-                ? new AuthResult.Rejected("Invalid API key")
-                : new AuthResult.Authenticated(found.principal());
+        return found < 0 ? new AuthResult.Rejected("Invalid API key") : answers.get(found);
     }
 
     @Override

@@ -131,6 +131,28 @@ class StreamableHttpTransportIT {
         assertError(response, 406, -32000, "text/event-stream");
     }
 
+    /**
+     * Every way of naming both JSON and event streams is served, not only the SDKs' usual value (recognised without
+     * parsing): the other order, parameters, one Accept header per type; naming one of them twice is not enough.
+     */
+    @Test
+    void acceptNamingBothTypesInAnyFormIsServed() throws Exception {
+        for (String accept : List.of("application/json, text/event-stream", "text/event-stream, application/json",
+                                     "application/json;q=0.9, text/event-stream", "TEXT/EVENT-STREAM,application/json")) {
+            HttpResponse<String> response = server.send(server.post(TestServer.initializeBody("2025-11-25"),
+                                                                    "Accept", accept));
+            assertThat(accept, response.statusCode(), is(200));
+        }
+        HttpResponse<String> separate = server.send(server.post(TestServer.initializeBody("2025-11-25"),
+                                                                "Accept", "application/json")
+                                                            .header("Accept", "text/event-stream"));
+        assertThat(separate.body(), separate.statusCode(), is(200));
+        HttpResponse<String> twice = server.send(server.post(TestServer.initializeBody("2025-11-25"),
+                                                             "Accept", "application/json")
+                                                         .header("Accept", "application/json"));
+        assertError(twice, 406, -32000, "text/event-stream");
+    }
+
     @Test
     void nonJsonContentTypeIs415() throws Exception {
         HttpResponse<String> response = server.send(server.post(TestServer.initializeBody("2025-11-25"),
