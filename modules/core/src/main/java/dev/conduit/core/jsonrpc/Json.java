@@ -55,6 +55,43 @@ public final class Json {
         return count.chars;
     }
 
+    /**
+     * At least as many bytes as {@code node}'s JSON text has in UTF-8, found by walking the tree instead of writing
+     * it: a string counts 6 bytes a character (an escape such as {@code \u0001} is six; no character takes more in
+     * UTF-8), numbers of the usual types 24; a node whose text it cannot bound cheaply (a big decimal, binary, a Java
+     * object) counts {@link Long#MAX_VALUE}. A check against a limit needs the exact size only when this is above it.
+     */
+    public static long maxBytes(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case STRING -> 6L * node.asString().length() + 2;
+            case BOOLEAN -> 5;
+            case NULL, MISSING -> 4;
+            case NUMBER -> node.isIntegralNumber() && node.canConvertToLong() || node.isDouble() || node.isFloat()
+                    ? 24 : Long.MAX_VALUE;
+            case ARRAY -> {
+                long total = 2 + Math.max(0, node.size() - 1);
+                for (JsonNode item : node) {
+                    total = saturatedAdd(total, maxBytes(item));
+                }
+                yield total;
+            }
+            case OBJECT -> {
+                long total = 2 + Math.max(0, node.size() - 1);
+                for (var member : node.properties()) {
+                    total = saturatedAdd(total, 6L * member.getKey().length() + 3);
+                    total = saturatedAdd(total, maxBytes(member.getValue()));
+                }
+                yield total;
+            }
+            default -> Long.MAX_VALUE;
+        };
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
     /** A writer that keeps nothing but the number of characters written to it. */
     private static final class CharCount extends Writer {
         private long chars;
