@@ -30,6 +30,7 @@ module dev.conduit.core {
     exports dev.conduit.core.tool;
     exports dev.conduit.core.trace;
     // Friends only: what a few modules share, not API for everyone.
-    exports dev.conduit.core.exec to dev.conduit.exec.graal, dev.conduit.exec.rhino, dev.conduit.exec.deno, dev.conduit.app;
+    exports dev.conduit.core.exec to dev.conduit.exec.graal, dev.conduit.exec.rhino, dev.conduit.exec.deno, dev.conduit.gateway,
+            dev.conduit.app;
     exports dev.conduit.core.io to dev.conduit.transport, dev.conduit.upstream, dev.conduit.exec.deno;
 }

@@ -90,7 +90,7 @@ final class Conduit {
                                               spans);
         UpstreamMetrics.register(catalog, meters);
         // The engines warm up once the server listens (or serves stdio), not while it starts on the same cores.
-        WarmUpGate.hold();
+        WarmUpGate.shared().hold();
         this.engines = ExecutorRegistry.start(config.executors());
         requireKeyEngines(config, engines);
         this.sharedBuckets = config.rateLimits().store().map(store -> new SharedBuckets(config.rateLimits()));
@@ -239,7 +239,7 @@ final class Conduit {
      */
     private void startBackgroundWork() {
         catalog.startEager();
-        WarmUpGate.open();
+        WarmUpGate.shared().open();
     }
 
     int mcpPort() {

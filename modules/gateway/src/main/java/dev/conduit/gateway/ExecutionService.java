@@ -16,6 +16,7 @@ import dev.conduit.core.Cancellation;
 import dev.conduit.core.LogLevel;
 import dev.conduit.core.Principal;
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.exec.WarmUpGate;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.Outcome;
@@ -162,6 +163,17 @@ final class ExecutionService implements AutoCloseable {
         Program program = program(requested, params, context.principal());
         Executor selected = registry.select(program.language(), program.engine()); // refuses an unknown engine first
         admit(context);
+        // Engines' warm-ups give way while programs are in the server; the engine this one is meant for starts now.
+        WarmUpGate.shared().programBegins(registry.firstChoice(program.language(), program.engine()).name());
+        try {
+            return runAdmitted(access, program, selected, params, context);
+        } finally {
+            WarmUpGate.shared().programEnds();
+        }
+    }
+
+    private Run runAdmitted(ToolAccess access, Program program, Executor selected, ObjectNode params,
+                            RequestContext context) {
         ExecutionLimits resolved = limits.resolve(context.principal().limits(), params.get("limits"));
         Timing timing = new Timing(resolved.wallTime());
         Executor executor = program.engine().isEmpty() && !ExecutorRegistry.runsNow(selected)

@@ -105,6 +105,22 @@ public final class ExecutorRegistry implements AutoCloseable {
      * @throws RpcException -32602 naming the engines that can run the language when there is none
      */
     Executor select(Language language, Optional<String> requested) {
+        Executor first = firstChoice(language, requested);
+        if (requested.isPresent() || defaults.containsKey(language) || runsNow(first)) {
+            return first;
+        }
+        // While the first choice still warms up after the server's start, another engine that already runs the
+        // language takes the program (the answer names it): a configured default is waited for instead.
+        return candidates(language).stream().filter(ExecutorRegistry::runsNow).findFirst().orElse(first);
+    }
+
+    /**
+     * The engine a program goes to once every engine runs: the one it names, the language's configured default, or
+     * the first of the language's engines in the fallback order.
+     *
+     * @throws RpcException -32602 naming the engines that can run the language when there is none
+     */
+    Executor firstChoice(Language language, Optional<String> requested) {
         if (requested.isPresent()) {
             Executor executor = engines.get(requested.get());
             if (executor == null || !executor.languages().contains(language)) {
@@ -117,16 +133,19 @@ public final class ExecutorRegistry implements AutoCloseable {
         if (preferred != null) {
             return engines.get(preferred);
         }
-        // While the first choice still warms up after the server's start, another engine that already runs the
-        // language takes the program (the answer names it): a configured default is waited for instead.
-        List<Executor> candidates = engines.values().stream()
-                .filter(executor -> executor.languages().contains(language))
-                .sorted(Comparator.comparingInt(ExecutorRegistry::fallbackRank)).toList();
+        List<Executor> candidates = candidates(language);
         if (candidates.isEmpty()) {
             throw new RpcException(JsonRpcError.of(ErrorCodes.INVALID_PARAMS, "No engine runs " + language.id()
                                                    + " in this server; enabled engines: " + engines.keySet()));
         }
-        return candidates.stream().filter(ExecutorRegistry::runsNow).findFirst().orElse(candidates.getFirst());
+        return candidates.getFirst();
+    }
+
+    /** The language's engines in the fallback order. */
+    private List<Executor> candidates(Language language) {
+        return engines.values().stream()
+                .filter(executor -> executor.languages().contains(language))
+                .sorted(Comparator.comparingInt(ExecutorRegistry::fallbackRank)).toList();
     }
 
     /**

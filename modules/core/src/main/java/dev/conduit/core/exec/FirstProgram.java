@@ -32,7 +32,7 @@ public final class FirstProgram {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread.ofPlatform().name(executor.name() + "-first-program").daemon(true)
                 .stackSize(Executor.GUEST_STACK_BYTES).start(() -> {
-                    WarmUpGate.pass();
+                    WarmUpGate.shared().pass();
                     long began = System.nanoTime();
                     try {
                         ExecutionOutcome outcome = executor.execute(new ExecutionRequest(code, language, LIMITS,

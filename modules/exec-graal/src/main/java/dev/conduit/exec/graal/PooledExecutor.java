@@ -73,6 +73,8 @@ abstract class PooledExecutor implements Executor {
     protected final Watchdog watchdog = new Watchdog();
     private final BlockingQueue<Prepared> pool;
     private final ExecutorService refill;
+    /** The warm-up's own thread: it gives way to programs ({@link WarmUpGate}) while refills go on. */
+    private final ExecutorService warming;
     private final ContextCloser<Context> closer;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean ready;
@@ -94,6 +96,8 @@ abstract class PooledExecutor implements Executor {
         this.pool = new ArrayBlockingQueue<>(poolSize);
         this.refill = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(name + "-pool").daemon(true)
                                                                 .stackSize(GUEST_STACK_BYTES).factory());
+        this.warming = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(name + "-warm-up").daemon(true)
+                                                                 .stackSize(GUEST_STACK_BYTES).factory());
         this.closer = new ContextCloser<>(name + "-closer-", CLOSER_THREADS, MAX_AWAITING_CLOSE,
                                           PooledExecutor::close);
         this.engine = Engine.newBuilder(languageId)
@@ -107,22 +111,32 @@ abstract class PooledExecutor implements Executor {
 
     /** Warms the engine and fills the pool in the background; {@link #availability()} says when it is done. */
     protected final void startWarmUp() {
-        refill.submit(() -> {
-            WarmUpGate.pass();
+        WarmUpGate gate = WarmUpGate.shared();
+        gate.expectFirstStep(name, startRank());
+        warming.submit(() -> {
+            gate.pass();
             long began = System.nanoTime();
             try {
-                // Programs may run once one sandbox is made; the rest of the pool and the warm-up follow.
-                inWarmUpLane(() -> pool.offer(prepare()));
+                // Programs may run once one sandbox is made; the rest of the pool and the warm-up follow, a step at
+                // a time, each when programs pause (refills after programs go on meanwhile, on their own thread).
+                try {
+                    inWarmUpLane(true, this::makeAhead);
+                } finally {
+                    gate.firstStepDone(name);
+                }
+                if (closing) {
+                    started.cancel(false);
+                    return;
+                }
                 started.complete(null);
                 LOGGER.log(Level.INFO, name + " runs programs after " + millisSince(began) + " ms; warming up");
-                inWarmUpLane(() -> {
-                    for (int i = 1; i < poolSize && !closing; i++) {
-                        pool.offer(prepare());
-                    }
-                    if (!closing) {
-                        warmUp();
-                    }
-                });
+                for (int i = 1; i < poolSize; i++) {
+                    inWarmUpLane(false, this::makeAhead);
+                }
+                inWarmUpLane(false, this::warmUp);
+                if (closing) {
+                    return;
+                }
                 ready = true;
                 warmedUp.complete(null);
                 LOGGER.log(Level.INFO, name + " ready: " + engine.getImplementationName() + " " + engine.getVersion()
@@ -140,20 +154,41 @@ abstract class PooledExecutor implements Executor {
                 LOGGER.log(Level.ERROR, name + " could not start", e);
             }
         });
+        warming.shutdown(); // its thread ends with the warm-up
     }
 
     /**
-     * Runs one step of an engine's warm-up while no other engine's runs. The engines' warm-ups take whole cores;
-     * run side by side on a small machine they delay each other and the requests already arriving. The lane is fair,
-     * so every engine's first sandbox (its first step) comes before any engine's second step.
+     * Runs one step of this engine's warm-up once clients' programs pause ({@link WarmUpGate#awaitPause}), while no
+     * other engine's step runs: the engines' warm-ups take whole cores, and run side by side on a small machine they
+     * delay each other and the requests already arriving. {@code first}: the step that lets it run programs. Returns
+     * without running it when the engine closes.
      */
-    private static void inWarmUpLane(Runnable step) {
-        WARM_UP_LANE.lock();
-        try {
-            step.run();
-        } finally {
-            WARM_UP_LANE.unlock();
+    private void inWarmUpLane(boolean first, Runnable step) {
+        WarmUpGate gate = WarmUpGate.shared();
+        while (!closing && !Thread.currentThread().isInterrupted()) {
+            // Waited for outside the lane, so that an engine a program wants is not kept behind one that waits.
+            gate.awaitPause(name, first);
+            WARM_UP_LANE.lock();
+            try {
+                if (closing) {
+                    return;
+                }
+                if (gate.mayGo(name, first)) { // else programs came while the lane was taken: wait for them again
+                    step.run();
+                    return;
+                }
+            } finally {
+                WARM_UP_LANE.unlock();
+            }
         }
+    }
+
+    /**
+     * This engine's place among the engines' first steps, lower first ({@link WarmUpGate#expectFirstStep}): the
+     * engine whose first sandbox is made sooner goes first, so that one runs programs as early as it can.
+     */
+    protected int startRank() {
+        return 0;
     }
 
     private static long millisSince(long nanos) {
@@ -318,13 +353,19 @@ abstract class PooledExecutor implements Executor {
     /** Makes a context ahead on the refill thread, if the pool has room for it. */
     private void refill() {
         try {
-            refill.submit(() -> {
-                if (pool.remainingCapacity() > 0) {
-                    pool.offer(prepare());
-                }
-            });
+            refill.submit(this::makeAhead);
         } catch (RejectedExecutionException e) {
             // Closing: no more contexts are needed.
+        }
+    }
+
+    /** Makes a context for the pool, if it has room; the warm-up and the refills both fill it. */
+    private void makeAhead() {
+        if (pool.remainingCapacity() > 0) {
+            Prepared prepared = prepare();
+            if (!pool.offer(prepared)) {
+                close(prepared.context()); // the other filler got there first
+            }
         }
     }
 
@@ -412,11 +453,13 @@ abstract class PooledExecutor implements Executor {
     public void close() {
         closing = true;
         refill.shutdownNow();
+        warming.shutdownNow();
         try {
             // A context still being made or warmed when the engine closes makes Truffle fail inside its close
             // (seen: a NullPointerException in initializeThreadLocals on a stop right after start).
             // The warm-up stops between steps, but one step (a first GraalPy context) can take seconds.
-            boolean idle = refill.awaitTermination(500, TimeUnit.MILLISECONDS);
+            boolean idle = refill.awaitTermination(500, TimeUnit.MILLISECONDS)
+                           && warming.awaitTermination(500, TimeUnit.MILLISECONDS);
             closer.shutdown(Duration.ofSeconds(10));
             if (!idle) {
                 // The engine lives in this process only; leave it to the JVM's exit rather than wait longer.
