@@ -96,8 +96,8 @@ public final class WarmUpGate {
 
     /** {@code engine}'s first step is over, however it ended: the first steps after it may go. */
     public void firstStepDone(String engine) {
-        firstSteps.remove(engine);
         synchronized (this) {
+            firstSteps.remove(engine);
             notifyAll();
         }
     }
@@ -108,8 +108,9 @@ public final class WarmUpGate {
      */
     public void programBegins(String engine) {
         programs.incrementAndGet();
-        if (wanted.add(engine)) {
+        if (!wanted.contains(engine)) { // once per engine: the set is read without the lock after that
             synchronized (this) {
+                wanted.add(engine);
                 notifyAll(); // the engine's first step may be waiting for a pause: it goes now
             }
         }
