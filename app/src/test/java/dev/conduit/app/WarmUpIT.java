@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,34 @@ import static org.hamcrest.Matchers.lessThan;
  * while they go on starts GraalPy at once and is served; once the programs stop, every engine finishes warming.
  */
 class WarmUpIT {
+    /** Starts tried: the programs must reach the server before GraalPy's first step, about a second after its start. */
+    private static final int STARTS = 3;
+    private static final Pattern GAVE_WAY = Pattern.compile(
+            "graalpy warm-up gave way to programs( and quicker engines)? for \\d+ ms \\((.+)\\)");
+
     @TempDir
     Path dir;
 
     @Test
     void warmUpsGiveWayToProgramsButNotToTheEngineAProgramWants() throws Exception {
+        McpHttpClient.executeRequest(1, "javascript", "return 20 + 22", null); // the client's own code, loaded ahead
+        for (int start = 1; ; start++) {
+            String log = startAndRunPrograms();
+            Matcher gaveWay = GAVE_WAY.matcher(log);
+            boolean found = gaveWay.find();
+            if (!found && start < STARTS) {
+                continue; // the programs came after GraalPy's first step had begun: nothing to give way to
+            }
+            assertThat("GraalPy's start gave way to the JavaScript programs until the Python program came:\n" + log,
+                       found ? gaveWay.group(2) : "no such line", is("a program waits for it"));
+            assertThat("the engine the programs wanted started first:\n" + log,
+                       log.indexOf("graaljs runs programs"), lessThan(log.indexOf("graalpy runs programs")));
+            return;
+        }
+    }
+
+    /** A server with two clients' JavaScript programs from its start, and a Python program among them; its log. */
+    private String startAndRunPrograms() throws Exception {
         try (RunningConduit conduit = RunningConduit.start(dir, RunningConduit.config(true) + """
                 executors:
                   enabled: [graaljs, graalpy]
@@ -64,13 +88,7 @@ class WarmUpIT {
             }
             assertThat(conduit.log(), conduit.awaitLog("graalpy ready", Duration.ofSeconds(120)), is(true));
             assertThat(conduit.log(), conduit.awaitLog("graaljs ready", Duration.ofSeconds(120)), is(true));
-
-            String log = conduit.log();
-            assertThat("GraalPy's start gave way to the JavaScript programs until the Python program came:\n" + log,
-                       Pattern.compile("graalpy warm-up gave way to programs for \\d+ ms \\(a program waits for it\\)")
-                               .matcher(log).find(), is(true));
-            assertThat("the engine the programs wanted started first:\n" + log,
-                       log.indexOf("graaljs runs programs"), lessThan(log.indexOf("graalpy runs programs")));
+            return conduit.log();
         }
     }
 }

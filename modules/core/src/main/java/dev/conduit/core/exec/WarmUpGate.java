@@ -133,21 +133,24 @@ public final class WarmUpGate {
             return;
         }
         long began = clock.getAsLong();
+        boolean behindQuicker = false;
         LOGGER.log(Level.DEBUG, () -> engine + " warm-up waits for a pause in programs");
         try {
             synchronized (this) {
                 for (; wait > 0; wait = nanosToPause(engine, first)) {
+                    behindQuicker |= first && lowerRankWaits(engine);
                     TimeUnit.NANOSECONDS.timedWait(this, wait);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return; // the engine is closing
         }
         long now = clock.getAsLong();
         String why = first && wanted.contains(engine) ? "a program waits for it"
                 : now >= yieldsUntil ? "the longest it gives way" : "programs paused";
-        LOGGER.log(Level.INFO, engine + " warm-up gave way to programs for " + (now - began) / 1_000_000 + " ms ("
-                               + why + ")");
+        LOGGER.log(Level.INFO, engine + " warm-up gave way to programs" + (behindQuicker ? " and quicker engines" : "")
+                               + " for " + (now - began) / 1_000_000 + " ms (" + why + ")");
     }
 
     /** Whether a step of {@code engine} may go now ({@link #awaitPause} waits for it). */
