@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  *     warm-ups running beside it). Open unless held, so engines made elsewhere (tests, embedding) warm up at once;</li>
  *     <li>to clients' programs: a warm-up step {@link #awaitPause waits} while programs are in the server, until
  *     none has been for {@link #QUIET} (measured on 2 cores: the first 200 JavaScript programs after a start had a
- *     median of 16-22 ms with GraalPy's start and the pools' filling running beside them, 10-12 ms with those
+ *     median of 14-25 ms with GraalPy's start and the pools' filling running beside them, 7-10 ms with those
  *     waiting). An engine's first step, the one that lets it run programs, goes at once when a program
  *     {@link #programBegins wants} that engine; and no step waits longer than {@link #LONGEST_YIELD} after the gate
  *     opened, so that a server busy from its first second is warm soon after all the same.</li>

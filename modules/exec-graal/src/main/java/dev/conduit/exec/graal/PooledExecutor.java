@@ -454,6 +454,8 @@ abstract class PooledExecutor implements Executor {
         closing = true;
         refill.shutdownNow();
         warming.shutdownNow();
+        // A warm-up stopped before its first step ran would otherwise keep the slower engines' first steps waiting.
+        WarmUpGate.shared().firstStepDone(name);
         try {
             // A context still being made or warmed when the engine closes makes Truffle fail inside its close
             // (seen: a NullPointerException in initializeThreadLocals on a stop right after start).
