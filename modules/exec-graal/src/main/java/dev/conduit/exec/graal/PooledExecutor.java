@@ -70,7 +70,7 @@ abstract class PooledExecutor implements Executor {
     protected final Engine engine;
     /** Where a program's walks run on its own thread; null if Truffle did not load our instrument. */
     private final GuestThreads guestThreads;
-    protected final Watchdog watchdog = new Watchdog();
+    protected final Watchdog watchdog;
     private final BlockingQueue<Prepared> pool;
     private final ExecutorService refill;
     /** The warm-up's own thread: it gives way to programs ({@link WarmUpGate}) while refills go on. */
@@ -93,6 +93,7 @@ abstract class PooledExecutor implements Executor {
         this.name = name;
         this.languageId = languageId;
         this.poolSize = poolSize;
+        this.watchdog = new Watchdog(name);
         this.pool = new ArrayBlockingQueue<>(poolSize);
         this.refill = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(name + "-pool").daemon(true)
                                                                 .stackSize(GUEST_STACK_BYTES).factory());

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,8 +38,9 @@ final class Watchdog implements AutoCloseable {
     /** Executions stopped by a limit, by when they were stopped, until their thread leaves the guest. */
     private final Map<Watched, Long> stopping = new ConcurrentHashMap<>();
     private final Set<Watched> stuck = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("graaljs-watchdog").daemon(true).factory());
+    private final ScheduledExecutorService ticker;
+    /** The ticks while an execution is watched or stopping; none while idle (they cost 2 % of a core each). */
+    private ScheduledFuture<?> ticking; // guarded by this
     /** Where stopped executions' contexts are cancelled, each on a platform thread of its own, all at once. */
     private final ExecutorService cancelling = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("graal-cancel-", 0).daemon(true).factory());
@@ -145,15 +147,30 @@ final class Watchdog implements AutoCloseable {
         }
     }
 
-    Watchdog() {
-        ticker.scheduleWithFixedDelay(this::tick, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    /** @param engine names the watchdog's thread ({@code <engine>-watchdog}) */
+    Watchdog(String engine) {
+        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(engine + "-watchdog")
+                                                                         .daemon(true).factory());
     }
 
     /** Starts watching an execution running on {@code thread}, which must be a platform thread. */
     Watched watch(Thread thread, Context context, ExecutionLimits limits, GuestOutput output, ToolBridge bridge) {
         Watched watched = new Watched(thread, context, limits, output, bridge);
         running.add(watched);
+        tickWhileWatching();
         return watched;
+    }
+
+    /** Starts the ticks if they stopped; after {@code running.add}, so that a tick stopping them sees the addition. */
+    private synchronized void tickWhileWatching() {
+        if (ticking == null) {
+            ticking = ticker.scheduleWithFixedDelay(this::tick, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether the watchdog ticks now. For tests. */
+    synchronized boolean ticking() {
+        return ticking != null;
     }
 
     void unwatch(Watched watched) {
@@ -199,6 +216,12 @@ final class Watchdog implements AutoCloseable {
                 });
             }
         });
+        synchronized (this) {
+            if (running.isEmpty() && stopping.isEmpty() && ticking != null) {
+                ticking.cancel(false); // a watch() after this starts them again
+                ticking = null;
+            }
+        }
     }
 
     @Override
