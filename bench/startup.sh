@@ -4,10 +4,12 @@
 # JavaScript program (no engine named) and the first Python program complete, and when every engine is warm; then the
 # first program on each JavaScript engine named. Medians of RUNS starts (default 5), one at a time. Loopback only. Needs the distribution and interop/node_modules
 # (./mvnw -B package -DskipTests builds both). NO_UPSTREAM=1 leaves the demo upstream out (a first program then
-# waits for no tool list). Usage: [RUNS=<n>] [NO_UPSTREAM=1] bench/startup.sh
+# waits for no tool list). Usage: [RUNS=<n>] [NO_UPSTREAM=1] [CONDUIT_DIST=<dist>] bench/startup.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 node=interop/node_modules/node/bin/node
+# CONDUIT_DIST, when set, is the distribution to start instead of app/target/conduit (another build, to compare).
+dist="$(cd "${CONDUIT_DIST:-app/target/conduit}" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 free_port() { "$node" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
@@ -34,9 +36,9 @@ upstreams:
     eager: true
 YAML
 fi
-echo "{\"machine\":\"$(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"startupCache\":$([ -f app/target/conduit/aot/conduit.aot ] && echo true || echo false),\"upstream\":$([ -z "${NO_UPSTREAM:-}" ] && echo true || echo false)}"
+echo "{\"machine\":\"$(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"startupCache\":$([ -f "$dist/aot/conduit.aot" ] && echo true || echo false),\"upstream\":$([ -z "${NO_UPSTREAM:-}" ] && echo true || echo false)}"
 # bin/conduit works out the heap for a configuration file once (a JVM start, about a second) and keeps the answer:
 # asked here first, so that the first run pays no more than the others.
-BENCH_KEY="$key" app/target/conduit/bin/conduit --config "$work/conduit.yaml" --heap > /dev/null
-BENCH_KEY="$key" "$node" interop/bench-startup.mjs "$PWD/app/target/conduit/bin/conduit" "$work/conduit.yaml" \
+BENCH_KEY="$key" "$dist/bin/conduit" --config "$work/conduit.yaml" --heap > /dev/null
+BENCH_KEY="$key" "$node" interop/bench-startup.mjs "$dist/bin/conduit" "$work/conduit.yaml" \
   "$mcp_port" "$ops_port" "$key" "${RUNS:-5}"
