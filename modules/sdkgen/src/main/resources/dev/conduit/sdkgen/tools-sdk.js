@@ -198,8 +198,15 @@
    * that the buffer keeps under a symbol of ours, and counts the bytes while the token is reachable. What a program
    * holds in such buffers is then known after every full collection however many programs run, where the host's
    * heap figures alone cannot tell one program's memory from another's.
+   *
+   * With `onFirstUse` (the in-process engines, which guard every sandbox made ahead of its program), the buffer and
+   * typed array constructors are guarded the first time a program reads or replaces any of them: most programs never
+   * touch one, and guarding fourteen constructors was most of the cost of making a Rhino scope ready (about 130 of
+   * 300 microseconds). Until then each global is an accessor that guards all of them; nothing the program can reach
+   * makes a buffer without reading one. Deno guards them at once: its runtime hands out typed arrays it made itself
+   * (TextEncoder), whose `constructor` would otherwise be an unguarded original.
    */
-  function guardAllocations(global, room, hold) {
+  function guardAllocations(global, room, hold, onFirstUse) {
     var LARGE = 1048576;
     var TRACKED = 262144;
     var HELD = hold && typeof Symbol === "function" ? Symbol("conduit.held") : undefined;
@@ -268,7 +275,7 @@
       return n < 0 ? max(length + n, 0) : min(n, length);
     }
     // Whether a Proxy's traps get their arguments as an array: Rhino hands them over as a host array it may not touch.
-    var proxies = (function () {
+    function proxiesWork() {
       var real = false;
       try {
         var Probe = new Proxy(function () {}, {
@@ -282,14 +289,19 @@
         real = false;
       }
       return real;
-    })();
+    }
+    var proxies;
     // `bytesOf(args, target)`: what a construction allocates; `keeps(args, made)`: whether the object it made holds
-    // that for life, and is the one to count it. `home`: the object the constructor is a property of (the global).
-    function guardConstructor(name, bytesOf, keeps, home) {
+    // that for life, and is the one to count it. `home`: the object the constructor is a property of (the global);
+    // `Original`: the constructor, when it is no longer there to read; `exposed`: whether the guarded one goes there.
+    function guardConstructor(name, bytesOf, keeps, home, Original, exposed) {
       home = home || global;
-      var Original = home[name];
+      Original = Original || home[name];
       if (typeof Original !== "function") {
         return;
+      }
+      if (proxies === undefined) {
+        proxies = proxiesWork();
       }
       var Guarded;
       if (proxies) {
@@ -330,7 +342,9 @@
       }
       // Methods that make a new one of the same kind (slice, map, subarray) find it through `constructor`.
       defineProperty(Original.prototype, "constructor", { value: Guarded, writable: true, configurable: true });
-      defineProperty(home, name, { value: Guarded, writable: true, configurable: true });
+      if (exposed !== false) {
+        defineProperty(home, name, { value: Guarded, writable: true, configurable: true });
+      }
     }
     // `after(self, made, bytes)`, if given: what the method's result means for what is counted.
     function guardMethod(prototype, name, bytesOf, after) {
@@ -360,49 +374,91 @@
         track(made, bytes);
       }
     }
-    ["ArrayBuffer", "SharedArrayBuffer"].forEach(function (name) {
-      guardConstructor(name, function (args) {
-        return count(args[0]);
-      }, function (args) {
-        return args[1] === undefined; // no maxByteLength: not resizable
-      });
-      if (global[name]) {
-        var prototype = global[name].prototype;
-        guardMethod(prototype, "slice", function (buffer, args) {
-          var length = buffer.byteLength;
-          return index(args[1], length, length) - index(args[0], length, 0);
-        }, trackFixed);
-        guardMethod(prototype, "resize", function (buffer, args) {
-          return count(args[0]) - buffer.byteLength;
-        });
-        guardMethod(prototype, "grow", function (buffer, args) {
-          return count(args[0]) - buffer.byteLength;
-        });
-        ["transfer", "transferToFixedLength"].forEach(function (method) {
-          guardMethod(prototype, method, function (buffer, args) {
-            return args[0] === undefined ? 0 : count(args[0]);
-          }, function (buffer, made) {
-            untrack(buffer);
-            trackFixed(buffer, made, made.byteLength);
-          });
-        });
+    var BINARY = ["ArrayBuffer", "SharedArrayBuffer", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array",
+                  "Uint16Array", "Float16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array",
+                  "BigInt64Array", "BigUint64Array"];
+    var originals = create(null);
+    var waiting = create(null); // name -> the accessor's getter, while the global waits for the first use
+    BINARY.forEach(function (name) {
+      originals[name] = global[name];
+    });
+    // Whether the global still holds the accessor: one the program deleted or replaced stays as the program left it.
+    function stillWaiting(name) {
+      var now = Object.getOwnPropertyDescriptor(global, name);
+      return waiting[name] === undefined || (now !== undefined && now.get === waiting[name]);
+    }
+    var binaryGuarded = false;
+    function guardBinary() {
+      if (binaryGuarded) {
+        return;
       }
-    });
-    ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Float16Array", "Int32Array",
-     "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"].forEach(function (name) {
-      guardConstructor(name, function (args, target) {
-        var source = args[0];
-        if (source === null || source === undefined || isBuffer(source)) {
-          return 0; // a view of a buffer allocates nothing
+      binaryGuarded = true;
+      BINARY.slice(0, 2).forEach(function (name) { // the buffers
+        guardConstructor(name, function (args) {
+          return count(args[0]);
+        }, function (args) {
+          return args[1] === undefined; // no maxByteLength: not resizable
+        }, global, originals[name], stillWaiting(name));
+        if (typeof originals[name] === "function") {
+          var prototype = originals[name].prototype;
+          guardMethod(prototype, "slice", function (buffer, args) {
+            var length = buffer.byteLength;
+            return index(args[1], length, length) - index(args[0], length, 0);
+          }, trackFixed);
+          guardMethod(prototype, "resize", function (buffer, args) {
+            return count(args[0]) - buffer.byteLength;
+          });
+          guardMethod(prototype, "grow", function (buffer, args) {
+            return count(args[0]) - buffer.byteLength;
+          });
+          ["transfer", "transferToFixedLength"].forEach(function (method) {
+            guardMethod(prototype, method, function (buffer, args) {
+              return args[0] === undefined ? 0 : count(args[0]);
+            }, function (buffer, made) {
+              untrack(buffer);
+              trackFixed(buffer, made, made.byteLength);
+            });
+          });
         }
-        var elements = typeof source === "object" ? count(source.length) : count(source);
-        return elements * target.BYTES_PER_ELEMENT;
-      }, function (args, made) {
-        // A view holds nothing of its own. Rhino makes an array's own buffer through the global ArrayBuffer, which
-        // counted it already: counted twice, a program keeping 36 MB of typed arrays was stopped under 64 MB.
-        return !isBuffer(args[0]) && !counted(made.buffer);
       });
-    });
+      BINARY.slice(2).forEach(function (name) { // the typed arrays
+        guardConstructor(name, function (args, target) {
+          var source = args[0];
+          if (source === null || source === undefined || isBuffer(source)) {
+            return 0; // a view of a buffer allocates nothing
+          }
+          var elements = typeof source === "object" ? count(source.length) : count(source);
+          return elements * target.BYTES_PER_ELEMENT;
+        }, function (args, made) {
+          // A view holds nothing of its own. Rhino makes an array's own buffer through the global ArrayBuffer, which
+          // counted it already: counted twice, a program keeping 36 MB of typed arrays was stopped under 64 MB.
+          return !isBuffer(args[0]) && !counted(made.buffer);
+        }, global, originals[name], stillWaiting(name));
+      });
+      waiting = create(null);
+    }
+    if (onFirstUse) {
+      BINARY.forEach(function (name) {
+        if (typeof originals[name] !== "function") {
+          return;
+        }
+        var get = function () {
+          guardBinary();
+          return global[name];
+        };
+        waiting[name] = get;
+        defineProperty(global, name, {
+          get: get,
+          set: function (value) {
+            guardBinary();
+            defineProperty(global, name, { value: value, writable: true, configurable: true });
+          },
+          configurable: true
+        });
+      });
+    } else {
+      guardBinary();
+    }
     // WebAssembly memory (Deno): pages of 64 KB, made by the constructor (`initial`) and by grow. Not counted for life:
     // no in-process engine here has WebAssembly, and Deno's runner measures what its process holds.
     var wasm = global.WebAssembly;

@@ -142,6 +142,24 @@ public abstract class HostileSuite {
                              + " ((t) => Object.getOwnPropertySymbols(t).length"
                              + " + Object.getOwnPropertySymbols(t.buffer).length)(new Float64Array(1 << 16)))",
                              Expect.prints("1 Symbol(conduit.held) [] object 0 0 1\n")),
+                // The buffer constructors are guarded on first use: every way to one before that is the guarded one,
+                // and a global the program deleted or replaced first stays as it left it.
+                Arguments.of("buffer constructors reached around the globals",
+                             "const big = 1536 * 1024 * 1024; const tries = [];"
+                             + " const d = Object.getOwnPropertyDescriptor(globalThis, 'Int16Array');"
+                             + " tries.push(() => new (d.get ? d.get() : d.value)(big));"
+                             + " tries.push(() => new (new Uint8Array(4).constructor)(big));"
+                             + " tries.push(() => new (new Float32Array(4).buffer.constructor)(big));"
+                             + " tries.push(() => new (Reflect.get(globalThis, 'BigInt64Array'))(big / 8));"
+                             + " console.log(tries.map((t) => { try { t(); return 'allocated'; }"
+                             + " catch (e) { return e.name; } }).join(' '))",
+                             Expect.prints("RangeError RangeError RangeError RangeError\n")),
+                Arguments.of("buffer globals deleted or replaced before their first use",
+                             "delete globalThis.ArrayBuffer; globalThis.Float64Array = 5; let made;"
+                             + " try { new Uint8Array(1536 * 1024 * 1024); made = 'allocated'; }"
+                             + " catch (e) { made = e.name; }"
+                             + " console.log(made, typeof ArrayBuffer, Float64Array, typeof Uint8Array)",
+                             Expect.prints("RangeError undefined 5 function\n")),
                 Arguments.of("array bomb", "const a = []; for (;;) a.push(new Array(1e5).fill(0))",
                              Expect.limit(Limit.MEMORY)),
                 Arguments.of("typed array bomb", "const a = []; for (;;) a.push(new Float64Array(1e6))",

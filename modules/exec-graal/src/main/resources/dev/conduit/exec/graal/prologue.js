@@ -9,7 +9,7 @@
 (function () {
   "use strict";
   return function install(bridge, manifest, discover, sdk, room, hold) {
-    sdk.guardAllocations(globalThis, (wanted) => room(wanted), (bytes) => hold(bytes));
+    sdk.guardAllocations(globalThis, (wanted) => room(wanted), (bytes) => hold(bytes), true);
     // Captured now: a program that replaces JSON.parse or JSON.stringify later only confuses itself.
     const parse = JSON.parse;
     const stringify = JSON.stringify;

@@ -2,10 +2,6 @@ package dev.conduit.exec.rhino;
 
 import java.util.Optional;
 
-import org.mozilla.javascript.CompilerEnvirons;
-import org.mozilla.javascript.Context;
-import org.mozilla.javascript.EvaluatorException;
-import org.mozilla.javascript.Parser;
 import org.mozilla.javascript.ast.AstNode;
 import org.mozilla.javascript.ast.AstRoot;
 import org.mozilla.javascript.ast.FunctionNode;
@@ -27,23 +23,12 @@ final class LoopBindings {
     private LoopBindings() {
     }
 
-    /** Why Rhino would run {@code code} wrongly, or empty (also when it does not parse: the compiler reports that). */
-    static Optional<String> problem(String code, String sourceName) {
-        CompilerEnvirons environment = new CompilerEnvirons();
-        environment.setLanguageVersion(Context.VERSION_ECMASCRIPT);
-        environment.setRecordingComments(false);
-        environment.setIdeMode(false);
-        AstRoot root;
-        try {
-            root = new Parser(environment).parse(code, sourceName, 1);
-        } catch (EvaluatorException e) {
-            try {
-                // A program with a top-level return runs as a function body; parse it the same way.
-                root = new Parser(environment).parse("(function () {\n" + code + "\n})()", sourceName, 0);
-            } catch (EvaluatorException again) {
-                return Optional.empty();
-            }
-        }
+    /** Why Rhino would run {@code program} wrongly, or empty (also when it does not parse: the compiler reports that). */
+    static Optional<String> problem(ProgramSource program) {
+        return program.tree().flatMap(LoopBindings::problem);
+    }
+
+    private static Optional<String> problem(AstRoot root) {
         String[] found = new String[1];
         root.visit(node -> {
             if (found[0] == null && node instanceof VariableDeclaration declaration

@@ -48,7 +48,7 @@ import org.mozilla.javascript.WrappedException;
 final class RhinoExecutor implements Executor {
     static final String NAME = "rhino";
     private static final System.Logger LOGGER = System.getLogger(RhinoExecutor.class.getName());
-    private static final String PROGRAM_NAME = "program.js";
+    private static final String PROGRAM_NAME = ProgramSource.NAME;
     private static final String SDK_NAME = "conduit-sdk.js";
     private static final String TOOLS_NAME = "conduit-tools.js";
     /** Rhino's non-standard globals that a sandbox has no use for (continuations capture the interpreter's state). */
@@ -146,15 +146,15 @@ final class RhinoExecutor implements Executor {
             ScriptableObject scope = prepared.scope();
             Function finish = prepared.finish();
             guard.heap().walkedBy(HeldObjects.of(scope, context));
-            String program = AwaitRewriter.rewrite(request.code());
-            Optional<String> wrong = LoopBindings.problem(program, PROGRAM_NAME);
+            ProgramSource program = ProgramSource.of(AwaitRewriter.rewrite(request.code()));
+            Optional<String> wrong = LoopBindings.problem(program);
             if (wrong.isPresent()) {
                 String message = "The rhino engine cannot run this program correctly: " + wrong.get()
                                  + ". Run it on graaljs or deno (\"engine\" in the request), or use var";
                 output.appendError(message + "\n");
                 return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
             }
-            Object value = compile(context, program).exec(context, scope, scope);
+            Object value = program.compile(context).exec(context, scope, scope);
             Object json = finish.call(context, scope, scope, new Object[] {value});
             guard.check();
             String result = json instanceof CharSequence text ? text.toString() : null;
@@ -181,19 +181,6 @@ final class RhinoExecutor implements Executor {
             return guestError(guest, output);
         } finally {
             refill();
-        }
-    }
-
-    /** The program as a script (its last value is the result); with a top-level {@code return}, as a function body. */
-    private static Script compile(Context context, String code) {
-        try {
-            return context.compileString(code, PROGRAM_NAME, 1, null);
-        } catch (EvaluatorException e) {
-            if (!"invalid return".equals(e.details())) {
-                throw e;
-            }
-            // Line 0 holds the wrapper, so the guest's lines keep their numbers.
-            return context.compileString("(function () {\n" + code + "\n})()", PROGRAM_NAME, 0, null);
         }
     }
 

@@ -7,7 +7,7 @@
 (function () {
   "use strict";
   return function install(bridge, manifest, discover, write, drain, sdk, room, hold) {
-    sdk.guardAllocations(this, room, hold);
+    sdk.guardAllocations(this, room, hold, true);
     // Captured now: a program that replaces JSON, Promise or String later only confuses itself.
     var parse = JSON.parse;
     var stringify = JSON.stringify;

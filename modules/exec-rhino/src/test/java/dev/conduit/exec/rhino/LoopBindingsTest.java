@@ -19,7 +19,7 @@ class LoopBindingsTest {
             // analysis; the program is refused with the reason rather than risk a wrong answer.
             "const out = []; for (let i = 0; i < 3; i++) { (function () { out.push(i); })(); }"})
     void bindingsRhinoRunsWronglyAreFound(String code) {
-        assertThat(code, LoopBindings.problem(code, "program.js").isPresent(), is(true));
+        assertThat(code, LoopBindings.problem(ProgramSource.of(code)).isPresent(), is(true));
     }
 
     @ParameterizedTest
@@ -31,6 +31,6 @@ class LoopBindingsTest {
             "const a = 1; function f() { const b = 2; return a + b; } return f();",
             "this is not javascript"})
     void everythingElseIsLeftAlone(String code) {
-        assertThat(code, LoopBindings.problem(code, "program.js").isPresent(), is(false));
+        assertThat(code, LoopBindings.problem(ProgramSource.of(code)).isPresent(), is(false));
     }
 }
