@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -55,8 +55,9 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private final List<Consumer<JsonRpcNotification>> relays = new CopyOnWriteArrayList<>();
     private final Map<Upstream, CompletableFuture<Void>> fetches = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Map.of());
-    private final Map<Upstream, AtomicLong> hits = new ConcurrentHashMap<>();
-    private final Map<Upstream, AtomicLong> misses = new ConcurrentHashMap<>();
+    // Counted on every tool lookup, by every request thread at once: adders, made once per upstream.
+    private final Map<Upstream, LongAdder> hits;
+    private final Map<Upstream, LongAdder> misses;
 
     /**
      * The merged tool list and the upstreams' listings it was built from: a listing that is fresh but not yet in the
@@ -99,6 +100,14 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
         }
         this.upstreams = List.copyOf(enabled);
         this.passThrough = new PassThrough(this.upstreams);
+        this.hits = counters(upstreams);
+        this.misses = counters(upstreams);
+    }
+
+    private static Map<Upstream, LongAdder> counters(List<Upstream> upstreams) {
+        Map<Upstream, LongAdder> counters = new HashMap<>();
+        upstreams.forEach(upstream -> counters.put(upstream, new LongAdder()));
+        return Map.copyOf(counters);
     }
 
     /** The same upstreams' resources, resource templates and prompts, and requests about them forwarded. */
@@ -169,22 +178,21 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     public List<Status> status() {
         return upstreams.stream().map(upstream -> new Status(upstream.id(), upstream.state().name().toLowerCase(
                 java.util.Locale.ROOT), upstream.lastError(), upstream.listing().map(l -> l.tools().size()).orElse(0),
-                upstream.restarts(), hits.getOrDefault(upstream, new AtomicLong()).get(),
-                misses.getOrDefault(upstream, new AtomicLong()).get()))
+                upstream.restarts(), hits.get(upstream).sum(), misses.get(upstream).sum()))
                 .toList();
     }
 
     private Snapshot current() {
         long now = System.nanoTime();
-        boolean fresh = true;
+        Snapshot served = snapshot;
+        boolean servable = true;
         for (Upstream upstream : upstreams) {
             // A hit: the upstream's tools are served from the catalog; a miss: they are fetched again first.
             boolean stale = upstream.listingStale(now);
-            (stale ? misses : hits).computeIfAbsent(upstream, u -> new AtomicLong()).incrementAndGet();
-            fresh &= !stale;
+            (stale ? misses : hits).get(upstream).increment();
+            servable &= !stale && served.holds(upstream);
         }
-        Snapshot served = snapshot;
-        if (fresh && upstreams.stream().allMatch(served::holds)) {
+        if (servable) {
             return served;
         }
         refreshLock.lock();
