@@ -5,9 +5,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -26,14 +23,16 @@ import dev.conduit.core.Timers;
  */
 public final class HeaderDeadline implements Http1ConnectionListener {
     private static final System.Logger LOGGER = System.getLogger(HeaderDeadline.class.getName());
-    // Most deadlines are disarmed long before they are due.
     private static final ScheduledExecutorService LATER = Timers.daemon("conduit-header-deadline");
 
-    private final long timeoutNanos;
-    private final Map<ConnectionContext, Armed> waiting = new ConcurrentHashMap<>();
+    private final Duration timeout;
+    // Most deadlines are disarmed long before they are due: swept, not scheduled one by one.
+    private final Deadlines deadlines;
+    private final Map<ConnectionContext, Deadlines.Deadline> waiting = new ConcurrentHashMap<>();
 
     private HeaderDeadline(Duration timeout) {
-        this.timeoutNanos = timeout.toNanos();
+        this.timeout = timeout;
+        this.deadlines = new Deadlines(LATER, Deadlines.tickFor(timeout));
     }
 
     /** A listener for one listener's HTTP/1 connections: headers must be complete {@code timeout} after the request line. */
@@ -44,47 +43,27 @@ public final class HeaderDeadline implements Http1ConnectionListener {
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
         Thread connection = Thread.currentThread();
-        Armed armed = new Armed();
-        Armed previous = waiting.put(ctx, armed);
+        Deadlines.Deadline deadline = deadlines.after(timeout, fired -> {
+            waiting.remove(ctx, fired);
+            TransportMetrics.clientGone("http");
+            LOGGER.log(Level.INFO, "client gone: its request headers did not arrive within " + timeout.toMillis()
+                                   + " ms of the request line (server.header-timeout); closing the connection");
+            connection.interrupt();
+        });
+        Deadlines.Deadline previous = waiting.put(ctx, deadline);
         if (previous != null) {
-            previous.disarm();
+            previous.cancel();
         }
-        armed.timer = LATER.schedule(() -> {
-            waiting.remove(ctx, armed);
-            if (armed.fire()) {
-                TransportMetrics.clientGone("http");
-                LOGGER.log(Level.INFO, "client gone: its request headers did not arrive within "
-                                       + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-                                       + " ms of the request line (server.header-timeout); closing the connection");
-                connection.interrupt();
-            }
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        if (deadline.fired()) {
+            waiting.remove(ctx, deadline); // it fired before it was in the map, so its own removal missed it
+        }
     }
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
-        Armed armed = waiting.remove(ctx);
-        if (armed != null) {
-            armed.disarm();
-        }
-    }
-
-    /** One request's deadline: it either fires or is disarmed, never both. */
-    private static final class Armed {
-        private final AtomicBoolean pending = new AtomicBoolean(true);
-        private volatile ScheduledFuture<?> timer;
-
-        boolean fire() {
-            return pending.compareAndSet(true, false);
-        }
-
-        void disarm() {
-            if (pending.compareAndSet(true, false)) {
-                ScheduledFuture<?> scheduled = timer;
-                if (scheduled != null) {
-                    scheduled.cancel(false);
-                }
-            }
+        Deadlines.Deadline deadline = waiting.remove(ctx);
+        if (deadline != null) {
+            deadline.cancel();
         }
     }
 }

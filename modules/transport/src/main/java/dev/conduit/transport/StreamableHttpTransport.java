@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -93,6 +92,8 @@ public final class StreamableHttpTransport implements HttpService {
     /** Answers of one batch, in bytes; past this the batch's remaining requests are refused without running. */
     static final long MAX_BATCH_RESPONSE_BYTES = 16L * 1024 * 1024;
     private final ScheduledExecutorService sweeper;
+    /** Each request's heartbeats and body deadline, on the sweeper's thread. */
+    private final Deadlines deadlines;
 
     private StreamableHttpTransport(HttpTransportConfig config, String boundHost, McpEndpoint endpoint,
                                     Authenticator authenticator, SessionSharing sharing) {
@@ -107,6 +108,9 @@ public final class StreamableHttpTransport implements HttpService {
         this.sweeper = Timers.daemon("conduit-session-sweeper");
         long period = Math.max(1, config.sessionIdleTimeout().toSeconds() / 4);
         sweeper.scheduleAtFixedRate(sessions::expireIdle, period, period, TimeUnit.SECONDS);
+        Duration shortest = config.bodyTimeout().compareTo(config.keepAliveInterval()) < 0 ? config.bodyTimeout()
+                : config.keepAliveInterval();
+        this.deadlines = new Deadlines(sweeper, Deadlines.tickFor(shortest));
         TransportMetrics.gauge("conduit.sessions.open", "Open MCP sessions over Streamable HTTP", this::sessionCount,
                                "http");
     }
@@ -325,21 +329,21 @@ public final class StreamableHttpTransport implements HttpService {
             exchange.startStreaming();
         }
         RequestContext context = new RequestContext(principal, cid, session, exchange);
-        long every = config.keepAliveInterval().toMillis();
         // The write goes on a virtual thread: a client that does not read must not stall the sweeper's one thread.
-        ScheduledFuture<?> heartbeats = sweeper.scheduleAtFixedRate(() -> Thread.ofVirtual().start(() -> {
-            if (!exchange.heartbeat() && !context.cancellation().cancelled()) {
-                LOGGER.log(Level.INFO, "[" + cid + "] client gone while its request ran; cancelling it");
-                TransportMetrics.clientGone("http");
-                context.cancellation().cancel("the client went away");
-            }
-        }), every, every, TimeUnit.MILLISECONDS);
+        Deadlines.Deadline heartbeats = deadlines.every(config.keepAliveInterval(), beat -> Thread.ofVirtual()
+                .start(() -> {
+                    if (!exchange.heartbeat() && !context.cancellation().cancelled()) {
+                        LOGGER.log(Level.INFO, "[" + cid + "] client gone while its request ran; cancelling it");
+                        TransportMetrics.clientGone("http");
+                        context.cancellation().cancel("the client went away");
+                    }
+                }));
         JsonRpcResponse response;
         try {
             response = endpoint.handle(request, context).orElseThrow(
                     () -> new IllegalStateException("the endpoint did not answer request " + request.id()));
         } finally {
-            heartbeats.cancel(false);
+            heartbeats.cancel();
         }
         logOutcome(cid, principal, request, response);
         exchange.complete(response, modern ? modernStatus(response) : Status.OK_200);
@@ -575,17 +579,16 @@ public final class StreamableHttpTransport implements HttpService {
         // A body that does not arrive in time ends the connection: interrupting a virtual thread blocked in a socket
         // channel read closes the channel. (Helidon 4.5.0's read timeout does not hold for NIO listeners.)
         Thread reader = Thread.currentThread();
-        ScheduledFuture<?> cutOff = sweeper.schedule(reader::interrupt, config.bodyTimeout().toMillis(),
-                                                     TimeUnit.MILLISECONDS);
+        Deadlines.Deadline cutOff = deadlines.after(config.bodyTimeout(), fired -> reader.interrupt());
         byte[] body;
         try (InputStream in = req.content().inputStream()) {
             body = readAtMost(in, req.headers().contentLength().orElse(-1), max);
         } catch (IOException | RuntimeException e) {
-            throw new ClientGoneException(cutOff.isDone() ? "its request body did not arrive within "
+            throw new ClientGoneException(cutOff.fired() ? "its request body did not arrive within "
                                                             + config.bodyTimeout().toMillis() + " ms"
                                                           : "it closed the connection mid-request");
         } finally {
-            cutOff.cancel(false);
+            cutOff.cancel();
             Thread.interrupted(); // an interrupt that came after the read is not meant for what follows
         }
         if (body.length > max) {
