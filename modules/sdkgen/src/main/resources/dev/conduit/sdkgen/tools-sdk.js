@@ -220,6 +220,11 @@
     var floor = Math.floor;
     var max = Math.max;
     var min = Math.min;
+    // Captured now as well: the buffer constructors may be guarded later, inside a program that has replaced these.
+    var ProxyOf = typeof Proxy === "function" ? Proxy : undefined;
+    var isArray = Array.isArray;
+    var namesOf = Object.getOwnPropertyNames;
+    var descriptorOf = Object.getOwnPropertyDescriptor;
 
     function check(bytes) {
       if (bytes >= LARGE) {
@@ -278,9 +283,9 @@
     function proxiesWork() {
       var real = false;
       try {
-        var Probe = new Proxy(function () {}, {
+        var Probe = new ProxyOf(function () {}, {
           construct: function (target, args) {
-            real = Array.isArray(args);
+            real = isArray(args);
             return {};
           }
         });
@@ -305,7 +310,7 @@
       }
       var Guarded;
       if (proxies) {
-        Guarded = new Proxy(Original, {
+        Guarded = new ProxyOf(Original, {
           construct: function (target, args, newTarget) {
             var bytes = bytesOf(args, target);
             check(bytes);
@@ -333,11 +338,13 @@
           }
           return made;
         };
-        Object.getOwnPropertyNames(Original).forEach(function (key) {
+        var keys = namesOf(Original);
+        for (var k = 0; k < keys.length; k++) {
+          var key = keys[k];
           if (key !== "length" && key !== "name" && key !== "prototype" && key !== "arguments" && key !== "caller") {
-            defineProperty(Guarded, key, Object.getOwnPropertyDescriptor(Original, key));
+            defineProperty(Guarded, key, descriptorOf(Original, key));
           }
-        });
+        }
         Guarded.prototype = Original.prototype;
       }
       // Methods that make a new one of the same kind (slice, map, subarray) find it through `constructor`.
@@ -384,7 +391,7 @@
     });
     // Whether the global still holds the accessor: one the program deleted or replaced stays as the program left it.
     function stillWaiting(name) {
-      var now = Object.getOwnPropertyDescriptor(global, name);
+      var now = descriptorOf(global, name);
       return waiting[name] === undefined || (now !== undefined && now.get === waiting[name]);
     }
     var binaryGuarded = false;
@@ -393,49 +400,58 @@
         return;
       }
       binaryGuarded = true;
-      BINARY.slice(0, 2).forEach(function (name) { // the buffers
-        guardConstructor(name, function (args) {
-          return count(args[0]);
-        }, function (args) {
-          return args[1] === undefined; // no maxByteLength: not resizable
-        }, global, originals[name], stillWaiting(name));
-        if (typeof originals[name] === "function") {
-          var prototype = originals[name].prototype;
-          guardMethod(prototype, "slice", function (buffer, args) {
-            var length = buffer.byteLength;
-            return index(args[1], length, length) - index(args[0], length, 0);
-          }, trackFixed);
-          guardMethod(prototype, "resize", function (buffer, args) {
-            return count(args[0]) - buffer.byteLength;
-          });
-          guardMethod(prototype, "grow", function (buffer, args) {
-            return count(args[0]) - buffer.byteLength;
-          });
-          ["transfer", "transferToFixedLength"].forEach(function (method) {
-            guardMethod(prototype, method, function (buffer, args) {
-              return args[0] === undefined ? 0 : count(args[0]);
-            }, function (buffer, made) {
-              untrack(buffer);
-              trackFixed(buffer, made, made.byteLength);
-            });
-          });
-        }
-      });
-      BINARY.slice(2).forEach(function (name) { // the typed arrays
-        guardConstructor(name, function (args, target) {
-          var source = args[0];
-          if (source === null || source === undefined || isBuffer(source)) {
-            return 0; // a view of a buffer allocates nothing
-          }
-          var elements = typeof source === "object" ? count(source.length) : count(source);
-          return elements * target.BYTES_PER_ELEMENT;
-        }, function (args, made) {
-          // A view holds nothing of its own. Rhino makes an array's own buffer through the global ArrayBuffer, which
-          // counted it already: counted twice, a program keeping 36 MB of typed arrays was stopped under 64 MB.
-          return !isBuffer(args[0]) && !counted(made.buffer);
-        }, global, originals[name], stillWaiting(name));
-      });
+      // Plain loops: a program may have replaced Array.prototype's methods by the time this runs.
+      for (var b = 0; b < 2; b++) {
+        guardBuffer(BINARY[b]);
+      }
+      for (var t = 2; t < BINARY.length; t++) {
+        guardTypedArray(BINARY[t]);
+      }
       waiting = create(null);
+    }
+    function guardBuffer(name) { // ArrayBuffer, SharedArrayBuffer
+      guardConstructor(name, function (args) {
+        return count(args[0]);
+      }, function (args) {
+        return args[1] === undefined; // no maxByteLength: not resizable
+      }, global, originals[name], stillWaiting(name));
+      if (typeof originals[name] !== "function") {
+        return;
+      }
+      var prototype = originals[name].prototype;
+      guardMethod(prototype, "slice", function (buffer, args) {
+        var length = buffer.byteLength;
+        return index(args[1], length, length) - index(args[0], length, 0);
+      }, trackFixed);
+      guardMethod(prototype, "resize", function (buffer, args) {
+        return count(args[0]) - buffer.byteLength;
+      });
+      guardMethod(prototype, "grow", function (buffer, args) {
+        return count(args[0]) - buffer.byteLength;
+      });
+      var transfers = ["transfer", "transferToFixedLength"];
+      for (var m = 0; m < transfers.length; m++) {
+        guardMethod(prototype, transfers[m], function (buffer, args) {
+          return args[0] === undefined ? 0 : count(args[0]);
+        }, function (buffer, made) {
+          untrack(buffer);
+          trackFixed(buffer, made, made.byteLength);
+        });
+      }
+    }
+    function guardTypedArray(name) {
+      guardConstructor(name, function (args, target) {
+        var source = args[0];
+        if (source === null || source === undefined || isBuffer(source)) {
+          return 0; // a view of a buffer allocates nothing
+        }
+        var elements = typeof source === "object" ? count(source.length) : count(source);
+        return elements * target.BYTES_PER_ELEMENT;
+      }, function (args, made) {
+        // A view holds nothing of its own. Rhino makes an array's own buffer through the global ArrayBuffer, which
+        // counted it already: counted twice, a program keeping 36 MB of typed arrays was stopped under 64 MB.
+        return !isBuffer(args[0]) && !counted(made.buffer);
+      }, global, originals[name], stillWaiting(name));
     }
     if (onFirstUse) {
       BINARY.forEach(function (name) {

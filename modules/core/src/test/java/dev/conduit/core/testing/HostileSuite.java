@@ -160,6 +160,18 @@ public abstract class HostileSuite {
                              + " catch (e) { made = e.name; }"
                              + " console.log(made, typeof ArrayBuffer, Float64Array, typeof Uint8Array)",
                              Expect.prints("RangeError undefined 5 function\n")),
+                // The guard is made on first use, inside a program that may have replaced what it is made of.
+                Arguments.of("buffer guard's materials replaced before its first use",
+                             "globalThis.Proxy = function (target) { return target; };"
+                             + " Array.prototype.forEach = function () {};"
+                             + " Array.prototype.slice = function () { return []; };"
+                             + " Array.isArray = () => false;"
+                             + " Object.getOwnPropertyDescriptor = () => undefined;"
+                             + " Object.getOwnPropertyNames = () => [];"
+                             + " Reflect.construct = (target) => new target(8);"
+                             + " let made; try { made = new Uint8Array(1536 * 1024 * 1024).length; }"
+                             + " catch (e) { made = e.name; } console.log(made)",
+                             Expect.prints("RangeError\n")),
                 Arguments.of("array bomb", "const a = []; for (;;) a.push(new Array(1e5).fill(0))",
                              Expect.limit(Limit.MEMORY)),
                 Arguments.of("typed array bomb", "const a = []; for (;;) a.push(new Float64Array(1e6))",
