@@ -172,6 +172,14 @@ public abstract class HostileSuite {
                              + " let made; try { made = new Uint8Array(1536 * 1024 * 1024).length; }"
                              + " catch (e) { made = e.name; } console.log(made)",
                              Expect.prints("RangeError\n")),
+                Arguments.of("a Proxy made to hand the buffer guard its target back",
+                             "const RealProxy = Proxy;"
+                             + " globalThis.Proxy = function (target, handler) {"
+                             + " if (handler.construct) { try { handler.construct(target, [], target); } catch (e) {} }"
+                             + " return target; };"
+                             + " let made; try { made = new Float64Array(192 * 1024 * 1024).length; }"
+                             + " catch (e) { made = e.name; } globalThis.Proxy = RealProxy; console.log(made)",
+                             Expect.prints("RangeError\n")),
                 Arguments.of("array bomb", "const a = []; for (;;) a.push(new Array(1e5).fill(0))",
                              Expect.limit(Limit.MEMORY)),
                 Arguments.of("typed array bomb", "const a = []; for (;;) a.push(new Float64Array(1e6))",
