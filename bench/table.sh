@@ -2,7 +2,7 @@
 # Issue 20's table in one run: every row measured on the distribution by the script that measures it (throughput.sh,
 # startup.sh, first-executions.sh, code-mode.sh, waiting.sh), then printed beside the original TypeScript Conduit's
 # figures from the issue (1.1.8 on Node 24, the same machine kind) with the ratio and whether the target holds.
-# Takes 12-15 minutes on 2 cores; each script starts servers of its own, one at a time. Loopback only. Needs the
+# Takes 13-16 minutes on 2 cores; each script starts servers of its own, one at a time. Loopback only. Needs the
 # distribution with its start-up cache (./mvnw -B install -DskipTests; a copied distribution starts without it) and
 # interop/node_modules. Keeps every script's output in OUT (default: a new folder under /tmp, printed at the end).
 # Usage: [OUT=<folder>] bench/table.sh
@@ -17,7 +17,10 @@ step() { # <name> <command...>: runs one script, its JSON lines kept in $out/<na
   "$@" > "$out/$name.jsonl"
 }
 echo "{\"machine\":\"$(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"date\":\"$(date -u +%FT%TZ)\"}" > "$out/machine.json"
-step throughput bench/throughput.sh 4 8
+# HTTP measured with the bare-socket client, whose CPU per request is about the socket client's (two cores shared
+# with the server); then with Node's http module, for the record
+step throughput env HTTP_CLIENT=lean bench/throughput.sh 4 8
+step throughput-node env ONLY=http-2026:tools/call bench/throughput.sh 4 8
 step startup env RUNS=5 bench/startup.sh
 step first-executions env ENGINES=default bench/first-executions.sh 200
 step code-mode env UNIQUE=1 bench/code-mode.sh 1000

@@ -2,8 +2,10 @@
 // Conduit: C clients at once (default 4), each sending one request after another on a keep-alive connection of its
 // own, for S seconds per measure after 5 s of warm-up. Over HTTP in both protocol eras (2025-11-25 with a session,
 // 2026-07-28 stateless) and over the Unix socket (the line protocol). For each measure: requests per second, p50 and
-// p99 latency, and the CPU time the gateway process spent per request (from /proc/<pid>/stat; its children, such as
-// the upstream, are not counted). Prints one JSON line per measure.
+// p99 latency, the CPU time the gateway process spent per request (from /proc/<pid>/stat; its children, such as
+// the upstream, are not counted) and the CPU time this client spent per request (on a machine of few cores it is
+// taken from the gateway's). HTTP_CLIENT=lean sends HTTP from a bare socket instead of Node's http module (see
+// leanHttpClient). Prints one JSON line per measure.
 // Usage: node bench-throughput.mjs <url> <api-key> <server-pid> <socket-path> [clients] [seconds]
 import http from "node:http";
 import net from "node:net";
@@ -41,6 +43,83 @@ function httpClient() {
     });
     request.on("error", reject);
     request.end(body);
+  });
+}
+
+/**
+ * The same client written on a bare socket: the request's bytes made by hand and the answer read by its
+ * Content-Length (or its chunks). Node's http module costs about as much CPU per request as the gateway does, and on a
+ * machine of two cores the client's CPU is taken from the server's; this one costs about what the socket client does,
+ * so that HTTP and the socket are compared on what the gateway spends (HTTP_CLIENT=lean).
+ */
+async function leanHttpClient() {
+  const socket = net.createConnection({ host: target.hostname, port: Number(target.port) });
+  await new Promise((resolve, reject) => { socket.once("connect", resolve); socket.once("error", reject); });
+  socket.setNoDelay(true);
+  let buffered = Buffer.alloc(0);
+  let waiting = null;
+  const answer = () => {
+    const end = buffered.indexOf("\r\n\r\n");
+    if (end < 0) {
+      return null;
+    }
+    const head = buffered.toString("latin1", 0, end);
+    const status = Number(head.slice(9, 12));
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    let body;
+    let rest;
+    if (length) {
+      const size = Number(length[1]);
+      if (buffered.length < end + 4 + size) {
+        return null;
+      }
+      body = buffered.toString("utf8", end + 4, end + 4 + size);
+      rest = end + 4 + size;
+    } else if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+      const chunks = [];
+      let at = end + 4;
+      for (;;) {
+        const line = buffered.indexOf("\r\n", at);
+        if (line < 0) {
+          return null;
+        }
+        const size = parseInt(buffered.toString("latin1", at, line), 16);
+        if (buffered.length < line + 2 + size + 2) {
+          return null;
+        }
+        if (size === 0) {
+          rest = line + 4;
+          break;
+        }
+        chunks.push(buffered.subarray(line + 2, line + 2 + size));
+        at = line + 2 + size + 2;
+      }
+      body = Buffer.concat(chunks).toString("utf8");
+    } else {
+      throw new Error(`an answer without a length: ${head}`);
+    }
+    buffered = buffered.subarray(rest);
+    return { status, body };
+  };
+  socket.on("data", (chunk) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    const done = waiting && answer();
+    if (done) {
+      const { resolve, reject } = waiting;
+      waiting = null;
+      done.status === 200 || done.status === 202 ? resolve(done.body)
+        : reject(new Error(`HTTP ${done.status}: ${done.body}`));
+    }
+  });
+  const fixed = `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\n`
+    + `Accept: application/json, text/event-stream\r\nAuthorization: Bearer ${key}\r\n`;
+  return (body, headers) => new Promise((resolve, reject) => {
+    waiting = { resolve, reject };
+    let head = fixed;
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      head += `${name}: ${value}\r\n`;
+    }
+    socket.write(`${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 }
 
@@ -124,7 +203,7 @@ async function measure(transport, method) {
         return send(JSON.stringify(message));
       });
     } else {
-      const send = httpClient();
+      const send = process.env.HTTP_CLIENT === "lean" ? await leanHttpClient() : httpClient();
       const modern = transport === "http-2026";
       const headers = modern ? { "MCP-Protocol-Version": MODERN, "Mcp-Method": method,
                                  ...(method === "tools/call" ? { "Mcp-Name": "everything__echo" } : {}) }
@@ -147,15 +226,18 @@ async function measure(transport, method) {
   await run(performance.now() + 5000); // warm-up: the JIT compiles this path (a shorter one measured the compiler)
   const latencies = [];
   const cpuBefore = cpuMillis(serverPid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   await run(started + seconds * 1000, latencies);
   const elapsed = performance.now() - started;
   const cpu = cpuMillis(serverPid) - cpuBefore;
+  const clientCpu = process.cpuUsage(clientBefore);
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
-  console.log(JSON.stringify({ transport, method, clients, perSecond: Math.round(latencies.length / elapsed * 1000),
+  console.log(JSON.stringify({ transport, method, clients,
+    ...(transport !== "socket" && process.env.HTTP_CLIENT === "lean" ? { client: "lean" } : {}), perSecond: Math.round(latencies.length / elapsed * 1000),
     p50Ms: +at(0.5).toFixed(2), p99Ms: +at(0.99).toFixed(2), serverCpuMsPerRequest: +(cpu / latencies.length)
-      .toFixed(3) }));
+      .toFixed(3), clientCpuMsPerRequest: +((clientCpu.user + clientCpu.system) / 1000 / latencies.length).toFixed(3) }));
 }
 
 // ONLY=socket:tools/call (a comma-separated list of transport:method) measures those alone.
