@@ -19,6 +19,15 @@ public interface ContractPrograms {
     /** Returns 21 from the top level without awaiting anything (Python, which has no top-level return: ends with 21). */
     String returnWithoutAwait();
 
+    /**
+     * Awaits test.echo({x: 3}) written in parentheses, {@code await (call)}, at the top level, and prints its x; returns
+     * nothing.
+     */
+    String parenthesizedAwait();
+
+    /** Awaits test.echo({x: 1}) on its first line and throws an error with the message "late" on its third. */
+    String thrownOnLineThreeAfterAwait();
+
     /** Calls test.echo({x: 1}), the raw test__echo({y: 2}), test.get_sum({a: 1}); prints "1 2"; result {first, raw}. */
     String toolCalls();
 
@@ -32,6 +41,9 @@ public interface ContractPrograms {
     String thrown();
 
     String syntaxError();
+
+    /** Awaits a tool call, then ends inside a string literal, right after a backslash. */
+    String cutOffAfterABackslash();
 
     /** Loops forever, catching whatever would stop it. */
     String runawayLoop();
@@ -120,6 +132,16 @@ public interface ContractPrograms {
         }
 
         @Override
+        public String parenthesizedAwait() {
+            return "const r = await (tools.test.echo({x: 3}));\nconsole.log(r.x);";
+        }
+
+        @Override
+        public String thrownOnLineThreeAfterAwait() {
+            return "const r = await tools.test.echo({x: 1});\n\nthrow new Error('late');";
+        }
+
+        @Override
         public String toolCalls() {
             return """
                     const first = await tools.test.echo({x: 1});
@@ -152,6 +174,11 @@ public interface ContractPrograms {
         @Override
         public String syntaxError() {
             return "let x = ;";
+        }
+
+        @Override
+        public String cutOffAfterABackslash() {
+            return "const r = await tools.test.echo({x: 1});\nconst s = 'abc\\";
         }
 
         @Override
@@ -284,6 +311,16 @@ public interface ContractPrograms {
         }
 
         @Override
+        public String parenthesizedAwait() {
+            return "r = await (tools.test.echo({'x': 3}))\nprint(r['x'])";
+        }
+
+        @Override
+        public String thrownOnLineThreeAfterAwait() {
+            return "r = await tools.test.echo({'x': 1})\n\nraise ValueError('late')";
+        }
+
+        @Override
         public String toolCalls() {
             return """
                     first = tools.test.echo({'x': 1})
@@ -315,6 +352,11 @@ public interface ContractPrograms {
         @Override
         public String syntaxError() {
             return "x = = 1";
+        }
+
+        @Override
+        public String cutOffAfterABackslash() {
+            return "r = await tools.test.echo({'x': 1})\ns = 'abc\\";
         }
 
         @Override

@@ -23,6 +23,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -117,6 +118,24 @@ public abstract class ExecutorContract {
         assertThat(bridge.seen().get(2), is("test__get-sum {\"a\":1}"));
     }
 
+    /** {@code await (x)}: parsed as a script, it was a call of a function named await ("await is not defined"). */
+    @Test
+    void parenthesizedAwaitAtTheTopLevelAwaits() throws Exception {
+        ExecutionOutcome outcome = run(programs().parenthesizedAwait());
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(outcome.stdout(), is("3\n"));
+    }
+
+    /** A program that awaits runs inside a wrapper, which must not move its lines. */
+    @Test
+    void anErrorAfterAnAwaitNamesItsOwnLine() throws Exception {
+        ExecutionOutcome outcome = run(programs().thrownOnLineThreeAfterAwait());
+        assertThat(outcome, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(outcome.stderr(), containsString("late"));
+        assertThat(outcome.stderr(), matchesPattern("(?s).*(:3\\b|line 3\\b).*"));
+        assertThat(outcome.stderr(), not(matchesPattern("(?s).*(:4\\b|line 4\\b).*")));
+    }
+
     @Test
     void toolErrorsCanBeCaught() throws Exception {
         ExecutionOutcome outcome = run(programs().toolErrorCaught());
@@ -143,6 +162,14 @@ public abstract class ExecutorContract {
     @Test
     void syntaxErrorIsAGuestError() throws Exception {
         assertThat(run(programs().syntaxError()), instanceOf(ExecutionOutcome.GuestError.class));
+    }
+
+    /** Rhino's await rewrite read past the end of such a program: an internal error instead of the syntax error. */
+    @Test
+    void aProgramCutOffInsideALiteralIsASyntaxError() throws Exception {
+        ExecutionOutcome outcome = run(programs().cutOffAfterABackslash());
+        assertThat(outcome, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(outcome.stderr(), containsString("SyntaxError"));
     }
 
     @Test

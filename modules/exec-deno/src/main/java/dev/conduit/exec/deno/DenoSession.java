@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.exec.ProgramForm;
 import dev.conduit.core.io.BoundedLineReader;
 import dev.conduit.core.io.PipeThreads;
 import dev.conduit.core.io.PipeWriter;
@@ -86,6 +87,7 @@ final class DenoSession {
         ObjectNode first = Json.object();
         first.put("nonce", nonce);
         first.put("code", request.code());
+        first.put("asBody", ProgramForm.of(request.code()) == ProgramForm.ASYNC_BODY);
         first.set("manifest", Json.mapper().readTree(request.tools().manifestJson()));
         first.put("memoryBytes", request.limits().memoryBytes());
         return Json.mapper().writeValueAsString(first);

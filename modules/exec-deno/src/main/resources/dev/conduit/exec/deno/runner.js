@@ -173,18 +173,26 @@ Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools,
 Object.defineProperty(globalThis, "ToolError", { value: ConduitSdk.ToolError, enumerable: false });
 globalThis.addEventListener("unhandledrejection", (event) => event.preventDefault());
 
-// A plain script keeps its last value as the result. One with top-level await or return, or TypeScript syntax,
-// fails to parse as a script, which the sentinel tells apart from a SyntaxError the program throws itself; it then
-// runs as a TypeScript module whose body is an async function, so `return` gives the result.
+// A plain script keeps its last value as the result. One with top-level await or return (the gateway tells, as
+// `asBody`), or TypeScript syntax, runs as a TypeScript module whose body is an async function, so `return` gives the
+// result. Either form is tried when the other does not parse: the sentinel, called first thing in both, tells a
+// program that never started from a SyntaxError the program throws itself.
 const SENTINEL = "__conduit_started__";
 let started = false;
-Object.defineProperty(globalThis, SENTINEL, {
-  configurable: true,
-  value: () => {
-    started = true;
-    delete globalThis[SENTINEL];
-  },
-});
+function arm() {
+  Object.defineProperty(globalThis, SENTINEL, {
+    configurable: true,
+    value: () => {
+      started = true;
+      delete globalThis[SENTINEL];
+    },
+  });
+}
+const asScript = () => (0, eval)(SENTINEL + "();" + request.code);
+const asModule = async () => {
+  const module = "export default await (async () => {" + SENTINEL + "();" + request.code + "\n})();";
+  return (await import("data:application/typescript," + encodeURIComponent(module))).default;
+};
 const RUNNER_URL = import.meta.url;
 // The program's own frames, named program.js (a script) or program.ts (a module); the runner's and Deno's left out.
 // The module's URL holds parentheses (encodeURIComponent leaves them) but never a colon: it ends at ":line:column".
@@ -199,16 +207,23 @@ function stackOf(error) {
     .join("\n");
 }
 try {
+  const [first, other] = request.asBody ? [asModule, asScript] : [asScript, asModule];
   let value;
   try {
-    value = (0, eval)(SENTINEL + "();" + request.code);
+    arm();
+    value = await first();
   } catch (e) {
     if (started || !(e instanceof SyntaxError)) {
       throw e;
     }
+    try {
+      arm();
+      value = await other();
+    } catch (again) {
+      throw started || !(again instanceof SyntaxError) ? again : e;
+    }
+  } finally {
     delete globalThis[SENTINEL];
-    const module = "export default await (async () => {" + request.code + "\n})();";
-    value = (await import("data:application/typescript," + encodeURIComponent(module))).default;
   }
   send({ t: "done", result: ConduitSdk.resultJson(await value, stringify) });
 } catch (error) {

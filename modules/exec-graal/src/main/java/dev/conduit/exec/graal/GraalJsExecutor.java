@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongUnaryOperator;
 
+import dev.conduit.core.exec.ProgramForm;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Language;
 import dev.conduit.sdkgen.GuestSdk;
@@ -21,6 +22,8 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  */
 final class GraalJsExecutor extends PooledExecutor {
     static final String NAME = "graaljs";
+    /** The name a program's frames carry in its errors, as in Deno's and Rhino's. */
+    private static final String PROGRAM = "program.js";
     private static final int POOL_SIZE = 4;
     /**
      * Globals that lead (or look like they lead) to the host: the Java interop objects, the Nashorn-style package
@@ -95,21 +98,23 @@ final class GraalJsExecutor extends PooledExecutor {
         return HeldObjects.ofJavaScript(context, Thread.currentThread());
     }
 
-    /** Runs as a script (its last value is the result); with top-level await or return, as an async function's body. */
+    /**
+     * Runs as a script (its last value is the result); with top-level await or return, as an async function's body
+     * ({@link ProgramForm}). When the form chosen does not parse, the other is tried: a syntax error is found before
+     * anything runs, so trying again runs nothing twice; if neither parses, the chosen form's error stands.
+     */
     @Override
     protected Optional<String> run(Prepared prepared, String code) throws GuestFailure {
+        boolean body = ProgramForm.of(code) == ProgramForm.ASYNC_BODY;
         Value value;
         try {
-            value = prepared.context().eval(Source.create("js", code));
+            value = prepared.context().eval(body ? asBody(code) : asScript(code));
         } catch (PolyglotException e) {
             if (!e.isSyntaxError()) {
                 throw e;
             }
-            // Top-level await or return: valid as the body of an async function. A syntax error is found before
-            // anything runs, so trying again runs nothing twice; if the body fails too, the first error stands.
-            Source body = Source.create("js", "(async () => {\n" + code + "\n})()");
             try {
-                value = prepared.context().eval(body);
+                value = prepared.context().eval(body ? asScript(code) : asBody(code));
             } catch (PolyglotException again) {
                 if (again.isSyntaxError()) {
                     throw e;
@@ -119,6 +124,15 @@ final class GraalJsExecutor extends PooledExecutor {
         }
         Value converted = prepared.runner().execute(settle(value));
         return converted.isString() ? Optional.of(converted.asString()) : Optional.empty();
+    }
+
+    private static Source asScript(String code) {
+        return Source.newBuilder("js", code, PROGRAM).buildLiteral();
+    }
+
+    /** The body of an async function called at once, from the wrapper's first line: the program's lines keep their numbers. */
+    private static Source asBody(String code) {
+        return Source.newBuilder("js", "(async () => {" + code + "\n})()", PROGRAM).buildLiteral();
     }
 
     /** The value a promise settled to; a rejection is a guest failure; a promise that never settles, undefined. */
