@@ -1,9 +1,9 @@
 package dev.conduit.core.exec;
 
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
 import dev.conduit.core.exec.JsTokens.Kind;
+import dev.conduit.core.testing.RandomJavaScript;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,27 +36,18 @@ class JsTokensTest {
     }
 
     /**
-     * Any text at all, here 20,000 programs made of JavaScript's pieces in random order (seeded, so a failure repeats):
-     * the tokens give it back and {@link ProgramForm} answers, since both run on every program before its engine does,
-     * where an exception would be an internal error instead of the engine's syntax error.
+     * Any text at all (20,000 random programs of JavaScript's pieces): the tokens give it back and {@link ProgramForm}
+     * answers, since both run on every program before its engine does, where an exception would be an internal error
+     * instead of the engine's syntax error.
      */
     @Test
     void anyTextIsReadWithoutFailing() {
-        String[] pieces = {"await", "return", "async", "function", "=>", "(", ")", "{", "}", "[", "]", "`", "${", "'",
-                           "\"", "\\", "/", "//", "/*", "*/", "\n", " ", ";", ",", ".", "?.", ":", "x", "1", "for",
-                           "if", "class", "get", "=", "+", "*", "0x", "e", "-"};
-        SplittableRandom random = new SplittableRandom(20261204);
-        for (int n = 0; n < 20_000; n++) {
-            StringBuilder code = new StringBuilder();
-            for (int k = random.nextInt(1, 24); k > 0; k--) {
-                code.append(pieces[random.nextInt(pieces.length)]);
-            }
-            String text = code.toString();
+        RandomJavaScript.programs(20261204, 20_000).forEach(text -> {
             JsTokens tokens = JsTokens.of(text);
             String joined = tokens.tokens().stream().map(token -> token.leading() + token.text())
                     .collect(Collectors.joining()) + tokens.trailing();
             assertThat(text, joined, is(text));
             ProgramForm.of(text);
-        }
+        });
     }
 }

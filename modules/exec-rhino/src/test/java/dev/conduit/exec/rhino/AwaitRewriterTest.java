@@ -1,8 +1,8 @@
 package dev.conduit.exec.rhino;
 
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
+import dev.conduit.core.testing.RandomJavaScript;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -71,17 +71,7 @@ class AwaitRewriterTest {
      */
     @Test
     void anyTextIsRewrittenWithoutFailing() {
-        String[] pieces = {"await", "async", "function", "=>", "(", ")", "{", "}", "[", "]", "`", "${", "'", "\"",
-                           "\\", "/", "//", "/*", "*/", "\n", " ", ";", ",", ".", "?.", "x", "1", "for", "new", "*",
-                           "++", "!"};
-        SplittableRandom random = new SplittableRandom(20261204);
-        for (int n = 0; n < 20_000; n++) {
-            StringBuilder code = new StringBuilder();
-            for (int k = random.nextInt(1, 24); k > 0; k--) {
-                code.append(pieces[random.nextInt(pieces.length)]);
-            }
-            String text = code.toString();
-            assertThat(text, AwaitRewriter.rewrite(text).lines().count(), greaterThanOrEqualTo(text.lines().count()));
-        }
+        RandomJavaScript.programs(20261204, 20_000).forEach(text -> assertThat(
+                text, AwaitRewriter.rewrite(text).lines().count(), greaterThanOrEqualTo(text.lines().count())));
     }
 }
