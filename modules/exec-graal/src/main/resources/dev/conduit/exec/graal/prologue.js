@@ -1,5 +1,5 @@
 // Conduit's in-sandbox SDK for GraalJS. Evaluated once per context, while the context is made ahead; it returns an
-// installer that receives the host's functions (the tool bridge, one that answers the manifest, one that discovers
+// installer that removes the globals that lead to the host and receives the host's functions (the tool bridge, one that answers the manifest, one that discovers
 // tools: JSON data, never code; one that answers what is left of the program's memory limit, one that counts a buffer
 // against it) and the shared SDK (tools-sdk.js), makes large allocations ask first, defines `tools`,
 // `discoverMCPTools` and `ToolError`, and keeps the host functions in this closure only: user code can reach neither
@@ -8,7 +8,12 @@
 // nothing for it.
 (function () {
   "use strict";
-  return function install(bridge, manifest, discover, sdk, room, hold) {
+  return function install(bridge, manifest, discover, sdk, room, hold, hostGlobals) {
+    // The globals that lead (or look like they lead) to the host, named by the executor (comma-separated), go first.
+    // Strict mode: one that cannot be deleted fails the context's making instead of staying.
+    hostGlobals.split(",").forEach((name) => {
+      delete globalThis[name];
+    });
     sdk.guardAllocations(globalThis, (wanted) => room(wanted), (bytes) => hold(bytes), true);
     // Captured now: a program that replaces JSON.parse or JSON.stringify later only confuses itself.
     const parse = JSON.parse;
