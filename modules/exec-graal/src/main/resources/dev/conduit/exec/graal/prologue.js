@@ -1,9 +1,9 @@
 // Conduit's in-sandbox SDK for GraalJS. Evaluated once per context, while the context is made ahead; it returns an
-// installer that removes the globals that lead to the host and receives the host's functions (the tool bridge, one that answers the manifest, one that discovers
-// tools: JSON data, never code; one that answers what is left of the program's memory limit, one that counts a buffer
-// against it) and the shared SDK (tools-sdk.js), makes large allocations ask first, defines `tools`,
-// `discoverMCPTools` and `ToolError`, and keeps the host functions in this closure only: user code can reach neither
-// them nor the host.
+// installer that removes the globals that lead to the host, receives the host's functions (the tool bridge, one that
+// answers the manifest, one that discovers tools: JSON data, never code; one that answers what is left of the
+// program's memory limit, one that counts a buffer against it) and the shared SDK (tools-sdk.js), makes large
+// allocations ask first, defines `tools`, `discoverMCPTools` and `ToolError`, and keeps the host functions in this
+// closure only: user code can reach neither them nor the host.
 // `tools` is built from the manifest the first time a program touches it, so a program that calls no tool pays
 // nothing for it.
 (function () {
