@@ -4,7 +4,8 @@
 # Loopback only. DENO_POOL sets executors.deno.pool-size (default 2; 0 measures Deno without its pool).
 # Needs the distribution and interop/node_modules (./mvnw -B package -DskipTests builds both).
 # UNIQUE=1 makes every program differ (a trailing comment), as an agent's do, so no engine reuses an earlier parse.
-# Usage: [ONLY=<engine>] [DENO_POOL=<n>] [UNIQUE=1] [IDLE_WAIT=<s>] bench/code-mode.sh [calls]   (default 1000 per measurement)
+# HTTP_CLIENT=lean sends the programs from a bare-socket client instead of fetch (interop/lean-http.mjs).
+# Usage: [ONLY=<engine>] [DENO_POOL=<n>] [UNIQUE=1] [HTTP_CLIENT=lean] [IDLE_WAIT=<s>] bench/code-mode.sh [calls]   (default 1000 per measurement)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 calls="${1:-1000}"

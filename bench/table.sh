@@ -23,6 +23,8 @@ step throughput env HTTP_CLIENT=lean bench/throughput.sh 4 8
 step throughput-node env ONLY=http-2026:tools/call bench/throughput.sh 4 8
 step startup env RUNS=5 bench/startup.sh
 step first-executions env ENGINES=default bench/first-executions.sh 200
+# Programs from fetch, as the issue measured them; its own CPU per program (0.8-1.3 ms) is in the row
+# (HTTP_CLIENT=lean measures them from the bare-socket client; see docs/benchmarks.md, "The ten echo calls")
 step code-mode env UNIQUE=1 bench/code-mode.sh 1000
 step waiting bench/waiting.sh 200 2
 interop/node_modules/node/bin/node interop/bench-table.mjs "$out"

@@ -4,12 +4,13 @@
 // 2026-07-28 stateless) and over the Unix socket (the line protocol). For each measure: requests per second, p50 and
 // p99 latency, the CPU time the gateway process spent per request (from /proc/<pid>/stat; its children, such as
 // the upstream, are not counted) and the CPU time this client spent per request (on a machine of few cores it is
-// taken from the gateway's). HTTP_CLIENT=lean sends HTTP from a bare socket instead of Node's http module (see
-// leanHttpClient). Prints one JSON line per measure.
+// taken from the gateway's). HTTP_CLIENT=lean sends HTTP from a bare socket instead of Node's http module
+// (lean-http.mjs). Prints one JSON line per measure.
 // Usage: node bench-throughput.mjs <url> <api-key> <server-pid> <socket-path> [clients] [seconds]
 import http from "node:http";
 import net from "node:net";
 import { readFileSync } from "node:fs";
+import { leanHttpClient } from "./lean-http.mjs";
 
 const [url, key, serverPid, socketPath, clientsArg = "4", secondsArg = "10"] = process.argv.slice(2);
 const clients = Number(clientsArg);
@@ -46,81 +47,18 @@ function httpClient() {
   });
 }
 
-/**
- * The same client written on a bare socket: the request's bytes made by hand and the answer read by its
- * Content-Length (or its chunks). Node's http module costs about as much CPU per request as the gateway does, and on a
- * machine of two cores the client's CPU is taken from the server's; this one costs about what the socket client does,
- * so that HTTP and the socket are compared on what the gateway spends (HTTP_CLIENT=lean).
- */
-async function leanHttpClient() {
-  const socket = net.createConnection({ host: target.hostname, port: Number(target.port) });
-  await new Promise((resolve, reject) => { socket.once("connect", resolve); socket.once("error", reject); });
-  socket.setNoDelay(true);
-  let buffered = Buffer.alloc(0);
-  let waiting = null;
-  const answer = () => {
-    const end = buffered.indexOf("\r\n\r\n");
-    if (end < 0) {
-      return null;
+/** The bare-socket client with this bench's fixed headers; send(body, headers) resolves to the answer's text. */
+async function leanClient(target, key) {
+  const send = await leanHttpClient(target, { "Content-Type": "application/json",
+                                              Accept: "application/json, text/event-stream",
+                                              Authorization: `Bearer ${key}` });
+  return async (body, headers) => {
+    const answer = await send(body, headers);
+    if (answer.status !== 200 && answer.status !== 202) {
+      throw new Error(`HTTP ${answer.status}: ${answer.body}`);
     }
-    const head = buffered.toString("latin1", 0, end);
-    const status = Number(head.slice(9, 12));
-    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
-    let body;
-    let rest;
-    if (length) {
-      const size = Number(length[1]);
-      if (buffered.length < end + 4 + size) {
-        return null;
-      }
-      body = buffered.toString("utf8", end + 4, end + 4 + size);
-      rest = end + 4 + size;
-    } else if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
-      const chunks = [];
-      let at = end + 4;
-      for (;;) {
-        const line = buffered.indexOf("\r\n", at);
-        if (line < 0) {
-          return null;
-        }
-        const size = parseInt(buffered.toString("latin1", at, line), 16);
-        if (buffered.length < line + 2 + size + 2) {
-          return null;
-        }
-        if (size === 0) {
-          rest = line + 4;
-          break;
-        }
-        chunks.push(buffered.subarray(line + 2, line + 2 + size));
-        at = line + 2 + size + 2;
-      }
-      body = Buffer.concat(chunks).toString("utf8");
-    } else {
-      throw new Error(`an answer without a length: ${head}`);
-    }
-    buffered = buffered.subarray(rest);
-    return { status, body };
+    return answer.body;
   };
-  socket.on("data", (chunk) => {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    const done = waiting && answer();
-    if (done) {
-      const { resolve, reject } = waiting;
-      waiting = null;
-      done.status === 200 || done.status === 202 ? resolve(done.body)
-        : reject(new Error(`HTTP ${done.status}: ${done.body}`));
-    }
-  });
-  const fixed = `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\n`
-    + `Accept: application/json, text/event-stream\r\nAuthorization: Bearer ${key}\r\n`;
-  return (body, headers) => new Promise((resolve, reject) => {
-    waiting = { resolve, reject };
-    let head = fixed;
-    for (const [name, value] of Object.entries(headers ?? {})) {
-      head += `${name}: ${value}\r\n`;
-    }
-    socket.write(`${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-  });
 }
 
 /**
@@ -203,7 +141,7 @@ async function measure(transport, method) {
         return send(JSON.stringify(message));
       });
     } else {
-      const send = process.env.HTTP_CLIENT === "lean" ? await leanHttpClient() : httpClient();
+      const send = process.env.HTTP_CLIENT === "lean" ? await leanClient(target, key) : httpClient();
       const modern = transport === "http-2026";
       const headers = modern ? { "MCP-Protocol-Version": MODERN, "Mcp-Method": method,
                                  ...(method === "tools/call" ? { "Mcp-Name": "everything__echo" } : {}) }
