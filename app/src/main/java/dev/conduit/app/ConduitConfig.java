@@ -67,7 +67,21 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         if (!Files.isRegularFile(file)) {
             throw new InvalidConfigException("--config", "the configuration file " + file + " does not exist");
         }
-        Config config = Config.builder()
+        return from(read(file), environment, Optional.of(file.toAbsolutePath().normalize().getParent()));
+    }
+
+    /**
+     * The {@code executors} node of {@code file} alone, nothing else validated (no secret need be set): what the
+     * start-up cache's training run ({@code conduit --train --config FILE}) needs to know. The defaults when the file
+     * does not exist.
+     */
+    static ExecutorsConfig executorsOf(Path file) {
+        Config config = Files.isRegularFile(file) ? read(file) : Config.empty();
+        return ExecutorsConfig.from(ConfigReader.of(config).child("executors"));
+    }
+
+    private static Config read(Path file) {
+        return Config.builder()
                 // Secrets are written as ${VAR} and resolved by AuthConfig, which insists on that form.
                 .disableValueResolving()
                 .disableEnvironmentVariablesSource()
@@ -75,7 +89,6 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
                 .sources(ConfigSources.environmentVariables(), ConfigSources.systemProperties(),
                          ConfigSources.file(file))
                 .build();
-        return from(config, environment, Optional.of(file.toAbsolutePath().normalize().getParent()));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.conduit.app.logging.ConduitLogManager;
 import dev.conduit.core.config.InvalidConfigException;
+import dev.conduit.gateway.ExecutorRegistry;
 import dev.conduit.gateway.ServerInfo;
 import io.helidon.config.ConfigException;
 import io.helidon.logging.common.LogConfig;
@@ -45,7 +46,7 @@ public final class Main {
             return;
         }
         if (java.util.Arrays.asList(args).contains("--train")) {
-            System.exit(Training.run());
+            System.exit(Training.run(configFile.get()));
             return;
         }
         if (java.util.Arrays.asList(args).contains("--heap")) {
@@ -131,11 +132,12 @@ public final class Main {
     }
 
     /**
-     * {@code --heap}: prints the JVM heap the configuration needs, for {@code bin/conduit}'s {@code -Xmx}: every guest
-     * thread running a program that holds the largest memory limit a key may have, plus half of that (at least
-     * 512 MB) for the server itself and the collector's headroom. Answers false, having said why, when the
-     * configuration (with what {@code --stdio} needs) is invalid: bin/conduit then stops at once instead of starting
-     * a second JVM to say the same.
+     * {@code --heap}: prints what {@code bin/conduit} needs to know of the configuration before it starts the server's
+     * JVM, on one line: the heap it needs, for {@code -Xmx} (every guest thread running a program that holds the
+     * largest memory limit a key may have, plus half of that, at least 512 MB, for the server itself and the
+     * collector's headroom), and the name of the start-up cache that fits its engines ({@link StartupCache}):
+     * {@code 3584m conduit}. Answers false, having said why, when the configuration (with what {@code --stdio} needs)
+     * is invalid: bin/conduit then stops at once instead of starting a second JVM to say the same.
      */
     private static boolean printHeap(Path configFile, boolean stdio, PrintStream out, PrintStream err) {
         ConduitConfig config;
@@ -152,7 +154,14 @@ public final class Main {
         // Sized for the programs that compute at once; admission (HeapBudget) holds the rest to what fits.
         long programs = config.executors().running() * cap;
         long heap = programs + Math.max(512L * 1024 * 1024, programs / 2);
-        out.println(heap / (1024 * 1024) + "m");
+        String cache;
+        try {
+            cache = StartupCache.name(ExecutorRegistry.enabled(config.executors()), ExecutorRegistry.installed());
+        } catch (InvalidConfigException e) {
+            err.println("conduit: configuration error in " + configFile + ": " + e.getMessage());
+            return false;
+        }
+        out.println(heap / (1024 * 1024) + "m " + cache);
         return true;
     }
 
@@ -170,7 +179,7 @@ public final class Main {
                 usage: conduit [--config FILE] [--stdio] [--version] [--help]
                   --config FILE  configuration file (default: <install dir>/config/conduit.yaml)
                   --stdio        serve MCP on stdin/stdout (for desktop clients that launch their servers)
-                  --train        the run the build records the start-up cache from (bin/conduit --train)
+                  --train        record the start-up cache for the configuration's engines (bin/conduit --train)
                 Environment variables override keys: SERVER_PORT=0 sets server.port.""";
     }
 }

@@ -49,6 +49,26 @@ class ConduitConfigTest {
         assertThat(config.http().path(), is("/mcp"));
     }
 
+    /**
+     * The start-up cache's training reads the engines alone: the shipped configuration, whose key's secret is not set
+     * where the build trains, enables every engine; a file that names some gives those.
+     */
+    @Test
+    void theEnginesAreReadWithoutTheSecrets() throws Exception {
+        assertThat(ConduitConfig.executorsOf(Path.of("../config/conduit.yaml")).enabled(), is(Optional.empty()));
+        Path file = dir.resolve("engines.yaml");
+        Files.writeString(file, """
+                auth:
+                  api-keys:
+                    - id: k
+                      secret: ${NOT_SET_ANYWHERE}
+                executors:
+                  enabled: [rhino, graaljs]
+                """);
+        assertThat(ConduitConfig.executorsOf(file).enabled(), is(Optional.of(List.of("rhino", "graaljs"))));
+        assertThat(ConduitConfig.executorsOf(dir.resolve("missing.yaml")).enabled(), is(Optional.empty()));
+    }
+
     @Test
     void emptyFileMeansLoopbackAuthOnAndRequiresKeys() throws Exception {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> load("{}\n"));

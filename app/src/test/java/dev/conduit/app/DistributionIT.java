@@ -97,6 +97,73 @@ class DistributionIT {
         assertThat(output, containsString("conduit "));
     }
 
+    /**
+     * A configuration that enables fewer engines than the build's cache holds is told how to record a cache of its
+     * own (the JVM loads every class a cache holds: the memory of engines it does not run); {@code --train --config}
+     * records it under the engines' name, and the next start uses it. A jar whose blocks the file system allocated
+     * after the recording (the directory's block count changed; name, size and time did not) does not void it.
+     */
+    @Test
+    void aConfigurationWithFewerEnginesGetsACacheOfItsOwn() throws Exception {
+        assumeTrue(!Boolean.getBoolean("conduit.aot.skip"), "the build was told to skip the start-up cache");
+        String rhinoOnly = RunningConduit.serverConfig() + """
+                auth:
+                  enabled: false
+                executors:
+                  enabled: [rhino]
+                """;
+        try (RunningConduit told = RunningConduit.start(dir, rhinoOnly)) {
+            assertThat(arguments(told), hasItems("-XX:AOTCache=" + RunningConduit.DIST.resolve("aot/conduit.aot")
+                    .toAbsolutePath().normalize()));
+            assertThat(told.log(), containsString("bin/conduit --train --config "));
+            assertThat(told.log(), containsString("records one for its engines (conduit-rhino)"));
+        }
+
+        Path copy = dir.resolve("installed");
+        for (String folder : List.of("bin", "config", "lib")) {
+            Files.createDirectories(copy.resolve(folder));
+            try (var files = Files.list(RunningConduit.DIST.resolve(folder))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, copy.resolve(folder).resolve(file.getFileName()),
+                               java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Path config = dir.resolve("rhino-only.yaml");
+        Files.writeString(config, rhinoOnly);
+        ProcessBuilder train = new ProcessBuilder(copy.resolve("bin/conduit").toString(), "--train", "--config",
+                                                  config.toString()).redirectErrorStream(true);
+        train.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        RunningConduit.Result trained = RunningConduit.run(train, Duration.ofSeconds(180));
+        assertThat(trained.output(), trained.exitCode(), is(0));
+        Path cache = copy.resolve("aot/conduit-rhino.aot");
+        assertThat(trained.output(), containsString("recorded the start-up cache " + cache));
+        assertThat(Files.size(cache) > 0 && Files.exists(copy.resolve("aot/conduit-rhino.aot.stamp")), is(true));
+        assertThat(Files.exists(copy.resolve("aot/conduit.aot")), is(false));
+
+        allocateBeyondItsEnd(copy.resolve("lib").resolve(List.of(copy.resolve("lib").toFile().list()).getFirst()));
+        try (RunningConduit own = RunningConduit.startFrom(copy, dir, rhinoOnly)) {
+            assertThat(arguments(own), hasItems("-XX:AOTCache=" + cache.toAbsolutePath().normalize()));
+            // Mapped: the JVM took it (one it refuses is named on stderr, which the log holds).
+            assertThat(Files.readString(Path.of("/proc", Long.toString(own.pid()), "maps")),
+                       containsString(cache.getFileName().toString()));
+            assertThat(own.log(), not(containsString("start-up cache")));
+            assertThat(own.log(), not(containsString("[aot")));
+        }
+    }
+
+    /** Gives {@code file} a megabyte of blocks past its end, its size and time as they were (where fallocate can). */
+    private static void allocateBeyondItsEnd(Path file) throws Exception {
+        var time = Files.getLastModifiedTime(file);
+        long size = Files.size(file);
+        Process fallocate = new ProcessBuilder("fallocate", "--keep-size", "--offset", Long.toString(size),
+                                               "--length", "1MiB", file.toString()).redirectErrorStream(true).start();
+        String said = new String(fallocate.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assumeTrue(fallocate.waitFor() == 0, "fallocate cannot allocate here: " + said);
+        Files.setLastModifiedTime(file, time);
+        assertThat(Files.size(file), is(size));
+    }
+
     @Test
     void sdkClientInitializesListsCallsAndDeletes() throws Exception {
         RunningConduit.Result result = RunningConduit.run(Duration.ofSeconds(60), RunningConduit.NODE.toString(),
@@ -162,7 +229,11 @@ class DistributionIT {
 
     /** The server JVM's command line after the executable (bin/conduit execs the JVM, so its pid is the launch's). */
     private static List<String> jvmArguments() {
-        return List.of(ProcessHandle.of(conduit.pid()).orElseThrow().info().arguments().orElseThrow());
+        return arguments(conduit);
+    }
+
+    private static List<String> arguments(RunningConduit server) {
+        return List.of(ProcessHandle.of(server.pid()).orElseThrow().info().arguments().orElseThrow());
     }
 
     @Test

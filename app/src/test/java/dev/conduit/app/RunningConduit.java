@@ -70,6 +70,11 @@ final class RunningConduit implements AutoCloseable {
         return awaitReady(launch(dir, env, List.of(), yaml));
     }
 
+    /** Starts another installation of the distribution ({@code dist}, a copy) on {@code yaml} and waits until ready. */
+    static RunningConduit startFrom(Path dist, Path dir, String yaml) throws Exception {
+        return awaitReady(launch(dist, dir, Map.of(), List.of(), yaml));
+    }
+
     /**
      * Starts the distribution as the leader of a process group of its own, as a shell starts a command in a terminal
      * (through {@code setsid}), and waits until it is ready: {@link #interruptGroup} is then Ctrl-C.
@@ -158,10 +163,15 @@ final class RunningConduit implements AutoCloseable {
 
     private static RunningConduit launch(Path dir, Map<String, String> extraEnv, List<String> prefix, String yaml)
             throws IOException {
+        return launch(DIST, dir, extraEnv, prefix, yaml);
+    }
+
+    private static RunningConduit launch(Path dist, Path dir, Map<String, String> extraEnv, List<String> prefix,
+                                         String yaml) throws IOException {
         Path config = Files.createTempFile(dir, "conduit", ".yaml");
         Files.writeString(config, yaml);
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(DIST.resolve("bin/conduit").toString(), "--config", config.toString()));
+        command.addAll(List.of(dist.resolve("bin/conduit").toString(), "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.put("JAVA_HOME", System.getProperty("java.home"));
@@ -349,7 +359,13 @@ final class RunningConduit implements AutoCloseable {
 
     /** Runs {@code command} in the interop folder with a deadline; returns exit code and combined output. */
     static Result run(Duration timeout, String... command) throws Exception {
-        Process child = new ProcessBuilder(command).directory(INTEROP.toFile()).redirectErrorStream(true).start();
+        return run(new ProcessBuilder(command).directory(INTEROP.toFile()).redirectErrorStream(true), timeout);
+    }
+
+    /** Runs {@code builder}'s command to its end, as {@link #run(Duration, String...)} does. */
+    static Result run(ProcessBuilder builder, Duration timeout) throws Exception {
+        List<String> command = builder.command();
+        Process child = builder.start();
         StringBuilder output = new StringBuilder();
         Thread reader = Thread.ofPlatform().daemon(true).start(() -> {
             try {

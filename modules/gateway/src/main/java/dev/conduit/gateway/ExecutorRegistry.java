@@ -43,17 +43,8 @@ public final class ExecutorRegistry implements AutoCloseable {
 
     /** Starts the engines {@code config} enables among those found on the module path or classpath. */
     public static ExecutorRegistry start(ExecutorsConfig config) {
-        Map<String, ExecutorProvider> found = new LinkedHashMap<>();
-        ServiceLoader.load(ExecutorProvider.class).forEach(provider -> found.putIfAbsent(provider.name(), provider));
-        // Made in the fallback order: engines that warm up in the background take turns in that order.
-        List<String> wanted = config.enabled().orElse(found.keySet().stream()
-                .sorted(Comparator.comparingInt(ExecutorRegistry::fallbackRank)).toList());
-        for (String name : wanted) {
-            if (!found.containsKey(name)) {
-                throw new InvalidConfigException("executors.enabled", "no engine named '" + name + "' is installed; "
-                                                                      + "installed: " + found.keySet());
-            }
-        }
+        Map<String, ExecutorProvider> found = found();
+        List<String> wanted = enabled(config, found);
         for (String name : config.settings().keySet()) {
             if (!found.containsKey(name)) {
                 throw new InvalidConfigException("executors." + name, "is neither a setting nor an installed engine; "
@@ -74,6 +65,44 @@ public final class ExecutorRegistry implements AutoCloseable {
             }
         });
         return new ExecutorRegistry(engines, config.defaults());
+    }
+
+    /** The engines installed (found on the module path or classpath), in {@link #FALLBACK_ORDER}. */
+    public static List<String> installed() {
+        return List.copyOf(found().keySet());
+    }
+
+    /**
+     * The engines {@code config} enables, without starting them: those it names, else every one installed, in the
+     * order they start.
+     *
+     * @throws InvalidConfigException when it names an engine that is not installed
+     */
+    public static List<String> enabled(ExecutorsConfig config) {
+        return enabled(config, found());
+    }
+
+    private static List<String> enabled(ExecutorsConfig config, Map<String, ExecutorProvider> found) {
+        List<String> wanted = config.enabled().orElse(List.copyOf(found.keySet()));
+        for (String name : wanted) {
+            if (!found.containsKey(name)) {
+                throw new InvalidConfigException("executors.enabled", "no engine named '" + name + "' is installed; "
+                                                                      + "installed: " + found.keySet());
+            }
+        }
+        return wanted;
+    }
+
+    /**
+     * The providers found, by name, in the fallback order: engines that warm up in the background take turns in the
+     * order they are made.
+     */
+    private static Map<String, ExecutorProvider> found() {
+        Map<String, ExecutorProvider> found = new LinkedHashMap<>();
+        ServiceLoader.load(ExecutorProvider.class).stream().map(ServiceLoader.Provider::get)
+                .sorted(Comparator.comparingInt(provider -> fallbackRank(provider.name())))
+                .forEach(provider -> found.putIfAbsent(provider.name(), provider));
+        return found;
     }
 
     /** A registry of the given engines, for tests and embedding. */
