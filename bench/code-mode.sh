@@ -5,7 +5,10 @@
 # Needs the distribution and interop/node_modules (./mvnw -B package -DskipTests builds both).
 # UNIQUE=1 makes every program differ (a trailing comment), as an agent's do, so no engine reuses an earlier parse.
 # HTTP_CLIENT=lean sends the programs from a bare-socket client instead of fetch (interop/lean-http.mjs).
-# Usage: [ONLY=<engine>] [DENO_POOL=<n>] [UNIQUE=1] [HTTP_CLIENT=lean] [IDLE_WAIT=<s>] bench/code-mode.sh [calls]   (default 1000 per measurement)
+# PROGRAMS (default "trivial typescript tools10 python") and CLIENTS (default "1 4 16") choose the rows measured; every
+# engine is warmed all the same.
+# Usage: [ONLY=<engine>] [DENO_POOL=<n>] [UNIQUE=1] [HTTP_CLIENT=lean] [IDLE_WAIT=<s>] [PROGRAMS=<programs>]
+#        [CLIENTS=<counts>] bench/code-mode.sh [calls]   (default 1000 per measurement)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 calls="${1:-1000}"
@@ -39,7 +42,8 @@ for run in "trivial graaljs" "typescript graaljs" "tools10 graaljs" "trivial rhi
            "typescript deno" "tools10 deno" "python graalpy"; do
   set -- $run
   if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$2" ]; then continue; fi
-  for clients in 1 4 16; do
+  case " ${PROGRAMS:-trivial typescript tools10 python} " in *" $1 "*) ;; *) continue ;; esac
+  for clients in ${CLIENTS:-1 4 16}; do
     (cd interop && "../$node" bench-exec.mjs "$url" "$BENCH_KEY" "$calls" "$clients" "$1" "$2")
   done
 done

@@ -21,7 +21,8 @@ const httpPing = throughput("http-2025", "ping");
 const nodeClientCall = find("throughput-node", { transport: "http-2026", method: "tools/call" });
 const startup = find("startup", { median: true, named: false });
 const first = find("first-executions", { engine: "default" });
-const tools10 = (engine) => find("code-mode", { program: "tools10", engine, clients: 1 });
+const tools10 = (engine, step = "code-mode") => find(step, { program: "tools10", engine, clients: 1 });
+const tools10Lean = (engine) => tools10(engine, "code-mode-lean");
 const rss = (key) => {
   const row = lines("code-mode").find((r) => r[key] !== undefined);
   return row ? Number.parseInt(row[key], 10) : undefined;
@@ -75,6 +76,12 @@ const rows = [
    ratio(tools10("graaljs")?.p50Micros / 1000, 15.4, false), "<= 4 ms",
    met(defined(tools10("graaljs")?.p50Micros, tools10("rhino")?.p50Micros)
        ? tools10("graaljs").p50Micros <= 4000 && tools10("rhino").p50Micros <= 4000 : undefined)],
+  [`the same from the bare-socket client (${fmt(tools10Lean("graaljs")?.clientCpuMicros / 1000, " ms", 2)} of client `
+   + "CPU each)", "",
+   `${fmt(tools10Lean("graaljs")?.p50Micros / 1000, " ms", 1)} / ${fmt(tools10Lean("rhino")?.p50Micros / 1000, " ms", 1)}`,
+   ratio(tools10Lean("graaljs")?.p50Micros / 1000, 15.4, false), "<= 4 ms",
+   met(defined(tools10Lean("graaljs")?.p50Micros, tools10Lean("rhino")?.p50Micros)
+       ? tools10Lean("graaljs").p50Micros <= 4000 && tools10Lean("rhino").p50Micros <= 4000 : undefined)],
   ["resident memory idle, every engine warm", "205 MB", fmt(idle, " MiB"), ratio(idle, 205, false), "<= 250 MB",
    met(defined(idle) ? idle * 1.048576 <= 250 : undefined)],
   ["resident memory 20 s after the load", "315 MB", fmt(after, " MiB"), ratio(after, 315, false),
