@@ -92,8 +92,7 @@ final class Training {
                         - id: training
                           secret: ${CONDUIT_TRAINING_KEY}
                     executors:
-                      enabled: [%s]
-                    """.formatted(String.join(", ", engines)));
+                    """ + "  enabled: [" + String.join(", ", engines) + "]\n");
             Conduit conduit = new Conduit(ConduitConfig.load(file, Map.of("CONDUIT_TRAINING_KEY", key))).start();
             try {
                 mcp = URI.create("http://127.0.0.1:" + conduit.mcpPort() + "/mcp");
