@@ -6,7 +6,7 @@ import java.util.List;
  * Which start-up cache (the JVM's ahead-of-time cache, {@code aot/<name>.aot}) fits a configuration. The JVM loads
  * every class a cache holds when it starts, whether the engine they belong to is enabled or not, so a cache recorded
  * with every engine costs a server that enables fewer the memory of the others (measured without GraalPy: 256-262 MiB
- * resident idle with the cache of every engine, 167-169 MiB with one recorded for its own engines). The build records
+ * resident idle with the cache of every engine, 176-178 MiB with one recorded for its own engines). The build records
  * {@value #EVERY_ENGINE}; {@code bin/conduit --train --config FILE} records the one a configuration's engines name.
  */
 final class StartupCache {
