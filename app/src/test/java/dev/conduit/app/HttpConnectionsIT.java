@@ -146,7 +146,8 @@ class HttpConnectionsIT {
                    is(true));
         assertThat(RunningConduit.pollUntil(Duration.ofSeconds(10),
                                             () -> conduit.metric("conduit_executions_running") == 0), is(true));
-        assertThat(conduit.log(), containsString("outcome=cancelled"));
+        // Awaited, not read at once: the metric can reach 0 before the log reader has the execution's event line.
+        assertThat(conduit.log(), conduit.awaitLog("outcome=cancelled", Duration.ofSeconds(10)), is(true));
     }
 
     /** Reads until {@code marker} has arrived; everything read so far. */
