@@ -180,6 +180,11 @@ public final class LiveHeap {
         private volatile long allocatedAtWalk;
         /** What the program allocated in all, once it ended. */
         private volatile long allocatedAtClose;
+        /**
+         * Whether a young collection's figure put the program over its cap since the last full collection: the full
+         * one that tells is asked for, and the program waits for it at its next poll on its own thread.
+         */
+        private volatile boolean suspected;
 
         private Share(long threadId, long cap) {
             this.threadId = threadId;
@@ -262,8 +267,15 @@ public final class LiveHeap {
         public void pollOnItsThread() {
             pollsOnItsThread = true;
             poll();
+            if (suspected && !exceeded && !Thread.currentThread().isInterrupted()) {
+                // Without the wait, a program that fills its cap in less time than a full collection takes to come
+                // (a Python list of 400 MB in half a second on a busy machine) could end, answered, before it is
+                // measured: the limit must not depend on which comes first.
+                LOGGER.log(Level.DEBUG, "a young collection put a program over its cap: it waits for a full one");
+                awaitFullCollection();
+            }
             LongUnaryOperator walker = walk;
-            if (walker == null || !walkDueOnItsThread() || Thread.currentThread().isInterrupted()) {
+            if (walker == null || !dueOnItsThread() || Thread.currentThread().isInterrupted()) {
                 return;
             }
             long began = clock.getAsLong();
@@ -336,7 +348,7 @@ public final class LiveHeap {
 
         /**
          * Like {@link #walkedBy}, for an engine that calls {@link #pollOnItsThread} on the program's own thread
-         * whenever {@link #walkDueOnItsThread} says a walk is due there (the GraalVM engines: an action the guest
+         * whenever {@link #dueOnItsThread} says there is work there (the GraalVM engines: an action the guest
          * runs at its next safepoint), rather than often of its own accord.
          */
         public void walkedOnItsThreadBy(LongUnaryOperator walk) {
@@ -345,13 +357,20 @@ public final class LiveHeap {
         }
 
         /**
-         * Whether {@link #pollOnItsThread} would walk the program now: the measurer wants it walked, and either four
-         * times what its last walk took has passed since, or it may have grown past its cap since (what a program
-         * holds grows by no more than it allocates; found growing, once it allocated what was left of its cap, and
-         * in any case before it can reach twice its cap).
+         * Whether {@link #pollOnItsThread} has work now: a young collection's figure put the program over its cap (it
+         * waits for the full collection that tells), or the measurer wants it walked, and either four times what its
+         * last walk took has passed since, or it may have grown past its cap since (what a program holds grows by no
+         * more than it allocates; found growing, once it allocated what was left of its cap, and in any case before
+         * it can reach twice its cap).
          */
-        public boolean walkDueOnItsThread() {
-            if (!walkWanted || walk == null || exceeded) {
+        public boolean dueOnItsThread() {
+            if (exceeded) {
+                return false;
+            }
+            if (suspected) {
+                return true;
+            }
+            if (!walkWanted || walk == null) {
                 return false;
             }
             if (clock.getAsLong() >= walkHereFromNanos) {
@@ -517,6 +536,9 @@ public final class LiveHeap {
             if (full) {
                 fullCollections++;
                 lock.notifyAll();
+                for (Share share : shares) {
+                    share.suspected = false; // this collection's judgement tells
+                }
             }
             if (shares.isEmpty()) {
                 departed.clear(); // nobody left to blame for what they left
@@ -610,6 +632,9 @@ public final class LiveHeap {
                 if (first && full) {
                     share.held = Math.clamp(Math.max(atLeast, share.walked), 0, share.cap);
                 }
+                if (first && !full && atLeast > share.cap) {
+                    share.suspected = true;
+                }
                 double ratio = (double) atLeast / share.cap;
                 if (ratio > worstRatio) {
                     worst = share;
@@ -654,7 +679,7 @@ public final class LiveHeap {
      * walks, and once walked the rule no longer blames them for the holder's memory; one found holding more (by a
      * sixteenth of its cap) than at its last walk is walked again at once, up to {@value #REWALKS} times, rather than
      * at the next collection. A program whose engine calls {@link Share#pollOnItsThread} is walked there instead,
-     * where it waits while walked, and so is watched by what it allocates ({@link Share#walkDueOnItsThread}).
+     * where it waits while walked, and so is watched by what it allocates ({@link Share#dueOnItsThread}).
      *
      * <p>A young collection's figure counts garbage, so it proves nothing, but it is enough to start walks, which
      * need no collection: with N programs running, the rule asks for a full collection only once the heap holds N

@@ -247,6 +247,39 @@ class LiveHeapTest {
     }
 
     /**
+     * A young collection's figure that puts a program over its cap may count garbage, so it only asks for a full
+     * collection; the program waits for that one at its next poll on its own thread rather than run on (and perhaps
+     * end, answered, before it is measured). The full one tells: the holder is stopped, the churner goes on.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aProgramAYoungFigurePutsOverItsCapWaitsForTheFullCollection(boolean holds) throws Exception {
+        measureTheServer();
+        LiveHeap.Share program = program();
+        for (int i = 0; i < 5; i++) {
+            churn(); // 80 MB allocated: it may hold all the young figure shows
+        }
+        assertThat(program.dueOnItsThread(), is(false));
+        heap.collected(100 * MIB + 80 * MIB, false, "young", now.get());
+        assertThat("over its cap by a young figure", program.dueOnItsThread(), is(true));
+        assertThat(program.exceeded(), is(false));
+        int before = collections.get();
+        CompletableFuture<Void> poll = CompletableFuture.runAsync(program::pollOnItsThread);
+        // It waits (up to a second) for the full collection asked for, which only this thread runs.
+        for (long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200); !poll.isDone()
+                                                                                && System.nanoTime() < until; ) {
+            Thread.onSpinWait();
+        }
+        assertThat(poll.isDone(), is(false));
+        live.set(100 * MIB + (holds ? 80 : 10) * MIB);
+        runNext();
+        poll.get(5, TimeUnit.SECONDS);
+        assertThat(collections.get(), is(before + 1));
+        assertThat(program.exceeded(), is(holds));
+        assertThat("the full figure told: no more waiting", program.dueOnItsThread(), is(false));
+    }
+
+    /**
      * Four programs under 1 MB that all allocated several times their cap, one holding 3 MB in objects a walk finds:
      * the walks, made after the judgement on a thread of their own, tell the holder from the churners, which the rule
      * alone could not (the case above).
@@ -366,7 +399,7 @@ class LiveHeapTest {
         assertThat("found growing (half its cap, over a quarter), but it allocated nothing since", walkedOn.size(),
                    is(1));
         churn();
-        assertThat(holder.walkDueOnItsThread(), is(true));
+        assertThat(holder.dueOnItsThread(), is(true));
         holder.pollOnItsThread(); // it allocated more than what was left of its cap: walked, and over its cap now
         assertThat(walkedOn.size(), is(2));
         assertThat(holder.exceeded(), is(true));

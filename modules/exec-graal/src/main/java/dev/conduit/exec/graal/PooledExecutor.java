@@ -320,7 +320,7 @@ abstract class PooledExecutor implements Executor {
                                                   request.tools());
         prepared.bridge().target(request.tools(), watched.heap());
         LongUnaryOperator walk = walk(prepared.context());
-        if (walk != null && guestThreads != null) {
+        if (guestThreads != null) {
             watched.walkOnItsThread(walk, guestThreads.onThisThread(prepared.context()));
         } else {
             watched.heap().walkedBy(walk);

@@ -83,8 +83,10 @@ final class Watchdog implements AutoCloseable {
         }
 
         /**
-         * Makes the walks of what the program holds ({@code walk}) on its own thread, through {@code onItsThread},
-         * whenever the measurer wants one: the program waits while it is walked, rather than grow past its cap.
+         * Makes the walks of what the program holds ({@code walk}, null where the language has none) on its own
+         * thread, through {@code onItsThread}, whenever the measurer wants one, and there too the waits for a full
+         * collection a young one's figure called for: the program waits meanwhile, rather than grow past its cap or
+         * end before it is measured.
          */
         void walkOnItsThread(LongUnaryOperator walk, Function<Runnable, Future<Void>> onItsThread) {
             this.onItsThread = onItsThread;
@@ -124,10 +126,13 @@ final class Watchdog implements AutoCloseable {
             }
         }
 
-        /** Asks the guest's thread for the walk the measurer wants of it, unless it was asked and has not made it. */
+        /**
+         * Asks the guest's thread for the walk or the wait the measurer wants of it, unless it was asked and has not
+         * made it.
+         */
         private void askWalk() {
             Function<Runnable, Future<Void>> runner = onItsThread;
-            if (runner == null || !heap.walkDueOnItsThread() || walkAsked != null && !walkAsked.isDone()) {
+            if (runner == null || !heap.dueOnItsThread() || walkAsked != null && !walkAsked.isDone()) {
                 return;
             }
             try {
