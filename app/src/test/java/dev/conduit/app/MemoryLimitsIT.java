@@ -156,8 +156,12 @@ class MemoryLimitsIT {
     @ParameterizedTest
     @ValueSource(strings = {"graaljs", "rhino", "deno", "graalpy"})
     void aProgramHolding400MbUnder64MbIsStopped(String engine) throws Exception {
-        JsonNode answer = runOn(engine, HOLDER_JS, HOLDER_PY, 64);
-        assertThat(answer.toString(), answer.at("/error/code").asInt(), is(-32009));
+        // Several times: whether it was stopped once depended on whether it ended (in half a second, in GraalPy)
+        // before the full collection that measured it came; one run in five completed with its result.
+        for (int run = 0; run < 4; run++) {
+            JsonNode answer = runOn(engine, HOLDER_JS, HOLDER_PY, 64);
+            assertThat("run " + run + ": " + answer, answer.at("/error/code").asInt(), is(-32009));
+        }
     }
 
     /** One allocation larger than the cap fails in the program, which can catch it and go on. */
