@@ -231,15 +231,6 @@ class DistributionIT {
                                        "-XX:TrimNativeHeapInterval=5000"));
     }
 
-    /**
-     * Compiled code stays while the server idles (the first programs after an idle minute recompiled what the JVM had
-     * unloaded: docs/benchmarks.md): on a stock JDK, where every method the server runs comes from its jars.
-     */
-    @Test
-    void compiledCodeStaysWhileTheServerIdles() {
-        assertThat(jvmArguments(), hasItems("-XX:-UseCodeCacheFlushing"));
-    }
-
     /** The server JVM's command line after the executable (bin/conduit execs the JVM, so its pid is the launch's). */
     private static List<String> jvmArguments() {
         return arguments(conduit);
