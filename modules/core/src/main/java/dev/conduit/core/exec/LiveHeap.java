@@ -45,7 +45,9 @@ import com.sun.management.ThreadMXBean;
  *
  * <p>Only a full collection's figure is exact: after a young collection the heap still holds garbage already
  * promoted, among it what programs that ended left behind. So a young figure over the cap only requests a full
- * collection (at most four a second for the whole server; one is a pause of 50-150 ms with the engines loaded).
+ * collection (at most four a second for the whole server; one is a pause of 50-150 ms with the engines loaded), and
+ * the program it puts over waits for that collection on its own thread ({@link Share#pollOnItsThread}), so that a
+ * program filling its cap faster than a collection comes cannot end, answered, before it is measured.
  * A program that allocated what is left of its cap since the last collection of any kind gets one requested too, in
  * case none comes by itself (bin/conduit keeps the young generation small so that cheap young collections come often,
  * but large arrays go straight to the old generation). When a
