@@ -265,6 +265,8 @@ public final class LiveHeap {
          * instructions): the walks the measurer wants of this program are then made here, where the program cannot
          * grow while it is walked and the walk does not compete with it for a core, instead of on the measurer's
          * thread (where a holder of small objects among three churners on 2 cores grew a cap while it was walked).
+         * A program a young collection's figure put over its cap waits here (up to a second) for the full collection
+         * that tells.
          */
         public void pollOnItsThread() {
             pollsOnItsThread = true;
