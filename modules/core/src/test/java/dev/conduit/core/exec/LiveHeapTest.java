@@ -518,6 +518,9 @@ class LiveHeapTest {
             churn(); // as much allocated as the heap's figure: the rule alone might stop it
         }
         now.incrementAndGet();
+        heap.collected(100 * MIB + MIB + buffers * 8 * MIB, false, "young", now.get());
+        assertThat("a young figure makes it wait only if its buffers' bytes are over its cap",
+                   program.dueOnItsThread(), is(buffers * 4 > 64));
         heap.collected(100 * MIB + MIB + buffers * 8 * MIB, true, "test", now.get());
         assertThat(buffers + " buffers of 4 MB", program.exceeded(), is(buffers * 4 > 64));
         assertThat(kept.size(), is(buffers));
