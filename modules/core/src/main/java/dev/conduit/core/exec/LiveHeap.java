@@ -92,6 +92,7 @@ public final class LiveHeap {
     private final Set<Share> shares = ConcurrentHashMap.newKeySet();
     private final long maxHeap = Runtime.getRuntime().maxMemory();
     private final AtomicBoolean collectionPending = new AtomicBoolean();
+    private final CollectionClock collectionClock = new CollectionClock();
     /** Whether a walk of programs' objects is queued or running: one at a time, as each may take a while. */
     private final AtomicBoolean walking = new AtomicBoolean();
     /** When a young collection's figure may start walks again (the clock's nanoseconds). */
@@ -523,9 +524,10 @@ public final class LiveHeap {
         if (!full && !info.getGcAction().contains("minor")) {
             return;
         }
-        // When it began, on the clock held objects are registered by (milliseconds since the JVM started, less one
-        // for their rounding): a buffer registered after that may be garbage the collection did not see.
-        long ago = ManagementFactory.getRuntimeMXBean().getUptime() - info.getGcInfo().getStartTime() + 1;
+        // When it began, on the clock held objects are registered by: a buffer registered after that may be garbage
+        // the collection did not see.
+        long ago = collectionClock.millisAgo(ManagementFactory.getRuntimeMXBean().getUptime(),
+                                             info.getGcInfo().getStartTime(), info.getGcInfo().getEndTime());
         collected(live, full, info.getGcAction() + " (" + info.getGcCause() + ")",
                   clock.getAsLong() - TimeUnit.MILLISECONDS.toNanos(ago));
     }
@@ -551,7 +553,9 @@ public final class LiveHeap {
                     baselineNanos = clock.getAsLong();
                     forcedSinceBaseline = false;
                     long measured = live;
-                    LOGGER.log(Level.DEBUG, () -> "the server holds " + measured / (1024 * 1024) + " MB of heap");
+                    LOGGER.log(Level.DEBUG, () -> "the server holds " + measured / (1024 * 1024)
+                                                  + " MB of heap (the uptime runs " + collectionClock.aheadMillis()
+                                                  + " ms ahead of collections' times)");
                 }
                 return;
             }
