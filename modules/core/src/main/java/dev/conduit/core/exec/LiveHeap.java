@@ -82,7 +82,7 @@ public final class LiveHeap {
     // "committed"): read at every program's end, where the bean's lookup and its locked usage report were 4 % of a
     // ten-call Rhino program's time on its thread.
     private static final LiveHeap SHARED = new LiveHeap(System::nanoTime, LiveHeap::later, System::gc, g1RegionBytes(),
-                                                        Runtime.getRuntime()::totalMemory)
+                                                        vmOption("MaxNewSize"), Runtime.getRuntime()::totalMemory)
             .listening();
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -109,6 +109,8 @@ public final class LiveHeap {
     private final LongSupplier clock;
     /** G1's region size, 0 under another collector: an array of half a region or more takes whole regions. */
     private final long regionBytes;
+    /** How much a thread may allocate before a young collection comes by itself: the young generation's cap. */
+    private final long youngBytes;
     private final Pacer pacer;
     private final Runnable collector;
     /** The heap the JVM has committed, in bytes: what the server takes from the system for it. */
@@ -412,12 +414,17 @@ public final class LiveHeap {
 
         /**
          * Called often by the program's watchdog: a program that allocated what is left of its cap (at least an eighth
-         * of it) since the last collection gets a full one requested, in case none comes by itself.
+         * of it) since the last collection, and more than the young generation takes (up to its cap), gets a full one
+         * requested, in case none comes by itself.
          */
         public void poll() {
-            // Large arrays go straight to the old generation: no young collection comes to measure them. A program
-            // found near its cap is measured again sooner (at most every 250 ms for the whole server).
-            if (allocated(threadId) - allocatedAtCollection > Math.max(cap - held, cap / 8)) {
+            // Large arrays go straight to the old generation: no young collection comes to measure them. What the
+            // young generation takes makes one come by itself, and its figure measures the program. Without that
+            // bound, a program found keeping half of a 64 MB cap and churning asked for a full collection (80-110 ms
+            // for the whole server) four times a second, since it allocates more than the other half between any two
+            // young collections: another client's p99 went from 6 to 100 ms while it ran.
+            long unmeasured = allocated(threadId) - allocatedAtCollection;
+            if (unmeasured > Math.max(Math.max(cap - held, cap / 8), Math.min(youngBytes, cap))) {
                 requestCollection(true);
             }
         }
@@ -459,9 +466,11 @@ public final class LiveHeap {
      * A measurer with its own clock, its own way of waiting and its own collector (tests); the JVM's one is
      * {@link #shared()}.
      */
-    LiveHeap(LongSupplier clock, Pacer pacer, Runnable collector, long regionBytes, LongSupplier committed) {
+    LiveHeap(LongSupplier clock, Pacer pacer, Runnable collector, long regionBytes, long youngBytes,
+             LongSupplier committed) {
         this.clock = clock;
         this.regionBytes = regionBytes;
+        this.youngBytes = youngBytes;
         this.pacer = pacer;
         this.collector = collector;
         this.committed = committed;
@@ -797,8 +806,14 @@ public final class LiveHeap {
         if (!g1 || hotSpot == null) {
             return 0;
         }
+        return vmOption("G1HeapRegionSize");
+    }
+
+    /** A size the JVM was given or chose (bytes), or 0 when it cannot tell. */
+    private static long vmOption(String name) {
+        HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         try {
-            return Long.parseLong(hotSpot.getVMOption("G1HeapRegionSize").getValue());
+            return hotSpot == null ? 0 : Long.parseLong(hotSpot.getVMOption(name).getValue());
         } catch (IllegalArgumentException e) {
             return 0;
         }

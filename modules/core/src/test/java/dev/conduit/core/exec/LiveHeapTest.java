@@ -43,7 +43,7 @@ class LiveHeapTest {
         heap = new LiveHeap(now::get, (nanos, task) -> waiting.add(new Waiting(nanos, task)), () -> {
             collections.incrementAndGet();
             self[0].collected(live.get(), true, "test", now.get());
-        }, 4 * MIB, committed::get);
+        }, 4 * MIB, 64 * MIB, committed::get);
         self[0] = heap;
     }
 
@@ -584,6 +584,33 @@ class LiveHeapTest {
             programs.add(heap.track(Thread.currentThread(), MIB));
         }
         return programs;
+    }
+
+    /**
+     * A program measured keeping 40 MB of its 64 MB cap that allocates more than the other 24 MB between two young
+     * collections asks for no full one: the young generation (64 MB here, as bin/conduit sets it) makes a young one
+     * come by itself, which measures it. One that allocated more than the young generation takes since the last
+     * collection (arrays straight to the old generation) asks.
+     */
+    @Test
+    void allocationTheYoungGenerationTakesAsksForNoFullCollection() {
+        measureTheServer(); // 100 MB of its own
+        LiveHeap.Share keeper = program();
+        for (int i = 0; i < 3; i++) {
+            churn(); // 48 MB allocated: it may hold all 40
+        }
+        heap.collected(live.get() + 40 * MIB, true, "test", now.get());
+        int asked = waiting.size();
+        churn();
+        churn(); // 32 MB since that collection: more than the 24 MB left of its cap, less than the young generation
+        keeper.poll();
+        assertThat("no full collection for what a young one will measure", waiting.size(), is(asked));
+        for (int i = 0; i < 3; i++) {
+            churn();
+        }
+        keeper.poll(); // 80 MB since the collection: more than the young generation takes without one coming
+        assertThat(waiting.size(), is(asked + 1));
+        keeper.close();
     }
 
     /** A first measurement of the server's own use: 100 MB. */
