@@ -64,7 +64,7 @@ public final class LiveHeap {
     private static final int PRESSURE_PERCENT = 85;
     /** How long a program asking for room waits for the full collection that tells its garbage from what it holds. */
     private static final long ROOM_WAIT_MILLIS = 1000;
-    /** How long a walk that found a program holding little keeps the rule from blaming it for another's memory. */
+    /** How long a walk that found a program within its cap keeps the rule from blaming it for another's memory. */
     private static final long WALK_CLEARS_NANOS = TimeUnit.SECONDS.toNanos(20);
     /** How many times more a program a walk found growing is walked at once. */
     private static final int REWALKS = 4;
@@ -390,9 +390,9 @@ public final class LiveHeap {
             return since >= 2 * cap - walked || growing && since >= cap - walked;
         }
 
-        /** Whether a walk in the last 20 seconds found the program holding less than half its cap. */
+        /** Whether a walk in the last 20 seconds found the program holding no more than its cap. */
         private boolean clearedByWalk(long now) {
-            return walkedNanos != 0 && walked < cap / 2 && now - walkedNanos < WALK_CLEARS_NANOS;
+            return walkedNanos != 0 && walked <= cap && now - walkedNanos < WALK_CLEARS_NANOS;
         }
 
         /** Records what a complete walk found; a first walk finds a program growing above a quarter of its cap. */
@@ -643,9 +643,10 @@ public final class LiveHeap {
                 long own = allocated.get(share);
                 // What it holds at least if the others are within their caps; never more than it allocated.
                 long ruled = Math.min(own, total - accounted - (innocent - Math.min(own, share.cap)));
-                // A walk that lately found it holding little clears it of what the rule would pin on it for another
+                // A walk that lately found it within its cap clears it of what the rule would pin on it for another
                 // program over its cap (a holder the walks are catching up with), up to twice its cap: a walk may
-                // miss what it does not follow.
+                // miss what it does not follow. Within, not under half: a program keeping 36 MB of buffers under 64
+                // MB beside a GraalPy holder was pinned with as much as the holder, and stopped when met first.
                 long atLeast = Math.max(tracked.get(share),
                                         share.clearedByWalk(clock.getAsLong()) && ruled <= 2 * share.cap ? 0 : ruled);
                 if (first && full) {
@@ -690,8 +691,8 @@ public final class LiveHeap {
      * that allocated more than its cap may hold it. The programs whose engine can walk their objects are walked, one
      * after another on a thread of their own (one walk at a time for the server; the judgement above never waits for
      * them), and a program whose walk finds more than its cap is stopped. A walk counts only what it reaches, so it
-     * proves what it found, not that there is no more: one that found little clears a program only of what the rule
-     * would pin on it up to twice its cap ({@link Share#clearedByWalk}).
+     * proves what it found, not that there is no more: one that found it within its cap clears a program only of what
+     * the rule would pin on it up to twice its cap ({@link Share#clearedByWalk}).
      *
      * <p>A walk takes a while (seconds for a cap of small objects on a busy machine) and a holder grows meanwhile. The
      * programs that allocated most go first: churners allocate many times what they keep, so theirs are the short
