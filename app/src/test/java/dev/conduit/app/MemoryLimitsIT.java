@@ -63,6 +63,17 @@ class MemoryLimitsIT {
                 rows = [{"id": j, "name": "row-" + str(j), "v": random.random()} for j in range(10000)]
                 total += len(json.dumps(rows))
             total""";
+    /** Keeps nine 4 MB typed arrays (36 MB, each taking two of the heap's 4 MB regions) and churns through records. */
+    private static final String KEEPING_HALF_JS = """
+            var keep = [];
+            for (var i = 0; i < 9; i++) { var b = new Uint8Array(4 * 1024 * 1024); b.fill(i); keep.push(b); }
+            var total = 0;
+            for (var j = 0; j < 100; j++) {
+              var rows = [];
+              for (var k = 0; k < 10000; k++) rows.push({id: k, name: "row-" + k});
+              total += JSON.stringify(rows).length;
+            }
+            return total + keep.length;""";
     /** 1.5 GB of typed arrays, each written so that it is really held. */
     private static final String BUFFERS_JS = """
             var keep = [];
@@ -140,17 +151,39 @@ class MemoryLimitsIT {
     @ParameterizedTest
     @ValueSource(strings = {"graaljs", "rhino", "deno"})
     void keepingHalfTheCapInTypedArraysWhileChurningCompletes(String engine) throws Exception {
-        JsonNode answer = run("javascript", engine, """
-                var keep = [];
-                for (var i = 0; i < 9; i++) { var b = new Uint8Array(4 * 1024 * 1024); b.fill(i); keep.push(b); }
-                var total = 0;
-                for (var j = 0; j < 100; j++) {
-                  var rows = [];
-                  for (var k = 0; k < 10000; k++) rows.push({id: k, name: "row-" + k});
-                  total += JSON.stringify(rows).length;
-                }
-                return total + keep.length;""", 64);
+        JsonNode answer = run("javascript", engine, KEEPING_HALF_JS, 64);
         assertThat(answer.toString(), answer.at("/result/structuredContent/result").asLong(), greaterThan(1_000_000L));
+    }
+
+    /**
+     * Three clients at once: one sends Python programs that build 400 MB, two send programs that keep half the cap
+     * (on Rhino and GraalJS). Every holder is stopped and every keeper completes. The rule pinned as much on a keeper
+     * as on the holder beside it, and stopped whichever it met first although a walk had just found the keeper's
+     * 36 MB: a keeper was stopped in 8 of 11 such runs (1 to 4 of 8 each).
+     */
+    @Test
+    void programsKeepingHalfTheCapBesideHoldersCompleteWhileTheHoldersAreStopped() throws Exception {
+        CompletableFuture<List<JsonNode>> holders = async(() -> runs(12, "python", null, HOLDER_PY));
+        CompletableFuture<List<JsonNode>> rhino = async(() -> runs(6, "javascript", "rhino", KEEPING_HALF_JS));
+        CompletableFuture<List<JsonNode>> graaljs = async(() -> runs(6, "javascript", "graaljs", KEEPING_HALF_JS));
+        for (JsonNode holder : holders.get(170, TimeUnit.SECONDS)) {
+            assertThat(holder.toString(), holder.at("/error/code").asInt(), is(-32009));
+        }
+        for (CompletableFuture<List<JsonNode>> keepers : List.of(rhino, graaljs)) {
+            for (JsonNode keeper : keepers.get(170, TimeUnit.SECONDS)) {
+                assertThat(keeper.toString(), keeper.at("/result/structuredContent/result").asLong(),
+                           greaterThan(1_000_000L));
+            }
+        }
+    }
+
+    /** Runs a program {@code times} times, one after another, under 64 MB. */
+    private static List<JsonNode> runs(int times, String language, String engine, String code) throws Exception {
+        List<JsonNode> answers = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            answers.add(run(language, engine, code, 64));
+        }
+        return answers;
     }
 
     @ParameterizedTest

@@ -639,6 +639,7 @@ public final class LiveHeap {
         while (!running.isEmpty()) {
             Share worst = null;
             double worstRatio = 0;
+            boolean worstCleared = false;
             for (Share share : running) {
                 long own = allocated.get(share);
                 // What it holds at least if the others are within their caps; never more than it allocated.
@@ -647,8 +648,8 @@ public final class LiveHeap {
                 // program over its cap (a holder the walks are catching up with), up to twice its cap: a walk may
                 // miss what it does not follow. Within, not under half: a program keeping 36 MB of buffers under 64
                 // MB beside a GraalPy holder was pinned with as much as the holder, and stopped when met first.
-                long atLeast = Math.max(tracked.get(share),
-                                        share.clearedByWalk(clock.getAsLong()) && ruled <= 2 * share.cap ? 0 : ruled);
+                boolean cleared = share.clearedByWalk(clock.getAsLong());
+                long atLeast = Math.max(tracked.get(share), cleared && ruled <= 2 * share.cap ? 0 : ruled);
                 if (first && full) {
                     share.held = Math.clamp(Math.max(atLeast, share.walked), 0, share.cap);
                 }
@@ -656,9 +657,14 @@ public final class LiveHeap {
                     share.suspected = true;
                 }
                 double ratio = (double) atLeast / share.cap;
-                if (ratio > worstRatio) {
+                // Past twice its cap a cleared program is judged by the rule again, and the rule pins as much on
+                // the holder beside it: one that no walk cleared goes first (after it, the rest are judged again).
+                // Met first, the keeper above was stopped as holding 152 MB beside a holder of as much.
+                if (ratio > 1 && (worst == null || worstCleared && !cleared
+                                  || cleared == worstCleared && ratio > worstRatio)) {
                     worst = share;
                     worstRatio = ratio;
+                    worstCleared = cleared;
                 }
             }
             first = false;
