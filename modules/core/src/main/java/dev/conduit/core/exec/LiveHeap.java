@@ -599,9 +599,9 @@ public final class LiveHeap {
     }
 
     /**
-     * Stops every program a full collection's figure proves over its cap, the surest first (each one stopped is then
-     * taken to hold all it allocated, beside which the next is judged); answers whether a young figure calls for a
-     * full collection to confirm one.
+     * Stops every program a full collection's figure proves over its cap, those no walk cleared first, then the
+     * surest (each one stopped is then taken to hold all it allocated, beside which the next is judged); answers
+     * whether a young figure calls for a full collection to confirm one.
      */
     private boolean judge(long live, boolean full, long startedNanos) {
         List<Share> running = new ArrayList<>();
