@@ -812,11 +812,7 @@ public final class LiveHeap {
     private static long g1RegionBytes() {
         boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .anyMatch(collector -> collector.getName().startsWith("G1 "));
-        HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-        if (!g1 || hotSpot == null) {
-            return 0;
-        }
-        return vmOption("G1HeapRegionSize");
+        return g1 ? vmOption("G1HeapRegionSize") : 0;
     }
 
     /** A size the JVM was given or chose (bytes), or 0 when it cannot tell. */
