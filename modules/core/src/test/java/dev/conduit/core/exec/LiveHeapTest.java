@@ -610,6 +610,33 @@ class LiveHeapTest {
         assertThat("the holder", holder.exceeded(), is(true));
     }
 
+    /**
+     * A walk that found a program growing clears it only until it allocated what was left of its cap: a holder whose
+     * walks found it growing to 0.8 MB of its 1 MB, and that went on allocating, must not be taken for cleared while
+     * the rule pins its growth on the keeper beside it, which no walk has reached yet (the keeper was stopped, the
+     * holder ran on). Now both are pinned alike, the walks decide, and the holder's walk finds it over.
+     */
+    @Test
+    void aWalkThatFoundAProgramGrowingClearsItOnlyUntilItAllocatedWhatWasLeft() {
+        measureTheServer();
+        LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
+        AtomicLong holds = new AtomicLong(MIB * 3 / 10);
+        holder.walkedBy(limit -> holds.addAndGet(MIB / 10)); // a tenth of a MB more at every walk
+        LiveHeap.Share keeper = heap.track(Thread.currentThread(), MIB); // its walk is not there yet
+        churn();
+        heap.collected(100 * MIB + 3 * MIB / 2, true, "test", now.get()); // over a cap: the holder is walked
+        runWaiting(() -> false);
+        assertThat("found within its cap, growing", holder.exceeded(), is(false));
+        keeper.walkedBy(limit -> MIB * 6 / 10);
+        holds.set(MIB * 15 / 10);
+        churn(); // both allocate 16 MB more, and the holder grows
+        heap.collected(100 * MIB + MIB + MIB * 16 / 10, true, "test", now.get()); // 1.6 MB pinned on each
+        assertThat("the keeper", keeper.exceeded(), is(false));
+        runWaiting(() -> false);
+        assertThat("the holder, by its walk", holder.exceeded(), is(true));
+        assertThat("the keeper", keeper.exceeded(), is(false));
+    }
+
     /** Four programs under 1 MB that allocated several times their cap, judged by a full collection's {@code live}. */
     private List<LiveHeap.Share> fourProgramsJudgedAt(long live) {
         measureTheServer();
