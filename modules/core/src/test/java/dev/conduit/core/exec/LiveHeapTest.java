@@ -559,11 +559,11 @@ class LiveHeapTest {
     }
 
     /**
-     * Two programs the rule cannot tell apart (each allocated more than the 1.8 MB it would pin on either) wait for
+     * Two programs the rule cannot tell apart (each allocated more than the 1.8 MB it pins on either) wait for
      * their walks instead of the one met first being stopped: a Rhino program keeping 36 MB under 64 MB was stopped so,
      * as holding 104 MB, 5 ms before the walk of the GraalPy holder beside it found that one over. The keeper's walk
-     * clears it, and the next collection stops the holder (not walkable here). Past twice the cap the rule stops one
-     * without waiting.
+     * clears it, and the next collection stops the holder (not walkable here). Past twice the cap (2.2 MB pinned on
+     * each) the rule stops one without waiting.
      */
     @ParameterizedTest
     @ValueSource(ints = {18, 22})
