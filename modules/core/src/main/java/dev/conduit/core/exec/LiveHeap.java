@@ -67,6 +67,8 @@ public final class LiveHeap {
     private static final long ROOM_WAIT_MILLIS = 1000;
     /** How long a walk that found a program within its cap keeps the rule from blaming it for another's memory. */
     private static final long WALK_CLEARS_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /** How long programs the rule cannot tell apart are left to their walks, at most (a walk cut short decides nothing). */
+    private static final long UNDECIDED_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How many times more a program a walk found growing is walked at once. */
     private static final int REWALKS = 4;
     /** How long after the last walks a young collection's figure may start more, at least. */
@@ -196,6 +198,11 @@ public final class LiveHeap {
          * one that tells is asked for, and the program waits for it at its next poll on its own thread.
          */
         private volatile boolean suspected;
+        /**
+         * Since when full collections' figures have put the program over its cap only as they put another (the
+         * clock's nanoseconds; 0 when the last did not). Read and written holding {@link #lock}.
+         */
+        private long undecidedNanos;
 
         private Share(long threadId, long cap) {
             this.threadId = threadId;
@@ -685,6 +692,11 @@ public final class LiveHeap {
                     worstCleared = cleared;
                 }
             }
+            if (first && full) {
+                for (Share share : running) {
+                    share.undecidedNanos = bound.contains(share) ? share.undecidedNanos : 0;
+                }
+            }
             first = false;
             if (worst == null || worstRatio <= 1) {
                 break;
@@ -692,7 +704,7 @@ public final class LiveHeap {
             if (!full) {
                 return true;
             }
-            if (worstRatio <= 2 && undecided(worst, bound)) {
+            if (worstRatio <= 2 && undecided(worst, bound) && leftToWalks(bound)) {
                 // The walks this collection starts tell which; a young figure asks for the next collection.
                 int programs = bound.size();
                 LOGGER.log(Level.DEBUG, () -> programs + " programs may hold what puts one over its cap: walked first");
@@ -725,6 +737,22 @@ public final class LiveHeap {
      */
     private static boolean undecided(Share worst, Set<Share> bound) {
         return bound.contains(worst) && bound.size() > 1;
+    }
+
+    /**
+     * Whether programs the rule cannot tell apart are still left to their walks: for a second at most. Walks that
+     * decide take milliseconds (the holder above: 5 ms), but not always: four Rhino programs holding 1 MB arrays
+     * under 256 MB each, pinned alike, ran into their wall limit instead (MemoryLimitsIT on two busy cores, 2 runs of
+     * 2). Called holding {@link #lock}.
+     */
+    private boolean leftToWalks(Set<Share> bound) {
+        long now = clock.getAsLong();
+        long since = now;
+        for (Share share : bound) {
+            share.undecidedNanos = share.undecidedNanos == 0 ? now : share.undecidedNanos;
+            since = Math.min(since, share.undecidedNanos);
+        }
+        return now - since < UNDECIDED_NANOS;
     }
 
     /**

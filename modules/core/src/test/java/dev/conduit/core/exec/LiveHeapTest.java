@@ -611,6 +611,26 @@ class LiveHeapTest {
     }
 
     /**
+     * Programs the rule cannot tell apart are left to their walks for a second at most: two holders whose walks never
+     * come (none here) are judged again after it, and the one met first is stopped, as before.
+     */
+    @Test
+    void programsTheRuleCannotTellApartWaitForTheirWalksASecondAtMost() {
+        measureTheServer();
+        List<LiveHeap.Share> holders = programsUnderOneMb(2);
+        churn();
+        long live = 100 * MIB + MIB + MIB * 18 / 10; // 1.8 MB pinned on each
+        heap.collected(live, true, "test", now.get());
+        assertThat("left to walks", holders.stream().filter(LiveHeap.Share::exceeded).count(), is(0L));
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(500));
+        heap.collected(live, true, "test", now.get());
+        assertThat("still", holders.stream().filter(LiveHeap.Share::exceeded).count(), is(0L));
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(500));
+        heap.collected(live, true, "test", now.get());
+        assertThat("a second later", holders.stream().filter(LiveHeap.Share::exceeded).count(), is(1L));
+    }
+
+    /**
      * A walk that found a program growing clears it only until it allocated what was left of its cap: a holder whose
      * walks found it growing to 0.8 MB of its 1 MB, and that went on allocating, must not be taken for cleared while
      * the rule pins its growth on the keeper beside it, which no walk has reached yet (the keeper was stopped, the
