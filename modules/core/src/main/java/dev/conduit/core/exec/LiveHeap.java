@@ -67,7 +67,7 @@ public final class LiveHeap {
     private static final long ROOM_WAIT_MILLIS = 1000;
     /** How long a walk that found a program within its cap keeps the rule from blaming it for another's memory. */
     private static final long WALK_CLEARS_NANOS = TimeUnit.SECONDS.toNanos(20);
-    /** How long programs the rule cannot tell apart are left to their walks, at most (a walk cut short decides nothing). */
+    /** How long programs the rule cannot tell apart are left to their walks, at most (walks may take seconds). */
     private static final long UNDECIDED_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How many times more a program a walk found growing is walked at once. */
     private static final int REWALKS = 4;
