@@ -332,7 +332,7 @@ class MemoryLimitsIT {
         int kept = Integer.parseInt(lines[lines.length - 1].strip());
         System.out.println("graalpy holder of records among churners kept " + kept + " records under 64 MB");
         // About 220 bytes a record (walked): twice the cap is some 600,000 of them.
-        assertThat(kept, lessThan(600_000));
+        assertThat(conduit.log(), kept, lessThan(600_000));
         for (CompletableFuture<JsonNode> churner : churners) {
             JsonNode answer = churner.get(120, TimeUnit.SECONDS);
             assertThat(answer.toString(), answer.at("/result/structuredContent/result").asLong(),
