@@ -527,6 +527,11 @@ class MemoryLimitsIT {
             status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
         } catch (NoSuchFileException e) {
             return 0; // a child that ended meanwhile
+        } catch (IOException e) {
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw e;
+            }
+            return 0; // a child ending as it was read ("No such process")
         }
         for (String line : status) {
             if (line.startsWith("VmRSS:")) {

@@ -68,11 +68,20 @@ public final class LiveHeap {
     /** How long a walk that found a program within its cap keeps the rule from blaming it for another's memory. */
     private static final long WALK_CLEARS_NANOS = TimeUnit.SECONDS.toNanos(20);
     /**
-     * How long after it ended a stopped program's memory may still be on the heap, whatever its engine said: on two
-     * busy cores a stopped GraalPy program's 100 MB were still there 0.5-0.8 s after it ended, its context closed.
-     * Taken for the server's own use, they hid a holder of records beside churners until it held 2.5 times its cap.
+     * How long after it ended a stopped program's memory may still be on the heap, whatever its engine said, at most,
+     * where it bounds the server's own use; full collections bound it meanwhile ({@link #departedAtMost}). On two busy
+     * cores a stopped GraalPy program's 100 MB were still there 0.5 to 6 s after it ended, its context closed. Taken
+     * for the server's own use, they hid a holder of records beside churners until it held 2.5 times its cap.
      */
-    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long an ended program whose engine never released its memory is counted as holding it, at most. */
+    private static final long UNRELEASED_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * How long what programs cannot have allocated must stay on the heap before it is taken for the server's own:
+     * what they left lingers a moment longer than their engines say (Rhino churners' tens of MB, a few hundred ms
+     * after they ended), and the server's figure raised by it stayed until the next pause.
+     */
+    private static final long RAISE_HOLDS_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long programs the rule cannot tell apart are left to their walks, at most (walks may take seconds). */
     private static final long UNDECIDED_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How many times more a program a walk found growing is walked at once. */
@@ -135,6 +144,13 @@ public final class LiveHeap {
     /** When {@link #baseline} was measured (the clock's nanoseconds). Guarded by {@link #lock}. */
     private long baselineNanos;
     /**
+     * The least lower bound on the server's own use that full collections with programs running have found over the
+     * baseline since {@link #raisingSinceNanos} (-1 when the last did not): the baseline is raised to it once it has
+     * held for {@link #RAISE_HOLDS_NANOS}. Guarded by {@link #lock}.
+     */
+    private long raisingTo;
+    private long raisingSinceNanos = -1;
+    /**
      * Whether programs made a full collection necessary since the baseline: what they leave behind (an engine's caches,
      * a stopped program's remains) may have grown the server's own use. Guarded by {@link #lock}.
      */
@@ -153,6 +169,11 @@ public final class LiveHeap {
      * {@link #lock}.
      */
     private final Set<Share> departed = new HashSet<>();
+    /**
+     * What the {@link #departed} programs left together, at most: what they may have left as they ended, less what
+     * full collections since proved gone (the heap's use over the server's own bounds it). Guarded by {@link #lock}.
+     */
+    private long departedAtMost;
     /** How many full collections were reported; waiters for the next one watch it. Guarded by {@link #lock}. */
     private long fullCollections;
 
@@ -209,6 +230,7 @@ public final class LiveHeap {
         private volatile boolean releasedLater;
         /** When the program ended (the clock's nanoseconds). */
         private volatile long endedNanos;
+
         /**
          * Whether a young collection's figure put the program over its cap since the last full collection: the full
          * one that tells is asked for, and the program waits for it at its next poll on its own thread.
@@ -492,6 +514,7 @@ public final class LiveHeap {
                 shares.remove(this);
                 lastEndNanos = clock.getAsLong();
                 endedNanos = lastEndNanos;
+                departedAtMost = (departed.isEmpty() ? 0 : departedAtMost) + left();
                 departed.add(this);
                 if (shares.isEmpty() && !settlePending && grown()) {
                     settlePending = true;
@@ -528,22 +551,34 @@ public final class LiveHeap {
             }
         }
 
+        /** What the program may have left on the heap as it ended. */
+        private long left() {
+            return exceeded ? allocatedAtClose : Math.min(allocatedAtClose, cap);
+        }
+
         /**
          * What the program may still hold on the heap as a collection that began at {@code startedNanos} saw it, once
          * it ended: all it allocated if it was stopped over its cap, else up to its cap (like any program not proven
-         * over); nothing if its memory was released before (a stopped one's 250 ms before: a walk of it may still be
-         * unwinding). Where it bounds the server's own use ({@code lingering}), a stopped program's for
-         * {@link #LINGER_NANOS} after it ended in any case.
+         * over); nothing if its memory was released before, and a stopped one's for 250 ms after that (a walk of it
+         * may still be unwinding). Where it bounds the server's own use ({@code lingering}), a stopped program's for
+         * {@link #LINGER_NANOS} after it ended in any case. (Not where programs are judged: there, four Rhino programs
+         * holding up to 256 MB, judged beside what the first one stopped allocated, ran into their wall time.)
          */
         private long remains(long startedNanos, boolean lingering) {
             long released = releasedNanos;
+            if (released == Long.MAX_VALUE && startedNanos - endedNanos >= UNRELEASED_NANOS) {
+                // Counted as its for ever, it would spare every program after it what it allocated.
+                LOGGER.log(Level.WARNING, () -> "a program's memory was not released " + UNRELEASED_NANOS / 1_000_000_000
+                                                + " s after it ended (its context did not close); no longer counted");
+                return 0;
+            }
             boolean gone = released != Long.MAX_VALUE
                            && startedNanos - released >= (exceeded ? MIN_FORCED_INTERVAL_NANOS : 0)
                            && !(lingering && exceeded && startedNanos - endedNanos < LINGER_NANOS);
             if (gone) {
                 return 0;
             }
-            return exceeded ? allocatedAtClose : Math.min(allocatedAtClose, cap);
+            return left();
         }
     }
 
@@ -640,17 +675,20 @@ public final class LiveHeap {
                     share.suspected = false; // this collection's judgement tells
                 }
             }
-            Remains remains = remains(startedNanos);
+            Remains remains = remains(startedNanos, full ? live : -1);
             if (shares.isEmpty()) {
                 if (full && remains.lingering() > 0) {
                     // Not yet the server's own use: what ended programs left may be part of it. Bounded by it, and
                     // measured again when the next program ends.
-                    baseline = baseline < 0 ? baseline
-                            : Math.clamp(baseline, Math.max(0, live - remains.lingering()), live);
+                    if (baseline >= 0) {
+                        raise(live - remains.lingering());
+                        baseline = Math.min(baseline, live);
+                    }
                 } else if (full && clock.getAsLong() - lastEndNanos >= MIN_FORCED_INTERVAL_NANOS) {
                     baseline = live;
                     baselineNanos = clock.getAsLong();
                     forcedSinceBaseline = false;
+                    raisingSinceNanos = -1;
                     long measured = live;
                     LOGGER.log(Level.DEBUG, () -> "the server holds " + measured / (1024 * 1024)
                                                   + " MB of heap (the uptime runs " + collectionClock.aheadMillis()
@@ -669,13 +707,16 @@ public final class LiveHeap {
                 for (Share share : shares) {
                     allocatedByPrograms += share.allocatedSinceStart();
                 }
-                baseline = Math.clamp(baseline, live - allocatedByPrograms, live);
+                raise(live - allocatedByPrograms);
+                baseline = Math.min(baseline, live);
             }
             long measured = live;
             long server = baseline;
+            long left = remains.released();
             LOGGER.log(Level.TRACE, () -> what + ": the heap holds "
                                           + measured / (1024 * 1024) + " MB, the server " + server / (1024 * 1024)
-                                          + " MB, " + shares.size() + " program(s) running");
+                                          + " MB, " + shares.size() + " program(s) running, " + left / (1024 * 1024)
+                                          + " MB may be what ended ones left");
             suspect = judge(live, full, startedNanos, remains.released());
             for (Share share : shares) {
                 share.allocatedAtCollection = allocated(share.threadId);
@@ -688,17 +729,37 @@ public final class LiveHeap {
     }
 
     /**
-     * What programs that ended may still hold on the heap: by their engines' word ({@code released}), which the
-     * judgement goes by, and as long as they may linger ({@code lingering}), which bounds the server's own use.
+     * Raises the baseline to {@code atLeast}, a lower bound on the server's own use found by a full collection with
+     * programs running, once such bounds have stayed over it for {@link #RAISE_HOLDS_NANOS} (to the least of them).
+     * Called holding {@link #lock}.
      */
-    private record Remains(long released, long lingering) {
+    private void raise(long atLeast) {
+        long now = clock.getAsLong();
+        if (baseline < 0 || atLeast <= baseline) {
+            baseline = Math.max(baseline, atLeast); // none measured yet: the bound is all there is
+            raisingSinceNanos = -1;
+            return;
+        }
+        if (raisingSinceNanos == -1) {
+            raisingSinceNanos = now;
+            raisingTo = atLeast;
+            return;
+        }
+        raisingTo = Math.min(raisingTo, atLeast);
+        if (now - raisingSinceNanos >= RAISE_HOLDS_NANOS) {
+            baseline = raisingTo;
+            raisingSinceNanos = -1;
+        }
     }
 
     /**
      * What programs that ended may still hold on the heap as a collection that began at {@code startedNanos} saw it;
-     * those whose memory it cannot have seen are forgotten. Called holding {@link #lock}.
+     * those whose memory it cannot have seen are forgotten. A full collection ({@code live} bytes; -1 for a young one)
+     * proves that they hold together no more than the heap's use over the server's own, then and from then on: a
+     * stopped GraalJS holder's 98 MB, counted for seconds after it ended, spared the next holder as much though the
+     * heap had shown them gone (it grew to twice its cap). Called holding {@link #lock}.
      */
-    private Remains remains(long startedNanos) {
+    private Remains remains(long startedNanos, long live) {
         long released = 0;
         long lingering = 0;
         for (Iterator<Share> each = departed.iterator(); each.hasNext(); ) {
@@ -710,7 +771,18 @@ public final class LiveHeap {
             lingering += lingers;
             released += share.remains(startedNanos, false);
         }
-        return new Remains(released, lingering);
+        if (live >= 0 && baseline >= 0) {
+            departedAtMost = Math.min(departedAtMost, Math.max(0, live - baseline));
+        }
+        return departed.isEmpty() ? new Remains(0, 0)
+                : new Remains(Math.min(released, departedAtMost), Math.min(lingering, departedAtMost));
+    }
+
+    /**
+     * What programs that ended may still hold on the heap: by their engines' word ({@code released}), which programs
+     * are judged beside, and as long as it may linger ({@code lingering}), which bounds the server's own use.
+     */
+    private record Remains(long released, long lingering) {
     }
 
     /**
