@@ -230,6 +230,8 @@ public final class LiveHeap {
         private volatile boolean releasedLater;
         /** When the program ended (the clock's nanoseconds). */
         private volatile long endedNanos;
+        /** When the program started (the clock's nanoseconds). */
+        private final long startedNanos;
 
         /**
          * Whether a young collection's figure put the program over its cap since the last full collection: the full
@@ -245,6 +247,7 @@ public final class LiveHeap {
         private Share(long threadId, long cap) {
             this.threadId = threadId;
             this.cap = cap;
+            this.startedNanos = clock.getAsLong();
             this.allocatedAtStart = allocated(threadId);
             this.allocatedAtCollection = allocatedAtStart;
             this.allocatedAtWalk = allocatedAtStart;
@@ -557,24 +560,25 @@ public final class LiveHeap {
         }
 
         /**
-         * What the program may still hold on the heap as a collection that began at {@code startedNanos} saw it, once
-         * it ended: all it allocated if it was stopped over its cap, else up to its cap (like any program not proven
-         * over); nothing if its memory was released before, and a stopped one's for 250 ms after that (a walk of it
-         * may still be unwinding). Where it bounds the server's own use ({@code lingering}), a stopped program's for
-         * {@link #LINGER_NANOS} after it ended in any case. (Not where programs are judged: there, four Rhino programs
-         * holding up to 256 MB, judged beside what the first one stopped allocated, ran into their wall time.)
+         * What the program may still hold on the heap as a collection that began at {@code collectionNanos} saw it,
+         * once it ended: all it allocated if it was stopped over its cap, else up to its cap (like any program not
+         * proven over); nothing if its memory was released before, and a stopped one's for 250 ms after that (a walk of it
+         * may still be unwinding). With {@code lingering}, a stopped program's for {@link #LINGER_NANOS} after it ended
+         * in any case: the bounds on the server's own use count it, and so do the programs started after it ended
+         * ({@link #lingeringBefore}).
          */
-        private long remains(long startedNanos, boolean lingering) {
+        private long remains(long collectionNanos, boolean lingering) {
             long released = releasedNanos;
-            if (released == Long.MAX_VALUE && startedNanos - endedNanos >= UNRELEASED_NANOS) {
+            if (released == Long.MAX_VALUE && collectionNanos - endedNanos >= UNRELEASED_NANOS) {
                 // Counted as its for ever, it would spare every program after it what it allocated.
-                LOGGER.log(Level.WARNING, () -> "a program's memory was not released " + UNRELEASED_NANOS / 1_000_000_000
+                LOGGER.log(Level.WARNING, () -> "a program's memory was not released "
+                                                + UNRELEASED_NANOS / 1_000_000_000
                                                 + " s after it ended (its context did not close); no longer counted");
                 return 0;
             }
             boolean gone = released != Long.MAX_VALUE
-                           && startedNanos - released >= (exceeded ? MIN_FORCED_INTERVAL_NANOS : 0)
-                           && !(lingering && exceeded && startedNanos - endedNanos < LINGER_NANOS);
+                           && collectionNanos - released >= (exceeded ? MIN_FORCED_INTERVAL_NANOS : 0)
+                           && !(lingering && exceeded && collectionNanos - endedNanos < LINGER_NANOS);
             if (gone) {
                 return 0;
             }
@@ -717,7 +721,7 @@ public final class LiveHeap {
                                           + measured / (1024 * 1024) + " MB, the server " + server / (1024 * 1024)
                                           + " MB, " + shares.size() + " program(s) running, " + left / (1024 * 1024)
                                           + " MB may be what ended ones left");
-            suspect = judge(live, full, startedNanos, remains.released());
+            suspect = judge(live, full, startedNanos, remains);
             for (Share share : shares) {
                 share.allocatedAtCollection = allocated(share.threadId);
             }
@@ -779,6 +783,24 @@ public final class LiveHeap {
     }
 
     /**
+     * What stopped programs that ended before {@code share} started may still hold, released by their engines but
+     * lingering (as full collections bound it): not the running program's. A program keeping 36 MB under 64 MB,
+     * started just after a GraalPy holder was stopped, was judged with that holder's 100 MB (still on the heap 3 s
+     * after its end, its context closed) and stopped. Programs running when one was stopped are judged without it: four
+     * Rhino programs holding up to 256 MB, judged beside the first one stopped's allocation, ran into their wall time.
+     * Called holding {@link #lock}.
+     */
+    private long lingeringBefore(Share share, long collectionStartedNanos, Remains remains) {
+        long before = 0;
+        for (Share ended : departed) {
+            if (ended.endedNanos - share.startedNanos < 0) {
+                before += ended.remains(collectionStartedNanos, true) - ended.remains(collectionStartedNanos, false);
+            }
+        }
+        return Math.min(before, remains.lingering() - remains.released());
+    }
+
+    /**
      * What programs that ended may still hold on the heap: by their engines' word ({@code released}), which programs
      * are judged beside, and as long as it may linger ({@code lingering}), which bounds the server's own use.
      */
@@ -790,9 +812,10 @@ public final class LiveHeap {
      * surest (each one stopped is then taken to hold all it allocated, beside which the next is judged); answers
      * whether a young figure calls for a full collection to confirm one.
      */
-    private boolean judge(long live, boolean full, long startedNanos, long remains) {
+    private boolean judge(long live, boolean full, long startedNanos, Remains remains) {
         List<Share> running = new ArrayList<>();
-        long accounted = remains; // what programs stopped or ended already may hold until their memory is collected
+        // What programs stopped or ended already may hold until their memory is released
+        long accounted = remains.released();
         for (Share share : shares) {
             if (share.exceeded) {
                 accounted += share.allocatedSinceStart();
@@ -826,7 +849,8 @@ public final class LiveHeap {
             for (Share share : running) {
                 long own = allocated.get(share);
                 // What it holds at least if the others are within their caps; never more than it allocated.
-                long ruled = Math.min(own, total - accounted - (innocent - Math.min(own, share.cap)));
+                long ruled = Math.min(own, total - accounted - lingeringBefore(share, startedNanos, remains)
+                                           - (innocent - Math.min(own, share.cap)));
                 // A walk that lately found it within its cap clears it of what the rule would pin on it for another
                 // program over its cap (a holder the walks are catching up with), up to twice its cap: a walk may
                 // miss what it does not follow. Within, not under half: a program keeping 36 MB of buffers under 64
