@@ -68,20 +68,13 @@ public final class LiveHeap {
     /** How long a walk that found a program within its cap keeps the rule from blaming it for another's memory. */
     private static final long WALK_CLEARS_NANOS = TimeUnit.SECONDS.toNanos(20);
     /**
-     * How long after it ended a stopped program's memory may still be on the heap, whatever its engine said, at most,
-     * where it bounds the server's own use; full collections bound it meanwhile ({@link #departedAtMost}). On two busy
-     * cores a stopped GraalPy program's 100 MB were still there 0.5 to 6 s after it ended, its context closed. Taken
-     * for the server's own use, they hid a holder of records beside churners until it held 2.5 times its cap.
+     * How long after it ended a stopped program's memory may still be on the heap, whatever its engine said: on two
+     * busy cores a stopped GraalPy program's 100 MB were still there 0.5-0.8 s after it ended, its context closed.
+     * Taken for the server's own use, they hid a holder of records beside churners until it held 2.5 times its cap.
      */
-    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** How long an ended program whose engine never released its memory is counted as holding it, at most. */
     private static final long UNRELEASED_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /**
-     * How long what programs cannot have allocated must stay on the heap before it is taken for the server's own:
-     * what they left lingers a moment longer than their engines say (Rhino churners' tens of MB, a few hundred ms
-     * after they ended), and the server's figure raised by it stayed until the next pause.
-     */
-    private static final long RAISE_HOLDS_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long programs the rule cannot tell apart are left to their walks, at most (walks may take seconds). */
     private static final long UNDECIDED_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How many times more a program a walk found growing is walked at once. */
@@ -144,13 +137,6 @@ public final class LiveHeap {
     /** When {@link #baseline} was measured (the clock's nanoseconds). Guarded by {@link #lock}. */
     private long baselineNanos;
     /**
-     * The least lower bound on the server's own use that full collections with programs running have found over the
-     * baseline since {@link #raisingSinceNanos} (-1 when the last did not): the baseline is raised to it once it has
-     * held for {@link #RAISE_HOLDS_NANOS}. Guarded by {@link #lock}.
-     */
-    private long raisingTo;
-    private long raisingSinceNanos = -1;
-    /**
      * Whether programs made a full collection necessary since the baseline: what they leave behind (an engine's caches,
      * a stopped program's remains) may have grown the server's own use. Guarded by {@link #lock}.
      */
@@ -169,11 +155,6 @@ public final class LiveHeap {
      * {@link #lock}.
      */
     private final Set<Share> departed = new HashSet<>();
-    /**
-     * What the {@link #departed} programs left together, at most: what they may have left as they ended, less what
-     * full collections since proved gone (the heap's use over the server's own bounds it). Guarded by {@link #lock}.
-     */
-    private long departedAtMost;
     /** How many full collections were reported; waiters for the next one watch it. Guarded by {@link #lock}. */
     private long fullCollections;
 
@@ -230,9 +211,6 @@ public final class LiveHeap {
         private volatile boolean releasedLater;
         /** When the program ended (the clock's nanoseconds). */
         private volatile long endedNanos;
-        /** When the program started (the clock's nanoseconds). */
-        private final long startedNanos;
-
         /**
          * Whether a young collection's figure put the program over its cap since the last full collection: the full
          * one that tells is asked for, and the program waits for it at its next poll on its own thread.
@@ -247,7 +225,6 @@ public final class LiveHeap {
         private Share(long threadId, long cap) {
             this.threadId = threadId;
             this.cap = cap;
-            this.startedNanos = clock.getAsLong();
             this.allocatedAtStart = allocated(threadId);
             this.allocatedAtCollection = allocatedAtStart;
             this.allocatedAtWalk = allocatedAtStart;
@@ -517,7 +494,6 @@ public final class LiveHeap {
                 shares.remove(this);
                 lastEndNanos = clock.getAsLong();
                 endedNanos = lastEndNanos;
-                departedAtMost = (departed.isEmpty() ? 0 : departedAtMost) + left();
                 departed.add(this);
                 if (shares.isEmpty() && !settlePending && grown()) {
                     settlePending = true;
@@ -554,22 +530,16 @@ public final class LiveHeap {
             }
         }
 
-        /** What the program may have left on the heap as it ended. */
-        private long left() {
-            return exceeded ? allocatedAtClose : Math.min(allocatedAtClose, cap);
-        }
-
         /**
-         * What the program may still hold on the heap as a collection that began at {@code collectionNanos} saw it,
-         * once it ended: all it allocated if it was stopped over its cap, else up to its cap (like any program not
-         * proven over); nothing if its memory was released before, and a stopped one's for 250 ms after that (a walk of it
-         * may still be unwinding). With {@code lingering}, a stopped program's for {@link #LINGER_NANOS} after it ended
-         * in any case: the bounds on the server's own use count it, and so do the programs started after it ended
-         * ({@link #lingeringBefore}).
+         * What the program may still hold on the heap as a collection that began at {@code startedNanos} saw it, once
+         * it ended: all it allocated if it was stopped over its cap, else up to its cap (like any program not proven
+         * over); nothing if its memory was released before (a stopped one's 250 ms before: a walk of it may still be
+         * unwinding). Where it bounds the server's own use ({@code lingering}), a stopped program's for
+         * {@link #LINGER_NANOS} after it ended in any case. Never released, for {@link #UNRELEASED_NANOS} at most.
          */
-        private long remains(long collectionNanos, boolean lingering) {
+        private long remains(long startedNanos, boolean lingering) {
             long released = releasedNanos;
-            if (released == Long.MAX_VALUE && collectionNanos - endedNanos >= UNRELEASED_NANOS) {
+            if (released == Long.MAX_VALUE && startedNanos - endedNanos >= UNRELEASED_NANOS) {
                 // Counted as its for ever, it would spare every program after it what it allocated.
                 LOGGER.log(Level.WARNING, () -> "a program's memory was not released "
                                                 + UNRELEASED_NANOS / 1_000_000_000
@@ -577,12 +547,12 @@ public final class LiveHeap {
                 return 0;
             }
             boolean gone = released != Long.MAX_VALUE
-                           && collectionNanos - released >= (exceeded ? MIN_FORCED_INTERVAL_NANOS : 0)
-                           && !(lingering && exceeded && collectionNanos - endedNanos < LINGER_NANOS);
+                           && startedNanos - released >= (exceeded ? MIN_FORCED_INTERVAL_NANOS : 0)
+                           && !(lingering && exceeded && startedNanos - endedNanos < LINGER_NANOS);
             if (gone) {
                 return 0;
             }
-            return left();
+            return exceeded ? allocatedAtClose : Math.min(allocatedAtClose, cap);
         }
     }
 
@@ -679,20 +649,17 @@ public final class LiveHeap {
                     share.suspected = false; // this collection's judgement tells
                 }
             }
-            Remains remains = remains(startedNanos, full ? live : -1);
+            Remains remains = remains(startedNanos);
             if (shares.isEmpty()) {
                 if (full && remains.lingering() > 0) {
                     // Not yet the server's own use: what ended programs left may be part of it. Bounded by it, and
                     // measured again when the next program ends.
-                    if (baseline >= 0) {
-                        raise(live - remains.lingering());
-                        baseline = Math.min(baseline, live);
-                    }
+                    baseline = baseline < 0 ? baseline
+                            : Math.clamp(baseline, Math.max(0, live - remains.lingering()), live);
                 } else if (full && clock.getAsLong() - lastEndNanos >= MIN_FORCED_INTERVAL_NANOS) {
                     baseline = live;
                     baselineNanos = clock.getAsLong();
                     forcedSinceBaseline = false;
-                    raisingSinceNanos = -1;
                     long measured = live;
                     LOGGER.log(Level.DEBUG, () -> "the server holds " + measured / (1024 * 1024)
                                                   + " MB of heap (the uptime runs " + collectionClock.aheadMillis()
@@ -711,8 +678,7 @@ public final class LiveHeap {
                 for (Share share : shares) {
                     allocatedByPrograms += share.allocatedSinceStart();
                 }
-                raise(live - allocatedByPrograms);
-                baseline = Math.min(baseline, live);
+                baseline = Math.clamp(baseline, live - allocatedByPrograms, live);
             }
             long measured = live;
             long server = baseline;
@@ -721,7 +687,7 @@ public final class LiveHeap {
                                           + measured / (1024 * 1024) + " MB, the server " + server / (1024 * 1024)
                                           + " MB, " + shares.size() + " program(s) running, " + left / (1024 * 1024)
                                           + " MB may be what ended ones left");
-            suspect = judge(live, full, startedNanos, remains);
+            suspect = judge(live, full, startedNanos, remains.released());
             for (Share share : shares) {
                 share.allocatedAtCollection = allocated(share.threadId);
             }
@@ -733,37 +699,17 @@ public final class LiveHeap {
     }
 
     /**
-     * Raises the baseline to {@code atLeast}, a lower bound on the server's own use found by a full collection with
-     * programs running, once such bounds have stayed over it for {@link #RAISE_HOLDS_NANOS} (to the least of them).
-     * Called holding {@link #lock}.
+     * What programs that ended may still hold on the heap: by their engines' word ({@code released}), which the
+     * judgement goes by, and as long as they may linger ({@code lingering}), which bounds the server's own use.
      */
-    private void raise(long atLeast) {
-        long now = clock.getAsLong();
-        if (baseline < 0 || atLeast <= baseline) {
-            baseline = Math.max(baseline, atLeast); // none measured yet: the bound is all there is
-            raisingSinceNanos = -1;
-            return;
-        }
-        if (raisingSinceNanos == -1) {
-            raisingSinceNanos = now;
-            raisingTo = atLeast;
-            return;
-        }
-        raisingTo = Math.min(raisingTo, atLeast);
-        if (now - raisingSinceNanos >= RAISE_HOLDS_NANOS) {
-            baseline = raisingTo;
-            raisingSinceNanos = -1;
-        }
+    private record Remains(long released, long lingering) {
     }
 
     /**
      * What programs that ended may still hold on the heap as a collection that began at {@code startedNanos} saw it;
-     * those whose memory it cannot have seen are forgotten. A full collection ({@code live} bytes; -1 for a young one)
-     * proves that they hold together no more than the heap's use over the server's own, then and from then on: a
-     * stopped GraalJS holder's 98 MB, counted for seconds after it ended, spared the next holder as much though the
-     * heap had shown them gone (it grew to twice its cap). Called holding {@link #lock}.
+     * those whose memory it cannot have seen are forgotten. Called holding {@link #lock}.
      */
-    private Remains remains(long startedNanos, long live) {
+    private Remains remains(long startedNanos) {
         long released = 0;
         long lingering = 0;
         for (Iterator<Share> each = departed.iterator(); each.hasNext(); ) {
@@ -775,36 +721,7 @@ public final class LiveHeap {
             lingering += lingers;
             released += share.remains(startedNanos, false);
         }
-        if (live >= 0 && baseline >= 0) {
-            departedAtMost = Math.min(departedAtMost, Math.max(0, live - baseline));
-        }
-        return departed.isEmpty() ? new Remains(0, 0)
-                : new Remains(Math.min(released, departedAtMost), Math.min(lingering, departedAtMost));
-    }
-
-    /**
-     * What stopped programs that ended before {@code share} started may still hold, released by their engines but
-     * lingering (as full collections bound it): not the running program's. A program keeping 36 MB under 64 MB,
-     * started just after a GraalPy holder was stopped, was judged with that holder's 100 MB (still on the heap 3 s
-     * after its end, its context closed) and stopped. Programs running when one was stopped are judged without it: four
-     * Rhino programs holding up to 256 MB, judged beside the first one stopped's allocation, ran into their wall time.
-     * Called holding {@link #lock}.
-     */
-    private long lingeringBefore(Share share, long collectionStartedNanos, Remains remains) {
-        long before = 0;
-        for (Share ended : departed) {
-            if (ended.endedNanos - share.startedNanos < 0) {
-                before += ended.remains(collectionStartedNanos, true) - ended.remains(collectionStartedNanos, false);
-            }
-        }
-        return Math.min(before, remains.lingering() - remains.released());
-    }
-
-    /**
-     * What programs that ended may still hold on the heap: by their engines' word ({@code released}), which programs
-     * are judged beside, and as long as it may linger ({@code lingering}), which bounds the server's own use.
-     */
-    private record Remains(long released, long lingering) {
+        return new Remains(released, lingering);
     }
 
     /**
@@ -812,10 +729,9 @@ public final class LiveHeap {
      * surest (each one stopped is then taken to hold all it allocated, beside which the next is judged); answers
      * whether a young figure calls for a full collection to confirm one.
      */
-    private boolean judge(long live, boolean full, long startedNanos, Remains remains) {
+    private boolean judge(long live, boolean full, long startedNanos, long remains) {
         List<Share> running = new ArrayList<>();
-        // What programs stopped or ended already may hold until their memory is released
-        long accounted = remains.released();
+        long accounted = remains; // what programs stopped or ended already may hold until their memory is collected
         for (Share share : shares) {
             if (share.exceeded) {
                 accounted += share.allocatedSinceStart();
@@ -849,8 +765,7 @@ public final class LiveHeap {
             for (Share share : running) {
                 long own = allocated.get(share);
                 // What it holds at least if the others are within their caps; never more than it allocated.
-                long ruled = Math.min(own, total - accounted - lingeringBefore(share, startedNanos, remains)
-                                           - (innocent - Math.min(own, share.cap)));
+                long ruled = Math.min(own, total - accounted - (innocent - Math.min(own, share.cap)));
                 // A walk that lately found it within its cap clears it of what the rule would pin on it for another
                 // program over its cap (a holder the walks are catching up with), up to twice its cap: a walk may
                 // miss what it does not follow. Within, not under half: a program keeping 36 MB of buffers under 64
