@@ -67,14 +67,6 @@ public final class LiveHeap {
     private static final long ROOM_WAIT_MILLIS = 1000;
     /** How long a walk that found a program within its cap keeps the rule from blaming it for another's memory. */
     private static final long WALK_CLEARS_NANOS = TimeUnit.SECONDS.toNanos(20);
-    /**
-     * How long after it ended a stopped program's memory may still be on the heap, whatever its engine said: on two
-     * busy cores a stopped GraalPy program's 100 MB were still there 0.5-0.8 s after it ended, its context closed.
-     * Taken for the server's own use, they hid a holder of records beside churners until it held 2.5 times its cap.
-     */
-    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** How long an ended program whose engine never released its memory is counted as holding it, at most. */
-    private static final long UNRELEASED_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** How long programs the rule cannot tell apart are left to their walks, at most (walks may take seconds). */
     private static final long UNDECIDED_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How many times more a program a walk found growing is walked at once. */
@@ -148,13 +140,12 @@ public final class LiveHeap {
      */
     private long lastEndNanos;
     /**
-     * Programs that ended and whose memory may still be reachable ({@link Share#remains}): their context is closed off
-     * the request's path, after they end, and on a busy machine a stopped GraalPy program's 100 MB were still on the
-     * heap 0.8 s after its end. A collection that began before they were released would otherwise blame the programs
-     * still running for it, or take it for the server's own (and then miss a holder once it was gone). Guarded by
+     * Programs stopped over their cap that ended lately, by when they ended (the clock's nanoseconds), with what they
+     * allocated: their memory may still be reachable a moment (their context is closed off the request's path, a walk
+     * may be unwinding), and a collection then would blame the programs still running for it. Guarded by
      * {@link #lock}.
      */
-    private final Set<Share> departed = new HashSet<>();
+    private final Map<Share, Long> departed = new HashMap<>();
     /** How many full collections were reported; waiters for the next one watch it. Guarded by {@link #lock}. */
     private long fullCollections;
 
@@ -202,15 +193,6 @@ public final class LiveHeap {
         private volatile long allocatedAtWalk;
         /** What the program allocated in all, once it ended. */
         private volatile long allocatedAtClose;
-        /**
-         * When what the program allocated became unreachable (the clock's nanoseconds): when it ended, or when the
-         * engine ran the action {@link #releasedLater} gave it; {@link Long#MAX_VALUE} until then.
-         */
-        private volatile long releasedNanos = Long.MAX_VALUE;
-        /** Whether the engine releases the program's memory after it ends ({@link #releasedLater}). */
-        private volatile boolean releasedLater;
-        /** When the program ended (the clock's nanoseconds). */
-        private volatile long endedNanos;
         /**
          * Whether a young collection's figure put the program over its cap since the last full collection: the full
          * one that tells is asked for, and the program waits for it at its next poll on its own thread.
@@ -475,51 +457,24 @@ public final class LiveHeap {
             return allocated(threadId) - allocatedAtStart;
         }
 
-        /**
-         * Says that what the program allocated stays reachable after it ends, until the engine runs the action
-         * answered (once its context is closed, off the request's path). Call it before {@link #close}; without it,
-         * what the program held is taken to be unreachable once it ends.
-         */
-        public Runnable releasedLater() {
-            releasedLater = true;
-            return this::released;
-        }
-
         @Override
         public void close() {
             walk = null; // a walk still queued must not keep the program's objects (its global, its frames) alive
             abandonWalk(this);
             allocatedAtClose = allocatedSinceStart();
+            boolean renew;
             synchronized (lock) {
                 shares.remove(this);
                 lastEndNanos = clock.getAsLong();
-                endedNanos = lastEndNanos;
-                departed.add(this);
+                if (exceeded) {
+                    departed.put(this, lastEndNanos);
+                }
+                renew = shares.isEmpty() && (baseline < 0 || forcedSinceBaseline
+                        || clock.getAsLong() - baselineNanos > TimeUnit.SECONDS.toNanos(BASELINE_MAX_AGE_SECONDS));
                 if (shares.isEmpty() && !settlePending && grown()) {
                     settlePending = true;
                     pacer.runAfter(SETTLE_NANOS, LiveHeap.this::settle);
                 }
-            }
-            if (!releasedLater) {
-                released();
-            }
-        }
-
-        /**
-         * What the program allocated is unreachable from now on: the server's own use is measured again if it is due,
-         * and a stopped program's memory is collected.
-         */
-        private void released() {
-            boolean renew;
-            synchronized (lock) {
-                releasedNanos = clock.getAsLong();
-                renew = shares.isEmpty() && (baseline < 0 || forcedSinceBaseline
-                        || clock.getAsLong() - baselineNanos > TimeUnit.SECONDS.toNanos(BASELINE_MAX_AGE_SECONDS));
-            }
-            long late = releasedNanos - endedNanos;
-            if (late > MIN_FORCED_INTERVAL_NANOS) {
-                LOGGER.log(Level.DEBUG, () -> "a program's memory was released " + late / 1_000_000
-                                              + " ms after it ended");
             }
             if (renew) {
                 requestCollection(false);
@@ -528,31 +483,6 @@ public final class LiveHeap {
                 // judged beside it as if it held all it allocated, and may grow past their caps meanwhile.
                 requestCollection(true);
             }
-        }
-
-        /**
-         * What the program may still hold on the heap as a collection that began at {@code startedNanos} saw it, once
-         * it ended: all it allocated if it was stopped over its cap, else up to its cap (like any program not proven
-         * over); nothing if its memory was released before (a stopped one's 250 ms before: a walk of it may still be
-         * unwinding). Where it bounds the server's own use ({@code lingering}), a stopped program's for
-         * {@link #LINGER_NANOS} after it ended in any case. Never released, for {@link #UNRELEASED_NANOS} at most.
-         */
-        private long remains(long startedNanos, boolean lingering) {
-            long released = releasedNanos;
-            if (released == Long.MAX_VALUE && startedNanos - endedNanos >= UNRELEASED_NANOS) {
-                // Counted as its for ever, it would spare every program after it what it allocated.
-                LOGGER.log(Level.WARNING, () -> "a program's memory was not released "
-                                                + UNRELEASED_NANOS / 1_000_000_000
-                                                + " s after it ended (its context did not close); no longer counted");
-                return 0;
-            }
-            boolean gone = released != Long.MAX_VALUE
-                           && startedNanos - released >= (exceeded ? MIN_FORCED_INTERVAL_NANOS : 0)
-                           && !(lingering && exceeded && startedNanos - endedNanos < LINGER_NANOS);
-            if (gone) {
-                return 0;
-            }
-            return exceeded ? allocatedAtClose : Math.min(allocatedAtClose, cap);
         }
     }
 
@@ -649,14 +579,9 @@ public final class LiveHeap {
                     share.suspected = false; // this collection's judgement tells
                 }
             }
-            Remains remains = remains(startedNanos);
             if (shares.isEmpty()) {
-                if (full && remains.lingering() > 0) {
-                    // Not yet the server's own use: what ended programs left may be part of it. Bounded by it, and
-                    // measured again when the next program ends.
-                    baseline = baseline < 0 ? baseline
-                            : Math.clamp(baseline, Math.max(0, live - remains.lingering()), live);
-                } else if (full && clock.getAsLong() - lastEndNanos >= MIN_FORCED_INTERVAL_NANOS) {
+                departed.clear(); // nobody left to blame for what they left
+                if (full && clock.getAsLong() - lastEndNanos >= MIN_FORCED_INTERVAL_NANOS) {
                     baseline = live;
                     baselineNanos = clock.getAsLong();
                     forcedSinceBaseline = false;
@@ -669,12 +594,10 @@ public final class LiveHeap {
             }
             if (full) {
                 // Bounds on the server's own use that hold with programs running: it is no more than the heap's use,
-                // and no less than that less all the programs allocated and what ended ones may have left (what they
-                // hold is part of it). The second catches what the server kept since the baseline (an engine's
-                // caches) when programs run one after another without a pause to measure it in. Without the ended
-                // programs' part, a stopped GraalPy program's 100 MB, still on the heap, became the server's until the
-                // next pause, and a holder of records was not stopped until it held 2.5 times its cap.
-                long allocatedByPrograms = remains.lingering();
+                // and no less than that less all the programs allocated (what they hold is part of it). The second
+                // catches what the server kept since the baseline (an engine's remains of a stopped program, caches)
+                // when programs run one after another without a pause to measure it in.
+                long allocatedByPrograms = 0;
                 for (Share share : shares) {
                     allocatedByPrograms += share.allocatedSinceStart();
                 }
@@ -682,12 +605,10 @@ public final class LiveHeap {
             }
             long measured = live;
             long server = baseline;
-            long left = remains.released();
             LOGGER.log(Level.TRACE, () -> what + ": the heap holds "
                                           + measured / (1024 * 1024) + " MB, the server " + server / (1024 * 1024)
-                                          + " MB, " + shares.size() + " program(s) running, " + left / (1024 * 1024)
-                                          + " MB may be what ended ones left");
-            suspect = judge(live, full, startedNanos, remains.released());
+                                          + " MB, " + shares.size() + " program(s) running");
+            suspect = judge(live, full, startedNanos);
             for (Share share : shares) {
                 share.allocatedAtCollection = allocated(share.threadId);
             }
@@ -699,39 +620,18 @@ public final class LiveHeap {
     }
 
     /**
-     * What programs that ended may still hold on the heap: by their engines' word ({@code released}), which the
-     * judgement goes by, and as long as they may linger ({@code lingering}), which bounds the server's own use.
-     */
-    private record Remains(long released, long lingering) {
-    }
-
-    /**
-     * What programs that ended may still hold on the heap as a collection that began at {@code startedNanos} saw it;
-     * those whose memory it cannot have seen are forgotten. Called holding {@link #lock}.
-     */
-    private Remains remains(long startedNanos) {
-        long released = 0;
-        long lingering = 0;
-        for (Iterator<Share> each = departed.iterator(); each.hasNext(); ) {
-            Share share = each.next();
-            long lingers = share.remains(startedNanos, true);
-            if (lingers == 0) {
-                each.remove();
-            }
-            lingering += lingers;
-            released += share.remains(startedNanos, false);
-        }
-        return new Remains(released, lingering);
-    }
-
-    /**
      * Stops every program a full collection's figure proves over its cap, those no walk cleared first, then the
      * surest (each one stopped is then taken to hold all it allocated, beside which the next is judged); answers
      * whether a young figure calls for a full collection to confirm one.
      */
-    private boolean judge(long live, boolean full, long startedNanos, long remains) {
+    private boolean judge(long live, boolean full, long startedNanos) {
         List<Share> running = new ArrayList<>();
-        long accounted = remains; // what programs stopped or ended already may hold until their memory is collected
+        long accounted = 0; // what programs stopped already may hold until their memory is collected
+        // Stopped programs that ended less than 250 ms before this collection began count as if still running.
+        departed.values().removeIf(ended -> startedNanos - ended > MIN_FORCED_INTERVAL_NANOS);
+        for (Share share : departed.keySet()) {
+            accounted += share.allocatedAtClose;
+        }
         for (Share share : shares) {
             if (share.exceeded) {
                 accounted += share.allocatedSinceStart();

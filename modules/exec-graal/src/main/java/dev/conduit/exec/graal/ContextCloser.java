@@ -43,14 +43,11 @@ final class ContextCloser<T> {
         this.threads.allowCoreThreadTimeOut(true); // an idle server keeps no closer thread
     }
 
-    /**
-     * Closes {@code used} on a closer thread, or on this one when the bound is reached or the closer is shut down;
-     * answers what completes once it is closed.
-     */
-    CompletableFuture<Void> close(T used) {
+    /** Closes {@code used} on a closer thread, or on this one when the bound is reached or the closer is shut down. */
+    void close(T used) {
         if (!room.tryAcquire()) {
             close.accept(used);
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         pending.add(done);
@@ -59,7 +56,6 @@ final class ContextCloser<T> {
         } catch (RejectedExecutionException e) {
             closeCounted(used, done);
         }
-        return done;
     }
 
     private void closeCounted(T used, CompletableFuture<Void> done) {

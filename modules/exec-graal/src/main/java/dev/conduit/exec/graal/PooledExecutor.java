@@ -340,17 +340,13 @@ abstract class PooledExecutor implements Executor {
             return limitOrElse(watched, output, new ExecutionOutcome.GuestError(output.stdout(), output.stderr(),
                                                                                 failure.getMessage()));
         } finally {
-            // The program's objects stay reachable until its context is closed: its memory limit's measurer must not
-            // take them for the server's own, or blame the programs still running for them.
-            Runnable released = watched.heap().releasedLater();
             watchdog.unwatch(watched);
             prepared.bridge().target(null, null);
             prepared.out().target(null);
             prepared.err().target(null);
             // Closing takes from a few hundred microseconds (GraalJS) to tens of milliseconds (GraalPy): off the
             // request's path while the closer keeps up. The context is switched off already.
-            CompletableFuture.allOf(closer.close(prepared.context()), watched.released())
-                    .whenComplete((closed, failure) -> released.run());
+            closer.close(prepared.context());
             refill();
         }
     }

@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -58,11 +57,6 @@ final class Watchdog implements AutoCloseable {
         private final ToolBridge bridge;
         private final AtomicReference<Limit> stoppedBy = new AtomicReference<>();
         private final CompletableFuture<Void> reportedStuck = new CompletableFuture<>();
-        /**
-         * Completes once the context's cancellation by a limit has returned, or at once if the program ended before a
-         * limit stopped it: whichever is set first ({@link #check}, {@link #unwatch}) decides.
-         */
-        private final AtomicReference<CompletableFuture<Void>> cancelled = new AtomicReference<>();
         /** Runs an action on the guest's own thread ({@link GuestThreads}); null where walks are not made there. */
         private volatile Function<Runnable, Future<Void>> onItsThread;
         /** The walk last asked of the guest's own thread. The watchdog's thread only. */
@@ -81,15 +75,6 @@ final class Watchdog implements AutoCloseable {
 
         Limit stoppedBy() {
             return stoppedBy.get();
-        }
-
-        /**
-         * Completes once nothing of the watchdog's holds the context any longer: its cancellation by a limit, run on
-         * a thread of its own, has returned (a stopped GraalPy program's memory is reachable until then, which can be
-         * after its context was closed again by the program's own thread). Call it after {@link #unwatch}.
-         */
-        CompletableFuture<Void> released() {
-            return cancelled.get();
         }
 
         /** Completes when this guest is reported stuck: outliving its cancellation. */
@@ -131,27 +116,13 @@ final class Watchdog implements AutoCloseable {
                 crossed = Limit.TOOL_CALLS;
             }
             if (crossed != null && stoppedBy.compareAndSet(null, crossed)) {
-                CompletableFuture<Void> cancellation = new CompletableFuture<>();
-                if (!cancelled.compareAndSet(null, cancellation)) {
-                    return; // the program ended meanwhile: nothing to cancel
-                }
                 running.remove(this);
                 stopping.put(this, System.nanoTime());
                 Limit limit = crossed;
                 // close(true) returns once the guest has left, which takes a GraalPy program hundreds of milliseconds:
                 // on this thread, a second program stopped at the same moment (four memory bombs judged by one
                 // collection) would go on allocating until the first had left.
-                try {
-                    cancelling.execute(() -> {
-                        try {
-                            cancel(limit);
-                        } finally {
-                            cancellation.complete(null);
-                        }
-                    });
-                } catch (RejectedExecutionException e) {
-                    cancellation.complete(null); // the engine is closing, and its contexts with it
-                }
+                cancelling.execute(() -> cancel(limit));
             }
         }
 
@@ -208,7 +179,6 @@ final class Watchdog implements AutoCloseable {
     }
 
     void unwatch(Watched watched) {
-        watched.cancelled.compareAndSet(null, CompletableFuture.completedFuture(null)); // no cancellation from now on
         watched.heap.close();
         running.remove(watched);
         stopping.compute(watched, (same, stoppedAt) -> {
