@@ -333,7 +333,7 @@ class MemoryLimitsIT {
         System.out.println("graalpy holder of records among churners kept " + kept + " records under 64 MB");
         // Alone, such a holder is stopped at 200,000-230,000 records holding 64-68 MB: some 300 bytes a record on the
         // heap (its walks find 220: they do not follow everything). 600,000 is about 2.8 caps, within the N caps the
-        // rule allows N programs; beside the churners it was stopped at 360,000-460,000.
+        // rule allows N programs; beside the churners it was stopped at 370,000-440,000.
         assertThat(conduit.log(), kept, lessThan(600_000));
         for (CompletableFuture<JsonNode> churner : churners) {
             JsonNode answer = churner.get(120, TimeUnit.SECONDS);
