@@ -1,11 +1,14 @@
 // Code Mode latency and throughput through Conduit's /mcp, with fetch or, with HTTP_CLIENT=lean, a bare-socket client (one
 // session per client).
-// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|typescript|tools10|python> [engine]
+// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|typescript|tools10|python|throws>
+//        [engine]
+// "throws" is a JavaScript program that fails (exitCode 1): its guest thread ends after it (ExecutionPool).
 import { jsonRpcAnswer, leanHttpClient } from "./lean-http.mjs";
 const [url, key, callsArg = "500", clientsArg = "1", program = "trivial", engine] = process.argv.slice(2);
 const calls = Number(callsArg), clients = Number(clientsArg);
 const code = program === "trivial" || program === "python" ? "1 + 1"
   : program === "typescript" ? "const n: number = 1 + 1; return n;"
+  : program === "throws" ? "throw new Error('failed ' + (1 + 1));"
   : "let n = 0; for (let i = 0; i < 10; i++) { n += (await tools.everything.echo({message: 'm' + i})).length; } return n;";
 const tool = program === "python" ? "execute_python" : program === "typescript" ? "execute_typescript"
   : "execute_javascript";
@@ -50,7 +53,9 @@ async function client(count, samples) {
     const started = process.hrtime.bigint();
     const body = await send(JSON.stringify({ jsonrpc: "2.0", id: i + 1, method: "tools/call",
       params: { name: tool, arguments: { code: source(), ...(engine ? { engine } : {}) } } }));
-    if (body.result?.structuredContent?.exitCode !== 0) throw new Error(JSON.stringify(body));
+    if (body.result?.structuredContent?.exitCode !== (program === "throws" ? 1 : 0)) {
+      throw new Error(JSON.stringify(body));
+    }
     samples.push(Number(process.hrtime.bigint() - started) / 1000);
   }
 }

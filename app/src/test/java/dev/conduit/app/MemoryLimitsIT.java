@@ -1,6 +1,7 @@
 package dev.conduit.app;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -457,6 +460,61 @@ class MemoryLimitsIT {
                            + (System.nanoTime() - ended) / 1_000_000 + " ms later (bound " + bound / (1024 * 1024)
                            + " MiB)");
         assertThat("resident memory " + after + " within 20 s (before: " + before + ")", after, lessThan(bound));
+    }
+
+    /**
+     * What a stopped program held goes with it while the thread it ran on has nothing else to do. The JVM keeps the
+     * last exception a thread threw in the thread's own state, where no Java reference reaches it (neither heap dumper
+     * shows a path to it; a core file showed it in the thread's VM result slot): a GraalJS program stopped by its
+     * memory limit left its frames and the 80 MB they reached that way until its thread threw again, seconds on a busy
+     * machine, and the memory limit took them for the server's own. A thread whose program failed or was stopped now
+     * ends after answering (ExecutionPool).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"graaljs", "rhino", "graalpy"})
+    void aStoppedProgramLeavesNothingOnTheHeapWhileItsThreadIdles(String engine) throws Exception {
+        long before = heapAfterFullCollection();
+        List<CompletableFuture<JsonNode>> churners = engine.equals("graalpy") ? List.of() : churners(engine);
+        JsonNode answer = runOn(engine, holder("keep.push({id: keep.length, name: 'row-' + keep.length});"), """
+                keep = []
+                while True:
+                    keep.append({"id": len(keep), "name": "row-" + str(len(keep))})""", 64);
+        assertThat(answer.toString(), answer.at("/error/code").asInt(), is(-32009));
+        for (CompletableFuture<JsonNode> churner : churners) {
+            churner.get(120, TimeUnit.SECONDS);
+        }
+        // The thread ends just after the answer; its lane would keep an idle thread 30 s.
+        long bound = before + 24L * 1024 * 1024;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long after = heapAfterFullCollection();
+        while (after > bound && System.nanoTime() < deadline) {
+            after = heapAfterFullCollection();
+        }
+        System.out.println(engine + ": heap in use after a full collection " + before / (1024 * 1024) + " MB before a "
+                           + "stopped holder, " + after / (1024 * 1024) + " MB after it");
+        assertThat(engine + ": heap in use after a full collection, before the stopped program " + before,
+                   after, lessThan(bound));
+    }
+
+    /** The heap's line of {@code jcmd GC.heap_info}: "garbage-first heap total reserved ..., used 58123K [...". */
+    private static final Pattern HEAP_USED = Pattern.compile("heap +total .* used (\\d+)K");
+
+    /** The server's heap in use right after a full collection it is told to make ({@code jcmd}, as an operator). */
+    private static long heapAfterFullCollection() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        String info = jcmd("GC.heap_info");
+        Matcher used = HEAP_USED.matcher(info);
+        assertThat(info, used.find(), is(true));
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    private static String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                                          Long.toString(conduit.pid()), command).redirectErrorStream(true).start();
+        String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat("jcmd " + command + ": " + said, jcmd.waitFor(30, TimeUnit.SECONDS) && jcmd.exitValue() == 0,
+                   is(true));
+        return said;
     }
 
     private static final String OTHER_KEY = "other-client-key-0123456789abcdef";

@@ -7,11 +7,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.jsonrpc.Outcome;
@@ -63,11 +65,51 @@ final class ExecutionPool implements AutoCloseable {
         // off a queue of 64, and half of 200 programs were refused with 56 threads free.
         this.capacity = new Semaphore(size + queue);
         HandOff work = new HandOff(() -> size + queue - capacity.availablePermits());
-        this.threads = new ThreadPoolExecutor(0, size, IDLE_THREAD_SECONDS, TimeUnit.SECONDS, work,
-                                              Thread.ofPlatform().name(name, 0).daemon(true)
-                                                      .stackSize(Executor.GUEST_STACK_BYTES).factory(),
-                                              (task, pool) -> work.queue(task, pool));
+        this.threads = new Lane(size, work, Thread.ofPlatform().name(name, 0).daemon(true)
+                .stackSize(Executor.GUEST_STACK_BYTES)
+                .uncaughtExceptionHandler(ExecutionPool::uncaught).factory());
         work.pool = threads;
+    }
+
+    /**
+     * The lane's threads. One whose work was {@linkplain #run(Callable, Predicate, Cancellation, long) spent} ends
+     * once its caller has the answer, and the pool starts another in its place. The JVM can keep an exception a
+     * thread threw in the thread's own state (its VM result slot, found in a core file; a heap dump shows no path to
+     * it) until the thread next goes through the same path: a guest stopped by its memory limit left its whole heap
+     * that way through its exception's frames, 80-100 MB kept for as long as its thread sat idle (seconds on a busy
+     * machine), which the memory limit then took for the server's own.
+     */
+    private static final class Lane extends ThreadPoolExecutor {
+        /** Set on a thread whose work was spent, until the thread ends. */
+        private static final ThreadLocal<Boolean> SPENT = new ThreadLocal<>();
+
+        Lane(int size, HandOff work, ThreadFactory factory) {
+            super(0, size, IDLE_THREAD_SECONDS, TimeUnit.SECONDS, work, factory, work::queue);
+        }
+
+        @Override
+        protected void afterExecute(Runnable task, Throwable thrown) {
+            if (SPENT.get() != null) {
+                SPENT.remove();
+                throw new Retired(); // ends this thread: ThreadPoolExecutor replaces a thread whose work threw
+            }
+        }
+    }
+
+    /** Thrown by a lane's thread to end itself; not an error, and never seen by a caller. */
+    private static final class Retired extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Retired() {
+            super("retired", null, false, false);
+        }
+    }
+
+    private static void uncaught(Thread thread, Throwable thrown) {
+        if (!(thrown instanceof Retired)) {
+            System.getLogger(ExecutionPool.class.getName())
+                    .log(System.Logger.Level.ERROR, thread.getName() + " ended by a failure", thrown);
+        }
     }
 
     /**
@@ -117,6 +159,15 @@ final class ExecutionPool implements AutoCloseable {
      */
     <T> T run(Callable<T> work, Cancellation cancellation, long giveUpAtNanos)
             throws InterruptedException, OverdueException {
+        return run(work, _ -> false, cancellation, giveUpAtNanos);
+    }
+
+    /**
+     * As {@link #run(Callable, Cancellation, long)}, and the thread that ran {@code work} ends after it (another takes
+     * its place) when {@code spent} holds for the result, or when the work threw.
+     */
+    <T> T run(Callable<T> work, Predicate<? super T> spent, Cancellation cancellation, long giveUpAtNanos)
+            throws InterruptedException, OverdueException {
         if (!capacity.tryAcquire()) {
             throw busy();
         }
@@ -128,9 +179,15 @@ final class ExecutionPool implements AutoCloseable {
                 if (!started.compareAndSet(false, true)) {
                     throw new CancellationException("cancelled while queued");
                 }
+                boolean reusable = false;
                 try {
-                    return work.call();
+                    T result = work.call();
+                    reusable = !spent.test(result);
+                    return result;
                 } finally {
+                    if (!reusable) {
+                        Lane.SPENT.set(Boolean.TRUE);
+                    }
                     capacity.release();
                 }
             });

@@ -396,9 +396,15 @@ final class ExecutionService implements AutoCloseable {
                     ExecutionOutcome.Limit.WALL_TIME, "", "", "The program waited its whole wall limit for one of the "
                     + keySlots.perKey() + " executions this key may run at once (executors.per-key) to end");
         }
-        ExecutionPool lane = executor.inProcess() ? guests : subprocesses;
         try (KeySlots.Slot _ = slot.get()) {
-            return lane.run(work, context.cancellation(), deadline + STOP_ALLOWANCE_NANOS);
+            if (executor.inProcess()) {
+                // A guest that failed or was stopped ended in an exception on its thread, whose state may keep it
+                // (and the guest's heap through its frames) while the thread idles: such a thread ends
+                // (ExecutionPool.Lane).
+                return guests.run(work, outcome -> !(outcome instanceof ExecutionOutcome.Completed),
+                                  context.cancellation(), deadline + STOP_ALLOWANCE_NANOS);
+            }
+            return subprocesses.run(work, context.cancellation(), deadline + STOP_ALLOWANCE_NANOS);
         } catch (CancellationException e) {
             return cancelledBeforeStart(); // cancelled while it waited for a thread: it never started
         } catch (ExecutionPool.OverdueException e) {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A lane takes exactly its threads plus its queue, however fast work arrives, and gives places back. */
@@ -82,6 +84,39 @@ class ExecutionPoolTest {
             release.countDown();
             assertThat(running.get(30, TimeUnit.SECONDS), is("ran"));
             assertThat(next.get(30, TimeUnit.SECONDS), is("next"));
+        }
+    }
+
+    @Test
+    void aThreadWhoseWorkWasSpentEndsAndAnotherTakesTheNextWork() throws Exception {
+        // The JVM may keep a thread's last exception in the thread's own state; a guest stopped by its memory limit
+        // left its heap that way for as long as its thread sat idle.
+        try (ExecutionPool pool = new ExecutionPool("test-", 4, 2)) {
+            Thread kept = pool.run(Thread::currentThread, _ -> false, new Cancellation(), System.nanoTime() + LATER);
+            assertThat(pool.run(Thread::currentThread, _ -> true, new Cancellation(), System.nanoTime() + LATER),
+                       is(sameInstance(kept)));
+            kept.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat("the spent thread ended", kept.isAlive(), is(false));
+            Thread next = pool.run(Thread::currentThread, new Cancellation(), System.nanoTime() + LATER);
+            assertThat(next, is(not(sameInstance(kept))));
+            assertThat(pool.run(Thread::currentThread, new Cancellation(), System.nanoTime() + LATER),
+                       is(sameInstance(next)));
+            assertThat(pool.threadCount(), is(1));
+        }
+    }
+
+    @Test
+    void aThreadWhoseWorkThrewEndsAndItsCallerGetsTheFailure() throws Exception {
+        try (ExecutionPool pool = new ExecutionPool("test-", 4, 2)) {
+            Thread[] ran = new Thread[1];
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> pool.run(() -> {
+                ran[0] = Thread.currentThread();
+                throw new IllegalStateException("the engine failed");
+            }, _ -> false, new Cancellation(), System.nanoTime() + LATER));
+            assertThat(thrown.getMessage(), is("the engine failed"));
+            ran[0].join(TimeUnit.SECONDS.toMillis(30));
+            assertThat("the thread whose work threw ended", ran[0].isAlive(), is(false));
+            assertThat(pool.run(() -> "after", new Cancellation(), System.nanoTime() + LATER), is("after"));
         }
     }
 

@@ -199,6 +199,23 @@ class LiveHeapTest {
     }
 
     @Test
+    void aCollectionThatBeganJustAfterAProgramEndedDoesNotMeasureTheServer() {
+        // A stopped program's thread still held its 80 MB just after its share closed; the full collection that began
+        // then ended 250 ms later on a busy machine, and was taken for a measurement of the server's own use.
+        measureTheServer();
+        program().close();
+        long began = now.get() + 1;
+        now.addAndGet(GAP + 2);
+        heap.collected(180 * MIB, true, "test", began);
+        LiveHeap.Share holder = program();
+        for (int i = 0; i < 5; i++) {
+            churn(); // allocates the 80 MB it is found holding
+        }
+        heap.collected(170 * MIB, true, "test", now.incrementAndGet());
+        assertThat("70 MB over the server's 100, under a 64 MB cap", holder.exceeded(), is(true));
+    }
+
+    @Test
     void aBufferHeldAfterTheCollectionBeganIsNotCountedByIt() {
         measureTheServer();
         LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
