@@ -93,8 +93,11 @@ class ExecutionPoolTest {
         // left its heap that way for as long as its thread sat idle.
         try (ExecutionPool pool = new ExecutionPool("test-", 4, 2)) {
             Thread kept = pool.run(Thread::currentThread, _ -> false, new Cancellation(), System.nanoTime() + LATER);
-            assertThat("the idle thread is reused", pool.run(Thread::currentThread, _ -> true, new Cancellation(),
-                                                             System.nanoTime() + LATER), is(sameInstance(kept)));
+            assertThat("spent work that allocated little keeps its thread", pool.run(Thread::currentThread,
+                    _ -> true, new Cancellation(), System.nanoTime() + LATER), is(sameInstance(kept)));
+            assertThat("spent work that allocated much", pool.run(() -> allocating(Thread.currentThread()), _ -> true,
+                                                             new Cancellation(), System.nanoTime() + LATER),
+                       is(sameInstance(kept)));
             Thread next = pool.run(Thread::currentThread, new Cancellation(), System.nanoTime() + LATER);
             assertThat("the spent thread takes no more work", next, is(not(sameInstance(kept))));
             kept.join(TimeUnit.SECONDS.toMillis(5)); // it ends at once; the lane's idle threads wait 30 s
@@ -109,7 +112,7 @@ class ExecutionPoolTest {
         try (ExecutionPool pool = new ExecutionPool("test-", 4, 2)) {
             Thread[] ran = new Thread[1];
             IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> pool.run(() -> {
-                ran[0] = Thread.currentThread();
+                ran[0] = allocating(Thread.currentThread());
                 throw new IllegalStateException("the engine failed");
             }, _ -> false, new Cancellation(), System.nanoTime() + LATER));
             assertThat(thrown.getMessage(), is("the engine failed"));
@@ -118,6 +121,17 @@ class ExecutionPoolTest {
             ran[0].join(TimeUnit.SECONDS.toMillis(5));
             assertThat("the thread whose work threw ended", ran[0].isAlive(), is(false));
         }
+    }
+
+    /** Returns {@code value} after allocating twice what makes spent work end its thread. */
+    private static <T> T allocating(T value) {
+        long sum = 0;
+        for (long allocated = 0; allocated < 2 * ExecutionPool.SPENT_AFTER_BYTES; allocated += 1024 * 1024) {
+            byte[] garbage = new byte[1024 * 1024];
+            garbage[(int) (allocated % garbage.length)] = 1;
+            sum += garbage[0];
+        }
+        return sum < 0 ? null : value;
     }
 
     /** Returns once {@code places} of the lane are taken (running or queued), bounded. */
