@@ -12,7 +12,7 @@ module dev.conduit.gateway {
     requires transitive dev.conduit.policy;
     requires dev.conduit.sdkgen;
     requires com.networknt.schema;
-    requires jdk.management;
+    requires jdk.management; // what a guest thread allocated, to end it after spent work (ExecutionPool)
     requires transitive io.helidon.metrics.api;
     requires io.helidon.service.registry;
     requires io.opentelemetry.api;
