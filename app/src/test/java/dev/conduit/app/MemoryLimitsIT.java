@@ -336,7 +336,7 @@ class MemoryLimitsIT {
         System.out.println("graalpy holder of records among churners kept " + kept + " records under 64 MB");
         // Alone, such a holder is stopped at 200,000-230,000 records holding 64-68 MB: some 300 bytes a record on the
         // heap (its walks find 220: they do not follow everything). 600,000 is about 2.8 caps, within the N caps the
-        // rule allows N programs; beside the churners it was stopped at 370,000-440,000.
+        // rule allows N programs; beside the churners it was stopped at 120,000-440,000 (quiet or beside busy loops).
         assertThat(conduit.log(), kept, lessThan(600_000));
         for (CompletableFuture<JsonNode> churner : churners) {
             JsonNode answer = churner.get(120, TimeUnit.SECONDS);
@@ -463,12 +463,13 @@ class MemoryLimitsIT {
     }
 
     /**
-     * What a stopped program held goes with it while the thread it ran on has nothing else to do. The JVM keeps the
-     * last exception a thread threw in the thread's own state, where no Java reference reaches it (neither heap dumper
-     * shows a path to it; a core file showed it in the thread's VM result slot): a GraalJS program stopped by its
-     * memory limit left its frames and the 80 MB they reached that way until its thread threw again, seconds on a busy
-     * machine, and the memory limit took them for the server's own. A thread whose program failed or was stopped now
-     * ends after answering (ExecutionPool).
+     * What a stopped program held goes with it while the thread it ran on has nothing else to do. On two busy cores a
+     * GraalJS program stopped by its memory limit left its exception, its frames and the 80 MB they reached in the
+     * JVM's own state of its idle thread (its VM result slot, found in a core file; neither heap dumper shows a path
+     * to it) for seconds, and the memory limit took them for the server's own. A thread whose program failed or was
+     * stopped after allocating more than 16 MB now ends after answering (ExecutionPool). On a quiet machine the slot
+     * was not left set, so this passes on the build before too: it guards the outcome, not that JVM path
+     * (ExecutionPoolTest checks the thread ends).
      */
     @ParameterizedTest
     @ValueSource(strings = {"graaljs", "rhino", "graalpy"})
