@@ -518,6 +518,49 @@ class LiveHeapTest {
     }
 
     /**
+     * Two bombs stopped just before a full collection, their memory still on the heap, did not raise the server's
+     * figure: a bomb beside them was later judged against the server's real use. (Before, the bound "no less than the
+     * heap less what the running programs allocated" left the stopped ones out, took their 520 MB for the server's,
+     * and a bomb under 256 MB held twice its cap before it was found over.)
+     */
+    @Test
+    void programsStoppedJustBeforeACollectionDoNotRaiseTheServersFigure() {
+        measureTheServer(); // 100 MB
+        List<LiveHeap.Share> stopped = new ArrayList<>();
+        List<Object> kept = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            LiveHeap.Share bomb = program();
+            stopped.add(bomb);
+            for (int j = 0; j < 3; j++) {
+                Object token = new Object();
+                kept.add(token);
+                bomb.hold(token, 32 * MIB); // 96 MB under 64: a full collection proves it over
+            }
+        }
+        for (int i = 0; i < 8; i++) {
+            churn();
+        }
+        LiveHeap.Share beside = program();
+        for (int i = 0; i < 4; i++) {
+            churn(); // the bombs allocated 192 MB each, the one beside them 64 MB
+        }
+        now.incrementAndGet();
+        heap.collected(100 * MIB + 192 * MIB, true, "test", now.get());
+        assertThat(stopped.stream().allMatch(LiveHeap.Share::exceeded), is(true));
+        assertThat(beside.exceeded(), is(false));
+        stopped.forEach(LiveHeap.Share::close);
+        now.incrementAndGet();
+        heap.collected(100 * MIB + 192 * MIB, true, "test", now.get()); // their memory not yet collected
+        now.addAndGet(2 * GAP);
+        for (int i = 0; i < 6; i++) {
+            churn(); // 96 MB more: it keeps 90 MB (the test's figure says so)
+        }
+        heap.collected(100 * MIB + 90 * MIB, true, "test", now.get());
+        assertThat("90 MB over the server's 100, under a 64 MB cap", beside.exceeded(), is(true));
+        assertThat(kept.size(), is(6)); // reachable until here
+    }
+
+    /**
      * A program under 64 MB keeping nine 4 MB buffers: G1 (4 MB regions here) gives each two regions, and the heap's
      * figure says 73 MB; it holds 37 and runs on. Seventeen (68 MB) are over its cap whatever the regions.
      */
