@@ -72,6 +72,7 @@ final class RhinoExecutor implements Executor {
     }
 
     RhinoExecutor() {
+        SandboxContextFactory.denseArrays();
         try (Context context = factory.enterContext()) {
             this.version = context.getImplementationVersion();
         }
