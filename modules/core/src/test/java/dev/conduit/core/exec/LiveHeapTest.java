@@ -672,12 +672,13 @@ class LiveHeapTest {
 
     /**
      * Programs the rule cannot tell apart are left to their walks for a second at most: two holders whose walks never
-     * come (none here) are judged again after it, and the one met first is stopped, as before.
+     * come (asked for, never run here) are judged again after it, and the one met first is stopped, as before.
      */
     @Test
     void programsTheRuleCannotTellApartWaitForTheirWalksASecondAtMost() {
         measureTheServer();
         List<LiveHeap.Share> holders = programsUnderOneMb(2);
+        holders.forEach(holder -> holder.walkedBy(limit -> MIB / 10));
         churn();
         long live = 100 * MIB + MIB + MIB * 18 / 10; // 1.8 MB pinned on each
         heap.collected(live, true, "test", now.get());
@@ -688,6 +689,19 @@ class LiveHeapTest {
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(500));
         heap.collected(live, true, "test", now.get());
         assertThat("a second later", holders.stream().filter(LiveHeap.Share::exceeded).count(), is(1L));
+    }
+
+    /**
+     * Programs the rule cannot tell apart and no walk can tell apart either (their engine has none, or their objects
+     * outnumber a walk's budget) are not left to walks: the one met first is stopped at once.
+     */
+    @Test
+    void programsNoWalkCanTellApartAreNotLeftToWalks() {
+        measureTheServer();
+        List<LiveHeap.Share> holders = programsUnderOneMb(2);
+        churn();
+        heap.collected(100 * MIB + MIB + MIB * 18 / 10, true, "test", now.get()); // 1.8 MB pinned on each
+        assertThat(holders.stream().filter(LiveHeap.Share::exceeded).count(), is(1L));
     }
 
     /**
@@ -715,6 +729,38 @@ class LiveHeapTest {
         runWaiting(() -> false);
         assertThat("the holder, by its walk", holder.exceeded(), is(true));
         assertThat("the keeper", keeper.exceeded(), is(false));
+    }
+
+    /**
+     * A walk that spent its budget of objects ends the clearing of the last complete walk, and the program is walked
+     * no more: GraalJS programs keeping records under 256 MB, found holding 141-143 MB by a complete walk and past the
+     * budget by every walk after, stayed cleared and were stopped holding twice their cap; GraalPy ones spent most of
+     * their time waiting for such walks and ran into their wall time. Here the holder's first walk finds 0.2 MB of its
+     * 1 MB and its second is cut short at 0.5 MB; the heap then says 1.5 MB more than the churner beside it may hold.
+     */
+    @Test
+    void aWalkThatSpentItsBudgetEndsTheClearingAndTheWalks() {
+        measureTheServer();
+        LiveHeap.Share holder = heap.track(Thread.currentThread(), MIB);
+        AtomicInteger walks = new AtomicInteger();
+        holder.walkedBy(limit -> walks.getAndIncrement() == 0 ? MIB / 5 : -1 - MIB / 2);
+        LiveHeap.Share churner = heap.track(Thread.currentThread(), MIB);
+        churner.walkedBy(limit -> MIB / 10);
+        churn();
+        heap.collected(100 * MIB + 3 * MIB / 2, true, "test", now.get()); // over a cap: both are walked
+        runWaiting(() -> false);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(3)); // past the pause between rounds of walks
+        heap.collected(100 * MIB + 3 * MIB / 2, true, "test", now.get()); // walked again: cut short
+        runWaiting(() -> false);
+        assertThat(walks.get(), is(2));
+        now.addAndGet(TimeUnit.SECONDS.toNanos(3));
+        heap.collected(100 * MIB + 3 * MIB / 2, true, "test", now.get()); // the others are walked again
+        runWaiting(() -> false);
+        assertThat("no walk after the one cut short", walks.get(), is(2));
+        churn();
+        heap.collected(100 * MIB + 5 * MIB / 2, true, "test", now.get());
+        assertThat("the holder", holder.exceeded(), is(true));
+        assertThat("the churner", churner.exceeded(), is(false));
     }
 
     /** Four programs under 1 MB that allocated several times their cap, judged by a full collection's {@code live}. */
