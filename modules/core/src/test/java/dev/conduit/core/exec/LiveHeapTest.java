@@ -561,6 +561,27 @@ class LiveHeapTest {
     }
 
     /**
+     * A program another limit stopped (its wall time) leaves what it held like one stopped over its cap: a collection
+     * just after its end does not pin it on the program still running. (Three GraalPy programs ended by their wall
+     * time together left 820 MB that the next full collection pinned on the fourth.)
+     */
+    @Test
+    void whatAProgramStoppedByAnotherLimitLeftIsNotBlamedOnTheOthers() {
+        measureTheServer(); // 100 MB
+        LiveHeap.Share ended = program();
+        LiveHeap.Share running = program();
+        for (int i = 0; i < 6; i++) {
+            churn(); // 96 MB each
+        }
+        ended.stopped();
+        ended.close();
+        now.addAndGet(GAP / 2);
+        heap.collected(100 * MIB + 90 * MIB, true, "test", now.get()); // 80 MB of the ended one's, 10 of the other's
+        assertThat(running.exceeded(), is(false));
+        running.close();
+    }
+
+    /**
      * A program under 64 MB keeping nine 4 MB buffers: G1 (4 MB regions here) gives each two regions, and the heap's
      * figure says 73 MB; it holds 37 and runs on. Seventeen (68 MB) are over its cap whatever the regions.
      */

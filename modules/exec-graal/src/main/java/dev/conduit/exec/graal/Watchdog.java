@@ -179,6 +179,9 @@ final class Watchdog implements AutoCloseable {
     }
 
     void unwatch(Watched watched) {
+        if (watched.stoppedBy() != null && watched.stoppedBy() != Limit.MEMORY) {
+            watched.heap.stopped();
+        }
         watched.heap.close();
         running.remove(watched);
         stopping.compute(watched, (same, stoppedAt) -> {

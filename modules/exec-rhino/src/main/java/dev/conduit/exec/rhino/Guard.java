@@ -61,6 +61,9 @@ final class Guard implements AutoCloseable {
             crossed = Limit.TOOL_CALLS;
         }
         if (crossed != null) {
+            if (crossed != Limit.MEMORY) {
+                heap.stopped();
+            }
             throw new LimitStop(crossed);
         }
     }
