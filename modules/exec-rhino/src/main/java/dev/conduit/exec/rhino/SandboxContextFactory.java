@@ -25,9 +25,9 @@ final class SandboxContextFactory extends ContextFactory {
      * they do in a Rhino that compiles: an interpreted Rhino keeps those over 10,000 as a property per element,
      * about 137 bytes each where the array's slot takes 4, so {@code new Array(131072).fill(x)} took 17 MB instead
      * of 512 KB, and a walk of a program keeping such arrays (for the memory limit) met its budget of objects at half
-     * a 256 MB cap: four such programs held 370-540 MB each before they were stopped. Rhino
-     * sets that length (a package-private static of its arrays) only when it makes standard objects in a context
-     * that compiles; one such context is made here for that, and runs nothing. Called once, before any program.
+     * a 256 MB cap: four such programs held 370-540 MB each before they were stopped. Rhino sets that length (a
+     * package-private static of its arrays) only when it makes standard objects in a context that compiles; one such
+     * context is made here for that, and runs nothing. Called once, before any program.
      */
     static void denseArrays() {
         try (Context context = new ContextFactory().enterContext()) {
