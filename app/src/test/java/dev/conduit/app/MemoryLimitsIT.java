@@ -122,6 +122,21 @@ class MemoryLimitsIT {
                 : run("javascript", engine, javascript, memoryMb);
     }
 
+    /**
+     * A sieve of primes below 2,000,000 keeps an array of 2,000,000 flags: 8-16 MB in every JavaScript engine, Rhino
+     * too, where an interpreted Rhino kept an array made with that length as a property per element (some 270 MB) and
+     * the program was stopped (-32009) under the default 256 MB.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"graaljs", "rhino", "deno"})
+    void aSieveOfTwoMillionFlagsCompletesUnder64Mb(String engine) throws Exception {
+        JsonNode answer = run("javascript", engine, "var n = 2000000, a = new Array(n).fill(true), c = 0; "
+                                                    + "for (var i = 2; i < n; i++) { if (a[i]) { c++; "
+                                                    + "for (var j = i * 2; j < n; j += i) a[j] = false; } } return c;",
+                              64);
+        assertThat(answer + "\n" + conduit.log(), answer.at("/result/structuredContent/result").asInt(), is(148933));
+    }
+
     /** The limit is on what a program holds: churning through gigabytes while holding a few MB completes. */
     @ParameterizedTest
     @ValueSource(strings = {"graaljs", "rhino", "deno", "graalpy"})

@@ -1,8 +1,12 @@
 package dev.conduit.exec.rhino;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 import org.mozilla.javascript.Callable;
 import org.mozilla.javascript.Context;
 import org.mozilla.javascript.ContextFactory;
+import org.mozilla.javascript.NativeArray;
 import org.mozilla.javascript.Scriptable;
 
 /**
@@ -12,6 +16,7 @@ import org.mozilla.javascript.Scriptable;
  * {@link #INSTRUCTION_THRESHOLD} instructions; regular expressions count their backtracking steps too.
  */
 final class SandboxContextFactory extends ContextFactory {
+    private static final System.Logger LOGGER = System.getLogger(SandboxContextFactory.class.getName());
     /**
      * Instructions between guard checks: microseconds of guest work, yet a call counts as 100 instructions however
      * long the built-in it calls runs (filling an array of 131,072 elements is one call), so every few calls.
@@ -21,18 +26,34 @@ final class SandboxContextFactory extends ContextFactory {
     static final int MAX_STACK_DEPTH = 1000;
 
     /**
-     * Arrays made with a length of up to 200,000 ({@code new Array(n)}) keep their elements in one Java array, as
-     * they do in a Rhino that compiles: an interpreted Rhino keeps those over 10,000 as a property per element,
+     * The longest array a program's {@code new Array(n)} keeps in one Java array: 16 MB of references at most, so
+     * that one call cannot take a share of the heap that the memory limit has no time to see.
+     */
+    static final int DENSE_ARRAY_LENGTH = 1 << 22;
+
+    /**
+     * Arrays made with a length ({@code new Array(n)}) keep their elements in one Java array up to
+     * {@value #DENSE_ARRAY_LENGTH} elements: an interpreted Rhino keeps those over 10,000 as a property per element,
      * about 137 bytes each where the array's slot takes 4, so {@code new Array(131072).fill(x)} took 17 MB instead
-     * of 512 KB, and a walk of a program keeping such arrays (for the memory limit) met its budget of objects at half
-     * a 256 MB cap: four such programs held 370-540 MB each before they were stopped. Rhino sets that length (a
-     * package-private static of its arrays) only when it makes standard objects in a context that compiles; one such
-     * context is made here for that, and runs nothing. Called once, before any program.
+     * of 512 KB, a sieve of primes below 2,000,000 was stopped by the 256 MB memory limit where GraalJS and Deno
+     * answer, and a walk of a program keeping such arrays (for the memory limit) met its budget of objects at half a
+     * 256 MB cap (four such programs held 370-540 MB each before they were stopped). Rhino's setter of that length
+     * is package-private: it is called where {@code bin/conduit} opens Rhino's package to this module; elsewhere,
+     * Rhino's own choice when it compiles, 200,000, which it makes when it sets up standard objects in a context that
+     * compiles (one such context is made here for that, and runs nothing). Called once, before any program.
      */
     static void denseArrays() {
         try (Context context = new ContextFactory().enterContext()) {
             context.setInterpretedMode(false);
             context.initSafeStandardObjects();
+        }
+        try {
+            MethodHandles.privateLookupIn(NativeArray.class, MethodHandles.lookup())
+                    .findStatic(NativeArray.class, "setMaximumInitialCapacity",
+                                MethodType.methodType(void.class, int.class))
+                    .invokeExact(DENSE_ARRAY_LENGTH);
+        } catch (Throwable e) { // not opened to this module (no bin/conduit), or another Rhino: 200,000
+            LOGGER.log(System.Logger.Level.DEBUG, "Rhino keeps arrays over 200,000 elements per element: " + e);
         }
     }
 
