@@ -43,10 +43,6 @@ final class SandboxContextFactory extends ContextFactory {
      * compiles (one such context is made here for that, and runs nothing). Called once, before any program.
      */
     static void denseArrays() {
-        try (Context context = new ContextFactory().enterContext()) {
-            context.setInterpretedMode(false);
-            context.initSafeStandardObjects();
-        }
         try {
             MethodHandles.privateLookupIn(NativeArray.class, MethodHandles.lookup())
                     .findStatic(NativeArray.class, "setMaximumInitialCapacity",
@@ -54,6 +50,15 @@ final class SandboxContextFactory extends ContextFactory {
                     .invokeExact(DENSE_ARRAY_LENGTH);
         } catch (Throwable e) { // not opened to this module (no bin/conduit), or another Rhino: 200,000
             LOGGER.log(System.Logger.Level.DEBUG, "Rhino keeps arrays over 200,000 elements per element: " + e);
+            denseArraysAsCompiled(); // only then: it took 90-160 ms of the server's start
+        }
+    }
+
+    /** Has Rhino keep arrays of up to 200,000 elements whole, as it does when it compiles. */
+    static void denseArraysAsCompiled() {
+        try (Context context = new ContextFactory().enterContext()) {
+            context.setInterpretedMode(false);
+            context.initSafeStandardObjects();
         }
     }
 

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -40,6 +41,31 @@ class RhinoArraysTest {
         // Per element it would be some 270 MB, more objects than a walk counts (a walk cut short answers < 0).
         assertThat(held.bytes() + " bytes", held.bytes(), allOf(greaterThan(7 * MIB), lessThan(9 * MIB)));
         assertThat(held.checked(), is("2000000"));
+    }
+
+    /**
+     * Where Rhino's package is not open to the engine: up to 200,000 elements, Rhino's own length when it compiles.
+     * (The length is Rhino's static: the engine's is set again after.)
+     */
+    @Test
+    void withoutItsPackageOpenRhinoKeepsArraysAsWhenItCompiles() {
+        try {
+            SandboxContextFactory.denseArraysAsCompiled();
+            // 200,000 flags: 800 KB; 300,000 per element would be 40 MB, more objects than a walk counts.
+            assertThat(heldByArray(200_000), lessThan(MIB));
+            assertThat(heldByArray(300_000), not(allOf(greaterThan(0L), lessThan(2 * MIB))));
+        } finally {
+            SandboxContextFactory.denseArrays();
+        }
+    }
+
+    private static long heldByArray(int length) {
+        assumeTrue(Reachable.AVAILABLE, "walks of objects are off on this JDK");
+        try (Context context = new SandboxContextFactory().enterContext()) {
+            Scriptable scope = context.initSafeStandardObjects();
+            Object array = context.evaluateString(scope, "new Array(" + length + ").fill(true)", "arrays.js", 1, null);
+            return HeldObjects.reach(List.of(array), Long.MAX_VALUE);
+        }
     }
 
     /** What the array {@code program} answers holds (by a walk), and what {@code check} then answers. */
