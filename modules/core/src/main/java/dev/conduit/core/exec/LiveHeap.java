@@ -230,6 +230,11 @@ public final class LiveHeap {
             stopped = true;
         }
 
+        /** Whether the engine said another limit stopped the program ({@link #stopped()}). */
+        public boolean stoppedByAnotherLimit() {
+            return stopped;
+        }
+
         /**
          * What is left of the cap, in bytes, for an allocation of {@code wanted} bytes: a buffer larger than this is
          * refused in the guest before it reaches the heap. Never more than the cap. What the last full collection

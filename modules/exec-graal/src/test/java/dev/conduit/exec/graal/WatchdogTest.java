@@ -30,6 +30,8 @@ class WatchdogTest {
             assertThat(watchdog.stuck(), is(1));
             watchdog.unwatch(watched);
             assertThat(watchdog.stuck(), is(0));
+            // Told to the memory measurer, so that what the program held is not pinned on those still running.
+            assertThat(watched.heap().stoppedByAnotherLimit(), is(true));
         }
     }
 
@@ -48,6 +50,7 @@ class WatchdogTest {
                                                     new RecordingBridge(1));
             assertThat(watchdog.ticking(), is(true));
             watchdog.unwatch(first);
+            assertThat("ended within its limits", first.heap().stoppedByAnotherLimit(), is(false));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (watchdog.ticking() && System.nanoTime() < deadline) {
                 Thread.onSpinWait(); // the next tick, within milliseconds, finds nothing to watch and stops
