@@ -425,6 +425,37 @@ class UpstreamsIT {
         assertThat(after.body(), containsString("upstream 'everything' was restarted for this request"));
     }
 
+    /**
+     * A file too large for the upstream's max-message-bytes fails the one call that read it; the upstream process
+     * goes on serving (it used to be dropped and started again, failing every other call in flight on it).
+     * server-filesystem answers with the text twice (content and structuredContent): 9 MB of text is 18 MB.
+     */
+    @Test
+    void aFileTooLargeForMaxMessageBytesFailsItsCallAloneAndTheUpstreamGoesOn() throws Exception {
+        Path large = root.resolve("large.txt");
+        Files.writeString(large, "a line of a large log file\n".repeat(9 * 1024 * 1024 / 27));
+        String session = initialize();
+        assertThat(readFile(session, root.resolve("hello.txt")), containsString("hello from the files upstream"));
+        long before = filesystemPid(); // started by that call, if not before
+        String tooLarge = readFile(session, large);
+        assertThat(tooLarge, containsString("\"isError\":true"));
+        assertThat(tooLarge, containsString("over its max-message-bytes (16777216); the answer was dropped"));
+        assertThat(readFile(session, root.resolve("hello.txt")), containsString("hello from the files upstream"));
+        assertThat("the same process", filesystemPid(), is(before));
+    }
+
+    private static String readFile(String session, Path file) throws Exception {
+        return HTTP.send(post(session, """
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"files__read_text_file",\
+                "arguments":{"path":"%s"}}}""".formatted(file)), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static long filesystemPid() {
+        return conduit.handle().descendants()
+                .filter(process -> process.info().commandLine().orElse("").contains("server-filesystem"))
+                .findFirst().orElseThrow().pid();
+    }
+
     @Test
     void healthReportsUpstreamStateWithoutStartingThem() throws Exception {
         // Readiness also needs a warm engine.

@@ -217,6 +217,16 @@ final class MessageRouter {
         }
     }
 
+    /**
+     * Fails the one request waiting for {@code id} with {@code reason} (its answer could not be read).
+     *
+     * @return whether a request was waiting for it
+     */
+    boolean fail(JsonRpcId id, String reason) {
+        Call waiting = id instanceof JsonRpcId.Num(long value) ? pending.get(value) : null;
+        return waiting != null && waiting.answer().completeExceptionally(new UpstreamException(reason));
+    }
+
     /** Marks the connection dead and fails every waiting request with {@code reason}. */
     void failAll(String reason) {
         if (closedReason == null) {

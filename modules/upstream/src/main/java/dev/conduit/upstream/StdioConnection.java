@@ -21,15 +21,18 @@ import dev.conduit.core.io.OwnSession;
 import dev.conduit.core.io.PipeThreads;
 import dev.conduit.core.io.PipeWriter;
 import dev.conduit.core.jsonrpc.JsonRpcCodec;
+import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import dev.conduit.core.jsonrpc.OversizedMessage;
 import tools.jackson.databind.JsonNode;
 
 /**
  * An upstream MCP server as a child process: newline-delimited JSON-RPC on its stdin and stdout, its stderr to the
  * log (rate-bounded). The child gets exactly the configured environment, nothing of Conduit's. Responses are matched
- * to requests by id, whatever their order; when the child dies every pending request fails at once.
+ * to requests by id, whatever their order; when the child dies every pending request fails at once. An answer over
+ * max-message-bytes fails its own call only.
  * <p>
  * Its pipes are read on platform threads and written through a {@link PipeWriter} (see {@link PipeThreads} for why):
  * a child that stops reading fills the writer's bounded queue, and then the calls that do not fit fail on their own
@@ -40,6 +43,8 @@ final class StdioConnection implements McpConnection {
     private static final int STDERR_LINES_PER_WINDOW = 50;
     private static final long STDERR_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int STDERR_MAX_LINE = 2000;
+    /** The largest oversized message read past, rather than ending the connection: 1 GiB. */
+    private static final long SKIPPED_AT_MOST = 1L << 30;
 
     private final String upstreamId;
     private final Process process;
@@ -155,21 +160,68 @@ final class StdioConnection implements McpConnection {
     private void readStdout() {
         BoundedLineReader reader = new BoundedLineReader(process.getInputStream(), maxMessageBytes);
         try {
-            Optional<byte[]> line;
-            while ((line = reader.readLine()).isPresent()) {
+            while (true) {
+                Optional<byte[]> line;
+                try {
+                    line = reader.readLine();
+                } catch (BoundedLineReader.LineTooLongException e) {
+                    if (passedOver(reader, e)) {
+                        continue;
+                    }
+                    failAll("upstream '" + upstreamId + "' sent a message larger than its max-message-bytes ("
+                            + maxMessageBytes + ") and was disconnected");
+                    ProcessTrees.end(process.toHandle(), Duration.ofSeconds(2));
+                    return;
+                }
+                if (line.isEmpty()) {
+                    break;
+                }
                 if (line.get().length > 0) {
                     router.dispatch(line.get(), Optional.empty());
                 }
             }
             failAll("upstream '" + upstreamId + "' closed its output");
-        } catch (BoundedLineReader.LineTooLongException e) {
-            LOGGER.log(Level.ERROR, "upstream '" + upstreamId + "' sent " + e.getMessage()
-                                    + " (max-message-bytes); dropping the connection");
-            failAll("upstream '" + upstreamId + "' sent a message larger than its limit and was disconnected");
-            ProcessTrees.end(process.toHandle(), Duration.ofSeconds(2));
         } catch (IOException e) {
             failAll("upstream '" + upstreamId + "' connection failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * A message over max-message-bytes: an answer to a call waiting for it fails that call alone, a notification is
+     * dropped, and the connection goes on for every other caller. Anything else (a request of the server's, or what
+     * its first and last bytes do not tell) drops the connection, as does an answer over {@value #SKIPPED_AT_MOST}
+     * bytes: no call is left waiting for an answer that will not come.
+     *
+     * @return whether the connection goes on
+     */
+    private boolean passedOver(BoundedLineReader reader, BoundedLineReader.LineTooLongException tooLong)
+            throws IOException {
+        BoundedLineReader.Skipped rest = reader.skipRest(SKIPPED_AT_MOST);
+        if (!rest.ended()) {
+            LOGGER.log(Level.ERROR, "upstream '" + upstreamId + "' sent a message of more than " + rest.lineBytes()
+                                    + " bytes (max-message-bytes " + maxMessageBytes + "); dropping the connection");
+            return false;
+        }
+        String size = rest.lineBytes() + " bytes, over its max-message-bytes (" + maxMessageBytes + ")";
+        return switch (OversizedMessage.of(tooLong.head(), rest.tail())) {
+            case OversizedMessage.Response(JsonRpcId id) when router.fail(id, "upstream '" + upstreamId
+                    + "' answered with " + size + "; the answer was dropped (the upstream's max-message-bytes "
+                    + "setting raises the limit)") -> {
+                LOGGER.log(Level.WARNING, "upstream '" + upstreamId + "' answered request " + id + " with " + size
+                                          + "; that call failed, the connection goes on");
+                yield true;
+            }
+            case OversizedMessage.Notification(String method) -> {
+                LOGGER.log(Level.WARNING, "upstream '" + upstreamId + "' sent " + method + " of " + size
+                                          + "; dropped");
+                yield true;
+            }
+            default -> {
+                LOGGER.log(Level.ERROR, "upstream '" + upstreamId + "' sent a message of " + size
+                                        + " that answers no waiting call; dropping the connection");
+                yield false;
+            }
+        };
     }
 
     private void answer(JsonRpcResponse answer) {
