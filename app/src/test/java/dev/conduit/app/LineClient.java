@@ -52,7 +52,10 @@ record LineClient(SocketChannel channel, OutputStream out, BufferedReader in) im
         }
     }
 
-    /** Whether the server ends the connection (end of stream or reset) rather than answer an oversized line. */
+    /**
+     * Whether the server ends the connection (end of stream or reset) rather than answer an oversized line (an error
+     * with id null may come first).
+     */
     boolean sendsOversizedLineAndIsCutOff(int size) {
         try {
             raw("{\"method\":\"" + "x".repeat(size) + "\"}");
@@ -61,8 +64,9 @@ record LineClient(SocketChannel channel, OutputStream out, BufferedReader in) im
                 if (line == null) {
                     return true;
                 }
-                if (Json.mapper().readTree(line).has("id")) {
-                    return false;
+                JsonNode message = Json.mapper().readTree(line);
+                if (message.has("id") && !message.get("id").isNull()) {
+                    return false; // an answer to a request: the line was taken for one
                 }
             }
         } catch (IOException e) {

@@ -188,4 +188,23 @@ class SocketIT {
             assertThat(other.call(1, "ping", "{}", RunningConduit.API_KEY).has("result"), is(true));
         }
     }
+
+    /**
+     * Once a connection has authenticated, a request over max-line-bytes is refused alone (-32600, its own id) and the
+     * connection goes on; before, it ended the connection with every request in flight on it.
+     */
+    @Test
+    void anAuthenticatedClientsOversizedRequestIsRefusedAndItsConnectionGoesOn() throws IOException {
+        try (LineClient client = LineClient.open(socket)) {
+            assertThat(client.call(1, "ping", "{}", RunningConduit.API_KEY).has("result"), is(true));
+            client.send(2, "tools/call", "{\"name\":\"everything__echo\",\"arguments\":{\"message\":\""
+                                         + "x".repeat(70_000) + "\"}}", null);
+            JsonNode refused = client.read();
+            assertThat(refused.toString(), refused.get("id").asInt(), is(2));
+            assertThat(refused.at("/error/code").asInt(), is(-32600));
+            assertThat(refused.at("/error/message").asString(),
+                       containsString("over the largest message this connection reads (65536 bytes)"));
+            assertThat(client.call(3, "ping", "{}", null).has("result"), is(true));
+        }
+    }
 }

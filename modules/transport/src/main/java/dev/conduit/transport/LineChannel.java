@@ -37,6 +37,7 @@ import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.core.jsonrpc.Outcome;
+import dev.conduit.core.jsonrpc.OversizedMessage;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -44,7 +45,8 @@ import tools.jackson.databind.JsonNode;
  * Newline-delimited JSON-RPC over one byte stream pair (stdin/stdout, a socket connection). Requests are handled
  * concurrently and answered as each finishes; notifications get no reply at all; at most {@code maxInFlight}
  * requests run at once, so a client that does not read its answers stops being read from (backpressure) instead of
- * growing memory. A line over the size cap, or a run of unparsable lines, ends the connection with a logged reason.
+ * growing memory. A request over the size cap is refused alone (-32600); a run of unparsable lines, or an oversized
+ * line that is no request or notification, ends the connection with a logged reason.
  * Whoever calls is either fixed (stdio's configured principal) or authenticated by the original's
  * {@code auth.bearerToken} field, once per connection or per request.
  */
@@ -166,8 +168,19 @@ final class LineChannel {
         BoundedLineReader reader = new BoundedLineReader(in, maxLineBytes);
         int garbage = 0;
         try {
-            Optional<byte[]> line;
-            while ((line = reader.readLine()).isPresent()) {
+            while (true) {
+                Optional<byte[]> line;
+                try {
+                    line = reader.readLine();
+                } catch (BoundedLineReader.LineTooLongException e) {
+                    if (passedOver(reader, e)) {
+                        continue;
+                    }
+                    return;
+                }
+                if (line.isEmpty()) {
+                    return;
+                }
                 if (line.get().length == 0) {
                     continue;
                 }
@@ -177,12 +190,52 @@ final class LineChannel {
                     return;
                 }
             }
-        } catch (BoundedLineReader.LineTooLongException e) {
-            LOGGER.log(Level.WARNING, name + ": a line longer than " + maxLineBytes + " bytes; closing");
         } catch (IOException | UncheckedIOException e) {
             LOGGER.log(Level.DEBUG, name + ": connection failed: " + e.getMessage());
         } finally {
             awaitAnswers();
+        }
+    }
+
+    /**
+     * A line over max-line-bytes, read past without being kept. From a client that has proved who it is, a request is
+     * answered with -32600 and a notification dropped, and the connection goes on; anything else (a connection that
+     * has not authenticated, a line whose first and last bytes tell neither, one over
+     * {@value BoundedLineReader#READ_PAST_AT_MOST} bytes) is answered with id null and ends the connection.
+     *
+     * @return whether the connection goes on
+     */
+    private boolean passedOver(BoundedLineReader reader, BoundedLineReader.LineTooLongException tooLong)
+            throws IOException {
+        String limit = "over the largest message this connection reads (" + maxLineBytes + " bytes)";
+        if (callers instanceof Caller.ByToken && principal.get() == null) {
+            LOGGER.log(Level.WARNING, name + ": a line longer than " + maxLineBytes + " bytes before any "
+                                      + "authentication; closing");
+            write(JsonRpcResponse.failure(JsonRpcId.NULL, JsonRpcError.invalidRequest(
+                    "Invalid request: a message " + limit + " before the connection authenticated; closing")));
+            return false;
+        }
+        BoundedLineReader.Skipped rest = reader.skipRest(BoundedLineReader.READ_PAST_AT_MOST);
+        OversizedMessage message = rest.ended() ? OversizedMessage.of(tooLong.head(), rest.tail())
+                : new OversizedMessage.Unknown();
+        String size = "a message of " + rest.lineBytes() + " bytes, " + limit;
+        switch (message) {
+            case OversizedMessage.Request(JsonRpcId id, String method) -> {
+                LOGGER.log(Level.WARNING, name + ": " + method + " was " + size + "; refused");
+                write(JsonRpcResponse.failure(id, JsonRpcError.invalidRequest(
+                        "Invalid request: " + size + "; it was not read")));
+                return true;
+            }
+            case OversizedMessage.Notification(String method) -> {
+                LOGGER.log(Level.WARNING, name + ": " + method + " was " + size + "; dropped");
+                return true;
+            }
+            default -> {
+                LOGGER.log(Level.WARNING, name + ": " + size + " that is no request or notification; closing");
+                write(JsonRpcResponse.failure(JsonRpcId.NULL, JsonRpcError.invalidRequest(
+                        "Invalid request: " + size + "; closing")));
+                return false;
+            }
         }
     }
 

@@ -87,11 +87,49 @@ class LineChannelTest {
         assertThat(lines.getFirst().get("id").isNull(), is(true));
     }
 
+    /** An oversized line that is no request or notification is answered with id null and ends the connection. */
     @Test
-    void overlongLineEndsTheConnection() {
+    void overlongLineOfNoMessageEndsTheConnection() {
         List<JsonNode> lines = serve(new LineChannel.Caller.Fixed(Principal.anonymous()),
                                      "x".repeat(4096) + "\n{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"fast\"}\n", 1024);
-        assertThat(lines.isEmpty(), is(true));
+        assertThat(lines.size(), is(1));
+        assertThat(lines.getFirst().get("id").isNull(), is(true));
+        assertThat(lines.getFirst().at("/error/message").asString(),
+                   containsString("a message of 4096 bytes, over the largest message this connection reads (1024 bytes)"));
+    }
+
+    /**
+     * An oversized request is refused alone (-32600, its own id) and an oversized notification dropped: the requests
+     * after them on the connection are served. (A desktop client's whole stdio session used to end with it.)
+     */
+    @Test
+    void anOversizedRequestIsRefusedAloneAndTheConnectionGoesOn() {
+        String bulk = "{\"code\":\"" + "x".repeat(4096) + "\"}";
+        List<JsonNode> lines = serve(new LineChannel.Caller.Fixed(Principal.anonymous()), """
+                {"method":"tools/call","params":%1$s,"jsonrpc":"2.0","id":5}
+                {"jsonrpc":"2.0","method":"notifications/message","params":%1$s}
+                {"jsonrpc":"2.0","id":9,"method":"fast"}
+                """.formatted(bulk), 1024);
+        assertThat(lines.size(), is(2));
+        assertThat(lines.get(0).get("id").asInt(), is(5));
+        assertThat(lines.get(0).at("/error/code").asInt(), is(-32600));
+        assertThat(lines.get(0).at("/error/message").asString(), containsString("it was not read"));
+        assertThat(lines.get(1).get("id").asInt(), is(9));
+        assertThat(lines.get(1).has("result"), is(true));
+    }
+
+    /** Before a connection has authenticated, an oversized line ends it: nobody reads a gigabyte for a stranger. */
+    @Test
+    void anOversizedLineBeforeAuthenticationEndsTheConnection() {
+        Authenticator authenticator = Authenticator.create(new AuthConfig(true, List.of(
+                ApiKey.of("sock", SECRET, List.of("*")))));
+        List<JsonNode> lines = serve(new LineChannel.Caller.ByToken(authenticator), """
+                {"jsonrpc":"2.0","id":5,"method":"fast","params":{"code":"%s"},"auth":{"bearerToken":"%s"}}
+                {"jsonrpc":"2.0","id":9,"method":"fast","auth":{"bearerToken":"%2$s"}}
+                """.formatted("x".repeat(4096), SECRET), 1024);
+        assertThat(lines.size(), is(1));
+        assertThat(lines.getFirst().get("id").isNull(), is(true));
+        assertThat(lines.getFirst().at("/error/message").asString(), containsString("before the connection authenticated"));
     }
 
     @Test

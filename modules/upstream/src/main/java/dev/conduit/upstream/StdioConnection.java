@@ -43,8 +43,6 @@ final class StdioConnection implements McpConnection {
     private static final int STDERR_LINES_PER_WINDOW = 50;
     private static final long STDERR_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int STDERR_MAX_LINE = 2000;
-    /** The largest oversized message read past, rather than ending the connection: 1 GiB. */
-    private static final long SKIPPED_AT_MOST = 1L << 30;
 
     private final String upstreamId;
     private final Process process;
@@ -189,14 +187,14 @@ final class StdioConnection implements McpConnection {
     /**
      * A message over max-message-bytes: an answer to a call waiting for it fails that call alone, a notification is
      * dropped, and the connection goes on for every other caller. Anything else (a request of the server's, or what
-     * its first and last bytes do not tell) drops the connection, as does an answer over {@value #SKIPPED_AT_MOST}
+     * its first and last bytes do not tell) drops the connection, as does an answer over {@value BoundedLineReader#READ_PAST_AT_MOST}
      * bytes: no call is left waiting for an answer that will not come.
      *
      * @return whether the connection goes on
      */
     private boolean passedOver(BoundedLineReader reader, BoundedLineReader.LineTooLongException tooLong)
             throws IOException {
-        BoundedLineReader.Skipped rest = reader.skipRest(SKIPPED_AT_MOST);
+        BoundedLineReader.Skipped rest = reader.skipRest(BoundedLineReader.READ_PAST_AT_MOST);
         if (!rest.ended()) {
             LOGGER.log(Level.ERROR, "upstream '" + upstreamId + "' sent a message of more than " + rest.lineBytes()
                                     + " bytes (max-message-bytes " + maxMessageBytes + "); dropping the connection");

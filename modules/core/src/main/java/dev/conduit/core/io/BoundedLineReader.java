@@ -118,6 +118,9 @@ public final class BoundedLineReader {
     /** How many of an oversized line's first and last bytes are kept. */
     public static final int KEPT = 1024;
 
+    /** The longest line its readers read past rather than ending the stream: 1 GiB. */
+    public static final long READ_PAST_AT_MOST = 1L << 30;
+
     /**
      * The end of a line read past: its last bytes (at most {@value #KEPT}, without the terminator), how long it was
      * (as far as it was read), and whether its end was reached.
