@@ -7,10 +7,14 @@
 # compile(..., PyCF_ONLY_AST) and nodes told apart by their class names; the host sends data as Python literals (read
 # back by _literal, which accepts literals only) and receives JSON written by _dumps.
 import _ast as __conduit_ast_module
+import sys as __conduit_sys_module
+from _collections_abc import Coroutine as __conduit_coroutine
 
 
 def __conduit_install(bridge, manifest, discover, room):
     _globals = globals()
+    _sys = _globals.pop("__conduit_sys_module")
+    _Coroutine = _globals.pop("__conduit_coroutine")
     try:
         # GraalPy's home is a directory under the server's own home: the program learns nothing from it, and imports
         # do not read it once the context is up (they use sys.path).
@@ -111,6 +115,45 @@ def __conduit_install(bridge, manifest, discover, room):
             return self._value
             yield  # makes this a generator that finishes at once
 
+    class _Finished:
+        """A tool call's value, finished when it is returned: `await` gives it back, and asyncio takes it for a
+        coroutine that is done (gather, create_task, wait_for), as it took the original's calls, which were coroutines.
+        Dicts, lists and strings, the values calls return, are given it by a subclass of their own."""
+
+        __slots__ = ()
+
+        def __await__(self):
+            return self
+            yield  # makes this a generator that finishes at once
+
+        def send(self, value):
+            raise StopIteration(self)
+
+        def throw(self, kind, value=None, traceback=None):
+            raise kind if value is None else value
+
+        def close(self):
+            pass
+
+    class _FinishedDict(_Finished, dict):
+        __slots__ = ()
+        __hash__ = object.__hash__  # asyncio.gather keys its arguments by them
+
+    class _FinishedList(_Finished, list):
+        __slots__ = ()
+        __hash__ = object.__hash__
+
+    class _FinishedStr(_Finished, str):
+        __slots__ = ()
+
+    _finished_kinds = {dict: _FinishedDict, list: _FinishedList, str: _FinishedStr}
+    for _kind_of_value in _finished_kinds.values():
+        _Coroutine.register(_kind_of_value)
+
+    def _finished(value):
+        kind = _finished_kinds.get(type(value))
+        return value if kind is None else kind(value)
+
     def _call(name, args, kwargs):
         if args is None:
             args = {}
@@ -121,8 +164,7 @@ def __conduit_install(bridge, manifest, discover, room):
         answer = _literal(bridge(name, _dumps(merged)))
         if "error" in answer:
             raise ToolError(name, answer["error"].get("code"), answer["error"].get("message"))
-        value = answer.get("value")
-        return value
+        return _finished(answer.get("value"))
 
     def _binding(name):
         def call(args=None, **kwargs):
@@ -222,9 +264,15 @@ def __conduit_install(bridge, manifest, discover, room):
     _globals.pop("__conduit_ast_module", None)
 
     def _await(value):
-        # What a top-level `await value` means here: our calls are already finished; coroutines run to their end.
+        # What a top-level `await value` means here: our calls are already finished; coroutines run to their end, on
+        # an event loop once the program has imported asyncio (whose sleeps, tasks and futures need one).
         if isinstance(value, _Done):
             return value._value
+        if isinstance(value, _Finished):
+            return value
+        asyncio = _sys.modules.get("asyncio")
+        if asyncio is not None and (asyncio.iscoroutine(value) or asyncio.isfuture(value)):
+            return _event_loop(asyncio).run_until_complete(value)
         if hasattr(value, "send") and hasattr(value, "throw"):
             try:
                 while True:
@@ -236,6 +284,79 @@ def __conduit_install(bridge, manifest, discover, room):
     def _awaitable(value):
         return value if hasattr(value, "__await__") else _Done(value)
 
+    def _event_loop(asyncio):
+        # The loop of the program's top-level code (the policy's, below), where its futures were made.
+        return asyncio.get_event_loop_policy().get_event_loop()
+
+    def _adapt(asyncio):
+        # asyncio's own loops wait on a selector and wake through a socket pair: the sandbox has no sockets. This loop
+        # has no I/O to wait for, only timers and tasks, so between them it sleeps, 50 ms at a time: a program stopped
+        # at its wall time while one long sleep ran here went on sleeping (GraalPy's sleep, called from the loop,
+        # kept waking to the stop without ending), and ran until the sleep was over.
+        import time
+        base_events = _sys.modules["asyncio.base_events"]
+
+        class _Timers:
+            def select(self, timeout=None):
+                time.sleep(0.05 if timeout is None else min(0.05, timeout))  # None: nothing scheduled yet
+                return []
+
+        class SandboxEventLoop(base_events.BaseEventLoop):
+            def __init__(self):
+                super().__init__()
+                self._selector = _Timers()
+
+            def _process_events(self, event_list):
+                pass
+
+            def _write_to_self(self):
+                pass
+
+        class SandboxEventLoopPolicy(asyncio.DefaultEventLoopPolicy):
+            def new_event_loop(self):
+                return SandboxEventLoop()
+
+            def get_event_loop(self):
+                # The top-level code always has a loop, as under the original's top-level await: one made when none
+                # is set or the one set was closed (asyncio.run closes its own and sets none).
+                loop = self._local._loop
+                if loop is None or loop.is_closed():
+                    loop = self.new_event_loop()
+                    self.set_event_loop(loop)
+                return loop
+
+        asyncio.set_event_loop_policy(SandboxEventLoopPolicy())
+
+    class _Adapting:
+        # The loader of asyncio, adapting the module once it has run.
+        __slots__ = ("_inner",)
+
+        def __init__(self, inner):
+            self._inner = inner
+
+        def create_module(self, spec):
+            return self._inner.create_module(spec)
+
+        def exec_module(self, module):
+            self._inner.exec_module(module)
+            _adapt(module)
+
+    class _AdaptsAsyncio:
+        # Found first on sys.meta_path: when the program imports asyncio, its spec gets the adapting loader.
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            if name != "asyncio":
+                return None
+            _sys.meta_path.remove(_AdaptsAsyncio)
+            for finder in _sys.meta_path:
+                find = getattr(finder, "find_spec", None)
+                spec = find(name, path, target) if find is not None else None
+                if spec is not None and spec.loader is not None:
+                    spec.loader = _Adapting(spec.loader)
+                    return spec
+            return None
+
+    _sys.meta_path.insert(0, _AdaptsAsyncio)
     _globals["__conduit_await__"] = _await
     _globals["__conduit_awaitable__"] = _awaitable
 

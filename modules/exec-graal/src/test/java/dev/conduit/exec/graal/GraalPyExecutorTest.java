@@ -122,6 +122,48 @@ class GraalPyExecutorTest {
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("42"));
     }
 
+    /**
+     * asyncio works as in the original, whose calls were coroutines: gather of calls and coroutines, tasks, timeouts,
+     * sleeps and asyncio.run, on an event loop without sockets (asyncio's own needs a socket pair, which the sandbox
+     * does not have). Calls still run one after another.
+     */
+    @Test
+    void asyncioGathersCallsAndRunsTasks() throws Exception {
+        ExecutionOutcome outcome = run("""
+                import asyncio
+                async def twice(x):
+                    await asyncio.sleep(0.01)
+                    r = await tools.test.echo({'x': x})
+                    return r['x'] * 2
+                async def main():
+                    task = asyncio.create_task(twice(5))
+                    a, b = await asyncio.gather(tools.test.echo({'x': 1}), tools.test.echo(x=2))
+                    return a['x'], b['x'], await task, await asyncio.wait_for(twice(3), 5)
+                print(asyncio.run(main()))
+                both = await asyncio.gather(twice(1), tools.test.echo({'x': 9}))
+                print(both, type(both[1]) is dict, isinstance(both[1], dict))
+                r = tools.test.echo({'y': 1})
+                print(r['y'], await r)""", IMPORTING, new RecordingBridge(20));
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(outcome.stdout(), is("(1, 2, 10, 6)\n[2, {'x': 9}] False True\n1 {'y': 1}\n"));
+    }
+
+    /** Time for a cold import of asyncio, seconds of CPU in the interpreter before the JIT has warmed to it. */
+    private static final ExecutionLimits IMPORTING = new ExecutionLimits(
+            Duration.ofSeconds(60), Duration.ofSeconds(30), LIMITS.memoryBytes(), LIMITS.outputBytes(),
+            LIMITS.logEntries(), LIMITS.toolCalls(), LIMITS.codeBytes());
+
+    /** A program asleep in asyncio is stopped at its wall time like any other. */
+    @Test
+    void asyncioSleepingPastTheWallTimeIsStopped() throws Exception {
+        ExecutionLimits brief = new ExecutionLimits(Duration.ofSeconds(2), LIMITS.cpuTime(), LIMITS.memoryBytes(),
+                                                    LIMITS.outputBytes(), LIMITS.logEntries(), LIMITS.toolCalls(),
+                                                    LIMITS.codeBytes());
+        ExecutionOutcome outcome = run("import asyncio\nawait asyncio.sleep(60)", brief, new RecordingBridge(1));
+        assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.LimitExceeded exceeded
+                                       && exceeded.limit() == Limit.WALL_TIME, is(true));
+    }
+
     @Test
     void toolErrorsAreCatchable() throws Exception {
         ExecutionOutcome outcome = run("""
