@@ -24,7 +24,7 @@ import static org.hamcrest.Matchers.is;
  * Programs that wait on tool calls give their turn to run guest code to others ({@code executors.running}): with two
  * turns, 48 programs that each wait 2 s on an upstream all finish within a 12 s wall limit that counts the time they
  * wait for a turn (holding turns while waiting, they would go two at a time: 48 s), and a program that computes
- * beside them is still stopped at its CPU limit.
+ * beside them is still stopped at its CPU limit. So do programs waiting on timers.
  */
 class WaitingProgramsIT {
     private static final int WAITING = 48;
@@ -69,6 +69,28 @@ class WaitingProgramsIT {
             }
             JsonNode spun = spinning.get(60, TimeUnit.SECONDS);
             assertThat(spun.toString(), spun.at("/error/code").asInt(), is(-32008));
+        }
+    }
+
+    /**
+     * The same for programs waiting on a timer (setTimeout, which the in-process engines run themselves): each sleeps
+     * 2 s without its turn; holding it, 48 of them would take 48 s on two turns.
+     */
+    @Test
+    void manyProgramsWaitOnTimersAtOnce() throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<JsonNode>> waiting = new ArrayList<>();
+            for (int i = 0; i < WAITING; i++) {
+                String engine = i % 2 == 0 ? "graaljs" : "rhino";
+                waiting.add(clients.submit(() -> client.execute("javascript", """
+                        await new Promise((resolve) => setTimeout(resolve, 2000));
+                        return 'waited';""", limits(engine, 12_000, 12_000))));
+            }
+            for (Future<JsonNode> program : waiting) {
+                JsonNode answer = program.get(60, TimeUnit.SECONDS);
+                assertThat(answer.toString(), answer.at("/result/structuredContent/result").asString(), is("waited"));
+            }
         }
     }
 

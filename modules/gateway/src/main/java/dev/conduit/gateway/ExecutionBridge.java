@@ -69,6 +69,19 @@ final class ExecutionBridge implements ToolBridge {
     }
 
     @Override
+    public void idle(long millis) {
+        GuestTurns.Turn current = turn;
+        if (current == null) {
+            ToolBridge.super.idle(millis);
+            return;
+        }
+        current.whileWaiting(() -> {
+            ToolBridge.super.idle(millis);
+            return null;
+        });
+    }
+
+    @Override
     public String call(String requested, String argumentsJson) {
         try (Scope _ = traced.makeCurrent()) {
             return traced(requested, argumentsJson);

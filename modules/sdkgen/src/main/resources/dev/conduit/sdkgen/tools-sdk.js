@@ -507,7 +507,98 @@
     });
   }
 
+  /**
+   * setTimeout, setInterval, their clearing and queueMicrotask, for the engines that have no event loop (GraalJS and
+   * Rhino, in-process), defined on `global`. Timers wait in a queue that the engine runs while the program waits for
+   * a promise, and after the program, until none is left (as Deno, the original's engine for TypeScript, does): it
+   * calls next() and drains the microtasks after each, sleeping (without its turn to run guest code) while next()
+   * says how long until one is due. A callback's exception ends the program, as an uncaught one does in Deno.
+   */
+  function timers(global, clock) {
+    var queue = [];
+    var ids = 0;
+    var order = 0;
+    var slice = Array.prototype.slice;
+    var resolvedPromise = Promise.resolve();
+    var MAX_DELAY = 2147483647;
+
+    function add(callback, delay, args, repeat) {
+      if (typeof callback !== "function") {
+        throw new TypeError("the callback must be a function (a string of code is not run here)");
+      }
+      var ms = Number(delay);
+      ms = ms >= 1 && ms <= MAX_DELAY ? Math.floor(ms) : (ms > MAX_DELAY ? 1 : 0);
+      ids += 1;
+      queue.push({ id: ids, due: clock() + ms, order: order++, callback: callback, args: args,
+                   every: repeat ? Math.max(ms, 1) : -1 });
+      return ids;
+    }
+    function clear(id) {
+      for (var i = 0; i < queue.length; i++) {
+        if (queue[i].id === id) {
+          queue.splice(i, 1);
+          return;
+        }
+      }
+    }
+    function earliest() {
+      var first = -1;
+      for (var i = 0; i < queue.length; i++) {
+        if (first < 0 || queue[i].due < queue[first].due
+            || queue[i].due === queue[first].due && queue[i].order < queue[first].order) {
+          first = i;
+        }
+      }
+      return first;
+    }
+    var functions = {
+      setTimeout: function (callback, delay) {
+        return add(callback, delay, slice.call(arguments, 2), false);
+      },
+      setInterval: function (callback, delay) {
+        return add(callback, delay, slice.call(arguments, 2), true);
+      },
+      clearTimeout: clear,
+      clearInterval: clear,
+      queueMicrotask: function (callback) {
+        if (typeof callback !== "function") {
+          throw new TypeError("queueMicrotask: the callback must be a function");
+        }
+        resolvedPromise.then(function () {
+          callback();
+        });
+      }
+    };
+    keysOf(functions).forEach(function (name) {
+      Object.defineProperty(global, name, { value: functions[name], writable: true, configurable: true,
+                                            enumerable: false });
+    });
+    return freeze({
+      /** Runs the earliest timer if it is due; then how many ms until the next is due: 0 now, -1 none left. */
+      next: function () {
+        var first = earliest();
+        if (first < 0) {
+          return -1;
+        }
+        var timer = queue[first];
+        var wait = timer.due - clock();
+        if (wait > 0) {
+          return wait;
+        }
+        if (timer.every < 0) {
+          queue.splice(first, 1);
+        } else {
+          timer.due = clock() + timer.every;
+          timer.order = order++;
+        }
+        timer.callback.apply(undefined, timer.args);
+        first = earliest();
+        return first < 0 ? -1 : Math.max(0, queue[first].due - clock());
+      }
+    });
+  }
+
   return freeze({ tools: tools, discovery: discovery, ToolError: ToolError, argumentsOk: argumentsOk,
                   badArguments: badArguments, failure: failure, resultJson: resultJson,
-                  guardAllocations: guardAllocations });
+                  guardAllocations: guardAllocations, timers: timers });
 })()

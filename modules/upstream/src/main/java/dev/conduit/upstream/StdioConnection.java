@@ -187,8 +187,8 @@ final class StdioConnection implements McpConnection {
     /**
      * A message over max-message-bytes: an answer to a call waiting for it fails that call alone, a notification is
      * dropped, and the connection goes on for every other caller. Anything else (a request of the server's, or what
-     * its first and last bytes do not tell) drops the connection, as does an answer over {@value BoundedLineReader#READ_PAST_AT_MOST}
-     * bytes: no call is left waiting for an answer that will not come.
+     * its first and last bytes do not tell) drops the connection, as does an answer over
+     * {@value BoundedLineReader#READ_PAST_AT_MOST} bytes: no call is left waiting for an answer that will not come.
      *
      * @return whether the connection goes on
      */

@@ -40,4 +40,17 @@ public interface ToolBridge {
     default boolean cancelled() {
         return false;
     }
+
+    /**
+     * Waits up to {@code millis} for a guest's timer ({@code setTimeout} in the in-process JavaScript engines), as a
+     * tool call waits: without holding a turn to run guest code, so programs asleep do not keep others from the
+     * cores. Returns early when interrupted; the engine checks its limits after it.
+     */
+    default void idle(long millis) {
+        try {
+            Thread.sleep(Math.max(0, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

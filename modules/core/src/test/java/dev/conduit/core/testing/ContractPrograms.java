@@ -103,6 +103,12 @@ public interface ContractPrograms {
     /** Prints tools, then whether its shown text reveals internals, its namespaces sorted, and whether await is harmless. */
     String inspection();
 
+    /**
+     * Schedules "b" after 20 ms, "a" after 10 ms (passed to its callback as an argument), one cancelled after 5 ms and
+     * "micro" as soon as possible; waits for three ticks of 1 ms, then 25 ms; ends with "micro,a,b,3".
+     */
+    String timers();
+
     /** Leaves a global named leftover behind. */
     String leaveGlobal();
 
@@ -280,6 +286,28 @@ public interface ContractPrograms {
         @Override
         public String leaveGlobal() {
             return "globalThis.leftover = 'secret';";
+        }
+
+        @Override
+        public String timers() {
+            return """
+                    const order = [];
+                    setTimeout(() => order.push("b"), 20);
+                    setTimeout((x) => order.push(x), 10, "a");
+                    clearTimeout(setTimeout(() => order.push("never"), 5));
+                    queueMicrotask(() => order.push("micro"));
+                    let ticks = 0;
+                    await new Promise((resolve) => {
+                      const id = setInterval(() => {
+                        if (++ticks === 3) {
+                          clearInterval(id);
+                          resolve();
+                        }
+                      }, 1);
+                    });
+                    await new Promise((resolve) => setTimeout(resolve, 25));
+                    order.push(ticks);
+                    return order.join(",");""";
         }
 
         @Override
@@ -472,6 +500,28 @@ public interface ContractPrograms {
         @Override
         public String hasGlobal() {
             return "'leftover' in globals() or 'leftover' in dir(__builtins__)";
+        }
+
+        @Override
+        public String timers() {
+            return """
+                    import asyncio
+                    order = []
+                    loop = asyncio.get_event_loop()
+                    loop.call_later(0.02, order.append, "b")
+                    loop.call_later(0.01, order.append, "a")
+                    loop.call_later(0.005, order.append, "never").cancel()
+                    loop.call_soon(order.append, "micro")
+                    ticks = 0
+                    async def tick():
+                        global ticks
+                        for _ in range(3):
+                            await asyncio.sleep(0.001)
+                            ticks += 1
+                    await tick()
+                    await asyncio.sleep(0.025)
+                    order.append(ticks)
+                    ",".join(map(str, order))""";
         }
     };
 }

@@ -26,6 +26,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What every engine must do alike: output, return values, tool calls and ToolError, guest errors, and every limit.
@@ -97,6 +98,41 @@ public abstract class ExecutorContract {
     void lastValueIsTheResult() throws Exception {
         ExecutionOutcome.Completed completed = (ExecutionOutcome.Completed) run(programs().lastValue());
         assertThat(completed.resultJson().orElseThrow(), is("{\"n\":2}"));
+    }
+
+    /**
+     * Timers run in the order they are due, with their arguments, cleared ones never, microtasks before them, and a
+     * promise waits for the timer that settles it (Python: the loop asyncio gives a program). Time to spare for
+     * GraalPy's cold import of asyncio.
+     */
+    @Test
+    void timersRunInTheOrderTheyAreDueAndPromisesWaitForThem() throws Exception {
+        ExecutionLimits spare = new ExecutionLimits(Duration.ofSeconds(60), Duration.ofSeconds(30),
+                                                    LIMITS.memoryBytes(), LIMITS.outputBytes(), LIMITS.logEntries(),
+                                                    LIMITS.toolCalls(), LIMITS.codeBytes());
+        ExecutionOutcome outcome = run(programs().timers(), spare, new RecordingBridge(1));
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("\"micro,a,b,3\""));
+    }
+
+    /** What a JavaScript program leaves to run later runs before it ends, as in Deno (Python's asyncio drops it). */
+    @Test
+    void whatIsLeftForLaterRunsBeforeTheProgramEnds() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "asyncio drops what is left, in Python as in CPython");
+        ExecutionOutcome outcome = run("setTimeout(() => console.log('later'), 10); console.log('now');");
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(outcome.stdout(), is("now\nlater\n"));
+    }
+
+    /** A program waiting for a timer past its wall time is stopped there, its thread given back. */
+    @Test
+    void aTimerPastTheWallTimeIsStoppedAtIt() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "GraalPyExecutorTest has asyncio's sleep");
+        ExecutionLimits brief = LIMITS.withWallTime(Duration.ofSeconds(1));
+        ExecutionOutcome outcome = run("await new Promise((resolve) => setTimeout(resolve, 60000)); return 1;", brief,
+                                       new RecordingBridge(1));
+        assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.LimitExceeded exceeded
+                                       && exceeded.limit() == ExecutionOutcome.Limit.WALL_TIME, is(true));
     }
 
     @Test

@@ -173,6 +173,55 @@ Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools,
 Object.defineProperty(globalThis, "ToolError", { value: ConduitSdk.ToolError, enumerable: false });
 globalThis.addEventListener("unhandledrejection", (event) => event.preventDefault());
 
+// What the program leaves to run later (timers) runs before it ends, as in a Deno process of its own (the original's
+// executor) and in the in-process engines: its timers are counted, and the end waits until none is left. A callback's
+// exception ends the program, as it would end that process.
+const timers = new Set();
+const native = { setTimeout, setInterval, clearTimeout, clearInterval };
+let noTimersLeft = null;
+function checkLater() {
+  native.setTimeout(() => { // a task of its own: after the microtasks the callback started, which may add timers
+    if (timers.size === 0 && noTimersLeft) {
+      noTimersLeft();
+    }
+  }, 0);
+}
+function guarded(callback, once, id) {
+  return (...args) => {
+    if (once) {
+      timers.delete(id.value);
+    }
+    try {
+      if (typeof callback === "function") {
+        callback(...args);
+      }
+    } catch (error) {
+      fail(error);
+    } finally {
+      checkLater();
+    }
+  };
+}
+function schedule(start, once) {
+  return (callback, delay, ...args) => {
+    const id = {};
+    id.value = start(guarded(callback, once, id), delay, ...args);
+    timers.add(id.value);
+    return id.value;
+  };
+}
+function unschedule(stop) {
+  return (id) => {
+    timers.delete(id);
+    stop(id);
+    checkLater();
+  };
+}
+Object.assign(globalThis, {
+  setTimeout: schedule(native.setTimeout, true), setInterval: schedule(native.setInterval, false),
+  clearTimeout: unschedule(native.clearTimeout), clearInterval: unschedule(native.clearInterval),
+});
+
 // A plain script keeps its last value as the result. One with top-level await or return (the gateway tells, as
 // `asBody`), or TypeScript syntax, runs as a TypeScript module whose body is an async function, so `return` gives the
 // result. Either form is tried when the other does not parse: the sentinel, called first thing in both, tells a
@@ -225,9 +274,18 @@ try {
   } finally {
     delete globalThis[SENTINEL];
   }
-  send({ t: "done", result: ConduitSdk.resultJson(await value, stringify) });
+  const result = ConduitSdk.resultJson(await value, stringify);
+  if (timers.size > 0) {
+    await new Promise((resolve) => noTimersLeft = resolve);
+  }
+  send({ t: "done", result });
 } catch (error) {
-  const message = error instanceof Error ? error.name + ": " + error.message : "Uncaught " + inspect(error);
-  send({ t: "error", message, stack: stackOf(error) });
+  fail(error);
 }
 Deno.exit(0);
+
+function fail(error) {
+  const message = error instanceof Error ? error.name + ": " + error.message : "Uncaught " + inspect(error);
+  send({ t: "error", message, stack: stackOf(error) });
+  Deno.exit(0);
+}

@@ -80,6 +80,14 @@ final class BridgeSwitch {
         };
     }
 
+    /** Waits for a guest's timer, as {@link ToolBridge#idle}: without the execution's turn to run guest code. */
+    void idle(long millis) {
+        ToolBridge bridge = target.get();
+        if (bridge != null) {
+            bridge.idle(millis);
+        }
+    }
+
     /** Points the functions at one execution's bridge and memory claim; {@code null, null} between executions. */
     void target(ToolBridge bridge, LiveHeap.Share heap) {
         target.set(bridge);

@@ -125,7 +125,7 @@ final class GraalJsExecutor extends PooledExecutor {
                 throw again;
             }
         }
-        Value converted = prepared.runner().execute(settle(value));
+        Value converted = prepared.runner().getMember("result").execute(settle(prepared, value));
         return converted.isString() ? Optional.of(converted.asString()) : Optional.empty();
     }
 
@@ -138,23 +138,52 @@ final class GraalJsExecutor extends PooledExecutor {
         return Source.newBuilder("js", "(async () => {" + code + "\n})()", PROGRAM).buildLiteral();
     }
 
-    /** The value a promise settled to; a rejection is a guest failure; a promise that never settles, undefined. */
-    private static Value settle(Value value) throws GuestFailure {
-        if (value == null || !value.hasMember("then") || !value.getMember("then").canExecute()) {
-            return value;
+    /**
+     * The program's value, a promise's once it settled; a rejection is a guest failure. Meanwhile, and after it until
+     * none is left, the program's timers run (as in Deno, the original's TypeScript engine), microtasks drained after
+     * each (GraalJS runs them as each call from the host returns), the thread idle without its turn between them in
+     * slices of {@value #IDLE_SLICE_MILLIS} ms (the watchdog's stop lands at the next timer step). A promise that
+     * nothing is left to settle is a guest failure that says so.
+     */
+    private static Value settle(Prepared prepared, Value value) throws GuestFailure {
+        boolean promise = value != null && value.hasMember("then") && value.getMember("then").canExecute();
+        Value[] settled = new Value[2]; // the value, or the reason of a rejection
+        boolean[] done = new boolean[2]; // settled, rejected
+        if (promise) {
+            value.invokeMember("then", (ProxyExecutable) args -> settledAs(settled, done, false, args),
+                               (ProxyExecutable) args -> settledAs(settled, done, true, args));
         }
-        Value[] resolved = new Value[1];
-        Value[] rejected = new Value[1];
-        value.invokeMember("then",
-                           (ProxyExecutable) args -> resolved[0] = args.length > 0 ? args[0] : null,
-                           (ProxyExecutable) args -> rejected[0] = args.length > 0 ? args[0] : null);
-        if (rejected[0] != null) {
-            Value error = rejected[0];
-            throw new GuestFailure(error.hasMember("stack") && error.getMember("stack").isString()
-                                   ? error.getMember("stack").asString() : error.toString());
+        Value nextTimer = prepared.runner().getMember("nextTimer");
+        while (!done[1]) {
+            long wait = nextTimer.execute().asLong();
+            if (wait < 0) {
+                break;
+            }
+            if (wait > 0) {
+                prepared.bridge().idle(Math.min(wait, IDLE_SLICE_MILLIS));
+            }
         }
-        return resolved[0];
+        if (done[1]) {
+            Value error = settled[1];
+            throw new GuestFailure(error != null && error.hasMember("stack") && error.getMember("stack").isString()
+                                   ? error.getMember("stack").asString() : String.valueOf(error));
+        }
+        if (promise && !done[0]) {
+            throw new GuestFailure("Error: the program awaits a promise that nothing is left to settle (no timer is "
+                                   + "pending; tool calls answer before they return)");
+        }
+        return promise ? settled[0] : value;
     }
+
+    private static Object settledAs(Value[] settled, boolean[] done, boolean rejected, Value... args) {
+        settled[rejected ? 1 : 0] = args.length > 0 ? args[0] : null;
+        done[0] = true;
+        done[1] = rejected;
+        return null;
+    }
+
+    /** The longest a program waiting for a timer idles before its next step: how late a stop may land. */
+    private static final long IDLE_SLICE_MILLIS = 50;
 
     @Override
     public void close() {

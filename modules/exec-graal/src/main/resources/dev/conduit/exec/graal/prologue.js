@@ -2,7 +2,8 @@
 // installer that removes the globals that lead to the host, receives the host's functions (the tool bridge, one that
 // answers the manifest, one that discovers tools: JSON data, never code; one that answers what is left of the
 // program's memory limit, one that counts a buffer against it) and the shared SDK (tools-sdk.js), makes large
-// allocations ask first, defines `tools`, `discoverMCPTools` and `ToolError`, and keeps the host functions in this
+// allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError` and the timers (setTimeout and its kin),
+// and keeps the host functions in this
 // closure only: user code can reach neither them nor the host.
 // `tools` is built from the manifest the first time a program touches it, so a program that calls no tool pays
 // nothing for it.
@@ -41,8 +42,10 @@
     });
     Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
     Object.defineProperty(globalThis, "ToolError", { value: sdk.ToolError, enumerable: false });
+    const timers = sdk.timers(globalThis, Date.now);
 
-    // The value a program leaves behind, as JSON text (undefined when JSON cannot express it).
-    return (value) => sdk.resultJson(value, stringify);
+    // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), and the
+    // timers' next step (sdk.timers), which it takes while the program waits and after it.
+    return Object.freeze({ result: (value) => sdk.resultJson(value, stringify), nextTimer: timers.next });
   };
 })()

@@ -86,6 +86,14 @@ class GraalJsExecutorTest extends ExecutorContract {
         assertThat("refilled after", EXECUTOR.pooled().getAsInt(), is(full));
     }
 
+    /** A promise nothing is left to settle fails with a message that says so (it used to complete with no result). */
+    @Test
+    void aPromiseNothingCanSettleIsAGuestError() throws Exception {
+        ExecutionOutcome outcome = run("await new Promise(() => {}); return 1;");
+        assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.GuestError error
+                                       && error.message().contains("a promise that nothing is left to settle"), is(true));
+    }
+
     @Test
     void hostIsOutOfReach() throws Exception {
         ExecutionOutcome.Completed completed = (ExecutionOutcome.Completed) run("""

@@ -26,7 +26,8 @@ class HostileProgramsTest extends HostileSuite {
             + "'Float32Array','Float64Array','BigInt64Array','BigUint64Array','Float16Array','DataView','BigInt',"
             + "'Map','Set','WeakMap','WeakSet','Symbol','Reflect','Proxy','Promise','Iterator',"
             + "'SharedArrayBuffer','Atomics','globalThis','WeakRef','FinalizationRegistry','Intl','console',"
-            + "'arguments','tools','discoverMCPTools','ToolError','Symbol(Symbol.toStringTag)']";
+            + "'arguments','tools','discoverMCPTools','ToolError','setTimeout','setInterval','clearTimeout',"
+            + "'clearInterval','queueMicrotask','Symbol(Symbol.toStringTag)']";
     private static GraalJsExecutor executor;
 
     @BeforeAll

@@ -227,7 +227,7 @@ final class RhinoExecutor implements Executor {
                     Scriptable token = cx.newObject(s);
                     target.guard.heap().hold(token, args.length > 0 ? (long) Context.toNumber(args[0]) : 0);
                     return token;
-                })});
+                }), idler(scope, target)});
         return new Prepared(scope, finish, target);
     }
 
@@ -250,6 +250,25 @@ final class RhinoExecutor implements Executor {
             // Closing: no more scopes are needed.
         }
     }
+
+    /**
+     * Idles until a timer is due, without the program's turn to run guest code, in slices of
+     * {@value #IDLE_SLICE_MILLIS} ms with the limits checked after each: Rhino's guard is checked on the guest's own
+     * thread only, so a slice is how late a wall-time stop may land.
+     */
+    private static LambdaFunction idler(ScriptableObject scope, Target target) {
+        return new LambdaFunction(scope, "idle", 1, (cx, s, self, args) -> {
+            long wait = args.length > 0 ? (long) Context.toNumber(args[0]) : 0;
+            for (long left = wait; left > 0; left -= IDLE_SLICE_MILLIS) {
+                target.guard.check();
+                target.request.tools().idle(Math.min(left, IDLE_SLICE_MILLIS));
+            }
+            target.guard.check();
+            return Undefined.instance;
+        });
+    }
+
+    private static final long IDLE_SLICE_MILLIS = 50;
 
     private static LambdaFunction bridge(ScriptableObject scope, Target target) {
         return new LambdaFunction(scope, "bridge", 2, (cx, s, self, args) -> {

@@ -1,13 +1,16 @@
 // Conduit's in-sandbox SDK for Rhino. Evaluated in every fresh scope, made ahead of the program that uses it; it
 // returns an installer that receives the host's functions (the tool bridge, one that answers the manifest: JSON data,
 // never code; discovery, console output, the microtask drain), the shared SDK (tools-sdk.js), what is left of the
-// program's memory limit and a function that counts a buffer against it, makes large allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError`,
-// `console` and the settling function that stands in for `await`, and keeps the host functions in this closure only.
+// program's memory limit, a function that counts a buffer against it and one that idles until a timer is due, makes
+// large allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError`, `console`, the timers (setTimeout
+// and its kin) and the settling function that stands in for `await`, and keeps the host functions in this closure
+// only.
 // Rhino has no classes or async functions: plain prototypes here.
 (function () {
   "use strict";
-  return function install(bridge, manifest, discover, write, drain, sdk, room, hold) {
+  return function install(bridge, manifest, discover, write, drain, sdk, room, hold, idle) {
     sdk.guardAllocations(this, room, hold, true);
+    var timers = sdk.timers(this, Date.now);
     // Captured now: a program that replaces JSON, Promise or String later only confuses itself.
     var parse = JSON.parse;
     var stringify = JSON.stringify;
@@ -33,7 +36,24 @@
       }
     });
 
-    // `await x`, rewritten: settles x now. Tool calls and settled promises resolve within one microtask drain.
+    // Runs the program's timers, draining microtasks after each, until done() says so or none is left; idle (the host
+    // sleeps without the program's turn, and checks its limits) while the next is not due.
+    function runTimers(done) {
+      drain();
+      while (!done()) {
+        var wait = timers.next(); // after running the timer that was due, if one was
+        drain();
+        if (wait < 0 || done()) {
+          return;
+        }
+        if (wait > 0) {
+          idle(wait);
+        }
+      }
+    }
+
+    // `await x`, rewritten: settles x now. Tool calls and settled promises resolve within one microtask drain; a
+    // promise waiting for a timer, once the timers before it have run.
     function settle(value) {
       if (value === null || (typeof value !== "object" && typeof value !== "function")) {
         return value;
@@ -45,14 +65,15 @@
       var state = 0;
       var outcome;
       then.call(value, function (v) { state = 1; outcome = v; }, function (e) { state = 2; outcome = e; });
-      drain();
+      runTimers(function () { return state !== 0; });
       if (state === 1) {
         return outcome;
       }
       if (state === 2) {
         throw outcome;
       }
-      throw new Error("await: the promise never settled (this engine has no timers or I/O to wait for)");
+      throw new Error("await: the promise never settled, and nothing is left that could settle it (no timer is "
+                      + "pending; tool calls answer before they return)");
     }
 
     function format(value) {
@@ -103,7 +124,7 @@
     // The value a program leaves behind, settled, as JSON text (undefined when JSON cannot express it).
     return function finish(value) {
       value = settle(value);
-      drain();
+      runTimers(function () { return false; }); // what the program left to run later, as Deno runs it
       return sdk.resultJson(value, stringify);
     };
   };
