@@ -598,7 +598,230 @@
     });
   }
 
+  /**
+   * The web platform's small globals that programs written for the original's Deno use and an engine may lack:
+   * atob and btoa, structuredClone, TextEncoder and TextDecoder (UTF-8), performance.now(). Each is defined on
+   * `global` only where the engine has none (GraalJS brings its own text encoding and performance). Arrays are made through `global`'s constructors, which
+   * guardAllocations has made ask the memory limit first.
+   */
+  function webGlobals(global) {
+    var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    var fromCode = String.fromCharCode;
+    function characterError(message) {
+      var error = new Error(message);
+      error.name = "InvalidCharacterError";
+      return error;
+    }
+    function btoa(data) {
+      var text = toText(data);
+      var out = [];
+      for (var i = 0; i < text.length; i += 3) {
+        var a = text.charCodeAt(i);
+        var b = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+        var c = i + 2 < text.length ? text.charCodeAt(i + 2) : 0;
+        if (a > 255 || b > 255 || c > 255) {
+          throw characterError("btoa: the string has a character outside Latin-1");
+        }
+        out.push(BASE64.charAt(a >> 2), BASE64.charAt(((a & 3) << 4) | (b >> 4)),
+                 i + 1 < text.length ? BASE64.charAt(((b & 15) << 2) | (c >> 6)) : "=",
+                 i + 2 < text.length ? BASE64.charAt(c & 63) : "=");
+      }
+      return out.join("");
+    }
+    function atob(data) {
+      var text = toText(data).replace(/[\t\n\f\r ]/g, "");
+      if (text.length % 4 === 0) {
+        text = text.replace(/==?$/, "");
+      }
+      if (text.length % 4 === 1 || /[^A-Za-z0-9+\/]/.test(text)) {
+        throw characterError("atob: the string is not valid base64");
+      }
+      var out = [];
+      var bits = 0;
+      var count = 0;
+      for (var i = 0; i < text.length; i++) {
+        bits = (bits << 6) | BASE64.indexOf(text.charAt(i));
+        count += 6;
+        if (count >= 8) {
+          count -= 8;
+          out.push(fromCode((bits >> count) & 255));
+        }
+      }
+      return out.join("");
+    }
+    function cloneError(message) {
+      var error = new Error("structuredClone: " + message);
+      error.name = "DataCloneError";
+      return error;
+    }
+    // A deep copy of what structured cloning copies: primitives, plain objects and arrays, Date, RegExp, Map, Set,
+    // ArrayBuffer and typed arrays, errors; shared and cyclic references kept. Functions and symbols cannot be cloned.
+    function isView(item) {
+      return typeof ArrayBuffer.isView === "function" && ArrayBuffer.isView(item);
+    }
+    function flagsOf(pattern) {
+      return typeof pattern.flags === "string" ? pattern.flags
+          : (pattern.global ? "g" : "") + (pattern.ignoreCase ? "i" : "") + (pattern.multiline ? "m" : "");
+    }
+    function structuredClone(value) {
+      var seen = new Map();
+      function copy(item) {
+        if (typeof item === "function" || typeof item === "symbol") {
+          throw cloneError(toText(typeof item) + " values cannot be cloned");
+        }
+        if (item === null || typeof item !== "object") {
+          return item;
+        }
+        if (seen.has(item)) {
+          return seen.get(item);
+        }
+        var made;
+        if (item instanceof Date) {
+          made = new Date(item.getTime());
+        } else if (item instanceof RegExp) {
+          made = new RegExp(item.source, flagsOf(item));
+        } else if (item instanceof ArrayBuffer) {
+          made = item.slice(0);
+        } else if (isView(item)) {
+          made = new item.constructor(item);
+        } else if (item instanceof Map) {
+          made = new Map();
+          seen.set(item, made);
+          item.forEach(function (v, k) {
+            made.set(copy(k), copy(v));
+          });
+          return made;
+        } else if (item instanceof Set) {
+          made = new Set();
+          seen.set(item, made);
+          item.forEach(function (v) {
+            made.add(copy(v));
+          });
+          return made;
+        } else if (item instanceof Error) {
+          made = new Error(item.message);
+          made.name = item.name;
+        } else if (Array.isArray(item)) {
+          made = new Array(item.length);
+        } else if (Object.getPrototypeOf(item) === Object.prototype || Object.getPrototypeOf(item) === null) {
+          made = {};
+        } else {
+          throw cloneError("an object of class " + toText(item.constructor && item.constructor.name)
+                           + " cannot be cloned");
+        }
+        seen.set(item, made);
+        if (Array.isArray(item) || !(item instanceof Date || item instanceof RegExp || item instanceof Error
+                                     || item instanceof ArrayBuffer || isView(item))) {
+          keysOf(item).forEach(function (key) {
+            made[key] = copy(item[key]);
+          });
+        }
+        return made;
+      }
+      return copy(value);
+    }
+    function TextEncoder() {
+    }
+    TextEncoder.prototype.encoding = "utf-8";
+    TextEncoder.prototype.encode = function (input) {
+      var text = input === undefined ? "" : toText(input);
+      var bytes = [];
+      for (var i = 0; i < text.length; i++) {
+        var code = text.charCodeAt(i);
+        if (code >= 0xD800 && code <= 0xDBFF && i + 1 < text.length) {
+          var low = text.charCodeAt(i + 1);
+          if (low >= 0xDC00 && low <= 0xDFFF) {
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+            i++;
+          }
+        }
+        if (code >= 0xD800 && code <= 0xDFFF) {
+          code = 0xFFFD; // a lone surrogate
+        }
+        if (code < 0x80) {
+          bytes.push(code);
+        } else if (code < 0x800) {
+          bytes.push(0xC0 | (code >> 6), 0x80 | (code & 63));
+        } else if (code < 0x10000) {
+          bytes.push(0xE0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+        } else {
+          bytes.push(0xF0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+        }
+      }
+      return new global.Uint8Array(bytes);
+    };
+    function TextDecoder(label, options) {
+      var name = label === undefined ? "utf-8" : toText(label).trim().toLowerCase();
+      if (name !== "utf-8" && name !== "utf8" && name !== "unicode-1-1-utf-8") {
+        throw new RangeError("TextDecoder: only utf-8 is supported here, not " + name);
+      }
+      this.fatal = !!(options && options.fatal);
+      this.ignoreBOM = !!(options && options.ignoreBOM);
+    }
+    TextDecoder.prototype.encoding = "utf-8";
+    TextDecoder.prototype.decode = function (input) {
+      if (input === undefined) {
+        return "";
+      }
+      var bytes = input instanceof ArrayBuffer ? new global.Uint8Array(input)
+          : new global.Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+      var out = [];
+      var fatal = this.fatal;
+      function bad() {
+        if (fatal) {
+          throw new TypeError("TextDecoder: the data is not valid utf-8");
+        }
+        out.push(0xFFFD);
+      }
+      var i = !this.ignoreBOM && bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF ? 3 : 0;
+      while (i < bytes.length) {
+        var first = bytes[i];
+        var need = first < 0x80 ? 0 : first >= 0xC2 && first <= 0xDF ? 1 : first >= 0xE0 && first <= 0xEF ? 2
+            : first >= 0xF0 && first <= 0xF4 ? 3 : -1;
+        if (need < 0) {
+          bad();
+          i++;
+          continue;
+        }
+        var code = need === 0 ? first : first & (0x3F >> need);
+        var j = 1;
+        for (; j <= need; j++) {
+          var next = bytes[i + j];
+          if (next === undefined || (next & 0xC0) !== 0x80) {
+            break;
+          }
+          code = (code << 6) | (next & 63);
+        }
+        if (j <= need || (need === 2 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF)))
+            || (need === 3 && (code < 0x10000 || code > 0x10FFFF))) {
+          bad();
+          i += Math.max(1, j);
+          continue;
+        }
+        out.push(code);
+        i += need + 1;
+      }
+      var parts = [];
+      for (var k = 0; k < out.length; k += 4096) {
+        parts.push(String.fromCodePoint.apply(String, out.slice(k, k + 4096)));
+      }
+      return parts.join("");
+    };
+    var origin = Date.now();
+    var performance = freeze({ timeOrigin: origin, now: function () {
+      return Date.now() - origin;
+    } });
+    var provided = { atob: atob, btoa: btoa, structuredClone: structuredClone, TextEncoder: TextEncoder,
+                     TextDecoder: TextDecoder, performance: performance };
+    keysOf(provided).forEach(function (name) {
+      if (global[name] === undefined) {
+        Object.defineProperty(global, name, { value: provided[name], writable: true, configurable: true,
+                                              enumerable: false });
+      }
+    });
+  }
+
   return freeze({ tools: tools, discovery: discovery, ToolError: ToolError, argumentsOk: argumentsOk,
                   badArguments: badArguments, failure: failure, resultJson: resultJson,
-                  guardAllocations: guardAllocations, timers: timers });
+                  guardAllocations: guardAllocations, timers: timers, webGlobals: webGlobals });
 })()

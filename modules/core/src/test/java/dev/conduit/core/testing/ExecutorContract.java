@@ -124,6 +124,31 @@ public abstract class ExecutorContract {
         assertThat(outcome.stdout(), is("now\nlater\n"));
     }
 
+    /**
+     * The web platform's small globals that programs written for the original's Deno use, alike in every JavaScript
+     * engine (Deno's own are the reference): UTF-8 text encoding, base64, structuredClone with cycles.
+     */
+    @Test
+    void webGlobalsWorkAsInDeno() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "JavaScript's globals");
+        ExecutionOutcome outcome = run("""
+                const bytes = new TextEncoder().encode("h\u00e9llo \u20ac\ud83d\ude00");
+                const back = new TextDecoder().decode(bytes) === "h\u00e9llo \u20ac\ud83d\ude00";
+                const b64 = btoa("hello\u00ff");
+                const original = {a: [1, {b: new Date(0)}], m: new Map([["k", new Set([1])]]), r: /x/gi};
+                original.self = original;
+                const clone = structuredClone(original);
+                const deep = clone !== original && clone.self === clone && clone.a[1].b.getTime() === 0
+                    && clone.a[1] !== original.a[1] && clone.m.get("k").has(1) && clone.r.flags === "gi";
+                const failure = (f) => { try { f(); return "none"; } catch (e) { return e.name; } };
+                [bytes.length, back, b64, atob(b64) === "hello\u00ff", deep, failure(() => structuredClone(() => 1)),
+                 failure(() => atob("!")), new TextDecoder().decode(new Uint8Array([0xff, 0x41])),
+                 typeof performance.now()].join(",");""");
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
+                   is("\"14,true,aGVsbG//,true,true,DataCloneError,InvalidCharacterError,\uFFFDA,number\""));
+    }
+
     /** A program waiting for a timer past its wall time is stopped there, its thread given back. */
     @Test
     void aTimerPastTheWallTimeIsStoppedAtIt() throws Exception {

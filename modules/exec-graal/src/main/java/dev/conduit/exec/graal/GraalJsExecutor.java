@@ -71,6 +71,9 @@ final class GraalJsExecutor extends PooledExecutor {
                 .option("js.load", "false")
                 .option("js.print", "false")
                 .option("js.graal-builtin", "false")
+                // The web APIs programs written for Deno use: TextEncoder and TextDecoder, performance.now()
+                .option("js.text-encoding", "true")
+                .option("js.performance", "true")
                 .build();
         context.initialize("js");
         Value toJson = context.eval(prologue).execute(bridge.call, bridge.manifest, bridge.discover, context.eval(sdk),

@@ -43,6 +43,7 @@
     Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
     Object.defineProperty(globalThis, "ToolError", { value: sdk.ToolError, enumerable: false });
     const timers = sdk.timers(globalThis, Date.now);
+    sdk.webGlobals(globalThis);
 
     // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), and the
     // timers' next step (sdk.timers), which it takes while the program waits and after it.

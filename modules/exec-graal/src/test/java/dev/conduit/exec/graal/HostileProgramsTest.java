@@ -27,7 +27,8 @@ class HostileProgramsTest extends HostileSuite {
             + "'Map','Set','WeakMap','WeakSet','Symbol','Reflect','Proxy','Promise','Iterator',"
             + "'SharedArrayBuffer','Atomics','globalThis','WeakRef','FinalizationRegistry','Intl','console',"
             + "'arguments','tools','discoverMCPTools','ToolError','setTimeout','setInterval','clearTimeout',"
-            + "'clearInterval','queueMicrotask','Symbol(Symbol.toStringTag)']";
+            + "'clearInterval','queueMicrotask','atob','btoa','structuredClone','TextEncoder','TextDecoder',"
+            + "'performance','Performance','Symbol(Symbol.toStringTag)']";
     private static GraalJsExecutor executor;
 
     @BeforeAll

@@ -11,6 +11,7 @@
   return function install(bridge, manifest, discover, write, drain, sdk, room, hold, idle) {
     sdk.guardAllocations(this, room, hold, true);
     var timers = sdk.timers(this, Date.now);
+    sdk.webGlobals(this);
     // Captured now: a program that replaces JSON, Promise or String later only confuses itself.
     var parse = JSON.parse;
     var stringify = JSON.stringify;
