@@ -54,19 +54,12 @@ class WaitingProgramsIT {
     void manyProgramsWaitOnToolCallsAtOnceWhileCpuLimitsHold() throws Exception {
         McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<JsonNode>> waiting = new ArrayList<>();
-            for (int i = 0; i < WAITING; i++) {
-                String engine = i % 2 == 0 ? "graaljs" : "rhino";
-                waiting.add(clients.submit(() -> client.execute("javascript", """
-                        await tools.$raw('everything__trigger-long-running-operation', {duration: 2, steps: 1});
-                        return 'waited';""", limits(engine, 12_000, 12_000))));
-            }
+            List<Future<JsonNode>> waiting = startWaiting(clients, client, """
+                    await tools.$raw('everything__trigger-long-running-operation', {duration: 2, steps: 1});
+                    return 'waited';""");
             Future<JsonNode> spinning = clients.submit(() -> client.execute("javascript", "while (true) {}",
                                                                              limits("graaljs", 12_000, 1_000)));
-            for (Future<JsonNode> program : waiting) {
-                JsonNode answer = program.get(60, TimeUnit.SECONDS);
-                assertThat(answer.toString(), answer.at("/result/structuredContent/result").asString(), is("waited"));
-            }
+            allWaited(waiting);
             JsonNode spun = spinning.get(60, TimeUnit.SECONDS);
             assertThat(spun.toString(), spun.at("/error/code").asInt(), is(-32008));
         }
@@ -80,17 +73,26 @@ class WaitingProgramsIT {
     void manyProgramsWaitOnTimersAtOnce() throws Exception {
         McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<JsonNode>> waiting = new ArrayList<>();
-            for (int i = 0; i < WAITING; i++) {
-                String engine = i % 2 == 0 ? "graaljs" : "rhino";
-                waiting.add(clients.submit(() -> client.execute("javascript", """
-                        await new Promise((resolve) => setTimeout(resolve, 2000));
-                        return 'waited';""", limits(engine, 12_000, 12_000))));
-            }
-            for (Future<JsonNode> program : waiting) {
-                JsonNode answer = program.get(60, TimeUnit.SECONDS);
-                assertThat(answer.toString(), answer.at("/result/structuredContent/result").asString(), is("waited"));
-            }
+            allWaited(startWaiting(clients, client, """
+                    await new Promise((resolve) => setTimeout(resolve, 2000));
+                    return 'waited';"""));
+        }
+    }
+
+    /** {@value #WAITING} runs of {@code program}, half on GraalJS and half on Rhino, each from a client of its own. */
+    private static List<Future<JsonNode>> startWaiting(ExecutorService clients, McpHttpClient client, String program) {
+        List<Future<JsonNode>> waiting = new ArrayList<>();
+        for (int i = 0; i < WAITING; i++) {
+            String engine = i % 2 == 0 ? "graaljs" : "rhino";
+            waiting.add(clients.submit(() -> client.execute("javascript", program, limits(engine, 12_000, 12_000))));
+        }
+        return waiting;
+    }
+
+    private static void allWaited(List<Future<JsonNode>> waiting) throws Exception {
+        for (Future<JsonNode> program : waiting) {
+            JsonNode answer = program.get(60, TimeUnit.SECONDS);
+            assertThat(answer.toString(), answer.at("/result/structuredContent/result").asString(), is("waited"));
         }
     }
 

@@ -168,19 +168,8 @@ final class LineChannel {
         BoundedLineReader reader = new BoundedLineReader(in, maxLineBytes);
         int garbage = 0;
         try {
-            while (true) {
-                Optional<byte[]> line;
-                try {
-                    line = reader.readLine();
-                } catch (BoundedLineReader.LineTooLongException e) {
-                    if (passedOver(reader, e)) {
-                        continue;
-                    }
-                    return;
-                }
-                if (line.isEmpty()) {
-                    return;
-                }
+            Optional<byte[]> line;
+            while ((line = reader.readLine(this::passedOver)).isPresent()) {
                 if (line.get().length == 0) {
                     continue;
                 }

@@ -158,27 +158,13 @@ final class StdioConnection implements McpConnection {
     private void readStdout() {
         BoundedLineReader reader = new BoundedLineReader(process.getInputStream(), maxMessageBytes);
         try {
-            while (true) {
-                Optional<byte[]> line;
-                try {
-                    line = reader.readLine();
-                } catch (BoundedLineReader.LineTooLongException e) {
-                    if (passedOver(reader, e)) {
-                        continue;
-                    }
-                    failAll("upstream '" + upstreamId + "' sent a message larger than its max-message-bytes ("
-                            + maxMessageBytes + ") and was disconnected");
-                    ProcessTrees.end(process.toHandle(), Duration.ofSeconds(2));
-                    return;
-                }
-                if (line.isEmpty()) {
-                    break;
-                }
+            Optional<byte[]> line;
+            while ((line = reader.readLine(this::passedOver)).isPresent()) {
                 if (line.get().length > 0) {
                     router.dispatch(line.get(), Optional.empty());
                 }
             }
-            failAll("upstream '" + upstreamId + "' closed its output");
+            failAll("upstream '" + upstreamId + "' closed its output"); // unless an oversized line said why first
         } catch (IOException e) {
             failAll("upstream '" + upstreamId + "' connection failed: " + e.getMessage());
         }
@@ -198,7 +184,7 @@ final class StdioConnection implements McpConnection {
         if (!rest.ended()) {
             LOGGER.log(Level.ERROR, "upstream '" + upstreamId + "' sent a message of more than " + rest.lineBytes()
                                     + " bytes (max-message-bytes " + maxMessageBytes + "); dropping the connection");
-            return false;
+            return disconnected();
         }
         String size = rest.lineBytes() + " bytes, over its max-message-bytes (" + maxMessageBytes + ")";
         return switch (OversizedMessage.of(tooLong.head(), rest.tail())) {
@@ -217,9 +203,17 @@ final class StdioConnection implements McpConnection {
             default -> {
                 LOGGER.log(Level.ERROR, "upstream '" + upstreamId + "' sent a message of " + size
                                         + " that answers no waiting call; dropping the connection");
-                yield false;
+                yield disconnected();
             }
         };
+    }
+
+    /** Ends the connection for an oversized message; false, for the reader to stop. */
+    private boolean disconnected() {
+        failAll("upstream '" + upstreamId + "' sent a message larger than its max-message-bytes (" + maxMessageBytes
+                + ") and was disconnected");
+        ProcessTrees.end(process.toHandle(), Duration.ofSeconds(2));
+        return false;
     }
 
     private void answer(JsonRpcResponse answer) {

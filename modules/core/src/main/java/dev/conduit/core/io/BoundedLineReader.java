@@ -64,6 +64,30 @@ public final class BoundedLineReader {
     }
 
     /**
+     * The next line, as {@link #readLine()}; a line over the limit goes to {@code oversized}, which reads past it
+     * ({@link #skipRest}) and says whether to go on to the next line. Empty at the end of the stream, and when
+     * {@code oversized} says to stop.
+     */
+    public Optional<byte[]> readLine(Oversized oversized) throws IOException {
+        while (true) {
+            try {
+                return readLine();
+            } catch (LineTooLongException e) {
+                if (!oversized.passOver(this, e)) {
+                    return Optional.empty();
+                }
+            }
+        }
+    }
+
+    /** What a reader of lines does with one over the limit. */
+    @FunctionalInterface
+    public interface Oversized {
+        /** Reads past the line ({@link #skipRest}) and answers whether to go on, or answers false to stop. */
+        boolean passOver(BoundedLineReader reader, LineTooLongException tooLong) throws IOException;
+    }
+
+    /**
      * After a {@link LineTooLongException}: reads past the rest of that line, up to {@code maxLineBytes} in all, keeping
      * its last {@value #KEPT} bytes. Past that many bytes, or at the end of the stream, it stops where it is.
      */
