@@ -600,11 +600,12 @@
 
   /**
    * The web platform's small globals that programs written for the original's Deno use and an engine may lack:
-   * atob and btoa, structuredClone, TextEncoder and TextDecoder (UTF-8), performance.now(). Each is defined on
+   * atob and btoa, structuredClone, TextEncoder and TextDecoder (UTF-8), performance.now(), crypto's
+   * getRandomValues and randomUUID (from `random`, the host's). Each is defined on
    * `global` only where the engine has none (GraalJS brings its own text encoding and performance). Arrays are made through `global`'s constructors, which
    * guardAllocations has made ask the memory limit first.
    */
-  function webGlobals(global) {
+  function webGlobals(global, random) {
     var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     var fromCode = String.fromCharCode;
     function characterError(message) {
@@ -807,12 +808,48 @@
       }
       return parts.join("");
     };
+    // crypto: random values from the host's SecureRandom (random(n) answers n bytes as hex), the Web Crypto API's
+    // quota of 65,536 bytes a call; subtle is not there.
+    function namedError(name, message) {
+      var error = new Error(message);
+      error.name = name;
+      return error;
+    }
+    var INTEGER_ARRAYS = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array",
+                          "Uint32Array", "BigInt64Array", "BigUint64Array"];
+    function getRandomValues(array) {
+      var kind = Object.prototype.toString.call(array).slice(8, -1);
+      if (INTEGER_ARRAYS.indexOf(kind) < 0) {
+        throw namedError("TypeMismatchError", "getRandomValues: the argument must be an integer typed array");
+      }
+      if (array.byteLength > 65536) {
+        throw namedError("QuotaExceededError", "getRandomValues: at most 65536 bytes a call, not "
+                         + array.byteLength);
+      }
+      var hex = toText(random(array.byteLength));
+      var bytes = new global.Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      for (var i = 0; i < bytes.length; i++) {
+        bytes[i] = parseInt(hex.substr(2 * i, 2), 16);
+      }
+      return array;
+    }
+    function randomUUID() {
+      var hex = toText(random(16)).split("");
+      hex[12] = "4"; // version 4
+      hex[16] = "89ab".charAt(parseInt(hex[16], 16) & 3); // the variant
+      var text = hex.join("");
+      return text.slice(0, 8) + "-" + text.slice(8, 12) + "-" + text.slice(12, 16) + "-" + text.slice(16, 20) + "-"
+          + text.slice(20);
+    }
     var origin = Date.now();
     var performance = freeze({ timeOrigin: origin, now: function () {
       return Date.now() - origin;
     } });
     var provided = { atob: atob, btoa: btoa, structuredClone: structuredClone, TextEncoder: TextEncoder,
                      TextDecoder: TextDecoder, performance: performance };
+    if (typeof random === "function") {
+      provided.crypto = freeze({ getRandomValues: getRandomValues, randomUUID: randomUUID });
+    }
     keysOf(provided).forEach(function (name) {
       if (global[name] === undefined) {
         Object.defineProperty(global, name, { value: provided[name], writable: true, configurable: true,

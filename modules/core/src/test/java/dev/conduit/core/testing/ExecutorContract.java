@@ -126,7 +126,8 @@ public abstract class ExecutorContract {
 
     /**
      * The web platform's small globals that programs written for the original's Deno use, alike in every JavaScript
-     * engine (Deno's own are the reference): UTF-8 text encoding, base64, structuredClone with cycles.
+     * engine (Deno's own are the reference): UTF-8 text encoding, base64, structuredClone with cycles, performance,
+     * crypto's random UUIDs and values within the Web Crypto quota.
      */
     @Test
     void webGlobalsWorkAsInDeno() throws Exception {
@@ -143,10 +144,15 @@ public abstract class ExecutorContract {
                 const failure = (f) => { try { f(); return "none"; } catch (e) { return e.name; } };
                 [bytes.length, back, b64, atob(b64) === "hello\u00ff", deep, failure(() => structuredClone(() => 1)),
                  failure(() => atob("!")), new TextDecoder().decode(new Uint8Array([0xff, 0x41])),
-                 typeof performance.now()].join(",");""");
+                 typeof performance.now(),
+                 /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(crypto.randomUUID()),
+                 crypto.randomUUID() !== crypto.randomUUID(),
+                 crypto.getRandomValues(new Uint32Array(64)).some((n) => n !== 0),
+                 failure(() => crypto.getRandomValues(new Uint8Array(65537)))].join(",");""");
         assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
-                   is("\"14,true,aGVsbG//,true,true,DataCloneError,InvalidCharacterError,\uFFFDA,number\""));
+                   is("\"14,true,aGVsbG//,true,true,DataCloneError,InvalidCharacterError,\uFFFDA,number,true,true,true,"
+                      + "QuotaExceededError\""));
     }
 
     /** A program waiting for a timer past its wall time is stopped there, its thread given back. */

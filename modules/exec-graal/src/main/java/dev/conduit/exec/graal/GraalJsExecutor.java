@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongUnaryOperator;
 
+import dev.conduit.core.exec.GuestRandom;
 import dev.conduit.core.exec.ProgramForm;
 import dev.conduit.core.spi.ExecutionRequest;
 import dev.conduit.core.spi.Language;
@@ -38,6 +39,10 @@ final class GraalJsExecutor extends PooledExecutor {
      * context's bindings cost 150 us of a context's 800).
      */
     private static final String REMOVED_GLOBALS_TEXT = String.join(",", REMOVED_GLOBALS);
+
+    /** {@code (count) -> hex}: random bytes for the guest's crypto ({@link GuestRandom}). */
+    private static final ProxyExecutable RANDOM = args -> GuestRandom.hex(
+            args.length > 0 && args[0].fitsInLong() ? args[0].asLong() : 0);
 
     private final Source prologue;
     private final Source sdk;
@@ -77,7 +82,7 @@ final class GraalJsExecutor extends PooledExecutor {
                 .build();
         context.initialize("js");
         Value toJson = context.eval(prologue).execute(bridge.call, bridge.manifest, bridge.discover, context.eval(sdk),
-                                                     bridge.room, bridge.hold, REMOVED_GLOBALS_TEXT);
+                                                     bridge.room, bridge.hold, REMOVED_GLOBALS_TEXT, RANDOM);
         return new Prepared(context, out, err, bridge, toJson);
     }
 

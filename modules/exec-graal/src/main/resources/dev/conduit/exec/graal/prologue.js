@@ -1,7 +1,8 @@
 // Conduit's in-sandbox SDK for GraalJS. Evaluated once per context, while the context is made ahead; it returns an
 // installer that removes the globals that lead to the host, receives the host's functions (the tool bridge, one that
 // answers the manifest, one that discovers tools: JSON data, never code; one that answers what is left of the
-// program's memory limit, one that counts a buffer against it) and the shared SDK (tools-sdk.js), makes large
+// program's memory limit, one that counts a buffer against it; random bytes for crypto) and the shared SDK
+// (tools-sdk.js), makes large
 // allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError` and the timers (setTimeout and its kin),
 // and keeps the host functions in this
 // closure only: user code can reach neither them nor the host.
@@ -9,7 +10,7 @@
 // nothing for it.
 (function () {
   "use strict";
-  return function install(bridge, manifest, discover, sdk, room, hold, hostGlobals) {
+  return function install(bridge, manifest, discover, sdk, room, hold, hostGlobals, random) {
     // The globals that lead (or look like they lead) to the host, named by the executor (comma-separated), go first.
     // Strict mode: one that cannot be deleted fails the context's making instead of staying.
     hostGlobals.split(",").forEach((name) => {
@@ -43,7 +44,7 @@
     Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
     Object.defineProperty(globalThis, "ToolError", { value: sdk.ToolError, enumerable: false });
     const timers = sdk.timers(globalThis, Date.now);
-    sdk.webGlobals(globalThis);
+    sdk.webGlobals(globalThis, random);
 
     // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), and the
     // timers' next step (sdk.timers), which it takes while the program waits and after it.

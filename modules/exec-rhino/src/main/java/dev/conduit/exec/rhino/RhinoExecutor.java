@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import dev.conduit.core.exec.FirstProgram;
 import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.exec.GuestRandom;
 import dev.conduit.core.exec.LiveHeap;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ExecutionOutcome;
@@ -227,7 +228,9 @@ final class RhinoExecutor implements Executor {
                     Scriptable token = cx.newObject(s);
                     target.guard.heap().hold(token, args.length > 0 ? (long) Context.toNumber(args[0]) : 0);
                     return token;
-                }), idler(scope, target)});
+                }), idler(scope, target),
+                new LambdaFunction(scope, "random", 1, (cx, s, self, args) -> GuestRandom.hex(
+                        args.length > 0 ? (long) Context.toNumber(args[0]) : 0))});
         return new Prepared(scope, finish, target);
     }
 

@@ -8,10 +8,10 @@
 // Rhino has no classes or async functions: plain prototypes here.
 (function () {
   "use strict";
-  return function install(bridge, manifest, discover, write, drain, sdk, room, hold, idle) {
+  return function install(bridge, manifest, discover, write, drain, sdk, room, hold, idle, random) {
     sdk.guardAllocations(this, room, hold, true);
     var timers = sdk.timers(this, Date.now);
-    sdk.webGlobals(this);
+    sdk.webGlobals(this, random);
     // Captured now: a program that replaces JSON, Promise or String later only confuses itself.
     var parse = JSON.parse;
     var stringify = JSON.stringify;
