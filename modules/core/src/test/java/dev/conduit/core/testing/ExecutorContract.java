@@ -155,6 +155,18 @@ public abstract class ExecutorContract {
                       + "QuotaExceededError\""));
     }
 
+    /** A timer callback's uncaught exception ends the program with it, as it ends a Deno process. */
+    @Test
+    void aTimerCallbacksExceptionEndsTheProgram() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "JavaScript's timers");
+        ExecutionOutcome outcome = run("""
+                setTimeout(() => { throw new Error("late failure"); }, 1);
+                await new Promise((resolve) => setTimeout(resolve, 50));
+                return "survived";""");
+        assertThat(outcome.toString(), outcome instanceof ExecutionOutcome.GuestError error
+                                       && error.message().contains("late failure"), is(true));
+    }
+
     /** A program waiting for a timer past its wall time is stopped there, its thread given back. */
     @Test
     void aTimerPastTheWallTimeIsStoppedAtIt() throws Exception {
