@@ -5,8 +5,8 @@
 # Needs the distribution and interop/node_modules (./mvnw -B package -DskipTests builds both).
 # UNIQUE=1 makes every program differ (a trailing comment), as an agent's do, so no engine reuses an earlier parse.
 # HTTP_CLIENT=lean sends the programs from a bare-socket client instead of fetch (interop/lean-http.mjs).
-# PROGRAMS (default "trivial typescript tools10 python"; "throws" adds a JavaScript program that fails, whose guest
-# thread then ends) and CLIENTS (default "1 4 16") choose the rows measured; every engine is warmed all the same.
+# PROGRAMS (default "trivial typescript tools10 python"; "parallel10" adds the ten calls at once (Promise.all),
+# "throws" a JavaScript program that fails, whose guest thread then ends) and CLIENTS (default "1 4 16") choose the rows measured; every engine is warmed all the same.
 # Usage: [ONLY=<engine>] [DENO_POOL=<n>] [UNIQUE=1] [HTTP_CLIENT=lean] [IDLE_WAIT=<s>] [PROGRAMS=<programs>]
 #        [CLIENTS=<counts>] bench/code-mode.sh [calls]   (default 1000 per measurement)
 set -euo pipefail
@@ -38,8 +38,9 @@ for warm in "trivial graaljs 3000" "typescript graaljs 1000" "tools10 graaljs 30
   (cd interop && "../$node" bench-exec.mjs "$url" "$BENCH_KEY" "$3" 4 "$1" "$2" > /dev/null)
 done
 # Python last: GraalPy's context refills and its heap churn would otherwise run under the next rows.
-for run in "trivial graaljs" "typescript graaljs" "tools10 graaljs" "throws graaljs" "trivial rhino" "tools10 rhino" \
-           "throws rhino" "trivial deno" "typescript deno" "tools10 deno" "python graalpy"; do
+for run in "trivial graaljs" "typescript graaljs" "tools10 graaljs" "parallel10 graaljs" "throws graaljs" \
+           "trivial rhino" "tools10 rhino" "parallel10 rhino" "throws rhino" "trivial deno" "typescript deno" \
+           "tools10 deno" "parallel10 deno" "python graalpy"; do
   set -- $run
   if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$2" ]; then continue; fi
   case " ${PROGRAMS:-trivial typescript tools10 python} " in *" $1 "*) ;; *) continue ;; esac

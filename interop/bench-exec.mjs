@@ -1,14 +1,17 @@
 // Code Mode latency and throughput through Conduit's /mcp, with fetch or, with HTTP_CLIENT=lean, a bare-socket client (one
 // session per client).
-// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients> <program: trivial|typescript|tools10|python|throws>
-//        [engine]
-// "throws" is a JavaScript program that fails (exitCode 1): its guest thread ends after it (ExecutionPool).
+// Usage: node bench-exec.mjs <url> <api-key> <calls> <clients>
+//        <program: trivial|typescript|tools10|parallel10|python|throws> [engine]
+// "tools10" awaits ten echo calls one after another, "parallel10" the same ten at once (Promise.all). "throws" is a
+// JavaScript program that fails (exitCode 1): its guest thread ends after it (ExecutionPool).
 import { jsonRpcAnswer, leanHttpClient } from "./lean-http.mjs";
 const [url, key, callsArg = "500", clientsArg = "1", program = "trivial", engine] = process.argv.slice(2);
 const calls = Number(callsArg), clients = Number(clientsArg);
 const code = program === "trivial" || program === "python" ? "1 + 1"
   : program === "typescript" ? "const n: number = 1 + 1; return n;"
   : program === "throws" ? "throw new Error('failed ' + (1 + 1));"
+  : program === "parallel10" ? "const all = await Promise.all(Array.from({length: 10}, (_, i) => "
+    + "tools.everything.echo({message: 'm' + i}))); return all.reduce((n, text) => n + text.length, 0);"
   : "let n = 0; for (let i = 0; i < 10; i++) { n += (await tools.everything.echo({message: 'm' + i})).length; } return n;";
 const tool = program === "python" ? "execute_python" : program === "typescript" ? "execute_typescript"
   : "execute_javascript";

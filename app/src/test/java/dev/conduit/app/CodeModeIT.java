@@ -2,6 +2,7 @@ package dev.conduit.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
@@ -12,8 +13,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 /** Code Mode end to end: programs through /mcp on the real distribution, calling the real server-everything. */
 class CodeModeIT {
@@ -55,6 +58,32 @@ class CodeModeIT {
         assertThat(structured.at("/toolCalls/0/tool").asString(), is("everything__get-sum"));
         assertThat(structured.at("/toolCalls/0/outcome").asString(), is("ok"));
         assertThat(structured.get("engine").asString(), is("graaljs"));
+    }
+
+    /**
+     * A program's parallel calls overlap on every JavaScript engine, as in the original's Deno: eight calls of an
+     * upstream operation that takes 2 s each finish within a wall limit of 9 s (one after another they take 16 s),
+     * their answers in the program's order and all eight in the trace.
+     */
+    @Test
+    void parallelCallsOverlapOnEveryJavaScriptEngine() throws Exception {
+        for (String engine : List.of("graaljs", "rhino", "deno")) {
+            conduit.awaitRunning(engine);
+            ObjectNode extra = Json.object().put("engine", engine);
+            extra.putObject("limits").put("timeoutMs", 9_000);
+            JsonNode run = execute("""
+                    const answers = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) =>
+                        tools.$raw('everything__trigger-long-running-operation', {duration: 2, steps: 1})
+                            .then((answer) => n + ' ' + (typeof answer === 'string' ? answer : JSON.stringify(answer)))));
+                    return answers;""", extra);
+            JsonNode structured = run.at("/result/structuredContent");
+            assertThat(engine + " " + run, structured.get("exitCode").asInt(), is(0));
+            for (int n = 1; n <= 8; n++) {
+                assertThat(run.toString(), structured.at("/result/" + (n - 1)).asString(),
+                           allOf(startsWith(n + " "), containsString("completed")));
+            }
+            assertThat(structured.get("toolCalls").size(), is(8));
+        }
     }
 
     @Test

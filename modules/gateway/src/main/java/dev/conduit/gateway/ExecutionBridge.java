@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  * is recorded in the trace. The gateway's own tools are out of reach: a program cannot start another execution.
  */
 final class ExecutionBridge implements ToolBridge {
+    private static final System.Logger LOGGER = System.getLogger(ExecutionBridge.class.getName());
     private final ToolAccess access;
     private final RequestContext context;
     private final ToolReach reach;
@@ -45,6 +48,17 @@ final class ExecutionBridge implements ToolBridge {
     private final boolean namesTools;
     /** The program's turn to run guest code, for in-process engines: given back while a tool call waits. */
     private volatile GuestTurns.Turn turn;
+    /** Places for the program's started calls to run at once ({@value #CALLS_AT_ONCE}); the others wait for one. */
+    private final Semaphore places = new Semaphore(CALLS_AT_ONCE);
+    /** One permit per started call that answered: what wakes an idle guest. */
+    private final Semaphore answers = new Semaphore(0);
+    private volatile boolean ended;
+
+    /**
+     * How many of one program's calls run at once: enough for the fan-out of {@code Promise.all} to pay, few enough
+     * that one program cannot send an upstream its whole tool-call budget at once.
+     */
+    static final int CALLS_AT_ONCE = 16;
 
     /**
      * @param namesTools whether the program's source names {@code tools} at all; one that does not cannot reach the
@@ -72,23 +86,86 @@ final class ExecutionBridge implements ToolBridge {
     public void idle(long millis) {
         GuestTurns.Turn current = turn;
         if (current == null) {
-            ToolBridge.super.idle(millis);
+            awaitAnswer(millis);
             return;
         }
         current.whileWaiting(() -> {
-            ToolBridge.super.idle(millis);
+            awaitAnswer(millis);
             return null;
         });
+    }
+
+    /** Waits up to {@code millis} for a started call to answer; one that already has since the last wait counts. */
+    private void awaitAnswer(long millis) {
+        try {
+            if (answers.tryAcquire(Math.max(0, millis), TimeUnit.MILLISECONDS)) {
+                answers.drainPermits(); // the engine takes every answer there is before it waits again
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
     public String call(String requested, String argumentsJson) {
         try (Scope _ = traced.makeCurrent()) {
-            return traced(requested, argumentsJson);
+            return traced(requested, argumentsJson, turn);
         }
     }
 
-    private String traced(String requested, String argumentsJson) {
+    /**
+     * The call on a virtual thread of its own, once one of the program's {@value #CALLS_AT_ONCE} places is free; the
+     * guest's turn stays with the guest (it gives it back when it idles). The future completes before the guest is
+     * woken, so the engine finds the answer when it looks. A call still waiting for a place when the program has
+     * ended is answered without being made.
+     */
+    @Override
+    public CompletableFuture<String> start(String requested, String argumentsJson) {
+        if (calls.get() >= budget) {
+            // Refused without reaching an upstream, so without a thread: a loop that starts calls past its budget
+            // makes none until its engine stops it.
+            String refused = traced(requested, argumentsJson, null);
+            answers.release();
+            return CompletableFuture.completedFuture(refused);
+        }
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        Thread.ofVirtual().name("conduit-guest-call").start(traced.wrap(() -> {
+            try {
+                answer.complete(placed(requested, argumentsJson));
+            } catch (RuntimeException e) {
+                LOGGER.log(System.Logger.Level.ERROR, "[" + context.correlationId() + "] a program's tool call failed", e);
+                answer.complete(error(Outcome.INTERNAL_ERROR.code(), "The tool call failed in the gateway").toString());
+            } finally {
+                answers.release();
+            }
+        }));
+        return answer;
+    }
+
+    private String placed(String requested, String argumentsJson) {
+        try {
+            places.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(Outcome.INTERNAL_ERROR.code(), "The tool call was interrupted").toString();
+        }
+        try {
+            if (ended) {
+                return error(Outcome.CANCELLED.code(), "The program ended before the call was made").toString();
+            }
+            return traced(requested, argumentsJson, null);
+        } finally {
+            places.release();
+        }
+    }
+
+    /** The program has ended: calls it started that still wait for a place are not made. */
+    void end() {
+        ended = true;
+    }
+
+    /** The call, giving {@code current} (the guest's turn, when the guest's own thread waits for it) back meanwhile. */
+    private String traced(String requested, String argumentsJson, GuestTurns.Turn current) {
         long started = System.nanoTime();
         if (calls.incrementAndGet() > budget) {
             return record(requested, Outcome.TOOL_BUDGET, started,
@@ -117,7 +194,6 @@ final class ExecutionBridge implements ToolBridge {
                           error(Outcome.INVALID_PARAMS.code(), "Tool arguments are not JSON"));
         }
         try {
-            GuestTurns.Turn current = turn;
             ObjectNode result = current == null ? access.call(tool.get(), arguments, Optional.empty(), context)
                     : current.whileWaiting(() -> access.call(tool.get(), arguments, Optional.empty(), context));
             if (result.path("isError").asBoolean(false)) {

@@ -199,6 +199,8 @@ final class ExecutionService implements AutoCloseable {
         } catch (RpcException busy) {
             endedUnrun(executor, span, timing, Outcome.BUSY);
             throw busy;
+        } finally {
+            bridge.end();
         }
         Run run = new Run(outcome, executor.name(), timing.elapsed().toMillis(), bridge.trace());
         record(run, program, params, context, span, timing);

@@ -599,11 +599,90 @@
   }
 
   /**
+   * A program's tool calls for the in-process engines, in flight together as in Deno: `call(name, args)` notes the
+   * call with the host (`start(name, argsJson)` answers its number at once) and answers a promise; `deliver(alone)`
+   * has the host begin the calls noted (`answered(alone)`: a call noted alone, when the program has nothing else to
+   * wait for, is made on the spot) and settles the promises of the calls that answered (`answered` gives them one a
+   * line, "<number> <answer JSON>", or null), and says how many it settled; `pending()` how many are still out. `parse`
+   * and `stringify` are the engine's, captured before the program runs.
+   */
+  function calls(start, answered, parse, stringify) {
+    var inFlight = create(null);
+    var count = 0;
+    return freeze({
+      call: function (name, args) {
+        if (!argumentsOk(args)) {
+          return Promise.reject(badArguments(name));
+        }
+        var number;
+        try {
+          number = start(name, stringify(args === undefined ? {} : args));
+        } catch (e) {
+          return Promise.reject(e); // arguments JSON cannot express (a BigInt, a cycle)
+        }
+        return new Promise(function (resolve, reject) {
+          inFlight[number] = { name: name, resolve: resolve, reject: reject };
+          count += 1;
+        });
+      },
+      deliver: function (alone) {
+        var lines = answered(alone);
+        if (lines === null || lines === undefined) {
+          return 0;
+        }
+        lines = toText(lines).split("\n");
+        var settled = 0;
+        for (var i = 0; i < lines.length; i++) {
+          var space = lines[i].indexOf(" ");
+          var key = lines[i].substring(0, space);
+          var call = inFlight[key];
+          if (call === undefined) {
+            continue;
+          }
+          delete inFlight[key];
+          count -= 1;
+          settled += 1;
+          var answer = parse(lines[i].substring(space + 1));
+          if (answer.error) {
+            call.reject(failure(call.name, answer));
+          } else {
+            call.resolve(answer.value);
+          }
+        }
+        return settled;
+      },
+      pending: function () {
+        return count;
+      }
+    });
+  }
+
+  /**
+   * What an in-process engine does while a program waits, and after its last line: one step runs the timer that is
+   * due, begins the tool calls the program made and hands over the answers of those that answered, and says how long
+   * the engine may idle before the next step (it idles in slices, and a call's answer ends the idling early): 0 for
+   * at once, -1 when no timer is left and no call is out. With no timer at all, a call made alone is made on the spot.
+   */
+  function waiting(timers, calls) {
+    return function next() {
+      var wait = timers.next();
+      var settled = calls.deliver(wait < 0);
+      if (settled > 0) {
+        return 0; // the promises' reactions run first; they may make calls or set timers
+      }
+      if (wait < 0 && calls.pending() > 0) {
+        return 2147483647; // until a call answers
+      }
+      return wait;
+    };
+  }
+
+  /**
    * The web platform's small globals that programs written for the original's Deno use and an engine may lack:
    * atob and btoa, structuredClone, TextEncoder and TextDecoder (UTF-8), performance.now(), crypto's
-   * getRandomValues and randomUUID (from `random`, the host's). Each is defined on
-   * `global` only where the engine has none (GraalJS brings its own text encoding and performance). Arrays are made through `global`'s constructors, which
-   * guardAllocations has made ask the memory limit first.
+   * getRandomValues and randomUUID (from `random`, the host's). Each is defined on `global` only where the engine has
+   * none (GraalJS brings its own text encoding and performance). Arrays are made through `global`'s constructors,
+   * which guardAllocations has made ask the memory limit first.
    */
   function webGlobals(global, random) {
     var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -860,5 +939,6 @@
 
   return freeze({ tools: tools, discovery: discovery, ToolError: ToolError, argumentsOk: argumentsOk,
                   badArguments: badArguments, failure: failure, resultJson: resultJson,
-                  guardAllocations: guardAllocations, timers: timers, webGlobals: webGlobals });
+                  guardAllocations: guardAllocations, timers: timers, webGlobals: webGlobals, calls: calls,
+                  waiting: waiting });
 })()

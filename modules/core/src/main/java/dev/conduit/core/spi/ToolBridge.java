@@ -1,5 +1,7 @@
 package dev.conduit.core.spi;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The only way out of a sandbox: calls tools for one execution, through the gateway's own policy, validation and
  * upstream path, counting against the execution's tool-call budget and recording a trace. Values cross the boundary
@@ -13,6 +15,15 @@ public interface ToolBridge {
      * @return the outcome as JSON text: {@code {"value": ...}} or {@code {"error": {"code", "message"}}}
      */
     String call(String tool, String argumentsJson);
+
+    /**
+     * Starts the same call as {@link #call} and returns at once: the guest goes on while it runs, so the calls of
+     * {@code Promise.all([...])} overlap as in Deno. The future completes with {@link #call}'s answer (never
+     * exceptionally); {@link #idle} returns early when it does. This default answers before it returns.
+     */
+    default CompletableFuture<String> start(String tool, String argumentsJson) {
+        return CompletableFuture.completedFuture(call(tool, argumentsJson));
+    }
 
     /**
      * The tools this execution may call, as JSON text: an array of
@@ -42,9 +53,10 @@ public interface ToolBridge {
     }
 
     /**
-     * Waits up to {@code millis} for a guest's timer ({@code setTimeout} in the in-process JavaScript engines), as a
-     * tool call waits: without holding a turn to run guest code, so programs asleep do not keep others from the
-     * cores. Returns early when interrupted; the engine checks its limits after it.
+     * Waits up to {@code millis} for a guest's timer ({@code setTimeout} in the in-process JavaScript engines) or a
+     * call begun with {@link #start}, as a tool call waits: without holding a turn to run guest code, so programs
+     * asleep do not keep others from the cores. Returns early when interrupted or when a started call answers (also
+     * one that answered since the last wait); the engine checks its limits after it.
      */
     default void idle(long millis) {
         try {

@@ -2,10 +2,13 @@ package dev.conduit.core.testing;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome;
@@ -122,6 +125,50 @@ public abstract class ExecutorContract {
         ExecutionOutcome outcome = run("setTimeout(() => console.log('later'), 10); console.log('now');");
         assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
         assertThat(outcome.stdout(), is("now\nlater\n"));
+    }
+
+    /**
+     * The calls of {@code Promise.all} are in flight together, as in Deno: each of four waits at a rendezvous for the
+     * other three, which calls made one after another never reach (the first would wait its whole wall limit).
+     * Python's calls answer before they return.
+     */
+    @Test
+    void theCallsOfPromiseAllAreInFlightTogether() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "GraalPy's calls answer before they return");
+        CyclicBarrier rendezvous = new CyclicBarrier(4);
+        RecordingBridge bridge = new RecordingBridge(LIMITS.toolCalls(), () -> {
+            try {
+                rendezvous.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new IllegalStateException("the calls were not in flight together", e);
+            }
+        });
+        ExecutionOutcome outcome = run("""
+                const answers = await Promise.all([1, 2, 3, 4].map((n) => tools.test.echo({n})));
+                return answers.map((answer) => answer.n).join(",");""", LIMITS, bridge);
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("\"1,2,3,4\""));
+        assertThat(bridge.seen().size(), is(4));
+    }
+
+    /**
+     * Each call's promise settles with its own answer, whichever answers first: a refusal rejects only its own, and a
+     * call the program does not wait for still answers before the program ends (its reaction runs, as in Deno).
+     */
+    @Test
+    void eachCallSettlesWithItsOwnAnswer() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "GraalPy's calls answer before they return");
+        ExecutionOutcome outcome = run("""
+                const settled = await Promise.allSettled([tools.test.echo({a: 1}), tools.test.fail({}),
+                                                          tools.$raw("secret.tool", {}), tools.other.echo({b: 2})]);
+                tools.other.ping({late: true}).then((answer) => console.log("late " + answer.late));
+                console.log("last line");
+                return settled.map((one) => one.status === "fulfilled" ? JSON.stringify(one.value)
+                                                                        : one.reason.name + " " + one.reason.code);""");
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
+                   is("[\"{\\\"a\\\":1}\",\"ToolError -32602\",\"ToolError -32003\",\"{\\\"b\\\":2}\"]"));
+        assertThat(outcome.stdout(), is("last line\nlate true\n"));
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.conduit.core.testing;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.conduit.core.spi.ToolBridge;
@@ -10,13 +13,15 @@ import dev.conduit.core.spi.ToolBridge;
  * A tool bridge for executor contract tests. {@code test__echo}, {@code test__get-sum} (a name that needs an
  * identifier), {@code other__echo} (the same tool name in another namespace) and {@code other__ping} answer their
  * arguments; {@code test__fail} answers a tool error; {@code secret__tool} is refused as the gateway refuses a tool
- * outside the allowlist. Records every call and enforces a call budget.
+ * outside the allowlist. Records every call and enforces a call budget. Started calls run on threads of their own, as
+ * the gateway's do.
  */
 public final class RecordingBridge implements ToolBridge {
     private final int budget;
     private final AtomicInteger calls = new AtomicInteger();
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final Runnable beforeEachCall;
+    private final Semaphore answers = new Semaphore(0);
 
     public RecordingBridge(int budget) {
         this(budget, () -> { });
@@ -43,6 +48,33 @@ public final class RecordingBridge implements ToolBridge {
                                                  + tool + " is not in the allowlist or does not exist\"}}";
             default -> "{\"error\":{\"code\":-32602,\"message\":\"Unknown tool: " + tool + "\"}}";
         };
+    }
+
+    /** As the gateway's bridge: on a thread of its own, waking an idle guest once the answer is there. */
+    @Override
+    public CompletableFuture<String> start(String tool, String argumentsJson) {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        Thread.ofVirtual().name("recording-call").start(() -> {
+            try {
+                answer.complete(call(tool, argumentsJson));
+            } catch (RuntimeException e) {
+                answer.complete("{\"error\":{\"code\":-32603,\"message\":\"" + e.getMessage() + "\"}}");
+            } finally {
+                answers.release();
+            }
+        });
+        return answer;
+    }
+
+    @Override
+    public void idle(long millis) {
+        try {
+            if (answers.tryAcquire(millis, TimeUnit.MILLISECONDS)) {
+                answers.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -137,13 +137,12 @@ final class DenoSession {
         }
     }
 
-    /** Each call on its own virtual thread, so a program's parallel calls run in parallel. */
+    /** Started, and answered when it is done ({@code ToolBridge.start}): a program's parallel calls run in parallel. */
     private void call(JsonNode frame) {
         long id = frame.path("id").asLong();
         String tool = frame.path("tool").asString("");
         String arguments = frame.path("args").toString();
-        Thread.ofVirtual().name("deno-tool-call").start(() -> {
-            String answer = request.tools().call(tool, arguments);
+        request.tools().start(tool, arguments).thenAccept(answer -> {
             if (request.tools().budgetExceeded()) {
                 stop(Limit.TOOL_CALLS);
                 return;

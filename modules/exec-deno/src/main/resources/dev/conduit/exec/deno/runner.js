@@ -129,6 +129,7 @@ let nextId = 0;
     pending.delete(answer.id);
     if (waiting) {
       waiting(answer);
+      checkLater(); // the end may wait for this call
     }
   }
   for (const waiting of pending.values()) {
@@ -173,16 +174,16 @@ Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools,
 Object.defineProperty(globalThis, "ToolError", { value: ConduitSdk.ToolError, enumerable: false });
 globalThis.addEventListener("unhandledrejection", (event) => event.preventDefault());
 
-// What the program leaves to run later (timers) runs before it ends, as in a Deno process of its own (the original's
-// executor) and in the in-process engines: its timers are counted, and the end waits until none is left. A callback's
-// exception ends the program, as it would end that process.
+// What the program leaves to run later (timers, and tool calls still out) runs before it ends, as in a Deno process
+// of its own (the original's executor) and in the in-process engines: its timers are counted, and the end waits until
+// none is left and every call has answered. A callback's exception ends the program, as it would end that process.
 const timers = new Set();
 const native = { setTimeout, setInterval, clearTimeout, clearInterval };
-let noTimersLeft = null;
+let nothingLeft = null;
 function checkLater() {
   native.setTimeout(() => { // a task of its own: after the microtasks the callback started, which may add timers
-    if (timers.size === 0 && noTimersLeft) {
-      noTimersLeft();
+    if (timers.size === 0 && pending.size === 0 && nothingLeft) {
+      nothingLeft();
     }
   }, 0);
 }
@@ -275,8 +276,8 @@ try {
     delete globalThis[SENTINEL];
   }
   const result = ConduitSdk.resultJson(await value, stringify);
-  if (timers.size > 0) {
-    await new Promise((resolve) => noTimersLeft = resolve);
+  if (timers.size > 0 || pending.size > 0) {
+    await new Promise((resolve) => nothingLeft = resolve);
   }
   send({ t: "done", result });
 } catch (error) {

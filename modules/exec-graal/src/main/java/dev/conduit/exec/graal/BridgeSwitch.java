@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
+import dev.conduit.core.exec.GuestCalls;
 import dev.conduit.core.exec.LiveHeap;
 import dev.conduit.core.spi.ToolBridge;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
@@ -15,14 +16,26 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * executions (and after) they answer an error and an empty manifest.
  */
 final class BridgeSwitch {
-    private static final String NO_EXECUTION = "{\"error\":{\"code\":-32603,\"message\":\"No execution is running\"}}";
 
-    private final AtomicReference<ToolBridge> target = new AtomicReference<>();
+    private final AtomicReference<ToolBridge> target = new AtomicReference<>(NoExecution.BRIDGE);
     private final AtomicReference<LiveHeap.Share> heap = new AtomicReference<>();
+    private final AtomicReference<GuestCalls> calls = new AtomicReference<>(new GuestCalls(NoExecution.BRIDGE));
     private final UnaryOperator<String> encode;
 
     /** {@code (tool, argumentsJson) -> outcome}, as {@link ToolBridge#call}, the outcome encoded for the guest. */
     final ProxyExecutable call;
+
+    /**
+     * {@code (tool, argumentsJson) -> number}: notes a call, begun when the program waits ({@link GuestCalls#start});
+     * between executions it answers that no execution is running.
+     */
+    final ProxyExecutable start;
+
+    /**
+     * {@code (alone) -> "<number> <answer JSON>" or null}: begins the calls noted, then the next call that answered
+     * ({@link GuestCalls#answered}).
+     */
+    final ProxyExecutable answered;
 
     /** {@code () -> manifest}, as {@link ToolBridge#manifestJson}, encoded for the guest. */
     final ProxyExecutable manifest;
@@ -50,19 +63,11 @@ final class BridgeSwitch {
     /** A switch that hands the guest {@code encode} of the JSON (for example as Python literals). */
     BridgeSwitch(UnaryOperator<String> encode) {
         this.encode = encode;
-        this.call = args -> {
-            ToolBridge bridge = target.get();
-            return this.encode.apply(bridge == null ? NO_EXECUTION
-                                                    : bridge.call(args[0].asString(), args[1].asString()));
-        };
-        this.manifest = args -> {
-            ToolBridge bridge = target.get();
-            return this.encode.apply(bridge == null ? "[]" : bridge.manifestJson());
-        };
-        this.discover = args -> {
-            ToolBridge bridge = target.get();
-            return this.encode.apply(bridge == null ? "[]" : bridge.discoverJson(args[0].asString()));
-        };
+        this.call = args -> this.encode.apply(target.get().call(args[0].asString(), args[1].asString()));
+        this.start = args -> calls.get().start(args[0].asString(), args[1].asString());
+        this.answered = args -> calls.get().answered(args.length > 0 && args[0].isBoolean() && args[0].asBoolean());
+        this.manifest = args -> this.encode.apply(target.get().manifestJson());
+        this.discover = args -> this.encode.apply(target.get().discoverJson(args[0].asString()));
         this.room = args -> {
             LiveHeap.Share share = heap.get();
             return share == null ? 0L : share.room(args.length > 0 && args[0].fitsInLong() ? args[0].asLong() : 0);
@@ -82,15 +87,44 @@ final class BridgeSwitch {
 
     /** Waits for a guest's timer, as {@link ToolBridge#idle}: without the execution's turn to run guest code. */
     void idle(long millis) {
-        ToolBridge bridge = target.get();
-        if (bridge != null) {
-            bridge.idle(millis);
-        }
+        target.get().idle(millis);
     }
 
     /** Points the functions at one execution's bridge and memory claim; {@code null, null} between executions. */
     void target(ToolBridge bridge, LiveHeap.Share heap) {
-        target.set(bridge);
+        ToolBridge serving = bridge == null ? NoExecution.BRIDGE : bridge;
+        target.set(serving);
         this.heap.set(heap);
+        calls.set(new GuestCalls(serving));
+    }
+
+    /** What the functions serve between executions: an error for every call, no tools. */
+    private static final class NoExecution implements ToolBridge {
+        static final ToolBridge BRIDGE = new NoExecution();
+
+        @Override
+        public String call(String tool, String argumentsJson) {
+            return "{\"error\":{\"code\":-32603,\"message\":\"No execution is running\"}}";
+        }
+
+        @Override
+        public String manifestJson() {
+            return "[]";
+        }
+
+        @Override
+        public String discoverJson(String optionsJson) {
+            return "[]";
+        }
+
+        @Override
+        public boolean budgetExceeded() {
+            return false;
+        }
+
+        @Override
+        public void idle(long millis) {
+            // Nothing runs between executions, so nothing waits.
+        }
     }
 }

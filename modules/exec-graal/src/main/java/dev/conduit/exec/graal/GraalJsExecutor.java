@@ -81,9 +81,10 @@ final class GraalJsExecutor extends PooledExecutor {
                 .option("js.performance", "true")
                 .build();
         context.initialize("js");
-        Value toJson = context.eval(prologue).execute(bridge.call, bridge.manifest, bridge.discover, context.eval(sdk),
-                                                     bridge.room, bridge.hold, REMOVED_GLOBALS_TEXT, RANDOM);
-        return new Prepared(context, out, err, bridge, toJson);
+        Value runner = context.eval(prologue).execute(bridge.start, bridge.answered, bridge.manifest, bridge.discover,
+                                                      context.eval(sdk), bridge.room, bridge.hold, REMOVED_GLOBALS_TEXT,
+                                                      RANDOM);
+        return new Prepared(context, out, err, bridge, runner);
     }
 
     @Override
@@ -148,10 +149,12 @@ final class GraalJsExecutor extends PooledExecutor {
 
     /**
      * The program's value, a promise's once it settled; a rejection is a guest failure. Meanwhile, and after it until
-     * none is left, the program's timers run (as in Deno, the original's TypeScript engine), microtasks drained after
-     * each (GraalJS runs them as each call from the host returns), the thread idle without its turn between them in
-     * slices of {@value #IDLE_SLICE_MILLIS} ms (the watchdog's stop lands at the next timer step). A promise that
-     * nothing is left to settle is a guest failure that says so.
+     * none is left, what the program waits for comes in: the answers of its tool calls, which run while it goes on
+     * (the calls of {@code Promise.all} overlap, as in Deno, the original's TypeScript engine), and its timers,
+     * microtasks drained after each step (GraalJS runs them as each call from the host returns). Between steps the
+     * thread idles without its turn, in slices of {@value #IDLE_SLICE_MILLIS} ms that an answer ends early (the
+     * watchdog's stop lands at the next step). A promise that nothing is left to settle is a guest failure that says
+     * so.
      */
     private static Value settle(Prepared prepared, Value value) throws GuestFailure {
         boolean promise = value != null && value.hasMember("then") && value.getMember("then").canExecute();
@@ -161,9 +164,9 @@ final class GraalJsExecutor extends PooledExecutor {
             value.invokeMember("then", (ProxyExecutable) args -> settledAs(settled, done, false, args),
                                (ProxyExecutable) args -> settledAs(settled, done, true, args));
         }
-        Value nextTimer = prepared.runner().getMember("nextTimer");
+        Value next = prepared.runner().getMember("next");
         while (!done[1]) {
-            long wait = nextTimer.execute().asLong();
+            long wait = next.execute().asLong();
             if (wait < 0) {
                 break;
             }
@@ -178,7 +181,7 @@ final class GraalJsExecutor extends PooledExecutor {
         }
         if (promise && !done[0]) {
             throw new GuestFailure("Error: the program awaits a promise that nothing is left to settle (no timer is "
-                                   + "pending; tool calls answer before they return)");
+                                   + "pending and no tool call is out)");
         }
         return promise ? settled[0] : value;
     }
@@ -190,7 +193,7 @@ final class GraalJsExecutor extends PooledExecutor {
         return null;
     }
 
-    /** The longest a program waiting for a timer idles before its next step: how late a stop may land. */
+    /** The longest a waiting program idles before its next step: how late a stop may land. */
     private static final long IDLE_SLICE_MILLIS = 50;
 
     @Override

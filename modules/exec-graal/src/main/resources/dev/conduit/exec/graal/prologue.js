@@ -1,16 +1,15 @@
 // Conduit's in-sandbox SDK for GraalJS. Evaluated once per context, while the context is made ahead; it returns an
-// installer that removes the globals that lead to the host, receives the host's functions (the tool bridge, one that
-// answers the manifest, one that discovers tools: JSON data, never code; one that answers what is left of the
-// program's memory limit, one that counts a buffer against it; random bytes for crypto) and the shared SDK
-// (tools-sdk.js), makes large
-// allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError` and the timers (setTimeout and its kin),
-// and keeps the host functions in this
-// closure only: user code can reach neither them nor the host.
+// installer that removes the globals that lead to the host, receives the host's functions (two for tool calls, one
+// that notes a call and one that begins those noted and hands over the answers; one that answers the manifest, one that
+// discovers tools: JSON data, never code; one that answers what is left of the program's memory limit, one that
+// counts a buffer against it; random bytes for crypto) and the shared SDK (tools-sdk.js), makes large allocations
+// ask first, defines `tools`, `discoverMCPTools`, `ToolError` and the timers (setTimeout and its kin), and keeps the
+// host functions in this closure only: user code can reach neither them nor the host.
 // `tools` is built from the manifest the first time a program touches it, so a program that calls no tool pays
 // nothing for it.
 (function () {
   "use strict";
-  return function install(bridge, manifest, discover, sdk, room, hold, hostGlobals, random) {
+  return function install(start, answered, manifest, discover, sdk, room, hold, hostGlobals, random) {
     // The globals that lead (or look like they lead) to the host, named by the executor (comma-separated), go first.
     // Strict mode: one that cannot be deleted fails the context's making instead of staying.
     hostGlobals.split(",").forEach((name) => {
@@ -20,17 +19,8 @@
     // Captured now: a program that replaces JSON.parse or JSON.stringify later only confuses itself.
     const parse = JSON.parse;
     const stringify = JSON.stringify;
-    const call = (name, args) => {
-      if (!sdk.argumentsOk(args)) {
-        throw sdk.badArguments(name);
-      }
-      const answer = parse(bridge(name, stringify(args === undefined ? {} : args)));
-      if (answer.error) {
-        throw sdk.failure(name, answer);
-      }
-      return answer.value;
-    };
-    const asyncCall = (name, args) => new Promise((resolve) => resolve(call(name, args)));
+    // Each call starts at once and answers a promise, so the calls of Promise.all overlap (sdk.calls).
+    const calls = sdk.calls(start, answered, parse, stringify);
 
     let tools;
     const discoverMCPTools = sdk.discovery((options) => new Promise((resolve) => {
@@ -38,7 +28,7 @@
     }));
 
     Object.defineProperty(globalThis, "tools", {
-      get: () => tools || (tools = sdk.tools(asyncCall, parse(manifest()))),
+      get: () => tools || (tools = sdk.tools(calls.call, parse(manifest()))),
       enumerable: false
     });
     Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
@@ -47,7 +37,8 @@
     sdk.webGlobals(globalThis, random);
 
     // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), and the
-    // timers' next step (sdk.timers), which it takes while the program waits and after it.
-    return Object.freeze({ result: (value) => sdk.resultJson(value, stringify), nextTimer: timers.next });
+    // next step of what the program waits for (sdk.waiting: answered calls, timers), which it takes while the program
+    // waits and after it.
+    return Object.freeze({ result: (value) => sdk.resultJson(value, stringify), next: sdk.waiting(timers, calls) });
   };
 })()

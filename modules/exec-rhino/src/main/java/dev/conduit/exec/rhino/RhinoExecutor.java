@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 
 import dev.conduit.core.exec.FirstProgram;
+import dev.conduit.core.exec.GuestCalls;
 import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.exec.GuestRandom;
 import dev.conduit.core.exec.LiveHeap;
@@ -44,7 +45,8 @@ import org.mozilla.javascript.WrappedException;
  * globals), made ahead with the SDK installed ({@link Prepared}), in a context made by
  * {@link SandboxContextFactory}; the SDK prologue is compiled once and run in every scope. Rhino has neither
  * {@code async} functions nor {@code await}, so programs go through {@link AwaitRewriter} first; tool calls run
- * synchronously on the guest's thread.
+ * while the program goes on, and an {@code await} settles what it waits for by running the timers and handing over
+ * the calls' answers on the guest's thread.
  */
 final class RhinoExecutor implements Executor {
     static final String NAME = "rhino";
@@ -200,11 +202,13 @@ final class RhinoExecutor implements Executor {
         private volatile ExecutionRequest request;
         private volatile Guard guard;
         private volatile GuestOutput output;
+        private volatile GuestCalls calls;
 
         void serve(ExecutionRequest request, Guard guard, GuestOutput output) {
             this.request = request;
             this.guard = guard;
             this.output = output;
+            this.calls = new GuestCalls(request.tools());
         }
     }
 
@@ -216,7 +220,8 @@ final class RhinoExecutor implements Executor {
         Prelude code = prelude(context);
         Function install = (Function) code.prologue().exec(context, scope, scope);
         Function finish = (Function) install.call(context, scope, scope, new Object[] {
-                bridge(scope, target), manifest(scope, target), discovery(scope, target), writer(scope, target),
+                starter(scope, target), answers(scope, target), manifest(scope, target), discovery(scope, target),
+                writer(scope, target),
                 new LambdaFunction(scope, "drain", 0, (cx, s, self, args) -> {
                     cx.processMicrotasks();
                     return Undefined.instance;
@@ -255,17 +260,15 @@ final class RhinoExecutor implements Executor {
     }
 
     /**
-     * Idles until a timer is due, without the program's turn to run guest code, in slices of
-     * {@value #IDLE_SLICE_MILLIS} ms with the limits checked after each: Rhino's guard is checked on the guest's own
-     * thread only, so a slice is how late a wall-time stop may land.
+     * Idles until a timer is due or a tool call answers, without the program's turn to run guest code, for at most
+     * {@value #IDLE_SLICE_MILLIS} ms with the limits checked before and after: Rhino's guard is checked on the guest's
+     * own thread only, so a slice is how late a wall-time stop may land.
      */
     private static LambdaFunction idler(ScriptableObject scope, Target target) {
         return new LambdaFunction(scope, "idle", 1, (cx, s, self, args) -> {
             long wait = args.length > 0 ? (long) Context.toNumber(args[0]) : 0;
-            for (long left = wait; left > 0; left -= IDLE_SLICE_MILLIS) {
-                target.guard.check();
-                target.request.tools().idle(Math.min(left, IDLE_SLICE_MILLIS));
-            }
+            target.guard.check();
+            target.request.tools().idle(Math.min(wait, IDLE_SLICE_MILLIS));
             target.guard.check();
             return Undefined.instance;
         });
@@ -273,10 +276,21 @@ final class RhinoExecutor implements Executor {
 
     private static final long IDLE_SLICE_MILLIS = 50;
 
-    private static LambdaFunction bridge(ScriptableObject scope, Target target) {
-        return new LambdaFunction(scope, "bridge", 2, (cx, s, self, args) -> {
+    /** {@code (tool, argumentsJson) -> number}: notes a tool call, begun when the program waits. */
+    private static LambdaFunction starter(ScriptableObject scope, Target target) {
+        return new LambdaFunction(scope, "start", 2, (cx, s, self, args) -> {
             target.guard.check();
-            String answer = target.request.tools().call(Context.toString(args[0]), Context.toString(args[1]));
+            return (double) target.calls.start(Context.toString(args[0]), Context.toString(args[1]));
+        });
+    }
+
+    /**
+     * {@code (alone) -> "<number> <answer JSON>" or null}: begins the calls noted (one alone on this thread), then the
+     * next that answered.
+     */
+    private static LambdaFunction answers(ScriptableObject scope, Target target) {
+        return new LambdaFunction(scope, "answered", 1, (cx, s, self, args) -> {
+            String answer = target.calls.answered(args.length > 0 && Context.toBoolean(args[0]));
             target.guard.check(); // the budget: the call that spent it is refused by the gateway and stops the guest
             return answer;
         });

@@ -1,14 +1,14 @@
 // Conduit's in-sandbox SDK for Rhino. Evaluated in every fresh scope, made ahead of the program that uses it; it
-// returns an installer that receives the host's functions (the tool bridge, one that answers the manifest: JSON data,
-// never code; discovery, console output, the microtask drain), the shared SDK (tools-sdk.js), what is left of the
-// program's memory limit, a function that counts a buffer against it and one that idles until a timer is due, makes
-// large allocations ask first, defines `tools`, `discoverMCPTools`, `ToolError`, `console`, the timers (setTimeout
-// and its kin) and the settling function that stands in for `await`, and keeps the host functions in this closure
-// only.
+// returns an installer that receives the host's functions (two for tool calls, one that notes a call and one that
+// begins those noted and hands over the answers; one that answers the manifest: JSON data, never code; discovery, console
+// output, the microtask drain), the shared SDK (tools-sdk.js), what is left of the program's memory limit, a function
+// that counts a buffer against it and one that idles until a timer is due or a call answers, makes large allocations
+// ask first, defines `tools`, `discoverMCPTools`, `ToolError`, `console`, the timers (setTimeout and its kin) and the
+// settling function that stands in for `await`, and keeps the host functions in this closure only.
 // Rhino has no classes or async functions: plain prototypes here.
 (function () {
   "use strict";
-  return function install(bridge, manifest, discover, write, drain, sdk, room, hold, idle, random) {
+  return function install(start, answered, manifest, discover, write, drain, sdk, room, hold, idle, random) {
     sdk.guardAllocations(this, room, hold, true);
     var timers = sdk.timers(this, Date.now);
     sdk.webGlobals(this, random);
@@ -19,14 +19,9 @@
     var rejected = Promise.reject.bind(Promise);
     var toText = String;
 
-    // Tool calls are synchronous underneath; the binding answers a settled promise, as every engine's does.
-    function call(name, args) {
-      if (!sdk.argumentsOk(args)) {
-        return rejected(sdk.badArguments(name));
-      }
-      var answer = parse(bridge(name, stringify(args === undefined ? {} : args)));
-      return answer.error ? rejected(sdk.failure(name, answer)) : resolved(answer.value);
-    }
+    // Each call starts at once and answers a promise, so the calls of Promise.all overlap (sdk.calls).
+    var calls = sdk.calls(start, answered, parse, stringify);
+    var next = sdk.waiting(timers, calls);
 
     var tools;
     var discoverMCPTools = sdk.discovery(function (options) {
@@ -37,12 +32,13 @@
       }
     });
 
-    // Runs the program's timers, draining microtasks after each, until done() says so or none is left; idle (the host
-    // sleeps without the program's turn, and checks its limits) while the next is not due.
+    // Hands over the answers of tool calls and runs the program's timers, draining microtasks after each step, until
+    // done() says so or nothing is left to wait for; idles (the host waits without the program's turn, at most a
+    // slice, less when a call answers, and checks its limits) while nothing is due.
     function runTimers(done) {
       drain();
       while (!done()) {
-        var wait = timers.next(); // after running the timer that was due, if one was
+        var wait = next(); // after handing over what answered and running the timer that was due
         drain();
         if (wait < 0 || done()) {
           return;
@@ -53,8 +49,8 @@
       }
     }
 
-    // `await x`, rewritten: settles x now. Tool calls and settled promises resolve within one microtask drain; a
-    // promise waiting for a timer, once the timers before it have run.
+    // `await x`, rewritten: settles x now. Settled promises resolve within one microtask drain; a promise waiting for a
+    // tool call or a timer, once what it waits for has come.
     function settle(value) {
       if (value === null || (typeof value !== "object" && typeof value !== "function")) {
         return value;
@@ -74,7 +70,7 @@
         throw outcome;
       }
       throw new Error("await: the promise never settled, and nothing is left that could settle it (no timer is "
-                      + "pending; tool calls answer before they return)");
+                      + "pending and no tool call is out)");
     }
 
     function format(value) {
@@ -117,7 +113,7 @@
     });
     Object.defineProperty(global, "tools", {
       get: function () {
-        return tools || (tools = sdk.tools(call, parse(manifest())));
+        return tools || (tools = sdk.tools(calls.call, parse(manifest())));
       },
       enumerable: false
     });
@@ -125,7 +121,7 @@
     // The value a program leaves behind, settled, as JSON text (undefined when JSON cannot express it).
     return function finish(value) {
       value = settle(value);
-      runTimers(function () { return false; }); // what the program left to run later, as Deno runs it
+      runTimers(function () { return false; }); // what the program left for later: its timers and calls still out
       return sdk.resultJson(value, stringify);
     };
   };
