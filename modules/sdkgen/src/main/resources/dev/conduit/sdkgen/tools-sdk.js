@@ -574,6 +574,10 @@
                                             enumerable: false });
     });
     return freeze({
+      /** Whether no timer is waiting. */
+      none: function () {
+        return queue.length === 0;
+      },
       /** Runs the earliest timer if it is due; then how many ms until the next is due: 0 now, -1 none left. */
       next: function () {
         var first = earliest();
@@ -600,15 +604,51 @@
 
   /**
    * A program's tool calls for the in-process engines, in flight together as in Deno: `call(name, args)` notes the
-   * call with the host (`start(name, argsJson)` answers its number at once) and answers a promise; `deliver(alone)`
-   * has the host begin the calls noted (`answered(alone)`: a call noted alone, when the program has nothing else to
-   * wait for, is made on the spot) and settles the promises of the calls that answered (`answered` gives them one a
-   * line, "<number> <answer JSON>", or null), and says how many it settled; `pending()` how many are still out. `parse`
-   * and `stringify` are the engine's, captured before the program runs.
+   * call with the host (`start(name, argsJson)` answers its number at once) and answers a promise. The calls noted
+   * are begun by the microtask that runs once the program's synchronous run ends (after `Promise.all([...])` has made
+   * all of its calls), or by the engine's next step: `answered(alone)` has the host begin them (a call noted alone,
+   * when `alone` says the program has nothing else to wait for, is made on the spot) and answers the calls that
+   * answered, one a line, "<number> <answer JSON>", or null. Made on the spot within the microtasks, a loop of awaited
+   * calls runs without ever leaving the engine. `deliver(alone)` settles the promises of the calls that answered and
+   * says how many it settled; `pending()` how many are still out. `parse` and `stringify` are the engine's, captured
+   * before the program runs; `quiet()` says whether no timer is waiting.
    */
-  function calls(start, answered, parse, stringify) {
+  function calls(start, answered, parse, stringify, quiet) {
     var inFlight = create(null);
     var count = 0;
+    var flushing = false;
+    var resolvedPromise = Promise.resolve();
+    var then = Promise.prototype.then; // captured: a program that replaces it only confuses itself
+
+    function settle(lines) {
+      if (lines === null || lines === undefined) {
+        return 0;
+      }
+      lines = toText(lines).split("\n");
+      var settled = 0;
+      for (var i = 0; i < lines.length; i++) {
+        var space = lines[i].indexOf(" ");
+        var key = lines[i].substring(0, space);
+        var call = inFlight[key];
+        if (call === undefined) {
+          continue;
+        }
+        delete inFlight[key];
+        count -= 1;
+        settled += 1;
+        var answer = parse(lines[i].substring(space + 1));
+        if (answer.error) {
+          call.reject(failure(call.name, answer));
+        } else {
+          call.resolve(answer.value);
+        }
+      }
+      return settled;
+    }
+    function flush() {
+      flushing = false;
+      settle(answered(quiet()));
+    }
     return freeze({
       call: function (name, args) {
         if (!argumentsOk(args)) {
@@ -620,36 +660,18 @@
         } catch (e) {
           return Promise.reject(e); // arguments JSON cannot express (a BigInt, a cycle)
         }
-        return new Promise(function (resolve, reject) {
+        var promise = new Promise(function (resolve, reject) {
           inFlight[number] = { name: name, resolve: resolve, reject: reject };
           count += 1;
         });
+        if (!flushing) {
+          flushing = true;
+          then.call(resolvedPromise, flush);
+        }
+        return promise;
       },
       deliver: function (alone) {
-        var lines = answered(alone);
-        if (lines === null || lines === undefined) {
-          return 0;
-        }
-        lines = toText(lines).split("\n");
-        var settled = 0;
-        for (var i = 0; i < lines.length; i++) {
-          var space = lines[i].indexOf(" ");
-          var key = lines[i].substring(0, space);
-          var call = inFlight[key];
-          if (call === undefined) {
-            continue;
-          }
-          delete inFlight[key];
-          count -= 1;
-          settled += 1;
-          var answer = parse(lines[i].substring(space + 1));
-          if (answer.error) {
-            call.reject(failure(call.name, answer));
-          } else {
-            call.resolve(answer.value);
-          }
-        }
-        return settled;
+        return settle(answered(alone));
       },
       pending: function () {
         return count;
@@ -666,7 +688,7 @@
   function waiting(timers, calls) {
     return function next() {
       var wait = timers.next();
-      var settled = calls.deliver(wait < 0);
+      var settled = calls.deliver(timers.none());
       if (settled > 0) {
         return 0; // the promises' reactions run first; they may make calls or set timers
       }

@@ -8,11 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.conduit.core.spi.ToolBridge;
 
 /**
- * One program's tool calls, on an in-process engine's side. A call the program makes is numbered and noted; the
- * next time the program waits, the engine begins what was noted: calls that can overlap each on a thread of its own
- * ({@link ToolBridge#start}), so the calls of {@code Promise.all} are in flight together, but a call awaited alone,
- * with nothing else the program could do meanwhile, on the guest's own thread ({@link ToolBridge#call}), which saves
- * two thread hand-offs per call on the most common program (calls awaited one after another). Answers are queued
+ * One program's tool calls, on an in-process engine's side. A call the program makes is numbered and noted; once
+ * the program's synchronous run ends (the SDK's microtask) or at the engine's next step, what was noted begins:
+ * calls that can overlap each on a thread of its own ({@link ToolBridge#start}), so the calls of {@code Promise.all}
+ * are in flight together, but a call made alone, with nothing else the program could wait for, on the guest's own
+ * thread ({@link ToolBridge#call}), which keeps the most common program (calls awaited one after another) as cheap as
+ * when every call was made that way: no thread hand-off, no step out of the engine. Answers are queued
  * until the guest's thread, the only one that may touch the guest, hands each to the promise waiting for it; they
  * cross as text, a line {@code "<number> <answer JSON>"} each, so no host object enters the guest.
  * <p>

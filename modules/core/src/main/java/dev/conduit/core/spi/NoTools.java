@@ -1,6 +1,9 @@
 package dev.conduit.core.spi;
 
-/** A bridge with no tools and no budget: for an engine's own work outside any client's execution (its warm-up). */
+/**
+ * A bridge with no tools and no budget: for an engine's own work outside any client's execution (its warm-up), and
+ * what a pooled sandbox's functions serve between executions.
+ */
 public enum NoTools implements ToolBridge {
     /** The one bridge of its kind. */
     INSTANCE;

@@ -6,20 +6,20 @@ import java.util.function.UnaryOperator;
 
 import dev.conduit.core.exec.GuestCalls;
 import dev.conduit.core.exec.LiveHeap;
+import dev.conduit.core.spi.NoTools;
 import dev.conduit.core.spi.ToolBridge;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.graalvm.polyglot.proxy.ProxyObject;
 
 /**
  * The tool bridge of a pooled context, pointed at one execution's {@link ToolBridge} (and memory claim) at a time: the
- * SDK is installed with these functions while the context is made ahead, so an execution only points them at its bridge. Between
- * executions (and after) they answer an error and an empty manifest.
+ * SDK is installed with these functions while the context is made ahead, so an execution only points them at its
+ * bridge. Between executions (and after) they serve {@link NoTools}: an error for every call and an empty manifest.
  */
 final class BridgeSwitch {
-
-    private final AtomicReference<ToolBridge> target = new AtomicReference<>(NoExecution.BRIDGE);
+    private final AtomicReference<ToolBridge> target = new AtomicReference<>(NoTools.INSTANCE);
     private final AtomicReference<LiveHeap.Share> heap = new AtomicReference<>();
-    private final AtomicReference<GuestCalls> calls = new AtomicReference<>(new GuestCalls(NoExecution.BRIDGE));
+    private final AtomicReference<GuestCalls> calls = new AtomicReference<>(new GuestCalls(NoTools.INSTANCE));
     private final UnaryOperator<String> encode;
 
     /** {@code (tool, argumentsJson) -> outcome}, as {@link ToolBridge#call}, the outcome encoded for the guest. */
@@ -27,7 +27,7 @@ final class BridgeSwitch {
 
     /**
      * {@code (tool, argumentsJson) -> number}: notes a call, begun when the program waits ({@link GuestCalls#start});
-     * between executions it answers that no execution is running.
+     * between executions every call is refused ({@link NoTools}).
      */
     final ProxyExecutable start;
 
@@ -92,39 +92,9 @@ final class BridgeSwitch {
 
     /** Points the functions at one execution's bridge and memory claim; {@code null, null} between executions. */
     void target(ToolBridge bridge, LiveHeap.Share heap) {
-        ToolBridge serving = bridge == null ? NoExecution.BRIDGE : bridge;
+        ToolBridge serving = bridge == null ? NoTools.INSTANCE : bridge;
         target.set(serving);
         this.heap.set(heap);
         calls.set(new GuestCalls(serving));
-    }
-
-    /** What the functions serve between executions: an error for every call, no tools. */
-    private static final class NoExecution implements ToolBridge {
-        static final ToolBridge BRIDGE = new NoExecution();
-
-        @Override
-        public String call(String tool, String argumentsJson) {
-            return "{\"error\":{\"code\":-32603,\"message\":\"No execution is running\"}}";
-        }
-
-        @Override
-        public String manifestJson() {
-            return "[]";
-        }
-
-        @Override
-        public String discoverJson(String optionsJson) {
-            return "[]";
-        }
-
-        @Override
-        public boolean budgetExceeded() {
-            return false;
-        }
-
-        @Override
-        public void idle(long millis) {
-            // Nothing runs between executions, so nothing waits.
-        }
     }
 }

@@ -19,8 +19,9 @@
     // Captured now: a program that replaces JSON.parse or JSON.stringify later only confuses itself.
     const parse = JSON.parse;
     const stringify = JSON.stringify;
-    // Each call starts at once and answers a promise, so the calls of Promise.all overlap (sdk.calls).
-    const calls = sdk.calls(start, answered, parse, stringify);
+    const timers = sdk.timers(globalThis, Date.now);
+    // Each call answers a promise at once, so the calls of Promise.all overlap (sdk.calls).
+    const calls = sdk.calls(start, answered, parse, stringify, timers.none);
 
     let tools;
     const discoverMCPTools = sdk.discovery((options) => new Promise((resolve) => {
@@ -33,7 +34,6 @@
     });
     Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
     Object.defineProperty(globalThis, "ToolError", { value: sdk.ToolError, enumerable: false });
-    const timers = sdk.timers(globalThis, Date.now);
     sdk.webGlobals(globalThis, random);
 
     // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), and the

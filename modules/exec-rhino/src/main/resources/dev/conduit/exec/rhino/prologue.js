@@ -19,8 +19,8 @@
     var rejected = Promise.reject.bind(Promise);
     var toText = String;
 
-    // Each call starts at once and answers a promise, so the calls of Promise.all overlap (sdk.calls).
-    var calls = sdk.calls(start, answered, parse, stringify);
+    // Each call answers a promise at once, so the calls of Promise.all overlap (sdk.calls).
+    var calls = sdk.calls(start, answered, parse, stringify, timers.none);
     var next = sdk.waiting(timers, calls);
 
     var tools;
