@@ -118,6 +118,26 @@
       enumerable: false
     });
 
+    // Rhino 1.9.2's Promise.allSettled reports a rejection's status as " rejected", with a stray space, so a program's
+    // `status === "rejected"` never held: replaced by one that answers as the specification (and every other engine)
+    // does.
+    var all = Promise.all.bind(Promise);
+    var arrayFrom = Array.from;
+    Object.defineProperty(Promise, "allSettled", {
+      value: function allSettled(values) {
+        return all(arrayFrom(values, function (value) {
+          return resolved(value).then(function (fulfilled) {
+            return { status: "fulfilled", value: fulfilled };
+          }, function (reason) {
+            return { status: "rejected", reason: reason };
+          });
+        }));
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false
+    });
+
     // The value a program leaves behind, settled, as JSON text (undefined when JSON cannot express it).
     return function finish(value) {
       value = settle(value);
