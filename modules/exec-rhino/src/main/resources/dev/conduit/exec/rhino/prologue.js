@@ -32,6 +32,80 @@
       }
     });
 
+    function fractionDigits(value, otherwise) {
+      if (value === undefined) {
+        return otherwise;
+      }
+      var digits = Math.floor(Number(value));
+      if (!(digits >= 0 && digits <= 100)) {
+        throw new RangeError("fraction digits value is out of range.");
+      }
+      return digits;
+    }
+    // The digits of a non-negative finite number in plain decimal form: "1.2e-7" -> "0.00000012".
+    function plainDecimal(abs) {
+      var text = toText(abs);
+      var e = text.indexOf("e");
+      if (e < 0) {
+        return text;
+      }
+      var point = text.indexOf(".");
+      var whole = point >= 0 ? point : e;
+      var digits = text.substring(0, e).replace(".", "");
+      var at = whole + Number(text.substring(e + 1));
+      if (at <= 0) {
+        return "0." + new Array(1 - at).join("0") + digits;
+      }
+      if (at >= digits.length) {
+        return digits + new Array(at - digits.length + 1).join("0");
+      }
+      return digits.substring(0, at) + "." + digits.substring(at);
+    }
+    function localeNumber(x, options) {
+      if (x !== x) {
+        return "NaN";
+      }
+      var negative = x < 0 || (x === 0 && 1 / x < 0);
+      if (x === Infinity || x === -Infinity) {
+        return (negative ? "-" : "") + "\u221e";
+      }
+      var min = fractionDigits(options.minimumFractionDigits, 0);
+      var max = fractionDigits(options.maximumFractionDigits, Math.max(min, 3));
+      if (max < min) {
+        throw new RangeError("maximumFractionDigits value is out of range.");
+      }
+      var parts = plainDecimal(Math.abs(x)).split(".");
+      var whole = parts[0];
+      var fraction = parts.length > 1 ? parts[1] : "";
+      if (fraction.length > max) {
+        var digits = (whole + fraction.substring(0, max)).split("");
+        if (fraction.charAt(max) >= "5") {
+          var i = digits.length - 1;
+          while (i >= 0 && digits[i] === "9") {
+            digits[i] = "0";
+            i -= 1;
+          }
+          if (i < 0) {
+            digits.unshift("1");
+          } else {
+            digits[i] = toText(Number(digits[i]) + 1);
+          }
+        }
+        whole = digits.slice(0, digits.length - max).join("") || "0";
+        fraction = digits.slice(digits.length - max).join("");
+      }
+      while (fraction.length > min && fraction.charAt(fraction.length - 1) === "0") {
+        fraction = fraction.substring(0, fraction.length - 1);
+      }
+      while (fraction.length < min) {
+        fraction += "0";
+      }
+      if (options.useGrouping !== false) {
+        whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+      }
+      return (negative ? "-" : "") + whole + (fraction ? "." + fraction : "");
+    }
+
     // Hands over the answers of tool calls and runs the program's timers, draining microtasks after each step, until
     // done() says so or nothing is left to wait for; idles (the host waits without the program's turn, at most a
     // slice, less when a call answers, and checks its limits) while nothing is due.
@@ -132,6 +206,20 @@
             return { status: "rejected", reason: reason };
           });
         }));
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false
+    });
+
+    // Rhino has no Intl, and its Number.prototype.toLocaleString reads a locale as a radix ("illegal radix 0"), so
+    // `n.toLocaleString("en-US")`, common in programs written for Deno, failed: replaced by what Deno answers for
+    // en-US (digits grouped by three, at most three fraction digits, rounded half up from the number's shortest
+    // decimal form), honouring minimumFractionDigits, maximumFractionDigits and useGrouping. Every locale formats as
+    // en-US here.
+    Object.defineProperty(Number.prototype, "toLocaleString", {
+      value: function toLocaleString(locales, options) {
+        return localeNumber(Number.prototype.valueOf.call(this), options || {});
       },
       writable: true,
       configurable: true,
