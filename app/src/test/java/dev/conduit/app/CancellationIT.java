@@ -4,7 +4,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,22 +25,42 @@ import tools.jackson.databind.node.ObjectNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.in;
 import static org.hamcrest.Matchers.is;
 
 /**
  * A cancelled execution stops in every engine, answers at once and frees its thread; programs that wait for a thread
- * count that wait against their wall limit.
+ * count that wait against their wall limit; a program stopped while its tool calls are out has them cancelled at
+ * their upstreams, over stdio and HTTP.
  */
 class CancellationIT {
 
     @TempDir
     static Path dir;
     private static RunningConduit conduit;
+    private static Process holdOverHttp;
     private static final ExecutorService CLIENTS = Executors.newVirtualThreadPerTaskExecutor();
+    private static final Path HOLD = RunningConduit.INTEROP.resolve("hold-server.mjs").toAbsolutePath();
+    /** What a gateway may tell an upstream about a call of a program it stopped. */
+    private static final Set<String> STOPPED_REASONS = Set.of("the program ran out of time",
+            "the program that made the call was stopped", "the program ended before the call answered");
 
     @BeforeAll
     static void start() throws Exception {
+        int port = UpstreamsIT.freePort();
+        holdOverHttp = UpstreamsIT.startNodeServer(port, HOLD, "http", Integer.toString(port));
         conduit = RunningConduit.start(dir, RunningConduit.configWithEverything() + """
+                  - id: hold
+                    command: %s
+                    args: [%s]
+                  - id: web
+                    type: http
+                    url: http://127.0.0.1:%d/mcp
+                policy:
+                  outbound:
+                    allow: [127.0.0.1]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), HOLD, port) + """
                 executors:
                   threads: 2
                   per-key: 8
@@ -55,6 +77,95 @@ class CancellationIT {
     static void stop() {
         CLIENTS.shutdownNow();
         conduit.close();
+        if (holdOverHttp != null) {
+            holdOverHttp.destroyForcibly();
+        }
+    }
+
+    /**
+     * Each program waits on calls that would take two minutes and is stopped at its 1.5 s wall limit: its calls are
+     * cancelled at their upstreams (told why), are in its trace as cancelled, and its guest is not left blocked in a
+     * call (wave 2 kept a Rhino guest in an HTTP call until the upstream answered, and the upstreams were never told).
+     * Started calls (Promise.all) and calls made on the guest's own thread (a lone call, Python) both.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "graaljs | javascript | await Promise.all([tools.hold.hold({ms: 120000}), tools.web.hold({ms: 120000})]) | 1 | 1",
+            "graaljs | javascript | await tools.web.hold({ms: 120000})                                            | 0 | 1",
+            "rhino   | javascript | await tools.web.hold({ms: 120000})                                            | 0 | 1",
+            "rhino   | javascript | await Promise.all([tools.hold.hold({ms: 120000}), tools.web.hold({ms: 120000})]) | 1 | 1",
+            "deno    | typescript | await Promise.all([tools.hold.hold({ms: 120000}), tools.web.hold({ms: 120000})]) | 1 | 1",
+            "graalpy | python     | tools.hold.hold({'ms': 120000})                                                    | 1 | 0"})
+    void aProgramStoppedWithCallsOutHasThemCancelledUpstream(String engine, String language, String code,
+                                                             int overStdio, int overHttp) throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        int stdioBefore = cancellations(client, "hold", 0).size();
+        int httpBefore = cancellations(client, "web", 0).size();
+        int unstoppedBefore = occurrences(conduit.log(), "did not stop a program at its wall limit");
+        ObjectNode extra = Json.object();
+        extra.put("engine", engine);
+        extra.putObject("limits").put("timeoutMs", 1_500);
+        JsonNode stopped = client.post(McpHttpClient.executeRequest(80, language, code, extra));
+
+        assertThat(stopped.toString(), stopped.at("/error/code").asInt(), is(-32008));
+        List<String> outcomes = new ArrayList<>();
+        stopped.at("/error/data/toolCalls").forEach(call -> outcomes.add(call.path("outcome").asString()));
+        assertThat(stopped.toString(), outcomes, is(Collections.nCopies(overStdio + overHttp, "cancelled")));
+        List<String> toldOverStdio = cancellations(client, "hold", stdioBefore + overStdio);
+        List<String> toldOverHttp = cancellations(client, "web", httpBefore + overHttp);
+        assertThat(toldOverStdio.toString(), toldOverStdio.size(), is(stdioBefore + overStdio));
+        assertThat(toldOverHttp.toString(), toldOverHttp.size(), is(httpBefore + overHttp));
+        assertThat(toldOverStdio.subList(stdioBefore, toldOverStdio.size()), everyItem(in(STOPPED_REASONS)));
+        assertThat(toldOverHttp.subList(httpBefore, toldOverHttp.size()), everyItem(in(STOPPED_REASONS)));
+        assertThat("the guest got out of its call to be stopped",
+                   occurrences(conduit.log(), "did not stop a program at its wall limit"), is(unstoppedBefore));
+        awaitRunning(count -> count == 0);
+    }
+
+    /** A client's cancellation of an execution reaches the upstream of the call its program waits on. */
+    @Test
+    void aCancelledProgramsCallIsCancelledUpstream() throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        JsonNode was = holds(client, "hold", 0, false);
+        int before = was.path("count").asInt();
+        ObjectNode extra = Json.object();
+        extra.put("engine", "graaljs");
+        Future<JsonNode> answer = CLIENTS.submit(() -> client.post(McpHttpClient.executeRequest(
+                81, "javascript", "await tools.hold.hold({ms: 120000})", extra)));
+        int begun = was.path("started").asInt() + 1;
+        assertThat("the call reached the upstream", holds(client, "hold", begun, true).path("started").asInt(),
+                   is(begun));
+        client.postRaw("""
+                {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":81,"reason":"test"}}""");
+        JsonNode stopped = answer.get(RunningConduit.patient(Duration.ofSeconds(10)).toSeconds(), TimeUnit.SECONDS);
+        assertThat(stopped.toString(), stopped.at("/error/code").asInt(), is(-32800));
+        List<String> told = cancellations(client, "hold", before + 1);
+        assertThat(told.subList(before, told.size()), is(List.of("cancelled by the client")));
+        awaitRunning(count -> count == 0);
+    }
+
+    /** The reasons {@code upstream}'s hold tool was told so far, once there are {@code atLeast} (or after a while). */
+    private static List<String> cancellations(McpHttpClient client, String upstream, int atLeast) throws Exception {
+        List<String> reasons = new ArrayList<>();
+        holds(client, upstream, atLeast, false).path("reasons").forEach(reason -> reasons.add(reason.asString()));
+        return reasons;
+    }
+
+    /**
+     * What {@code upstream}'s hold tool saw ({@code started}, {@code count} cancelled, {@code reasons}), once
+     * {@code atLeast} holds were cancelled (or begun, when {@code started}), or after a while.
+     */
+    private static JsonNode holds(McpHttpClient client, String upstream, int atLeast, boolean started)
+            throws Exception {
+        JsonNode answer = client.post("""
+                {"jsonrpc":"2.0","id":90,"method":"tools/call","params":{"name":"%s__cancellations",\
+                "arguments":{"atLeast":%d,"waitMs":%d,"started":%b}}}""".formatted(
+                upstream, atLeast, RunningConduit.patient(Duration.ofSeconds(5)).toMillis(), started));
+        return Json.mapper().readTree(answer.at("/result/content/0/text").asString());
+    }
+
+    private static int occurrences(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     @ParameterizedTest

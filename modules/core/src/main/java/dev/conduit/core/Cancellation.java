@@ -16,10 +16,36 @@ public final class Cancellation {
 
     private final AtomicReference<String> reason = new AtomicReference<>();
     private final Set<Runnable> actions = ConcurrentHashMap.newKeySet();
+    private final Cancellation parent;
 
     /** A request nobody has cancelled yet. */
     public Cancellation() {
-        // Nothing to set up: not cancelled, no actions.
+        this.parent = null;
+    }
+
+    private Cancellation(Cancellation parent) {
+        this.parent = parent;
+    }
+
+    /**
+     * A part of this request's work that can be cancelled on its own (an execution's tool calls, once the program has
+     * ended): cancelled with this one, for the same reason, and never the other way round.
+     */
+    public Cancellation child() {
+        Cancellation child = new Cancellation(this);
+        Registration registration = onCancel(() -> child.cancel(reason.get()));
+        child.onCancel(registration::close); // a cancelled child need not be told again
+        return child;
+    }
+
+    /** Whether this is {@code request}'s cancellation or that of a part of its work ({@link #child()}). */
+    public boolean within(Cancellation request) {
+        for (Cancellation at = this; at != null; at = at.parent) {
+            if (at == request) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A registered action; closing it unregisters the action (for work that finished without being cancelled). */

@@ -186,7 +186,7 @@ final class ExecutionService implements AutoCloseable {
         Context traced = Context.current().with(span);
         ExecutionBridge bridge = new ExecutionBridge(access, context, allowedTools(params), resolved.toolCalls(),
                                                      traced, rateLimiter, metrics,
-                                                     program.code().contains("tools"));
+                                                     program.code().contains("tools"), timing.deadline());
         metrics.executionStarted(executor.name());
         ExecutionOutcome outcome;
         try {

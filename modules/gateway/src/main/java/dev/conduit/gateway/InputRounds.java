@@ -239,7 +239,7 @@ final class InputRounds {
      * most {@code timeout} plus the time a client may take to come back.
      */
     private List<JsonRpcResponse> ask(RequestContext cause, List<ClientRequests.Question> asked, Duration timeout) {
-        Round round = rounds.values().stream().filter(candidate -> candidate.cancellation == cause.cancellation())
+        Round round = rounds.values().stream().filter(candidate -> cause.cancellation().within(candidate.cancellation))
                 .findFirst().orElse(null);
         JsonRpcId id = JsonRpcId.of("conduit-input-" + questions.incrementAndGet());
         if (round == null) {

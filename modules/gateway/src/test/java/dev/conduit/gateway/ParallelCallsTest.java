@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
+import dev.conduit.core.RequestContext;
 import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcId;
@@ -36,7 +37,8 @@ import static org.hamcrest.Matchers.is;
 /**
  * A program's started calls ({@code ToolBridge.start}, what the engines use for {@code Promise.all}): at most
  * {@value ExecutionBridge#CALLS_AT_ONCE} of one program's run at once, the rest once a place is free; a call past the
- * budget is refused at once; calls still waiting for a place when the program has ended are never made.
+ * budget is refused at once; calls still waiting for a place when the program has ended are never made, and those
+ * still out when it ends or runs out of time are cancelled (the upstream told why), in the trace as such.
  */
 class ParallelCallsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -118,15 +120,79 @@ class ParallelCallsTest {
                            .count(), is(20L - ExecutionBridge.CALLS_AT_ONCE));
     }
 
+    @Test
+    void callsStillOutWhenTheProgramEndsAreCancelledAndTraced() throws Exception {
+        CountDownLatch entered = new CountDownLatch(2);
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        McpServer server = server(held(entered, reasons), request -> {
+            IntStream.range(0, 2).forEach(i -> request.tools().start("up__held", "{}"));
+            await(entered);
+            return completed("ended");
+        });
+        ObjectNode result = execute(server, Json.object());
+        assertThat(result.path("stdout").asString(), is("ended"));
+        assertThat(reasons, is(List.of("the program ended before the call answered",
+                                       "the program ended before the call answered")));
+        assertThat(result.path("toolCalls").toString(), result.path("toolCalls").findValuesAsString("outcome"),
+                   is(List.of("cancelled", "cancelled")));
+    }
+
+    /**
+     * At its deadline a program's calls are cancelled, whether started or made on the guest's own thread (Rhino cannot
+     * be stopped inside one): the guest gets on, and is stopped by its engine.
+     */
+    @Test
+    void callsStillOutAtTheProgramsDeadlineAreCancelled() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        McpServer server = server(held(entered, reasons), request -> {
+            CompletableFuture<String> started = request.tools().start("up__held", "{}");
+            String inTurn = request.tools().call("up__held", "{}");
+            return completed(inTurn + " | " + answer(started));
+        });
+        ObjectNode limits = Json.object().put("timeoutMs", 300);
+        String stdout = execute(server, limits).path("stdout").asString();
+        assertThat(reasons, is(List.of("the program ran out of time", "the program ran out of time")));
+        assertThat(stdout, stdout.split(" \\| ").length, is(2));
+        assertThat(List.of(stdout.split(" \\| ")),
+                   everyItem(containsString("The call was cancelled: the program ran out of time")));
+    }
+
+    /** A tool that answers only once its call is cancelled (as an upstream's failed call does), noting why. */
+    private static Function<RequestContext, ObjectNode> held(CountDownLatch entered, List<String> reasons) {
+        return context -> {
+            CountDownLatch cancelled = new CountDownLatch(1);
+            try (var _ = context.cancellation().onCancel(cancelled::countDown)) {
+                entered.countDown();
+                await(cancelled);
+            }
+            reasons.add(context.cancellation().reason().orElse("not cancelled"));
+            ObjectNode result = text("the call to upstream 'up' was cancelled");
+            result.put("isError", true);
+            return result;
+        };
+    }
+
     private static McpServer server(Runnable slow, Function<ExecutionRequest, ExecutionOutcome> program) {
-        Tool tool = new Tool(ToolDefinition.of("up__slow", "waits", Json.object().put("type", "object")), "up", "slow",
-                             (call, context) -> {
-                                 slow.run();
-                                 ObjectNode result = Json.object();
-                                 result.putArray("content").addObject().put("type", "text").put("text", "slow answered");
-                                 return result;
-                             });
-        return McpServer.builder().catalog(ToolCatalog.of(List.of(tool)))
+        return server(context -> {
+            slow.run();
+            return text("slow answered");
+        }, program);
+    }
+
+    private static ObjectNode text(String text) {
+        ObjectNode result = Json.object();
+        result.putArray("content").addObject().put("type", "text").put("text", text);
+        return result;
+    }
+
+    private static McpServer server(Function<RequestContext, ObjectNode> answer,
+                                    Function<ExecutionRequest, ExecutionOutcome> program) {
+        List<Tool> tools = List.of("up__slow", "up__held").stream()
+                .map(name -> new Tool(ToolDefinition.of(name, "waits", Json.object().put("type", "object")), "up",
+                                      name.substring(4), (call, context) -> answer.apply(context)))
+                .toList();
+        return McpServer.builder().catalog(ToolCatalog.of(tools))
                 .executions(ExecutorRegistry.of(List.of(new TestEngine("calling", program))),
                             ExecutionLimitsPolicy.from(ConfigReader.empty()), ExecutorsConfig.standard())
                 .build();
@@ -134,13 +200,18 @@ class ParallelCallsTest {
 
     /** Runs a program with a budget of {@code toolCalls}; its stdout. */
     private static String run(McpServer server, int toolCalls) {
+        return execute(server, Json.object().put("maxToolCalls", toolCalls)).path("stdout").asString();
+    }
+
+    /** Runs a program with {@code limits}; its structured result. */
+    private static ObjectNode execute(McpServer server, ObjectNode limits) {
         ObjectNode arguments = Json.object().put("code", "parallel");
-        arguments.putObject("limits").put("maxToolCalls", toolCalls);
+        arguments.set("limits", limits);
         ObjectNode params = Json.object().put("name", "execute_javascript");
         params.set("arguments", arguments);
         JsonRpcResponse response = server.handle(new JsonRpcRequest(JsonRpcId.of(1), "tools/call", params),
                                                  TestSession.context(List.of("*"))).orElseThrow();
-        return ((JsonRpcResponse.Success) response).result().path("structuredContent").path("stdout").asString();
+        return (ObjectNode) ((JsonRpcResponse.Success) response).result().path("structuredContent");
     }
 
     private static ExecutionOutcome completed(String stdout) {

@@ -7,7 +7,10 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.McpMeta;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.McpNameHeader;
@@ -105,8 +108,9 @@ final class HttpConnection implements McpConnection {
         if (method.equals(McpMethods.INITIALIZE)) {
             initializeParams = params;
         }
-        JsonRpcResponse response = call(method, params, deadline, !method.equals(McpMethods.INITIALIZE), cause,
-                                        headers);
+        boolean mayReinitialize = !method.equals(McpMethods.INITIALIZE);
+        Exchange exchange = () -> call(method, params, deadline, mayReinitialize, cause, headers);
+        JsonRpcResponse response = cause.isEmpty() ? exchange.run() : cancellable(cause.get(), exchange);
         if (method.equals(McpMethods.INITIALIZE) && response instanceof JsonRpcResponse.Success success) {
             protocolVersion = success.result().path("protocolVersion").asString(null);
             startGetStream();
@@ -114,12 +118,49 @@ final class HttpConnection implements McpConnection {
         return response;
     }
 
+    /** An exchange, as {@link #call} makes it. */
+    @FunctionalInterface
+    private interface Exchange {
+        JsonRpcResponse run() throws UpstreamException;
+    }
+
+    /**
+     * A request on behalf of a client's request, made on a virtual thread of its own so that its caller is free the
+     * moment the cause is cancelled or the caller's thread is interrupted (an engine stopping the program that made
+     * the call): a read of the response blocks until the server sends something, and a server told that the request
+     * is cancelled sends nothing more for it, so the exchange ends only when the server closes the stream or the
+     * read times out. The server is told by {@link MessageRouter#cancelWith}, as for every call.
+     */
+    private JsonRpcResponse cancellable(RequestContext cause, Exchange exchange) throws UpstreamException {
+        CompletableFuture<JsonRpcResponse> outcome = new CompletableFuture<>();
+        Thread.ofVirtual().name("upstream-" + upstreamId + "-request").start(() -> {
+            try {
+                outcome.complete(exchange.run());
+            } catch (UpstreamException | RuntimeException e) {
+                outcome.completeExceptionally(e);
+            }
+        });
+        Cancellation cancellation = cause.cancellation();
+        try (Cancellation.Registration _ = cancellation.onCancel(() -> outcome.completeExceptionally(
+                new UpstreamException("the call to upstream '" + upstreamId + "' was cancelled ("
+                                      + cancellation.reason().orElse("cancelled") + ")")))) {
+            return outcome.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UpstreamException failed) {
+                throw failed;
+            }
+            throw (RuntimeException) e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException("the call to upstream '" + upstreamId + "' was interrupted");
+        }
+    }
+
     private JsonRpcResponse call(String method, JsonNode params, Duration deadline, boolean mayReinitialize,
                                  Optional<RequestContext> cause, Map<String, String> headers)
             throws UpstreamException {
         MessageRouter.Call call = router.open(cause);
-        router.cancelWith(call, id -> notify(McpMethods.CANCELLED,
-                                             MessageRouter.cancelled(id, "cancelled by the client")));
+        router.cancelWith(call, (id, why) -> notify(McpMethods.CANCELLED, MessageRouter.cancelled(id, why)));
         try {
             JsonRpcRequest request = new JsonRpcRequest(call.id(), method, params);
             int status = exchange(request, deadline, call, headers);
@@ -138,7 +179,7 @@ final class HttpConnection implements McpConnection {
                 throw new UpstreamException("upstream '" + upstreamId + "' answered " + method
                                             + " without a JSON-RPC response");
             }
-            return router.await(call, method, deadline, () -> { });
+            return router.await(call, method, deadline, why -> { });
         } finally {
             router.forget(call);
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import dev.conduit.core.Cancellation;
@@ -62,15 +63,14 @@ final class MessageRouter {
     JsonRpcResponse request(String method, JsonNode params, Duration timeout, Optional<RequestContext> cause,
                             Transmitter transmitter) throws UpstreamException {
         Call call = open(cause);
-        cancelWith(call, id -> tellCancelled(transmitter, id, "cancelled by the client"));
+        cancelWith(call, (id, why) -> tellCancelled(transmitter, id, why));
         try {
             transmitter.send(new JsonRpcRequest(call.id(), method, params));
         } catch (UpstreamException e) {
             forget(call);
             throw e;
         }
-        return await(call, method, timeout, () -> tellCancelled(transmitter, call.id(),
-                                                                "timed out in the Conduit gateway"));
+        return await(call, method, timeout, why -> tellCancelled(transmitter, call.id(), why));
     }
 
     private void tellCancelled(Transmitter transmitter, JsonRpcId id, String reason) {
@@ -107,38 +107,48 @@ final class MessageRouter {
     }
 
     /**
-     * Waits for the response of {@code call}; on timeout runs {@code onTimeout} (to tell the server) and fails.
+     * Waits for the response of {@code call}; when it times out or the waiting thread is interrupted (an engine
+     * stopping the program that made the call), gives {@code abandon} the reason (to tell the server) and fails.
      * The call is forgotten afterwards in every case.
      */
-    JsonRpcResponse await(Call call, String method, Duration timeout, Runnable onTimeout) throws UpstreamException {
+    JsonRpcResponse await(Call call, String method, Duration timeout, Consumer<String> abandon)
+            throws UpstreamException {
         try {
             return call.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            onTimeout.run();
+            giveUp(call);
+            abandon.accept("timed out in the Conduit gateway");
             throw new UpstreamException("upstream '" + upstreamId + "' did not answer " + method + " within "
                                         + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             throw new UpstreamException(e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            giveUp(call);
+            abandon.accept("the program that made the call was stopped");
             throw new UpstreamException("the call to upstream '" + upstreamId + "' was interrupted");
         } finally {
             forget(call);
         }
     }
 
+    /** Ends {@code call} unanswered, so that a later cancellation of its cause does not tell the server again. */
+    private static void giveUp(Call call) {
+        call.answer().completeExceptionally(new UpstreamException("given up"));
+    }
+
     /**
      * Makes a cancellation of the call's cause fail {@code call} at once, after {@code tellServer} has passed the
-     * cancellation on (with the request id the server knows).
+     * cancellation on (with the request id the server knows, and the cancellation's reason).
      */
-    void cancelWith(Call call, Consumer<JsonRpcId> tellServer) {
+    void cancelWith(Call call, BiConsumer<JsonRpcId, String> tellServer) {
         if (call.cause().isEmpty()) {
             return;
         }
         Cancellation cancellation = call.cause().get().cancellation();
         Cancellation.Registration registration = cancellation.onCancel(() -> {
             if (!call.answer().isDone()) {
-                tellServer.accept(call.id());
+                tellServer.accept(call.id(), cancellation.reason().orElse("cancelled by the client"));
                 call.answer().completeExceptionally(new UpstreamException("the call to upstream '" + upstreamId
                         + "' was cancelled (" + cancellation.reason().orElse("cancelled") + ")"));
             }

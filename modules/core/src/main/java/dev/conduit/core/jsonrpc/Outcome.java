@@ -136,6 +136,7 @@ public enum Outcome {
             case FORBIDDEN -> "refused";
             case TOOL_BUDGET -> "budget";
             case RATE_LIMITED -> "rate_limited";
+            case CANCELLED -> "cancelled";
             default -> "error";
         };
     }

@@ -62,7 +62,7 @@ class OutcomeTest {
     @Test
     void theProgramsTraceWordsAreTheAuditedOnes() {
         assertThat(Arrays.stream(Outcome.values()).map(Outcome::traceWord).collect(Collectors.toSet()),
-                   is(Set.of("ok", "error", "refused", "budget", "rate_limited")));
+                   is(Set.of("ok", "error", "refused", "budget", "rate_limited", "cancelled")));
     }
 
     @Test
