@@ -94,12 +94,18 @@ final class ExecutionBridge implements ToolBridge {
                                           context.channel(), programCalls);
         // An upstream that is still working on a call nobody will read is told so (notifications/cancelled), and a
         // guest blocked in the call (Rhino cannot be stopped inside a Java method) gets on to be stopped.
-        // Cancelling tells upstreams, which may take a request of its own (HTTP): not on the JDK's timer thread.
+        // Cancelling tells upstreams, which may take a request of its own (HTTP): at the deadline not on the JDK's
+        // timer thread, at the end on the thread that ends the execution.
         callsEnd.completeOnTimeout("the program ran out of time",
                                    Math.max(0, deadlineNanos + CALLS_GRACE_NANOS - System.nanoTime()),
                                    TimeUnit.NANOSECONDS)
-                .thenAccept(why -> Thread.ofVirtual().name("conduit-calls-cancel")
-                        .start(() -> programCalls.cancel(why)));
+                .thenAccept(why -> {
+                    if (ended) {
+                        programCalls.cancel(why);
+                    } else {
+                        Thread.ofVirtual().name("conduit-calls-cancel").start(() -> programCalls.cancel(why));
+                    }
+                });
         this.namesTools = namesTools;
         this.metrics = metrics;
         this.traced = traced;
