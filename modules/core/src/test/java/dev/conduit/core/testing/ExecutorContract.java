@@ -130,11 +130,11 @@ public abstract class ExecutorContract {
     /**
      * The calls of {@code Promise.all} are in flight together, as in Deno: each of four waits at a rendezvous for the
      * other three, which calls made one after another never reach (the first would wait its whole wall limit).
-     * Python's calls answer before they return.
+     * Python's asyncio.gather has the same test in GraalPyExecutorTest.
      */
     @Test
     void theCallsOfPromiseAllAreInFlightTogether() throws Exception {
-        assumeTrue(programs().language() != Language.PYTHON, "GraalPy's calls answer before they return");
+        assumeTrue(programs().language() != Language.PYTHON, "Promise.all; GraalPyExecutorTest has asyncio.gather's");
         CyclicBarrier rendezvous = new CyclicBarrier(4);
         RecordingBridge bridge = new RecordingBridge(LIMITS.toolCalls(), () -> {
             try {
@@ -157,7 +157,7 @@ public abstract class ExecutorContract {
      */
     @Test
     void eachCallSettlesWithItsOwnAnswer() throws Exception {
-        assumeTrue(programs().language() != Language.PYTHON, "GraalPy's calls answer before they return");
+        assumeTrue(programs().language() != Language.PYTHON, "Promise.all; GraalPyExecutorTest has asyncio.gather's");
         ExecutionOutcome outcome = run("""
                 const settled = await Promise.allSettled([tools.test.echo({a: 1}), tools.test.fail({}),
                                                           tools.$raw("secret.tool", {}), tools.other.echo({b: 2})]);

@@ -37,6 +37,15 @@ final class BridgeSwitch {
      */
     final ProxyExecutable answered;
 
+    /**
+     * {@code (alone) -> "<number> <answer>" lines or null}: as {@link #answered}, each answer encoded for the guest (for
+     * Python, a literal; an encoded answer holds no line break either).
+     */
+    final ProxyExecutable answeredEncoded;
+
+    /** {@code (millis) -> null}: waits for an answer or for so long, as {@link ToolBridge#idle}. */
+    final ProxyExecutable waitForAnswer;
+
     /** {@code () -> manifest}, as {@link ToolBridge#manifestJson}, encoded for the guest. */
     final ProxyExecutable manifest;
 
@@ -66,6 +75,12 @@ final class BridgeSwitch {
         this.call = args -> this.encode.apply(target.get().call(args[0].asString(), args[1].asString()));
         this.start = args -> calls.get().start(args[0].asString(), args[1].asString());
         this.answered = args -> calls.get().answered(args.length > 0 && args[0].isBoolean() && args[0].asBoolean());
+        this.answeredEncoded = args -> encodeLines(calls.get().answered(args.length > 0 && args[0].isBoolean()
+                                                                        && args[0].asBoolean()));
+        this.waitForAnswer = args -> {
+            idle(args.length > 0 && args[0].fitsInLong() ? Math.max(0, args[0].asLong()) : 0);
+            return null;
+        };
         this.manifest = args -> this.encode.apply(target.get().manifestJson());
         this.discover = args -> this.encode.apply(target.get().discoverJson(args[0].asString()));
         this.room = args -> {
@@ -83,6 +98,22 @@ final class BridgeSwitch {
             share.hold(token, args[0].asLong());
             return token;
         };
+    }
+
+    /** {@code "<number> <answer JSON>"} lines with each answer encoded for the guest; null stays null. */
+    private String encodeLines(String lines) {
+        if (lines == null) {
+            return null;
+        }
+        StringBuilder encoded = new StringBuilder(lines.length() + 16);
+        for (String line : lines.split("\n")) {
+            int space = line.indexOf(' ');
+            if (!encoded.isEmpty()) {
+                encoded.append('\n');
+            }
+            encoded.append(line, 0, space + 1).append(encode.apply(line.substring(space + 1)));
+        }
+        return encoded.toString();
     }
 
     /** Waits for a guest's timer, as {@link ToolBridge#idle}: without the execution's turn to run guest code. */

@@ -48,7 +48,8 @@ final class GraalPyExecutor extends PooledExecutor {
         context.initialize("python");
         context.eval(prologue);
         Value runner = context.getBindings("python").getMember("__conduit_install")
-                .execute(bridge.call, bridge.manifest, bridge.discover, bridge.room);
+                .execute(bridge.call, bridge.manifest, bridge.discover, bridge.room, bridge.start,
+                         bridge.answeredEncoded, bridge.waitForAnswer);
         return new Prepared(context, out, err, bridge, runner);
     }
 

@@ -1,6 +1,8 @@
 # Conduit's in-sandbox SDK for Python. Evaluated once per context while it is made ahead: it defines
-# __conduit_install, which receives the host's four functions (the tool bridge, one that answers the manifest, one
-# that discovers tools: data, never code, and one that says how many bytes the memory limit leaves), puts `tools`, `discover_mcp_tools` and `ToolError` in the program's
+# __conduit_install, which receives the host's functions (the tool bridge, one that answers the manifest, one
+# that discovers tools: data, never code, one that says how many bytes the memory limit leaves, and three for calls that
+# overlap: one that notes a call, one that begins the noted calls and answers those that answered, one that waits for
+# an answer), puts `tools`, `discover_mcp_tools` and `ToolError` in the program's
 # globals, removes itself, and returns the runner. The host functions stay in closures only. The namespaces are built from the manifest on first use.
 # It imports only the built-in _ast (which GraalPy needs before compile can answer syntax trees): in a fresh GraalPy
 # context `import json` costs more than making the context, and `import ast` a third of that. Programs are parsed with
@@ -11,7 +13,7 @@ import sys as __conduit_sys_module
 from _collections_abc import Coroutine as __conduit_coroutine
 
 
-def __conduit_install(bridge, manifest, discover, room):
+def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
     _globals = globals()
     _sys = _globals.pop("__conduit_sys_module")
     _Coroutine = _globals.pop("__conduit_coroutine")
@@ -154,22 +156,28 @@ def __conduit_install(bridge, manifest, discover, room):
         kind = _finished_kinds.get(type(value))
         return value if kind is None else kind(value)
 
-    def _call(name, args, kwargs):
+    def _arguments(name, args, kwargs):
         if args is None:
             args = {}
         if not isinstance(args, dict):
             raise ToolError(name, -32602, "Tool arguments must be a dict or keyword arguments")
         merged = dict(args)
         merged.update(kwargs)
-        answer = _literal(bridge(name, _dumps(merged)))
+        return _dumps(merged)
+
+    def _value(name, answer):
         if "error" in answer:
             raise ToolError(name, answer["error"].get("code"), answer["error"].get("message"))
         return _finished(answer.get("value"))
+
+    def _call(name, args, kwargs):
+        return _value(name, _literal(bridge(name, _arguments(name, args, kwargs))))
 
     def _binding(name):
         def call(args=None, **kwargs):
             return _call(name, args, kwargs)
         call.__name__ = "tool"
+        call._conduit_tool = name
         return call
 
     class _Namespace:
@@ -257,6 +265,119 @@ def __conduit_install(bridge, manifest, discover, room):
         found = _literal(discover(_dumps(options)))
         return found
 
+    # Calls that overlap. A tool call the program awaits inside a coroutine that an asyncio loop runs, or hands straight
+    # to asyncio.gather, is noted (start) and answered through a future of that loop, so that the calls of gather are
+    # in flight together, as the original's Pyodide calls were; anywhere else a call answers before it returns, as
+    # before, so that `r = tools.x.y()` needs no await. The program's text says which calls these are: `await
+    # tools.x.y(a)` in a function becomes `await __conduit_awaitable__(__conduit_later__(tools.x.y, a))`, a call
+    # among gather's arguments `__conduit_gathered__(tools.x.y, a)` (see run). The loop begins the noted calls and
+    # hands the answers to their futures each time it looks for work (_Timers.select): a call noted alone, when the
+    # loop has nothing else to do, is made there on the program's own thread, as every call used to be.
+    _waiting = {}  # number: (tool, future)
+    _loop_kind = []  # the sandbox's event loop class, once asyncio is imported
+
+    def _tool_of(fn, args):
+        # The tool a call through fn is of, and the arguments without its name; None for anything but our bindings.
+        name = getattr(fn, "_conduit_tool", None)
+        if name is not None:
+            return name, args
+        if getattr(fn, "__func__", None) is _Tools.raw and args:
+            return str(args[0]), args[1:]
+        return None, args
+
+    def _running_loop():
+        asyncio = _sys.modules.get("asyncio")
+        if asyncio is None or not _loop_kind:
+            return None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        return loop if isinstance(loop, _loop_kind[0]) else None
+
+    def _split(args=None, **kwargs):
+        return args, kwargs
+
+    def _begin(loop, name, args, kwargs):
+        arguments, keywords = _split(*args, **kwargs)
+        number = start(name, _arguments(name, arguments, keywords))
+        future = loop.create_future()
+        _waiting[number] = (name, future)
+        return future
+
+    def _later(fn, *args, **kwargs):
+        # A call the program awaits in a coroutine: begun with the others the loop's tasks make, when a loop runs it.
+        name, args = _tool_of(fn, args)
+        loop = None if name is None else _running_loop()
+        if loop is None:
+            return fn(*args, **kwargs) if name is None else _call(name, *_split(*args, **kwargs))
+        return _begin(loop, name, args, kwargs)
+
+    def _gathered(fn, *args, **kwargs):
+        # A call handed to asyncio.gather: a coroutine that begins it once gather's task runs it.
+        name, args = _tool_of(fn, args)
+        if name is None:
+            return fn(*args, **kwargs)
+
+        async def call():
+            loop = _running_loop()
+            if loop is None:
+                return _call(name, *_split(*args, **kwargs))
+            return await _begin(loop, name, args, kwargs)
+        return call()
+
+    def _deliver(lines):
+        for line in lines.split("\n"):
+            number, _, text = line.partition(" ")
+            name, future = _waiting.pop(int(number), (None, None))
+            if future is None or future.done():
+                continue
+            try:
+                future.set_result(_value(name, _literal(text)))
+            except ToolError as failed:
+                future.set_exception(failed)
+
+    def _answers(timeout):
+        # The loop looks for work: begin the calls noted, hand over the answers there are; with nothing else to do
+        # (timeout None: no timer, nothing ready), wait for one, without the program's turn to run guest code, 50 ms
+        # at most (a wall-time stop lands at the next step).
+        lines = answered(timeout is None)
+        if lines is None and timeout != 0 and _waiting:
+            idle(50 if timeout is None else max(0, min(50, int(timeout * 1000))))
+            lines = answered(False)
+        if lines is not None:
+            _deliver(lines)
+
+    # time.sleep, as the program finds it. GraalPy's own spins on the CPU for most of a second when asked to sleep 0 s
+    # (ten time.sleep(0) took 9 s of CPU time, and asyncio's loop slept 0 s between any two steps: a program that ran
+    # asyncio.run twice used up its 10 s of CPU), and holds the program's turn to run guest code while it sleeps. This
+    # one returns at once for 0 s and waits without the turn, in slices of 50 ms at most, so that a wall-time stop
+    # lands within 50 ms. What it does not take (not an int or float, NaN, too long) goes to GraalPy's, which raises
+    # what CPython raises.
+    import time as _time
+    _monotonic = _time.monotonic
+    _sleep_of_graalpy = _time.sleep
+
+    def _pause(seconds):
+        end = _monotonic() + seconds
+        left = seconds
+        while left > 0:
+            idle(max(1, min(50, int(left * 1000) + 1)))
+            left = end - _monotonic()
+
+    def sleep(secs):
+        """Delay execution for a given number of seconds (a float for subsecond precision)."""
+        if type(secs) not in (int, float, bool) or not -1e9 < secs < 1e9:
+            return _sleep_of_graalpy(secs)
+        if secs < 0:
+            raise ValueError("sleep length must be non-negative")
+        if secs > 0:
+            _pause(secs)
+        return None
+
+    _time.sleep = sleep
+    _globals["__conduit_later__"] = _later
+    _globals["__conduit_gathered__"] = _gathered
     _globals["tools"] = _Tools()
     _globals["discover_mcp_tools"] = discover_mcp_tools
     _globals["ToolError"] = ToolError
@@ -293,12 +414,14 @@ def __conduit_install(bridge, manifest, discover, room):
         # has no I/O to wait for, only timers and tasks, so between them it sleeps, 50 ms at a time: a program stopped
         # at its wall time while one long sleep ran here went on sleeping (GraalPy's sleep, called from the loop,
         # kept waking to the stop without ending), and ran until the sleep was over.
-        import time
         base_events = _sys.modules["asyncio.base_events"]
 
         class _Timers:
             def select(self, timeout=None):
-                time.sleep(0.05 if timeout is None else min(0.05, timeout))  # None: nothing scheduled yet
+                if _waiting:
+                    _answers(timeout)
+                elif timeout != 0:  # None: nothing scheduled yet
+                    _pause(0.05 if timeout is None else min(0.05, timeout))
                 return []
 
         class SandboxEventLoop(base_events.BaseEventLoop):
@@ -326,6 +449,7 @@ def __conduit_install(bridge, manifest, discover, room):
                 return loop
 
         asyncio.set_event_loop_policy(SandboxEventLoopPolicy())
+        _loop_kind.append(SandboxEventLoop)
 
     class _Adapting:
         # The loader of asyncio, adapting the module once it has run.
@@ -640,12 +764,13 @@ def __conduit_install(bridge, manifest, discover, room):
     def _floating(node):
         return _kind(node) == "Constant" and type(node.value) in (float, complex)
 
-    def _operator(code, start, end):
-        # Where the `*` between two operands is: after closing parentheses, blanks, comments, line continuations.
+    def _operator(code, start, end, wanted="*"):
+        # Where the `*` between two operands is (or the `(` after a call's function): after closing parentheses,
+        # blanks, comments, line continuations.
         position = start
         while position < end:
             char = code[position]
-            if char == "*":
+            if char == wanted:
                 return position
             if char == "#":
                 position = code.find("\n", position)
@@ -717,6 +842,70 @@ def __conduit_install(bridge, manifest, discover, room):
             return None
         return code[offset(target.lineno, target.col_offset):offset(target.end_lineno, target.end_col_offset)]
 
+    def _tool_call(node):
+        # Whether a call is made through `tools`: tools.x.y(...), tools.y(...), tools.x["y-z"](...), tools.raw(...).
+        if _kind(node) != "Call" or _kind(node.func) not in ("Attribute", "Subscript"):
+            return False
+        target = node.func
+        while _kind(target) in ("Attribute", "Subscript"):
+            target = target.value
+        return _kind(target) == "Name" and target.id == "tools"
+
+    def _gathered_calls(node):
+        # The tool calls handed to asyncio.gather (or a gather imported from it): one by one, or starred from a list,
+        # a tuple or a comprehension.
+        func = node.func
+        if not (_kind(func) == "Attribute" and func.attr == "gather" and _kind(func.value) == "Name"
+                and func.value.id == "asyncio" or _kind(func) == "Name" and func.id == "gather"):
+            return []
+        found = []
+        for argument in node.args:
+            items = [argument]
+            if _kind(argument) == "Starred":
+                inner = argument.value
+                kind = _kind(inner)
+                items = inner.elts if kind in ("List", "Tuple") else [inner.elt] if kind in ("ListComp",
+                                                                                          "GeneratorExp") else []
+            found.extend(item for item in items if _tool_call(item))
+        return found
+
+    def _through(code, offset, call, opening, closing):
+        # Edits that make a call `f(a)` into `<opening>f, a)<closing>`: its function becomes an argument of ours.
+        start = offset(call.func.lineno, call.func.col_offset)
+        end = offset(call.end_lineno, call.end_col_offset)
+        paren = _operator(code, offset(call.func.end_lineno, call.func.end_col_offset), end, "(")
+        if paren < 0:
+            return []
+        return _around(start, end, opening, closing) + [(paren, 0, ", ", 1)]
+
+    def _rewritten(code, tree, every):
+        # The program's awaits and the calls it hands to gather, edited in the text so that every line stays the
+        # program's own. GraalPy compiles no top-level await: `await x` at the top becomes `__conduit_await__(x)`;
+        # inside async functions `await x` becomes `await __conduit_awaitable__(x)`, so plain values can be awaited,
+        # and an awaited tool call `await __conduit_awaitable__(__conduit_later__(tools.x.y, a))`; a tool call among
+        # gather's arguments `__conduit_gathered__(tools.x.y, a)` (see _later and _gathered).
+        top = set(id(node) for node in _top_level_awaits(tree))
+        offset = _offsets(code)
+        edits = []
+        for node in every:
+            if _kind(node) == "Call":
+                for call in _gathered_calls(node):
+                    edits.extend(_through(code, offset, call, "__conduit_gathered__(", ""))
+                continue
+            if id(node) in top:
+                spanned, opening, replaced = node, "__conduit_await__(", 5
+            elif _tool_call(node.value):
+                moved = _through(code, offset, node.value, "__conduit_awaitable__(__conduit_later__(", ")")
+                if moved:
+                    edits.extend(moved)
+                    continue
+                spanned, opening, replaced = node.value, "__conduit_awaitable__(", 0
+            else:
+                spanned, opening, replaced = node.value, "__conduit_awaitable__(", 0
+            edits.extend(_around(offset(spanned.lineno, spanned.col_offset),
+                                 offset(spanned.end_lineno, spanned.end_col_offset), opening, ")", replaced))
+        return _apply(code, edits) if edits else code
+
     def run(code):
         """Runs the program; a trailing expression is its result. Top-level await is allowed."""
         tree = compile(code, "<main>", "exec", _only_ast)
@@ -724,23 +913,13 @@ def __conduit_install(bridge, manifest, discover, room):
         if checked is not None:
             code = checked
             tree = compile(code, "<main>", "exec", _only_ast)
-        every = [node for node in _walk(tree) if _kind(node) == "Await"]
+        every = [node for node in _walk(tree) if _kind(node) == "Await" or _kind(node) == "Call"
+                 and "gather" in (getattr(node.func, "attr", None), getattr(node.func, "id", None))]
         if every:
-            # GraalPy compiles no top-level await: `await x` at the top becomes `__conduit_await__(x)`; inside async
-            # functions `await x` becomes `await __conduit_awaitable__(x)`, so plain values can be awaited. Edited
-            # in the text, so that every line stays the program's own.
-            top = set(id(node) for node in _top_level_awaits(tree))
-            offset = _offsets(code)
-            edits = []
-            for node in every:
-                if id(node) in top:
-                    spanned, opening, replaced = node, "__conduit_await__(", 5
-                else:
-                    spanned, opening, replaced = node.value, "__conduit_awaitable__(", 0
-                edits.extend(_around(offset(spanned.lineno, spanned.col_offset),
-                                     offset(spanned.end_lineno, spanned.end_col_offset), opening, ")", replaced))
-            code = _apply(code, edits)
-            tree = compile(code, "<main>", "exec", _only_ast)
+            rewritten = _rewritten(code, tree, every)
+            if rewritten is not code:
+                code = rewritten
+                tree = compile(code, "<main>", "exec", _only_ast)
         if tree.body and _kind(tree.body[-1]) == "Expr":
             # The last expression becomes an assignment, written into the text at the same place so that line
             # numbers in errors stay the program's own.

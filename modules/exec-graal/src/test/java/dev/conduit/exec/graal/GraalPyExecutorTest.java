@@ -3,9 +3,12 @@ package dev.conduit.exec.graal;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import dev.conduit.core.spi.ExecutionLimits;
@@ -146,6 +149,81 @@ class GraalPyExecutorTest {
                 print(r['y'], await r)""", IMPORTING, new RecordingBridge(20));
         assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
         assertThat(outcome.stdout(), is("(1, 2, 10, 6)\n[2, {'x': 9}] False True\n1 {'y': 1}\n"));
+    }
+
+    /**
+     * The calls of asyncio.gather are in flight together, as the original's Pyodide calls were: awaited in the
+     * coroutines gather runs, or handed to it straight; each of four waits at a rendezvous for the other three, which
+     * calls made one after another never reach (the first would wait its whole wall limit).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            """
+            import asyncio
+            async def echo(n):
+                answer = await tools.test.echo({'n': n})
+                return answer['n']
+            ns = await asyncio.gather(*(echo(n) for n in [1, 2, 3, 4]))
+            ",".join(str(n) for n in ns)""",
+            """
+            import asyncio
+            answers = await asyncio.gather(*[tools.test.echo({'n': n}) for n in [1, 2, 3, 4]])
+            ",".join(str(answer['n']) for answer in answers)""",
+            """
+            from asyncio import gather, run
+            async def main():
+                return await gather(tools.test.echo(n=1), tools.test.echo({'n': 2}), tools.raw('test.echo', {'n': 3}),
+                                    tools.test.echo({'n': 4}))
+            ",".join(str(answer['n']) for answer in run(main()))"""})
+    void theCallsOfGatherAreInFlightTogether(String code) throws Exception {
+        CyclicBarrier rendezvous = new CyclicBarrier(4);
+        RecordingBridge bridge = new RecordingBridge(LIMITS.toolCalls(), () -> {
+            try {
+                rendezvous.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new IllegalStateException("the calls were not in flight together", e);
+            }
+        });
+        ExecutionOutcome outcome = run(code, IMPORTING, bridge);
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("\"1,2,3,4\""));
+        assertThat(bridge.seen().size(), is(4));
+    }
+
+    /**
+     * Sleeping costs no CPU: GraalPy's own time.sleep spins for most of a second when asked for 0 s, and asyncio's loop
+     * asked for it between any two steps (two asyncio.run of a coroutine that slept 0 s used up 10 s of CPU). Twenty
+     * sleeps of 0 s and fifty asyncio steps fit in CPU limits they used to pass many times over; what GraalPy's sleep
+     * refuses is still refused, and a real sleep still sleeps.
+     */
+    @Test
+    void sleepingZeroSecondsCostsNoCpu() throws Exception {
+        ExecutionOutcome sleeps = run("""
+                import time
+                for i in range(20):
+                    time.sleep(0)
+                from time import sleep
+                sleep(0.0)
+                errors = []
+                for wrong in (-1, 'x', float('nan')):
+                    try:
+                        time.sleep(wrong)
+                    except (ValueError, TypeError) as e:
+                        errors.append(type(e).__name__)
+                start = time.monotonic()
+                time.sleep(0.05)
+                [errors, time.monotonic() - start >= 0.05]""");
+        assertThat(sleeps.stderr(), sleeps, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) sleeps).resultJson().orElseThrow(),
+                   is("[[\"ValueError\",\"TypeError\",\"ValueError\"],true]"));
+        ExecutionOutcome steps = run("""
+                import asyncio
+                async def steps():
+                    for i in range(50):
+                        await asyncio.sleep(0)
+                    return 'stepped'
+                asyncio.run(steps())""", IMPORTING, new RecordingBridge(1));
+        assertThat(steps.stderr(), steps, instanceOf(ExecutionOutcome.Completed.class));
     }
 
     /** Time for a cold import of asyncio, seconds of CPU in the interpreter before the JIT has warmed to it. */
