@@ -2,13 +2,10 @@ package dev.conduit.core.testing;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome;
@@ -135,14 +132,7 @@ public abstract class ExecutorContract {
     @Test
     void theCallsOfPromiseAllAreInFlightTogether() throws Exception {
         assumeTrue(programs().language() != Language.PYTHON, "Promise.all; GraalPyExecutorTest has asyncio.gather's");
-        CyclicBarrier rendezvous = new CyclicBarrier(4);
-        RecordingBridge bridge = new RecordingBridge(LIMITS.toolCalls(), () -> {
-            try {
-                rendezvous.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
-                throw new IllegalStateException("the calls were not in flight together", e);
-            }
-        });
+        RecordingBridge bridge = RecordingBridge.meeting(4, LIMITS.toolCalls());
         ExecutionOutcome outcome = run("""
                 const answers = await Promise.all([1, 2, 3, 4].map((n) => tools.test.echo({n})));
                 return answers.map((answer) => answer.n).join(",");""", LIMITS, bridge);

@@ -1,10 +1,13 @@
 package dev.conduit.core.testing;
 
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.conduit.core.spi.ToolBridge;
@@ -25,6 +28,21 @@ public final class RecordingBridge implements ToolBridge {
 
     public RecordingBridge(int budget) {
         this(budget, () -> { });
+    }
+
+    /**
+     * A bridge whose calls each wait at a rendezvous for {@code parties - 1} others (at most 30 s) before they answer:
+     * calls in flight together meet there; calls made one after another never do, and fail.
+     */
+    public static RecordingBridge meeting(int parties, int budget) {
+        CyclicBarrier rendezvous = new CyclicBarrier(parties);
+        return new RecordingBridge(budget, () -> {
+            try {
+                rendezvous.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new IllegalStateException("the calls were not in flight together", e);
+            }
+        });
     }
 
     /** A bridge that runs {@code beforeEachCall} on the calling thread first: a test looks at the engine meanwhile. */

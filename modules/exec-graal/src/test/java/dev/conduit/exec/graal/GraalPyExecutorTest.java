@@ -3,12 +3,9 @@ package dev.conduit.exec.graal;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import dev.conduit.core.spi.ExecutionLimits;
@@ -176,14 +173,7 @@ class GraalPyExecutorTest {
                                     tools.test.echo({'n': 4}))
             ",".join(str(answer['n']) for answer in run(main()))"""})
     void theCallsOfGatherAreInFlightTogether(String code) throws Exception {
-        CyclicBarrier rendezvous = new CyclicBarrier(4);
-        RecordingBridge bridge = new RecordingBridge(LIMITS.toolCalls(), () -> {
-            try {
-                rendezvous.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
-                throw new IllegalStateException("the calls were not in flight together", e);
-            }
-        });
+        RecordingBridge bridge = RecordingBridge.meeting(4, LIMITS.toolCalls());
         ExecutionOutcome outcome = run(code, IMPORTING, bridge);
         assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("\"1,2,3,4\""));
