@@ -24,7 +24,7 @@ import static org.hamcrest.Matchers.is;
  * Programs that wait on tool calls give their turn to run guest code to others ({@code executors.running}): with two
  * turns, 48 programs that each wait 2 s on an upstream all finish within a 12 s wall limit that counts the time they
  * wait for a turn (holding turns while waiting, they would go two at a time: 48 s), and a program that computes
- * beside them is still stopped at its CPU limit. So do programs waiting on timers.
+ * beside them is still stopped at its CPU limit. So do programs waiting on timers, and Python programs asleep.
  */
 class WaitingProgramsIT {
     private static final int WAITING = 48;
@@ -37,12 +37,13 @@ class WaitingProgramsIT {
     static void start() throws Exception {
         conduit = RunningConduit.start(dir, RunningConduit.configWithEverything() + """
                 executors:
-                  enabled: [graaljs, rhino]
+                  enabled: [graaljs, rhino, graalpy]
                   threads: 64
                   running: 2
                   per-key: 64
                 """);
         assertThat(conduit.log(), conduit.awaitLog("graaljs ready", Duration.ofSeconds(120)), is(true));
+        assertThat(conduit.log(), conduit.awaitLog("graalpy ready", Duration.ofSeconds(120)), is(true));
     }
 
     @AfterAll
@@ -76,6 +77,23 @@ class WaitingProgramsIT {
             allWaited(startWaiting(clients, client, """
                     await new Promise((resolve) => setTimeout(resolve, 2000));
                     return 'waited';"""));
+        }
+    }
+
+    /**
+     * Python's time.sleep waits without the turn too (GraalPy's own held it, and spun on the CPU when asked for 0 s):
+     * 24 programs asleep 2 s each would take 24 s on two turns.
+     */
+    @Test
+    void manyPythonProgramsSleepAtOnce() throws Exception {
+        McpHttpClient client = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<JsonNode>> waiting = new ArrayList<>();
+            for (int i = 0; i < WAITING / 2; i++) {
+                waiting.add(clients.submit(() -> client.execute("python", "import time\ntime.sleep(0)\ntime.sleep(2)\n'waited'",
+                                                                limits("graalpy", 12_000, 12_000))));
+            }
+            allWaited(waiting);
         }
     }
 
