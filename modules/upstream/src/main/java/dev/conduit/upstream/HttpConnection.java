@@ -269,6 +269,16 @@ final class HttpConnection implements McpConnection {
             if (stream) {
                 // What arrives on a request's own stream belongs to that request (its sampling, its log messages).
                 Optional<JsonRpcId> related = call == null ? Optional.empty() : Optional.of(call.id());
+                if (call != null) {
+                    // A server told that a request is cancelled sends nothing more on its stream, and may never
+                    // end it: a call given up on closes its stream, so that neither the connection nor the thread
+                    // reading it waits for the read timeout.
+                    call.answer().whenComplete((answer, failure) -> {
+                        if (failure != null) {
+                            Thread.ofVirtual().name("upstream-" + upstreamId + "-abandon").start(response::close);
+                        }
+                    });
+                }
                 SseReader.Position end = SseReader.read(response.inputStream(), maxMessageBytes,
                                                         event -> router.dispatch(event, related),
                                                         () -> call == null || call.answer().isDone());
@@ -280,14 +290,27 @@ final class HttpConnection implements McpConnection {
             }
             return status;
         } catch (UncheckedIOException | IOException e) {
-            throw new UpstreamException("upstream '" + upstreamId + "' connection failed: " + describe(e), e);
+            throw givenUp(call).orElseGet(() -> new UpstreamException("upstream '" + upstreamId + "' connection failed: "
+                                                                      + describe(e), e));
         } catch (RuntimeException e) {
+            if (givenUp(call).isPresent()) {
+                throw givenUp(call).get();
+            }
             if (e.getCause() instanceof java.net.SocketTimeoutException) {
                 throw new UpstreamException("upstream '" + upstreamId + "' did not answer within "
                                             + deadline.toMillis() + " ms", e);
             }
             throw new UpstreamException("upstream '" + upstreamId + "' connection failed: " + describe(e), e);
         }
+    }
+
+    /** Why {@code call} was given up on (cancelled, timed out), when it was: its stream was closed for that reason. */
+    private static Optional<UpstreamException> givenUp(MessageRouter.Call call) {
+        if (call != null && call.answer().isCompletedExceptionally()
+            && call.answer().exceptionNow() instanceof UpstreamException why) {
+            return Optional.of(why);
+        }
+        return Optional.empty();
     }
 
     /**

@@ -133,8 +133,9 @@ final class MessageRouter {
     }
 
     /** Ends {@code call} unanswered, so that a later cancellation of its cause does not tell the server again. */
-    private static void giveUp(Call call) {
-        call.answer().completeExceptionally(new UpstreamException("given up"));
+    private void giveUp(Call call) {
+        call.answer().completeExceptionally(new UpstreamException("the call to upstream '" + upstreamId
+                                                                  + "' was given up on"));
     }
 
     /**
