@@ -4,17 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.conduit.core.Cancellation;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -42,12 +37,8 @@ final class ExecutionBridge implements ToolBridge {
     private static final System.Logger LOGGER = System.getLogger(ExecutionBridge.class.getName());
     private final ToolAccess access;
     private final RequestContext context;
-    /** The request's context with a cancellation of the program's own: what its calls are made under. */
-    private final RequestContext calling;
-    /** Set once the calls still out have no one to answer (the program ended, or ran out of time). */
-    private final CompletableFuture<String> callsEnd = new CompletableFuture<>();
-    /** The started calls not yet answered. */
-    private final Set<CompletableFuture<String>> out = ConcurrentHashMap.newKeySet();
+    /** What the program's calls are made under, cancelled when nobody is left to read their answers. */
+    private final ProgramCalls programCalls;
     private final ToolReach reach;
     private final int budget;
     private final AtomicInteger calls = new AtomicInteger();
@@ -72,16 +63,6 @@ final class ExecutionBridge implements ToolBridge {
     static final int CALLS_AT_ONCE = 16;
 
     /**
-     * How long after the program's deadline its calls still out are cancelled: time for the engine to stop the
-     * program first (a call answered "cancelled" a moment before must not let a program that catches it end with a
-     * result), yet before the execution is answered without the guest (200 ms after the deadline).
-     */
-    private static final long CALLS_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
-    /** How long the program's end waits for its cancelled calls to answer (in the trace): they do at once. */
-    private static final long SETTLE_MILLIS = 1000;
-
-    /**
      * @param namesTools whether the program's source names {@code tools} at all; one that does not cannot reach the
      *                   SDK, so its manifest need not wait for upstreams still starting (a first {@code return 1+1}
      *                   after the server's start waited about a second for the demo upstream's Node.js)
@@ -89,23 +70,7 @@ final class ExecutionBridge implements ToolBridge {
     ExecutionBridge(ToolAccess access, RequestContext context, Optional<ToolAllowList> narrowed, int budget,
                     Context traced, RateLimiter rateLimiter, GatewayMetrics metrics, boolean namesTools,
                     long deadlineNanos) {
-        Cancellation programCalls = context.cancellation().child();
-        this.calling = new RequestContext(context.principal(), context.correlationId(), context.session(),
-                                          context.channel(), programCalls);
-        // An upstream that is still working on a call nobody will read is told so (notifications/cancelled), and a
-        // guest blocked in the call (Rhino cannot be stopped inside a Java method) gets on to be stopped.
-        // Cancelling tells upstreams, which may take a request of its own (HTTP): at the deadline not on the JDK's
-        // timer thread, at the end on the thread that ends the execution.
-        callsEnd.completeOnTimeout("the program ran out of time",
-                                   Math.max(0, deadlineNanos + CALLS_GRACE_NANOS - System.nanoTime()),
-                                   TimeUnit.NANOSECONDS)
-                .thenAccept(why -> {
-                    if (ended) {
-                        programCalls.cancel(why);
-                    } else {
-                        Thread.ofVirtual().name("conduit-calls-cancel").start(() -> programCalls.cancel(why));
-                    }
-                });
+        this.programCalls = new ProgramCalls(context, deadlineNanos);
         this.namesTools = namesTools;
         this.metrics = metrics;
         this.traced = traced;
@@ -168,8 +133,7 @@ final class ExecutionBridge implements ToolBridge {
             return CompletableFuture.completedFuture(refused);
         }
         CompletableFuture<String> answer = new CompletableFuture<>();
-        out.add(answer);
-        answer.whenComplete((text, failure) -> out.remove(answer));
+        programCalls.track(answer);
         Thread.ofVirtual().name("conduit-guest-call").start(traced.wrap(() -> {
             try {
                 answer.complete(placed(requested, argumentsJson));
@@ -206,19 +170,7 @@ final class ExecutionBridge implements ToolBridge {
      */
     void end() {
         ended = true;
-        callsEnd.complete("the program ended before the call answered");
-        CompletableFuture<?>[] left = out.toArray(CompletableFuture<?>[]::new);
-        if (left.length == 0) {
-            return;
-        }
-        try {
-            CompletableFuture.allOf(left).get(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOGGER.log(System.Logger.Level.DEBUG, "[" + context.correlationId() + "] a program's cancelled calls "
-                                                  + "did not answer at once; the trace goes without them");
-        }
+        programCalls.end();
     }
 
     /** The call, giving {@code current} (the guest's turn, when the guest's own thread waits for it) back meanwhile. */
@@ -251,11 +203,12 @@ final class ExecutionBridge implements ToolBridge {
                           error(Outcome.INVALID_PARAMS.code(), "Tool arguments are not JSON"));
         }
         try {
+            RequestContext calling = programCalls.context();
             ObjectNode result = current == null ? access.call(tool.get(), arguments, Optional.empty(), calling)
                     : current.whileWaiting(() -> access.call(tool.get(), arguments, Optional.empty(), calling));
-            if (result.path("isError").asBoolean(false) && abandoned()) {
-                return record(name, Outcome.CANCELLED, started, error(Outcome.CANCELLED.code(), "The call was "
-                        + "cancelled: " + calling.cancellation().reason().orElse("the program was stopped")));
+            if (result.path("isError").asBoolean(false) && programCalls.abandoned()) {
+                return record(name, Outcome.CANCELLED, started, error(Outcome.CANCELLED.code(),
+                                                                      "The call was cancelled: " + programCalls.reason()));
             }
             if (result.path("isError").asBoolean(false)) {
                 return record(name, Outcome.TOOL_ERROR, started, toolError(text(result)));
@@ -266,14 +219,6 @@ final class ExecutionBridge implements ToolBridge {
         } catch (RpcException e) {
             return record(name, Outcome.ofCode(e.error().code()), started, error(e.error().code(), e.error().message()));
         }
-    }
-
-    /**
-     * Whether the program no longer waits for its calls: they were cancelled (it ended, ran out of time, or its request
-     * was cancelled), or its engine interrupted the thread waiting in one to stop it.
-     */
-    private boolean abandoned() {
-        return calling.cancellation().cancelled() || Thread.currentThread().isInterrupted();
     }
 
     /** What the program gets: structuredContent, else the text parsed as JSON when it parses, else the text. */
