@@ -851,23 +851,51 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
             target = target.value
         return _kind(target) == "Name" and target.id == "tools"
 
-    def _gathered_calls(node):
-        # The tool calls handed to asyncio.gather (or a gather imported from it): one by one, or starred from a list,
-        # a tuple or a comprehension.
+    # asyncio's functions that take awaitables, and which of their arguments: gather all of them, one by one or
+    # starred; wait and as_completed an iterable of them; the others their first.
+    _taking_awaitables = {"gather": "all", "wait": "iterable", "as_completed": "iterable", "wait_for": "first",
+                          "create_task": "first", "ensure_future": "first", "shield": "first"}
+
+    def _imported_from_asyncio(tree):
+        # The names the program binds to those functions with `from asyncio import ...`: {name in the program: name}.
+        names = {}
+        for node in _walk(tree):
+            if _kind(node) == "ImportFrom" and node.module == "asyncio":
+                for alias in node.names:
+                    if alias.name in _taking_awaitables:
+                        names[alias.asname or alias.name] = alias.name
+        return names
+
+    def _asyncio_function(node, imported):
+        # Which of those a call calls (asyncio.gather(...), or gather(...) imported from asyncio), or None.
         func = node.func
-        if not (_kind(func) == "Attribute" and func.attr == "gather" and _kind(func.value) == "Name"
-                and func.value.id == "asyncio" or _kind(func) == "Name" and func.id == "gather"):
+        if _kind(func) == "Attribute" and _kind(func.value) == "Name" and func.value.id == "asyncio":
+            return func.attr if func.attr in _taking_awaitables else None
+        if _kind(func) == "Name":
+            return imported.get(func.id)
+        return None
+
+    def _elements(node):
+        # The items of a list, tuple or comprehension written in place.
+        kind = _kind(node)
+        return node.elts if kind in ("List", "Tuple") else [node.elt] if kind in ("ListComp", "GeneratorExp") else []
+
+    def _gathered_calls(node, imported):
+        # The tool calls handed to asyncio.gather, wait_for, create_task and the like (or those names imported from
+        # asyncio): they become awaitables begun when asyncio runs them, so they overlap and can time out.
+        name = _asyncio_function(node, imported)
+        if name is None or not node.args:
             return []
-        found = []
-        for argument in node.args:
-            items = [argument]
-            if _kind(argument) == "Starred":
-                inner = argument.value
-                kind = _kind(inner)
-                items = inner.elts if kind in ("List", "Tuple") else [inner.elt] if kind in ("ListComp",
-                                                                                          "GeneratorExp") else []
-            found.extend(item for item in items if _tool_call(item))
-        return found
+        taken = _taking_awaitables[name]
+        if taken == "first":
+            items = [node.args[0]]
+        elif taken == "iterable":
+            items = _elements(node.args[0])
+        else:
+            items = []
+            for argument in node.args:
+                items.extend(_elements(argument.value) if _kind(argument) == "Starred" else [argument])
+        return [item for item in items if _tool_call(item)]
 
     def _through(code, offset, call, opening, closing):
         # Edits that make a call `f(a)` into `<opening>f, a)<closing>`: its function becomes an argument of ours.
@@ -878,18 +906,19 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
             return []
         return _around(start, end, opening, closing) + [(paren, 0, ", ", 1)]
 
-    def _rewritten(code, tree, every):
+    def _rewritten(code, tree, every, imported):
         # The program's awaits and the calls it hands to gather, edited in the text so that every line stays the
         # program's own. GraalPy compiles no top-level await: `await x` at the top becomes `__conduit_await__(x)`;
         # inside async functions `await x` becomes `await __conduit_awaitable__(x)`, so plain values can be awaited,
         # and an awaited tool call `await __conduit_awaitable__(__conduit_later__(tools.x.y, a))`; a tool call among
-        # gather's arguments `__conduit_gathered__(tools.x.y, a)` (see _later and _gathered).
+        # the awaitables given to gather, wait_for, create_task and the like `__conduit_gathered__(tools.x.y, a)`
+        # (see _later and _gathered).
         top = set(id(node) for node in _top_level_awaits(tree))
         offset = _offsets(code)
         edits = []
         for node in every:
             if _kind(node) == "Call":
-                for call in _gathered_calls(node):
+                for call in _gathered_calls(node, imported):
                     edits.extend(_through(code, offset, call, "__conduit_gathered__(", ""))
                 continue
             if id(node) in top:
@@ -913,10 +942,11 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         if checked is not None:
             code = checked
             tree = compile(code, "<main>", "exec", _only_ast)
-        every = [node for node in _walk(tree) if _kind(node) == "Await" or _kind(node) == "Call"
-                 and "gather" in (getattr(node.func, "attr", None), getattr(node.func, "id", None))]
+        imported = _imported_from_asyncio(tree) if "asyncio" in code else {}
+        every = [node for node in _walk(tree) if _kind(node) == "Await"
+                 or _kind(node) == "Call" and _asyncio_function(node, imported) is not None]
         if every:
-            rewritten = _rewritten(code, tree, every)
+            rewritten = _rewritten(code, tree, every, imported)
             if rewritten is not code:
                 code = rewritten
                 tree = compile(code, "<main>", "exec", _only_ast)

@@ -3,6 +3,7 @@ package dev.conduit.exec.graal;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -178,6 +179,41 @@ class GraalPyExecutorTest {
         assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("\"1,2,3,4\""));
         assertThat(bridge.seen().size(), is(4));
+    }
+
+    /**
+     * A call handed to asyncio.wait_for can time out, as the original's coroutine calls could: it is begun as a task
+     * of the loop instead of answering before wait_for runs (which held the program until the call answered). A
+     * function of the program's own that shares a name with asyncio's gets the call's value as before.
+     */
+    @Test
+    void aCallGivenToWaitForTimesOut() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingBridge bridge = new RecordingBridge(LIMITS.toolCalls(), () -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            ExecutionOutcome outcome = run("""
+                    import asyncio
+                    def wait(value):
+                        return value
+                    try:
+                        await asyncio.wait_for(tools.test.echo({'n': 1}), 0.2)
+                        said = 'answered'
+                    except asyncio.TimeoutError:
+                        said = 'timed out'
+                    said""", IMPORTING, bridge);
+            assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+            assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("\"timed out\""));
+        } finally {
+            release.countDown();
+        }
+        ExecutionOutcome own = run("def wait(value):\n    return value['n']\nwait(tools.test.echo({'n': 5}))");
+        assertThat(own.stderr(), ((ExecutionOutcome.Completed) own).resultJson().orElseThrow(), is("5"));
     }
 
     /**
