@@ -360,6 +360,13 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
                     + " answered in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
             return result;
         } catch (UpstreamException e) {
+            if (context.cancellation().cancelled() || Thread.currentThread().isInterrupted()) {
+                // Given up on purpose (cancelled by the client, or as its program ended, ran out of time or was
+                // stopped): not a failure of the upstream, and nobody waits for a word about it.
+                LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
+                                              + " cancelled: " + e.getMessage());
+                return ToolResults.error(e.getMessage());
+            }
             LOGGER.log(Level.WARNING, "[" + context.correlationId() + "] " + upstream.id() + "/" + localName
                                       + " failed: " + e.getMessage());
             context.log(LogLevel.WARNING, "conduit", e.getMessage());
