@@ -265,12 +265,12 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         found = _literal(discover(_dumps(options)))
         return found
 
-    # Calls that overlap. A tool call the program awaits inside a coroutine that an asyncio loop runs, or hands straight
-    # to asyncio.gather, is noted (start) and answered through a future of that loop, so that the calls of gather are
-    # in flight together, as the original's Pyodide calls were; anywhere else a call answers before it returns, as
+    # Calls that overlap. A tool call the program awaits inside a coroutine that an asyncio loop runs, or hands to
+    # asyncio.gather, wait_for, create_task and the like, is noted (start) and answered through a future of that loop,
+    # so that the calls of gather are in flight together and wait_for can time out, as with the original's Pyodide; anywhere else a call answers before it returns, as
     # before, so that `r = tools.x.y()` needs no await. The program's text says which calls these are: `await
     # tools.x.y(a)` in a function becomes `await __conduit_awaitable__(__conduit_later__(tools.x.y, a))`, a call
-    # among gather's arguments `__conduit_gathered__(tools.x.y, a)` (see run). The loop begins the noted calls and
+    # among gather's arguments (or wait_for's first...) `__conduit_gathered__(tools.x.y, a)` (see _rewritten). The loop begins the noted calls and
     # hands the answers to their futures each time it looks for work (_Timers.select): a call noted alone, when the
     # loop has nothing else to do, is made there on the program's own thread, as every call used to be.
     _waiting = {}  # number: (tool, future)
@@ -314,7 +314,7 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         return _begin(loop, name, args, kwargs)
 
     def _gathered(fn, *args, **kwargs):
-        # A call handed to asyncio.gather: a coroutine that begins it once gather's task runs it.
+        # A call handed to asyncio.gather (wait_for, ...): a coroutine that begins it once asyncio's task runs it.
         name, args = _tool_of(fn, args)
         if name is None:
             return fn(*args, **kwargs)
