@@ -127,9 +127,10 @@ final class HttpConnection implements McpConnection {
     /**
      * A request on behalf of a client's request, made on a virtual thread of its own so that its caller is free the
      * moment the cause is cancelled or the caller's thread is interrupted (an engine stopping the program that made
-     * the call): a read of the response blocks until the server sends something, and a server told that the request
-     * is cancelled sends nothing more for it, so the exchange ends only when the server closes the stream or the
-     * read times out. The server is told by {@link MessageRouter#cancelWith}, as for every call.
+     * the call), whatever the exchange is doing: a call given up on closes its response stream once it has one
+     * ({@link #post}), but until the server's headers arrive there is nothing to close, and a platform thread
+     * blocked in a socket read does not see an interrupt. The server is told by {@link MessageRouter#cancelWith}, as
+     * for every call.
      */
     private JsonRpcResponse cancellable(RequestContext cause, Exchange exchange) throws UpstreamException {
         CompletableFuture<JsonRpcResponse> outcome = new CompletableFuture<>();
@@ -293,8 +294,9 @@ final class HttpConnection implements McpConnection {
             throw givenUp(call).orElseGet(() -> new UpstreamException("upstream '" + upstreamId + "' connection failed: "
                                                                       + describe(e), e));
         } catch (RuntimeException e) {
-            if (givenUp(call).isPresent()) {
-                throw givenUp(call).get();
+            Optional<UpstreamException> why = givenUp(call);
+            if (why.isPresent()) {
+                throw why.get();
             }
             if (e.getCause() instanceof java.net.SocketTimeoutException) {
                 throw new UpstreamException("upstream '" + upstreamId + "' did not answer within "
