@@ -20,6 +20,8 @@ final class GraalPyExecutor extends PooledExecutor {
     private static final int POOL_SIZE = 4;
 
     private final Source prologue;
+    /** The engine's cache of functions' root nodes, pruned as used contexts close; set by the first context. */
+    private volatile PythonRootNodes rootNodes;
 
     private GraalPyExecutor() {
         super(NAME, "python", POOL_SIZE);
@@ -47,10 +49,27 @@ final class GraalPyExecutor extends PooledExecutor {
         Context context = sandbox(out, err).build();
         context.initialize("python");
         context.eval(prologue);
-        Value runner = context.getBindings("python").getMember("__conduit_install")
-                .execute(bridge.call, bridge.manifest, bridge.discover, bridge.room, bridge.start,
+        Value installer = context.getBindings("python").getMember("__conduit_install");
+        if (rootNodes == null) {
+            rootNodes = PythonRootNodes.of(installer); // the first context is made alone, by the warm-up
+        }
+        Value runner = installer.execute(bridge.call, bridge.manifest, bridge.discover, bridge.room, bridge.start,
                          bridge.answeredEncoded, bridge.waitForAnswer);
         return new Prepared(context, out, err, bridge, runner);
+    }
+
+    @Override
+    protected void closed() {
+        PythonRootNodes cache = rootNodes;
+        if (cache != null) {
+            cache.prune();
+        }
+    }
+
+    /** How many root nodes the engine's cache holds (for tests). */
+    int cachedRootNodes() {
+        PythonRootNodes cache = rootNodes;
+        return cache == null ? 0 : cache.size();
     }
 
     @Override

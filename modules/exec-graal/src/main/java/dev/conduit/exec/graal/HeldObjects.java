@@ -120,8 +120,16 @@ final class HeldObjects {
         }
     }
 
+    /** The engine's object behind {@code value}. */
+    static Object receiver(Value value) {
+        if (RECEIVER == null) {
+            throw new IllegalStateException("fields cannot be read on this JVM");
+        }
+        return RECEIVER.apply(value);
+    }
+
     /** Field {@code name} of {@code object}, declared by its class or a superclass. */
-    private static Object read(Object object, String name) {
+    static Object read(Object object, String name) {
         return FIELDS.computeIfAbsent(object.getClass().getName() + "#" + name, key -> reader(object.getClass(), name))
                 .apply(object);
     }

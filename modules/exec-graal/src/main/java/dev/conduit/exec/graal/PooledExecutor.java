@@ -99,8 +99,10 @@ abstract class PooledExecutor implements Executor {
                                                                 .stackSize(GUEST_STACK_BYTES).factory());
         this.warming = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(name + "-warm-up").daemon(true)
                                                                  .stackSize(GUEST_STACK_BYTES).factory());
-        this.closer = new ContextCloser<>(name + "-closer-", CLOSER_THREADS, MAX_AWAITING_CLOSE,
-                                          PooledExecutor::close);
+        this.closer = new ContextCloser<>(name + "-closer-", CLOSER_THREADS, MAX_AWAITING_CLOSE, used -> {
+            close(used);
+            closed();
+        });
         this.engine = Engine.newBuilder(languageId)
                 .sandbox(SandboxPolicy.CONSTRAINED)
                 .out(OutputStream.nullOutputStream())
@@ -261,6 +263,11 @@ abstract class PooledExecutor implements Executor {
      */
     protected LongUnaryOperator walk(Context context) {
         return null;
+    }
+
+    /** After a used context is closed, on the thread that closed it: what the language must let go of then. */
+    protected void closed() {
+        // Nothing by default.
     }
 
     /** Runs {@code code} in an armed context and answers its result as JSON text, when it has one. */

@@ -364,6 +364,39 @@ class GraalPyExecutorTest {
                    lessThan(40L * 1024 * 1024));
     }
 
+    /**
+     * A program's functions go with it. GraalPy's engine keeps a root node for every function any of its contexts
+     * defined, for ever, and a program's text (and every standard module it imports) is compiled afresh in its
+     * context: a server running Python programs grew by each one's functions (29 MB for {@code import asyncio})
+     * until its heap ran out. They are pruned once a few hundred have gathered; the SDK's, compiled once for all
+     * contexts, stay.
+     */
+    @Test
+    void theFunctionsOfAProgramDoNotOutliveIt() throws Exception {
+        StringBuilder program = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            program.append("def f").append(i).append("(x):\n    return [x * k for k in range(").append(i)
+                    .append(")]\n");
+        }
+        program.append("class C:\n    def m(self):\n        yield from f3(2)\n");
+        program.append("async def g():\n    return 1\n");
+        program.append("sum(C().m()) + len(f199(1))");
+        run(program.toString()); // the built-ins it uses get root nodes of their own once: those stay
+        executor.usedContextsClosed().get(30, TimeUnit.SECONDS);
+        int before = executor.cachedRootNodes();
+        for (int i = 0; i < 10; i++) {
+            ExecutionOutcome.Completed completed = (ExecutionOutcome.Completed) run(program.toString());
+            assertThat(completed.resultJson().orElseThrow(), is("205"));
+        }
+        executor.usedContextsClosed().get(30, TimeUnit.SECONDS);
+        int after = executor.cachedRootNodes();
+        // Unpruned, ten such programs add some 2,000; pruned, at most what gathers before a pruning and one program.
+        assertThat("root nodes cached before ten programs of 204 functions each: " + before, after,
+                   lessThan(before + PythonRootNodes.SLACK + 250));
+        ExecutionOutcome.Completed sdk = (ExecutionOutcome.Completed) run("tools.test.echo({'x': 7})['x'] * 6");
+        assertThat("the SDK after the cache is pruned", sdk.resultJson().orElseThrow(), is("42"));
+    }
+
     /** The heap's use after the used contexts are closed, the pool refilled and a full collection made. */
     private static long heapAfterCollection() throws Exception {
         executor.usedContextsClosed().get(30, TimeUnit.SECONDS);
