@@ -25,10 +25,10 @@ import org.graalvm.polyglot.Value;
  * once for the engine (the SDK, the modules its start-up runs, sources Truffle's cache holds) has the same code units
  * in every context, and the cache shares their root nodes as meant: its compiled code calls them directly, so they
  * must stay the same ones (GraalPy asserts it). But a program's own text is compiled afresh in its context, and so is
- * most of the standard library a program imports (the sandbox has no bytecode files to share): each execution left
- * its functions behind, with the parse trees their root nodes keep for later source positions. Measured on the
- * distribution: about 11 KB for a small function, 29 MB for {@code import asyncio}; a server running Python programs
- * grew until its heap ran out.
+ * any standard module without bytecode files (the distribution's come compiled, build/PythonBytecode.java; the
+ * sandbox can write none): each execution left its functions behind, with the parse trees their root nodes keep for
+ * later source positions. Measured on the distribution before either: about 11 KB for a small function, 29 MB for
+ * {@code import asyncio}; a server running Python programs grew until its heap ran out.
  *
  * <p>So once a used context is closed, the entries of code units that no shared code holds are removed. They are a
  * cache and nothing else: a context that defines such a function again gets a root node made anew, what GraalPy does
