@@ -16,6 +16,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 /** Code Mode end to end: programs through /mcp on the real distribution, calling the real server-everything. */
@@ -218,6 +219,25 @@ class CodeModeIT {
                 {"jsonrpc":"2.0","id":6,"method":"mcp.executePython","params":{"code":\
                 "r = await tools.everything.echo({'message': 'awaited'})\\nprint(r)"}}""");
         assertThat(legacy.toString(), legacy.at("/result/stdout").asString(), is("Echo: awaited\n"));
+    }
+
+    /**
+     * A Python error raised inside the standard library shows the program's own frames only. The distribution's
+     * standard library comes compiled, and frames of code read from its bytecode files have no path, which the filter
+     * had gone by: json's {@code decode(decoder.py:329)} and {@code loads(__init__.py:347)} showed.
+     */
+    @Test
+    void aPythonErrorInTheStandardLibraryShowsTheProgramsFramesOnly() throws Exception {
+        JsonNode structured = execute("python", """
+                import json
+                def parse(text):
+                    return json.loads(text)
+                parse('{')""", Json.object()).at("/result/structuredContent");
+        String stderr = structured.get("stderr").asString();
+        assertThat(structured.toString(), stderr, containsString("JSONDecodeError"));
+        assertThat(stderr, containsString("parse(<main>:3:"));
+        assertThat(stderr, not(containsString(".py")));
+        assertThat(stderr, not(containsString("/")));
     }
 
     @Test

@@ -38,6 +38,7 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SandboxPolicy;
+import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 
@@ -416,19 +417,23 @@ abstract class PooledExecutor implements Executor {
     }
 
     /**
-     * The program's own frames: not the SDK's, and not those of sources read from files (GraalPy's standard library),
-     * whose paths would show where the server is installed.
+     * The program's own frames: not the SDK's, and not the standard library's, whether GraalPy compiled a module from
+     * its file (its path would show where the server is installed) or read it from a bytecode file (a source with no
+     * text: the distribution's standard library comes compiled).
      */
     private static String guestStack(PolyglotException e) {
         StringBuilder stack = new StringBuilder();
         for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
             if (frame.isGuestFrame() && frame.getSourceLocation() != null
-                && frame.getSourceLocation().getSource().getPath() == null
-                && !frame.getSourceLocation().getSource().getName().startsWith("conduit-")) {
+                && isTheProgram(frame.getSourceLocation().getSource())) {
                 stack.append("\n    at ").append(frame);
             }
         }
         return stack.toString();
+    }
+
+    private static boolean isTheProgram(Source source) {
+        return source.getPath() == null && source.hasCharacters() && !source.getName().startsWith("conduit-");
     }
 
     private static ExecutionOutcome limitOrElse(Watchdog.Watched watched, GuestOutput output,
