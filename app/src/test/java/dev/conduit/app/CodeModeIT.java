@@ -235,7 +235,7 @@ class CodeModeIT {
                 parse('{')""", Json.object()).at("/result/structuredContent");
         String stderr = structured.get("stderr").asString();
         assertThat(structured.toString(), stderr, containsString("JSONDecodeError"));
-        assertThat(stderr, containsString("parse(<main>:3:"));
+        assertThat(stderr, containsString("parse(<main>:3)"));
         assertThat(stderr, not(containsString(".py")));
         assertThat(stderr, not(containsString("/")));
     }

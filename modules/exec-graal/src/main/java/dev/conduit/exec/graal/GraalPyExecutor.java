@@ -83,8 +83,12 @@ final class GraalPyExecutor extends PooledExecutor {
     }
 
     @Override
-    protected Optional<String> run(Prepared prepared, String code) {
+    protected Optional<String> run(Prepared prepared, String code) throws GuestFailure {
         Value result = prepared.runner().execute(code);
+        if (result.hasArrayElements()) { // the exception that ended the program, and its frames
+            throw new GuestFailure(withoutHostClassName(result.getArrayElement(0).asString()),
+                                   result.getArrayElement(1).asString());
+        }
         return result.isString() ? Optional.of(result.asString()) : Optional.empty();
     }
 }

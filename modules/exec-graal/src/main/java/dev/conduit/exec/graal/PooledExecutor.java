@@ -344,9 +344,7 @@ abstract class PooledExecutor implements Executor {
         } catch (PolyglotException e) {
             return failed(watched, output, e);
         } catch (GuestFailure failure) {
-            output.appendError(failure.getMessage() + "\n");
-            return limitOrElse(watched, output, new ExecutionOutcome.GuestError(output.stdout(), output.stderr(),
-                                                                                failure.getMessage()));
+            return limitOrElse(watched, output, guestError(output, failure.getMessage(), failure.stack()));
         } finally {
             watchdog.unwatch(watched);
             prepared.bridge().target(null, null);
@@ -393,15 +391,19 @@ abstract class PooledExecutor implements Executor {
             return output.stoppedBy(message.contains("cpu") ? Limit.CPU_TIME : Limit.STACK_DEPTH);
         }
         if (e.isGuestException() || e.isSyntaxError()) {
-            String message = withoutHostClassName(String.valueOf(e.getMessage()));
-            output.appendError(message + guestStack(e) + "\n");
-            if (message.startsWith("RangeError: Maximum call stack") || message.startsWith("RecursionError")) {
-                return output.stoppedBy(Limit.STACK_DEPTH);
-            }
-            return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
+            return guestError(output, withoutHostClassName(String.valueOf(e.getMessage())), guestStack(e));
         }
         LOGGER.log(Level.ERROR, name + " failed", e);
         throw new IllegalStateException("the " + name + " engine failed", e);
+    }
+
+    /** The program's own failure, on its stderr with its frames; a recursion too deep is the stack limit. */
+    private static ExecutionOutcome guestError(GuestOutput output, String message, String stack) {
+        output.appendError(message + stack + "\n");
+        if (message.startsWith("RangeError: Maximum call stack") || message.startsWith("RecursionError")) {
+            return output.stoppedBy(Limit.STACK_DEPTH);
+        }
+        return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
     }
 
     /** A host exception's Java class name at the start of a message ("java.lang.IllegalStateException: ..."). */
@@ -496,13 +498,28 @@ abstract class PooledExecutor implements Executor {
         }
     }
 
-    /** The program failed before or outside the engine's own exceptions (a syntax error in preprocessing, a rejection). */
+    /**
+     * The program failed outside the engine's own exceptions: a syntax error in preprocessing, a rejected promise, a
+     * Python exception the SDK caught and told as data.
+     */
     static final class GuestFailure extends Exception {
         @java.io.Serial
         private static final long serialVersionUID = 1L;
 
+        /** The program's frames, each on a line of its own, or nothing. */
+        private final String stack;
+
         GuestFailure(String message) {
+            this(message, "");
+        }
+
+        GuestFailure(String message, String stack) {
             super(message, null, false, false);
+            this.stack = stack;
+        }
+
+        String stack() {
+            return stack;
         }
     }
 }

@@ -13,6 +13,63 @@ import sys as __conduit_sys_module
 from _collections_abc import Coroutine as __conduit_coroutine
 
 
+def __conduit_refusals(sys):
+    """Puts what the sandbox refuses in the form Python programs expect, in the modules a program imports them from.
+
+    GraalPy answers some refusals with the host's exception instead of what CPython code expects: os.getcwd() raised
+    a SecurityException, so os.path.abspath of a relative path, pathlib's cwd and resolve, and the import of sysconfig
+    and site (hence zoneinfo, multiprocessing), which call it, failed; os.chdir, os.access and os.system raised it too,
+    starting a thread an IllegalStateException and os._exit a ThreadDeath. Its pwd module answered with the server's
+    user and home directory (getpass.getuser(), os.path.expanduser). These stand in: a process whose working
+    directory is the root of a file system it can neither read nor change, with one thread and no user database.
+    What they replace stays denied underneath, so a program that digs the originals out meets the same refusal.
+    """
+    import posix
+    import _thread
+    import pwd
+
+    def denied(name, names_a_path):
+        def refuse(*args, **kwargs):
+            if names_a_path and args:
+                raise PermissionError(1, "Operation not permitted", args[0])  # 1: EPERM, as for open() and listdir()
+            raise PermissionError(1, "Operation not permitted")
+        refuse.__name__ = name
+        return refuse
+
+    def access(path, mode, **kwargs):
+        return False  # no file is reachable
+
+    def start_new_thread(*args, **kwargs):
+        raise RuntimeError("can't start new thread: a sandboxed program runs on one thread")
+
+    def exit_now(status):
+        raise SystemExit(status)
+
+    def no_user(key):
+        raise KeyError("no user database in the sandbox: %r" % (key,))
+
+    def getcwd():
+        return "/"
+
+    def getcwdb():
+        return b"/"
+
+    replaced = {
+        posix: {"getcwd": getcwd, "getcwdb": getcwdb,
+                "chdir": denied("chdir", True), "fchdir": denied("fchdir", True), "access": access,
+                "system": denied("system", False), "_exit": exit_now},
+        _thread: {"start_new_thread": start_new_thread, "start_new": start_new_thread},
+        pwd: {"getpwuid": no_user, "getpwnam": no_user, "getpwall": lambda: []},
+    }
+    os = sys.modules.get("os")  # imported at start, its functions copied from posix
+    for module, functions in replaced.items():
+        for name, function in functions.items():
+            if hasattr(module, name):
+                setattr(module, name, function)
+                if module is posix and os is not None and hasattr(os, name):
+                    setattr(os, name, function)
+
+
 def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
     _globals = globals()
     _sys = _globals.pop("__conduit_sys_module")
@@ -24,6 +81,7 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         __graalpython__.home = "<graalpy>"
     except Exception:
         pass
+    _globals.pop("__conduit_refusals")(_sys)
     _only_ast = 0x400  # ast.PyCF_ONLY_AST
 
     def _children(node):
@@ -935,8 +993,25 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
                                  offset(spanned.end_lineno, spanned.end_col_offset), opening, ")", replaced))
         return _apply(code, edits) if edits else code
 
+    def _failure(failure):
+        """[message, frames] of the exception that ended the program: its type and text, and where in the program's
+        text it passed, innermost first, as the JavaScript engines' stacks (the SDK's and the library's frames are
+        not the program's, and name files of the host)."""
+        kind = type(failure).__name__
+        text = str(failure)
+        frames = []
+        trace = failure.__traceback__
+        while trace is not None:
+            code = trace.tb_frame.f_code
+            if code.co_filename == "<main>":
+                frames.append("\n    at <python> %s(<main>:%d)" % (code.co_name, trace.tb_lineno))
+            trace = trace.tb_next
+        frames.reverse()
+        return [kind + ": " + text if text else kind, "".join(frames)]
+
     def run(code):
-        """Runs the program; a trailing expression is its result. Top-level await is allowed."""
+        """Runs the program; a trailing expression is its result, or [message, frames] the exception that ended it.
+        Top-level await is allowed."""
         tree = compile(code, "<main>", "exec", _only_ast)
         checked = _size_checks(code, _walk(tree))
         if checked is not None:
@@ -962,10 +1037,19 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         # file of the last context that imported a module, and through it that context's main module, so a program
         # written into the module's globals stayed reachable after its context closed (a stopped 256 MB bomb's list
         # outlived it until some later program imported the same module).
-        # (No try/finally around it to clear the dict: GraalPy 25.2 then fails to build the traceback of an exception
-        # leaving the program, "Bytecode index out of range".)
         scope = dict(_globals)
-        exec(compile(code, "<main>", "exec"), scope)
+        try:
+            exec(compile(code, "<main>", "exec"), scope)
+        except SystemExit as leaving:
+            # sys.exit(), sys.exit(0) and os._exit(0) end a program that succeeded, as they give a process status 0.
+            if leaving.code is not None and not (isinstance(leaving.code, int) and leaving.code == 0):
+                return _failure(leaving)
+            return None
+        except BaseException as failure:
+            # Told to the host as data, not raised to it: GraalPy 25.2 builds the host's stack of a Python exception
+            # that passed through a handler (try, with, a re-raise) wrongly, dropping the program's frames, and fails
+            # outright with assertions on ("Bytecode index out of range"); the traceback itself is right.
+            return _failure(failure)
         result = scope.pop("__conduit_result__", None)
         if result is None:
             return None
