@@ -49,7 +49,7 @@ final class DenoExecutor implements Executor {
         if (found instanceof DenoLocator.Binary(Path deno)) {
             this.version = version(deno);
             this.runnerDirectory = extractRunner();
-            this.pool = new DenoPool(deno, runnerDirectory.resolve("runner.js"), runnerDirectory.resolve("cache"),
+            this.pool = new DenoPool(deno, runnerDirectory.resolve("runner.js"), runnerDirectory.resolve("cache-template"),
                                      settings);
             this.unavailable = null;
             LOGGER.log(Level.INFO, "deno ready: " + version + " at " + deno + ", pool " + poolSize);
@@ -156,8 +156,8 @@ final class DenoExecutor implements Executor {
     }
 
     /**
-     * The runner goes to a private directory, beside Deno's cache: Deno runs it as its main module, which needs no
-     * read permission.
+     * The runner goes to a private directory, beside the template of Deno's cache (DenoProcess#seed): Deno runs it
+     * as its main module, which needs no read permission.
      */
     private static Path extractRunner() {
         try (InputStream in = DenoExecutor.class.getResourceAsStream("runner.js")) {

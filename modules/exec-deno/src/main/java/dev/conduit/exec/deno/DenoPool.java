@@ -2,6 +2,7 @@ package dev.conduit.exec.deno;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,10 +20,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class DenoPool implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(DenoPool.class.getName());
+    /** How long the seeding run may take; it compiles the runner and runs {@code return 1}, about 0.1 s. */
+    private static final Duration SEEDING = Duration.ofSeconds(30);
 
     private final Path deno;
     private final Path runner;
-    private final Path cache;
+    /** Deno's cache in which only the runner has run; each process starts with a copy of its own. */
+    private final Path template;
     private final DenoSettings settings;
     private final Semaphore live;
     private final BlockingQueue<DenoProcess> ready;
@@ -32,14 +36,26 @@ final class DenoPool implements AutoCloseable {
     private final ExecutorService cleanup = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
 
-    DenoPool(Path deno, Path runner, Path cache, DenoSettings settings) {
+    DenoPool(Path deno, Path runner, Path template, DenoSettings settings) {
         this.deno = deno;
         this.runner = runner;
-        this.cache = cache;
+        this.template = template;
         this.settings = settings;
         this.live = new Semaphore(settings.maxProcesses());
         this.ready = new ArrayBlockingQueue<>(Math.max(1, settings.poolSize()));
+        refill.execute(this::seed); // first on the pool's thread: the processes it starts copy the template
         refill();
+    }
+
+    /** Makes the cache template processes start from (DenoProcess#start), under the cap on live processes. */
+    private void seed() {
+        if (!closed && live.tryAcquire()) {
+            try {
+                DenoProcess.seed(deno, runner, template, settings.poolMemoryMb(), settings.cpuBackstop(), SEEDING);
+            } finally {
+                live.release();
+            }
+        }
     }
 
     /**
@@ -66,7 +82,7 @@ final class DenoPool implements AutoCloseable {
             return null;
         }
         try {
-            return DenoProcess.start(deno, runner, cache, heapMb, settings.cpuBackstop());
+            return DenoProcess.start(deno, runner, template, heapMb, settings.cpuBackstop());
         } catch (RuntimeException e) {
             live.release();
             throw e;
@@ -108,7 +124,10 @@ final class DenoPool implements AutoCloseable {
         refill.execute(() -> {
             while (!closed && ready.size() < settings.poolSize() && live.tryAcquire()) {
                 try {
-                    if (!ready.offer(DenoProcess.start(deno, runner, cache, settings.poolMemoryMb(), settings.cpuBackstop()))) {
+                    DenoProcess started = DenoProcess.start(deno, runner, template, settings.poolMemoryMb(),
+                                                            settings.cpuBackstop());
+                    if (!ready.offer(started)) {
+                        started.close();
                         live.release();
                     }
                 } catch (RuntimeException e) {

@@ -41,6 +41,15 @@ for (const name of ["execPath", "cwd"]) {
 }
 // A worker gets a fresh Deno namespace, with the real stdin and stdout the lines above take away: no workers.
 delete globalThis.Worker;
+// Storage Deno keeps on disk, in its cache, for the main module (the runner, the same for every program):
+// localStorage and the Cache API's caches. Through a shared cache one program read what another had stored, and
+// the Cache API has no quota. Nothing a program stores may outlive it; sessionStorage, in memory, stays.
+for (const name of ["localStorage", "caches", "CacheStorage", "Cache"]) {
+  delete globalThis[name];
+  if (name in globalThis) {
+    throw new Error(`the runner could not remove ${name}`);
+  }
+}
 
 // stdin is read with its own read calls, not through a ReadableStream: setting one up costs milliseconds.
 let buffered = "";

@@ -1,12 +1,16 @@
 package dev.conduit.exec.deno;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.conduit.core.spi.ExecutionLimits;
@@ -105,6 +109,10 @@ class DenoHostileProgramsTest extends HostileSuite {
                              + "for (const f of ['execPath', 'cwd']) { try { (Deno as any)[f](); console.log(f) }"
                              + " catch (e) { console.log(e.name) } }",
                              Expect.prints("undefined undefined undefined\nNotCapable\nNotCapable\n")),
+                // Storage Deno keeps on disk for the main module, the same runner for every program: gone.
+                Arguments.of("no storage outlives a program",
+                             "console.log(typeof localStorage, typeof caches, typeof sessionStorage)",
+                             Expect.prints("undefined undefined object\n")),
                 // The bridge.
                 Arguments.of("stdio taken away", "console.log(typeof Deno.stdout, typeof Deno.stdin, typeof Deno.stderr)",
                              Expect.prints("undefined undefined undefined\n")),
@@ -209,6 +217,62 @@ class DenoHostileProgramsTest extends HostileSuite {
                                            && exceeded.limit() == Limit.CPU_TIME, is(true));
             assertThat("ended after " + seconds + " s", seconds < 10, is(true));
         }
+    }
+
+    /**
+     * What Deno writes for a program (its emitted module, V8's code cache of it) stays in the program's own process
+     * directory and goes with it. With one cache shared by every process, the text of each program stayed on disk
+     * beside the runner until the server stopped, a file more for every program.
+     */
+    @Test
+    void nothingOfAProgramStaysOnDiskAfterIt() throws Exception {
+        String marker = "marker" + UUID.randomUUID().toString().replace("-", "");
+        DenoExecutor executor = new DenoExecutor(SETTINGS);
+        Path shared = executor.runner().getParent();
+        try {
+            for (String code : List.of("const " + marker + ": number = 1; return " + marker, // a TypeScript module
+                                       "let " + marker + " = 2; " + marker)) { // a script
+                ExecutionOutcome outcome = runOn(executor, new RecordingBridge(1), code);
+                assertThat(outcome.toString(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+            }
+            assertThat(filesHolding(shared, marker), is(empty()));
+            assertThat(Files.isDirectory(shared.resolve("cache-template")), is(true)); // seeded, before the programs
+        } finally {
+            executor.close();
+        }
+        try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            for (Path directory : left.filter(p -> p.getFileName().toString().startsWith("conduit-deno-")).toList()) {
+                assertThat(filesHolding(directory, marker), is(empty()));
+            }
+        }
+    }
+
+    private static List<Path> filesHolding(Path directory, String text) throws IOException {
+        byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).filter(file -> {
+                try {
+                    return indexOf(Files.readAllBytes(file), wanted) >= 0;
+                } catch (IOException e) {
+                    return false; // removed meanwhile: a process of another test ending
+                }
+            }).toList();
+        } catch (UncheckedIOException e) {
+            return List.of(); // the directory went while it was walked
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte[] wanted) {
+        outer:
+        for (int i = 0; i + wanted.length <= bytes.length; i++) {
+            for (int j = 0; j < wanted.length; j++) {
+                if (bytes[i + j] != wanted[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** The live Deno processes of one engine: those running its runner file. */
