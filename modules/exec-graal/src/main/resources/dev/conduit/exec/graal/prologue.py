@@ -993,6 +993,16 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
                                  offset(spanned.end_lineno, spanned.end_col_offset), opening, ")", replaced))
         return _apply(code, edits) if edits else code
 
+    def _flush():
+        # What the program wrote without a newline waits in the streams' buffers (they flush at a newline): CPython
+        # flushes them as the interpreter exits, and `print(x, end='')` or `sys.stdout.write(json.dumps(x))` was
+        # lost here. The program may have put streams of its own in their place; the originals are flushed too.
+        for stream in (_sys.stdout, _sys.stderr, _sys.__stdout__, _sys.__stderr__):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+
     def _failure(failure):
         """[message, frames] of the exception that ended the program: its type and text, and where in the program's
         text it passed, innermost first, as the JavaScript engines' stacks (the SDK's and the library's frames are
@@ -1041,15 +1051,18 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         try:
             exec(compile(code, "<main>", "exec"), scope)
         except SystemExit as leaving:
+            _flush()
             # sys.exit(), sys.exit(0) and os._exit(0) end a program that succeeded, as they give a process status 0.
             if leaving.code is not None and not (isinstance(leaving.code, int) and leaving.code == 0):
                 return _failure(leaving)
             return None
         except BaseException as failure:
+            _flush()
             # Told to the host as data, not raised to it: GraalPy 25.2 builds the host's stack of a Python exception
             # that passed through a handler (try, with, a re-raise) wrongly, dropping the program's frames, and fails
             # outright with assertions on ("Bytecode index out of range"); the traceback itself is right.
             return _failure(failure)
+        _flush()
         result = scope.pop("__conduit_result__", None)
         if result is None:
             return None

@@ -59,6 +59,19 @@ class GraalPyExecutorTest {
         assertThat(completed.resultJson().orElseThrow(), is("{\"n\":2}"));
     }
 
+    /** What a program writes without a newline reaches its output, as CPython flushes its streams at exit. */
+    @Test
+    void outputWithoutANewlineIsNotLost() throws Exception {
+        ExecutionOutcome completed = run("import sys\nprint('a', end='')\nsys.stdout.write('b')\nsys.stderr.write('c')");
+        assertThat(completed.toString(), completed, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(completed.stdout(), is("ab"));
+        assertThat(completed.stderr(), is("c"));
+        ExecutionOutcome failed = run("print('d', end='')\nraise ValueError('v')");
+        assertThat(failed.stdout(), is("d"));
+        ExecutionOutcome exited = run("import sys\nprint('e', end='')\nsys.exit(0)");
+        assertThat(exited.stdout(), is("e"));
+    }
+
     @Test
     void anErrorInsideTheStandardLibraryShowsNoHostPath() throws Exception {
         ExecutionOutcome outcome = run("import json\njson.loads('{')");
