@@ -62,6 +62,23 @@ def __conduit_refusals(sys):
         pwd: {"getpwuid": no_user, "getpwnam": no_user, "getpwall": lambda: []},
     }
     os = sys.modules.get("os")  # imported at start, its functions copied from posix
+    # exit() and quit(), which CPython's site module puts in builtins and GraalPy's context has not: a program that
+    # ends with them is common, and met a NameError.
+    import builtins
+
+    class Quitter:
+        def __init__(self, name):
+            self.name = name
+
+        def __repr__(self):
+            return "Use %s() to exit" % self.name
+
+        def __call__(self, code=None):
+            raise SystemExit(code)
+
+    for name in ("exit", "quit"):
+        if not hasattr(builtins, name):
+            setattr(builtins, name, Quitter(name))
     for module, functions in replaced.items():
         for name, function in functions.items():
             if hasattr(module, name):

@@ -143,7 +143,7 @@ class GraalPyExecutorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"import sys\nsys.exit()", "import sys\nsys.exit(0)", "import sys\nsys.exit(False)",
-                            "import os\nos._exit(0)"})
+                            "import os\nos._exit(0)", "exit()", "quit(0)"})
     void exitingWithStatusZeroCompletes(String exit) throws Exception {
         ExecutionOutcome outcome = run("print('before')\n" + exit + "\nprint('after')");
         assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
@@ -152,7 +152,8 @@ class GraalPyExecutorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"import sys\nsys.exit(3)", "import sys\nsys.exit('bye')", "import os\nos._exit(4)"})
+    @ValueSource(strings = {"import sys\nsys.exit(3)", "import sys\nsys.exit('bye')", "import os\nos._exit(4)",
+                            "import sys\nexit(5)"})
     void exitingWithAnyOtherStatusFails(String exit) throws Exception {
         ExecutionOutcome outcome = run(exit + "\nprint('after')");
         assertThat(outcome.toString(), outcome, instanceOf(ExecutionOutcome.GuestError.class));
