@@ -100,6 +100,8 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         pass
     _globals.pop("__conduit_refusals")(_sys)
     _only_ast = 0x400  # ast.PyCF_ONLY_AST
+    from _collections import deque as _deque
+    from _string import formatter_parser as _formatter_parser
 
     def _children(node):
         for field in node._fields:
@@ -623,12 +625,15 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
     _globals["__conduit_sized__"] = _sized
 
     def _repeated(count, sequence):
-        # A repetition's size checked before it is made: str, bytes and bytearray 1 byte an item, list and tuple 4.
+        # A repetition's size checked before it is made: str, bytes and bytearray 1 byte an item, list, tuple and
+        # deque 4, array.array its item size.
         if count > 1:
             if isinstance(sequence, (str, bytes, bytearray)):
                 _sized(count, len(sequence))
-            elif isinstance(sequence, (list, tuple)):
+            elif isinstance(sequence, (list, tuple, _deque)):
                 _sized(count, 4 * len(sequence))
+            elif type(getattr(sequence, "itemsize", None)) is int and hasattr(sequence, "__len__"):
+                _sized(count, sequence.itemsize * len(sequence))
 
     def _mul(a, b):
         # `a * b` where the program's text cannot tell that both are numbers: a repetition too large is refused first.
@@ -709,6 +714,79 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
                     functions.add(name)
                     grew = True
         return functions, set(name for name in modules if bindings.get(name, 0) == 1)
+
+    def _spec_size(spec):
+        # The characters a format spec asks for at least: the larger of its width and precision ("{:>900000000}",
+        # "{:.90000000f}"); "[[fill]align][sign][z][#][0][width][grouping][.precision][type]".
+        at = 2 if len(spec) > 1 and spec[1] in "<>=^" else 1 if spec[:1] in "<>=^" else 0
+        while at < len(spec) and spec[at] in "+- z#0":
+            at += 1
+        start = at
+        while at < len(spec) and spec[at].isdigit():
+            at += 1
+        width = int(spec[start:at]) if at > start else 0
+        while at < len(spec) and spec[at] in ",_":
+            at += 1
+        precision = 0
+        if spec[at:at + 1] == ".":
+            start = at = at + 1
+            while at < len(spec) and spec[at].isdigit():
+                at += 1
+            precision = int(spec[start:at]) if at > start else 0
+        return max(width, precision)
+
+    def _percent_size(text):
+        # The same for printf-style directives ("%900000000d", "%.9000000f"): the largest one asks for.
+        largest = 0
+        at = text.find("%")
+        while 0 <= at < len(text) - 1:
+            at += 1
+            if text[at] == "%":
+                at = text.find("%", at + 1)
+                continue
+            if text[at] == "(":
+                at = text.find(")", at) + 1 or len(text)
+            while at < len(text) and text[at] in "-+ #0":
+                at += 1
+            end = at
+            while end < len(text) and (text[end].isdigit() or text[end] == "."):
+                end += 1
+            parts = text[at:end].split(".")
+            largest = max([largest] + [int(part) for part in parts[:2] if part])
+            at = text.find("%", end)
+        return largest
+
+    def _formatted_width(node):
+        # The widest literal format an expression asks for: an f-string's `{x:>N}`, `"{:N}".format(...)`,
+        # `format(x, "N")`, `"%Nd" % x`. A width computed as the program runs (`{x:>{n}}`, `%*d`) is not seen.
+        kind = _kind(node)
+        if kind == "JoinedStr":
+            widest = 0
+            for value in node.values:
+                spec = getattr(value, "format_spec", None) if _kind(value) == "FormattedValue" else None
+                if spec is not None and all(_kind(part) == "Constant" for part in spec.values):
+                    widest = max(widest, _spec_size("".join(str(part.value) for part in spec.values)))
+            return widest
+        if kind == "BinOp" and _kind(node.op) == "Mod" and _kind(node.left) == "Constant" \
+                and isinstance(node.left.value, str):
+            return _percent_size(node.left.value)
+        if kind != "Call" or not node.args:
+            return 0
+        func = node.func
+        if _kind(func) == "Attribute" and func.attr in ("format", "format_map") and _kind(func.value) == "Constant" \
+                and isinstance(func.value.value, str):
+            widest = 0
+            try:
+                for _, _, spec, _ in _formatter_parser(func.value.value):
+                    if spec and "{" not in spec:
+                        widest = max(widest, _spec_size(spec))
+            except ValueError:
+                return 0  # not a valid format: str.format will say so
+            return widest
+        if _kind(func) == "Name" and func.id == "format" and len(node.args) == 2 and _kind(node.args[1]) == "Constant" \
+                and isinstance(node.args[1].value, str):
+            return _spec_size(node.args[1].value)
+        return 0
 
     def _sizes(node, functions, modules):
         # (operand, bytes per unit) pairs to check in one node: `[0] * n`, `"x" * n`, `bytearray(n)`, `s.ljust(n)`,
@@ -888,6 +966,10 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
             sizes = _sizes(node, functions, modules)
             for operand, unit in sizes:
                 wrap(operand, "__conduit_sized__(", ", %d)" % unit)
+            width = _formatted_width(node)
+            if width >= _large:
+                # A width or precision written into the text: checked before the expression builds the string.
+                wrap(node, "(__conduit_sized__(%d, 1) and " % width, ")")
             kind = _kind(node)
             if sizes or kind not in ("BinOp", "AugAssign") or _kind(node.op) != "Mult":
                 continue

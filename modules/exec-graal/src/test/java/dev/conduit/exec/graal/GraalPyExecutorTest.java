@@ -522,7 +522,31 @@ class GraalPyExecutorTest {
                          Arguments.of("text * n", 3072), Arguments.of("n * text", 3072),
                          Arguments.of("row * (n // 8)", 1536), Arguments.of("f'{text * n}'", 3072),
                          Arguments.of("grow(text, n)", 3072), Arguments.of("grow(row, n // 8)", 1536),
-                         Arguments.of("(1).to_bytes(n, 'big')", 1536), Arguments.of("random.randbytes(n)", 1536));
+                         Arguments.of("(1).to_bytes(n, 'big')", 1536), Arguments.of("random.randbytes(n)", 1536),
+                         // Repetitions of other sequences, checked as they run.
+                         Arguments.of("array.array('b', [0]) * n", 1536),
+                         Arguments.of("array.array('d', [0.0]) * (n // 8)", 1536),
+                         Arguments.of("collections.deque([0]) * (n // 4)", 1536),
+                         // Widths and precisions written into formats, checked before the string is built (GraalPy
+                         // builds such padding for seconds in one uninterruptible call).
+                         Arguments.of("f'{1:>1610612736}'", 1536), Arguments.of("'{:>1610612736}'.format(1)", 1536),
+                         Arguments.of("'{0:.1610612736f}'.format(1.0)", 1536),
+                         Arguments.of("format(1, '0>1610612736')", 1536), Arguments.of("'%1610612736d' % 1", 1536),
+                         Arguments.of("'%(a).1610612736f' % {'a': 1.0}", 1536));
+    }
+
+    /** Formats whose widths fit are formatted as written; a wrapped one keeps its line. */
+    @Test
+    void formatsThatFitAreLeftAsWritten() throws Exception {
+        ExecutionOutcome outcome = run("""
+                n = 3
+                x = [f'{1:>5}', '{:>3}'.format(2), '%4d' % 3, format(4, '>2'), f'{7:.2f}', f'{n:>{n}}', '%%%d' % 5]
+                y = f'{1:>1610612736}' if n > 3 else f'{n:>2000000}'
+                [x, len(y)]""");
+        assertThat(outcome.toString(), ((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
+                   is("[[\"    1\",\"  2\",\"   3\",\" 4\",\"7.00\",\"  3\",\"%5\"],2000000]"));
+        ExecutionOutcome failed = run("n = 1\ny = f'{n:>1610612736}'\nz = 1 / 0");
+        assertThat(failed.stderr(), allOf(containsString("MemoryError"), containsString("<module>(<main>:2)")));
     }
 
     /**
@@ -530,7 +554,9 @@ class GraalPyExecutorTest {
      * above can use them).
      */
     private static final String ALIASES = """
+            import array
             import builtins
+            import collections
             import random
             from builtins import bytes as raw
             buffer = bytearray
