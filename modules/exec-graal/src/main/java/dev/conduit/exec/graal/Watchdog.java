@@ -185,7 +185,11 @@ final class Watchdog implements AutoCloseable {
         watched.heap.close();
         running.remove(watched);
         stopping.compute(watched, (same, stoppedAt) -> {
-            stuck.remove(same); // a guest reported stuck that did leave after all is not stuck
+            if (stuck.remove(same)) { // a guest reported stuck that did leave after all is not stuck
+                LOGGER.log(Level.WARNING, "the guest thread reported still running after its " + same.stoppedBy()
+                                          + " limit has stopped, " + TimeUnit.NANOSECONDS.toSeconds(
+                                                  System.nanoTime() - stoppedAt) + " s after the cancellation");
+            }
             return null;
         });
     }
@@ -217,8 +221,9 @@ final class Watchdog implements AutoCloseable {
                     if (stuck.add(same)) {
                         same.reportedStuck.complete(null);
                         LOGGER.log(Level.ERROR, "a guest thread is still running " + STUCK_AFTER_SECONDS + " s after "
-                                                + "its " + same.stoppedBy() + " limit cancelled it; restart the server "
-                                                + "to free it");
+                                                + "its " + same.stoppedBy() + " limit cancelled it: inside a long "
+                                                + "built-in call, which stops it when it returns (a warning says so), "
+                                                + "or past the cancellation, which only a restart of the server ends");
                     }
                     return stoppedAt;
                 });
