@@ -959,8 +959,248 @@
     });
   }
 
+  var identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+  /**
+   * A value as Node and Deno print it, on one line: `{ a: 1, b: [ 1, 2 ] }`, `Map(1) { 'k' => 1 }`,
+   * `[Function: f]`, dates in ISO form; nested strings quoted, three levels deep (`[Object]` below), 100 items of
+   * an array, circular references `[Circular]`. For engines whose own console printed objects as `[object Object]`.
+   */
+  function inspect(value) {
+    var seen = [];
+    function show(item, depth, nested) {
+      var type = typeof item;
+      if (type === "string") {
+        return nested ? "'" + item.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n") + "'" : item;
+      }
+      if (type === "bigint") {
+        return toText(item) + "n";
+      }
+      if (item === null || type !== "object" && type !== "function") {
+        return item === 0 && 1 / item < 0 ? "-0" : toText(item);
+      }
+      if (type === "function") {
+        return item.name ? "[Function: " + item.name + "]" : "[Function (anonymous)]";
+      }
+      var tag = Object.prototype.toString.call(item).slice(8, -1);
+      if (tag === "Date") {
+        return isNaN(item.getTime()) ? "Invalid Date" : item.toISOString();
+      }
+      if (tag === "RegExp") {
+        return toText(item);
+      }
+      if (tag === "Error" || item instanceof Error) {
+        return typeof item.stack === "string" && item.stack.indexOf(item.message) >= 0 ? item.stack
+               : item.name + ": " + item.message;
+      }
+      if (seen.indexOf(item) >= 0) {
+        return "[Circular]";
+      }
+      if (depth > 2) {
+        return Array.isArray(item) ? "[Array]" : "[" + (tag === "Object" ? "Object" : tag) + "]";
+      }
+      seen.push(item);
+      var parts = [];
+      var head = "";
+      if (Array.isArray(item) || /Array$/.test(tag) && typeof item.length === "number") {
+        var shown = Math.min(item.length, 100);
+        for (var i = 0; i < shown; i++) {
+          parts.push(show(item[i], depth + 1, true));
+        }
+        if (item.length > shown) {
+          parts.push("... " + (item.length - shown) + " more items");
+        }
+        head = Array.isArray(item) ? "" : tag + "(" + item.length + ") ";
+        seen.pop();
+        return head + (parts.length ? "[ " + parts.join(", ") + " ]" : "[]");
+      }
+      if (tag === "Map" || tag === "Set") {
+        item.forEach(function (entry, key) {
+          parts.push(tag === "Map" ? show(key, depth + 1, true) + " => " + show(entry, depth + 1, true)
+                                   : show(entry, depth + 1, true));
+        });
+        seen.pop();
+        return tag + "(" + item.size + ") " + (parts.length ? "{ " + parts.join(", ") + " }" : "{}");
+      }
+      keysOf(item).forEach(function (key) {
+        parts.push((identifier.test(key) ? key : show(key, 0, true)) + ": " + show(item[key], depth + 1, true));
+      });
+      seen.pop();
+      head = tag === "Object" ? "" : tag + " ";
+      return head + (parts.length ? "{ " + parts.join(", ") + " }" : "{}");
+    }
+    return show(value, 0, false);
+  }
+
+  /**
+   * The console a program gets: log, info, debug and trace to stdout, error and warn to stderr, as each engine had
+   * them, and the rest of the console API Deno and Node give programs (table, dir, assert, count, time, group), which
+   * only Deno's own console had: a program that called console.table failed with a TypeError in every engine.
+   * `%s %d %i %f %o %O %j %c` in a first string argument take the arguments after it, as in Node.
+   *
+   * @param write   (isError, text) writes a piece of output
+   * @param format  the engine's way to print a value that is not a string (this SDK's inspect when absent)
+   * @param clock   milliseconds now
+   */
+  function console(write, format, clock) {
+    format = format || inspect;
+    var counts = {};
+    var timing = {};
+    var indent = "";
+    function text(args) {
+      var parts = [];
+      var from = 0;
+      if (typeof args[0] === "string" && args[0].indexOf("%") >= 0 && args.length > 1) {
+        from = 1;
+        parts.push(args[0].replace(/%([sdifoOjc%])/g, function (whole, letter) {
+          if (letter === "%") {
+            return "%";
+          }
+          if (from >= args.length) {
+            return whole;
+          }
+          var value = args[from++];
+          switch (letter) {
+            case "s": return typeof value === "string" ? value : format(value);
+            case "d": case "i": return typeof value === "bigint" ? toText(value) + "n"
+                                      : toText(letter === "i" ? parseInt(value, 10) : Number(value));
+            case "f": return toText(parseFloat(value));
+            case "c": return "";
+            case "j": return JSON.stringify(value);
+            default: return format(value);
+          }
+        }));
+      }
+      for (var i = from; i < args.length; i++) {
+        parts.push(typeof args[i] === "string" ? args[i] : format(args[i]));
+      }
+      return parts.join(" ");
+    }
+    function line(error, content) {
+      write(error, (indent ? indent + content.split("\n").join("\n" + indent) : content) + "\n");
+    }
+    function printer(error) {
+      return function () {
+        line(error, text(arguments));
+      };
+    }
+    function label(name) {
+      return name === undefined ? "default" : toText(name);
+    }
+    function elapsed(name) {
+      var at = timing[label(name)];
+      return at === undefined ? null : label(name) + ": " + Math.round(clock() - at) + "ms";
+    }
+    function table(data, columns) {
+      if (data === null || typeof data !== "object") {
+        line(false, text([data]));
+        return;
+      }
+      var rows = [];
+      var heads = [];
+      var values = false;
+      var indexes = data instanceof Map ? Array.from(data.keys()) : keysOf(data);
+      indexes.forEach(function (index) {
+        var row = data instanceof Map ? data.get(index) : data[index];
+        var cells = {};
+        if (row !== null && typeof row === "object") {
+          keysOf(row).forEach(function (key) {
+            if (heads.indexOf(key) < 0) {
+              heads.push(key);
+            }
+            cells[key] = inspect(row[key]) === row[key] ? "'" + row[key] + "'" : inspect(row[key]);
+          });
+        } else {
+          values = true;
+          cells["\u0000"] = typeof row === "string" ? "'" + row + "'" : inspect(row);
+        }
+        rows.push([toText(index), cells]);
+      });
+      if (columns) {
+        heads = columns.map(toText);
+      }
+      var names = ["(index)"].concat(heads, values ? ["Values"] : []);
+      var keys = [null].concat(heads, values ? ["\u0000"] : []);
+      var grid = rows.map(function (row) {
+        return keys.map(function (key) {
+          return key === null ? row[0] : row[1][key] === undefined ? "" : row[1][key];
+        });
+      });
+      var widths = names.map(function (name, column) {
+        return grid.reduce(function (widest, cells) {
+          return Math.max(widest, cells[column].length);
+        }, name.length) + 2;
+      });
+      function rule(left, middle, right) {
+        return left + widths.map(function (width) {
+          return new Array(width + 1).join("\u2500");
+        }).join(middle) + right;
+      }
+      function cellsOf(cells) {
+        return "\u2502" + cells.map(function (cell, column) {
+          return " " + cell + new Array(widths[column] - cell.length).join(" ");
+        }).join("\u2502") + "\u2502";
+      }
+      line(false, [rule("\u250c", "\u252c", "\u2510"), cellsOf(names), rule("\u251c", "\u253c", "\u2524")]
+                  .concat(grid.map(cellsOf), [rule("\u2514", "\u2534", "\u2518")]).join("\n"));
+    }
+    return freeze({
+      log: printer(false), info: printer(false), debug: printer(false), error: printer(true), warn: printer(true),
+      trace: printer(false), dir: function (value) { line(false, format(value)); }, dirxml: printer(false),
+      table: table,
+      assert: function (condition) {
+        if (!condition) {
+          var rest = Array.prototype.slice.call(arguments, 1);
+          line(true, "Assertion failed" + (rest.length ? ": " + text(rest) : ""));
+        }
+      },
+      count: function (name) {
+        var key = label(name);
+        counts[key] = (counts[key] || 0) + 1;
+        line(false, key + ": " + counts[key]);
+      },
+      countReset: function (name) {
+        delete counts[label(name)];
+      },
+      time: function (name) {
+        timing[label(name)] = clock();
+      },
+      timeLog: function (name) {
+        var shown = elapsed(name);
+        if (shown !== null) {
+          line(false, [shown].concat(Array.prototype.slice.call(arguments, 1).map(function (value) {
+            return typeof value === "string" ? value : format(value);
+          })).join(" "));
+        }
+      },
+      timeEnd: function (name) {
+        var shown = elapsed(name);
+        if (shown !== null) {
+          line(false, shown);
+          delete timing[label(name)];
+        }
+      },
+      group: function () {
+        if (arguments.length) {
+          line(false, text(arguments));
+        }
+        indent += "  ";
+      },
+      groupCollapsed: function () {
+        if (arguments.length) {
+          line(false, text(arguments));
+        }
+        indent += "  ";
+      },
+      groupEnd: function () {
+        indent = indent.slice(2);
+      },
+      clear: function () { }
+    });
+  }
+
   return freeze({ tools: tools, discovery: discovery, ToolError: ToolError, argumentsOk: argumentsOk,
                   badArguments: badArguments, failure: failure, resultJson: resultJson,
                   guardAllocations: guardAllocations, timers: timers, webGlobals: webGlobals, calls: calls,
-                  waiting: waiting });
+                  waiting: waiting, console: console, inspect: inspect });
 })()

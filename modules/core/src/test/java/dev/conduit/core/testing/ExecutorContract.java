@@ -1,6 +1,7 @@
 package dev.conduit.core.testing;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
@@ -190,6 +192,49 @@ public abstract class ExecutorContract {
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
                    is("\"14,true,aGVsbG//,true,true,DataCloneError,InvalidCharacterError,\uFFFDA,number,true,true,true,"
                       + "QuotaExceededError\""));
+    }
+
+    /**
+     * The console API Deno and Node give programs, alike in every JavaScript engine: a program that called
+     * console.table failed with a TypeError in all three, and GraalJS printed objects as "[object Object]".
+     */
+    @Test
+    void theConsoleApiWorksAsInDeno() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "JavaScript's console");
+        ExecutionOutcome outcome = run("""
+                console.table([{a: 1, b: 'x'}, {a: 2}]);
+                console.log('%s=%d%%', 'n', 5);
+                console.assert(1 === 2, 'bad');
+                console.assert(true, 'fine');
+                console.count(); console.count(); console.count('x'); console.countReset(); console.count();
+                console.group('g'); console.log('in'); console.groupEnd(); console.log('out');
+                console.time('t'); console.timeEnd('t');
+                console.dir(7);
+                console.log({a: 1, b: [1, 2]});""");
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        String[] lines = outcome.stdout().split("\n");
+        assertThat(String.join("\n", Arrays.copyOf(lines, lines.length - 1)).replaceAll("t: \\d+ms", "t: Nms"),
+                   is("""
+                      ┌─────────┬───┬─────┐
+                      │ (index) │ a │ b   │
+                      ├─────────┼───┼─────┤
+                      │ 0       │ 1 │ 'x' │
+                      │ 1       │ 2 │     │
+                      └─────────┴───┴─────┘
+                      n=5%
+                      default: 1
+                      default: 2
+                      x: 1
+                      default: 1
+                      g
+                        in
+                      out
+                      t: Nms
+                      7"""));
+        // Each engine prints an object its own way (Deno's inspect, JSON in Rhino), but never as "[object Object]".
+        assertThat(lines[lines.length - 1], allOf(containsString("a"), containsString("1"), containsString("2"),
+                                                  not(containsString("[object"))));
+        assertThat(outcome.stderr(), is("Assertion failed: bad\n"));
     }
 
     /** A timer callback's uncaught exception ends the program with it, as it ends a Deno process. */

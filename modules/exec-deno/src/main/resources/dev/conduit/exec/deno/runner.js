@@ -167,16 +167,9 @@ const discoverMCPTools = ConduitSdk.discovery((options) => new Promise((resolve,
   send({ t: "discover", id, options });
 }));
 
-function printer(err) {
-  return (...values) => {
-    const text = values.map((v) => typeof v === "string" ? v : inspect(v, { colors: false })).join(" ");
-    send({ t: "out", err, s: text + "\n" });
-  };
-}
-const console = Object.freeze({
-  log: printer(false), info: printer(false), debug: printer(false), trace: printer(false),
-  error: printer(true), warn: printer(true),
-});
+// The SDK's console (table, assert, count, time, group besides log and error), printing values with Deno's inspect.
+const console = ConduitSdk.console((err, s) => send({ t: "out", err, s }), (v) => inspect(v, { colors: false }),
+                                   Date.now);
 Object.defineProperty(globalThis, "console", { value: console, writable: false, configurable: false });
 Object.defineProperty(globalThis, "tools", { value: tools, enumerable: false });
 Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });

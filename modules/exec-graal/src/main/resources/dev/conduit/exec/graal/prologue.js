@@ -35,6 +35,14 @@
     Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
     Object.defineProperty(globalThis, "ToolError", { value: sdk.ToolError, enumerable: false });
     sdk.webGlobals(globalThis, random);
+    // GraalJS's own console printed objects as "[object Object]" and had no table: the SDK's, written through it.
+    const native = globalThis.console;
+    const out = native.log;
+    const err = native.error;
+    Object.defineProperty(globalThis, "console", {
+      value: sdk.console((error, text) => (error ? err : out).call(native, text.slice(0, -1)), null, Date.now),
+      writable: true, configurable: true, enumerable: false
+    });
 
     // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), and the
     // next step of what the program waits for (sdk.waiting: answered calls, timers), which it takes while the program

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
@@ -33,6 +34,16 @@ class GraalJsExecutorTest extends ExecutorContract {
     @AfterAll
     static void close() {
         EXECUTOR.close();
+    }
+
+    /** Objects are printed as Node and Deno print them; GraalJS's own console printed "[object Object]". */
+    @Test
+    void objectsArePrintedAsInNode() throws Exception {
+        ExecutionOutcome outcome = run("console.log({a: 1, 'b-c': [1, 'two']}, new Map([['k', 1]]), new Set(), null, "
+                                       + "undefined, () => 1, new Date(0), [[[[1]]]])");
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(outcome.stdout(), is("{ a: 1, 'b-c': [ 1, 'two' ] } Map(1) { 'k' => 1 } Set(0) {} null undefined "
+                                        + "[Function (anonymous)] 1970-01-01T00:00:00.000Z [ [ [ [Array] ] ] ]\n"));
     }
 
     @Test

@@ -166,19 +166,7 @@
       }
       return toText(value);
     }
-    function printer(error) {
-      return function () {
-        var parts = [];
-        for (var i = 0; i < arguments.length; i++) {
-          parts.push(format(arguments[i]));
-        }
-        write(error, parts.join(" ") + "\n");
-      };
-    }
-    var console = Object.freeze({
-      log: printer(false), info: printer(false), debug: printer(false), trace: printer(false),
-      error: printer(true), warn: printer(true)
-    });
+    var console = sdk.console(write, format, Date.now);
 
     var global = this;
     [["ToolError", sdk.ToolError], ["console", console], ["__conduit_await", settle],
