@@ -39,6 +39,19 @@ for (const name of ["execPath", "cwd"]) {
     configurable: false,
   });
 }
+// Deno.exit(0) from the program ends it as a success, with what it printed, as sys.exit(0) does a Python program (it
+// was a failure: the process ended before the runner said it was done); another code ends the process as before.
+const exit = Deno.exit;
+Object.defineProperty(Deno, "exit", {
+  value: (code) => {
+    if (code === undefined || code === 0) {
+      send({ t: "done", result: undefined });
+    }
+    exit(code === undefined ? 0 : code);
+  },
+  writable: false,
+  configurable: false,
+});
 // A worker gets a fresh Deno namespace, with the real stdin and stdout the lines above take away: no workers.
 delete globalThis.Worker;
 // Storage Deno keeps on disk, in its cache, for the main module (the runner, the same for every program):
@@ -72,7 +85,7 @@ function readFirstLine() {
     }
     const n = stdin.readSync(chunk);
     if (n === null) {
-      Deno.exit(0); // the gateway gave up on this process before handing it a program
+      exit(0); // the gateway gave up on this process before handing it a program
     }
     buffered += decoder.decode(chunk.subarray(0, n), { stream: true });
   }
@@ -285,10 +298,10 @@ try {
 } catch (error) {
   fail(error);
 }
-Deno.exit(0);
+exit(0);
 
 function fail(error) {
   const message = error instanceof Error ? error.name + ": " + error.message : "Uncaught " + inspect(error);
   send({ t: "error", message, stack: stackOf(error) });
-  Deno.exit(0);
+  exit(0);
 }

@@ -126,6 +126,11 @@ class DenoHostileProgramsTest extends HostileSuite {
                              "await Promise.all(Array.from({length: 1000}, (_, i) => tools.test.echo({i}).catch(() => 0)))",
                              Expect.limit(Limit.TOOL_CALLS)),
                 Arguments.of("program exits its process", "console.log('bye'); Deno.exit(3)", Expect.error()),
+                // Status 0 is a program that succeeded, as sys.exit(0) is in Python; it cannot pass for a result.
+                Arguments.of("program exits with status 0", "console.log('bye'); Deno.exit(0); console.log('never')",
+                             Expect.prints("bye\n")),
+                Arguments.of("exit cannot be replaced", "try { (Deno as any).exit = () => 0 } catch (e) { "
+                             + "console.log(e.name) }", Expect.prints("TypeError\n")),
                 // Runaways.
                 Arguments.of("while true", "while (true) {}", Expect.limit(Limit.CPU_TIME, Limit.WALL_TIME)),
                 Arguments.of("loop that catches", "for (;;) { try { while (true) {} } catch (e) {} }",
