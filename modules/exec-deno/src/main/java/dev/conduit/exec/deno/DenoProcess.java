@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,7 +46,7 @@ final class DenoProcess implements AutoCloseable {
      * removes besides). One cache shared by every process, as before, kept each program's text on disk for as long as
      * the server ran, growing with every program, and handed what one program stored to the next, whoever sent it.
      * The cache starts as a copy of {@code template}, one in which only the runner has run ({@link #seed}), when there
-     * is one: without it a process compiles the runner afresh (87 ms of CPU to start instead of 75-80).
+     * is one: without it a process compiles the runner afresh (93-98 ms of CPU for a trivial program, 80-81 with it).
      */
     static DenoProcess start(Path deno, Path runner, Path template, int heapMb, Duration cpuBackstop) {
         Path directory = null;
