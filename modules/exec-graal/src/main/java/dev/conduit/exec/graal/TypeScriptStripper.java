@@ -42,6 +42,41 @@ final class TypeScriptStripper {
             return size() > CACHE_ENTRIES;
         }
     };
+    /**
+     * Sucrase's transform, refusing what it would drop without a word: it removes every {@code namespace} (and
+     * {@code module}) block, types or not, so one that holds values left the program failing later with
+     * "ReferenceError: N is not defined". A namespace whose body, its exports unexported, strips to something holds
+     * values; type-only namespaces go as before.
+     */
+    private static final String TRANSFORM = """
+            (code) => {
+              const strip = (text) => Sucrase.transform(text,
+                  {transforms: ['typescript'], disableESTransforms: true, keepUnusedImports: false}).code;
+              const javascript = strip(code);
+              const opening = /^[ \t]*(?:export[ \t]+)?(?:namespace|module)[ \t]+([A-Za-z_$][\\w$.]*)[ \t]*\\{/gm;
+              for (let found = opening.exec(code); found !== null; found = opening.exec(code)) {
+                const start = found.index + found[0].length;
+                let depth = 1;
+                let end = start;
+                while (end < code.length && depth > 0) {
+                  depth += code[end] === '{' ? 1 : code[end] === '}' ? -1 : 0;
+                  end++;
+                }
+                let values;
+                try {
+                  values = strip(code.slice(start, end - 1).replace(/^([ \t]*)export[ \t]+/gm, '$1')).trim() !== '';
+                } catch (e) {
+                  values = false; // not a body sucrase reads on its own: left to the program's run
+                }
+                if (values) {
+                  throw new SyntaxError('TypeScript namespace ' + found[1] + ' holds values, which the type stripper of '
+                      + 'the graaljs engine would drop: use an object or a module-level const instead, or run the '
+                      + 'program with engine "deno"');
+                }
+              }
+              return javascript;
+            }""";
+
     private Context context;
     private Value transform;
 
@@ -96,8 +131,7 @@ final class TypeScriptStripper {
                         .out(java.io.OutputStream.nullOutputStream()).err(java.io.OutputStream.nullOutputStream())
                         .build();
                 context.eval(bundle);
-                transform = context.eval("js", "(code) => Sucrase.transform(code, "
-                        + "{transforms: ['typescript'], disableESTransforms: true, keepUnusedImports: false}).code");
+                transform = context.eval("js", TRANSFORM);
             }
             GuestOutput none = new GuestOutput(0, 0);
             Watchdog.Watched watched = watchdog.watch(Thread.currentThread(), context, limits, none, tools);
@@ -111,7 +145,8 @@ final class TypeScriptStripper {
                     throw new TypeScriptException("Stripping the TypeScript types ran out of its limits");
                 }
                 if (e.isGuestException()) {
-                    throw new TypeScriptException("SyntaxError: " + e.getMessage());
+                    String message = String.valueOf(e.getMessage()); // sucrase's own are SyntaxErrors already
+                    throw new TypeScriptException(message.startsWith("SyntaxError") ? message : "SyntaxError: " + message);
                 }
                 context = null;
                 throw e;
