@@ -1091,6 +1091,9 @@
       var at = timing[label(name)];
       return at === undefined ? null : label(name) + ": " + Math.round(clock() - at) + "ms";
     }
+    function cell(value) {
+      return typeof value === "string" ? "'" + value + "'" : inspect(value); // quoted, as Node shows strings there
+    }
     function table(data, columns) {
       if (data === null || typeof data !== "object") {
         line(false, text([data]));
@@ -1108,11 +1111,11 @@
             if (heads.indexOf(key) < 0) {
               heads.push(key);
             }
-            cells[key] = inspect(row[key]) === row[key] ? "'" + row[key] + "'" : inspect(row[key]);
+            cells[key] = cell(row[key]);
           });
         } else {
           values = true;
-          cells["\u0000"] = typeof row === "string" ? "'" + row + "'" : inspect(row);
+          cells["\u0000"] = cell(row);
         }
         rows.push([toText(index), cells]);
       });
