@@ -98,7 +98,9 @@ class StarvationIT {
             assertThat(answer.toString(), answer.at("/result/structuredContent/result").asInt(), is(2));
             System.out.printf("rhino 1+1 beside %d %s bombs: %d ms%n", bombs, engine, tookMillis);
             for (Future<JsonNode> bomb : running) {
-                assertThat(bomb.get(60, TimeUnit.SECONDS).at("/error/code").asInt(), anyOf(is(-32008), is(-32009)));
+                JsonNode stopped = bomb.get(60, TimeUnit.SECONDS);
+                assertThat(stopped + "\n" + conduit.log(), stopped.at("/error/code").asInt(),
+                           anyOf(is(-32008), is(-32009)));
             }
         }
     }

@@ -57,6 +57,12 @@ class DenoContractTest extends ExecutorContract {
         return EXECUTOR;
     }
 
+    /** Fewer: each program takes a process of its own. */
+    @Override
+    protected int stoppedAsItStartsRuns() {
+        return 100;
+    }
+
     @Override
     protected ContractPrograms programs() {
         return ContractPrograms.JAVASCRIPT;

@@ -326,14 +326,16 @@ abstract class PooledExecutor implements Executor {
         prepared.err().target(output);
         Watchdog.Watched watched = watchdog.watch(Thread.currentThread(), prepared.context(), request.limits(), output,
                                                   request.tools());
-        prepared.bridge().target(request.tools(), watched.heap());
-        LongUnaryOperator walk = walk(prepared.context());
-        if (guestThreads != null) {
-            watched.walkOnItsThread(walk, guestThreads.onThisThread(prepared.context()));
-        } else {
-            watched.heap().walkedBy(walk);
-        }
+        // From here on a limit may cancel the context at any moment, before the program even starts: whatever fails
+        // then is that limit (a wall limit spent in the queue left 11 in 3,000 such programs an internal error).
         try {
+            prepared.bridge().target(request.tools(), watched.heap());
+            LongUnaryOperator walk = walk(prepared.context());
+            if (guestThreads != null) {
+                watched.walkOnItsThread(walk, guestThreads.onThisThread(prepared.context()));
+            } else {
+                watched.heap().walkedBy(walk);
+            }
             Optional<String> json = run(prepared, code);
             if (json.isPresent() && json.get().length() > request.limits().outputBytes()) {
                 // The result counts like output: a program cannot return what it may not print.
@@ -345,6 +347,12 @@ abstract class PooledExecutor implements Executor {
             return failed(watched, output, e);
         } catch (GuestFailure failure) {
             return limitOrElse(watched, output, guestError(output, failure.getMessage(), failure.stack()));
+        } catch (IllegalStateException closed) {
+            // The context closed by the cancellation before the program entered it ("The Context is already closed").
+            if (watched.stoppedBy() != null) {
+                return output.stoppedBy(watched.stoppedBy());
+            }
+            throw closed;
         } finally {
             watchdog.unwatch(watched);
             prepared.bridge().target(null, null);
