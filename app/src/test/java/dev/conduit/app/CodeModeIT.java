@@ -330,6 +330,15 @@ class CodeModeIT {
         JsonNode tool = execute("typescript", "export {};\nconsole.log(typeof Deno)", null);
         assertThat(tool.toString(), tool.at("/result/structuredContent/engine").asString(), is("deno"));
         assertThat(tool.at("/result/structuredContent/stdout").asString(), is("object\n"));
+        // Import statements too: they load Deno's built-in modules there (and are a syntax error anywhere else).
+        JsonNode imports = execute("javascript", "import { createHash } from 'node:crypto';\n"
+                                                 + "return createHash('sha256').update('a').digest('hex');", null);
+        assertThat(imports.toString(), imports.at("/result/structuredContent/engine").asString(), is("deno"));
+        assertThat(imports.at("/result/structuredContent/result").asString(),
+                   is("ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"));
+        JsonNode exports = execute("javascript", "export const a = 1;", null);
+        assertThat(exports.toString(), exports.at("/error/code").asInt(), is(-32602));
+        assertThat(exports.at("/error/message").asString(), containsString("export statements"));
     }
 
     @Test

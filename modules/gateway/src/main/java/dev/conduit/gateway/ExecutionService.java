@@ -69,16 +69,24 @@ final class ExecutionService implements AutoCloseable {
         if (engine.isPresent() || language == Language.PYTHON || !ModuleSyntax.present(code)) {
             return new Program(code, language, engine);
         }
-        // The original's way to force Deno: a program marked as a module with "export {};". Every engine runs a program
-        // as the body of an async function, so the marker is dropped; other import/export statements cannot run
-        // anywhere and are refused with the reason.
+        // As in the original, a program with import statements runs in Deno (they load Deno's built-in modules,
+        // `node:crypto` and the like), and "export {};" marks one for Deno. Every engine runs a program as the body of
+        // an async function, so the marker is dropped; other export statements cannot run anywhere.
         String stripped = ModuleSyntax.withoutEmptyExports(code);
-        if (ModuleSyntax.present(stripped)) {
-            throw Params.invalid("The program uses import/export statements, which no engine runs: a program is the "
-                                 + "body of an async function with the tools already in scope; remove those lines");
+        if (ModuleSyntax.exports(stripped)) {
+            throw Params.invalid("The program uses export statements, which no engine runs: a program is the body of "
+                                 + "an async function with the tools already in scope; remove those lines");
         }
         Executor deno = registry.engines().get(DENO);
-        boolean toDeno = deno != null && deno.availability().available() && deno.languages().contains(language);
+        boolean denoRuns = deno != null && deno.languages().contains(language);
+        boolean imports = ModuleSyntax.present(stripped);
+        if (imports && !denoRuns) {
+            throw Params.invalid("The program uses import statements, which only the deno engine runs, and this server "
+                                 + "does not have it: a program is the body of an async function with the tools "
+                                 + "already in scope; remove those lines");
+        }
+        // Imports need Deno even while it warms up (the program waits for it); the marker alone only asks for it.
+        boolean toDeno = imports || denoRuns && deno.availability().available();
         return new Program(stripped, toDeno ? Language.TYPESCRIPT : language, toDeno ? Optional.of(DENO) : engine);
     }
 

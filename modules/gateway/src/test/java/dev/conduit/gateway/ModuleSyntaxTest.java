@@ -24,6 +24,13 @@ class ModuleSyntaxTest {
     }
 
     @Test
+    void exportsAreToldFromImports() {
+        assertThat(ModuleSyntax.exports("import { x } from 'node:y';\nx()"), is(false));
+        assertThat(ModuleSyntax.exports("import { x } from 'node:y';\n  export const a = x;"), is(true));
+        assertThat(ModuleSyntax.exports("const exported = 1;"), is(false));
+    }
+
+    @Test
     void emptyExportsAreDroppedAndLineNumbersKept() {
         String code = "export {};\nconst a = 1;\n  export { } \nreturn a;";
         String stripped = ModuleSyntax.withoutEmptyExports(code);

@@ -1147,7 +1147,9 @@
       line(false, [rule("\u250c", "\u252c", "\u2510"), cellsOf(names), rule("\u251c", "\u253c", "\u2524")]
                   .concat(grid.map(cellsOf), [rule("\u2514", "\u2534", "\u2518")]).join("\n"));
     }
-    return freeze({
+    // Not frozen: a program may replace a method (to collect its own logs, say), as in Node and Deno, and Deno's
+    // node:process, loading, adds its streams to the console.
+    return {
       log: printer(false), info: printer(false), debug: printer(false), error: printer(true), warn: printer(true),
       trace: printer(false), dir: function (value) { line(false, format(value)); }, dirxml: printer(false),
       table: table,
@@ -1199,7 +1201,7 @@
         indent = indent.slice(2);
       },
       clear: function () { }
-    });
+    };
   }
 
   return freeze({ tools: tools, discovery: discovery, ToolError: ToolError, argumentsOk: argumentsOk,

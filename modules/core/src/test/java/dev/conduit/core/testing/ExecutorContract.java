@@ -3,6 +3,7 @@ package dev.conduit.core.testing;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -192,6 +193,15 @@ public abstract class ExecutorContract {
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
                    is("\"14,true,aGVsbG//,true,true,DataCloneError,InvalidCharacterError,\uFFFDA,number,true,true,true,"
                       + "QuotaExceededError\""));
+    }
+
+    /** A program may replace a console method to collect its own logs, as in Node and Deno (it was frozen). */
+    @Test
+    void aProgramMayReplaceAConsoleMethod() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "JavaScript's console");
+        ExecutionOutcome outcome = run("var logs = [];\nconsole.log = function (a, b) { logs.push(a + ' ' + b); };\n"
+                                       + "console.log('a', 1);\nconsole.error('kept');\nreturn logs;");
+        assertThat(outcome.stderr(), outcome, is(new ExecutionOutcome.Completed("", "kept\n", Optional.of("[\"a 1\"]"))));
     }
 
     /**

@@ -86,8 +86,10 @@ final class DenoSession {
     private String handOver() {
         ObjectNode first = Json.object();
         first.put("nonce", nonce);
-        first.put("code", request.code());
-        first.put("asBody", ProgramForm.of(request.code()) == ProgramForm.ASYNC_BODY);
+        StaticImports imports = StaticImports.of(request.code());
+        first.put("code", imports.body());
+        first.put("imports", imports.declarations());
+        first.put("asBody", imports.any() || ProgramForm.of(request.code()) == ProgramForm.ASYNC_BODY);
         first.set("manifest", Json.mapper().readTree(request.tools().manifestJson()));
         first.put("memoryBytes", request.limits().memoryBytes());
         return Json.mapper().writeValueAsString(first);

@@ -30,14 +30,11 @@ if (Deno.internal !== undefined) {
 for (const name of ["pid", "ppid", "mainModule"]) {
   delete Deno[name];
 }
-for (const name of ["execPath", "cwd"]) {
-  Object.defineProperty(Deno, name, {
-    value: () => {
-      throw new Deno.errors.NotCapable(`Deno.${name}() is not available in the sandbox`);
-    },
-    writable: false,
-    configurable: false,
-  });
+// Deno.execPath() says "deno", not where it is installed, and Deno.cwd() says "/" (as os.getcwd() in a Python
+// program): node:process reads both as it loads, which `process` and most node: modules do on first use, and a
+// refusal there failed every such program. Reading or writing files stays refused for want of a permission.
+for (const [name, value] of [["execPath", "deno"], ["cwd", "/"]]) {
+  Object.defineProperty(Deno, name, { value: () => value, writable: false, configurable: false });
 }
 // Deno.exit(0) from the program ends it as a success, with what it printed, as sys.exit(0) does a Python program (it
 // was a failure: the process ended before the runner said it was done); another code ends the process as before.
@@ -254,11 +251,14 @@ function arm() {
   });
 }
 const asScript = () => (0, eval)(SENTINEL + "();" + request.code);
+// Static imports (`import { createHash } from "node:crypto"`), taken out of the program by the gateway, head the
+// module: valid only there, and only as a module (the script form is not tried).
 const asModule = async () => {
-  const module = "export default await (async () => {" + SENTINEL + "();" + request.code + "\n})();";
+  const module = (request.imports ?? "") + "export default await (async () => {" + SENTINEL + "();" + request.code + "\n})();";
   return (await import("data:application/typescript," + encodeURIComponent(module))).default;
 };
 const RUNNER_URL = import.meta.url;
+const PROGRAM_URL = /data:application\/typescript,[^\s:]*/g;
 // The program's own frames, named program.js (a script) or program.ts (a module); the runner's and Deno's left out.
 // The module's URL holds parentheses (encodeURIComponent leaves them) but never a colon: it ends at ":line:column".
 function stackOf(error) {
@@ -266,19 +266,20 @@ function stackOf(error) {
   return stack.split("\n")
     .filter((line) => line.trimStart().startsWith("at "))
     .map((line) => line.replace(/eval at [^)]*\), <anonymous>/, "program.js")
-      .replace(/data:application\/typescript,[^\s:]*/, "program.ts"))
+      .replace(PROGRAM_URL, "program.ts"))
     .filter((line) => !line.includes(RUNNER_URL) && !line.includes("ext:"))
     .map((line) => line.trim())
     .join("\n");
 }
 try {
-  const [first, other] = request.asBody ? [asModule, asScript] : [asScript, asModule];
+  const [first, other] = request.imports ? [asModule, undefined] : request.asBody ? [asModule, asScript]
+    : [asScript, asModule];
   let value;
   try {
     arm();
     value = await first();
   } catch (e) {
-    if (started || !(e instanceof SyntaxError)) {
+    if (started || !(e instanceof SyntaxError) || other === undefined) {
       throw e;
     }
     try {
@@ -301,7 +302,11 @@ try {
 exit(0);
 
 function fail(error) {
-  const message = error instanceof Error ? error.name + ": " + error.message : "Uncaught " + inspect(error);
+  // A module that does not parse is reported by Deno as a TypeError whose message is the SyntaxError; an error raised
+  // while Deno loads one of its own modules carries that error's frames, the runner's path among them, in its message.
+  const named = error instanceof TypeError && error.message.startsWith("SyntaxError: ") ? error.message
+    : error instanceof Error ? error.name + ": " + error.message : "Uncaught " + inspect(error);
+  const message = named.replaceAll(RUNNER_URL, "runner.js").replace(PROGRAM_URL, "program.ts");
   send({ t: "error", message, stack: stackOf(error) });
   exit(0);
 }

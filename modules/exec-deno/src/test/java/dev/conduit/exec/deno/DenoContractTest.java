@@ -52,6 +52,28 @@ class DenoContractTest extends ExecutorContract {
         assertThat(outcome.stderr(), not(containsString("runner")));
     }
 
+    /**
+     * Static imports of Deno's built-in modules run, at the top of the module the program's body is in, and the lines
+     * after them keep their numbers; `process` loads (its start-up read Deno.execPath and Deno.cwd, which the runner
+     * refused, so every program that touched it failed). Files stay out of reach.
+     */
+    @Test
+    void staticImportsOfBuiltInModulesRun() throws Exception {
+        ExecutionOutcome outcome = run("""
+                import { createHash } from "node:crypto";
+                import {
+                  Buffer, // a comment inside
+                } from "node:buffer"
+                console.log(process.execPath, Buffer.from("hi").toString("base64"));
+                return createHash("sha256").update("a").digest("hex");""");
+        assertThat(outcome.stderr(), outcome, is(new ExecutionOutcome.Completed("deno aGk=\n", "", Optional.of(
+                "\"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb\""))));
+        ExecutionOutcome failed = run("import { readFileSync } from \"node:fs\";\n\nreadFileSync(\"/etc/passwd\");");
+        assertThat(failed.toString(), failed, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(failed.stderr(), containsString("NotCapable: Requires read access to \"/etc/passwd\""));
+        assertThat("the line number is the program's own", failed.stderr(), containsString("program.ts:3:"));
+    }
+
     @Override
     protected Executor executor() {
         return EXECUTOR;

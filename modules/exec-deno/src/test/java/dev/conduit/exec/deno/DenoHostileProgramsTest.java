@@ -105,10 +105,16 @@ class DenoHostileProgramsTest extends HostileSuite {
                 Arguments.of("no workers", "console.log(typeof Worker, typeof globalThis.Worker)",
                              Expect.prints("undefined undefined\n")),
                 Arguments.of("host facts hidden",
-                             "console.log(typeof Deno.pid, typeof Deno.ppid, typeof Deno.mainModule);"
-                             + "for (const f of ['execPath', 'cwd']) { try { (Deno as any)[f](); console.log(f) }"
-                             + " catch (e) { console.log(e.name) } }",
-                             Expect.prints("undefined undefined undefined\nNotCapable\nNotCapable\n")),
+                             "console.log(typeof Deno.pid, typeof Deno.ppid, typeof Deno.mainModule, Deno.execPath(), "
+                             + "Deno.cwd())",
+                             Expect.prints("undefined undefined undefined deno /\n")),
+                // node:process loads from them: a refusal there failed every program that touched `process`.
+                Arguments.of("host facts hidden from process",
+                             "console.log(process.execPath, process.argv[0], process.pid, typeof Buffer)",
+                             Expect.prints("deno deno undefined function\n")),
+                Arguments.of("node:fs loads but reads nothing", "const fs = await import('node:fs');\n"
+                             + "try { fs.readFileSync('/etc/passwd') } catch (e) { console.log(e.name) }",
+                             Expect.prints(denied + "\n")),
                 // Storage Deno keeps on disk for the main module, the same runner for every program: gone.
                 Arguments.of("no storage outlives a program",
                              "console.log(typeof localStorage, typeof caches, typeof sessionStorage)",
