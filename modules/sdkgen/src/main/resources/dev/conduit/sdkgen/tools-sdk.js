@@ -700,11 +700,865 @@
   }
 
   /**
+   * URL and URLSearchParams after the WHATWG URL Standard, for the engines that have none (GraalJS, Rhino), as
+   * programs written for Deno use them: parsing against a base (dot segments, percent-encoding per component,
+   * special schemes' default ports and backslashes, IPv4 in any of its forms, IPv6, international domain names to
+   * punycode), the accessors and their setters, `URL.canParse`/`URL.parse`, and search parameters kept in step with
+   * their URL. Not there: `blob:` origins, Windows drive letters in `file:` URLs, IDNA's full mapping (a domain is
+   * lower-cased and NFC-normalized before punycode).
+   *
+   * @param global        where TextDecoder and Uint8Array are found
+   */
+  function urlGlobals(global) {
+    var SPECIAL = { "ftp": "21", "file": "", "http": "80", "https": "443", "ws": "80", "wss": "443" };
+    var HEX = "0123456789ABCDEF";
+    var FRAGMENT = " \"<>`";
+    var QUERY = " \"#<>";
+    var SPECIAL_QUERY = QUERY + "'";
+    var PATH = QUERY + "?`{}";
+    var USERINFO = PATH + "/:;=@[\\]^|";
+    var FORBIDDEN_HOST = /[\u0000\t\n\r #\/:<>?@[\\\]^|]/;
+    var FORBIDDEN_DOMAIN = /[\u0000-\u001f #%\/:<>?@[\\\]^|\u007f]/;
+    var hasOwn = Object.prototype.hasOwnProperty;
+    function hidden(target, name, value) {
+      Object.defineProperty(target, name, { value: value, writable: true, configurable: true, enumerable: false });
+    }
+    function invalid(input) {
+      return new TypeError("Invalid URL: '" + input + "'");
+    }
+    function utf8(code) {
+      if (code < 0x80) {
+        return [code];
+      }
+      if (code < 0x800) {
+        return [0xC0 | (code >> 6), 0x80 | (code & 63)];
+      }
+      if (code < 0x10000) {
+        return [0xE0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63)];
+      }
+      return [0xF0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63)];
+    }
+    // Each code point of `text`, a lone surrogate as U+FFFD, to `each(code, character)`.
+    function codePoints(text, each) {
+      for (var i = 0; i < text.length; i++) {
+        var code = text.charCodeAt(i);
+        var length = 1;
+        if (code >= 0xD800 && code <= 0xDBFF && i + 1 < text.length) {
+          var low = text.charCodeAt(i + 1);
+          if (low >= 0xDC00 && low <= 0xDFFF) {
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+            length = 2;
+          }
+        }
+        if (code >= 0xD800 && code <= 0xDFFF) {
+          code = 0xFFFD;
+        }
+        each(code, text.substr(i, length));
+        i += length - 1;
+      }
+    }
+    function percent(bytes) {
+      var out = "";
+      for (var i = 0; i < bytes.length; i++) {
+        out += "%" + HEX.charAt(bytes[i] >> 4) + HEX.charAt(bytes[i] & 15);
+      }
+      return out;
+    }
+    // `text` with the C0 controls, everything past ASCII and the characters of `set` percent-encoded as UTF-8.
+    function encode(text, set) {
+      var out = "";
+      codePoints(text, function (code, character) {
+        out += code < 0x20 || code > 0x7E || set.indexOf(character) >= 0 ? percent(utf8(code)) : character;
+      });
+      return out;
+    }
+    // The bytes of `text` with its %XX escapes decoded, then read as UTF-8 (bad sequences as U+FFFD).
+    function decode(text) {
+      var bytes = [];
+      text.split(/(%[0-9A-Fa-f]{2})/).forEach(function (part, index) {
+        if (index % 2 === 1) {
+          bytes.push(parseInt(part.slice(1), 16));
+        } else {
+          codePoints(part, function (code) {
+            Array.prototype.push.apply(bytes, utf8(code));
+          });
+        }
+      });
+      return new global.TextDecoder().decode(new global.Uint8Array(bytes));
+    }
+    // RFC 3492's encoding of one label.
+    function punycode(label) {
+      var input = [];
+      codePoints(label, function (code) {
+        input.push(code);
+      });
+      var output = "";
+      input.forEach(function (code) {
+        if (code < 0x80) {
+          output += String.fromCharCode(code);
+        }
+      });
+      var basic = output.length;
+      var handled = basic;
+      if (basic > 0) {
+        output += "-";
+      }
+      function digit(d) {
+        return String.fromCharCode(d + 22 + 75 * (d < 26 ? 1 : 0));
+      }
+      function adapt(delta, points, first) {
+        delta = first ? Math.floor(delta / 700) : delta >> 1;
+        delta += Math.floor(delta / points);
+        var k = 0;
+        for (; delta > 455; k += 36) {
+          delta = Math.floor(delta / 35);
+        }
+        return k + Math.floor(36 * delta / (delta + 38));
+      }
+      var n = 128;
+      var delta = 0;
+      var bias = 72;
+      while (handled < input.length) {
+        var m = Infinity;
+        input.forEach(function (code) {
+          if (code >= n && code < m) {
+            m = code;
+          }
+        });
+        delta += (m - n) * (handled + 1);
+        n = m;
+        for (var j = 0; j < input.length; j++) {
+          if (input[j] < n) {
+            delta++;
+          }
+          if (input[j] === n) {
+            var q = delta;
+            for (var k = 36; ; k += 36) {
+              var t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+              if (q < t) {
+                break;
+              }
+              output += digit(t + (q - t) % (36 - t));
+              q = Math.floor((q - t) / (36 - t));
+            }
+            output += digit(q);
+            bias = adapt(delta, handled + 1, handled === basic);
+            delta = 0;
+            handled++;
+          }
+        }
+        delta++;
+        n++;
+      }
+      return "xn--" + output;
+    }
+    function ipv4Number(part) {
+      var radix = 10;
+      if (/^0[xX]/.test(part)) {
+        part = part.slice(2);
+        radix = 16;
+      } else if (part.length > 1 && part.charAt(0) === "0") {
+        part = part.slice(1);
+        radix = 8;
+      }
+      if (part === "") {
+        return 0;
+      }
+      var valid = radix === 16 ? /^[0-9A-Fa-f]+$/ : radix === 8 ? /^[0-7]+$/ : /^[0-9]+$/;
+      return valid.test(part) ? parseInt(part, radix) : NaN;
+    }
+    // A host whose last label is a number is an IPv4 address, in dotted decimal; null for any other host.
+    function ipv4(host, input) {
+      var parts = host.split(".");
+      if (parts[parts.length - 1] === "" && parts.length > 1) {
+        parts.pop();
+      }
+      var last = parts[parts.length - 1];
+      if (last === "" || !/^[0-9]+$/.test(last) && isNaN(ipv4Number(last))) {
+        return null;
+      }
+      if (parts.length > 4) {
+        throw invalid(input);
+      }
+      var numbers = parts.map(ipv4Number);
+      var address = 0;
+      for (var i = 0; i < numbers.length; i++) {
+        var limit = i === numbers.length - 1 ? Math.pow(256, 5 - numbers.length) : 256;
+        if (isNaN(numbers[i]) || numbers[i] >= limit) {
+          throw invalid(input);
+        }
+        address = i === numbers.length - 1 ? address + numbers[i] : address + numbers[i] * Math.pow(256, 3 - i);
+      }
+      var out = [];
+      for (var b = 3; b >= 0; b--) {
+        out.push(Math.floor(address / Math.pow(256, b)) % 256);
+      }
+      return out.join(".");
+    }
+    // The standard's IPv6 parser, then its serialization (the longest run of zeros compressed).
+    function ipv6(text, input) {
+      var address = [0, 0, 0, 0, 0, 0, 0, 0];
+      var piece = 0;
+      var compress = null;
+      var i = 0;
+      function fail() {
+        throw invalid(input);
+      }
+      function hexAt(at) {
+        return /[0-9A-Fa-f]/.test(text.charAt(at));
+      }
+      function digitAt(at) {
+        return /[0-9]/.test(text.charAt(at));
+      }
+      if (text.charAt(0) === ":") {
+        if (text.charAt(1) !== ":") {
+          fail();
+        }
+        i = 2;
+        compress = ++piece;
+      }
+      while (i < text.length) {
+        if (piece === 8) {
+          fail();
+        }
+        if (text.charAt(i) === ":") {
+          if (compress !== null) {
+            fail();
+          }
+          i++;
+          compress = ++piece;
+          continue;
+        }
+        var value = 0;
+        var length = 0;
+        while (length < 4 && hexAt(i)) {
+          value = value * 16 + parseInt(text.charAt(i), 16);
+          i++;
+          length++;
+        }
+        if (text.charAt(i) === ".") {
+          if (length === 0 || piece > 6) {
+            fail();
+          }
+          i -= length;
+          var seen = 0;
+          while (i < text.length) {
+            var part = null;
+            if (seen > 0) {
+              if (text.charAt(i) === "." && seen < 4) {
+                i++;
+              } else {
+                fail();
+              }
+            }
+            if (!digitAt(i)) {
+              fail();
+            }
+            while (digitAt(i)) {
+              var number = parseInt(text.charAt(i), 10);
+              if (part === null) {
+                part = number;
+              } else if (part === 0) {
+                fail();
+              } else {
+                part = part * 10 + number;
+              }
+              if (part > 255) {
+                fail();
+              }
+              i++;
+            }
+            address[piece] = address[piece] * 256 + part;
+            seen++;
+            if (seen === 2 || seen === 4) {
+              piece++;
+            }
+          }
+          if (seen !== 4) {
+            fail();
+          }
+          break;
+        } else if (text.charAt(i) === ":") {
+          i++;
+          if (i >= text.length) {
+            fail();
+          }
+        } else if (i < text.length) {
+          fail();
+        }
+        address[piece++] = value;
+      }
+      if (compress !== null) {
+        var swaps = piece - compress;
+        piece = 7;
+        while (piece !== 0 && swaps > 0) {
+          var kept = address[piece];
+          address[piece] = address[compress + swaps - 1];
+          address[compress + swaps - 1] = kept;
+          piece--;
+          swaps--;
+        }
+      } else if (piece !== 8) {
+        fail();
+      }
+      var start = -1;
+      var longest = 1;
+      for (var s = 0; s < 8; s++) {
+        var run = 0;
+        while (s + run < 8 && address[s + run] === 0) {
+          run++;
+        }
+        if (run > longest) {
+          start = s;
+          longest = run;
+        }
+      }
+      var out = "";
+      for (var p = 0; p < 8; p++) {
+        if (p === start) {
+          out += p === 0 ? "::" : ":";
+          p += longest - 1;
+          continue;
+        }
+        out += address[p].toString(16) + (p < 7 ? ":" : "");
+      }
+      return "[" + out + "]";
+    }
+    function parseHost(text, special, input) {
+      if (text.charAt(0) === "[") {
+        if (text.charAt(text.length - 1) !== "]") {
+          throw invalid(input);
+        }
+        return ipv6(text.slice(1, -1), input);
+      }
+      if (!special) {
+        if (FORBIDDEN_HOST.test(text)) {
+          throw invalid(input);
+        }
+        return encode(text, "");
+      }
+      var domain = decode(text);
+      if (domain === "" || domain.indexOf("\uFFFD") >= 0) {
+        throw invalid(input);
+      }
+      domain = (domain.normalize ? domain.normalize("NFC") : domain).toLowerCase();
+      var ascii = domain.split(".").map(function (label) {
+        return /[^\u0000-\u007f]/.test(label) ? punycode(label) : label;
+      }).join(".");
+      if (FORBIDDEN_DOMAIN.test(ascii)) {
+        throw invalid(input);
+      }
+      var address = ipv4(ascii, input);
+      return address === null ? ascii : address;
+    }
+    function isSingleDot(segment) {
+      return segment === "." || segment.toLowerCase() === "%2e";
+    }
+    function isDoubleDot(segment) {
+      var lower = segment.toLowerCase();
+      return lower === ".." || lower === ".%2e" || lower === "%2e." || lower === "%2e%2e";
+    }
+    // `path` (its text) added to `segments`, dot segments resolved, each segment percent-encoded.
+    function addPath(segments, path, special) {
+      if (path === "") {
+        return segments;
+      }
+      var parts = path.split(special ? /[\/\\]/ : "/");
+      if (parts.length > 1 && parts[0] === "") {
+        parts.shift();
+      }
+      parts.forEach(function (segment, index) {
+        var last = index === parts.length - 1;
+        if (isDoubleDot(segment)) {
+          segments.pop();
+          if (last) {
+            segments.push("");
+          }
+        } else if (isSingleDot(segment)) {
+          if (last) {
+            segments.push("");
+          }
+        } else {
+          segments.push(encode(segment, PATH));
+        }
+      });
+      return segments;
+    }
+    function setQuery(record, query) {
+      record.query = query === null ? null : encode(query, record.special ? SPECIAL_QUERY : QUERY);
+    }
+    // The part of `rest` after its authority or path: `?query` and `#fragment`, into `record`; the part before.
+    function splitTail(record, rest) {
+      var hash = rest.indexOf("#");
+      record.fragment = hash >= 0 ? encode(rest.slice(hash + 1), FRAGMENT) : null;
+      rest = hash >= 0 ? rest.slice(0, hash) : rest;
+      var question = rest.indexOf("?");
+      setQuery(record, question >= 0 ? rest.slice(question + 1) : null);
+      return question >= 0 ? rest.slice(0, question) : rest;
+    }
+    function setPort(record, port, input) {
+      if (port === "") {
+        record.port = null;
+        return;
+      }
+      if (!/^[0-9]+$/.test(port) || Number(port) > 65535) {
+        throw invalid(input);
+      }
+      var value = toText(Number(port));
+      record.port = value === SPECIAL[record.scheme] ? null : value;
+    }
+    // userinfo@host:port into `record`.
+    function authority(record, text, input) {
+      var at = text.lastIndexOf("@");
+      record.username = "";
+      record.password = "";
+      if (at >= 0) {
+        var userinfo = text.slice(0, at);
+        var colon = userinfo.indexOf(":");
+        record.username = encode(colon >= 0 ? userinfo.slice(0, colon) : userinfo, USERINFO);
+        record.password = colon >= 0 ? encode(userinfo.slice(colon + 1), USERINFO) : "";
+        text = text.slice(at + 1);
+      }
+      var close = text.lastIndexOf("]");
+      var colonAt = text.indexOf(":", close < 0 ? 0 : close);
+      var host = colonAt >= 0 ? text.slice(0, colonAt) : text;
+      if (host === "" && (record.special && record.scheme !== "file" || at >= 0 || colonAt >= 0)) {
+        throw invalid(input);
+      }
+      record.host = host === "" ? "" : parseHost(host, record.special, input);
+      if (record.scheme === "file" && record.host === "localhost") {
+        record.host = "";
+      }
+      setPort(record, colonAt >= 0 ? text.slice(colonAt + 1) : "", input);
+    }
+    // Authority, path, query and fragment from `rest`, which begins after the slashes before an authority.
+    function afterSlashes(record, rest, input) {
+      var end = rest.search(record.special ? /[\/\\?#]/ : /[\/?#]/);
+      authority(record, end >= 0 ? rest.slice(0, end) : rest, input);
+      record.path = addPath([], splitTail(record, end >= 0 ? rest.slice(end) : ""), record.special);
+    }
+    function copy(base) {
+      return { scheme: base.scheme, special: base.special, username: base.username, password: base.password,
+               host: base.host, port: base.port, path: typeof base.path === "string" ? base.path : base.path.slice(),
+               query: base.query, fragment: null };
+    }
+    function parse(text, base) {
+      var input = toText(text);
+      var rest = input.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "").replace(/[\t\n\r]/g, "");
+      var scheme = /^([A-Za-z][A-Za-z0-9+\-.]*):/.exec(rest);
+      var record;
+      if (scheme !== null) {
+        record = { scheme: scheme[1].toLowerCase(), username: "", password: "", host: null, port: null,
+                   path: [], query: null, fragment: null };
+        record.special = hasOwn.call(SPECIAL, record.scheme);
+        rest = rest.slice(scheme[0].length);
+        var slashes = record.special ? /^[\/\\]*/ : /^\/\//;
+        if (record.special && base && base.scheme === record.scheme && !/^[\/\\]/.test(rest)) {
+          return relative(base, rest, input); // "http:page" against an http base
+        }
+        if (record.scheme === "file") {
+          if (/^[\/\\]{2}/.test(rest)) {
+            afterSlashes(record, rest.slice(2), input);
+          } else {
+            record.host = "";
+            record.path = addPath([], splitTail(record, rest), true);
+          }
+        } else if (slashes.test(rest) && (record.special || rest.slice(0, 2) === "//")) {
+          afterSlashes(record, rest.replace(slashes, ""), input);
+        } else if (rest.charAt(0) === "/") {
+          record.path = addPath([], splitTail(record, rest), false);
+        } else {
+          record.path = encode(splitTail(record, rest), ""); // an opaque path: mailto:, data:, javascript:
+        }
+        return record;
+      }
+      if (!base) {
+        throw invalid(input);
+      }
+      if (typeof base.path === "string") {
+        if (rest.charAt(0) !== "#") {
+          throw invalid(input);
+        }
+        record = copy(base);
+        splitTail(record, rest);
+        record.query = base.query;
+        return record;
+      }
+      return relative(base, rest, input);
+    }
+    function relative(base, rest, input) {
+      var record = copy(base);
+      var slash = base.special ? /^[\/\\]/ : /^\//;
+      if (slash.test(rest) && slash.test(rest.slice(1))) {
+        afterSlashes(record, rest.replace(base.special ? /^[\/\\]*/ : /^\/\//, ""), input);
+      } else if (slash.test(rest)) {
+        record.path = addPath([], splitTail(record, rest), record.special);
+      } else if (rest.charAt(0) === "?") {
+        splitTail(record, rest);
+      } else if (rest.charAt(0) === "#") {
+        splitTail(record, rest);
+        record.query = base.query;
+      } else if (rest === "") {
+        record.query = base.query;
+      } else {
+        record.path.pop();
+        record.path = addPath(record.path, splitTail(record, rest), record.special);
+      }
+      return record;
+    }
+    function pathOf(record) {
+      if (typeof record.path === "string") {
+        return record.path;
+      }
+      var text = record.path.length || record.special ? "/" + record.path.join("/") : "";
+      return record.host === null && record.path.length > 1 && record.path[0] === "" ? "/." + text : text;
+    }
+    function hostOf(record) {
+      return record.host === null ? "" : record.host + (record.port === null ? "" : ":" + record.port);
+    }
+    function hrefOf(record) {
+      var out = record.scheme + ":";
+      if (record.host !== null) {
+        out += "//";
+        if (record.username !== "" || record.password !== "") {
+          out += record.username + (record.password !== "" ? ":" + record.password : "") + "@";
+        }
+        out += hostOf(record);
+      }
+      out += pathOf(record);
+      out += record.query === null ? "" : "?" + record.query;
+      return out + (record.fragment === null ? "" : "#" + record.fragment);
+    }
+
+    // application/x-www-form-urlencoded, as URLSearchParams reads and writes it.
+    function formDecode(text) {
+      return decode(text.replace(/\+/g, " "));
+    }
+    function formEncode(text) {
+      var out = "";
+      codePoints(text, function (code, character) {
+        out += /[A-Za-z0-9*\-._]/.test(character) ? character : code === 32 ? "+" : percent(utf8(code));
+      });
+      return out;
+    }
+    function parseForm(text) {
+      var list = [];
+      text.split("&").forEach(function (pair) {
+        if (pair !== "") {
+          var equals = pair.indexOf("=");
+          list.push([formDecode(equals >= 0 ? pair.slice(0, equals) : pair),
+                     formDecode(equals >= 0 ? pair.slice(equals + 1) : "")]);
+        }
+      });
+      return list;
+    }
+    function iterator(items) {
+      var index = 0;
+      var it = { next: function () {
+        return index < items.length ? { value: items[index++], done: false } : { value: undefined, done: true };
+      } };
+      if (typeof Symbol === "function" && Symbol.iterator) {
+        it[Symbol.iterator] = function () {
+          return this;
+        };
+      }
+      return it;
+    }
+
+    function URLSearchParams(init) {
+      if (!(this instanceof URLSearchParams)) {
+        throw new TypeError("URLSearchParams: use the new operator");
+      }
+      var list = [];
+      if (init instanceof URLSearchParams) {
+        list = init.__list.map(function (pair) {
+          return pair.slice();
+        });
+      } else if (init !== null && typeof init === "object" || typeof init === "function") {
+        var pairs = Array.isArray(init) ? init : null;
+        if (pairs === null && typeof Symbol === "function" && typeof init[Symbol.iterator] === "function") {
+          pairs = [];
+          var it = init[Symbol.iterator]();
+          for (var step = it.next(); !step.done; step = it.next()) {
+            pairs.push(step.value);
+          }
+        }
+        if (pairs !== null) {
+          pairs.forEach(function (pair) {
+            var items = Array.isArray(pair) ? pair : Array.prototype.slice.call(pair);
+            if (items.length !== 2) {
+              throw new TypeError("URLSearchParams: each pair must have two items, a name and a value");
+            }
+            list.push([toText(items[0]), toText(items[1])]);
+          });
+        } else {
+          keysOf(init).forEach(function (name) {
+            list.push([name, toText(init[name])]);
+          });
+        }
+      } else if (init !== undefined) {
+        var text = toText(init);
+        list = parseForm(text.charAt(0) === "?" ? text.slice(1) : text);
+      }
+      hidden(this, "__list", list);
+      hidden(this, "__url", null);
+    }
+    function changed(params) {
+      if (params.__url !== null) {
+        var text = params.toString();
+        params.__url.query = text === "" ? null : text;
+      }
+    }
+    URLSearchParams.prototype.append = function (name, value) {
+      this.__list.push([toText(name), toText(value)]);
+      changed(this);
+    };
+    URLSearchParams.prototype["delete"] = function (name, value) {
+      name = toText(name);
+      value = value === undefined ? undefined : toText(value);
+      hidden(this, "__list", this.__list.filter(function (pair) {
+        return pair[0] !== name || value !== undefined && pair[1] !== value;
+      }));
+      changed(this);
+    };
+    URLSearchParams.prototype.get = function (name) {
+      name = toText(name);
+      for (var i = 0; i < this.__list.length; i++) {
+        if (this.__list[i][0] === name) {
+          return this.__list[i][1];
+        }
+      }
+      return null;
+    };
+    URLSearchParams.prototype.getAll = function (name) {
+      name = toText(name);
+      return this.__list.filter(function (pair) {
+        return pair[0] === name;
+      }).map(function (pair) {
+        return pair[1];
+      });
+    };
+    URLSearchParams.prototype.has = function (name, value) {
+      name = toText(name);
+      value = value === undefined ? undefined : toText(value);
+      return this.__list.some(function (pair) {
+        return pair[0] === name && (value === undefined || pair[1] === value);
+      });
+    };
+    URLSearchParams.prototype.set = function (name, value) {
+      name = toText(name);
+      value = toText(value);
+      var found = false;
+      hidden(this, "__list", this.__list.filter(function (pair) {
+        if (pair[0] !== name) {
+          return true;
+        }
+        if (!found) {
+          found = true;
+          pair[1] = value;
+          return true;
+        }
+        return false;
+      }));
+      if (!found) {
+        this.__list.push([name, value]);
+      }
+      changed(this);
+    };
+    URLSearchParams.prototype.sort = function () {
+      var indexed = this.__list.map(function (pair, index) {
+        return [pair, index];
+      });
+      indexed.sort(function (a, b) {
+        return a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1];
+      });
+      hidden(this, "__list", indexed.map(function (item) {
+        return item[0];
+      }));
+      changed(this);
+    };
+    URLSearchParams.prototype.forEach = function (callback, thisArg) {
+      var list = this.__list;
+      for (var i = 0; i < list.length; i++) {
+        callback.call(thisArg, list[i][1], list[i][0], this);
+      }
+    };
+    URLSearchParams.prototype.entries = function () {
+      return iterator(this.__list.map(function (pair) {
+        return pair.slice();
+      }));
+    };
+    URLSearchParams.prototype.keys = function () {
+      return iterator(this.__list.map(function (pair) {
+        return pair[0];
+      }));
+    };
+    URLSearchParams.prototype.values = function () {
+      return iterator(this.__list.map(function (pair) {
+        return pair[1];
+      }));
+    };
+    URLSearchParams.prototype.toString = function () {
+      return this.__list.map(function (pair) {
+        return formEncode(pair[0]) + "=" + formEncode(pair[1]);
+      }).join("&");
+    };
+    Object.defineProperty(URLSearchParams.prototype, "size", { get: function () {
+      return this.__list.length;
+    } });
+    if (typeof Symbol === "function" && Symbol.iterator) {
+      URLSearchParams.prototype[Symbol.iterator] = URLSearchParams.prototype.entries;
+    }
+
+    function URL(url, base) {
+      if (!(this instanceof URL)) {
+        throw new TypeError("URL: use the new operator");
+      }
+      var record = parse(url, base === undefined ? null : parse(base, null));
+      hidden(this, "__record", record);
+      var params = new URLSearchParams(record.query === null ? "" : record.query);
+      params.__url = record;
+      hidden(this, "__params", params);
+    }
+    function reparsed(url, record) {
+      url.__record = record;
+      url.__params.__url = record;
+      url.__params.__list = parseForm(record.query === null ? "" : record.query);
+    }
+    URL.canParse = function (url, base) {
+      try {
+        parse(url, base === undefined ? null : parse(base, null));
+        return true;
+      } catch (e) {
+        return false;
+      }
+    };
+    URL.parse = function (url, base) {
+      return URL.canParse(url, base) ? new URL(url, base) : null;
+    };
+    function accessor(name, get, set) {
+      Object.defineProperty(URL.prototype, name, { get: get, set: set, enumerable: true, configurable: true });
+    }
+    accessor("href", function () {
+      return hrefOf(this.__record);
+    }, function (value) {
+      reparsed(this, parse(value, null));
+    });
+    accessor("origin", function () {
+      var record = this.__record;
+      return record.special && record.scheme !== "file" ? record.scheme + "://" + hostOf(record) : "null";
+    });
+    accessor("protocol", function () {
+      return this.__record.scheme + ":";
+    }, function (value) {
+      var scheme = toText(value).replace(/:.*$/, "").toLowerCase();
+      var record = this.__record;
+      if (/^[a-z][a-z0-9+\-.]*$/.test(scheme) && hasOwn.call(SPECIAL, scheme) === record.special
+          && !(scheme === "file" && (record.username !== "" || record.password !== "" || record.port !== null))) {
+        record.scheme = scheme;
+        if (record.port === SPECIAL[scheme]) {
+          record.port = null;
+        }
+      }
+    });
+    accessor("username", function () {
+      return this.__record.username;
+    }, function (value) {
+      if (this.__record.host !== null && this.__record.host !== "" && this.__record.scheme !== "file") {
+        this.__record.username = encode(toText(value), USERINFO);
+      }
+    });
+    accessor("password", function () {
+      return this.__record.password;
+    }, function (value) {
+      if (this.__record.host !== null && this.__record.host !== "" && this.__record.scheme !== "file") {
+        this.__record.password = encode(toText(value), USERINFO);
+      }
+    });
+    accessor("host", function () {
+      return hostOf(this.__record);
+    }, function (value) {
+      var record = this.__record;
+      if (typeof record.path !== "string") {
+        var text = toText(value).split(record.special ? /[\/\\?#]/ : /[\/?#]/)[0];
+        var probe = copy(record);
+        try {
+          authority(probe, text, text);
+        } catch (e) {
+          return; // an invalid host is ignored, as the standard says
+        }
+        record.host = probe.host;
+        record.port = text.indexOf(":", text.lastIndexOf("]") + 1) >= 0 ? probe.port : record.port;
+      }
+    });
+    accessor("hostname", function () {
+      return this.__record.host === null ? "" : this.__record.host;
+    }, function (value) {
+      var record = this.__record;
+      if (typeof record.path !== "string") {
+        var text = toText(value).split(record.special ? /[\/\\?#:]/ : /[\/?#:]/)[0];
+        try {
+          record.host = parseHost(text, record.special, text);
+        } catch (e) {
+          // ignored, as the standard says
+        }
+      }
+    });
+    accessor("port", function () {
+      return this.__record.port === null ? "" : this.__record.port;
+    }, function (value) {
+      var record = this.__record;
+      if (record.host !== null && record.host !== "" && record.scheme !== "file") {
+        var digits = /^[0-9]*/.exec(toText(value))[0];
+        try {
+          setPort(record, digits, digits);
+        } catch (e) {
+          // ignored, as the standard says
+        }
+      }
+    });
+    accessor("pathname", function () {
+      return pathOf(this.__record);
+    }, function (value) {
+      var record = this.__record;
+      if (typeof record.path !== "string") {
+        var text = toText(value);
+        record.path = addPath([], record.special && !/^[\/\\]/.test(text) ? "/" + text : text, record.special);
+      }
+    });
+    accessor("search", function () {
+      var query = this.__record.query;
+      return query === null || query === "" ? "" : "?" + query;
+    }, function (value) {
+      var text = toText(value);
+      setQuery(this.__record, text === "" ? null : text.charAt(0) === "?" ? text.slice(1) : text);
+      this.__params.__list = parseForm(this.__record.query === null ? "" : this.__record.query);
+    });
+    accessor("searchParams", function () {
+      return this.__params;
+    });
+    accessor("hash", function () {
+      var fragment = this.__record.fragment;
+      return fragment === null || fragment === "" ? "" : "#" + fragment;
+    }, function (value) {
+      var text = toText(value);
+      this.__record.fragment = text === "" ? null : encode(text.charAt(0) === "#" ? text.slice(1) : text, FRAGMENT);
+    });
+    URL.prototype.toString = function () {
+      return this.href;
+    };
+    URL.prototype.toJSON = function () {
+      return this.href;
+    };
+    return { URL: URL, URLSearchParams: URLSearchParams };
+  }
+
+  /**
    * The web platform's small globals that programs written for the original's Deno use and an engine may lack:
-   * atob and btoa, structuredClone, TextEncoder and TextDecoder (UTF-8), performance.now(), crypto's
-   * getRandomValues and randomUUID (from `random`, the host's). Each is defined on `global` only where the engine has
-   * none (GraalJS brings its own text encoding and performance). Arrays are made through `global`'s constructors,
-   * which guardAllocations has made ask the memory limit first.
+   * atob and btoa, structuredClone, TextEncoder and TextDecoder (UTF-8), performance.now(), URL and
+   * URLSearchParams, crypto's getRandomValues and randomUUID (from `random`, the host's). Each is defined on
+   * `global` only where the engine has none (GraalJS brings its own text encoding and performance). Arrays are made
+   * through `global`'s constructors, which guardAllocations has made ask the memory limit first.
    */
   function webGlobals(global, random) {
     var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -946,8 +1800,10 @@
     var performance = freeze({ timeOrigin: origin, now: function () {
       return Date.now() - origin;
     } });
+    var urls = urlGlobals(global);
     var provided = { atob: atob, btoa: btoa, structuredClone: structuredClone, TextEncoder: TextEncoder,
-                     TextDecoder: TextDecoder, performance: performance };
+                     TextDecoder: TextDecoder, performance: performance, URL: urls.URL,
+                     URLSearchParams: urls.URLSearchParams };
     if (typeof random === "function") {
       provided.crypto = freeze({ getRandomValues: getRandomValues, randomUUID: randomUUID });
     }

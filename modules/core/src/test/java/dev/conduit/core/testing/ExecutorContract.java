@@ -40,6 +40,12 @@ public abstract class ExecutorContract {
     protected static final ExecutionLimits LIMITS = new ExecutionLimits(Duration.ofSeconds(10), Duration.ofSeconds(5),
                                                                         256L * 1024 * 1024, 64 * 1024, 1000, 50,
                                                                         64 * 1024);
+    /** What Deno answers {@link #urlWorksAsInDeno}'s program. */
+    private static final String URL_ANSWER = "\"https://User:Pa%20ss@example.com/a/c%20d?x=1%202&y=%C3%A9#frag "
+            + "https://example.com example.com  /a/c%20d ?x=1%202&y=%C3%A9 #frag\\nhttp://h.com/a/x?q#h\\n"
+            + "https://other.org/p\\n[::ffff:c0a8:1]:8080\\n127.0.0.1\\nsomeone@example.com null\\n"
+            + "xn--mnchen-3ya.de\\nfalse true null\\ntrue\\nhttps://a.com/?a=1&a=3&b=2&c=x+y%2F%C3%A9%26%3D 1,3 4\\n"
+            + "9 https://a.com:8080/a%20b?z=9#top\\nq=a%26b&n=2 x=\u20ac;y= 1 \\\"http://a/b\\\"\"";
     /** Guest threads of the test class running now (classes run one after another). */
     private static ExecutorService threads;
 
@@ -193,6 +199,44 @@ public abstract class ExecutorContract {
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
                    is("\"14,true,aGVsbG//,true,true,DataCloneError,InvalidCharacterError,\uFFFDA,number,true,true,true,"
                       + "QuotaExceededError\""));
+    }
+
+    /**
+     * URL and URLSearchParams after the WHATWG URL Standard in every JavaScript engine (GraalJS and Rhino had none):
+     * parsing against a base, percent-encoding per component, default ports, IPv4 and IPv6 hosts, punycode, the
+     * setters, and search parameters in step with their URL. Deno's own are the reference.
+     */
+    @Test
+    void urlWorksAsInDeno() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "JavaScript's globals");
+        ExecutionOutcome outcome = run("""
+                const out = [];
+                const show = (u) => [u.href, u.origin, u.host, u.port, u.pathname, u.search, u.hash].join(" ");
+                out.push(show(new URL("https://User:Pa ss@EXAMPLE.com:443/a/./b/../c d?x=1 2&y=\\u00e9#frag")));
+                out.push(new URL("../x?q#h", "http://h.com/a/b/c").href);
+                out.push(new URL("//other.org/p", "https://h.com/x").href);
+                out.push(new URL("http://[::ffff:192.168.0.1]:8080/").host);
+                out.push(new URL("http://0x7f.1/").hostname);
+                out.push(new URL("mailto:someone@example.com").pathname + " " + new URL("mailto:a@b").origin);
+                out.push(new URL("http://m\\u00fcnchen.de/").hostname);
+                out.push(URL.canParse("nope") + " " + URL.canParse("x", "http://a") + " " + URL.parse("nope"));
+                let error = "none";
+                try { new URL("http://a:99999/"); } catch (e) { error = e instanceof TypeError; }
+                out.push(error);
+                const u = new URL("https://a.com/?b=2&a=1&a=3");
+                u.searchParams.append("c", "x y/\\u00e9&=");
+                u.searchParams.sort();
+                out.push(u.href + " " + u.searchParams.getAll("a").join(",") + " " + u.searchParams.size);
+                u.search = "?z=9"; u.hash = "top"; u.pathname = "/a b"; u.port = "8080";
+                out.push(u.searchParams.get("z") + " " + u.href);
+                const p = new URLSearchParams({q: "a&b", n: 1});
+                p.set("n", "2"); p.delete("missing");
+                const pairs = [];
+                new URLSearchParams("?x=%E2%82%AC&y=+1").forEach((v, k) => pairs.push(k + "=" + v));
+                out.push(p.toString() + " " + pairs.join(";") + " " + JSON.stringify(new URL("http://a/b")));
+                return out.join("\\n");""");
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is(URL_ANSWER));
     }
 
     /** A program may replace a console method to collect its own logs, as in Node and Deno (it was frozen). */

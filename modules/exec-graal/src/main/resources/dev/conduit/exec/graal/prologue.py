@@ -23,6 +23,13 @@ def __conduit_refusals(sys):
     user and home directory (getpass.getuser(), os.path.expanduser). These stand in: a process whose working
     directory is the root of a file system it can neither read nor change, with one thread and no user database.
     What they replace stays denied underneath, so a program that digs the originals out meets the same refusal.
+
+    Facts of the host a program has no use for are not told either, as Deno's runner hides them: the server's
+    process id (os.getpid(); os.getppid() raised UnsupportedOperation), the kernel's release (os.uname()), and the
+    server's CPU time and peak memory (time.process_time(), resource.getrusage(): every program's and tenant's work
+    summed, a signal of what others run). The process is 1, its parent 0, and its CPU clocks count the program's own
+    time from its start (the thread's, which earlier programs on the same thread ran up too). Returns the function
+    that starts those clocks, for the program's start.
     """
     import posix
     import _thread
@@ -51,6 +58,26 @@ def __conduit_refusals(sys):
     def getcwd():
         return "/"
 
+    import time
+    import resource
+    thread_time_ns = time.thread_time_ns
+    origin = [thread_time_ns()]
+
+    def start_clocks():
+        origin[0] = thread_time_ns()
+
+    def cpu_ns():
+        return thread_time_ns() - origin[0]
+
+    def getrusage(who):
+        if who not in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN, getattr(resource, "RUSAGE_THREAD", -1)):
+            raise ValueError("invalid who parameter")
+        used = cpu_ns() / 1e9 if who != resource.RUSAGE_CHILDREN else 0.0
+        return resource.struct_rusage((used, 0.0) + (0,) * 14)
+
+    system = posix.uname()
+    bare_uname = type(system)((system[0], "", "", "", system[4]))
+
     def getcwdb():
         return b"/"
 
@@ -60,7 +87,11 @@ def __conduit_refusals(sys):
                 "system": denied("system", False), "_exit": exit_now},
         _thread: {"start_new_thread": start_new_thread, "start_new": start_new_thread},
         pwd: {"getpwuid": no_user, "getpwnam": no_user, "getpwall": lambda: []},
+        time: {"process_time": lambda: cpu_ns() / 1e9, "process_time_ns": cpu_ns,
+               "thread_time": lambda: cpu_ns() / 1e9, "thread_time_ns": cpu_ns},
+        resource: {"getrusage": getrusage},
     }
+    replaced[posix].update({"getpid": lambda: 1, "getppid": lambda: 0, "uname": lambda: bare_uname})
     os = sys.modules.get("os")  # imported at start, its functions copied from posix
     # exit() and quit(), which CPython's site module puts in builtins and GraalPy's context has not: a program that
     # ends with them is common, and met a NameError.
@@ -85,6 +116,7 @@ def __conduit_refusals(sys):
                 setattr(module, name, function)
                 if module is posix and os is not None and hasattr(os, name):
                     setattr(os, name, function)
+    return start_clocks
 
 
 def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
@@ -98,7 +130,7 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         __graalpython__.home = "<graalpy>"
     except Exception:
         pass
-    _globals.pop("__conduit_refusals")(_sys)
+    _start_clocks = _globals.pop("__conduit_refusals")(_sys)
     _only_ast = 0x400  # ast.PyCF_ONLY_AST
     from _collections import deque as _deque
     from _string import formatter_parser as _formatter_parser
@@ -1121,6 +1153,7 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
     def run(code):
         """Runs the program; a trailing expression is its result, or [message, frames] the exception that ended it.
         Top-level await is allowed."""
+        _start_clocks()
         tree = compile(code, "<main>", "exec", _only_ast)
         checked = _size_checks(code, _walk(tree))
         if checked is not None:

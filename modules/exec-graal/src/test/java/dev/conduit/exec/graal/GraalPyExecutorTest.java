@@ -110,7 +110,14 @@ class GraalPyExecutorTest {
                 Arguments.of("import os, posix\ntry:\n    posix.system('id')\nexcept PermissionError as e:\n"
                              + "    print(e.errno, os.system is posix.system)", "1 True\n"),
                 Arguments.of("import _thread\ntry:\n    _thread.start_new_thread(print, ())\n"
-                             + "except RuntimeError:\n    print('one thread')", "one thread\n"));
+                             + "except RuntimeError:\n    print('one thread')", "one thread\n"),
+                // Host facts: the server's process id and kernel release, and its CPU time and peak memory, which sum
+                // every tenant's work (this JVM had run tens of seconds of CPU before any of these programs).
+                Arguments.of("import os, platform\nprint(os.getpid(), os.getppid(), os.uname().release, "
+                             + "os.uname().sysname, platform.release())", "1 0  Linux \n"),
+                Arguments.of("import time, resource\nt = time.process_time()\nu = resource.getrusage(resource.RUSAGE_SELF)\n"
+                             + "print(0 <= t < 2, 0 <= time.thread_time() < 2, 0 <= u.ru_utime < 2, u.ru_maxrss)",
+                             "True True True 0\n"));
     }
 
     /**
