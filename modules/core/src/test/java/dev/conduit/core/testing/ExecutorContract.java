@@ -18,6 +18,8 @@ import dev.conduit.core.spi.ToolBridge;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
@@ -237,6 +239,23 @@ public abstract class ExecutorContract {
                 return out.join("\\n");""");
         assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is(URL_ANSWER));
+    }
+
+    /**
+     * A thrown or rejected value that is no Error is told with its content, as Deno tells it: GraalJS said "Error" and
+     * Rhino "[object Object]" for a thrown object. Each engine prints the value its own way (Rhino as JSON).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"throw {code: 42};", "await Promise.reject({code: 42});"})
+    void aThrownValueThatIsNoErrorIsTold(String program) throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "JavaScript's throw");
+        ExecutionOutcome thrown = run("console.log('before');\n" + program);
+        assertThat(thrown.toString(), thrown, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(thrown.stderr(), matchesPattern("(?s)Uncaught \\{ ?\"?code\"?: ?42 ?}\n.*"));
+        ExecutionOutcome text = run("throw 'a string';");
+        assertThat(text.stderr(), startsWith("Uncaught \"a string\"\n"));
+        ExecutionOutcome error = run("throw new TypeError('an error');");
+        assertThat(error.stderr(), startsWith("TypeError: an error\n"));
     }
 
     /** A program may replace a console method to collect its own logs, as in Node and Deno (it was frozen). */

@@ -267,7 +267,7 @@ function stackOf(error) {
     .filter((line) => line.trimStart().startsWith("at "))
     .map((line) => line.replace(/eval at [^)]*\), <anonymous>/, "program.js")
       .replace(PROGRAM_URL, "program.ts"))
-    .filter((line) => !line.includes(RUNNER_URL) && !line.includes("ext:"))
+    .filter((line) => !line.includes(RUNNER_URL) && !line.includes("ext:") && line.trim() !== "at eval (<anonymous>)")
     .map((line) => line.trim())
     .join("\n");
 }

@@ -52,6 +52,15 @@ class DenoContractTest extends ExecutorContract {
         assertThat(outcome.stderr(), not(containsString("runner")));
     }
 
+    /** A script's frames are the program's: not the eval that runs it ("at eval (<anonymous>)" was left in). */
+    @Test
+    void anErrorInAScriptShowsOnlyItsOwnFrames() throws Exception {
+        ExecutionOutcome outcome = run("function fail() {\n  throw new Error(\"boom\");\n}\nfail();");
+        assertThat(outcome.toString(), outcome, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(outcome.stderr(), containsString("at fail (program.js:2:"));
+        assertThat(outcome.stderr(), not(containsString("<anonymous>")));
+    }
+
     /**
      * Static imports of Deno's built-in modules run, at the top of the module the program's body is in, and the lines
      * after them keep their numbers; `process` loads (its start-up read Deno.execPath and Deno.cwd, which the runner

@@ -123,7 +123,7 @@ final class GraalJsExecutor extends PooledExecutor {
             value = prepared.context().eval(body ? asBody(code) : asScript(code));
         } catch (PolyglotException e) {
             if (!e.isSyntaxError()) {
-                throw e;
+                throw uncaught(prepared, e);
             }
             try {
                 value = prepared.context().eval(body ? asScript(code) : asBody(code));
@@ -131,11 +131,32 @@ final class GraalJsExecutor extends PooledExecutor {
                 if (again.isSyntaxError()) {
                     throw e;
                 }
-                throw again;
+                throw uncaught(prepared, again);
             }
         }
         Value converted = prepared.runner().getMember("result").execute(settle(prepared, value));
         return converted.isString() ? Optional.of(converted.asString()) : Optional.empty();
+    }
+
+    /**
+     * A thrown value that is no Error as Deno tells it ("Uncaught { code: 42 }") with the program's frames: GraalJS's
+     * own message of a thrown object was "Error". Anything else, limits' cancellations among them, as it came.
+     */
+    private static PolyglotException uncaught(Prepared prepared, PolyglotException e) throws GuestFailure {
+        Optional<String> told = told(prepared, e.isGuestException() ? e.getGuestObject() : null);
+        if (told.isPresent()) {
+            throw new GuestFailure(told.get(), guestStack(e));
+        }
+        return e;
+    }
+
+    /** How a thrown or rejected value reads when it is no Error; empty for an Error, told by its stack. */
+    private static Optional<String> told(Prepared prepared, Value thrown) {
+        if (thrown == null) {
+            return Optional.empty();
+        }
+        Value told = prepared.runner().getMember("uncaught").execute(thrown);
+        return told.isString() ? Optional.of(told.asString()) : Optional.empty();
     }
 
     private static Source asScript(String code) {
@@ -176,6 +197,10 @@ final class GraalJsExecutor extends PooledExecutor {
         }
         if (done[1]) {
             Value error = settled[1];
+            Optional<String> told = told(prepared, error);
+            if (told.isPresent()) {
+                throw new GuestFailure(told.get());
+            }
             throw new GuestFailure(error != null && error.hasMember("stack") && error.getMember("stack").isString()
                                    ? error.getMember("stack").asString() : String.valueOf(error));
         }

@@ -44,9 +44,13 @@
       writable: true, configurable: true, enumerable: false
     });
 
-    // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), and the
+    // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), the
     // next step of what the program waits for (sdk.waiting: answered calls, timers), which it takes while the program
-    // waits and after it.
-    return Object.freeze({ result: (value) => sdk.resultJson(value, stringify), next: sdk.waiting(timers, calls) });
+    // waits and after it, and how a thrown value that is no Error reads, as in Deno ("Uncaught { code: 42 }"; GraalJS
+    // gave a thrown object as "Error", its content lost).
+    const uncaught = (value) => value instanceof Error ? null
+      : "Uncaught " + (typeof value === "string" ? stringify(value) : sdk.inspect(value));
+    return Object.freeze({ result: (value) => sdk.resultJson(value, stringify), next: sdk.waiting(timers, calls),
+                           uncaught });
   };
 })()

@@ -28,7 +28,7 @@ class HostileProgramsTest extends HostileSuite {
             + "'SharedArrayBuffer','Atomics','globalThis','WeakRef','FinalizationRegistry','Intl','console',"
             + "'arguments','tools','discoverMCPTools','ToolError','setTimeout','setInterval','clearTimeout',"
             + "'clearInterval','queueMicrotask','atob','btoa','structuredClone','TextEncoder','TextDecoder',"
-            + "'performance','Performance','crypto','Symbol(Symbol.toStringTag)']";
+            + "'performance','Performance','crypto','URL','URLSearchParams','Symbol(Symbol.toStringTag)']";
     private static GraalJsExecutor executor;
 
     @BeforeAll

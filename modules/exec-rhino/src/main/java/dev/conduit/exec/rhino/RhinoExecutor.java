@@ -31,7 +31,9 @@ import dev.conduit.sdkgen.GuestSdk;
 import org.mozilla.javascript.Context;
 import org.mozilla.javascript.EvaluatorException;
 import org.mozilla.javascript.Function;
+import org.mozilla.javascript.JavaScriptException;
 import org.mozilla.javascript.LambdaFunction;
+import org.mozilla.javascript.NativeJSON;
 import org.mozilla.javascript.RhinoException;
 import org.mozilla.javascript.Script;
 import org.mozilla.javascript.Scriptable;
@@ -158,8 +160,13 @@ final class RhinoExecutor implements Executor {
                 output.appendError(message + "\n");
                 return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
             }
-            Object value = program.compile(context).exec(context, scope, scope);
-            Object json = finish.call(context, scope, scope, new Object[] {value});
+            Object json;
+            try {
+                Object value = program.compile(context).exec(context, scope, scope);
+                json = finish.call(context, scope, scope, new Object[] {value});
+            } catch (JavaScriptException thrown) {
+                return guestError(thrown, uncaught(thrown, context, scope), output);
+            }
             guard.check();
             String result = json instanceof CharSequence text ? text.toString() : null;
             if (result != null && result.length() > request.limits().outputBytes()) {
@@ -323,11 +330,34 @@ final class RhinoExecutor implements Executor {
         if (e instanceof EvaluatorException && details != null && details.contains("maximum stack depth")) {
             return output.stoppedBy(Limit.STACK_DEPTH);
         }
-        String message = e instanceof EvaluatorException
-                         ? "SyntaxError: " + details + " (" + PROGRAM_NAME + ":" + e.lineNumber() + ")"
-                         : details;
+        return guestError(e, e instanceof EvaluatorException
+                             ? "SyntaxError: " + details + " (" + PROGRAM_NAME + ":" + e.lineNumber() + ")"
+                             : details, output);
+    }
+
+    private static ExecutionOutcome guestError(RhinoException e, String message, GuestOutput output) {
         output.appendError(message + guestStack(e) + "\n");
         return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
+    }
+
+    /**
+     * How a thrown or rejected value reads: an Error by its name and message, anything else as Deno tells it,
+     * {@code Uncaught {"code":42}} (as JSON, as Rhino's console prints values): Rhino's own text of a thrown object was
+     * "[object Object]". Made while the program's context is still entered, under its limits.
+     */
+    private static String uncaught(JavaScriptException thrown, Context context, Scriptable scope) {
+        Object value = thrown.getValue();
+        if (value instanceof Scriptable object && "Error".equals(object.getClassName())) {
+            return thrown.details();
+        }
+        Object told;
+        try {
+            told = value instanceof Scriptable && !(value instanceof Function) || value instanceof CharSequence
+                   ? NativeJSON.stringify(context, scope, value, null, null) : Context.toString(value);
+        } catch (RhinoException e) {
+            told = null; // a cycle, a BigInt: JSON cannot tell it
+        }
+        return "Uncaught " + (told instanceof CharSequence text ? text : thrown.details());
     }
 
     /** The guest's own frames, in the form {@code at program.js:3 (f)}; the SDK's frames are left out. */
