@@ -1556,11 +1556,12 @@
   /**
    * The web platform's small globals that programs written for the original's Deno use and an engine may lack:
    * atob and btoa, structuredClone, TextEncoder and TextDecoder (UTF-8), performance.now(), URL and
-   * URLSearchParams, crypto's getRandomValues and randomUUID (from `random`, the host's). Each is defined on
+   * URLSearchParams, crypto's getRandomValues and randomUUID (from `random`, the host's) and crypto.subtle.digest
+   * (from `digest`, the host's: SHA-1, SHA-256, SHA-384, SHA-512). Each is defined on
    * `global` only where the engine has none (GraalJS brings its own text encoding and performance). Arrays are made
    * through `global`'s constructors, which guardAllocations has made ask the memory limit first.
    */
-  function webGlobals(global, random) {
+  function webGlobals(global, random, digest) {
     var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     var fromCode = String.fromCharCode;
     function characterError(message) {
@@ -1796,6 +1797,39 @@
       return text.slice(0, 8) + "-" + text.slice(8, 12) + "-" + text.slice(12, 16) + "-" + text.slice(16, 20) + "-"
           + text.slice(20);
     }
+    var DIGESTS = { "SHA-1": "SHA-1", "SHA-256": "SHA-256", "SHA-384": "SHA-384", "SHA-512": "SHA-512" };
+    // crypto.subtle.digest: the host hashes the bytes (one character each on the way there, hex back); a promise of
+    // an ArrayBuffer, as in Deno.
+    function subtleDigest(algorithm, data) {
+      try {
+        var name = toText(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm);
+        if (!Object.prototype.hasOwnProperty.call(DIGESTS, name.toUpperCase())) {
+          throw namedError("NotSupportedError", "Unrecognized algorithm name");
+        }
+        var known = DIGESTS[name.toUpperCase()];
+        var bytes;
+        if (data instanceof global.ArrayBuffer || Object.prototype.toString.call(data) === "[object ArrayBuffer]") {
+          bytes = new global.Uint8Array(data);
+        } else if (data !== null && typeof data === "object" && data.buffer !== undefined
+                   && typeof data.byteLength === "number") {
+          bytes = new global.Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        } else {
+          throw new TypeError("crypto.subtle.digest: the data must be an ArrayBuffer, a typed array or a DataView");
+        }
+        var parts = [];
+        for (var i = 0; i < bytes.length; i += 8192) {
+          parts.push(fromCode.apply(String, Array.prototype.slice.call(bytes.subarray(i, i + 8192))));
+        }
+        var hex = toText(digest(known, parts.join("")));
+        var out = new global.Uint8Array(hex.length / 2);
+        for (var j = 0; j < out.length; j++) {
+          out[j] = parseInt(hex.substr(2 * j, 2), 16);
+        }
+        return Promise.resolve(out.buffer);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     var origin = Date.now();
     var performance = freeze({ timeOrigin: origin, now: function () {
       return Date.now() - origin;
@@ -1805,7 +1839,8 @@
                      TextDecoder: TextDecoder, performance: performance, URL: urls.URL,
                      URLSearchParams: urls.URLSearchParams };
     if (typeof random === "function") {
-      provided.crypto = freeze({ getRandomValues: getRandomValues, randomUUID: randomUUID });
+      var subtle = typeof digest === "function" ? freeze({ digest: subtleDigest }) : undefined;
+      provided.crypto = freeze({ getRandomValues: getRandomValues, randomUUID: randomUUID, subtle: subtle });
     }
     keysOf(provided).forEach(function (name) {
       if (global[name] === undefined) {

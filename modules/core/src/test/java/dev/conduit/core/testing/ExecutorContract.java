@@ -241,6 +241,33 @@ public abstract class ExecutorContract {
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is(URL_ANSWER));
     }
 
+    /** crypto.subtle.digest in every JavaScript engine (GraalJS and Rhino had no crypto.subtle), as Deno answers. */
+    @Test
+    void cryptoDigestsAsInDeno() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "JavaScript's crypto");
+        ExecutionOutcome outcome = run("""
+                const hex = (buffer) => {
+                  const bytes = new Uint8Array(buffer);
+                  let out = "";
+                  for (let i = 0; i < bytes.length; i++) { out += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16); }
+                  return out;
+                };
+                const abc = new TextEncoder().encode("abc");
+                let md5 = "none";
+                try { await crypto.subtle.digest("MD5", abc); } catch (e) { md5 = e.name; }
+                let text = "none";
+                try { await crypto.subtle.digest("SHA-256", "abc"); } catch (e) { text = e.name; }
+                return [hex(await crypto.subtle.digest("SHA-256", abc)),
+                        hex(await crypto.subtle.digest({name: "sha-1"}, new Uint8Array(0))),
+                        (await crypto.subtle.digest("SHA-512", abc.buffer)).byteLength,
+                        hex(await crypto.subtle.digest("SHA-384", new DataView(abc.buffer))).slice(0, 16),
+                        md5, text].join(",");""");
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(),
+                   is("\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad,"
+                      + "da39a3ee5e6b4b0d3255bfef95601890afd80709,64,cb00753f45a35e8b,NotSupportedError,TypeError\""));
+    }
+
     /**
      * A thrown or rejected value that is no Error is told with its content, as Deno tells it: GraalJS said "Error" and
      * Rhino "[object Object]" for a thrown object. Each engine prints the value its own way (Rhino as JSON).

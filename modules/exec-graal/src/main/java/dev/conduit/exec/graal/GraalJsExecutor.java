@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongUnaryOperator;
 
+import dev.conduit.core.exec.GuestDigest;
 import dev.conduit.core.exec.GuestRandom;
 import dev.conduit.core.exec.ProgramForm;
 import dev.conduit.core.spi.ExecutionRequest;
@@ -43,6 +44,8 @@ final class GraalJsExecutor extends PooledExecutor {
     /** {@code (count) -> hex}: random bytes for the guest's crypto ({@link GuestRandom}). */
     private static final ProxyExecutable RANDOM = args -> GuestRandom.hex(
             args.length > 0 && args[0].fitsInLong() ? args[0].asLong() : 0);
+    /** {@code (algorithm, bytes as Latin-1) -> hex}: the guest's crypto.subtle.digest ({@link GuestDigest}). */
+    private static final ProxyExecutable DIGEST = args -> GuestDigest.hex(args[0].asString(), args[1].asString());
 
     private final Source prologue;
     private final Source sdk;
@@ -83,7 +86,7 @@ final class GraalJsExecutor extends PooledExecutor {
         context.initialize("js");
         Value runner = context.eval(prologue).execute(bridge.start, bridge.answered, bridge.manifest, bridge.discover,
                                                       context.eval(sdk), bridge.room, bridge.hold, REMOVED_GLOBALS_TEXT,
-                                                      RANDOM);
+                                                      RANDOM, DIGEST);
         return new Prepared(context, out, err, bridge, runner);
     }
 

@@ -2,14 +2,14 @@
 // installer that removes the globals that lead to the host, receives the host's functions (two for tool calls, one
 // that notes a call and one that begins those noted and hands over the answers; one that answers the manifest, one that
 // discovers tools: JSON data, never code; one that answers what is left of the program's memory limit, one that
-// counts a buffer against it; random bytes for crypto) and the shared SDK (tools-sdk.js), makes large allocations
+// counts a buffer against it; random bytes and digests for crypto) and the shared SDK (tools-sdk.js), makes large allocations
 // ask first, defines `tools`, `discoverMCPTools`, `ToolError` and the timers (setTimeout and its kin), and keeps the
 // host functions in this closure only: user code can reach neither them nor the host.
 // `tools` is built from the manifest the first time a program touches it, so a program that calls no tool pays
 // nothing for it.
 (function () {
   "use strict";
-  return function install(start, answered, manifest, discover, sdk, room, hold, hostGlobals, random) {
+  return function install(start, answered, manifest, discover, sdk, room, hold, hostGlobals, random, digest) {
     // The globals that lead (or look like they lead) to the host, named by the executor (comma-separated), go first.
     // Strict mode: one that cannot be deleted fails the context's making instead of staying.
     hostGlobals.split(",").forEach((name) => {
@@ -34,7 +34,7 @@
     });
     Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
     Object.defineProperty(globalThis, "ToolError", { value: sdk.ToolError, enumerable: false });
-    sdk.webGlobals(globalThis, random);
+    sdk.webGlobals(globalThis, random, digest);
     // GraalJS's own console printed objects as "[object Object]" and had no table: the SDK's, written through it.
     const native = globalThis.console;
     const out = native.log;

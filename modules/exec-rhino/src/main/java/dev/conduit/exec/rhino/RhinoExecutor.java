@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import dev.conduit.core.exec.FirstProgram;
 import dev.conduit.core.exec.GuestCalls;
 import dev.conduit.core.exec.GuestOutput;
+import dev.conduit.core.exec.GuestDigest;
 import dev.conduit.core.exec.GuestRandom;
 import dev.conduit.core.exec.LiveHeap;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
@@ -242,7 +243,9 @@ final class RhinoExecutor implements Executor {
                     return token;
                 }), idler(scope, target),
                 new LambdaFunction(scope, "random", 1, (cx, s, self, args) -> GuestRandom.hex(
-                        args.length > 0 ? (long) Context.toNumber(args[0]) : 0))});
+                        args.length > 0 ? (long) Context.toNumber(args[0]) : 0)),
+                new LambdaFunction(scope, "digest", 2, (cx, s, self, args) -> GuestDigest.hex(
+                        Context.toString(args[0]), Context.toString(args[1])))});
         return new Prepared(scope, finish, target);
     }
 

@@ -8,10 +8,10 @@
 // Rhino has no classes or async functions: plain prototypes here.
 (function () {
   "use strict";
-  return function install(start, answered, manifest, discover, write, drain, sdk, room, hold, idle, random) {
+  return function install(start, answered, manifest, discover, write, drain, sdk, room, hold, idle, random, digest) {
     sdk.guardAllocations(this, room, hold, true);
     var timers = sdk.timers(this, Date.now);
-    sdk.webGlobals(this, random);
+    sdk.webGlobals(this, random, digest);
     // Captured now: a program that replaces JSON, Promise or String later only confuses itself.
     var parse = JSON.parse;
     var stringify = JSON.stringify;
