@@ -131,6 +131,7 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
     except Exception:
         pass
     _start_clocks = _globals.pop("__conduit_refusals")(_sys)
+    _prefix = _sys.prefix
     _only_ast = 0x400  # ast.PyCF_ONLY_AST
     from _collections import deque as _deque
     from _string import formatter_parser as _formatter_parser
@@ -1139,7 +1140,9 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         text it passed, innermost first, as the JavaScript engines' stacks (the SDK's and the library's frames are
         not the program's, and name files of the host)."""
         kind = type(failure).__name__
-        text = str(failure)
+        # The standard library's files are named as <graalpy>/lib/..., as __graalpython__.home reads: a message that
+        # names one (asyncio's "Task ... running at .../asyncio/tasks.py:521") was mostly the server's install path.
+        text = str(failure).replace(_prefix, "<graalpy>") if _prefix else str(failure)
         frames = []
         trace = failure.__traceback__
         while trace is not None:

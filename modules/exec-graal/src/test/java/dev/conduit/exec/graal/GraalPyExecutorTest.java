@@ -31,6 +31,7 @@ import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 /** GraalPy: the same behaviour as the JavaScript engines, in Python, and the Python doors to the host closed. */
 class GraalPyExecutorTest {
@@ -118,6 +119,14 @@ class GraalPyExecutorTest {
                 Arguments.of("import time, resource\nt = time.process_time()\nu = resource.getrusage(resource.RUSAGE_SELF)\n"
                              + "print(0 <= t < 2, 0 <= time.thread_time() < 2, 0 <= u.ru_utime < 2, u.ru_maxrss)",
                              "True True True 0\n"));
+    }
+
+    /** A failure's message that names a file of the standard library names it under {@code <graalpy>}, not the host. */
+    @Test
+    void aStandardLibraryPathInAMessageIsNotTheHosts() throws Exception {
+        ExecutionOutcome outcome = run("import json\nraise ValueError('from ' + json.__file__)");
+        assertThat(outcome.toString(), outcome, instanceOf(ExecutionOutcome.GuestError.class));
+        assertThat(outcome.stderr(), startsWith("ValueError: from <graalpy>/lib/python3.12/json/__init__.py\n"));
     }
 
     /**
