@@ -699,6 +699,34 @@
     };
   }
 
+  // The UTF-8 bytes of `text`, a lone surrogate as U+FFFD (TextEncoder's, and the URL's percent-encoding).
+  function utf8Bytes(text) {
+    var bytes = [];
+    for (var i = 0; i < text.length; i++) {
+      var code = text.charCodeAt(i);
+      if (code >= 0xD800 && code <= 0xDBFF && i + 1 < text.length) {
+        var low = text.charCodeAt(i + 1);
+        if (low >= 0xDC00 && low <= 0xDFFF) {
+          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+          i++;
+        }
+      }
+      if (code >= 0xD800 && code <= 0xDFFF) {
+        code = 0xFFFD; // a lone surrogate
+      }
+      if (code < 0x80) {
+        bytes.push(code);
+      } else if (code < 0x800) {
+        bytes.push(0xC0 | (code >> 6), 0x80 | (code & 63));
+      } else if (code < 0x10000) {
+        bytes.push(0xE0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+      } else {
+        bytes.push(0xF0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+      }
+    }
+    return bytes;
+  }
+
   /**
    * URL and URLSearchParams after the WHATWG URL Standard, for the engines that have none (GraalJS, Rhino), as
    * programs written for Deno use them: parsing against a base (dot segments, percent-encoding per component,
@@ -725,18 +753,6 @@
     }
     function invalid(input) {
       return new TypeError("Invalid URL: '" + input + "'");
-    }
-    function utf8(code) {
-      if (code < 0x80) {
-        return [code];
-      }
-      if (code < 0x800) {
-        return [0xC0 | (code >> 6), 0x80 | (code & 63)];
-      }
-      if (code < 0x10000) {
-        return [0xE0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63)];
-      }
-      return [0xF0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63)];
     }
     // Each code point of `text`, a lone surrogate as U+FFFD, to `each(code, character)`.
     function codePoints(text, each) {
@@ -768,7 +784,7 @@
     function encode(text, set) {
       var out = "";
       codePoints(text, function (code, character) {
-        out += code < 0x20 || code > 0x7E || set.indexOf(character) >= 0 ? percent(utf8(code)) : character;
+        out += code < 0x20 || code > 0x7E || set.indexOf(character) >= 0 ? percent(utf8Bytes(character)) : character;
       });
       return out;
     }
@@ -779,9 +795,7 @@
         if (index % 2 === 1) {
           bytes.push(parseInt(part.slice(1), 16));
         } else {
-          codePoints(part, function (code) {
-            Array.prototype.push.apply(bytes, utf8(code));
-          });
+          Array.prototype.push.apply(bytes, utf8Bytes(part));
         }
       });
       return new global.TextDecoder().decode(new global.Uint8Array(bytes));
@@ -1237,7 +1251,7 @@
     function formEncode(text) {
       var out = "";
       codePoints(text, function (code, character) {
-        out += /[A-Za-z0-9*\-._]/.test(character) ? character : code === 32 ? "+" : percent(utf8(code));
+        out += /[A-Za-z0-9*\-._]/.test(character) ? character : code === 32 ? "+" : percent(utf8Bytes(character));
       });
       return out;
     }
@@ -1681,31 +1695,7 @@
     }
     TextEncoder.prototype.encoding = "utf-8";
     TextEncoder.prototype.encode = function (input) {
-      var text = input === undefined ? "" : toText(input);
-      var bytes = [];
-      for (var i = 0; i < text.length; i++) {
-        var code = text.charCodeAt(i);
-        if (code >= 0xD800 && code <= 0xDBFF && i + 1 < text.length) {
-          var low = text.charCodeAt(i + 1);
-          if (low >= 0xDC00 && low <= 0xDFFF) {
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-            i++;
-          }
-        }
-        if (code >= 0xD800 && code <= 0xDFFF) {
-          code = 0xFFFD; // a lone surrogate
-        }
-        if (code < 0x80) {
-          bytes.push(code);
-        } else if (code < 0x800) {
-          bytes.push(0xC0 | (code >> 6), 0x80 | (code & 63));
-        } else if (code < 0x10000) {
-          bytes.push(0xE0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
-        } else {
-          bytes.push(0xF0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
-        }
-      }
-      return new global.Uint8Array(bytes);
+      return new global.Uint8Array(utf8Bytes(input === undefined ? "" : toText(input)));
     };
     function TextDecoder(label, options) {
       var name = label === undefined ? "utf-8" : toText(label).trim().toLowerCase();
