@@ -321,7 +321,9 @@ class CodeModeIT {
 
     @Test
     void moduleSyntaxGoesToDenoAsInTheOriginal() throws Exception {
-        assertThat(conduit.log(), conduit.awaitLog("deno ready", java.time.Duration.ofSeconds(60)), is(true));
+        for (String engine : java.util.List.of("deno ready", "graaljs ready")) {
+            assertThat(conduit.log(), conduit.awaitLog(engine, java.time.Duration.ofSeconds(60)), is(true));
+        }
         // The original's way to force Deno: a program starting with "export {};", on the 1.0 method and the tool.
         JsonNode legacy = client.post("""
                 {"jsonrpc":"2.0","id":7,"method":"mcp_execute_typescript","params":\
@@ -336,6 +338,13 @@ class CodeModeIT {
         assertThat(imports.toString(), imports.at("/result/structuredContent/engine").asString(), is("deno"));
         assertThat(imports.at("/result/structuredContent/result").asString(),
                    is("ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"));
+        JsonNode named = execute("javascript", "import { createHash } from 'node:crypto';\nreturn 1;",
+                                 Json.object().put("engine", "graaljs"));
+        assertThat(named.toString(), named.at("/error/code").asInt(), is(-32602));
+        assertThat(named.at("/error/message").asString(), containsString("engine \"deno\""));
+        // An import line inside a string is no import: it runs where the language's programs run.
+        JsonNode quoted = execute("javascript", "const text = `\nimport x from 'y'`;\nreturn text.length;", null);
+        assertThat(quoted.toString(), quoted.at("/result/structuredContent/engine").asString(), is("graaljs"));
         JsonNode exports = execute("javascript", "export const a = 1;", null);
         assertThat(exports.toString(), exports.at("/error/code").asInt(), is(-32602));
         assertThat(exports.at("/error/message").asString(), containsString("export statements"));

@@ -16,6 +16,7 @@ import dev.conduit.core.Cancellation;
 import dev.conduit.core.LogLevel;
 import dev.conduit.core.Principal;
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.exec.StaticImports;
 import dev.conduit.core.exec.WarmUpGate;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -66,7 +67,18 @@ final class ExecutionService implements AutoCloseable {
         // The original ran TypeScript without imports as JavaScript; without a TypeScript engine, so does this.
         Language language = requested == Language.TYPESCRIPT && !registry.runs(Language.TYPESCRIPT)
                 ? Language.JAVASCRIPT : requested;
-        if (engine.isPresent() || language == Language.PYTHON || !ModuleSyntax.present(code)) {
+        if (language == Language.PYTHON) {
+            return new Program(code, language, engine);
+        }
+        if (engine.isPresent()) {
+            if (!engine.get().equals(DENO) && StaticImports.of(code).any()) {
+                throw Params.invalid("The program uses import statements, which only the deno engine runs, not "
+                                     + engine.get() + ": run it with engine \"deno\", or remove those lines (a program "
+                                     + "is the body of an async function with the tools already in scope)");
+            }
+            return new Program(code, language, engine);
+        }
+        if (!ModuleSyntax.present(code)) {
             return new Program(code, language, engine);
         }
         // As in the original, a program with import statements runs in Deno (they load Deno's built-in modules,
@@ -79,14 +91,15 @@ final class ExecutionService implements AutoCloseable {
         }
         Executor deno = registry.engines().get(DENO);
         boolean denoRuns = deno != null && deno.languages().contains(language);
-        boolean imports = ModuleSyntax.present(stripped);
+        boolean imports = StaticImports.of(stripped).any(); // by tokens: not an "import" line inside a string
         if (imports && !denoRuns) {
             throw Params.invalid("The program uses import statements, which only the deno engine runs, and this server "
                                  + "does not have it: a program is the body of an async function with the tools "
                                  + "already in scope; remove those lines");
         }
         // Imports need Deno even while it warms up (the program waits for it); the marker alone only asks for it.
-        boolean toDeno = imports || denoRuns && deno.availability().available();
+        boolean marked = !stripped.equals(code);
+        boolean toDeno = imports || marked && denoRuns && deno.availability().available();
         return new Program(stripped, toDeno ? Language.TYPESCRIPT : language, toDeno ? Optional.of(DENO) : engine);
     }
 

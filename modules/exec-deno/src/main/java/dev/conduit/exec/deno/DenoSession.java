@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.conduit.core.exec.GuestOutput;
 import dev.conduit.core.exec.ProgramForm;
+import dev.conduit.core.exec.StaticImports;
 import dev.conduit.core.io.BoundedLineReader;
 import dev.conduit.core.io.PipeThreads;
 import dev.conduit.core.io.PipeWriter;

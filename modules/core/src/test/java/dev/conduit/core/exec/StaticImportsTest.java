@@ -1,4 +1,4 @@
-package dev.conduit.exec.deno;
+package dev.conduit.core.exec;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,14 +1,13 @@
-package dev.conduit.exec.deno;
+package dev.conduit.core.exec;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.conduit.core.exec.JsTokens;
 import dev.conduit.core.exec.JsTokens.Kind;
 import dev.conduit.core.exec.JsTokens.Token;
 
 /**
- * A program's static import declarations ({@code import { createHash } from "node:crypto";}) taken out of it: the
+ * A program's static import declarations ({@code import { createHash } from "node:crypto";}) taken out of it: Deno's
  * runner puts them at the top of the module whose body is the program, where alone they are valid (inside the async
  * function every program runs in they are a syntax error). The program keeps its line numbers: each declaration
  * leaves its line ends behind. What may be imported is Deno's to decide: its built-in
@@ -17,9 +16,9 @@ import dev.conduit.core.exec.JsTokens.Token;
  * @param declarations the declarations, each on one line ending in a semicolon; empty when there are none
  * @param body         the program without them
  */
-record StaticImports(String declarations, String body) {
+public record StaticImports(String declarations, String body) {
     /** The import declarations at the top level of {@code code}, and the code without them. */
-    static StaticImports of(String code) {
+    public static StaticImports of(String code) {
         if (!code.contains("import")) {
             return new StaticImports("", code);
         }
@@ -70,7 +69,7 @@ record StaticImports(String declarations, String body) {
     }
 
     /** Whether the program has any. */
-    boolean any() {
+    public boolean any() {
         return !declarations.isEmpty();
     }
 
