@@ -259,6 +259,35 @@ const asModule = async () => {
 };
 const RUNNER_URL = import.meta.url;
 const PROGRAM_URL = /data:application\/typescript,[^\s:]*/g;
+// An error's stack, as the program reads it (e.stack, console.log(e)), names the program's own frames only, program.js
+// (a script) or program.ts (a module), as a Deno process of its own names its file: V8's own text named the runner's
+// temporary path, its eval and its frames. Deno hands this hook source-mapped call sites, so TypeScript lines are the
+// program's.
+const programLines = request.code.split("\n").length;
+Error.prepareStackTrace = (error, sites) => {
+  let header;
+  try {
+    header = String(error);
+  } catch {
+    header = "Error";
+  }
+  const frames = [];
+  for (const site of sites) {
+    const file = site.getFileName();
+    const line = site.getLineNumber();
+    const where = typeof file === "string" && file.startsWith("data:application/typescript,") ? "program.ts"
+      : file == null && site.isEval() ? "program.js" : undefined;
+    if (where === undefined || line == null || line > programLines) {
+      continue; // the runner's, Deno's own (ext:, node:), the eval call itself, or the module's call of the body
+    }
+    const named = site.getFunctionName() || site.getMethodName();
+    const name = named === "eval" && site.isEval() && site.isToplevel() ? null : named;
+    const location = where + ":" + line + ":" + site.getColumnNumber();
+    const prefix = (site.isAsync() ? "async " : "") + (site.isConstructor() ? "new " : "");
+    frames.push("    at " + (name ? prefix + name + " (" + location + ")" : location));
+  }
+  return [header, ...frames].join("\n");
+};
 // The program's own frames, named program.js (a script) or program.ts (a module); the runner's and Deno's left out.
 // The module's URL holds parentheses (encodeURIComponent leaves them) but never a colon: it ends at ":line:column".
 function stackOf(error) {
