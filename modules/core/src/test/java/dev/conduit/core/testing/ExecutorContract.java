@@ -285,6 +285,22 @@ public abstract class ExecutorContract {
         assertThat(error.stderr(), startsWith("TypeError: an error\n"));
     }
 
+    /**
+     * A failure names the program's own frames in V8's form, with its own line and column numbers, in the engines
+     * that have columns (GraalJS's host-side frames read "at <js> f(program.js:1:21-41)"; Deno's named the runner's
+     * eval; the first line's columns counted the wrapper's head). Rhino has lines only.
+     */
+    @Test
+    void aFailureNamesTheProgramsOwnFrames() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON && !executor().name().equals("rhino"), "V8's frames");
+        ExecutionOutcome script = run("function f() {\n  throw new TypeError('deep');\n}\nf();");
+        assertThat(script.stderr(), is("TypeError: deep\n    at f (program.js:2:9)\n    at program.js:4:1\n"));
+        ExecutionOutcome body = run("await 0; throw new TypeError('one');");
+        assertThat(body.stderr(), matchesPattern("TypeError: one\n    at program\\.(js|ts):1:16\n"));
+        ExecutionOutcome read = run("try { null.f(); } catch (e) { console.log(e.stack.split('\\n').length); }");
+        assertThat("the program's own e.stack has its frame and no other", read.stdout(), is("2\n"));
+    }
+
     /** A program may replace a console method to collect its own logs, as in Node and Deno (it was frozen). */
     @Test
     void aProgramMayReplaceAConsoleMethod() throws Exception {

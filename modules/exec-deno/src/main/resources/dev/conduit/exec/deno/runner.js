@@ -250,11 +250,13 @@ function arm() {
     },
   });
 }
-const asScript = () => (0, eval)(SENTINEL + "();" + request.code);
+const SCRIPT_HEAD = SENTINEL + "();";
 // Static imports (`import { createHash } from "node:crypto"`), taken out of the program by the gateway, head the
 // module: valid only there, and only as a module (the script form is not tried).
+const MODULE_HEAD = (request.imports ?? "") + "export default await (async () => {" + SENTINEL + "();";
+const asScript = () => (0, eval)(SCRIPT_HEAD + request.code);
 const asModule = async () => {
-  const module = (request.imports ?? "") + "export default await (async () => {" + SENTINEL + "();" + request.code + "\n})();";
+  const module = MODULE_HEAD + request.code + "\n})();";
   return (await import("data:application/typescript," + encodeURIComponent(module))).default;
 };
 const RUNNER_URL = import.meta.url;
@@ -277,12 +279,14 @@ Error.prepareStackTrace = (error, sites) => {
     const line = site.getLineNumber();
     const where = typeof file === "string" && file.startsWith("data:application/typescript,") ? "program.ts"
       : file == null && site.isEval() ? "program.js" : undefined;
-    if (where === undefined || line == null || line > programLines) {
+    // The head before the program on its first line: its columns are the program's less the head's length.
+    const head = line === 1 ? (where === "program.ts" ? MODULE_HEAD : SCRIPT_HEAD).length : 0;
+    if (where === undefined || line == null || line > programLines || site.getColumnNumber() <= head) {
       continue; // the runner's, Deno's own (ext:, node:), the eval call itself, or the module's call of the body
     }
     const named = site.getFunctionName() || site.getMethodName();
     const name = named === "eval" && site.isEval() && site.isToplevel() ? null : named;
-    const location = where + ":" + line + ":" + site.getColumnNumber();
+    const location = where + ":" + line + ":" + (site.getColumnNumber() - head);
     const prefix = (site.isAsync() ? "async " : "") + (site.isConstructor() ? "new " : "");
     frames.push("    at " + (name ? prefix + name + " (" + location + ")" : location));
   }

@@ -14,6 +14,7 @@ import dev.conduit.sdkgen.GuestSdk;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
@@ -26,6 +27,8 @@ final class GraalJsExecutor extends PooledExecutor {
     static final String NAME = "graaljs";
     /** The name a program's frames carry in its errors, as in Deno's and Rhino's. */
     private static final String PROGRAM = "program.js";
+    /** What runs a program with top-level await or return as an async function's body, on its first line. */
+    private static final String BODY_HEAD = "(async () => {";
     private static final int POOL_SIZE = 4;
     /**
      * Globals that lead (or look like they lead) to the host: the Java interop objects, the Nashorn-style package
@@ -126,40 +129,78 @@ final class GraalJsExecutor extends PooledExecutor {
             value = prepared.context().eval(body ? asBody(code) : asScript(code));
         } catch (PolyglotException e) {
             if (!e.isSyntaxError()) {
-                throw uncaught(prepared, e);
+                throw told(prepared, e, new Shape(code, body));
             }
             try {
                 value = prepared.context().eval(body ? asScript(code) : asBody(code));
+                body = !body;
             } catch (PolyglotException again) {
                 if (again.isSyntaxError()) {
                     throw e;
                 }
-                throw uncaught(prepared, again);
+                throw told(prepared, again, new Shape(code, !body));
             }
         }
-        Value converted = prepared.runner().getMember("result").execute(settle(prepared, value));
+        Value converted = prepared.runner().getMember("result").execute(settle(prepared, value, new Shape(code, body)));
         return converted.isString() ? Optional.of(converted.asString()) : Optional.empty();
     }
 
     /**
-     * A thrown value that is no Error as Deno tells it ("Uncaught { code: 42 }") with the program's frames: GraalJS's
-     * own message of a thrown object was "Error". Anything else, limits' cancellations among them, as it came.
+     * Where the program's text sits in what GraalJS ran, for the frames of its errors: how many lines it has (the
+     * wrapper's call of an async body comes after them) and how far the wrapper moves its first line.
      */
-    private static PolyglotException uncaught(Prepared prepared, PolyglotException e) throws GuestFailure {
-        Optional<String> told = told(prepared, e.isGuestException() ? e.getGuestObject() : null);
-        if (told.isPresent()) {
-            throw new GuestFailure(told.get(), guestStack(e));
+    private record Shape(int lines, int firstLineOffset) {
+        Shape(String code, boolean body) {
+            this((int) code.chars().filter(c -> c == '\n').count() + 1, body ? BODY_HEAD.length() : 0);
+        }
+    }
+
+    /**
+     * A program's failure as it is told, with its own frames in V8's form ("at f (program.js:1:22)", as Deno and
+     * the program's own {@code e.stack} show them) and a thrown value that is no Error as Deno tells it
+     * ("Uncaught { code: 42 }"): GraalJS's host-side frames read "at <js> f(program.js:1:21-41)" and named none of
+     * a thrown object's content. Anything else, limits' cancellations among them, as it came.
+     */
+    private static PolyglotException told(Prepared prepared, PolyglotException e, Shape shape) throws GuestFailure {
+        if (e.isGuestException()) {
+            Optional<GuestFailure> told = told(prepared, e.getGuestObject(), shape);
+            if (told.isPresent()) {
+                GuestFailure failure = told.get();
+                throw failure.stack().isEmpty() ? new GuestFailure(failure.getMessage(), frames(e, shape)) : failure;
+            }
         }
         return e;
     }
 
-    /** How a thrown or rejected value reads when it is no Error; empty for an Error, told by its stack. */
-    private static Optional<String> told(Prepared prepared, Value thrown) {
+    /**
+     * The program's frames of a thrown value with no stack of its own, from the host's, in V8's form as the program's
+     * errors have them: GraalJS's own read "at <js> f(program.js:1:15-26)".
+     */
+    private static String frames(PolyglotException e, Shape shape) {
+        StringBuilder frames = new StringBuilder();
+        for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+            SourceSection at = frame.getSourceLocation();
+            if (!frame.isGuestFrame() || at == null || !PROGRAM.equals(at.getSource().getName())
+                || at.getStartLine() > shape.lines()
+                || at.getStartLine() == 1 && at.getStartColumn() <= shape.firstLineOffset()) {
+                continue;
+            }
+            int column = at.getStartLine() == 1 ? at.getStartColumn() - shape.firstLineOffset() : at.getStartColumn();
+            String location = PROGRAM + ":" + at.getStartLine() + ":" + column;
+            String name = frame.getRootName();
+            frames.append("\n    at ").append(name == null || name.isEmpty() || name.startsWith(":") ? location
+                                                     : name + " (" + location + ")");
+        }
+        return frames.toString();
+    }
+
+    /** How a thrown or rejected value is told (its message, its frames when it has a stack); empty when it is none. */
+    private static Optional<GuestFailure> told(Prepared prepared, Value thrown, Shape shape) {
         if (thrown == null) {
             return Optional.empty();
         }
-        Value told = prepared.runner().getMember("uncaught").execute(thrown);
-        return told.isString() ? Optional.of(told.asString()) : Optional.empty();
+        Value told = prepared.runner().getMember("failure").execute(thrown, shape.lines(), shape.firstLineOffset());
+        return Optional.of(new GuestFailure(told.getArrayElement(0).asString(), told.getArrayElement(1).asString()));
     }
 
     private static Source asScript(String code) {
@@ -168,7 +209,7 @@ final class GraalJsExecutor extends PooledExecutor {
 
     /** The body of an async function called at once, from the wrapper's first line: the program's lines keep their numbers. */
     private static Source asBody(String code) {
-        return Source.newBuilder("js", "(async () => {" + code + "\n})()", PROGRAM).buildLiteral();
+        return Source.newBuilder("js", BODY_HEAD + code + "\n})()", PROGRAM).buildLiteral();
     }
 
     /**
@@ -180,7 +221,7 @@ final class GraalJsExecutor extends PooledExecutor {
      * watchdog's stop lands at the next step). A promise that nothing is left to settle is a guest failure that says
      * so.
      */
-    private static Value settle(Prepared prepared, Value value) throws GuestFailure {
+    private static Value settle(Prepared prepared, Value value, Shape shape) throws GuestFailure {
         boolean promise = value != null && value.hasMember("then") && value.getMember("then").canExecute();
         Value[] settled = new Value[2]; // the value, or the reason of a rejection
         boolean[] done = new boolean[2]; // settled, rejected
@@ -200,12 +241,8 @@ final class GraalJsExecutor extends PooledExecutor {
         }
         if (done[1]) {
             Value error = settled[1];
-            Optional<String> told = told(prepared, error);
-            if (told.isPresent()) {
-                throw new GuestFailure(told.get());
-            }
-            throw new GuestFailure(error != null && error.hasMember("stack") && error.getMember("stack").isString()
-                                   ? error.getMember("stack").asString() : String.valueOf(error));
+            Optional<GuestFailure> told = told(prepared, error, shape);
+            throw told.isPresent() ? told.get() : new GuestFailure(String.valueOf(error));
         }
         if (promise && !done[0]) {
             throw new GuestFailure("Error: the program awaits a promise that nothing is left to settle (no timer is "

@@ -431,7 +431,7 @@ abstract class PooledExecutor implements Executor {
      * its file (its path would show where the server is installed) or read it from a bytecode file (a source with no
      * text: the distribution's standard library comes compiled).
      */
-    static String guestStack(PolyglotException e) {
+    private static String guestStack(PolyglotException e) {
         StringBuilder stack = new StringBuilder();
         for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
             if (frame.isGuestFrame() && frame.getSourceLocation() != null

@@ -44,13 +44,33 @@
       writable: true, configurable: true, enumerable: false
     });
 
+    // How a program's failure is told, [message, frames]: an Error by its name and message and its stack's frames
+    // that are the program's (not the SDK's, nor the wrapper's: the async body's call after the program's last line
+    // and its head on the first line, whose columns lose the head's length); any other thrown value as Deno tells it ("Uncaught { code: 42 }";
+    // GraalJS gave a thrown object as "Error", its content lost), with no frames (the host has them).
+    const failure = (value, lines, offset) => {
+      if (!(value instanceof Error)) {
+        return ["Uncaught " + (typeof value === "string" ? stringify(value) : sdk.inspect(value)), ""];
+      }
+      let message;
+      try {
+        message = String(value);
+      } catch (e) {
+        message = "Error";
+      }
+      const stack = typeof value.stack === "string" ? value.stack : "";
+      const frames = stack.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("at "))
+        .map((line) => /^(at (?:.* \()?program\.js:)(\d+):(\d+)(\)?)$/.exec(line))
+        .filter((match) => match !== null && Number(match[2]) <= lines
+                && !(match[2] === "1" && Number(match[3]) <= offset))
+        .map((match) => "\n    " + match[1] + match[2] + ":"
+             + (match[2] === "1" ? Math.max(1, Number(match[3]) - offset) : match[3]) + match[4]);
+      return [message, frames.join("")];
+    };
     // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), the
     // next step of what the program waits for (sdk.waiting: answered calls, timers), which it takes while the program
-    // waits and after it, and how a thrown value that is no Error reads, as in Deno ("Uncaught { code: 42 }"; GraalJS
-    // gave a thrown object as "Error", its content lost).
-    const uncaught = (value) => value instanceof Error ? null
-      : "Uncaught " + (typeof value === "string" ? stringify(value) : sdk.inspect(value));
+    // waits and after it, and how its failure is told.
     return Object.freeze({ result: (value) => sdk.resultJson(value, stringify), next: sdk.waiting(timers, calls),
-                           uncaught });
+                           failure });
   };
 })()
