@@ -1156,9 +1156,22 @@
                host: base.host, port: base.port, path: typeof base.path === "string" ? base.path : base.path.slice(),
                query: base.query, fragment: null };
     }
+    // `text` without the C0 controls and spaces at its ends: by index, since /[...]+$/ retries at every position of a
+    // long run of spaces inside the text (quadratic time).
+    function trimControls(text) {
+      var start = 0;
+      var end = text.length;
+      while (start < end && text.charCodeAt(start) <= 0x20) {
+        start++;
+      }
+      while (end > start && text.charCodeAt(end - 1) <= 0x20) {
+        end--;
+      }
+      return text.slice(start, end);
+    }
     function parse(text, base) {
       var input = toText(text);
-      var rest = input.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "").replace(/[\t\n\r]/g, "");
+      var rest = trimControls(input).replace(/[\t\n\r]/g, "");
       var scheme = /^([A-Za-z][A-Za-z0-9+\-.]*):/.exec(rest);
       var record;
       if (scheme !== null) {
