@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,7 +34,8 @@ final class ToolAccess {
 
     private final ToolCatalog catalog;
     private final boolean strict;
-    private final ArgumentValidator validator = new ArgumentValidator();
+    private final SchemaValidator inputs = new SchemaValidator("input schema");
+    private final SchemaValidator outputs = new SchemaValidator("output schema");
     /** Visible to every caller: they only show the caller's own view. */
     private final List<Tool> discovery;
     /** Allow-listed like any tool (namespace {@code conduit}): running code is something a key must be granted. */
@@ -203,7 +205,8 @@ final class ToolAccess {
                 return ToolResults.error("Invalid arguments for tool " + tool.definition().name() + ":\n- "
                                          + String.join("\n- ", problems));
             }
-            ObjectNode result = tool.invoker().call(new ToolCall(arguments, progressToken), context);
+            ObjectNode answer = tool.invoker().call(new ToolCall(arguments, progressToken), context);
+            ObjectNode result = keptToItsSchema(tool, answer);
             outcome = result.path("isError").asBoolean(false) ? "error" : "ok";
             return result;
         } finally {
@@ -211,6 +214,39 @@ final class ToolAccess {
                              Duration.ofNanos(System.nanoTime() - started));
             Tracing.end(span, outcome);
         }
+    }
+
+    /**
+     * {@code result}, or a tool error in its place when it breaks the tool's output schema. MCP has a server give
+     * structured content that conforms to the tool's {@code outputSchema} and a client check it: passed on as it came,
+     * such a result makes the client's SDK refuse the whole answer (the TypeScript SDK throws, and the text content is
+     * lost with it), and gives a program values its declared types do not describe. So the error names what is wrong
+     * and the upstream's own content follows it. An error result is passed on as it came (it promises nothing).
+     */
+    private ObjectNode keptToItsSchema(Tool tool, ObjectNode result) {
+        Optional<ObjectNode> schema = tool.definition().outputSchema();
+        if (schema.isEmpty() || result.path("isError").asBoolean(false)) {
+            return result;
+        }
+        String name = tool.definition().name();
+        List<String> problems = switch (result.get("structuredContent")) {
+            case null -> List.of("it has no structuredContent");
+            case ObjectNode structured -> switch (outputs.validate(name, schema.get(), structured)) {
+                case SchemaValidator.Valid valid -> List.of();
+                case SchemaValidator.Invalid invalid -> invalid.messages();
+                case SchemaValidator.Unusable unusable -> List.of(); // the tool's fault, told in the log once
+            };
+            default -> List.of("its structuredContent is not an object");
+        };
+        if (problems.isEmpty()) {
+            return result;
+        }
+        ObjectNode error = ToolResults.error("Tool " + name + " answered with a result its output schema does not "
+                                             + "allow:\n- " + String.join("\n- ", problems)
+                                             + (result.path("content").isEmpty() ? "" : "\nIts content follows."));
+        ArrayNode content = (ArrayNode) error.get("content");
+        result.path("content").forEach(content::add);
+        return error;
     }
 
     /**
@@ -227,10 +263,10 @@ final class ToolAccess {
             }
             return List.of();
         }
-        return switch (validator.validate(name, tool.definition().inputSchema(), arguments)) {
-            case ArgumentValidator.Valid valid -> List.of();
-            case ArgumentValidator.Invalid invalid -> invalid.messages();
-            case ArgumentValidator.Unusable unusable -> {
+        return switch (inputs.validate(name, tool.definition().inputSchema(), arguments)) {
+            case SchemaValidator.Valid valid -> List.of();
+            case SchemaValidator.Invalid invalid -> invalid.messages();
+            case SchemaValidator.Unusable unusable -> {
                 if (strict) {
                     throw new RpcException(JsonRpcError.invalidParams("Strict mode: tool " + name + " cannot be "
                                                                       + "checked: " + unusable.reason()));

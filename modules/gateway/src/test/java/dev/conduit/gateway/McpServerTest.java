@@ -154,6 +154,44 @@ class McpServerTest {
     }
 
     @Test
+    void aResultBreakingItsOutputSchemaBecomesAToolErrorThatKeepsItsContent() {
+        ObjectNode output = (ObjectNode) Json.mapper().readTree("""
+                {"type":"object","properties":{"n":{"type":"number"}},"required":["n"]}
+                """);
+        // The tool answers with whatever result its arguments carry, as an upstream might.
+        Tool echoing = new Tool(new ToolDefinition("shaped", Optional.empty(), "", Json.object().put("type", "object"),
+                                                   Optional.of(output), Optional.empty(), Json.object()),
+                                "test", "shaped", (call, ctx) -> (ObjectNode) call.arguments().get("result"));
+        McpServer server = McpServer.builder().catalog(ToolCatalog.of(List.of(echoing))).build();
+        String content = "\"content\":[{\"type\":\"text\",\"text\":\"upstream's own words\"}]";
+
+        JsonNode kept = answer(server, "{" + content + ",\"structuredContent\":{\"n\":1}}");
+        assertThat(kept.toString(), kept.path("isError").asBoolean(false), is(false));
+        assertThat(kept.at("/structuredContent/n").asInt(), is(1));
+
+        JsonNode wrongType = answer(server, "{" + content + ",\"structuredContent\":{\"n\":\"one\"}}");
+        assertThat(wrongType.get("isError").asBoolean(), is(true));
+        assertThat(wrongType.at("/content/0/text").asString(),
+                   containsString("Tool shaped answered with a result its output schema does not allow:\n- /n: "
+                                  + "string found, number expected"));
+        assertThat(wrongType.at("/content/1/text").asString(), is("upstream's own words"));
+        assertThat(wrongType.has("structuredContent"), is(false));
+
+        JsonNode missing = answer(server, "{" + content + "}");
+        assertThat(missing.at("/content/0/text").asString(), containsString("it has no structuredContent"));
+        JsonNode notAnObject = answer(server, "{" + content + ",\"structuredContent\":[1]}");
+        assertThat(notAnObject.at("/content/0/text").asString(), containsString("its structuredContent is not an object"));
+
+        // An error result promises nothing, so it passes as it came.
+        JsonNode failed = answer(server, "{" + content + ",\"isError\":true}");
+        assertThat(failed.at("/content/0/text").asString(), is("upstream's own words"));
+    }
+
+    private JsonNode answer(McpServer server, String result) {
+        return success(server, "tools/call", "{\"name\":\"shaped\",\"arguments\":{\"result\":" + result + "}}");
+    }
+
+    @Test
     void strictModeRefusesToolsWithoutSchemaAndPermissiveForwardsThem() {
         Tool schemaless = new Tool(tool("bare").definition(), "test", "bare", tool("bare").invoker(), true, false);
         McpServer strict = McpServer.builder().catalog(ToolCatalog.of(List.of(schemaless)))

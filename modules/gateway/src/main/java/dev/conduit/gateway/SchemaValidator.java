@@ -13,29 +13,36 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Checks tool arguments against the tool's {@code inputSchema} before the call is forwarded. The schema's
+ * Checks a value against one of a tool's schemas: the arguments against its {@code inputSchema} before the call is
+ * forwarded, or its result's {@code structuredContent} against its {@code outputSchema}. The schema's
  * {@code $schema} picks its dialect (draft-07, 2019-09, 2020-12, ...); without one it is read as 2020-12, the MCP
  * default since 2025-11-25. Remote references are never fetched: only the dialects' bundled meta-schemas load.
  * Compiled schemas are cached per tool name and recompiled when the tool's schema object changes, which happens
  * whenever the catalog is refreshed. Thread-safe.
  */
-final class ArgumentValidator {
-    private static final System.Logger LOGGER = System.getLogger(ArgumentValidator.class.getName());
+final class SchemaValidator {
+    private static final System.Logger LOGGER = System.getLogger(SchemaValidator.class.getName());
     private static final int MAX_CACHED = 10_000;
     private static final int MAX_MESSAGES = 20;
 
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private final Map<String, Compiled> cache = new ConcurrentHashMap<>();
+    private final String role;
+
+    /** A validator for one kind of schema, named by {@code role} ("input schema", "output schema") in its messages. */
+    SchemaValidator(String role) {
+        this.role = role;
+    }
 
     /** The outcome of a check. */
     sealed interface Outcome permits Valid, Invalid, Unusable {
     }
 
-    /** The arguments satisfy the schema. */
+    /** The value satisfies the schema. */
     record Valid() implements Outcome {
     }
 
-    /** The arguments break the schema; one message per violation, with its location. */
+    /** The value breaks the schema; one message per violation, with its location. */
     record Invalid(List<String> messages) implements Outcome {
     }
 
@@ -46,7 +53,7 @@ final class ArgumentValidator {
     private record Compiled(JsonNode source, Schema schema, String problem) {
     }
 
-    Outcome validate(String toolName, ObjectNode schema, ObjectNode arguments) {
+    Outcome validate(String toolName, ObjectNode schema, ObjectNode value) {
         Compiled compiled = cache.get(toolName);
         if (compiled == null || compiled.source() != schema) {
             if (cache.size() >= MAX_CACHED) {
@@ -58,11 +65,11 @@ final class ArgumentValidator {
         if (compiled.schema() == null) {
             return new Unusable(compiled.problem());
         }
-        List<Error> errors = compiled.schema().validate(arguments);
+        List<Error> errors = compiled.schema().validate(value);
         if (errors.isEmpty()) {
             return new Valid();
         }
-        return new Invalid(errors.stream().limit(MAX_MESSAGES).map(ArgumentValidator::describe).toList());
+        return new Invalid(errors.stream().limit(MAX_MESSAGES).map(SchemaValidator::describe).toList());
     }
 
     private Compiled compile(String toolName, ObjectNode schema) {
@@ -71,8 +78,8 @@ final class ArgumentValidator {
             compiled.initializeValidators();
             return new Compiled(schema, compiled, "");
         } catch (RuntimeException e) {
-            LOGGER.log(Level.WARNING, "the input schema of tool " + toolName + " cannot be used: " + e.getMessage());
-            return new Compiled(schema, null, "its input schema is not a valid JSON Schema");
+            LOGGER.log(Level.WARNING, "the " + role + " of tool " + toolName + " cannot be used: " + e.getMessage());
+            return new Compiled(schema, null, "its " + role + " is not a valid JSON Schema");
         }
     }
 
