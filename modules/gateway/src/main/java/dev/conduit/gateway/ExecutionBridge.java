@@ -113,8 +113,33 @@ final class ExecutionBridge implements ToolBridge {
     @Override
     public String call(String requested, String argumentsJson) {
         try (Scope _ = traced.makeCurrent()) {
-            return traced(requested, argumentsJson, turn);
+            return traced(requested, new Sent(argumentsJson), turn);
         }
+    }
+
+    @Override
+    public long maxArgumentBytes() {
+        return access.maxArgumentBytes();
+    }
+
+    /** Counted, rate-limited, allow-listed and traced as a call, then refused as {@link ToolAccess} refuses it. */
+    @Override
+    public String oversized(String requested, long bytes) {
+        try (Scope _ = traced.makeCurrent()) {
+            return traced(requested, new TooLarge(bytes), null);
+        }
+    }
+
+    /** A call's arguments as the engine hands them over. */
+    private sealed interface Arguments permits Sent, TooLarge {
+    }
+
+    /** The arguments, a JSON object. */
+    private record Sent(String json) implements Arguments {
+    }
+
+    /** Arguments the engine could not carry: {@code bytes} of JSON, over {@link #maxArgumentBytes}. */
+    private record TooLarge(long bytes) implements Arguments {
     }
 
     /**
@@ -128,7 +153,7 @@ final class ExecutionBridge implements ToolBridge {
         if (calls.get() >= budget) {
             // Refused without reaching an upstream, so without a thread: a loop that starts calls past its budget
             // makes none until its engine stops it.
-            String refused = traced(requested, argumentsJson, null);
+            String refused = traced(requested, new Sent(argumentsJson), null);
             answers.release();
             return CompletableFuture.completedFuture(refused);
         }
@@ -158,7 +183,7 @@ final class ExecutionBridge implements ToolBridge {
             if (ended) {
                 return error(Outcome.CANCELLED.code(), "The program ended before the call was made").toString();
             }
-            return traced(requested, argumentsJson, null);
+            return traced(requested, new Sent(argumentsJson), null);
         } finally {
             places.release();
         }
@@ -174,7 +199,7 @@ final class ExecutionBridge implements ToolBridge {
     }
 
     /** The call, giving {@code current} (the guest's turn, when the guest's own thread waits for it) back meanwhile. */
-    private String traced(String requested, String argumentsJson, GuestTurns.Turn current) {
+    private String traced(String requested, Arguments given, GuestTurns.Turn current) {
         long started = System.nanoTime();
         if (calls.incrementAndGet() > budget) {
             return record(requested, Outcome.TOOL_BUDGET, started,
@@ -195,9 +220,14 @@ final class ExecutionBridge implements ToolBridge {
                     "Authorization failed: tool " + requested + " is not in the allowlist or does not exist"));
         }
         String name = tool.get().definition().name();
+        if (given instanceof TooLarge tooLarge) {
+            return record(name, Outcome.INVALID_PARAMS, started,
+                          error(Outcome.INVALID_PARAMS.code(), access.oversized(name, tooLarge.bytes())));
+        }
         ObjectNode arguments;
         try {
-            arguments = Json.mapper().readTree(argumentsJson) instanceof ObjectNode object ? object : Json.object();
+            String json = ((Sent) given).json();
+            arguments = Json.mapper().readTree(json) instanceof ObjectNode object ? object : Json.object();
         } catch (JacksonException e) {
             return record(name, Outcome.INVALID_PARAMS, started,
                           error(Outcome.INVALID_PARAMS.code(), "Tool arguments are not JSON"));

@@ -184,10 +184,19 @@ final class ToolAccess {
         }
         long size = Json.mapper().writeValueAsBytes(arguments).length;
         if (size > maxArgumentBytes) {
-            throw new RpcException(JsonRpcError.invalidParams("The arguments for tool " + tool.definition().name()
-                    + " are " + size + " bytes of JSON; the limit is " + maxArgumentBytes
-                    + " bytes (limits.tool-argument-bytes)"));
+            throw new RpcException(JsonRpcError.invalidParams(oversized(tool.definition().name(), size)));
         }
+    }
+
+    /** The largest arguments a call of an upstream's tool may pass, in bytes of JSON. */
+    int maxArgumentBytes() {
+        return maxArgumentBytes;
+    }
+
+    /** Why a call of {@code name} with {@code size} bytes of arguments is refused (-32602). */
+    String oversized(String name, long size) {
+        return "The arguments for tool " + name + " are " + size + " bytes of JSON; the limit is " + maxArgumentBytes
+               + " bytes (limits.tool-argument-bytes)";
     }
 
     /** Calls {@code tool} after checking its arguments; a violation comes back as a tool error result. */

@@ -26,6 +26,24 @@ public interface ToolBridge {
     }
 
     /**
+     * The largest arguments a call may pass, in bytes of JSON ({@code limits.tool-argument-bytes} in the gateway). An
+     * engine that carries arguments through a bounded channel (Deno's pipe) answers a larger call with
+     * {@link #oversized} instead of sending it; every other engine sends it and {@link #call} refuses it.
+     */
+    default long maxArgumentBytes() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * The answer to a call of {@code tool} whose arguments are {@code bytes} of JSON, over {@link #maxArgumentBytes}:
+     * the refusal {@link #call} would have given them, counted and traced as that call would have been.
+     */
+    default String oversized(String tool, long bytes) {
+        return "{\"error\":{\"code\":-32602,\"message\":\"The arguments for tool " + tool + " are " + bytes
+               + " bytes of JSON; the limit is " + maxArgumentBytes() + " bytes\"}}";
+    }
+
+    /**
      * The tools this execution may call, as JSON text: an array of
      * {@code {"name", "namespace", "local", "description"}} objects. The SDK inside the sandbox is built from it as data;
      * no upstream text is ever compiled as code.

@@ -253,6 +253,42 @@ public abstract class ExecutorContract {
         assertThat(outcome.stderr(), outcome, is(new ExecutionOutcome.Completed("", "", Optional.of("150002"))));
     }
 
+    /**
+     * A large tool answer reaches the program in time linear in its size: Deno's runner searched everything it had
+     * read for a line's end at each 64 KB read, so a 15 MB answer took 7 s and this one would outlast the wall limit.
+     */
+    @Test
+    void aLargeToolAnswerArrivesInLinearTime() throws Exception {
+        String code = programs().language() == Language.PYTHON
+                ? "answer = await tools.test.echo(repeat=24 * 1024 * 1024)\nprint(len(answer))"
+                : "console.log((await tools.test.echo({repeat: 24 * 1024 * 1024})).length);";
+        ExecutionOutcome outcome = run(code, LIMITS, new RecordingBridge(1));
+        assertThat(outcome.toString(), outcome.stdout(), is("25165824\n"));
+    }
+
+    /**
+     * Arguments over the bridge's limit are refused in the program, which can catch that and go on, in every engine:
+     * Deno's runner sent them down a pipe whose lines are bounded, and the program was stopped for its output.
+     */
+    @Test
+    void argumentsOverTheLimitAreRefusedAndTheProgramGoesOn() throws Exception {
+        RecordingBridge bridge = RecordingBridge.limitingArguments(10, 1024 * 1024);
+        String code = programs().language() == Language.PYTHON ? """
+                try:
+                    await tools.test.echo(s='x' * (5 * 1024 * 1024))
+                    print('sent')
+                except ToolError as e:
+                    print(e.code, e.message)
+                print((await tools.test.echo(n=1))['n'])""" : """
+                try { await tools.test.echo({s: 'x'.repeat(5 * 1024 * 1024)}); console.log('sent'); }
+                catch (e) { console.log(e.code, e.message); }
+                console.log((await tools.test.echo({n: 1})).n);""";
+        ExecutionOutcome outcome = run(code, LIMITS, bridge);
+        assertThat(outcome.toString(), outcome.stdout(), is("-32602 The arguments for tool test__echo are 5242888 bytes "
+                                                            + "of JSON; the limit is 1048576 bytes\n1\n"));
+        assertThat(bridge.seen().size(), is(1));
+    }
+
     /** crypto.subtle.digest in every JavaScript engine (GraalJS and Rhino had no crypto.subtle), as Deno answers. */
     @Test
     void cryptoDigestsAsInDeno() throws Exception {

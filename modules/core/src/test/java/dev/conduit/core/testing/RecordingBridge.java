@@ -1,5 +1,6 @@
 package dev.conduit.core.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,8 @@ import dev.conduit.core.spi.ToolBridge;
 /**
  * A tool bridge for executor contract tests. {@code test__echo}, {@code test__get-sum} (a name that needs an
  * identifier), {@code other__echo} (the same tool name in another namespace) and {@code other__ping} answer their
- * arguments; {@code test__fail} answers a tool error; {@code secret__tool} is refused as the gateway refuses a tool
+ * arguments ({@code test__echo} given just {@code {"repeat": n}} answers a string of n x's instead: a large answer to
+ * a small call); {@code test__fail} answers a tool error; {@code secret__tool} is refused as the gateway refuses a tool
  * outside the allowlist. Records every call and enforces a call budget. Started calls run on threads of their own, as
  * the gateway's do.
  */
@@ -25,6 +27,7 @@ public final class RecordingBridge implements ToolBridge {
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final Runnable beforeEachCall;
     private final Semaphore answers = new Semaphore(0);
+    private long maxArgumentBytes = Long.MAX_VALUE;
 
     public RecordingBridge(int budget) {
         this(budget, () -> { });
@@ -45,6 +48,13 @@ public final class RecordingBridge implements ToolBridge {
         });
     }
 
+    /** A bridge that refuses arguments over {@code maxArgumentBytes} of JSON, as the gateway does, before it records them. */
+    public static RecordingBridge limitingArguments(int budget, long maxArgumentBytes) {
+        RecordingBridge bridge = new RecordingBridge(budget);
+        bridge.maxArgumentBytes = maxArgumentBytes;
+        return bridge;
+    }
+
     /** A bridge that runs {@code beforeEachCall} on the calling thread first: a test looks at the engine meanwhile. */
     public RecordingBridge(int budget, Runnable beforeEachCall) {
         this.budget = budget;
@@ -57,7 +67,15 @@ public final class RecordingBridge implements ToolBridge {
         if (calls.incrementAndGet() > budget) {
             return "{\"error\":{\"code\":-32015,\"message\":\"tool-call budget spent\"}}";
         }
+        long bytes = argumentsJson.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxArgumentBytes) {
+            return oversized(tool, bytes);
+        }
         seen.add(tool + " " + argumentsJson);
+        if (tool.equals("test__echo") && argumentsJson.matches("\\{\"repeat\": ?\\d+}")) {
+            int n = Integer.parseInt(argumentsJson.replaceAll("\\D", ""));
+            return "{\"value\":\"" + "x".repeat(n) + "\"}";
+        }
         return switch (tool) {
             case "test__echo", "test.echo", "test__get-sum", "other__echo", "other__ping" ->
                     "{\"value\":" + argumentsJson + "}";
@@ -93,6 +111,11 @@ public final class RecordingBridge implements ToolBridge {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public long maxArgumentBytes() {
+        return maxArgumentBytes;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.spi.ExecutionOutcome;
 import dev.conduit.core.spi.ExecutionOutcome.Limit;
 import dev.conduit.core.spi.ExecutionRequest;
+import dev.conduit.core.spi.ToolBridge;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,8 +42,13 @@ final class DenoSession {
     /** How often the watchdog looks at the process. */
     private static final Duration CHECK_PERIOD = Duration.ofMillis(5);
     private static final int MAX_STDERR_BYTES = 64 * 1024;
-    /** Room for a tool call's arguments in one frame, beyond the output limit. */
+    /** Room in one frame beyond the text or the arguments it carries (its members, JSON's escapes). */
     private static final int FRAME_ALLOWANCE = 4 * 1024 * 1024;
+    /**
+     * The largest arguments a frame carries when the bridge sets no limit (the gateway's own is at most this): larger
+     * ones the runner does not send, and the bridge refuses them ({@link ToolBridge#oversized}).
+     */
+    private static final long MAX_ARGUMENT_BYTES = 256L * 1024 * 1024;
     /** Answers to the process that may wait to be written (a program that does not read its answers fills this). */
     private static final long MAX_QUEUED_ANSWERS = 64L * 1024 * 1024;
 
@@ -93,12 +100,13 @@ final class DenoSession {
         first.put("asBody", imports.any() || ProgramForm.of(request.code()) == ProgramForm.ASYNC_BODY);
         first.set("manifest", Json.mapper().readTree(request.tools().manifestJson()));
         first.put("memoryBytes", request.limits().memoryBytes());
+        first.put("maxArgumentBytes", maxArgumentBytes());
         return Json.mapper().writeValueAsString(first);
     }
 
     private ExecutionOutcome readFrames() throws IOException {
-        int maxLine = (int) Math.min(Integer.MAX_VALUE - FRAME_ALLOWANCE, request.limits().outputBytes())
-                      + FRAME_ALLOWANCE;
+        long carried = Math.max(request.limits().outputBytes(), maxArgumentBytes());
+        int maxLine = (int) Math.min(Integer.MAX_VALUE - FRAME_ALLOWANCE, carried) + FRAME_ALLOWANCE;
         BoundedLineReader lines = new BoundedLineReader(process.stdout(), maxLine);
         String prefix = nonce + " ";
         while (true) {
@@ -141,11 +149,17 @@ final class DenoSession {
     }
 
     /** Started, and answered when it is done ({@code ToolBridge.start}): a program's parallel calls run in parallel. */
+    private long maxArgumentBytes() {
+        return Math.min(request.tools().maxArgumentBytes(), MAX_ARGUMENT_BYTES);
+    }
+
     private void call(JsonNode frame) {
         long id = frame.path("id").asLong();
         String tool = frame.path("tool").asString("");
-        String arguments = frame.path("args").toString();
-        request.tools().start(tool, arguments).thenAccept(answer -> {
+        CompletableFuture<String> started = frame.has("oversized")
+                ? CompletableFuture.completedFuture(request.tools().oversized(tool, frame.path("oversized").asLong()))
+                : request.tools().start(tool, frame.path("args").toString());
+        started.thenAccept(answer -> {
             if (request.tools().budgetExceeded()) {
                 stop(Limit.TOOL_CALLS);
                 return;
