@@ -267,6 +267,26 @@ public abstract class ExecutorContract {
     }
 
     /**
+     * An answer of many records, as a query tool gives, fits a program's memory: GraalPy read answers as Python
+     * literal text through compile's syntax trees, more than 256 MB for 20,000 records.
+     */
+    @Test
+    void manyRecordsComeBackWithinTheMemoryLimit() throws Exception {
+        String code = programs().language() == Language.PYTHON ? """
+                records = [{'id': i, 'name': 'user%d' % i, 'active': i % 3 == 0, 'score': i * 1.5, 'tags': ['a', 'b']}
+                           for i in range(50000)]
+                back = (await tools.test.echo(records=records))['records']
+                print(len(back), sum(1 for r in back if r['active']), back[49999]['name'], back == records)""" : """
+                const records = Array.from({length: 50000}, (_, i) =>
+                    ({id: i, name: 'user' + i, active: i % 3 === 0, score: i * 1.5, tags: ['a', 'b']}));
+                const back = (await tools.test.echo({records})).records;
+                console.log(back.length, back.filter((r) => r.active).length, back[49999].name,
+                            JSON.stringify(back) === JSON.stringify(records) ? 'True' : 'False');""";
+        ExecutionOutcome outcome = run(code, LIMITS, new RecordingBridge(1));
+        assertThat(outcome.toString(), outcome.stdout(), is("50000 16667 user49999 True\n"));
+    }
+
+    /**
      * Arguments over the bridge's limit are refused in the program, which can catch that and go on, in every engine:
      * Deno's runner sent them down a pipe whose lines are bounded, and the program was stopped for its output.
      */

@@ -2,7 +2,6 @@ package dev.conduit.exec.graal;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 
 import dev.conduit.core.exec.GuestCalls;
 import dev.conduit.core.exec.LiveHeap;
@@ -20,9 +19,8 @@ final class BridgeSwitch {
     private final AtomicReference<ToolBridge> target = new AtomicReference<>(NoTools.INSTANCE);
     private final AtomicReference<LiveHeap.Share> heap = new AtomicReference<>();
     private final AtomicReference<GuestCalls> calls = new AtomicReference<>(new GuestCalls(NoTools.INSTANCE));
-    private final UnaryOperator<String> encode;
 
-    /** {@code (tool, argumentsJson) -> outcome}, as {@link ToolBridge#call}, the outcome encoded for the guest. */
+    /** {@code (tool, argumentsJson) -> outcome}, as {@link ToolBridge#call}. */
     final ProxyExecutable call;
 
     /**
@@ -37,19 +35,13 @@ final class BridgeSwitch {
      */
     final ProxyExecutable answered;
 
-    /**
-     * {@code (alone) -> "<number> <answer>" lines or null}: as {@link #answered}, each answer encoded for the guest (for
-     * Python, a literal; an encoded answer holds no line break either).
-     */
-    final ProxyExecutable answeredEncoded;
-
     /** {@code (millis) -> null}: waits for an answer or for so long, as {@link ToolBridge#idle}. */
     final ProxyExecutable waitForAnswer;
 
-    /** {@code () -> manifest}, as {@link ToolBridge#manifestJson}, encoded for the guest. */
+    /** {@code () -> manifest}, as {@link ToolBridge#manifestJson}. */
     final ProxyExecutable manifest;
 
-    /** {@code (optionsJson) -> tools}, as {@link ToolBridge#discoverJson}, encoded for the guest. */
+    /** {@code (optionsJson) -> tools}, as {@link ToolBridge#discoverJson}. */
     final ProxyExecutable discover;
 
     /**
@@ -64,25 +56,17 @@ final class BridgeSwitch {
      */
     final ProxyExecutable hold;
 
-    /** A switch that hands JSON to the guest as it is. */
+    /** A switch serving {@link NoTools} until an execution points it at its bridge. */
     BridgeSwitch() {
-        this(UnaryOperator.identity());
-    }
-
-    /** A switch that hands the guest {@code encode} of the JSON (for example as Python literals). */
-    BridgeSwitch(UnaryOperator<String> encode) {
-        this.encode = encode;
-        this.call = args -> this.encode.apply(target.get().call(args[0].asString(), args[1].asString()));
+        this.call = args -> target.get().call(args[0].asString(), args[1].asString());
         this.start = args -> calls.get().start(args[0].asString(), args[1].asString());
         this.answered = args -> calls.get().answered(args.length > 0 && args[0].isBoolean() && args[0].asBoolean());
-        this.answeredEncoded = args -> encodeLines(calls.get().answered(args.length > 0 && args[0].isBoolean()
-                                                                        && args[0].asBoolean()));
         this.waitForAnswer = args -> {
             idle(args.length > 0 && args[0].fitsInLong() ? Math.max(0, args[0].asLong()) : 0);
             return null;
         };
-        this.manifest = args -> this.encode.apply(target.get().manifestJson());
-        this.discover = args -> this.encode.apply(target.get().discoverJson(args[0].asString()));
+        this.manifest = args -> target.get().manifestJson();
+        this.discover = args -> target.get().discoverJson(args[0].asString());
         this.room = args -> {
             LiveHeap.Share share = heap.get();
             return share == null ? 0L : share.room(args.length > 0 && args[0].fitsInLong() ? args[0].asLong() : 0);
@@ -98,22 +82,6 @@ final class BridgeSwitch {
             share.hold(token, args[0].asLong());
             return token;
         };
-    }
-
-    /** {@code "<number> <answer JSON>"} lines with each answer encoded for the guest; null stays null. */
-    private String encodeLines(String lines) {
-        if (lines == null) {
-            return null;
-        }
-        StringBuilder encoded = new StringBuilder(lines.length() + 16);
-        for (String line : lines.split("\n")) {
-            int space = line.indexOf(' ');
-            if (!encoded.isEmpty()) {
-                encoded.append('\n');
-            }
-            encoded.append(line, 0, space + 1).append(encode.apply(line.substring(space + 1)));
-        }
-        return encoded.toString();
     }
 
     /** Waits for a guest's timer, as {@link ToolBridge#idle}: without the execution's turn to run guest code. */

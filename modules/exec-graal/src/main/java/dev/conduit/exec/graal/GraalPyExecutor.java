@@ -45,7 +45,7 @@ final class GraalPyExecutor extends PooledExecutor {
     protected Prepared prepare() {
         OutputSwitch out = new OutputSwitch(false);
         OutputSwitch err = new OutputSwitch(true);
-        BridgeSwitch bridge = new BridgeSwitch(PythonLiterals::fromJson);
+        BridgeSwitch bridge = new BridgeSwitch();
         Context context = sandbox(out, err).build();
         context.initialize("python");
         context.eval(prologue);
@@ -54,7 +54,7 @@ final class GraalPyExecutor extends PooledExecutor {
             rootNodes = PythonRootNodes.of(installer); // the first context is made alone, by the warm-up
         }
         Value runner = installer.execute(bridge.call, bridge.manifest, bridge.discover, bridge.room, bridge.start,
-                         bridge.answeredEncoded, bridge.waitForAnswer);
+                         bridge.answered, bridge.waitForAnswer);
         return new Prepared(context, out, err, bridge, runner);
     }
 

@@ -200,15 +200,15 @@ class GraalPyExecutorTest {
 
     @Test
     void valuesCrossTheBridgeExactlyHoweverHostileTheText() throws Exception {
-        // Arguments go out as JSON written by the SDK, answers come back as Python literals written by the host: a
-        // round trip through both, with text that would end a literal early if either escaped it wrongly.
+        // Arguments go out as JSON written by the SDK, answers come back as JSON read by _json's scanner: a round trip
+        // through both, with text that would end a string early if either escaped it wrongly.
         RecordingBridge bridge = new RecordingBridge(10);
         ExecutionOutcome outcome = run("""
-                hostile = ['"', "'", '\"\"\"', "'''", '\\\\', '\\\\"', '\\n', '\\r\\t', '\\x00\\x1f\\x7f', '\\u2028',
-                           '\\U0001F600', '${x}', '*/', '}', 'None', 1e300, -0.5, 2 ** 62, True, None, [], {}]
+                hostile = ['"', "'", '\"\"\"', "'''", '\\\\', '\\\\"', '\\n', '\\r\\t', '\\x00\\x1f\\x7f', '\\b\\f',
+                           '\\u2028', '\\U0001F600', '${x}', '*/', '}', 'None', 1e300, -0.5, 2 ** 62, True, None, [], {}]
                 back = tools.test.echo({'values': hostile, 'nested': {'k"': {'\\n': hostile}}})
                 print(back['values'] == hostile, back['nested']['k"']['\\n'] == hostile)
-                back['values'][10]""", bridge);
+                back['values'][11]""", bridge);
         assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
         assertThat(outcome.stdout(), is("True True\n"));
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("\"\uD83D\uDE00\""));
