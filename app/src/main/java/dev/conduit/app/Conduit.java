@@ -187,7 +187,7 @@ final class Conduit {
      * clients each start their own Conduit, and fixed ports would collide).
      */
     void serveStdio(InputStream in, OutputStream out) {
-        StdioTransport stdio = StdioTransport.create(mcp, config.stdioPrincipal(), out);
+        StdioTransport stdio = StdioTransport.create(mcp, config.stdioPrincipal(), out, config.stdioMaxMessageBytes());
         catalog.onChange(method -> {
             JsonRpcNotification changed = new JsonRpcNotification(method, Json.object());
             stdio.notifyClient(changed, mcp.audience(changed));

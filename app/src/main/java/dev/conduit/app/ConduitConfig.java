@@ -18,6 +18,7 @@ import dev.conduit.policy.ExecutionLimitsPolicy;
 import dev.conduit.policy.RateLimits;
 import dev.conduit.transport.HttpTransportConfig;
 import dev.conduit.transport.SocketTransportConfig;
+import dev.conduit.transport.StdioTransport;
 import dev.conduit.upstream.UpstreamConfig;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -38,6 +39,7 @@ import io.helidon.config.ConfigSources;
  * @param executors        {@code executors}: engines, guest threads, queue
  * @param executionLimits  {@code limits.execution} and {@code limits.caps}
  * @param stdioKey         {@code transports.stdio.key}: the API key whose allow-list and limits stdio clients get
+ * @param stdioMaxMessageBytes {@code transports.stdio.max-message-bytes}: the largest message written to stdout
  * @param socket           {@code transports.socket}: the Unix domain socket listener, when configured
  * @param tracing          {@code tracing}: OpenTelemetry export, off unless an endpoint is set
  * @param rateLimits       {@code policy.rate-limits}: token buckets per principal, none by default
@@ -49,7 +51,7 @@ import io.helidon.config.ConfigSources;
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
                      int toolArgumentBytes, List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
                      ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey,
-                     Optional<SocketTransportConfig> socket, TracingSettings tracing, RateLimits rateLimits,
+                     int stdioMaxMessageBytes, Optional<SocketTransportConfig> socket, TracingSettings tracing, RateLimits rateLimits,
                      AuditSettings audit, ClusterSettings cluster, Map<String, String> environment) {
 
     ConduitConfig {
@@ -119,6 +121,8 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         HttpTransportConfig http = HttpTransportConfig.from(transports.child("http"));
         ConfigReader stdio = transports.child("stdio");
         Optional<String> stdioKey = stdio.string("key");
+        int stdioMaxMessageBytes = stdio.integer("max-message-bytes", StdioTransport.DEFAULT_MAX_MESSAGE_BYTES,
+                                                 64 * 1024, Integer.MAX_VALUE - 1);
         stdio.warnUnknown();
         if (stdioKey.isPresent() && auth.apiKeys().stream().noneMatch(key -> key.id().equals(stdioKey.get()))) {
             throw new InvalidConfigException("transports.stdio.key", "names no key of auth.api-keys: '"
@@ -151,7 +155,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
             executionLimits.checkUnderCaps(auth.apiKeys().get(i).limits(), "auth.api-keys." + i + ".limits");
         }
         return new ConduitConfig(config, server, auth, http, pageSize, toolArgumentBytes, upstreams, strict, allow, executors,
-                                 executionLimits, stdioKey, socket, TracingSettings.from(root.child("tracing")),
+                                 executionLimits, stdioKey, stdioMaxMessageBytes, socket, TracingSettings.from(root.child("tracing")),
                                  rateLimits, audit, ClusterSettings.from(root.child("cluster"), environment),
                                  environment);
     }

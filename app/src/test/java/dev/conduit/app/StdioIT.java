@@ -2,6 +2,7 @@ package dev.conduit.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,17 +28,29 @@ import static org.hamcrest.Matchers.startsWith;
 class StdioIT {
     private static final Path EVERYTHING = RunningConduit.INTEROP.resolve(
             "node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
+    private static final Path FILESYSTEM = RunningConduit.INTEROP.resolve(
+            "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js").toAbsolutePath();
 
     @TempDir
     Path dir;
 
     @Test
     void sdkClientInitializesListsCallsAndExecutesOverStdio() throws Exception {
+        // The files upstream serves a file of 6 MB, whose answer (its text and its structured content) the official
+        // client would not read: it closed the connection.
+        Path folder = Files.createDirectories(dir.resolve("served"));
+        Path large = Files.writeString(folder.resolve("large.txt"), "z".repeat(6_000_000));
         Path config = writeConfig();
+        Files.writeString(config, """
+                  - id: files
+                    command: %s
+                    args: [%s, %s]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), FILESYSTEM, folder), StandardOpenOption.APPEND);
         RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(120), "env",
                 "JAVA_HOME=" + System.getProperty("java.home"), "CONDUIT_API_KEY=" + RunningConduit.API_KEY,
                 "CONDUIT_LIMITED_KEY=" + RunningConduit.LIMITED_KEY, RunningConduit.NODE.toString(), "stdio-client.mjs",
-                RunningConduit.DIST.resolve("bin/conduit").toAbsolutePath().toString(), config.toString());
+                RunningConduit.DIST.resolve("bin/conduit").toAbsolutePath().toString(), config.toString(),
+                large.toRealPath().toString());
         assertThat(run.output(), run.exitCode(), is(0));
         JsonNode seen = Json.mapper().readTree(run.output().lines().filter(line -> line.startsWith("{"))
                                                        .reduce((a, b) -> b).orElseThrow());
@@ -47,6 +60,10 @@ class StdioIT {
         assertThat(run.output(), tools, hasItems("everything__echo", "execute_javascript", "conduit__search_tools"));
         assertThat(seen.at("/echo/content/0/text").asString(), is("Echo: over stdio"));
         assertThat(seen.at("/execute/structuredContent/result").asString(), is("Echo: from code"));
+        assertThat(seen.get("large").toString(), seen.at("/large/isError").asBoolean(), is(true));
+        assertThat(seen.at("/large/text").asString(), startsWith("The answer to tools/call is 12000"));
+        assertThat(seen.at("/large/text").asString(), containsString("(transports.stdio.max-message-bytes)"));
+        assertThat(seen.at("/after/content/0/text").asString(), is("Echo: still here"));
     }
 
     @Test

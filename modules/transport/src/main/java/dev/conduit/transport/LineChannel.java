@@ -22,6 +22,7 @@ import dev.conduit.core.Cancellation;
 import dev.conduit.core.ClientChannel;
 import dev.conduit.core.LocalSession;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
 import dev.conduit.core.ProtocolVersion;
@@ -38,6 +39,7 @@ import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.core.jsonrpc.Outcome;
 import dev.conduit.core.jsonrpc.OversizedMessage;
+import dev.conduit.core.tool.ToolResults;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -66,6 +68,7 @@ final class LineChannel {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final LineSink out;
+    private final MessageCap cap;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
     /** Who a channel's messages come from. */
@@ -151,8 +154,19 @@ final class LineChannel {
      */
     LineChannel(String name, String transport, LineSink out, McpEndpoint endpoint, Caller callers, int maxLineBytes,
                 int maxInFlight) {
+        this(name, transport, out, MessageCap.NONE, endpoint, callers, maxLineBytes, maxInFlight);
+    }
+
+    /**
+     * @param cap     the largest message written: an answer over it is replaced by one saying so, a notification over
+     *                it is left out (logged)
+     * @param callers who the messages come from
+     */
+    LineChannel(String name, String transport, LineSink out, MessageCap cap, McpEndpoint endpoint, Caller callers,
+                int maxLineBytes, int maxInFlight) {
         this.name = name;
         this.out = out;
+        this.cap = cap;
         this.endpoint = endpoint;
         this.callers = callers;
         // The session lives exactly as long as the connection.
@@ -310,7 +324,7 @@ final class LineChannel {
         running.add(context.cancellation());
         Thread.ofVirtual().name(name + "-request").start(() -> {
             try {
-                endpoint.handle(message, context).ifPresent(this::send);
+                endpoint.handle(message, context).ifPresent(response -> answer((JsonRpcRequest) message, response));
             } finally {
                 running.remove(context.cancellation());
                 inFlight.release();
@@ -347,9 +361,35 @@ final class LineChannel {
         }
     }
 
+    /**
+     * The answer to {@code request}; one over the cap is replaced by a smaller one that says so: a tool error for a
+     * tool call (the model reads it and can ask for less), a -32000 error for anything else.
+     */
+    private void answer(JsonRpcRequest request, JsonRpcMessage response) {
+        byte[] line = JsonRpcCodec.encode(response);
+        if (cap.exceededBy(line.length)) {
+            String why = cap.explain(request.method(), line.length);
+            LOGGER.log(Level.WARNING, name + ": " + why);
+            line = JsonRpcCodec.encode(request.method().equals(McpMethods.TOOLS_CALL)
+                    ? JsonRpcResponse.success(request.id(), ToolResults.error(why))
+                    : JsonRpcResponse.failure(request.id(), Outcome.BAD_REQUEST.error(why)));
+        }
+        try {
+            out.writeLine(line);
+        } catch (IOException | UncheckedIOException e) {
+            LOGGER.log(Level.DEBUG, name + ": could not write: " + e.getMessage());
+        }
+    }
+
     /** One message, one line. Notifications and responses alike; never a bare {@code null}. */
     private void write(JsonRpcMessage message) throws IOException {
-        out.writeLine(JsonRpcCodec.encode(message));
+        byte[] line = JsonRpcCodec.encode(message);
+        if (cap.exceededBy(line.length)) {
+            LOGGER.log(Level.WARNING, name + ": left out a message of " + line.length + " bytes, over the " + cap.bytes()
+                                      + " bytes a message to this client may carry (" + cap.setting() + ")");
+            return;
+        }
+        out.writeLine(line);
     }
 
     /** Notifications sent to this connection outside any request (for example tools/list_changed), if {@code to} picks it. */

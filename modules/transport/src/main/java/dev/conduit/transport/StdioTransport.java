@@ -20,6 +20,12 @@ import dev.conduit.core.jsonrpc.JsonRpcNotification;
 public final class StdioTransport {
     /** Longest line accepted: 16 MiB. */
     public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+    /**
+     * The default of the largest message written: 10 MB, under the 10 MiB past which the official TypeScript SDK's
+     * stdio client (v1) closes the connection (it counts what waits to be read, so the next message's first bytes
+     * may be in its buffer too).
+     */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 10_000_000;
     private static final int MAX_IN_FLIGHT = 64;
 
     /** Answers waiting for the client to read them; past this, requests wait (backpressure), nothing is dropped. */
@@ -37,12 +43,16 @@ public final class StdioTransport {
     /**
      * A transport writing to {@code out} on behalf of {@code principal}.
      *
-     * @param principal who every request acts as
+     * @param principal       who every request acts as
+     * @param maxMessageBytes the largest message written ({@code transports.stdio.max-message-bytes}); a larger answer
+     *                        is replaced by one that says so
      */
-    public static StdioTransport create(McpEndpoint endpoint, Principal principal, OutputStream out) {
+    public static StdioTransport create(McpEndpoint endpoint, Principal principal, OutputStream out,
+                                        int maxMessageBytes) {
         // stdout is a pipe: written from one platform thread, never from a request's virtual thread (see PipeThreads).
         PipeWriter stdout = PipeWriter.start("conduit-stdout", Objects.requireNonNull(out), OUTGOING_QUEUE_BYTES);
-        return new StdioTransport(new LineChannel("stdio", "stdio", LineChannel.LineSink.queued(stdout), endpoint,
+        MessageCap cap = new MessageCap(maxMessageBytes, "transports.stdio.max-message-bytes");
+        return new StdioTransport(new LineChannel("stdio", "stdio", LineChannel.LineSink.queued(stdout), cap, endpoint,
                                                   new LineChannel.Caller.Fixed(principal), MAX_LINE_BYTES,
                                                   MAX_IN_FLIGHT), stdout);
     }

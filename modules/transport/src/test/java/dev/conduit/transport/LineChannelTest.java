@@ -14,6 +14,7 @@ import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
 import dev.conduit.core.Principal;
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,45 @@ class LineChannelTest {
         List<JsonNode> lines = serve(new LineChannel.Caller.Fixed(Principal.anonymous()),
                                      "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"fast\"}]\n");
         assertThat(lines.getFirst().at("/error/message").asString(), containsString("one message per line"));
+    }
+
+    /**
+     * An answer over the channel's cap is replaced by a small one that says so (a tool error for a tool call, -32000
+     * otherwise) and the connection goes on; a notification over it is left out.
+     */
+    @Test
+    void answersOverTheCapAreReplacedAndTheConnectionGoesOn() {
+        MessageCap cap = new MessageCap(64 * 1024, "transports.stdio.max-message-bytes");
+        String big = "x".repeat(100 * 1024);
+        McpEndpoint sized = (message, context) -> {
+            if (!(message instanceof JsonRpcRequest request)) {
+                return Optional.empty();
+            }
+            int size = request.params().path("size").asInt();
+            context.channel().send(new JsonRpcNotification("notifications/message",
+                                                             Json.object().put("data", big.substring(0, size))));
+            return Optional.of(JsonRpcResponse.success(request.id(), Json.object().put("text", big.substring(0, size))));
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new LineChannel("test", "stdio", LineChannel.LineSink.locked(out), cap, sized,
+                        new LineChannel.Caller.Fixed(Principal.anonymous()), 1 << 20, 1)
+                .serve(new ByteArrayInputStream("""
+                        {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"size":102400}}
+                        {"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"size":102400}}
+                        {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"size":10}}
+                        """.getBytes(StandardCharsets.UTF_8)));
+        List<JsonNode> lines = out.toString(StandardCharsets.UTF_8).lines().map(line -> Json.mapper().readTree(line))
+                .toList();
+        // The two large notifications are left out; the small one and the three answers arrive, in order (one at once).
+        assertThat(lines.size(), is(4));
+        assertThat(lines.get(0).at("/result/isError").asBoolean(), is(true));
+        assertThat(lines.get(0).at("/result/content/0/text").asString(), containsString(
+                "The answer to tools/call is 102445 bytes of JSON, over the 65536 bytes a message to this client may "
+                + "carry (transports.stdio.max-message-bytes)"));
+        assertThat(lines.get(1).at("/error/code").asInt(), is(-32000));
+        assertThat(lines.get(1).at("/error/message").asString(), containsString("The answer to resources/read is"));
+        assertThat(lines.get(2).at("/params/data").asString(), is("xxxxxxxxxx"));
+        assertThat(lines.get(3).at("/result/text").asString(), is("xxxxxxxxxx"));
     }
 
     private List<JsonNode> serve(LineChannel.Caller callers, String input) {
