@@ -51,8 +51,8 @@ import io.helidon.config.ConfigSources;
 record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTransportConfig http, int pageSize,
                      int toolArgumentBytes, List<UpstreamConfig> upstreams, boolean strictValidation, List<String> outboundAllow,
                      ExecutorsConfig executors, ExecutionLimitsPolicy executionLimits, Optional<String> stdioKey,
-                     int stdioMaxMessageBytes, Optional<SocketTransportConfig> socket, TracingSettings tracing, RateLimits rateLimits,
-                     AuditSettings audit, ClusterSettings cluster, Map<String, String> environment) {
+                     int stdioMaxMessageBytes, Optional<SocketTransportConfig> socket, TracingSettings tracing,
+                     RateLimits rateLimits, AuditSettings audit, ClusterSettings cluster, Map<String, String> environment) {
 
     ConduitConfig {
         Objects.requireNonNull(raw);
@@ -155,7 +155,8 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
             executionLimits.checkUnderCaps(auth.apiKeys().get(i).limits(), "auth.api-keys." + i + ".limits");
         }
         return new ConduitConfig(config, server, auth, http, pageSize, toolArgumentBytes, upstreams, strict, allow, executors,
-                                 executionLimits, stdioKey, stdioMaxMessageBytes, socket, TracingSettings.from(root.child("tracing")),
+                                 executionLimits, stdioKey, stdioMaxMessageBytes, socket,
+                                 TracingSettings.from(root.child("tracing")),
                                  rateLimits, audit, ClusterSettings.from(root.child("cluster"), environment),
                                  environment);
     }
