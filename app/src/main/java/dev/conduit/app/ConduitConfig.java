@@ -69,7 +69,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         if (!Files.isRegularFile(file)) {
             throw new InvalidConfigException("--config", "the configuration file " + file + " does not exist");
         }
-        return from(read(file), environment, Optional.of(file.toAbsolutePath().normalize().getParent()));
+        return from(read(file), written(file), environment, Optional.of(file.toAbsolutePath().normalize().getParent()));
     }
 
     /**
@@ -80,6 +80,16 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
     static ExecutorsConfig executorsOf(Path file) {
         Config config = Files.isRegularFile(file) ? read(file) : Config.empty();
         return ExecutorsConfig.from(ConfigReader.of(config).child("executors"));
+    }
+
+    /** What {@code file} itself says, without the environment variables and system properties over it. */
+    private static Config written(Path file) {
+        return Config.builder()
+                .disableValueResolving()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.file(file))
+                .build();
     }
 
     private static Config read(Path file) {
@@ -109,12 +119,16 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
 
     /** Validates an already-built config. */
     static ConduitConfig from(Config config, Map<String, String> environment) {
-        return from(config, environment, Optional.empty());
+        return from(config, config, environment, Optional.empty());
     }
 
-    /** Validates an already-built config read from a file in {@code folder}, against which relative paths resolve. */
-    private static ConduitConfig from(Config config, Map<String, String> environment, Optional<Path> folder) {
-        ConfigReader root = ConfigReader.of(config);
+    /**
+     * Validates an already-built config read from a file in {@code folder}, against which relative paths resolve;
+     * {@code written} is what the file alone says, where misspelt keys are looked for.
+     */
+    private static ConduitConfig from(Config config, Config written, Map<String, String> environment,
+                                      Optional<Path> folder) {
+        ConfigReader root = ConfigReader.of(config, written);
         ServerSettings server = ServerSettings.from(root.child("server"), environment);
         AuthConfig auth = AuthConfig.from(root.child("auth"), environment);
         ConfigReader transports = root.child("transports");
@@ -129,6 +143,7 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
                                                                      + stdioKey.get() + "'");
         }
         Optional<SocketTransportConfig> socket = SocketTransportConfig.from(transports.child("socket"));
+        transports.warnUnknown();
         ConfigReader limits = root.child("limits");
         int pageSize = limits.integer("page-size", McpServer.DEFAULT_PAGE_SIZE, 1, 1000);
         int toolArgumentBytes = limits.integer("tool-argument-bytes", McpServer.DEFAULT_TOOL_ARGUMENT_BYTES, 2,
@@ -154,10 +169,11 @@ record ConduitConfig(Config raw, ServerSettings server, AuthConfig auth, HttpTra
         for (int i = 0; i < auth.apiKeys().size(); i++) {
             executionLimits.checkUnderCaps(auth.apiKeys().get(i).limits(), "auth.api-keys." + i + ".limits");
         }
+        TracingSettings tracing = TracingSettings.from(root.child("tracing"));
+        ClusterSettings cluster = ClusterSettings.from(root.child("cluster"), environment);
+        root.warnUnknown(); // "upstream:" for "upstreams:" left a server without upstreams, and said nothing
         return new ConduitConfig(config, server, auth, http, pageSize, toolArgumentBytes, upstreams, strict, allow, executors,
-                                 executionLimits, stdioKey, stdioMaxMessageBytes, socket,
-                                 TracingSettings.from(root.child("tracing")),
-                                 rateLimits, audit, ClusterSettings.from(root.child("cluster"), environment),
-                                 environment);
+                                 executionLimits, stdioKey, stdioMaxMessageBytes, socket, tracing, rateLimits, audit,
+                                 cluster, environment);
     }
 }

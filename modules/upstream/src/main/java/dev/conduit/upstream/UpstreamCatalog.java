@@ -55,6 +55,8 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     private final List<Consumer<JsonRpcNotification>> relays = new CopyOnWriteArrayList<>();
     private final Map<Upstream, CompletableFuture<Void>> fetches = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Map.of());
+    /** Set as the server stops: what fails from then on is the stop's doing. */
+    private volatile boolean closing;
     // Counted on every tool lookup, by every request thread at once: adders, made once per upstream.
     private final Map<Upstream, LongAdder> hits;
     private final Map<Upstream, LongAdder> misses;
@@ -249,8 +251,9 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
             try {
                 upstream.refreshTools();
             } catch (UpstreamException | RuntimeException e) {
-                LOGGER.log(Level.WARNING, "upstream '" + upstream.id() + "' left out of the tool list: "
-                                          + e.getMessage());
+                // A listing that the server's stop cut short (an eager upstream at a quick stop) is no fault.
+                LOGGER.log(closing ? Level.DEBUG : Level.WARNING, "upstream '" + upstream.id()
+                                                                  + "' left out of the tool list: " + e.getMessage());
             } finally {
                 fetches.remove(upstream);
                 done.complete(null);
@@ -405,6 +408,7 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
     /** Ends every upstream connection and child process. */
     @Override
     public void close() {
+        closing = true;
         upstreams.forEach(Upstream::close);
     }
 }

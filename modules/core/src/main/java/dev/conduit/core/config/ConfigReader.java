@@ -16,28 +16,42 @@ import io.helidon.config.Config;
 
 /**
  * Reads one configuration node into typed values, with errors that name the full key and the allowed range, and
- * remembers which child keys were read so that {@link #warnUnknown()} can point out typos. Not thread-safe: use it
- * while building a config record at start-up.
+ * remembers which child keys were read so that {@link #warnUnknown()} can point out typos. Values come from the
+ * configuration as a whole (the file with environment variables and system properties over it: {@code SERVER_PORT}
+ * is {@code server.port}); typos are looked for in what the file itself says, so a variable such as
+ * {@code SERVER_SOFTWARE} is no unknown key and a misspelt top-level key such as {@code upstream:} is one. Not
+ * thread-safe: use it while building a config record at start-up.
  */
 public final class ConfigReader {
     private static final System.Logger LOGGER = System.getLogger(ConfigReader.class.getName());
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final Config node;
+    /** The same node in what the file says, where unknown keys are looked for. */
+    private final Config written;
     private final Set<String> known = new LinkedHashSet<>();
 
-    private ConfigReader(Config node) {
+    private ConfigReader(Config node, Config written) {
         this.node = node;
+        this.written = written;
     }
 
-    /** A reader of {@code node}; a missing node reads as all defaults. */
+    /** A reader of {@code node}; a missing node reads as all defaults. Unknown keys are looked for in it too. */
     public static ConfigReader of(Config node) {
-        return new ConfigReader(node);
+        return new ConfigReader(node, node);
+    }
+
+    /**
+     * A reader of {@code node}, the whole configuration, that looks for unknown keys in {@code written}, the file's
+     * own configuration (which keys the environment adds is not the user's spelling).
+     */
+    public static ConfigReader of(Config node, Config written) {
+        return new ConfigReader(node, written);
     }
 
     /** A reader of no configuration at all: every value its default. */
     public static ConfigReader empty() {
-        return new ConfigReader(Config.empty());
+        return of(Config.empty());
     }
 
     /** The names of this node's children. */
@@ -73,7 +87,7 @@ public final class ConfigReader {
     /** A reader of the child node {@code name}. */
     public ConfigReader child(String name) {
         known.add(name);
-        return new ConfigReader(node.get(name));
+        return new ConfigReader(node.get(name), written.get(name));
     }
 
     /** Readers of the items of the list {@code name}; empty if absent. */
@@ -87,7 +101,10 @@ public final class ConfigReader {
             throw new InvalidConfigException(key(name), "must be a list");
         }
         List<ConfigReader> items = new ArrayList<>();
-        list.asNodeList().get().forEach(item -> items.add(new ConfigReader(item)));
+        List<Config> nodes = list.asNodeList().get();
+        for (int i = 0; i < nodes.size(); i++) {
+            items.add(new ConfigReader(nodes.get(i), written.get(name).get(Integer.toString(i))));
+        }
         return items;
     }
 
@@ -212,10 +229,10 @@ public final class ConfigReader {
 
     /** Logs a warning for every child key that was never read: most often a typo. */
     public void warnUnknown() {
-        if (!node.exists() || node.type() != Config.Type.OBJECT) {
+        if (!written.exists() || written.type() != Config.Type.OBJECT) {
             return;
         }
-        node.asNodeList().get().stream()
+        written.asNodeList().get().stream()
                 .map(Config::name)
                 .filter(name -> !known.contains(name))
                 .forEach(name -> LOGGER.log(Level.WARNING, "Unknown configuration key " + key(name)
@@ -224,9 +241,9 @@ public final class ConfigReader {
 
     /** The names of the child keys that were never read, for tests. */
     public List<String> unknownKeys() {
-        if (!node.exists() || node.type() != Config.Type.OBJECT) {
+        if (!written.exists() || written.type() != Config.Type.OBJECT) {
             return List.of();
         }
-        return node.asNodeList().get().stream().map(Config::name).filter(name -> !known.contains(name)).toList();
+        return written.asNodeList().get().stream().map(Config::name).filter(name -> !known.contains(name)).toList();
     }
 }

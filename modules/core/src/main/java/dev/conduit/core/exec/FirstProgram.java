@@ -3,6 +3,7 @@ package dev.conduit.core.exec;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 import dev.conduit.core.spi.ExecutionLimits;
 import dev.conduit.core.spi.ExecutionOutcome;
@@ -29,6 +30,16 @@ public final class FirstProgram {
 
     /** Runs {@code code} on {@code executor} on a thread of its own; completes when it ended, however it ended. */
     public static CompletableFuture<Void> run(Executor executor, Language language, String code) {
+        return run(executor, language, code, () -> false);
+    }
+
+    /**
+     * As {@link #run(Executor, Language, String)}, for an engine that may close under its first program: when
+     * {@code closing} says so, the program's failure is the server stopping (a quick stop during the warm-up), told
+     * at debug level instead of as a warning with the race's stack trace.
+     */
+    public static CompletableFuture<Void> run(Executor executor, Language language, String code,
+                                              BooleanSupplier closing) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread.ofPlatform().name(executor.name() + "-first-program").daemon(true)
                 .stackSize(Executor.GUEST_STACK_BYTES).start(() -> {
@@ -38,11 +49,15 @@ public final class FirstProgram {
                         ExecutionOutcome outcome = executor.execute(new ExecutionRequest(code, language, LIMITS,
                                                                                          NoTools.INSTANCE, "warm-up"));
                         if (!(outcome instanceof ExecutionOutcome.Completed)) {
-                            LOGGER.log(Level.WARNING, executor.name() + ": its first program did not complete: "
-                                                      + outcome);
+                            LOGGER.log(closing.getAsBoolean() ? Level.DEBUG : Level.WARNING,
+                                       executor.name() + ": its first program did not complete: " + outcome);
                         }
                     } catch (RuntimeException e) {
-                        LOGGER.log(Level.WARNING, executor.name() + ": its first program failed", e);
+                        if (closing.getAsBoolean()) {
+                            LOGGER.log(Level.DEBUG, executor.name() + ": its first program stopped by shutdown: " + e);
+                        } else {
+                            LOGGER.log(Level.WARNING, executor.name() + ": its first program failed", e);
+                        }
                     } finally {
                         done.complete(null);
                         LOGGER.log(Level.INFO, executor.name() + " runs programs after "

@@ -2,6 +2,7 @@ package dev.conduit.core.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
@@ -58,6 +59,24 @@ class ConfigReaderTest {
         ConfigReader node = reader("a:\n  port: 1\n  prot: 2\n").child("a");
         node.integer("port", 1, 0, 9);
         assertThat(node.unknownKeys(), is(List.of("prot")));
+    }
+
+    /** Keys other sources add (SERVER_SOFTWARE is server.software) are not typos; the file's own misspellings are. */
+    @Test
+    void unknownKeysAreLookedForInWhatTheFileSays() {
+        String yaml = "a:\n  port: 1\n  prot: 2\nitems:\n  - name: x\n    nmae: y\nupstream: []\n";
+        Config merged = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .sources(ConfigSources.create(Map.of("a.software", "apache", "path", "/bin")),
+                         ConfigSources.create(yaml, MediaTypes.APPLICATION_X_YAML))
+                .build();
+        ConfigReader root = ConfigReader.of(merged, Config.just(ConfigSources.create(yaml, MediaTypes.APPLICATION_X_YAML)));
+        ConfigReader a = root.child("a");
+        a.integer("port", 1, 0, 9);
+        ConfigReader item = root.list("items").getFirst();
+        item.string("name");
+        assertThat(a.unknownKeys(), is(List.of("prot")));
+        assertThat(item.unknownKeys(), is(List.of("nmae")));
+        assertThat(root.unknownKeys(), is(List.of("upstream")));
     }
 
     @Test

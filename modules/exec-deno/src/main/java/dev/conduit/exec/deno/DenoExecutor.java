@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.conduit.core.Timers;
@@ -76,7 +77,7 @@ final class DenoExecutor implements Executor {
     /** Runs a first program in the background: the next ones take a tenth of its time ({@link FirstProgram}). */
     void runFirstProgram() {
         if (unavailable == null) {
-            started = FirstProgram.run(this, Language.JAVASCRIPT, "return 1 + 1");
+            started = FirstProgram.run(this, Language.JAVASCRIPT, "return 1 + 1", watchdog::isShutdown);
         }
     }
 
@@ -131,6 +132,11 @@ final class DenoExecutor implements Executor {
         }
         try {
             return new DenoSession(process, request, deadline).run(watchdog);
+        } catch (RejectedExecutionException e) {
+            // Closed while this program waited for a process: the warm-up's first program at a quick stop (requests
+            // are answered before the engines close). A stack trace in the log said nothing more.
+            String message = "The deno engine has shut down: the server is stopping";
+            return new ExecutionOutcome.GuestError("", message + "\n", message);
         } finally {
             pool.release(process);
         }

@@ -73,11 +73,17 @@ final class DenoSession {
         this.residentStart = process.residentBytes();
     }
 
+    /**
+     * Runs the program under the watchdog's eye.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when the watchdog has shut down (the engine is closing);
+     *                                                         nothing was started then
+     */
     ExecutionOutcome run(ScheduledExecutorService watchdog) {
-        stderrReader = PipeThreads.startReader("deno-stderr", this::drainStderr);
-        stdin = PipeWriter.start("deno-stdin", process.stdin(), MAX_QUEUED_ANSWERS);
         ScheduledFuture<?> watching = watchdog.scheduleAtFixedRate(this::check, CHECK_PERIOD.toMillis(),
                                                                    CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        stderrReader = PipeThreads.startReader("deno-stderr", this::drainStderr);
+        stdin = PipeWriter.start("deno-stdin", process.stdin(), MAX_QUEUED_ANSWERS);
         try {
             send(handOver());
             return readFrames();
