@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -37,7 +38,8 @@ class EngineSemanticsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        conduit = RunningConduit.start(dir, RunningConduit.config(true));
+        // A server in a zone of its own: programs must still live in UTC, as Deno's do (they saw the server's zone).
+        conduit = RunningConduit.start(dir, Map.of("TZ", "America/New_York"), RunningConduit.config(true));
         assertThat(conduit.log(), conduit.awaitLog("deno ready", Duration.ofSeconds(60)), is(true));
         client = new McpHttpClient(conduit, RunningConduit.API_KEY);
     }
@@ -67,6 +69,14 @@ class EngineSemanticsIT {
         String rhino = run("rhino", "javascript", code);
         assertThat(name + " on rhino", rhino, anyOf(is(reference), startsWith("error SyntaxError"),
                                                     startsWith("error The rhino engine cannot run this program")));
+    }
+
+    /** Python's clocks are in UTC too, whatever the server's zone (GraalPy took the server's). */
+    @Test
+    void pythonLivesInUtc() throws Exception {
+        String code = "import time, datetime\nprint(time.timezone, time.localtime(0).tm_hour, "
+                      + "datetime.datetime.fromtimestamp(0).isoformat())";
+        assertThat(run("graalpy", "python", code), is("0 0 1970-01-01T00:00:00\n"));
     }
 
     /** The program's output, or "error " and the first line of what it wrote to stderr. */

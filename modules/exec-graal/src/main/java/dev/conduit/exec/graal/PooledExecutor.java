@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -238,6 +239,9 @@ abstract class PooledExecutor implements Executor {
                 .allowCreateProcess(false)
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .allowPolyglotAccess(PolyglotAccess.NONE)
+                // Programs live in UTC, as in Deno's runner: the server's own time zone is a fact of the host (where
+                // it runs), and with it the same program's dates differed by engine and by server.
+                .timeZone(ZoneOffset.UTC)
                 .option("sandbox.MaxCPUTime", MAX_CPU_BACKSTOP)
                 // Deep recursion must end as a resource limit, which guest code cannot catch. Left to the host
                 // stack, it ends as an error a program can catch and recurse from again, and Truffle's

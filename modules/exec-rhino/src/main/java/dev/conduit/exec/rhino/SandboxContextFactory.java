@@ -2,6 +2,7 @@ package dev.conduit.exec.rhino;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.TimeZone;
 
 import org.mozilla.javascript.Callable;
 import org.mozilla.javascript.Context;
@@ -17,6 +18,7 @@ import org.mozilla.javascript.Scriptable;
  */
 final class SandboxContextFactory extends ContextFactory {
     private static final System.Logger LOGGER = System.getLogger(SandboxContextFactory.class.getName());
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
     /**
      * Instructions between guard checks: microseconds of guest work, yet a call counts as 100 instructions however
      * long the built-in it calls runs (filling an array of 131,072 elements is one call), so every few calls.
@@ -71,6 +73,7 @@ final class SandboxContextFactory extends ContextFactory {
         context.setGenerateObserverCount(true);
         context.setMaximumInterpreterStackDepth(MAX_STACK_DEPTH);
         context.setClassShutter(className -> false);
+        context.setTimeZone(UTC); // as in the other engines: the server's own time zone is a fact of the host
         return context;
     }
 
