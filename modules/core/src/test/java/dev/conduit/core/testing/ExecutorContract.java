@@ -309,6 +309,24 @@ public abstract class ExecutorContract {
         assertThat(bridge.seen().size(), is(1));
     }
 
+    /**
+     * A date's locale string in a named time zone tells that zone's time, and an unknown zone is a RangeError, as in
+     * Deno: Rhino (no Intl) told UTC's time whatever the zone.
+     */
+    @Test
+    void aDatesLocaleStringHonoursItsTimeZone() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "JavaScript's Date");
+        ExecutionOutcome outcome = run("""
+                const d = new Date(Date.UTC(2026, 6, 1, 12));
+                let bad = 'none';
+                try { d.toLocaleString('en-US', {timeZone: 'Mars/Olympus'}); } catch (e) { bad = e.name; }
+                console.log(d.toLocaleTimeString('en-GB', {timeZone: 'Europe/Paris'}) + ' | '
+                            + d.toLocaleString('en-GB', {timeZone: 'asia/tokyo'}) + ' | '
+                            + d.toLocaleDateString('en-GB', {timeZone: 'Pacific/Honolulu'}) + ' | ' + bad);""");
+        assertThat(outcome.toString(), outcome.stdout(),
+                   matchesPattern("14:00(:00)? \\| 01/07/2026,? 21:00(:00)? \\| 01/07/2026 \\| RangeError\n"));
+    }
+
     /** crypto.subtle.digest in every JavaScript engine (GraalJS and Rhino had no crypto.subtle), as Deno answers. */
     @Test
     void cryptoDigestsAsInDeno() throws Exception {

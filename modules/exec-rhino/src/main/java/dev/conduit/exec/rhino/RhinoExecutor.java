@@ -245,7 +245,9 @@ final class RhinoExecutor implements Executor {
                 new LambdaFunction(scope, "random", 1, (cx, s, self, args) -> GuestRandom.hex(
                         args.length > 0 ? (long) Context.toNumber(args[0]) : 0)),
                 new LambdaFunction(scope, "digest", 2, (cx, s, self, args) -> GuestDigest.hex(
-                        Context.toString(args[0]), Context.toString(args[1])))});
+                        Context.toString(args[0]), Context.toString(args[1]))),
+                new LambdaFunction(scope, "zoneOffset", 2, (cx, s, self, args) -> ZoneOffsets.minutes(
+                        Context.toString(args[0]), Context.toNumber(args[1])))});
         return new Prepared(scope, finish, target);
     }
 

@@ -8,7 +8,8 @@
 // Rhino has no classes or async functions: plain prototypes here.
 (function () {
   "use strict";
-  return function install(start, answered, manifest, discover, write, drain, sdk, room, hold, idle, random, digest) {
+  return function install(start, answered, manifest, discover, write, drain, sdk, room, hold, idle, random, digest,
+                          zoneOffset) {
     sdk.guardAllocations(this, room, hold, true);
     var timers = sdk.timers(this, Date.now);
     sdk.webGlobals(this, random, digest);
@@ -212,6 +213,31 @@
       writable: true,
       configurable: true,
       enumerable: false
+    });
+
+    // Rhino has no Intl, and a date's locale string ignored its timeZone option: `d.toLocaleString("en-GB",
+    // {timeZone: "Europe/Paris"})` told UTC's time as Paris's, a wrong answer without an error. The zone's offset at
+    // that instant comes from the host's time zone database; an unknown zone is a RangeError, as in Deno.
+    ["toLocaleString", "toLocaleDateString", "toLocaleTimeString"].forEach(function (name) {
+      var local = Date.prototype[name];
+      var timeOf = Date.prototype.getTime;
+      Object.defineProperty(Date.prototype, name, {
+        value: function (locales, options) {
+          var zone = options !== null && typeof options === "object" ? options.timeZone : undefined;
+          var time = timeOf.call(this);
+          if (zone === undefined || time !== time) {
+            return local.call(this, locales, options);
+          }
+          var offset = zoneOffset(String(zone), time);
+          if (offset === null) {
+            throw new RangeError("Invalid time zone specified: " + zone);
+          }
+          return local.call(new Date(time + offset * 60000), locales, options);
+        },
+        writable: true,
+        configurable: true,
+        enumerable: false
+      });
     });
 
     // The value a program leaves behind, settled, as JSON text (undefined when JSON cannot express it).
