@@ -8,6 +8,7 @@ import dev.conduit.core.spi.Language;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * The {@code graalpy} engine: Python 3 on GraalPy. The SDK returns a tool's result directly, and an awaitable when
@@ -18,6 +19,16 @@ import org.graalvm.polyglot.Value;
 final class GraalPyExecutor extends PooledExecutor {
     static final String NAME = "graalpy";
     private static final int POOL_SIZE = 4;
+    /**
+     * {@code (key) -> TZif data, one char a byte, or null}: what zoneinfo reads a zone from (TzifData); without a key,
+     * every zone's key, one a line.
+     */
+    private static final ProxyExecutable TZIF = args -> {
+        if (args.length == 0) {
+            return TzifData.keys();
+        }
+        return args[0].isString() ? TzifData.latin1(args[0].asString()).orElse(null) : null;
+    };
 
     private final Source prologue;
     /** The engine's cache of functions' root nodes, pruned as used contexts close; set by the first context. */
@@ -54,7 +65,7 @@ final class GraalPyExecutor extends PooledExecutor {
             rootNodes = PythonRootNodes.of(installer); // the first context is made alone, by the warm-up
         }
         Value runner = installer.execute(bridge.call, bridge.manifest, bridge.discover, bridge.room, bridge.start,
-                         bridge.answered, bridge.waitForAnswer);
+                         bridge.answered, bridge.waitForAnswer, TZIF);
         return new Prepared(context, out, err, bridge, runner);
     }
 

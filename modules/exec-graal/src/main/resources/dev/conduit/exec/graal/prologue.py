@@ -2,7 +2,7 @@
 # __conduit_install, which receives the host's functions (the tool bridge, one that answers the manifest, one
 # that discovers tools: data, never code, one that says how many bytes the memory limit leaves, and three for calls that
 # overlap: one that notes a call, one that begins the noted calls and answers those that answered, one that waits for
-# an answer), puts `tools`, `discover_mcp_tools` and `ToolError` in the program's
+# an answer; and one that writes a time zone's TZif data for zoneinfo), puts `tools`, `discover_mcp_tools` and `ToolError` in the program's
 # globals, removes itself, and returns the runner. The host functions stay in closures only. The namespaces are built from the manifest on first use.
 # It imports only built-in modules: _ast (which GraalPy needs before compile can answer syntax trees) and _json
 # (GraalPy's own JSON scanner and string encoder, 2 ms): in a fresh GraalPy context `import json` costs more than making
@@ -120,7 +120,7 @@ def __conduit_refusals(sys):
     return start_clocks
 
 
-def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
+def __conduit_install(bridge, manifest, discover, room, start, answered, idle, tzif):
     _globals = globals()
     _sys = _globals.pop("__conduit_sys_module")
     _Coroutine = _globals.pop("__conduit_coroutine")
@@ -553,36 +553,64 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle):
         asyncio.set_event_loop_policy(SandboxEventLoopPolicy())
         _loop_kind.append(SandboxEventLoop)
 
-    class _Adapting:
-        # The loader of asyncio, adapting the module once it has run.
-        __slots__ = ("_inner",)
+    def _adapt_zoneinfo(common):
+        # No time zone database is readable in the sandbox and no tzdata package is installed, so every
+        # ZoneInfo("Europe/Paris") failed: the host writes the zone's TZif data from the JDK's database, and zoneinfo
+        # reads it as it would read the file.
+        from io import BytesIO
+        not_found = common.ZoneInfoNotFoundError
 
-        def __init__(self, inner):
+        def load_tzdata(key):
+            data = tzif(key) if isinstance(key, str) else None
+            if data is None:
+                raise not_found(f"No time zone found with key {key}")
+            return BytesIO(data.encode("latin-1"))
+
+        common.load_tzdata = load_tzdata
+
+    class _Adapting:
+        # The loader of a module adapted once it has run.
+        __slots__ = ("_inner", "_adapt")
+
+        def __init__(self, inner, adapt):
             self._inner = inner
+            self._adapt = adapt
 
         def create_module(self, spec):
             return self._inner.create_module(spec)
 
         def exec_module(self, module):
             self._inner.exec_module(module)
-            _adapt(module)
+            self._adapt(module)
 
-    class _AdaptsAsyncio:
-        # Found first on sys.meta_path: when the program imports asyncio, its spec gets the adapting loader.
+    def _adapt_tzpath(tzpath):
+        # Its list of zones came from tzdata or the tz database's files: it was empty.
+        def available_timezones():
+            return set(tzif().split("\n"))
+
+        tzpath.available_timezones = available_timezones
+
+    _adapters = {"asyncio": _adapt, "zoneinfo._common": _adapt_zoneinfo, "zoneinfo._tzpath": _adapt_tzpath}
+
+    class _AdaptsModules:
+        # Found first on sys.meta_path: when the program imports a module of _adapters, its spec gets the adapting
+        # loader (once: it leaves the list, and the finder leaves sys.meta_path with the last of them).
         @staticmethod
         def find_spec(name, path=None, target=None):
-            if name != "asyncio":
+            adapt = _adapters.pop(name, None)
+            if adapt is None:
                 return None
-            _sys.meta_path.remove(_AdaptsAsyncio)
+            if not _adapters:
+                _sys.meta_path.remove(_AdaptsModules)
             for finder in _sys.meta_path:
                 find = getattr(finder, "find_spec", None)
-                spec = find(name, path, target) if find is not None else None
+                spec = find(name, path, target) if find is not None and finder is not _AdaptsModules else None
                 if spec is not None and spec.loader is not None:
-                    spec.loader = _Adapting(spec.loader)
+                    spec.loader = _Adapting(spec.loader, adapt)
                     return spec
             return None
 
-    _sys.meta_path.insert(0, _AdaptsAsyncio)
+    _sys.meta_path.insert(0, _AdaptsModules)
     _globals["__conduit_await__"] = _await
     _globals["__conduit_awaitable__"] = _awaitable
 

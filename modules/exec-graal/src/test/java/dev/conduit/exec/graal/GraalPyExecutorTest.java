@@ -214,6 +214,42 @@ class GraalPyExecutorTest {
         assertThat(((ExecutionOutcome.Completed) outcome).resultJson().orElseThrow(), is("\"\uD83D\uDE00\""));
     }
 
+    /**
+     * zoneinfo knows the world's time zones, from the JDK's database: in the sandbox no tz database was readable and
+     * no tzdata installed, so every ZoneInfo("Europe/Paris") failed.
+     */
+    @Test
+    void zoneinfoKnowsTheWorldsTimeZones() throws Exception {
+        ExecutionOutcome outcome = run("""
+                from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+                from datetime import datetime, timezone
+                paris = ZoneInfo('Europe/Paris')
+                summer = datetime(2026, 7, 1, 12, tzinfo=timezone.utc).astimezone(paris)
+                winter = datetime(2026, 1, 1, 12, tzinfo=timezone.utc).astimezone(paris)
+                print(summer.isoformat(), summer.tzname(), winter.isoformat(), winter.tzname())
+                new_york = ZoneInfo('America/New_York')
+                # 1:30 happens twice as the clocks go back; DST began on 8 March 2026
+                print(datetime(2026, 11, 1, 1, 30, tzinfo=new_york).utcoffset(),
+                      datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=new_york).utcoffset(),
+                      datetime(2026, 3, 8, 12, tzinfo=new_york).tzname())
+                print(datetime(2026, 7, 1, tzinfo=ZoneInfo('Asia/Kolkata')).utcoffset(), ZoneInfo('Europe/Paris') is paris,
+                      datetime(2026, 1, 1, tzinfo=ZoneInfo('Australia/Lord_Howe')).tzname())
+                import zoneinfo
+                print('Europe/Paris' in zoneinfo.available_timezones(), len(zoneinfo.available_timezones()) > 400)
+                try:
+                    ZoneInfo('Mars/Olympus')
+                except ZoneInfoNotFoundError as e:
+                    print('not found:', e.args[0])""", new RecordingBridge(1));
+        assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(outcome.stdout(), is("""
+                2026-07-01T14:00:00+02:00 CEST 2026-01-01T13:00:00+01:00 CET
+                -1 day, 20:00:00 -1 day, 19:00:00 EDT
+                5:30:00 True +11
+                True True
+                not found: No time zone found with key Mars/Olympus
+                """));
+    }
+
     @Test
     void awaitStyleOfTheOriginalWorks() throws Exception {
         ExecutionOutcome outcome = run("r = await tools.test.echo({'x': 7})\nprint(r['x'])\nr['x'] * 6",
