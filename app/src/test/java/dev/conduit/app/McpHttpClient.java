@@ -71,6 +71,15 @@ final class McpHttpClient {
         return send(session, body, traceparent);
     }
 
+    /** Ends the session with {@code DELETE}; answers the HTTP status. */
+    int end() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(conduit.mcpUrl()))
+                                 .timeout(RunningConduit.patient(Duration.ofSeconds(60)))
+                                 .header("Authorization", "Bearer " + key)
+                                 .header("Mcp-Session-Id", session)
+                                 .DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     /** Calls {@code execute_<language>} with {@code code} and any {@code extra} arguments (engine, limits, ...). */
     JsonNode execute(String language, String code, ObjectNode extra) throws Exception {
         return post(executeRequest(1, language, code, extra));

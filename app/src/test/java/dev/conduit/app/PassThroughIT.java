@@ -104,4 +104,32 @@ class PassThroughIT {
                 {"jsonrpc":"2.0","id":4,"method":"prompts/get","params":{"name":"everything__simple-prompt"}}""");
         assertThat(got.toString(), got.at("/error/code").asInt(), is(-32602));
     }
+
+    /**
+     * A session that ends without unsubscribing, as clients do, releases its subscription (docs/upstreams.md): the
+     * gateway's count of subscriptions held at upstreams goes back down, for a DELETE as for a dropped socket.
+     */
+    @Test
+    void aSessionThatEndsNoLongerHoldsItsSubscriptions() throws Exception {
+        String subscribe = """
+                {"jsonrpc":"2.0","id":5,"method":"resources/subscribe",\
+                "params":{"uri":"demo://resource/static/document/architecture.md"}}""";
+        double before = conduit.metric("conduit_subscriptions_held");
+        McpHttpClient first = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        McpHttpClient second = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        JsonNode subscribed = first.post(subscribe);
+        assertThat(subscribed.toString(), subscribed.has("result"), is(true));
+        assertThat(second.post(subscribe).has("result"), is(true));
+        assertThat(conduit.metric("conduit_subscriptions_held"), is(before + 2));
+
+        assertThat(first.end(), is(204));
+        assertThat(conduit.metric("conduit_subscriptions_held"), is(before + 1));
+        assertThat(second.end(), is(204));
+        assertThat(conduit.metric("conduit_subscriptions_held"), is(before));
+        // The last holder's end told the upstream: a new session subscribes afresh and is counted once.
+        McpHttpClient third = new McpHttpClient(conduit, RunningConduit.API_KEY);
+        assertThat(third.post(subscribe).has("result"), is(true));
+        assertThat(conduit.metric("conduit_subscriptions_held"), is(before + 1));
+        third.end();
+    }
 }

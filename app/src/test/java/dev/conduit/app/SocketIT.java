@@ -87,6 +87,21 @@ class SocketIT {
         }
     }
 
+    /** A connection's session ends with it: a subscription it never undid is released when it closes. */
+    @Test
+    void aClosedConnectionNoLongerHoldsItsSubscriptions() throws Exception {
+        double before = conduit.metric("conduit_subscriptions_held");
+        try (LineClient client = LineClient.open(socket)) {
+            JsonNode subscribed = client.call(1, "resources/subscribe",
+                                              "{\"uri\":\"demo://resource/static/document/architecture.md\"}",
+                                              RunningConduit.API_KEY);
+            assertThat(subscribed.toString(), subscribed.has("result"), is(true));
+            assertThat(conduit.metric("conduit_subscriptions_held"), is(before + 1));
+        }
+        assertThat(RunningConduit.pollUntil(Duration.ofSeconds(10),
+                                            () -> conduit.metric("conduit_subscriptions_held") == before), is(true));
+    }
+
     @Test
     void noTokenOrAWrongOneGetsForbiddenAndNothingElse() throws IOException {
         try (LineClient client = LineClient.open(socket)) {

@@ -30,4 +30,12 @@ public interface McpEndpoint {
     default List<McpParamHeaders.Binding> toolParamBindings(String name, Principal principal) {
         return List.of();
     }
+
+    /**
+     * {@code session} has ended: DELETE, its idle timeout, or its connection closed. Whatever the endpoint held for it
+     * (resource subscriptions at upstreams) is released; a session rarely unsubscribes before it goes. Called once per
+     * session, on the transport's thread; returns promptly.
+     */
+    default void sessionEnded(McpSession session) {
+    }
 }

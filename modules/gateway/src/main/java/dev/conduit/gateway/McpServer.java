@@ -104,6 +104,9 @@ public final class McpServer implements McpEndpoint {
         passThrough.register(routes);
         this.subscriptions = new Subscriptions(passThrough, lifecycle);
         subscriptions.register(routes);
+        metrics.gauge("conduit.subscriptions.held", "Resource subscriptions held at upstreams for clients",
+                      passThrough::held);
+        metrics.gauge("conduit.subscriptions.listening", "Open subscriptions/listen streams", subscriptions::open);
         this.handlers = Map.copyOf(routes);
     }
 
@@ -129,6 +132,12 @@ public final class McpServer implements McpEndpoint {
      */
     public void deliver(JsonRpcNotification notification) {
         subscriptions.deliver(notification);
+    }
+
+    /** What the session still held (resource subscriptions) is released: it ended without unsubscribing. */
+    @Override
+    public void sessionEnded(McpSession session) {
+        passThrough.release(session);
     }
 
     /** Stops the guest threads. */

@@ -7,11 +7,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.conduit.core.ClientChannel;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.McpSession;
+import dev.conduit.core.Principal;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -44,9 +47,13 @@ final class PassThroughMethods {
 
     private final UpstreamFeatures features;
     private final int pageSize;
-    /** Subscribed session ids by resource URI. */
-    private final Map<String, Set<String>> subscriptions = new ConcurrentHashMap<>();
+    /** Who holds each subscription: subscribers (with the key they subscribed with) by owner and URI. */
+    private final Map<Target, Map<String, Principal>> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger subscriptionCount = new AtomicInteger();
+
+    /** A subscription as its owner holds it. */
+    private record Target(String owner, String uri) {
+    }
 
     PassThroughMethods(UpstreamFeatures features, int pageSize) {
         this.features = features;
@@ -67,18 +74,26 @@ final class PassThroughMethods {
 
     /** The sessions subscribed to {@code uri}, for its updates. */
     Predicate<McpSession> subscribers(String uri) {
-        Set<String> sessions = subscriptions.getOrDefault(uri, Set.of());
-        return session -> sessions.contains(session.id());
+        Set<String> holders = subscriptions.entrySet().stream()
+                .filter(held -> held.getKey().uri().equals(uri))
+                .flatMap(held -> held.getValue().keySet().stream())
+                .collect(Collectors.toSet());
+        return session -> holders.contains(subscriber(session));
     }
 
     private JsonNode subscribe(JsonRpcRequest request, RequestContext context) {
         ObjectNode params = request.paramsObject();
-        return subscribe(context.session().id(), Params.requiredString(params, "uri"), params, context);
+        return subscribe(subscriber(context.session()), Params.requiredString(params, "uri"), params, context);
     }
 
     private JsonNode unsubscribe(JsonRpcRequest request, RequestContext context) {
         ObjectNode params = request.paramsObject();
-        return unsubscribe(context.session().id(), Params.requiredString(params, "uri"), params, context);
+        return unsubscribe(subscriber(context.session()), Params.requiredString(params, "uri"), params, context);
+    }
+
+    /** A session as a subscriber: its id, made unique across listeners (two local listeners count alike). */
+    static String subscriber(McpSession session) {
+        return session.transport() + "/" + session.id();
     }
 
     /**
@@ -86,13 +101,14 @@ final class PassThroughMethods {
      * owner; -32002 when the caller may not see the URI.
      */
     JsonNode subscribe(String subscriber, String uri, ObjectNode params, RequestContext context) {
-        String owner = owner(uri, context);
+        Target target = new Target(owner(uri, context), uri);
         if (subscriptionCount.get() >= MAX_SUBSCRIPTIONS) {
             throw new RpcException(Outcome.BUSY.error("Too many resource subscriptions are held by this gateway ("
                                                       + MAX_SUBSCRIPTIONS + "); unsubscribe from some first"));
         }
-        JsonNode result = features.forward(owner, McpMethods.RESOURCES_SUBSCRIBE, params, context);
-        if (subscriptions.computeIfAbsent(uri, key -> ConcurrentHashMap.newKeySet()).add(subscriber)) {
+        JsonNode result = features.forward(target.owner(), McpMethods.RESOURCES_SUBSCRIBE, params, context);
+        if (subscriptions.computeIfAbsent(target, key -> new ConcurrentHashMap<>())
+                    .put(subscriber, context.principal()) == null) {
             subscriptionCount.incrementAndGet();
         }
         return result;
@@ -100,17 +116,54 @@ final class PassThroughMethods {
 
     /** Ends {@code subscriber}'s subscription to {@code uri}; the owner is told when nobody else holds one. */
     JsonNode unsubscribe(String subscriber, String uri, ObjectNode params, RequestContext context) {
-        String owner = owner(uri, context);
-        boolean[] last = new boolean[1];
-        subscriptions.computeIfPresent(uri, (key, holders) -> {
-            if (holders.remove(subscriber)) {
-                subscriptionCount.decrementAndGet();
-            }
-            last[0] = holders.isEmpty();
-            return last[0] ? null : holders;
-        });
+        Target target = new Target(owner(uri, context), uri);
         // Other subscribers still want the updates: the owner keeps sending them.
-        return last[0] ? features.forward(owner, McpMethods.RESOURCES_UNSUBSCRIBE, params, context) : Json.object();
+        return release(target, subscriber) ? features.forward(target.owner(), McpMethods.RESOURCES_UNSUBSCRIBE, params,
+                                                              context) : Json.object();
+    }
+
+    /**
+     * Ends every subscription {@code session} still holds, as if it had unsubscribed from each: the session ended
+     * (DELETE, its idle timeout, its connection closed) without doing so. Owners left without a subscriber are told
+     * off the caller's thread, since an upstream may take its timeout to answer and a transport ends sessions on its
+     * own threads.
+     */
+    void release(McpSession session) {
+        String subscriber = subscriber(session);
+        subscriptions.forEach((target, holders) -> {
+            Principal holder = holders.get(subscriber);
+            if (holder != null && release(target, subscriber)) {
+                ObjectNode params = Json.object();
+                params.put("uri", target.uri());
+                RequestContext ended = new RequestContext(holder, "session-end-" + session.id(), session,
+                                                          ClientChannel.discarding());
+                Thread.ofVirtual().name("unsubscribe-" + target.owner()).start(() -> {
+                    try {
+                        features.forward(target.owner(), McpMethods.RESOURCES_UNSUBSCRIBE, params, ended);
+                    } catch (RpcException e) {
+                        // The owner is gone or refuses; it was logged, and nothing more is held here.
+                    }
+                });
+            }
+        });
+    }
+
+    /** Resource subscriptions held now, for the metrics. */
+    int held() {
+        return subscriptionCount.get();
+    }
+
+    /** Removes {@code subscriber} from {@code target}; whether it was the last one holding it. */
+    private boolean release(Target target, String subscriber) {
+        boolean[] last = new boolean[1];
+        subscriptions.computeIfPresent(target, (key, holders) -> {
+            if (holders.remove(subscriber) != null) {
+                subscriptionCount.decrementAndGet();
+                last[0] = holders.isEmpty();
+            }
+            return holders.isEmpty() ? null : holders;
+        });
+        return last[0];
     }
 
     /** The items of {@code kind} the caller may see, in configuration order. */

@@ -74,7 +74,7 @@ final class Subscriptions {
                 methods.add(method);
             }
         });
-        String subscriber = "listen:" + context.session().id() + ":" + request.id();
+        String subscriber = "listen:" + PassThroughMethods.subscriber(context.session()) + ":" + request.id();
         List<String> uris = new ArrayList<>();
         for (JsonNode uri : wanted.path("resourceSubscriptions")) {
             try {

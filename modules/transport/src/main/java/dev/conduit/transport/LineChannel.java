@@ -177,7 +177,10 @@ final class LineChannel {
         this.maxInFlight = maxInFlight;
     }
 
-    /** Reads and serves lines until the stream ends or the connection is given up; waits for requests in flight. */
+    /**
+     * Reads and serves lines until the stream ends or the connection is given up; waits for requests in flight, then
+     * tells the endpoint the connection's session has ended.
+     */
     void serve(InputStream in) {
         BoundedLineReader reader = new BoundedLineReader(in, maxLineBytes);
         int garbage = 0;
@@ -197,6 +200,7 @@ final class LineChannel {
             LOGGER.log(Level.DEBUG, name + ": connection failed: " + e.getMessage());
         } finally {
             awaitAnswers();
+            endpoint.sessionEnded(session);
         }
     }
 

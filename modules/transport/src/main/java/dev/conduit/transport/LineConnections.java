@@ -68,7 +68,8 @@ final class LineConnections {
             closeQuietly(connection);
             return;
         }
-        String name = "local-" + ids.incrementAndGet();
+        // The name is the session's id: unique across listeners too (a socket's and a pipe's are told apart).
+        String name = transport + "-" + ids.incrementAndGet();
         Thread.Builder threads = nativeIo ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
         threads.name("conduit-" + name).start(() -> {
             PipeWriter writer = nativeIo ? PipeWriter.start("conduit-" + name + "-out", out, OUTGOING_QUEUE_BYTES)

@@ -9,8 +9,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.SessionRevocations;
@@ -33,13 +35,18 @@ final class SessionRegistry {
     private final LongSupplier clock;
     private final Optional<SignedSessionIds> signed;
     private final SessionRevocations revocations;
+    private final Consumer<McpSession> ended;
 
     SessionRegistry(int maxSessions, Duration idleTimeout, LongSupplier nanoClock) {
-        this(maxSessions, idleTimeout, nanoClock, Optional.empty(), SessionRevocations.inMemory());
+        this(maxSessions, idleTimeout, nanoClock, Optional.empty(), SessionRevocations.inMemory(), session -> { });
     }
 
+    /**
+     * @param ended told of every session that ends here, however it ends (DELETE, idle, lifetime, revoked, shutdown)
+     */
     SessionRegistry(int maxSessions, Duration idleTimeout, LongSupplier nanoClock, Optional<SignedSessionIds> signed,
-                    SessionRevocations revocations) {
+                    SessionRevocations revocations, Consumer<McpSession> ended) {
+        this.ended = ended;
         this.maxSessions = maxSessions;
         this.idleNanos = idleTimeout.toNanos();
         this.clock = nanoClock;
@@ -137,6 +144,7 @@ final class SessionRegistry {
         HttpSession session = sessions.remove(id);
         if (session != null) {
             session.close();
+            ended.accept(session);
         }
     }
 

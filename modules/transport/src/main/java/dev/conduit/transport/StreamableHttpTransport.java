@@ -104,7 +104,7 @@ public final class StreamableHttpTransport implements HttpService {
         this.sessions = new SessionRegistry(config.maxSessions(), config.sessionIdleTimeout(), System::nanoTime,
                                             sharing.secret().map(secret -> new SignedSessionIds(
                                                     secret, sharing.maxAge(), java.time.Clock.systemUTC())),
-                                            sharing.revocations());
+                                            sharing.revocations(), endpoint::sessionEnded);
         this.sweeper = Timers.daemon("conduit-session-sweeper");
         long period = Math.max(1, config.sessionIdleTimeout().toSeconds() / 4);
         sweeper.scheduleAtFixedRate(sessions::expireIdle, period, period, TimeUnit.SECONDS);

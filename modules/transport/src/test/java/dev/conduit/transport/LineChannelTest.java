@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -12,8 +13,11 @@ import dev.conduit.auth.ApiKey;
 import dev.conduit.auth.AuthConfig;
 import dev.conduit.auth.Authenticator;
 import dev.conduit.core.McpEndpoint;
+import dev.conduit.core.McpSession;
 import dev.conduit.core.Principal;
+import dev.conduit.core.RequestContext;
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
@@ -61,6 +65,32 @@ class LineChannelTest {
         // "slow" only finishes in time if "fast", read after it, ran while it was waiting.
         assertThat(slow.at("/result/sawFast").asBoolean(), is(true));
         assertThat(slow.at("/result/who").asString(), is("stdio-key"));
+    }
+
+    /** A connection's session ends with it: what the gateway held for it (subscriptions) is released then. */
+    @Test
+    void theSessionEndsWhenTheConnectionDoesAfterItsRequestsWereAnswered() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        McpEndpoint recording = new McpEndpoint() {
+            @Override
+            public Optional<JsonRpcResponse> handle(JsonRpcMessage message, RequestContext context) {
+                events.add("handled " + context.session().id());
+                return message instanceof JsonRpcRequest request
+                        ? Optional.of(JsonRpcResponse.success(request.id(), Json.object())) : Optional.empty();
+            }
+
+            @Override
+            public void sessionEnded(McpSession session) {
+                events.add("ended " + session.id());
+            }
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new LineChannel("socket-7", "socket", LineChannel.LineSink.locked(out), recording,
+                        new LineChannel.Caller.Fixed(Principal.anonymous()), 1 << 20, 8)
+                .serve(new ByteArrayInputStream("""
+                        {"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"x://a"}}
+                        """.getBytes(StandardCharsets.UTF_8)));
+        assertThat(events, is(List.of("handled socket-7", "ended socket-7")));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.conduit.core.Principal;
@@ -21,7 +22,10 @@ import static org.hamcrest.Matchers.not;
 
 class SessionRegistryTest {
     private final AtomicLong clock = new AtomicLong();
-    private final SessionRegistry registry = new SessionRegistry(2, Duration.ofMinutes(1), clock::get);
+    private final List<String> ended = new CopyOnWriteArrayList<>();
+    private final SessionRegistry registry = new SessionRegistry(2, Duration.ofMinutes(1), clock::get,
+                                                                 Optional.empty(), SessionRevocations.inMemory(),
+                                                                 session -> ended.add(session.id()));
     private final Principal alpha = new Principal("alpha", List.of("*"));
     private final Principal beta = new Principal("beta", List.of("*"));
 
@@ -68,6 +72,26 @@ class SessionRegistryTest {
         assertThat(registry.find(id, alpha).isPresent(), is(false));
     }
 
+    /** What the gateway holds for a session (its resource subscriptions) is released however the session ends. */
+    @Test
+    void everyEndOfASessionIsToldOnce() {
+        String deleted = registry.create(alpha, ProtocolVersion.latest(), Json.object()).orElseThrow().id();
+        String idle = registry.create(alpha, ProtocolVersion.latest(), Json.object()).orElseThrow().id();
+        registry.end(deleted, alpha);
+        registry.end(deleted, alpha);
+        assertThat(ended, is(List.of(deleted)));
+        clock.addAndGet(Duration.ofMinutes(2).toNanos());
+        assertThat(registry.find(idle, alpha).isPresent(), is(false));
+        assertThat(registry.expireIdle(), is(0));
+        assertThat(ended, is(List.of(deleted, idle)));
+        String swept = registry.create(alpha, ProtocolVersion.latest(), Json.object()).orElseThrow().id();
+        clock.addAndGet(Duration.ofMinutes(2).toNanos());
+        assertThat(registry.expireIdle(), is(1));
+        String open = registry.create(alpha, ProtocolVersion.latest(), Json.object()).orElseThrow().id();
+        registry.closeAll();
+        assertThat(ended, is(List.of(deleted, idle, swept, open)));
+    }
+
     /** Two registries with one cluster secret stand for two replicas behind a balancer without stickiness. */
     @Test
     void aSignedSessionIsServedByAnyReplicaHoldingTheSecretForItsKeyOnly() {
@@ -97,7 +121,9 @@ class SessionRegistryTest {
         String id = first.create(alpha, ProtocolVersion.latest(), Json.object()).orElseThrow().id();
         assertThat(second.find(id, alpha).isPresent(), is(true));
         first.end(id, alpha);
+        assertThat(ended, is(List.of(id)));
         assertThat(second.find(id, alpha).isPresent(), is(false));
+        assertThat("the replica that had taken it up releases it too", ended, is(List.of(id, id)));
         assertThat(first.find(id, alpha).isPresent(), is(false));
     }
 
@@ -133,6 +159,7 @@ class SessionRegistryTest {
             }
         };
         return new SessionRegistry(10, Duration.ofDays(7), clock::get,
-                                   Optional.of(new SignedSessionIds(secret, Duration.ofHours(24), moving)), revocations);
+                                   Optional.of(new SignedSessionIds(secret, Duration.ofHours(24), moving)), revocations,
+                                   session -> ended.add(session.id()));
     }
 }
