@@ -17,10 +17,22 @@ const nameSchema = { type: "object", properties: { name: { type: "string" } }, r
 
 // Tools added at run time (add_tool); every new instance of the factory lists them too, as a real server would.
 const added = new Set();
+// A resource clients may subscribe to (through subscriptions/listen: the era has no resources/subscribe); the tool
+// touch_status changes it and tells its subscribers.
+const STATUS = "modern://status";
+let touches = 0;
 
 function factory(context) {
   const server = new McpServer({ name: "conduit-modern-fixture", version: "1.0.0" },
-    { capabilities: { tools: { listChanged: true } } });
+    { capabilities: { tools: { listChanged: true }, resources: { subscribe: true } } });
+  server.registerResource("status", STATUS, { description: "Changes on touch_status", mimeType: "text/plain" },
+    async (uri) => ({ contents: [{ uri: uri.href, text: `touched ${touches} times` }] }));
+  server.registerTool("touch_status", { description: `Changes ${STATUS} and tells its subscribers`,
+    inputSchema: schema({}) }, async () => {
+    touches++;
+    await notifyResourceUpdated(server, STATUS);
+    return text(`touched ${touches} times`);
+  });
   server.registerTool("echo", { description: "Echoes its text", inputSchema: schema({ text: { type: "string" } }, ["text"]) },
     async ({ text: value }) => text(`echo: ${value}`));
   // What the request's _meta envelope carried: the gateway's protocol version, client info and log level.
@@ -127,10 +139,14 @@ function factory(context) {
 }
 
 let notifyToolsChanged = () => {};
+// On stdio the connection's one instance tells its listen streams; over HTTP, instances live per request and the
+// handler's notifier reaches the open streams.
+let notifyResourceUpdated = (server, uri) => server.server.sendResourceUpdated({ uri });
 
 if (process.argv[2] === "--http") {
   const handler = createMcpHandler(factory, { legacy: "reject" });
   notifyToolsChanged = () => handler.notify.toolsChanged();
+  notifyResourceUpdated = (_server, uri) => handler.notify.resourceUpdated(uri);
   const http = createServer(async (req, res) => {
     if (req.url !== "/mcp") {
       res.writeHead(404).end();

@@ -15,12 +15,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * Upstreams of the 2026-07-28 era only (interop/modern-server.mjs, the official SDK v2 server refusing 2025 requests):
@@ -33,6 +36,9 @@ import static org.hamcrest.Matchers.is;
 class UpstreamEraIT {
     private static final Path MODERN = RunningConduit.INTEROP.resolve("modern-server.mjs").toAbsolutePath();
     private static final String KEY = "era-0123456789abcdef";
+    /** Keys granted one of the two copies of the fixture each, so that a resource both list is routed to that one. */
+    private static final Map<String, String> ONE_UPSTREAM = Map.of("modern", "era-stdio-0123456789abcdef",
+                                                                   "remote", "era-http-0123456789abcdef");
     @TempDir
     static Path dir;
     private static RunningConduit conduit;
@@ -42,13 +48,26 @@ class UpstreamEraIT {
     static void start() throws Exception {
         int port = UpstreamsIT.freePort();
         remote = UpstreamsIT.startNodeServer(port, MODERN, "--http", Integer.toString(port));
-        conduit = RunningConduit.start(dir, Map.of("ERA_KEY", KEY), RunningConduit.serverConfig() + """
+        conduit = RunningConduit.start(dir, Map.of("ERA_KEY", KEY, "STDIO_KEY", ONE_UPSTREAM.get("modern"),
+                                                   "HTTP_KEY", ONE_UPSTREAM.get("remote")),
+                                       RunningConduit.serverConfig() + """
                 auth:
                   enabled: true
                   api-keys:
                     - id: era
                       secret: ${ERA_KEY}
                       tools: ["*"]
+                    - id: stdio-only
+                      secret: ${STDIO_KEY}
+                      tools: ["modern.*"]
+                    - id: http-only
+                      secret: ${HTTP_KEY}
+                      tools: ["remote.*"]
+                transports:
+                  http:
+                    # A modern client ends its listen stream by closing it, which the gateway notices on its next
+                    # comment line: soon, so that the subscription's release is seen within the test's wait.
+                    keep-alive-interval: 1s
                 policy:
                   outbound:
                     allow: [127.0.0.1]
@@ -120,6 +139,33 @@ class UpstreamEraIT {
                                                  + "protocol 2026-07-28"));
         assertThat(conduit.log(), containsString("upstream 'remote' discovered"));
         assertThat(conduit.log(), containsString("upstream 'everything' initialized"));
+    }
+
+    /**
+     * A resource of a modern upstream, which has no {@code resources/subscribe}, can be subscribed to by clients of
+     * both eras: the gateway carries it on a {@code subscriptions/listen} stream of its own to the upstream (stdio and
+     * HTTP), the upstream's update reaches the client, and the subscription is released when the client goes.
+     */
+    @ParameterizedTest
+    @CsvSource({"modern, legacy", "modern, modern", "remote, legacy", "remote, modern"})
+    void aModernUpstreamsResourceCanBeSubscribedTo(String upstream, String era) throws Exception {
+        RunningConduit.Result run = RunningConduit.run(RunningConduit.patient(Duration.ofSeconds(60)),
+                RunningConduit.NODE.toString(), "subscribe-client.mjs", conduit.mcpUrl(), ONE_UPSTREAM.get(upstream),
+                upstream + "__touch_status", era);
+        assertThat(run.output(), run.exitCode(), is(0));
+        JsonNode seen = Json.mapper().readTree(run.output().lines().filter(line -> line.startsWith("{"))
+                                                       .reduce((a, b) -> b).orElseThrow());
+        assertThat(seen.toString(), seen.at("/updates/0/uri").asString(), is("modern://status"));
+        assertThat(seen.toString(), seen.get("touched").asString(), startsWith("touched "));
+        if (era.equals("modern")) {
+            assertThat(seen.toString(), seen.at("/honored/resourceSubscriptions/0").asString(), is("modern://status"));
+        } else {
+            // The upstream's own subscription id stays between it and the gateway.
+            assertThat(seen.toString(), seen.at("/updates/0/_meta").isMissingNode(), is(true));
+            assertThat(seen.toString(), seen.get("read").asString(), startsWith("touched "));
+        }
+        assertThat(RunningConduit.pollUntil(Duration.ofSeconds(10),
+                                            () -> conduit.metric("conduit_subscriptions_held") == 0), is(true));
     }
 
     /**

@@ -47,8 +47,6 @@ final class Upstream implements AutoCloseable {
     private static final int MAX_PAGES = 100;
     /** How long the server/discover probe may take before an upstream counts as one of the 2025 era. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration LISTEN_TIMEOUT = Duration.ofDays(1);
-    private static final Duration LISTEN_RETRY = Duration.ofSeconds(5);
 
     /** Opens a connection whose notifications go to the given listener. */
     @FunctionalInterface
@@ -94,8 +92,8 @@ final class Upstream implements AutoCloseable {
     private volatile Listing listing;
     /** What the upstream declared in {@code initialize}; empty until it has been initialized. */
     private volatile ObjectNode capabilities = Json.object();
-    /** The thread holding a modern upstream's subscriptions/listen stream open, if one does. */
-    private volatile Thread listening;
+    /** The listen streams of a modern upstream: list changes and clients' resource subscriptions. */
+    private final ListenStreams listen;
     /** Set at shutdown, under the lock: no connection is opened after it. */
     private boolean closed;
 
@@ -107,6 +105,7 @@ final class Upstream implements AutoCloseable {
         this.connector = connector;
         this.clientVersion = clientVersion;
         this.onListChanged = onListChanged;
+        this.listen = new ListenStreams(config.id(), config.timeout());
     }
 
     String id() {
@@ -209,6 +208,11 @@ final class Upstream implements AutoCloseable {
      * @throws RpcException      when the upstream answers with a JSON-RPC error (passed on as it is)
      */
     ObjectNode forward(String method, ObjectNode params, RequestContext context) throws UpstreamException {
+        boolean subscription = method.equals(McpMethods.RESOURCES_SUBSCRIBE)
+                               || method.equals(McpMethods.RESOURCES_UNSUBSCRIBE);
+        if (subscription && connection(context) instanceof ModernConnection modern) {
+            return exchange(method, () -> listenFor(modern, method, params.path("uri").asString("")));
+        }
         return exchange(method, () -> {
             ObjectNode sent = params.deepCopy();
             Tracing.traceparent().ifPresent(parent -> {
@@ -222,6 +226,23 @@ final class Upstream implements AutoCloseable {
             }
             return object;
         });
+    }
+
+    /**
+     * A client's {@code resources/subscribe} or {@code unsubscribe} to an upstream of the 2026-07-28 era, which has
+     * neither: the gateway's resource stream to it carries the resource from the upstream's acknowledgement on.
+     */
+    private ObjectNode listenFor(ModernConnection modern, String method, String uri) throws UpstreamException {
+        if (!capabilities.path("resources").path("subscribe").asBoolean(false)) {
+            throw new RpcException(Outcome.METHOD_NOT_FOUND.error("Method not found: upstream '" + id()
+                    + "' does not offer resource subscriptions (its capabilities have no resources.subscribe)"));
+        }
+        if (method.equals(McpMethods.RESOURCES_SUBSCRIBE)) {
+            listen.subscribe(modern, uri);
+        } else {
+            listen.unsubscribe(modern, uri);
+        }
+        return Json.object();
     }
 
     /** One request of the client's to this upstream: a client span around it, and health from how it went. */
@@ -380,7 +401,7 @@ final class Upstream implements AutoCloseable {
                 }
                 connection = opened;
                 if (opened instanceof ModernConnection modern) {
-                    listen(modern);
+                    listen.attach(modern, capabilities);
                 }
                 state = State.UP;
                 lastError = "";
@@ -475,47 +496,6 @@ final class Upstream implements AutoCloseable {
         return false;
     }
 
-    /**
-     * A modern upstream tells list changes only on a {@code subscriptions/listen} stream: one is kept open while the
-     * connection lives, for the lists it says change, so that the tool cache is dropped at once as with a 2025
-     * upstream's notifications. Without it (refused) the lists are fetched again after the cache TTL.
-     */
-    private void listen(ModernConnection modern) {
-        ObjectNode params = Json.object();
-        ObjectNode wanted = params.putObject("notifications");
-        Map.of("tools", "toolsListChanged", "prompts", "promptsListChanged", "resources", "resourcesListChanged")
-                .forEach((kind, flag) -> {
-                    if (capabilities.path(kind).path("listChanged").asBoolean(false)) {
-                        wanted.put(flag, true);
-                    }
-                });
-        if (wanted.isEmpty()) {
-            return;
-        }
-        listening = Thread.ofVirtual().name("upstream-" + id() + "-listen").start(() -> {
-            while (modern.alive() && !Thread.currentThread().isInterrupted()) {
-                try {
-                    if (modern.request(McpMethods.SUBSCRIPTIONS_LISTEN, params, LISTEN_TIMEOUT, Optional.empty())
-                            instanceof JsonRpcResponse.Failure failure) {
-                        LOGGER.log(Level.INFO, "upstream '" + id() + "' refused subscriptions/listen ("
-                                + failure.error().message() + "); its lists are fetched again after cache-ttl");
-                        return;
-                    }
-                } catch (UpstreamException e) {
-                    if (!modern.alive()) {
-                        return;
-                    }
-                    LOGGER.log(Level.DEBUG, "upstream '" + id() + "': listen stream ended: " + e.getMessage());
-                    try {
-                        Thread.sleep(LISTEN_RETRY);
-                    } catch (InterruptedException interrupted) {
-                        return;
-                    }
-                }
-            }
-        });
-    }
-
     private void initialize(McpConnection opened) throws UpstreamException {
         ObjectNode params = Json.object();
         params.put("protocolVersion", ProtocolVersion.latest().wire());
@@ -556,7 +536,8 @@ final class Upstream implements AutoCloseable {
             case McpMethods.RESOURCES_LIST_CHANGED, McpMethods.PROMPTS_LIST_CHANGED ->
                     onListChanged.accept(notification.method());
             case McpMethods.MESSAGE -> relayLog(notification, cause);
-            case McpMethods.RESOURCES_UPDATED -> relay.unclaimed().accept(notification);
+            case McpMethods.RESOURCES_UPDATED -> relay.unclaimed().accept(withoutSubscriptionId(notification));
+            case McpMethods.SUBSCRIPTIONS_ACKNOWLEDGED -> listen.acknowledged(notification.params());
             default -> LOGGER.log(Level.DEBUG, () -> "upstream '" + id() + "' sent " + notification.method());
         }
     }
@@ -701,12 +682,22 @@ final class Upstream implements AutoCloseable {
         }
     }
 
-    private void stopListening() {
-        Thread thread = listening;
-        if (thread != null) {
-            thread.interrupt();
-            listening = null;
+    /** A modern upstream's update names the gateway's listen stream; the gateway's clients are told under their own. */
+    private static JsonRpcNotification withoutSubscriptionId(JsonRpcNotification notification) {
+        if (!(notification.params().path("_meta") instanceof ObjectNode meta) || !meta.has(McpMeta.SUBSCRIPTION_ID)) {
+            return notification;
         }
+        ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
+        ObjectNode kept = (ObjectNode) params.get("_meta");
+        kept.remove(McpMeta.SUBSCRIPTION_ID);
+        if (kept.isEmpty()) {
+            params.remove("_meta");
+        }
+        return new JsonRpcNotification(notification.method(), params);
+    }
+
+    private void stopListening() {
+        listen.detach();
     }
 
     static Duration backoff(int failures) {
@@ -722,7 +713,7 @@ final class Upstream implements AutoCloseable {
         lock.lock();
         try {
             closed = true;
-            stopListening();
+            listen.close();
             if (connection != null) {
                 connection.close();
                 connection = null;
