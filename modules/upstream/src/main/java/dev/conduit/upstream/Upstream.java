@@ -3,9 +3,11 @@ package dev.conduit.upstream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,6 +47,7 @@ final class Upstream implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration FAILED_LISTING_RETRY = Duration.ofSeconds(5);
     private static final int MAX_PAGES = 100;
+    private static final int MAX_REPEATS_NAMED = 5;
     /** How long the server/discover probe may take before an upstream counts as one of the 2025 era. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -179,6 +182,29 @@ final class Upstream implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code items} with each {@code key} once, the first listed kept: a name listed twice (a server's mistake, or
+     * pages that overlap) could otherwise be served as either. Said once per listing, in the log.
+     */
+    private List<ObjectNode> distinct(String method, String key, List<ObjectNode> items) {
+        Set<String> seen = new HashSet<>();
+        List<String> repeated = new ArrayList<>();
+        List<ObjectNode> kept = new ArrayList<>(items.size());
+        for (ObjectNode item : items) {
+            if (seen.add(item.get(key).stringValue())) {
+                kept.add(item);
+            } else if (repeated.size() < MAX_REPEATS_NAMED) {
+                repeated.add(item.get(key).toString()); // quoted and escaped: the names are the upstream's
+            }
+        }
+        if (kept.size() < items.size()) {
+            LOGGER.log(Level.WARNING, "upstream '" + id() + "' answered " + method + " with " + (items.size()
+                    - kept.size()) + " item(s) whose " + key + " it had already listed (" + String.join(", ", repeated)
+                    + (items.size() - kept.size() > repeated.size() ? ", ..." : "") + "); the first of each is used");
+        }
+        return kept;
+    }
+
     private List<ObjectNode> pages(String method, String field, String key) throws UpstreamException {
         McpConnection live = connection();
         List<ObjectNode> items = new ArrayList<>();
@@ -194,7 +220,7 @@ final class Upstream implements AutoCloseable {
             });
             JsonNode next = result.path("nextCursor");
             if (!next.isString() || next.stringValue().isEmpty()) {
-                return items;
+                return distinct(method, key, items);
             }
             cursor = Optional.of(next.stringValue());
         }
