@@ -131,7 +131,9 @@ final class InputRounds {
                           Function<RequestContext, JsonRpcResponse> run) {
         JsonNode state = request.params().path("requestState");
         if (state.isMissingNode() || state.isNull()) {
-            return start(request, context, run, Map.of());
+            // A client may answer in advance: a question the upstream then asks under a key the request answered is
+            // given that answer without a round trip; answers nothing asks for are left unused.
+            return start(request, context, run, answers(request));
         }
         Optional<Round> round = state.isString() ? verify(state.stringValue(), context.principal().id())
                                                  : Optional.empty();
@@ -139,13 +141,7 @@ final class InputRounds {
                                                                           context.principal().id())) {
             // Another replica's state (or this one's from before a restart): the request runs again here, and the
             // questions it asks again are answered with what the client sent.
-            Map<String, ObjectNode> answers = new LinkedHashMap<>();
-            request.params().path("inputResponses").properties().forEach(entry -> {
-                if (entry.getValue() instanceof ObjectNode answer) {
-                    answers.put(entry.getKey(), answer);
-                }
-            });
-            return start(request, context, run, answers);
+            return start(request, context, run, answers(request));
         }
         if (round.isEmpty() || !round.get().principal.equals(context.principal().id())) {
             return JsonRpcResponse.failure(request.id(), JsonRpcError.invalidParams("Invalid params: requestState "
@@ -164,6 +160,17 @@ final class InputRounds {
             }
         }
         return await(request, resumed);
+    }
+
+    /** The request's {@code inputResponses} that are answers at all (objects), by key. */
+    private static Map<String, ObjectNode> answers(JsonRpcRequest request) {
+        Map<String, ObjectNode> answers = new LinkedHashMap<>();
+        request.params().path("inputResponses").properties().forEach(entry -> {
+            if (entry.getValue() instanceof ObjectNode answer) {
+                answers.put(entry.getKey(), answer);
+            }
+        });
+        return answers;
     }
 
     private JsonRpcResponse start(JsonRpcRequest request, RequestContext context,
@@ -276,7 +283,7 @@ final class InputRounds {
                                                    new CompletableFuture<>());
                 ObjectNode known = round.answered.remove(key);
                 if (known != null) {
-                    // Answered already, in the round another replica held: given back without asking again.
+                    // Answered already (in advance, or in the round another replica held): given without asking again.
                     registered.answer().complete(JsonRpcResponse.success(JsonRpcId.of(key), known));
                 } else {
                     round.open.put(key, registered);
