@@ -3,6 +3,7 @@ package dev.conduit.app;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -62,7 +63,8 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
         boolean found = false;
         Optional<String> opsToken = Optional.empty();
         int maxOpsConnections = 64;
-        for (ConfigReader socket : server.list("sockets")) {
+        List<ConfigReader> sockets = server.list("sockets");
+        for (ConfigReader socket : sockets) {
             if ("ops".equals(socket.string("name", ""))) {
                 opsHost = socket.string("host", opsHost);
                 opsPort = socket.integer("port", opsPort, 0, 65535);
@@ -90,7 +92,26 @@ record ServerSettings(String host, int port, String opsHost, int opsPort, Durati
                                 Duration.ofMillis(100), Duration.ofHours(1)),
                 server.duration("header-timeout", Duration.ofSeconds(10), Duration.ofMillis(100),
                                 Duration.ofMinutes(10)));
+        warnUnknown(server, sockets, HelidonKeys.load(ServerSettings.class.getClassLoader()));
         return new ServerSettings(host, port, opsHost, opsPort, grace, opsToken, connections);
+    }
+
+    /**
+     * Points out keys under {@code server} and its sockets that neither Conduit nor Helidon's web server reads: typos,
+     * which Helidon would ignore. Nothing is said when Helidon's key list cannot be read.
+     */
+    static void warnUnknown(ConfigReader server, List<ConfigReader> sockets, HelidonKeys helidon) {
+        if (!helidon.known()) {
+            return;
+        }
+        server.allow(helidon.server());
+        server.warnUnknown();
+        for (ConfigReader socket : sockets) {
+            socket.string("name", "");
+            socket.string("token");
+            socket.allow(helidon.socket());
+            socket.warnUnknown();
+        }
     }
 
     /** A duration Helidon reads too: it takes ISO-8601 only, so say so here rather than fail inside Helidon. */

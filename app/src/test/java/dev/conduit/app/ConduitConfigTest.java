@@ -7,8 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.conduit.core.config.ConfigReader;
 import dev.conduit.core.config.InvalidConfigException;
 import dev.conduit.upstream.UpstreamConfig;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +71,37 @@ class ConduitConfigTest {
                 """);
         assertThat(ConduitConfig.executorsOf(file).enabled(), is(Optional.of(List.of("rhino", "graaljs"))));
         assertThat(ConduitConfig.executorsOf(dir.resolve("missing.yaml")).enabled(), is(Optional.empty()));
+    }
+
+    /**
+     * Keys under {@code server} are Conduit's or Helidon's (read from the metadata Helidon ships); anything else there,
+     * a typo Helidon would ignore, is pointed out, under each socket too.
+     */
+    @Test
+    void serverKeysNeitherConduitNorHelidonReadsAreTypos() {
+        HelidonKeys helidon = HelidonKeys.load(getClass().getClassLoader());
+        assertThat(helidon.known(), is(true));
+        assertThat(helidon.server(), hasItems("port", "host", "tls", "sockets", "features", "max-payload-size",
+                                              "shutdown-grace-period", "connection-options"));
+        assertThat(helidon.socket(), hasItems("port", "host", "tls", "name", "max-tcp-connections"));
+        assertThat(helidon.socket(), not(hasItem("sockets")));
+
+        ConfigReader server = ConfigReader.of(Config.just(ConfigSources.create("""
+                server:
+                  port: 0
+                  prot: 8081
+                  max-payload-size: 1000
+                  sockets:
+                    - name: ops
+                      port: 0
+                      bakclog: 10
+                      token: ${OPS}
+                """, MediaTypes.APPLICATION_X_YAML))).child("server");
+        ServerSettings.from(server, Map.of("OPS", "ops-token-0123456789"));
+        List<ConfigReader> sockets = server.list("sockets");
+        ServerSettings.warnUnknown(server, sockets, helidon);
+        assertThat(server.unknownKeys(), is(List.of("prot")));
+        assertThat(sockets.getFirst().unknownKeys(), is(List.of("bakclog")));
     }
 
     @Test

@@ -171,17 +171,26 @@ class OperationsIT {
             exchange.close();
         });
         collector.start();
+        Path echo = RunningConduit.INTEROP.resolve("meta-echo-server.mjs").toAbsolutePath();
+        int port = UpstreamsIT.freePort();
+        Process remote = UpstreamsIT.startNodeServer(port, echo, "--http", Integer.toString(port));
         try (RunningConduit traced = RunningConduit.start(Files.createDirectories(dir.resolve("traced")),
                 RunningConduit.config(true) + """
                         tracing:
                           endpoint: http://127.0.0.1:%d
                           export-interval: 100ms
+                        policy:
+                          outbound:
+                            allow: [127.0.0.1]
                         upstreams:
                           - id: meta
                             command: %s
                             args: [%s]
-                        """.formatted(collector.getAddress().getPort(), RunningConduit.NODE.toAbsolutePath(),
-                                      RunningConduit.INTEROP.resolve("meta-echo-server.mjs").toAbsolutePath()))) {
+                          - id: remote
+                            type: http
+                            url: http://127.0.0.1:%d/mcp
+                        """.formatted(collector.getAddress().getPort(), RunningConduit.NODE.toAbsolutePath(), echo,
+                                      port))) {
             String trace = "0af7651916cd43dd8448eb211c80319c";
             McpHttpClient client = new McpHttpClient(traced, RunningConduit.API_KEY);
             HttpResponse<String> response = client.postRaw("""
@@ -195,6 +204,13 @@ class OperationsIT {
             JsonNode meta = Json.mapper().readTree(Json.mapper().readTree(upstream.body())
                                                            .at("/result/content/0/text").asString());
             assertThat(upstream.body(), meta.path("traceparent").asString(), startsWith("00-" + trace + "-"));
+            // An HTTP upstream gets it as the traceparent header as well.
+            HttpResponse<String> overHttp = client.postRaw("""
+                    {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"remote__headers","arguments":{}}}""",
+                                                           "00-" + trace + "-b7ad6b7169203331-01");
+            JsonNode headers = Json.mapper().readTree(McpHttpClient.answer(overHttp).at("/result/content/0/text")
+                                                              .asString());
+            assertThat(overHttp.body(), headers.path("traceparent").asString(), startsWith("00-" + trace + "-"));
             byte[] traceId = java.util.HexFormat.of().parseHex(trace);
             boolean found = false;
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -205,6 +221,7 @@ class OperationsIT {
             assertThat("a span of trace " + trace + " reached the collector", found, is(true));
         } finally {
             collector.stop(0);
+            remote.destroy();
         }
     }
 

@@ -134,13 +134,13 @@ final class HttpConnection implements McpConnection {
      */
     private JsonRpcResponse cancellable(RequestContext cause, Exchange exchange) throws UpstreamException {
         CompletableFuture<JsonRpcResponse> outcome = new CompletableFuture<>();
-        Thread.ofVirtual().name("upstream-" + upstreamId + "-request").start(() -> {
+        Thread.ofVirtual().name("upstream-" + upstreamId + "-request").start(Tracing.carrying(() -> {
             try {
                 outcome.complete(exchange.run());
             } catch (UpstreamException | RuntimeException e) {
                 outcome.completeExceptionally(e);
             }
-        });
+        }));
         Cancellation cancellation = cause.cancellation();
         try (Cancellation.Registration _ = cancellation.onCancel(() -> outcome.completeExceptionally(
                 new UpstreamException("the call to upstream '" + upstreamId + "' was cancelled ("

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -225,6 +226,11 @@ public final class ConfigReader {
         } catch (DateTimeParseException e) {
             throw new InvalidConfigException(key, "must be a duration such as 30s, 500ms, 5m or PT30S, not '" + raw + "'");
         }
+    }
+
+    /** Counts {@code names} as read: keys another component reads from this node (Helidon's under {@code server}). */
+    public void allow(Collection<String> names) {
+        known.addAll(names);
     }
 
     /** Logs a warning for every child key that was never read: most often a typo. */

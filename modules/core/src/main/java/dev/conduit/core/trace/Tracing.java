@@ -67,4 +67,13 @@ public final class Tracing {
         W3CTraceContextPropagator.getInstance().inject(Context.current(), carrier, Map::put);
         return Optional.ofNullable(carrier.get("traceparent"));
     }
+
+    /**
+     * {@code task} running under the current trace context wherever it runs: OpenTelemetry keeps the context in a
+     * thread-local, so work handed to another thread (an upstream call made on a thread of its own) would otherwise
+     * run outside the request's trace and send no {@code traceparent}.
+     */
+    public static Runnable carrying(Runnable task) {
+        return Context.current().wrap(task);
+    }
 }
