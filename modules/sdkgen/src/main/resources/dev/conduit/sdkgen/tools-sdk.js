@@ -148,7 +148,18 @@
     Object.setPrototypeOf(error, ToolError.prototype);
     Object.defineProperty(error, "tool", { value: tool, enumerable: true });
     Object.defineProperty(error, "code", { value: code, enumerable: true });
+    // Made inside the SDK, its stack would list the SDK's frames, which the engines leave out of a failure's report.
+    var stack = error.stack;
+    if (typeof stack === "string") {
+      Object.defineProperty(error, "stack", { value: withoutSdkFrames(stack), writable: true, configurable: true });
+    }
     return error;
+  }
+
+  function withoutSdkFrames(stack) {
+    return stack.split("\n").filter(function (line) {
+      return !/conduit-(tools|sdk)\.js/.test(line);
+    }).join("\n");
   }
   ToolError.prototype = create(Error.prototype, {
     constructor: { value: ToolError },

@@ -387,6 +387,25 @@ public abstract class ExecutorContract {
         assertThat("the program's own e.stack has its frame and no other", read.stdout(), is("2\n"));
     }
 
+    /**
+     * A caught error's {@code stack} starts with its name and message, then the program's frames, as in V8: a program
+     * printing {@code e.stack} shows what went wrong (Rhino's own stack was the frames alone, the message lost).
+     */
+    @Test
+    void aCaughtErrorsStackStartsWithItsNameAndMessage() throws Exception {
+        assumeTrue(programs().language() != Language.PYTHON, "JavaScript's Error.stack");
+        ExecutionOutcome made = run("function f() { throw new RangeError('bad ' + 1); }\n"
+                                    + "try { f(); } catch (e) { console.log(e.stack); }");
+        assertThat(made.stdout(), matchesPattern(
+                "RangeError: bad 1\\n    at f \\(program\\.js:1(:\\d+)?\\)\\n    at program\\.js:2(:\\d+)?\\n"));
+        ExecutionOutcome thrown = run("try { null.f(); } catch (e) { console.log(e.stack); }");
+        assertThat(thrown.stdout(), matchesPattern("TypeError: [^\\n]+\\n    at program\\.js:1(:\\d+)?\\n"));
+        ExecutionOutcome tool = run("try { await tools.$raw('nope', {}); } catch (e) { console.log(e.stack); }");
+        assertThat("the SDK's frames are left out", tool.stdout(), not(containsString("conduit-")));
+        // (Rhino read it with an internal error: the SDK's ToolError is an Error given another prototype.)
+        assertThat(tool.stdout(), startsWith("ToolError: Unknown tool: nope"));
+    }
+
     /** A program may replace a console method to collect its own logs, as in Node and Deno (it was frozen). */
     @Test
     void aProgramMayReplaceAConsoleMethod() throws Exception {

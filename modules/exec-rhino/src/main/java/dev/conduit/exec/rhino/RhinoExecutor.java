@@ -191,6 +191,15 @@ final class RhinoExecutor implements Executor {
             throw new IllegalStateException("the rhino engine failed", wrapped.getWrappedException());
         } catch (RhinoException guest) {
             return guestError(guest, output);
+        } catch (ClassCastException | IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {
+            // Rhino's own failure on something the program did (it reads the stack of an error whose prototype was
+            // replaced with __proto__ by casting that prototype to an error): the program's failure, said plainly,
+            // with what it printed, instead of the server's internal error. The log keeps the engine's trace.
+            LOGGER.log(Level.WARNING, "rhino failed on a program", e);
+            String message = "The rhino engine failed while running this program (" + e.getClass().getSimpleName()
+                             + " inside Rhino). Run it on graaljs or deno (\"engine\" in the request)";
+            output.appendError(message + "\n");
+            return new ExecutionOutcome.GuestError(output.stdout(), output.stderr(), message);
         } finally {
             refill();
         }
@@ -225,6 +234,7 @@ final class RhinoExecutor implements Executor {
         Target target = new Target();
         ScriptableObject scope = context.initSafeStandardObjects();
         REMOVED_GLOBALS.forEach(scope::delete);
+        shareStackHooks(scope);
         Prelude code = prelude(context);
         Function install = (Function) code.prologue().exec(context, scope, scope);
         Function finish = (Function) install.call(context, scope, scope, new Object[] {
@@ -249,6 +259,28 @@ final class RhinoExecutor implements Executor {
                 new LambdaFunction(scope, "zoneOffset", 2, (cx, s, self, args) -> ZoneOffsets.minutes(
                         Context.toString(args[0]), Context.toNumber(args[1])))});
         return new Prepared(scope, finish, target);
+    }
+
+    /**
+     * {@code Error.prepareStackTrace} and {@code Error.stackTraceLimit} for every error, as in V8 (the SDK sets the
+     * first, so that a caught error's {@code stack} starts with its name and message): Rhino keeps both with
+     * {@code Error.prototype} and reads them from the prototype of the error at hand, so a TypeError or RangeError went
+     * without. The native errors' prototypes are given Error's. Rhino's key for them is internal: without it (another
+     * Rhino), nothing changes and the executor contract's stack test says so.
+     */
+    private static void shareStackHooks(ScriptableObject scope) {
+        String key = "_ErrorPrototypeProps";
+        Object hooks = ScriptableObject.getClassPrototype(scope, "Error") instanceof ScriptableObject error
+                ? error.getAssociatedValue(key) : null;
+        if (hooks == null) {
+            return;
+        }
+        for (String name : List.of("TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError",
+                                   "URIError", "AggregateError")) {
+            if (ScriptableObject.getClassPrototype(scope, name) instanceof ScriptableObject prototype) {
+                prototype.associateValue(key, hooks);
+            }
+        }
     }
 
     /** Fills the pool on the pool's thread. */

@@ -20,6 +20,80 @@
     var rejected = Promise.reject.bind(Promise);
     var toText = String;
 
+    // A caught error's stack reads as in V8 (Deno, GraalJS): "RangeError: bad\n    at f (program.js:2)". Rhino's own
+    // was the frames alone ("\tat program.js:2 (f)"): a program printing e.stack lost the message. Rhino formats it
+    // with Error.prepareStackTrace (for every native error: the host shares it); the SDK's frames are left out, as in
+    // the other engines. A program may set its own, as in V8.
+    var v8Stack = function (error, frames) {
+      var lines = "";
+      for (var i = 0; i < frames.length; i++) {
+        var file = frames[i].getFileName();
+        if (file !== "conduit-sdk.js" && file !== "conduit-tools.js") {
+          var at = file + ":" + frames[i].getLineNumber();
+          var name = frames[i].getFunctionName();
+          lines += "\n    at " + (name ? name + " (" + at + ")" : at);
+        }
+      }
+      var head;
+      try {
+        head = toText(error);
+      } catch (e) {
+        head = "Error";
+      }
+      return head + lines;
+    };
+    Error.prepareStackTrace = v8Stack;
+    // Rhino formats an error's stack with the hooks of the error's prototype, which it takes for an error: after
+    // Object.setPrototypeOf(error, Custom.prototype) (the SDK's ToolError is made so, as are programs' own error
+    // types without classes) reading the stack threw inside Rhino and ended the execution with an internal error.
+    // So the frames are taken while the prototype is still an error's, and the stack is made from them when first
+    // read, as V8 does (with the name and message the error has then).
+    var errorTag = Object.prototype.toString;
+    var pinStack = function (target) {
+      if (target === null || typeof target !== "object" || errorTag.call(target) !== "[object Error]"
+          || errorTag.call(Object.getPrototypeOf(target)) !== "[object Error]") {
+        return; // not an error, or one whose prototype Rhino can no longer read hooks from
+      }
+      var hook = Error.prepareStackTrace;
+      var frames;
+      Error.prepareStackTrace = function (error, sites) {
+        return sites;
+      };
+      try {
+        frames = target.stack;
+      } finally {
+        Error.prepareStackTrace = hook;
+      }
+      if (!Array.isArray(frames)) {
+        return; // formatted already, or set by the program: a plain value, safe to read
+      }
+      var made;
+      Object.defineProperty(target, "stack", {
+        configurable: true,
+        enumerable: false,
+        get: function () {
+          if (made === undefined) {
+            var format = Error.prepareStackTrace;
+            made = typeof format === "function" ? format(target, frames) : v8Stack(target, frames);
+          }
+          return made;
+        },
+        set: function (value) {
+          Object.defineProperty(target, "stack", {value: value, writable: true, configurable: true});
+        }
+      });
+    };
+    var setPrototypeOf = Object.setPrototypeOf;
+    Object.defineProperty(Object, "setPrototypeOf", {writable: true, configurable: true, value: function (target, proto) {
+      pinStack(target);
+      return setPrototypeOf(target, proto);
+    }});
+    var reflectSetPrototypeOf = Reflect.setPrototypeOf;
+    Object.defineProperty(Reflect, "setPrototypeOf", {writable: true, configurable: true, value: function (target, proto) {
+      pinStack(target);
+      return reflectSetPrototypeOf(target, proto);
+    }});
+
     // Each call answers a promise at once, so the calls of Promise.all overlap (sdk.calls).
     var calls = sdk.calls(start, answered, parse, stringify, timers.none);
     var next = sdk.waiting(timers, calls);

@@ -60,6 +60,10 @@ class RhinoHostileProgramsTest extends HostileSuite {
                 Arguments.of("stack trace host frames",
                              "try { null.x } catch (e) { console.log(/java|mozilla|conduit/i.test(e.stack)) }",
                              Expect.prints("false\n")),
+                // Rhino casts an error's prototype to an error to read its stack: a failure of the program, not the server.
+                Arguments.of("stack of an error given a plain prototype",
+                             "var e = new Error('z'); e.__proto__ = Object.create(Error.prototype); e.stack",
+                             Expect.error()),
                 // Closures and the bridge.
                 Arguments.of("__parent__ of a binding", "console.log(typeof tools.test.echo.__parent__)",
                              Expect.prints("undefined\n")),
