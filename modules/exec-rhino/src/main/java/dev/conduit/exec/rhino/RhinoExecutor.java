@@ -191,7 +191,7 @@ final class RhinoExecutor implements Executor {
             throw new IllegalStateException("the rhino engine failed", wrapped.getWrappedException());
         } catch (RhinoException guest) {
             return guestError(guest, output);
-        } catch (ClassCastException | IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {
+        } catch (ClassCastException | IllegalArgumentException | IndexOutOfBoundsException e) {
             // Rhino's own failure on something the program did (it reads the stack of an error whose prototype was
             // replaced with __proto__ by casting that prototype to an error): the program's failure, said plainly,
             // with what it printed, instead of the server's internal error. The log keeps the engine's trace.
