@@ -398,6 +398,9 @@ public abstract class ExecutorContract {
                                     + "try { f(); } catch (e) { console.log(e.stack); }");
         assertThat(made.stdout(), matchesPattern(
                 "RangeError: bad 1\\n    at f \\(program\\.js:1(:\\d+)?\\)\\n    at program\\.js:2(:\\d+)?\\n"));
+        ExecutionOutcome logged = run("console.log(new Error('e'));");
+        assertThat("an error logged shows what it says once", logged.stdout(),
+                   matchesPattern("Error: e\\n    at program\\.js:1(:\\d+)?\\n"));
         ExecutionOutcome thrown = run("try { null.f(); } catch (e) { console.log(e.stack); }");
         assertThat(thrown.stdout(), matchesPattern("TypeError: [^\\n]+\\n    at program\\.js:1(:\\d+)?\\n"));
         ExecutionOutcome tool = run("try { await tools.$raw('nope', {}); } catch (e) { console.log(e.stack); }");

@@ -227,7 +227,12 @@
         return value;
       }
       if (value instanceof Error) {
-        return value.stack ? value.name + ": " + value.message + "\n" + value.stack : toText(value);
+        // As V8's consoles show it: its stack, which starts with what the error says (unless a program's own
+        // prepareStackTrace left that out).
+        var head = toText(value);
+        var stack = value.stack;
+        return typeof stack !== "string" || stack === "" ? head : stack.indexOf(head) === 0 ? stack
+               : head + "\n" + stack;
       }
       if (value !== null && typeof value === "object") {
         try {
