@@ -183,14 +183,28 @@
     return new ToolError(tool, answer.error.code, answer.error.message);
   }
 
-  /** The value a program leaves behind, as JSON text; undefined when JSON cannot express it. */
-  function resultJson(value, stringify) {
+  /**
+   * The value a program leaves behind, as JSON text; undefined when JSON cannot express it. A value JSON has no form
+   * for at all (undefined, a function, a symbol) is no result, as JSON.stringify says; one whose conversion fails (a
+   * cycle, a getter or toJSON that throws, nesting too deep) is told through `warn(text)`, since the program meant to
+   * return something.
+   */
+  function resultJson(value, stringify, warn) {
     if (value === undefined || typeof value === "function" || typeof value === "symbol") {
       return undefined;
     }
     try {
       return stringify(value);
     } catch (e) {
+      if (warn) {
+        var why;
+        try {
+          why = e instanceof Error ? e.name + ": " + e.message : toText(e);
+        } catch (unreadable) {
+          why = "unreadable";
+        }
+        warn("The program's result is left out: JSON cannot express it (" + why + ")");
+      }
       return undefined;
     }
   }

@@ -409,6 +409,25 @@ public abstract class ExecutorContract {
         assertThat(tool.stdout(), startsWith("ToolError: Unknown tool: nope"));
     }
 
+    /**
+     * A result JSON cannot express although the program meant one (a cycle; in Python a set) is left out, and stderr
+     * says why: it used to vanish without a word. A value JSON has no form for at all (a function) stays silent.
+     */
+    @Test
+    void aResultJsonCannotExpressIsLeftOutWithTheReason() throws Exception {
+        boolean python = programs().language() == Language.PYTHON;
+        ExecutionOutcome cyclic = run(python ? "print('kept')\n{1, 2}"
+                                             : "console.log('kept'); const a = {}; a.self = a; return a;");
+        assertThat(cyclic.toString(), cyclic, instanceOf(ExecutionOutcome.Completed.class));
+        assertThat(((ExecutionOutcome.Completed) cyclic).resultJson(), is(Optional.empty()));
+        assertThat(cyclic.stdout(), is("kept\n"));
+        assertThat(cyclic.stderr(), startsWith("The program's result is left out: JSON cannot express it ("));
+        if (!python) {
+            ExecutionOutcome function = run("return () => 1;");
+            assertThat(function.stderr(), is(""));
+        }
+    }
+
     /** A program may replace a console method to collect its own logs, as in Node and Deno (it was frozen). */
     @Test
     void aProgramMayReplaceAConsoleMethod() throws Exception {

@@ -337,7 +337,7 @@ try {
   } finally {
     delete globalThis[SENTINEL];
   }
-  const result = ConduitSdk.resultJson(await value, stringify);
+  const result = ConduitSdk.resultJson(await value, stringify, (s) => send({ t: "out", err: true, s: s + "\n" }));
   if (timers.size > 0 || pending.size > 0) {
     await new Promise((resolve) => nothingLeft = resolve);
   }

@@ -70,7 +70,8 @@
     // For the host: the value a program leaves behind, as JSON text (undefined when JSON cannot express it), the
     // next step of what the program waits for (sdk.waiting: answered calls, timers), which it takes while the program
     // waits and after it, and how its failure is told.
-    return Object.freeze({ result: (value) => sdk.resultJson(value, stringify), next: sdk.waiting(timers, calls),
+    return Object.freeze({ result: (value) => sdk.resultJson(value, stringify, (text) => err.call(native, text)),
+                           next: sdk.waiting(timers, calls),
                            failure });
   };
 })()

@@ -1226,7 +1226,11 @@ def __conduit_install(bridge, manifest, discover, room, start, answered, idle, t
         try:
             # Compact, like JSON.stringify in the JS engines; NaN and Infinity are not JSON, so no result.
             return _dumps(result)
-        except (TypeError, ValueError, RecursionError):
+        except (TypeError, ValueError, RecursionError) as error:
+            # The program meant to leave a value (a set, an object of its own): it is told why there is none.
+            _sys.__stderr__.write("The program's result is left out: JSON cannot express it (%s: %s)\n"
+                                  % (type(error).__name__, error))
+            _flush()
             return None
 
     return run

@@ -323,7 +323,9 @@
     return function finish(value) {
       value = settle(value);
       runTimers(function () { return false; }); // what the program left for later: its timers and calls still out
-      return sdk.resultJson(value, stringify);
+      return sdk.resultJson(value, stringify, function (text) {
+        write(true, text + "\n");
+      });
     };
   };
 })()
