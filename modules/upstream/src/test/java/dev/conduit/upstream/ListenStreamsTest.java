@@ -47,7 +47,7 @@ class ListenStreamsTest {
 
     /** An upstream that holds every listen request open until it is cancelled, acknowledging each as it opens. */
     private ModernConnection upstream() {
-        McpConnection wire = new McpConnection() {
+        McpConnection wire = new FakeWire() {
             @Override
             public JsonRpcResponse request(String method, JsonNode params, Duration timeout,
                                            Optional<RequestContext> cause) throws UpstreamException {
@@ -70,18 +70,6 @@ class ListenStreamsTest {
                 throw new UpstreamException("cancelled");
             }
 
-            @Override
-            public void notify(String method, JsonNode params) {
-            }
-
-            @Override
-            public boolean alive() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
         };
         return new ModernConnection("u", wire, "1", List.of(), (questions, cause) -> List.of(),
                                     name -> Optional.empty());

@@ -45,7 +45,7 @@ class ModernConnectionTest {
 
     /** An upstream whose answer to the n-th request is {@code answer.apply(n)}. */
     private McpConnection upstream(Function<Integer, ObjectNode> answer) {
-        return new McpConnection() {
+        return new FakeWire() {
             @Override
             public JsonRpcResponse request(String method, JsonNode params, Duration timeout,
                                            Optional<RequestContext> cause) {
@@ -60,18 +60,6 @@ class ModernConnectionTest {
                 return request(method, params, timeout, cause);
             }
 
-            @Override
-            public void notify(String method, JsonNode params) {
-            }
-
-            @Override
-            public boolean alive() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
         };
     }
 

@@ -33,7 +33,7 @@ class UpstreamListingTest {
                     command: /bin/true
                     protocol: legacy
                 """, MediaTypes.APPLICATION_X_YAML))).list("upstreams"), Map.of("PATH", "/usr/bin")).getFirst();
-        McpConnection wire = new McpConnection() {
+        McpConnection wire = new FakeWire() {
             @Override
             public JsonRpcResponse request(String method, JsonNode params, Duration timeout,
                                            Optional<RequestContext> cause) {
@@ -50,18 +50,6 @@ class UpstreamListingTest {
                 return JsonRpcResponse.success(JsonRpcId.of(1), Json.mapper().readTree(result));
             }
 
-            @Override
-            public void notify(String method, JsonNode params) {
-            }
-
-            @Override
-            public boolean alive() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
         };
         Upstream upstream = new Upstream(config, listener -> wire, "test", method -> { },
                                          new Upstream.Relay(new ClientRequests(), notification -> { }), Tracing.noop());
