@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
 final class TzifData {
     static final int LAST_YEAR = 2100;
     private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+    private static final Map<String, String> WRITTEN = new ConcurrentHashMap<>();
     private static final DateTimeFormatter ABBREVIATION = DateTimeFormatter.ofPattern("zzz", Locale.ENGLISH);
     private static final Pattern GMT_OFFSET = Pattern.compile("GMT([+-])(\\d\\d):(\\d\\d)");
     private static final Instant END = ZonedDateTime.of(LAST_YEAR + 1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).toInstant();
@@ -44,12 +46,16 @@ final class TzifData {
     private record Type(int offsetSeconds, boolean dst, String abbreviation) {
     }
 
-    /** The TZif data of the zone {@code key} ("Europe/Paris"), one byte a char; empty for a key that names no zone. */
+    /**
+     * The TZif data of the zone {@code key} ("Europe/Paris"), one byte a char; empty for a key that names no zone.
+     * Written once per zone and kept (the JDK's rules do not change while it runs; at most every zone, a few KB each).
+     */
     static Optional<String> latin1(String key) {
         if (!ZONES.contains(key)) {
             return Optional.empty();
         }
-        return Optional.of(new String(of(ZoneId.of(key)), StandardCharsets.ISO_8859_1));
+        return Optional.of(WRITTEN.computeIfAbsent(key, zone -> new String(of(ZoneId.of(zone)),
+                                                                           StandardCharsets.ISO_8859_1)));
     }
 
     static byte[] of(ZoneId zone) {

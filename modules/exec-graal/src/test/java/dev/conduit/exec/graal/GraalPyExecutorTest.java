@@ -239,7 +239,7 @@ class GraalPyExecutorTest {
                 try:
                     ZoneInfo('Mars/Olympus')
                 except ZoneInfoNotFoundError as e:
-                    print('not found:', e.args[0])""", new RecordingBridge(1));
+                    print('not found:', e.args[0])""", IMPORTING, new RecordingBridge(1));
         assertThat(outcome.stderr(), outcome, instanceOf(ExecutionOutcome.Completed.class));
         assertThat(outcome.stdout(), is("""
                 2026-07-01T14:00:00+02:00 CEST 2026-01-01T13:00:00+01:00 CET
