@@ -403,6 +403,11 @@ public abstract class ExecutorContract {
                    matchesPattern("Error: e\\n    at program\\.js:1(:\\d+)?\\n"));
         ExecutionOutcome thrown = run("try { null.f(); } catch (e) { console.log(e.stack); }");
         assertThat(thrown.stdout(), matchesPattern("TypeError: [^\\n]+\\n    at program\\.js:1(:\\d+)?\\n"));
+        ExecutionOutcome captured = run("function MyErr(m) { this.name = 'MyErr'; this.message = m; "
+                + "Error.captureStackTrace(this, MyErr); }\nMyErr.prototype = Object.create(Error.prototype);\n"
+                + "try { throw new MyErr('y'); } catch (e) { console.log(e.stack); }");
+        assertThat("an error type of the program's own, without classes", captured.stdout(),
+                   matchesPattern("MyErr: y\\n    at program\\.js:3(:\\d+)?\\n"));
         ExecutionOutcome tool = run("try { await tools.$raw('nope', {}); } catch (e) { console.log(e.stack); }");
         assertThat("the SDK's frames are left out", tool.stdout(), not(containsString("conduit-")));
         // (Rhino read it with an internal error: the SDK's ToolError is an Error given another prototype.)

@@ -34,6 +34,27 @@
     });
     Object.defineProperty(globalThis, "discoverMCPTools", { value: discoverMCPTools, enumerable: false });
     Object.defineProperty(globalThis, "ToolError", { value: sdk.ToolError, enumerable: false });
+    // Error.captureStackTrace(target, until), V8's way to give error types without classes a stack, which GraalJS
+    // lacks (a program calling it failed with a TypeError): the stack where it is called, formatted at once under
+    // what the target says, without the frames down to the most recent call of `until` and without the SDK's.
+    if (typeof Error.captureStackTrace !== "function") {
+      Object.defineProperty(Error, "captureStackTrace", { writable: true, configurable: true,
+        value: function captureStackTrace(target, until) {
+          if (target === null || (typeof target !== "object" && typeof target !== "function")) {
+            throw new TypeError("Error.captureStackTrace needs an object");
+          }
+          let frames = String(new Error().stack).split("\n").slice(1)
+            .filter((line) => !/conduit-(tools|sdk)\.js/.test(line));
+          const name = typeof until === "function" ? until.name : "";
+          if (name) {
+            const escaped = name.replace(/[$.*+?^(){}|[\]\\]/g, "\\$&");
+            const call = new RegExp("^\\s*at (new )?(\\S+\\.)?" + escaped + " ");
+            frames = frames.slice(frames.findIndex((line) => call.test(line)) + 1);
+          }
+          Object.defineProperty(target, "stack", { value: String(target) + frames.map((line) => "\n" + line).join(""),
+                                                   writable: true, configurable: true });
+        } });
+    }
     sdk.webGlobals(globalThis, random, digest);
     // GraalJS's own console printed objects as "[object Object]" and had no table: the SDK's, written through it.
     const native = globalThis.console;

@@ -83,6 +83,24 @@
         }
       });
     };
+    // Error.captureStackTrace(this, MyError), the way error types without classes get a stack: Rhino formats it for
+    // an error of its own ("Error" first); V8 formats it at once under what the object it was given says.
+    var capture = Error.captureStackTrace;
+    Object.defineProperty(Error, "captureStackTrace", {writable: true, configurable: true,
+      value: function captureStackTrace(target, until) {
+        capture.apply(this, arguments);
+        var stack = target !== null && typeof target === "object" ? target.stack : undefined;
+        if (Error.prepareStackTrace === v8Stack && typeof stack === "string" && stack.indexOf("Error") === 0) {
+          var head;
+          try {
+            head = toText(target);
+          } catch (e) {
+            return;
+          }
+          Object.defineProperty(target, "stack", {value: head + stack.slice("Error".length), writable: true,
+                                                  configurable: true});
+        }
+      }});
     var setPrototypeOf = Object.setPrototypeOf;
     Object.defineProperty(Object, "setPrototypeOf", {writable: true, configurable: true, value: function (target, proto) {
       pinStack(target);
