@@ -191,10 +191,11 @@ final class RhinoExecutor implements Executor {
             throw new IllegalStateException("the rhino engine failed", wrapped.getWrappedException());
         } catch (RhinoException guest) {
             return guestError(guest, output);
-        } catch (ClassCastException | IllegalArgumentException | IndexOutOfBoundsException e) {
+        } catch (RuntimeException e) {
             // Rhino's own failure on something the program did (it reads the stack of an error whose prototype was
-            // replaced with __proto__ by casting that prototype to an error): the program's failure, said plainly,
-            // with what it printed, instead of the server's internal error. The log keeps the engine's trace.
+            // replaced with __proto__ by casting that prototype to an error; a CallSite made by hand fails with a
+            // NullPointerException): the program's failure, said plainly, with what it printed, instead of the
+            // server's internal error. Host functions' failures come wrapped (above); the log keeps the trace.
             LOGGER.log(Level.WARNING, "rhino failed on a program", e);
             String message = "The rhino engine failed while running this program (" + e.getClass().getSimpleName()
                              + " inside Rhino). Run it on graaljs or deno (\"engine\" in the request)";

@@ -64,6 +64,9 @@ class RhinoHostileProgramsTest extends HostileSuite {
                 Arguments.of("stack of an error given a plain prototype",
                              "var e = new Error('z'); e.__proto__ = Object.create(Error.prototype); e.stack",
                              Expect.error()),
+                Arguments.of("a CallSite made by hand",
+                             "Error.prepareStackTrace = (e, s) => String(new s[0].constructor()); new Error('x').stack",
+                             Expect.error()),
                 // Closures and the bridge.
                 Arguments.of("__parent__ of a binding", "console.log(typeof tools.test.echo.__parent__)",
                              Expect.prints("undefined\n")),
