@@ -430,6 +430,9 @@ public abstract class ExecutorContract {
         if (!python) {
             ExecutionOutcome function = run("return () => 1;");
             assertThat(function.stderr(), is(""));
+            // And shown, where printed, as the engines show a cycle (Rhino printed "[object Object]").
+            ExecutionOutcome logged = run("const a = {n: 1}; a.self = a; console.log(a);");
+            assertThat(logged.stdout(), containsString("self: [Circular"));
         }
     }
 

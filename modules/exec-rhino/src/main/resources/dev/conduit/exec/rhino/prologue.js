@@ -259,7 +259,9 @@
             return json;
           }
         } catch (e) {
-          // Cyclic or otherwise not JSON: fall through.
+          // Cyclic or otherwise not JSON: shown as the other engines show objects ("{ self: [Circular] }"), not as
+          // "[object Object]".
+          return sdk.inspect(value);
         }
       }
       return toText(value);
