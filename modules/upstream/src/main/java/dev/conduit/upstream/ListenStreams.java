@@ -47,6 +47,8 @@ final class ListenStreams implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** The resources subscribed to, guarded by {@link #lock}. */
     private final Set<String> uris = new TreeSet<>();
+    /** Those of them an acknowledgement on this connection named, guarded by {@link #lock}. */
+    private final Set<String> acknowledgedUris = new TreeSet<>();
     /** Subscriptions waiting for an acknowledgement that names their resource. */
     private final List<Awaited> awaited = new CopyOnWriteArrayList<>();
     private ModernConnection connection;
@@ -109,6 +111,7 @@ final class ListenStreams implements AutoCloseable {
                 resources = null;
             }
             connection = null;
+            acknowledgedUris.clear();
         } finally {
             lock.unlock();
         }
@@ -125,10 +128,14 @@ final class ListenStreams implements AutoCloseable {
         try {
             lock.lock();
             try {
-                if (!uris.add(uri) && connection == opened && resources != null) {
+                boolean held = uris.contains(uri) && connection == opened && resources != null;
+                if (held && acknowledgedUris.contains(uri)) {
                     return; // held already, on the open stream
                 }
-                replaceResourceStream(opened);
+                if (!held) {
+                    uris.add(uri);
+                    replaceResourceStream(opened);
+                } // else asked for by another subscription a moment ago: this one waits for the same acknowledgement
             } finally {
                 lock.unlock();
             }
@@ -154,6 +161,7 @@ final class ListenStreams implements AutoCloseable {
     void unsubscribe(ModernConnection opened, String uri) {
         lock.lock();
         try {
+            acknowledgedUris.remove(uri);
             if (uris.remove(uri)) {
                 replaceResourceStream(opened);
             }
@@ -165,6 +173,7 @@ final class ListenStreams implements AutoCloseable {
     private void release(String uri) {
         lock.lock();
         try {
+            acknowledgedUris.remove(uri);
             if (uris.remove(uri) && connection != null) {
                 replaceResourceStream(connection);
             }
@@ -191,6 +200,12 @@ final class ListenStreams implements AutoCloseable {
     void acknowledged(JsonNode params) {
         Set<String> honoured = new TreeSet<>();
         params.path("notifications").path("resourceSubscriptions").forEach(uri -> honoured.add(uri.asString("")));
+        lock.lock();
+        try {
+            honoured.stream().filter(uris::contains).forEach(acknowledgedUris::add);
+        } finally {
+            lock.unlock();
+        }
         for (Awaited ack : awaited) {
             if (honoured.contains(ack.uri())) {
                 ack.honoured().complete(true);

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +115,33 @@ class ListenStreamsTest {
         assertThat(seen.toString(), seen.contains("end [\"a://1\"]"), is(true));
         assertThat(seen.toString(), seen.contains("open for lists"), is(true));
         assertThat(seen.toString(), seen.stream().filter("open [\"a://1\"]"::equals).count(), is(1L));
+    }
+
+    /**
+     * A second subscription to a resource whose stream is not acknowledged yet waits for the same acknowledgement
+     * (it was answered at once, as held, and then lost the resource when the first one gave up).
+     */
+    @Test
+    void aSubscriptionAskedForMeanwhileWaitsForTheSameAcknowledgement() throws Exception {
+        acknowledge = false;
+        ListenStreams quick = new ListenStreams("u", Duration.ofMillis(500));
+        try {
+            ModernConnection connection = upstream();
+            quick.attach(connection, Json.object());
+            var first = CompletableFuture.runAsync(() -> {
+                try {
+                    quick.subscribe(connection, "a://1");
+                } catch (UpstreamException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            assertThat(next(), is("open [\"a://1\"]"));
+            assertThrows(UpstreamException.class, () -> quick.subscribe(connection, "a://1"));
+            assertThrows(CompletionException.class, first::join);
+            assertThat(quick.subscribed(), is(Set.of()));
+        } finally {
+            quick.close();
+        }
     }
 
     @Test
