@@ -37,7 +37,7 @@ function waitFor(list, test, ms) {
   });
 }
 
-const out = { sampled: [], elicited: 0, logs: [], updates: [] };
+const out = { sampled: [], elicited: 0, clarified: 0, logs: [], updates: [] };
 const asking = await connect("conduit-relay-it", { sampling: {}, elicitation: {} });
 out.capabilities = asking.getServerCapabilities();
 asking.setRequestHandler(CreateMessageRequestSchema, async (request) => {
@@ -45,7 +45,11 @@ asking.setRequestHandler(CreateMessageRequestSchema, async (request) => {
   out.sampled.push(text);
   return { role: "assistant", model: "relay-test-model", content: { type: "text", text: `sampled(${text})` } };
 });
-asking.setRequestHandler(ElicitRequestSchema, async () => {
+asking.setRequestHandler(ElicitRequestSchema, async (request) => {
+  if (request.params.requestedSchema?.properties?.interpretation) {
+    out.clarified++; // simulate-research-query's question, asked while its task waits for input
+    return { action: "accept", content: { interpretation: "historical" } };
+  }
   out.elicited++;
   return { action: "accept", content: { name: "Ada Lovelace", check: true, firstLine: "It was late", integer: 7,
                                         number: 1.5, enum: "value1", untitledSingleSelectEnum: "value1",
@@ -62,6 +66,22 @@ const program = await asking.callTool({ name: "execute_javascript", arguments: {
   const r = await tools.$raw(${JSON.stringify(tool("trigger-sampling-request"))}, { prompt: "from a program" });
   return JSON.stringify(r);` } });
 out.program = program.structuredContent;
+
+// A tool its upstream runs only as a task (MCP 2025-11-25 tasks) is called the ordinary way, directly and from a
+// program; the question the task asks on the way reaches this client.
+let listed = [];
+for (let cursor; ;) {
+  const page = await asking.listTools(cursor ? { cursor } : {});
+  listed = listed.concat(page.tools);
+  if (!(cursor = page.nextCursor)) break;
+}
+out.taskTool = listed.find((t) => t.name === tool("simulate-research-query")) ?? null;
+out.research = text(await asking.callTool({ name: tool("simulate-research-query"),
+                                            arguments: { topic: "tides", ambiguous: true } }));
+const researched = await asking.callTool({ name: "execute_javascript", arguments: { code: `
+  const r = await tools.$raw(${JSON.stringify(tool("simulate-research-query"))}, { topic: "moons" });
+  return JSON.stringify(r);` } });
+out.programResearch = researched.structuredContent;
 
 // Logs: nothing before a level is set; every level at or above it after.
 await asking.setLoggingLevel("debug");

@@ -23,7 +23,8 @@ import static org.hamcrest.Matchers.startsWith;
  * What an upstream asks of or tells a client goes through the gateway, seen by the official SDK client: sampling and
  * elicitation reach the client whose request caused them (from a direct call and from a program) and its answers reach
  * the upstream; a client that did not declare the capability gets the upstream a clear refusal; log messages arrive
- * after {@code logging/setLevel}; updates of a subscribed resource arrive. server-everything over stdio (where the
+ * after {@code logging/setLevel}; updates of a subscribed resource arrive; a tool the upstream runs only as a task is
+ * called the ordinary way, its task's question answered. server-everything over stdio (where the
  * gateway routes by the one session in flight) and over Streamable HTTP (where the request's own response stream says
  * whose it is).
  */
@@ -97,6 +98,15 @@ class RelayIT {
         // A program's tool call waited while the client answered.
         assertThat(seen.at("/program").toString(), seen.at("/program/result").asString(""),
                    containsString("from a program"));
+
+        // A tool the upstream runs only as a task: listed without task support (the gateway offers clients no tasks),
+        // called the ordinary way; the question its task asked reached the client and its answer the report.
+        assertThat(seen.toString(), seen.at("/taskTool/name").asString(), is(upstream + "__simulate-research-query"));
+        assertThat(seen.toString(), seen.at("/taskTool/execution").isMissingNode(), is(true));
+        assertThat(seen.get("research").asString(), containsString("Research Report: tides (historical)"));
+        assertThat(seen.toString(), seen.get("clarified").asInt(), is(1));
+        assertThat(seen.at("/programResearch").toString(), seen.at("/programResearch/result").asString(""),
+                   containsString("Research Report: moons"));
 
         assertThat(seen.toString(), seen.get("log"), notNullValue());
         assertThat(seen.toString(), seen.at("/log/logger").asString(), startsWith(upstream));

@@ -139,9 +139,19 @@ final class Upstream implements AutoCloseable {
 
     /** The input schema of tool {@code name} as the upstream last listed it. */
     private Optional<JsonNode> inputSchema(String name) {
+        return listed(name).map(tool -> tool.path("inputSchema"));
+    }
+
+    /** Tool {@code name} as the upstream last listed it. */
+    private Optional<ObjectNode> listed(String name) {
         return listing().flatMap(current -> current.tools().stream()
-                .filter(tool -> tool.path("name").asString("").equals(name)).findFirst())
-                .map(tool -> tool.path("inputSchema"));
+                .filter(tool -> tool.path("name").asString("").equals(name)).findFirst());
+    }
+
+    /** Whether a call of tool {@code name} goes as a task: the upstream runs it no other way (2025 era only). */
+    private boolean runsAsTask(String name, McpConnection live) {
+        return !(live instanceof ModernConnection) && ToolTasks.offered(capabilities)
+               && listed(name).filter(ToolTasks::required).isPresent();
     }
 
     /** The cached listing, if any. */
@@ -342,6 +352,10 @@ final class Upstream implements AutoCloseable {
             return ours;
         });
         try {
+            if (runsAsTask(name, live)) {
+                return ToolTasks.call(id(), (method, sent, timeout, cause) -> result(live.request(method, sent,
+                        timeout, cause), method), params, config.timeout(), context);
+            }
             JsonNode result = result(live.request(McpMethods.TOOLS_CALL, params, config.timeout(),
                                                   Optional.of(context)), McpMethods.TOOLS_CALL);
             if (!(result instanceof ObjectNode object)) {
@@ -641,7 +655,7 @@ final class Upstream implements AutoCloseable {
         if (refused.isPresent()) {
             return JsonRpcResponse.failure(request.id(), refused.get());
         }
-        ObjectNode params = request.params() instanceof ObjectNode object ? object : Json.object();
+        ObjectNode params = request.params() instanceof ObjectNode object ? ToolTasks.forClient(object) : Json.object();
         return switch (relay.requests().ask(cause.orElseThrow(), request.method(), params, config.timeout())) {
             case JsonRpcResponse.Success success -> JsonRpcResponse.success(request.id(), success.result());
             case JsonRpcResponse.Failure failure -> JsonRpcResponse.failure(request.id(), failure.error());

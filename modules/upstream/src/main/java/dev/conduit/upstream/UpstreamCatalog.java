@@ -377,10 +377,18 @@ public final class UpstreamCatalog implements ToolCatalog, AutoCloseable {
         }
     }
 
-    /** The members of an upstream's tool that the definition does not model, kept to be passed on as they came. */
+    /**
+     * The members of an upstream's tool that the definition does not model, kept to be passed on as they came, but
+     * for its task support: the gateway offers its clients no tasks, and runs a tool that needs one as a task itself
+     * ({@link ToolTasks}), so to its clients every tool is called the ordinary way.
+     */
     private static ObjectNode others(ObjectNode source) {
         ObjectNode others = source.deepCopy();
         others.remove(List.of("name", "title", "description", "inputSchema", "outputSchema", "annotations"));
+        if (others.get("execution") instanceof ObjectNode execution && execution.remove("taskSupport") != null
+            && execution.isEmpty()) {
+            others.remove("execution");
+        }
         return others;
     }
 
