@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -99,10 +100,11 @@ class RelayIT {
         assertThat(seen.at("/program").toString(), seen.at("/program/result").asString(""),
                    containsString("from a program"));
 
-        // A tool the upstream runs only as a task: listed without task support (the gateway offers clients no tasks),
-        // called the ordinary way; the question its task asked reached the client and its answer the report.
+        // A tool the upstream runs only as a task: listed as one a task is optional for (the gateway runs the
+        // upstream's task itself), called the ordinary way; the question its task asked reached the client and its
+        // answer the report.
         assertThat(seen.toString(), seen.at("/taskTool/name").asString(), is(upstream + "__simulate-research-query"));
-        assertThat(seen.toString(), seen.at("/taskTool/execution").isMissingNode(), is(true));
+        assertThat(seen.toString(), seen.at("/taskTool/execution/taskSupport").asString(), is("optional"));
         assertThat(seen.get("research").asString(), containsString("Research Report: tides (historical)"));
         assertThat(seen.toString(), seen.get("clarified").asInt(), is(1));
         assertThat(seen.at("/programResearch").toString(), seen.at("/programResearch/result").asString(""),
@@ -117,5 +119,42 @@ class RelayIT {
 
         assertThat(seen.toString(), seen.at("/refused/isError").asBoolean(), is(true));
         assertThat(seen.at("/refused/text").asString(), containsString("did not declare the 'sampling' capability"));
+    }
+
+    /**
+     * Tasks (2025-11-25) with the official client's task API: a program and an upstream tool (itself run as a task at
+     * the upstream) run as tasks; the upstream's question reaches the client on tasks/result, tagged with the task; a
+     * failing program's task is failed; cancel, list, and a second key that finds nothing of the first's.
+     */
+    @Test
+    void callsRunAsTasksForClientsThatAskForThem() throws Exception {
+        RunningConduit.Result run = RunningConduit.run(RunningConduit.patient(Duration.ofSeconds(90)),
+                RunningConduit.NODE.toString(), "tasks-client.mjs", conduit.mcpUrl(), STDIO_KEY, HTTP_KEY, "everything");
+        assertThat(run.output(), run.exitCode(), is(0));
+        JsonNode seen = Json.mapper().readTree(run.output().lines().filter(line -> line.startsWith("{"))
+                                                       .reduce((a, b) -> b).orElseThrow());
+        String all = seen.toString();
+        assertThat(all, seen.at("/capabilities/tasks/requests/tools/call").isObject(), is(true));
+        assertThat(all, seen.at("/listed/taskSupport").asString(), is("optional"));
+
+        assertThat(all, seen.at("/program/created/status").asString(), is("working"));
+        assertThat(all, seen.at("/program/result/structuredContent/result").asString(), containsString("from a task"));
+        assertThat(all, seen.at("/research/statuses").toString(), containsString("input_required"));
+        assertThat(all, seen.at("/research/result/content/0/text").asString(),
+                   containsString("Research Report: tides (technical)"));
+        String task = seen.at("/research/created/taskId").asString();
+        assertThat(all, seen.at("/questions/0/meta/io.modelcontextprotocol~1related-task/taskId").asString(), is(task));
+        assertThat(all, seen.at("/failedTask/status").asString(), is("failed"));
+        assertThat(all, seen.at("/failedTask/statusMessage").asString(), containsString("no luck"));
+
+        assertThat(all, seen.at("/otherGet/code").asInt(), is(-32602));
+        assertThat(all, seen.at("/otherCancel/code").asInt(), is(-32602));
+        assertThat(all, seen.get("otherList").isEmpty(), is(true));
+        assertThat(all, seen.at("/cancelled/status").asString(), is("cancelled"));
+        assertThat(all, seen.at("/afterCancel/status").asString(), is("cancelled"));
+        assertThat(all, seen.at("/cancelAgain/code").asInt(), is(-32602));
+        assertThat(all, seen.at("/cancelledResult/code").asInt(), is(-32800));
+        assertThat(all, seen.get("listedTasks").size(), is(4));
+        assertThat(all, seen.at("/unknown/code").asInt(), is(-32602));
     }
 }

@@ -66,7 +66,11 @@ final class LifecycleMethods {
 
         ObjectNode result = Json.object();
         result.put("protocolVersion", version.wire());
-        result.set("capabilities", capabilities(ToolAllowList.ofKey(context.principal().allowedTools())));
+        ObjectNode capabilities = capabilities(ToolAllowList.ofKey(context.principal().allowedTools()));
+        if (version == ProtocolVersion.V2025_11_25) {
+            capabilities.set("tasks", ClientTasks.capability()); // the revision that has tasks (experimental)
+        }
+        result.set("capabilities", capabilities);
         ObjectNode info = result.putObject("serverInfo");
         info.put("name", serverInfo.name());
         info.put("title", serverInfo.title());

@@ -63,6 +63,7 @@ public final class McpServer implements McpEndpoint {
     private final Optional<ExecutionService> executions;
     /** Requests in flight by session and request id, so that notifications/cancelled can reach them. */
     private final Map<String, Cancellation> inFlight = new ConcurrentHashMap<>();
+    private final ClientTasks tasks;
     /** Every request running now, whatever its id (two sessions' ids may collide). */
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
     /** Cancellations that arrived before their request, by in-flight key, with when (nanoTime). */
@@ -97,6 +98,11 @@ public final class McpServer implements McpEndpoint {
         this.access = new ToolAccess(builder.catalog, builder.strictValidation, builder.maxToolArgumentBytes,
                                            executions, audit, metrics, tracing);
         new ToolMethods(access, builder.pageSize).register(routes);
+        this.tasks = new ClientTasks(builder.clientRequests, builder.pageSize);
+        tasks.register(routes);
+        MethodHandler toolList = routes.get(McpMethods.TOOLS_LIST);
+        routes.put(McpMethods.TOOLS_LIST, (request, context) -> ClientTasks.listing(toolList.handle(request, context),
+                                                                                      context));
         new LegacyMethods(access).register(routes);
         executions.ifPresent(service -> ExecutionTools.register(routes, access, service));
         this.executions = executions;
@@ -107,6 +113,7 @@ public final class McpServer implements McpEndpoint {
         metrics.gauge("conduit.subscriptions.held", "Resource subscriptions held at upstreams for clients",
                       passThrough::held);
         metrics.gauge("conduit.subscriptions.listening", "Open subscriptions/listen streams", subscriptions::open);
+        metrics.gauge("conduit.tasks.held", "Tasks kept for clients (working or ended, until their ttl)", tasks::held);
         this.handlers = Map.copyOf(routes);
     }
 
@@ -142,6 +149,7 @@ public final class McpServer implements McpEndpoint {
 
     /** Stops the guest threads. */
     public void close() {
+        tasks.close();
         inputRounds.close();
         executions.ifPresent(ExecutionService::close);
     }
@@ -228,13 +236,31 @@ public final class McpServer implements McpEndpoint {
         if (handler == null) {
             return JsonRpcResponse.failure(request.id(), JsonRpcError.methodNotFound(request.method()));
         }
+        if (request.method().equals(McpMethods.TOOLS_CALL) && ClientTasks.asked(request, context)) {
+            try {
+                // Answered at once; the call runs on as a task, cancelled by tasks/cancel (not by its request's id).
+                return JsonRpcResponse.success(request.id(), tasks.start(request, context,
+                        taskContext -> perform(handler, request, taskContext)));
+            } catch (RuntimeException e) {
+                return JsonRpcResponse.failure(request.id(), ErrorMapper.toError(e, context.correlationId()));
+            }
+        }
         String key = inFlightKey(context.session().id(), request.id().toString());
         inFlight.put(key, context.cancellation());
-        running.add(context.cancellation());
         if (earlyCancels.remove(key) != null) {
             // Pipelined on the line protocol, the cancellation can arrive before its request got this far.
             context.cancellation().cancel();
         }
+        try {
+            return perform(handler, request, context);
+        } finally {
+            inFlight.remove(key, context.cancellation());
+        }
+    }
+
+    /** Serves {@code request}, cancelled with the rest at shutdown; any failure becomes its JSON-RPC error. */
+    private JsonRpcResponse perform(MethodHandler handler, JsonRpcRequest request, RequestContext context) {
+        running.add(context.cancellation());
         try {
             if (shutdown) {
                 // Admitted by a transport, but the grace period is over: answer at once instead of starting work.
@@ -244,7 +270,6 @@ public final class McpServer implements McpEndpoint {
         } catch (RuntimeException e) {
             return JsonRpcResponse.failure(request.id(), ErrorMapper.toError(e, context.correlationId()));
         } finally {
-            inFlight.remove(key, context.cancellation());
             running.remove(context.cancellation());
         }
     }
@@ -258,6 +283,7 @@ public final class McpServer implements McpEndpoint {
         endSubscriptions();
         shutdown = true;
         running.forEach(cancellation -> cancellation.cancel(Cancellation.SHUTDOWN));
+        tasks.cancelAll(Cancellation.SHUTDOWN);
     }
 
     /**

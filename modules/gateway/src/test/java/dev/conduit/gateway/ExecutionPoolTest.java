@@ -102,8 +102,9 @@ class ExecutionPoolTest {
             assertThat("the spent thread takes no more work", next, is(not(sameInstance(kept))));
             kept.join(TimeUnit.SECONDS.toMillis(5)); // it ends at once; the lane's idle threads wait 30 s
             assertThat("the spent thread ended", kept.isAlive(), is(false));
+            // Which of the idle threads takes it is theirs to race for: the pool started one in the spent one's place.
             assertThat(pool.run(Thread::currentThread, new Cancellation(), System.nanoTime() + LATER),
-                       is(sameInstance(next)));
+                       is(not(sameInstance(kept))));
         }
     }
 

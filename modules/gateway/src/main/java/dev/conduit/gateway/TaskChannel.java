@@ -1,0 +1,105 @@
+package dev.conduit.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.conduit.core.ClientChannel;
+import dev.conduit.core.McpMethods;
+import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcMessage;
+import dev.conduit.core.jsonrpc.JsonRpcNotification;
+import dev.conduit.core.jsonrpc.JsonRpcRequest;
+import dev.conduit.core.jsonrpc.JsonRpcResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The way back to the client from a task's work, whose own request was answered long ago: what the work sends goes
+ * out on the {@code tasks/result} request that waits for the task, tagged with the task's id
+ * ({@code io.modelcontextprotocol/related-task}). A question (an upstream's elicitation) sent while no such request
+ * waits is kept until one comes (the task shows {@code input_required} meanwhile); notifications nobody waits for
+ * (progress, log messages) are dropped. Thread-safe.
+ */
+final class TaskChannel implements ClientChannel {
+    static final String RELATED_TASK = "io.modelcontextprotocol/related-task";
+
+    private final String taskId;
+    private final Runnable onQuestion;
+    private ClientChannel attached;
+    private final List<JsonRpcRequest> kept = new ArrayList<>();
+
+    /**
+     * @param onQuestion told when the work asks its client something (the task's status changes)
+     */
+    TaskChannel(String taskId, Runnable onQuestion) {
+        this.taskId = taskId;
+        this.onQuestion = onQuestion;
+    }
+
+    @Override
+    public void send(JsonRpcMessage message) {
+        ClientChannel target;
+        synchronized (this) {
+            target = attached;
+            switch (message) {
+                case JsonRpcRequest request when target == null -> kept.add(tagged(request));
+                case JsonRpcNotification notification when target == null
+                                                           && notification.method().equals(McpMethods.CANCELLED) ->
+                        // A question given up on before anyone saw it is not shown later.
+                        kept.removeIf(request -> request.id().toJson().equals(notification.params().path("requestId")));
+                default -> {
+                }
+            }
+        }
+        if (message instanceof JsonRpcRequest) {
+            onQuestion.run();
+        }
+        if (target != null) {
+            target.send(tagged(message));
+        }
+    }
+
+    /** Questions wait for a {@code tasks/result} to carry them. */
+    @Override
+    public boolean carriesRequests() {
+        return true;
+    }
+
+    /** {@code channel} (a {@code tasks/result} request's) carries the task's messages from now on, the kept ones first. */
+    void attach(ClientChannel channel) {
+        List<JsonRpcRequest> waiting;
+        synchronized (this) {
+            attached = channel;
+            waiting = List.copyOf(kept);
+            kept.clear();
+        }
+        waiting.forEach(channel::send);
+    }
+
+    /** {@code channel} no longer waits (its request ended); a later one may attach. */
+    synchronized void detach(ClientChannel channel) {
+        if (attached == channel) {
+            attached = null;
+        }
+    }
+
+    private JsonRpcRequest tagged(JsonRpcRequest request) {
+        return new JsonRpcRequest(request.id(), request.method(), withTask(request.params()));
+    }
+
+    private JsonRpcMessage tagged(JsonRpcMessage message) {
+        return switch (message) {
+            case JsonRpcRequest request -> request.params().path("_meta").has(RELATED_TASK) ? request : tagged(request);
+            case JsonRpcNotification notification -> new JsonRpcNotification(notification.method(),
+                                                                             withTask(notification.params()));
+            case JsonRpcResponse response -> response;
+        };
+    }
+
+    private JsonNode withTask(JsonNode params) {
+        ObjectNode copy = params instanceof ObjectNode object ? object.deepCopy() : Json.object();
+        ObjectNode meta = copy.get("_meta") instanceof ObjectNode existing ? existing : copy.putObject("_meta");
+        meta.putObject(RELATED_TASK).put("taskId", taskId);
+        return copy;
+    }
+}
