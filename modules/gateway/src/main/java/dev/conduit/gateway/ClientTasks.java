@@ -130,11 +130,13 @@ final class ClientTasks implements AutoCloseable {
      */
     JsonNode start(JsonRpcRequest request, RequestContext context, Function<RequestContext, JsonRpcResponse> work) {
         String owner = context.principal().id();
-        makeRoom(owner);
         String id = newId();
         Duration ttl = ttl(request.params().path("task").path("ttl"));
         Task task = new Task(id, owner, ttl, context);
-        tasks.put(id, task);
+        synchronized (this) { // room made and taken at once: two starts cannot both take the last place
+            makeRoom(owner);
+            tasks.put(id, task);
+        }
         task.expiry = expiry.schedule(() -> expire(task), ttl.toMillis(), TimeUnit.MILLISECONDS);
         LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + request.params().path("name").asString("")
                                       + " runs as task " + id + " of key " + owner);
@@ -279,7 +281,9 @@ final class ClientTasks implements AutoCloseable {
         /** The call's response; a cancelled task's is the cancellation's. Only ever completed normally. */
         final CompletableFuture<JsonRpcResponse> outcome = new CompletableFuture<>();
         volatile Instant updated = created;
-        volatile boolean cancelledByClient;
+        /** The outcome of a task cancelled by its client: the work's own answer, should it still come, is not kept. */
+        final JsonRpcResponse cancelledAnswer = JsonRpcResponse.failure(JsonRpcId.NULL,
+                Outcome.CANCELLED.error("The task was cancelled by request"));
         volatile ScheduledFuture<?> expiry;
 
         Task(String id, String owner, Duration ttl, RequestContext creator) {
@@ -305,15 +309,10 @@ final class ClientTasks implements AutoCloseable {
 
         /** Stops the work and makes the task cancelled; false when it had already ended. */
         boolean cancel() {
-            JsonRpcResponse cancelled = JsonRpcResponse.failure(JsonRpcId.NULL,
-                    Outcome.CANCELLED.error("The task was cancelled by request"));
-            synchronized (this) {
-                if (outcome.isDone()) {
-                    return false;
-                }
-                cancelledByClient = true;
-                end(cancelled);
+            if (!outcome.complete(cancelledAnswer)) {
+                return false; // ended first: what it answered stands
             }
+            touch();
             context.cancellation().cancel("the task was cancelled (tasks/cancel)");
             return true;
         }
@@ -321,7 +320,7 @@ final class ClientTasks implements AutoCloseable {
         String status() {
             if (outcome.isDone()) {
                 JsonRpcResponse response = outcome.join();
-                return cancelledByClient ? "cancelled"
+                return response == cancelledAnswer ? "cancelled"
                         : response instanceof JsonRpcResponse.Success success && !success.result().path("isError")
                         .asBoolean(false) ? "completed" : "failed";
             }

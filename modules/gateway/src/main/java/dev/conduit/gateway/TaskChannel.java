@@ -46,7 +46,8 @@ final class TaskChannel implements ClientChannel {
                 case JsonRpcNotification notification when target == null
                                                            && notification.method().equals(McpMethods.CANCELLED) ->
                         // A question given up on before anyone saw it is not shown later.
-                        kept.removeIf(request -> request.id().toJson().equals(notification.params().path("requestId")));
+                        kept.removeIf(request -> request.id().toJson().toString()
+                                .equals(notification.params().path("requestId").toString()));
                 default -> {
                 }
             }
