@@ -66,8 +66,15 @@ final class TaskChannel implements ClientChannel {
         return true;
     }
 
-    /** {@code channel} (a {@code tasks/result} request's) carries the task's messages from now on, the kept ones first. */
+    /**
+     * {@code channel} (a {@code tasks/result} request's) carries the task's messages from now on, the kept ones first;
+     * one that cannot carry requests (an HTTP response the client takes as plain JSON) is not used, and questions
+     * keep waiting for one that can.
+     */
     void attach(ClientChannel channel) {
+        if (!channel.carriesRequests()) {
+            return;
+        }
         List<JsonRpcRequest> waiting;
         synchronized (this) {
             attached = channel;

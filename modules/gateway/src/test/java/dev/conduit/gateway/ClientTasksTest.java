@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.conduit.core.ClientChannel;
 import dev.conduit.core.ClientRequests;
@@ -44,6 +45,7 @@ import static org.hamcrest.Matchers.startsWith;
  */
 class ClientTasksTest {
     private static final long PATIENCE_SECONDS = 10;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final ClientRequests questions = new ClientRequests();
     /** Released to let waiting calls answer. */
@@ -165,7 +167,7 @@ class ClientTasksTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
         while (request(caller, "tasks/get", taskId(shortLived)) instanceof JsonRpcResponse.Success) {
             assertThat("dropped after its ttl", System.nanoTime() < deadline, is(true));
-            Thread.onSpinWait();
+            LockSupport.parkNanos(POLL_NANOS); // polled until the deadline, not slept on
         }
     }
 
@@ -175,7 +177,7 @@ class ClientTasksTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
         while (!get(id).get("status").asString().equals("input_required")) {
             assertThat("input_required while the question waits", System.nanoTime() < deadline, is(true));
-            Thread.onSpinWait();
+            LockSupport.parkNanos(POLL_NANOS); // polled until the deadline, not slept on
         }
         BlockingQueue<JsonRpcMessage> sent = new LinkedBlockingQueue<>();
         RequestContext waiting = context(session, "caller", sent::add);

@@ -71,6 +71,14 @@ class TaskChannelTest {
         assertThat(((JsonRpcRequest) next.getFirst()).id(), is(JsonRpcId.of(3)));
     }
 
+    @Test
+    void aRequestThatCannotCarryQuestionsLeavesThemWaiting() {
+        channel.send(question(4));
+        channel.attach(ClientChannel.discarding());
+        channel.attach(result);
+        assertThat(((JsonRpcRequest) sent.getFirst()).id(), is(JsonRpcId.of(4)));
+    }
+
     private static JsonRpcRequest question(int id) {
         return new JsonRpcRequest(JsonRpcId.of(id), "elicitation/create", Json.object().put("message", "which?"));
     }
