@@ -80,6 +80,13 @@ class StdioIT {
         JsonNode executed = inspector(launcher, "--method", "tools/call", "--tool-name", "execute_javascript",
                                       "--tool-arg", "code=return await tools.everything.echo({message: 'inspector'})");
         assertThat(executed.toString(), executed.at("/structuredContent/result").asString(), is("Echo: inspector"));
+
+        // In the 2026-07-28 era the Inspector calls every tool through its tasks session; a tool the upstream runs
+        // only as a task answers it like any other (the gateway runs the upstream's task).
+        JsonNode researched = inspector(launcher, "--protocol-era", "modern", "--method", "tools/call", "--tool-name",
+                                        "everything__simulate-research-query", "--tool-arg", "topic=seas");
+        assertThat(researched.toString(), researched.at("/content/0/text").asString(),
+                   containsString("Research Report: seas"));
     }
 
     /**
