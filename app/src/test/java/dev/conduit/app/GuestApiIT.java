@@ -59,6 +59,11 @@ class GuestApiIT {
         conduit.close();
     }
 
+    private static final String IMAGE_JS = """
+            const r = await tools.everything.get_tiny_image({});
+            console.log(r.content.map(c => c.type).join(','), r.content[1].mimeType, r.content[1].data.slice(0, 4));""";
+    private static final String IMAGE_SEEN = "text,image,text image/png iVBO\n";
+
     static Stream<Arguments> corpus() {
         String missJs = "Namespace or Tool 'github' not found. Available namespaces: everything, files. "
                         + "Use tools.$raw(name, args) for dynamic calls.\n";
@@ -119,7 +124,16 @@ class GuestApiIT {
                 Arguments.of("python bracket access", "python", "graalpy",
                              "print(tools.everything['get-sum'](a=1, b=1))", "The sum of 1 and 1 is 2.\n"),
                 Arguments.of("python unknown namespace", "python", "graalpy",
-                             "try:\n    tools.github\nexcept AttributeError as e:\n    print(e)", missPy));
+                             "try:\n    tools.github\nexcept AttributeError as e:\n    print(e)", missPy),
+                // Beyond the original: an image (or audio, a resource, a link) reaches a program as the content
+                // itself, where text would have lost it.
+                Arguments.of("an image as content", "javascript", "graaljs", IMAGE_JS, IMAGE_SEEN),
+                Arguments.of("an image as content on rhino", "javascript", "rhino", IMAGE_JS, IMAGE_SEEN),
+                Arguments.of("an image as content on deno", "typescript", "deno", IMAGE_JS, IMAGE_SEEN),
+                Arguments.of("python an image as content", "python", "graalpy", """
+                        r = tools.everything.get_tiny_image()
+                        print(",".join(c["type"] for c in r["content"]), r["content"][1]["mimeType"],
+                              r["content"][1]["data"][:4])""", IMAGE_SEEN));
     }
 
     @ParameterizedTest(name = "{0} ({2})")

@@ -251,10 +251,19 @@ final class ExecutionBridge implements ToolBridge {
         }
     }
 
-    /** What the program gets: structuredContent, else the text parsed as JSON when it parses, else the text. */
+    /**
+     * What the program gets: structuredContent; else, when the content is text alone, the text parsed as JSON when it
+     * parses, else the text; else (an image, audio, a resource or a link among it, which text would lose) the content
+     * itself, {@code {content: [...]}}, each item as the upstream gave it.
+     */
     private static JsonNode value(ObjectNode result) {
         if (result.get("structuredContent") instanceof ObjectNode structured) {
             return structured;
+        }
+        if (result.path("content").valueStream().anyMatch(item -> !"text".equals(item.path("type").asString("")))) {
+            ObjectNode content = Json.object();
+            content.set("content", result.get("content"));
+            return content;
         }
         String text = text(result);
         if (!mayBeJson(text)) {

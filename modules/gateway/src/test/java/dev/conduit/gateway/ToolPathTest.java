@@ -72,6 +72,22 @@ class ToolPathTest {
         assertThat(discovered, discovered.indexOf("up__listed") < discovered.indexOf("up__other"), is(true));
     }
 
+    @Test
+    void aProgramGetsTextAsTextAndAnImageOrResourceAsTheContentItself() {
+        McpServer server = server(false);
+        assertThat(bridged(server, "up.listed").get("value").asString(), is("listed answered"));
+        JsonNode picture = bridged(server, "up.picture").get("value");
+        assertThat(picture.toString(), picture.at("/content/0/text").asString(), is("a dot"));
+        assertThat(picture.toString(), picture.at("/content/1/type").asString(), is("image"));
+        assertThat(picture.toString(), picture.at("/content/1/data").asString(), is("iVBORw0KGgo="));
+    }
+
+    /** What the bridge answered a program's call of {@code name}. */
+    private static JsonNode bridged(McpServer server, String name) {
+        return Json.mapper().readTree(call(server, "execute_javascript", Json.object().put("code", "call:" + name),
+                                           EVERYTHING).at("/structuredContent/stdout").asString());
+    }
+
     private static McpServer server(boolean strict) {
         return McpServer.builder().catalog(new Catalog()).strictValidation(strict)
                 .executions(ExecutorRegistry.of(List.of(new TestEngine("calling", ToolPathTest::callOrDiscover))),
@@ -107,6 +123,18 @@ class ToolPathTest {
                         (call, context) -> answer(name));
     }
 
+    /** A tool answering a line of text and an image, as server-everything's get-tiny-image does. */
+    private static Tool picture() {
+        return new Tool(ToolDefinition.of("up__picture", "draws", Json.object().put("type", "object")), "up", "picture",
+                        (call, context) -> {
+                            ObjectNode result = Json.object();
+                            result.putArray("content").add(Json.object().put("type", "text").put("text", "a dot"))
+                                    .add(Json.object().put("type", "image").put("data", "iVBORw0KGgo=")
+                                                 .put("mimeType", "image/png"));
+                            return result;
+                        });
+    }
+
     private static ObjectNode answer(String name) {
         ObjectNode result = Json.object();
         result.putArray("content").addObject().put("type", "text").put("text", name + " answered");
@@ -116,7 +144,7 @@ class ToolPathTest {
     /** Lists two tools; its upstream {@code up} also serves {@code hidden}, which it does not list. */
     private static final class Catalog implements ToolCatalog {
         private final ToolCatalog listed = ToolCatalog.of(List.of(tool("listed", "listed: gives an answer"),
-                                                                  tool("other", "gives an answer")));
+                                                                  tool("other", "gives an answer"), picture()));
 
         @Override
         public List<Tool> tools() {
