@@ -23,6 +23,7 @@ import dev.conduit.core.ClientRequests;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.Timers;
+import dev.conduit.core.jsonrpc.ErrorMapper;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcId;
@@ -140,9 +141,16 @@ final class ClientTasks implements AutoCloseable {
         task.expiry = expiry.schedule(() -> expire(task), ttl.toMillis(), TimeUnit.MILLISECONDS);
         LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + request.params().path("name").asString("")
                                       + " runs as task " + id + " of key " + owner);
-        Thread.ofVirtual().name("conduit-task").start(() -> task.end(work.apply(task.context)));
         ObjectNode result = Json.object();
-        result.set("task", task.toJson());
+        result.set("task", task.toJson()); // taken before the work starts: a task begins working, however quick
+        Thread.ofVirtual().name("conduit-task").start(() -> {
+            try {
+                task.end(work.apply(task.context));
+            } finally {
+                // Work that escaped with an error of the JVM's still ends its task: tasks/result must not wait on.
+                task.end(JsonRpcResponse.failure(JsonRpcId.NULL, ErrorMapper.internalError(context.correlationId())));
+            }
+        });
         return result;
     }
 
