@@ -156,5 +156,15 @@ class RelayIT {
         assertThat(all, seen.at("/cancelledResult/code").asInt(), is(-32800));
         assertThat(all, seen.get("listedTasks").size(), is(4));
         assertThat(all, seen.at("/unknown/code").asInt(), is(-32602));
+
+        // The 2026-07-28 extension: the call outlasted a second and became a task; its question came in tasks/get
+        // and tasks/update's answer reached the upstream.
+        assertThat(all, seen.at("/modernCreated/resultType").asString(), is("task"));
+        assertThat(all, seen.at("/modernAsking/status").asString(), is("input_required"));
+        assertThat(all, seen.at("/modernAsking/inputRequests").toString(), containsString("elicitation/create"));
+        assertThat(all, seen.at("/modernUpdate/resultType").asString(), is("complete"));
+        assertThat(all, seen.at("/modernDone/status").asString(), is("completed"));
+        assertThat(all, seen.at("/modernDone/result/content/0/text").asString(),
+                   containsString("Research Report: rivers (historical)"));
     }
 }

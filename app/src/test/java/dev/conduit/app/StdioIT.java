@@ -82,7 +82,8 @@ class StdioIT {
         assertThat(executed.toString(), executed.at("/structuredContent/result").asString(), is("Echo: inspector"));
 
         // In the 2026-07-28 era the Inspector calls every tool through its tasks session; a tool the upstream runs
-        // only as a task answers it like any other (the gateway runs the upstream's task).
+        // only as a task answers it like any other (the gateway runs the upstream's task), and as the call outlasts a
+        // second it becomes a task of the gateway's, which the Inspector polls to its end.
         JsonNode researched = inspector(launcher, "--protocol-era", "modern", "--method", "tools/call", "--tool-name",
                                         "everything__simulate-research-query", "--tool-arg", "topic=seas");
         assertThat(researched.toString(), researched.at("/content/0/text").asString(),

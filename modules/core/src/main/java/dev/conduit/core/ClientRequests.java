@@ -37,6 +37,8 @@ public final class ClientRequests {
     private volatile Asker modern;
     /** Requests whose upstream work is waiting for a client's answer now: by their cancellation, how many questions. */
     private final Map<Cancellation, Integer> asking = new ConcurrentHashMap<>();
+    /** Work whose questions go elsewhere than to its request (a task's: kept for the client's next poll). */
+    private final Map<Cancellation, Asker> routed = new ConcurrentHashMap<>();
 
     /** One question for a client: its method and params, and the name it already has, if any. */
     public record Question(Optional<String> key, String method, ObjectNode params) {
@@ -59,6 +61,15 @@ public final class ClientRequests {
      */
     public void onModernAsk(Asker asker) {
         this.modern = asker;
+    }
+
+    /**
+     * The questions of the work cancelled by {@code work} go to {@code asker} (a 2026 task's, which keeps them for
+     * {@code tasks/get}), until the returned registration is closed.
+     */
+    public Cancellation.Registration route(Cancellation work, Asker asker) {
+        routed.put(work, asker);
+        return () -> routed.remove(work, asker);
     }
 
     /** No request waits yet. */
@@ -86,6 +97,10 @@ public final class ClientRequests {
     public List<JsonRpcResponse> askAll(RequestContext cause, List<Question> questions, Duration timeout) {
         asking.merge(cause.cancellation(), 1, Integer::sum); // counted: the same request may ask again meanwhile
         try {
+            Asker elsewhere = routed.get(cause.cancellation());
+            if (elsewhere != null) {
+                return elsewhere.ask(cause, questions, timeout);
+            }
             if (cause.session().protocolVersion().modern()) {
                 // 2026-07-28 forbids requests of the server's own on a response stream (input_required replaces them).
                 Asker asker = modern;

@@ -13,6 +13,12 @@ public final class McpMethods {
     public static final String SUBSCRIPTIONS_LISTEN = "subscriptions/listen";
     public static final String TOOLS_LIST = "tools/list";
     public static final String TOOLS_CALL = "tools/call";
+    public static final String TASKS_GET = "tasks/get";
+    public static final String TASKS_RESULT = "tasks/result";
+    public static final String TASKS_LIST = "tasks/list";
+    public static final String TASKS_CANCEL = "tasks/cancel";
+    /** The 2026 tasks extension's answer to a task's questions. */
+    public static final String TASKS_UPDATE = "tasks/update";
     public static final String RESOURCES_LIST = "resources/list";
     public static final String RESOURCES_TEMPLATES_LIST = "resources/templates/list";
     public static final String RESOURCES_READ = "resources/read";

@@ -8,16 +8,18 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The {@code Mcp-Name} header of a modern (2026-07-28) Streamable HTTP POST: the tool's or prompt's name, or the
- * resource's URI, of the methods that have one, so that a balancer can route on it without reading the body. A value
- * an HTTP header cannot carry as it is (characters outside visible ASCII and the space, or surrounding whitespace)
- * travels as {@code =?base64?<UTF-8 in Base64>?=}. One place for both directions: the gateway checks what its clients
- * send and writes what it sends its upstreams.
+ * The {@code Mcp-Name} header of a modern (2026-07-28) Streamable HTTP POST: the tool's or prompt's name, the
+ * resource's URI, or the task's id (the tasks extension), of the methods that have one, so that a balancer can route
+ * on it without reading the body. A value an HTTP header cannot carry as it is (characters outside visible ASCII and
+ * the space, or surrounding whitespace) travels as {@code =?base64?<UTF-8 in Base64>?=}. One place for both
+ * directions: the gateway checks what its clients send and writes what it sends its upstreams.
  */
 public final class McpNameHeader {
     /** The header's name. */
     public static final String NAME = "Mcp-Name";
     private static final Set<String> NAMED = Set.of(McpMethods.TOOLS_CALL, McpMethods.PROMPTS_GET);
+    private static final Set<String> TASKS = Set.of(McpMethods.TASKS_GET, McpMethods.TASKS_UPDATE,
+                                                    McpMethods.TASKS_CANCEL);
     private static final String SENTINEL_START = "=?base64?";
     private static final String SENTINEL_END = "?=";
 
@@ -28,6 +30,9 @@ public final class McpNameHeader {
     public static Optional<String> field(String method) {
         if (method.equals(McpMethods.RESOURCES_READ)) {
             return Optional.of("uri");
+        }
+        if (TASKS.contains(method)) {
+            return Optional.of("taskId"); // the tasks extension's methods, routed to the replica holding the task
         }
         return NAMED.contains(method) ? Optional.of("name") : Optional.empty();
     }

@@ -16,13 +16,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import dev.conduit.core.Cancellation;
+import dev.conduit.core.ClientChannel;
 import dev.conduit.core.ClientRequests;
+import dev.conduit.core.McpMethods;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
 import dev.conduit.core.Timers;
+import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.ErrorMapper;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
@@ -46,14 +50,20 @@ import tools.jackson.databind.node.ObjectNode;
  * ids are 128 random bits. A key keeps at most {@value #MAX_PER_KEY} tasks; past that, its oldest ended task is
  * dropped, or the new task refused when all are still working. A task is kept for its {@code ttl} (asked for by the
  * client, at most an hour, ten minutes by default) from its creation, then dropped, and stopped if still working.
- * Tasks live in this server's memory: another replica does not know them, and a restart ends them. Thread-safe.
+ * Tasks live in this server's memory: another replica does not know them, and a restart ends them.
+ *
+ * <p>2026-07-28 clients that declare the tasks extension ({@value #EXTENSION}) on a {@code tools/call} get tasks the
+ * gateway decides on, as the extension has it: a call still running after {@link #TASK_AFTER}, or asking its client
+ * something, is answered with the task ({@code resultType: "task"}); {@code tasks/get} shows it with its result, error
+ * or questions inline, {@code tasks/update} answers its questions ({@link TaskQuestions}), {@code tasks/cancel} stops
+ * it. Thread-safe.
  */
 final class ClientTasks implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(ClientTasks.class.getName());
-    static final String TASKS_GET = "tasks/get";
-    static final String TASKS_RESULT = "tasks/result";
-    static final String TASKS_LIST = "tasks/list";
-    static final String TASKS_CANCEL = "tasks/cancel";
+    /** The 2026-07-28 tasks extension's id, in client and server capabilities. */
+    static final String EXTENSION = "io.modelcontextprotocol/tasks";
+    /** How long a 2026 call runs before it is answered as a task instead (it is at once when it asks something). */
+    static final Duration TASK_AFTER = Duration.ofSeconds(1);
     static final int MAX_PER_KEY = 100;
     static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
     static final Duration MAX_TTL = Duration.ofHours(1);
@@ -92,21 +102,45 @@ final class ClientTasks implements AutoCloseable {
     }
 
     void register(Map<String, MethodHandler> handlers) {
-        handlers.put(TASKS_GET, offeredOnly((request, context) -> owned(request, context).toJson()));
-        handlers.put(TASKS_RESULT, offeredOnly(this::result));
-        handlers.put(TASKS_LIST, offeredOnly(this::list));
-        handlers.put(TASKS_CANCEL, offeredOnly(this::cancel));
+        handlers.put(McpMethods.TASKS_GET, byEra((request, context) -> owned(request, context).toJson(),
+                (request, context) -> owned(request, context).toModernJson()));
+        handlers.put(McpMethods.TASKS_CANCEL, byEra(this::cancel, (request, context) -> {
+            owned(request, context).cancel(); // acknowledged whether it still ran: the extension's cancel is a wish
+            return Json.object();
+        }));
+        handlers.put(McpMethods.TASKS_RESULT, byEra(this::result, null));
+        handlers.put(McpMethods.TASKS_LIST, byEra(this::list, null));
+        handlers.put(McpMethods.TASKS_UPDATE, byEra(null, this::update));
     }
 
-    /** A session of another revision was not offered tasks: to it these methods do not exist. */
-    private static MethodHandler offeredOnly(MethodHandler handler) {
+    /**
+     * A method of tasks as each era has it ({@code null}: not in that era). A 2025 session of another revision was
+     * not offered tasks, and a 2026 request must declare the extension (-32021 otherwise, as the extension says).
+     */
+    private static MethodHandler byEra(MethodHandler legacy, MethodHandler modern) {
         return (request, context) -> {
-            if (!offered(context)) {
-                throw new RpcException(JsonRpcError.methodNotFound(request.method() + " (tasks are offered to clients "
-                        + "of protocol revision 2025-11-25 only)"));
+            boolean isModern = context.session().protocolVersion().modern();
+            MethodHandler handler = isModern ? modern : legacy;
+            if (handler == null || !isModern && !offered(context)) {
+                throw new RpcException(JsonRpcError.methodNotFound(request.method() + (isModern
+                        ? " (not a method of the 2026-07-28 tasks extension)"
+                        : " (tasks are offered to clients of protocol revision 2025-11-25, and of 2026-07-28 with the "
+                          + "tasks extension)")));
+            }
+            if (isModern && !declared(context)) {
+                ObjectNode data = Json.object();
+                data.putObject("requiredCapabilities").putObject("extensions").putObject(EXTENSION);
+                throw new RpcException(new JsonRpcError(ErrorCodes.MISSING_CLIENT_CAPABILITY, "Missing required client "
+                        + "capability: " + request.method() + " needs the " + EXTENSION + " extension in "
+                        + "io.modelcontextprotocol/clientCapabilities", Optional.of(data)));
             }
             return handler.handle(request, context);
         };
+    }
+
+    /** Whether the 2026 request of {@code context} declares the tasks extension. */
+    static boolean declared(RequestContext context) {
+        return context.session().clientCapabilities().path("extensions").has(EXTENSION);
     }
 
     /** {@code tools/list}'s result for {@code context}: every tool may run as a task when the session is offered them. */
@@ -133,12 +167,8 @@ final class ClientTasks implements AutoCloseable {
         String owner = context.principal().id();
         String id = newId();
         Duration ttl = ttl(request.params().path("task").path("ttl"));
-        Task task = new Task(id, owner, ttl, context);
-        synchronized (this) { // room made and taken at once: two starts cannot both take the last place
-            makeRoom(owner);
-            tasks.put(id, task);
-        }
-        task.expiry = expiry.schedule(() -> expire(task), ttl.toMillis(), TimeUnit.MILLISECONDS);
+        Task task = new Task(id, owner, ttl, context, false);
+        keep(task);
         LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + request.params().path("name").asString("")
                                       + " runs as task " + id + " of key " + owner);
         ObjectNode result = Json.object();
@@ -152,6 +182,82 @@ final class ClientTasks implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /**
+     * Serves a 2026 {@code tools/call} whose client declared the tasks extension: runs {@code work} under a task's
+     * context and answers with its response when it ends within {@link #TASK_AFTER} without asking anything, else
+     * with the task, which runs on.
+     *
+     * @throws RpcException when the key already has {@value #MAX_PER_KEY} tasks working (the work is stopped)
+     */
+    JsonRpcResponse serveModern(JsonRpcRequest request, RequestContext context,
+                                Function<RequestContext, JsonRpcResponse> work) {
+        Task task = new Task(newId(), context.principal().id(), DEFAULT_TTL, context, true);
+        Cancellation.Registration routed = questions.route(task.context.cancellation(), task.questions::ask);
+        CompletableFuture<JsonRpcResponse> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("conduit-task").start(() -> {
+            try {
+                done.complete(work.apply(task.context));
+            } finally {
+                done.complete(JsonRpcResponse.failure(request.id(), ErrorMapper.internalError(context.correlationId())));
+            }
+        });
+        // Until it becomes a task, the request's own cancellation stops the work; afterwards only tasks/cancel does.
+        try (Cancellation.Registration _ = context.cancellation().onCancel(() -> task.context.cancellation().cancel(
+                context.cancellation().reason().orElse("cancelled")))) {
+            CompletableFuture.anyOf(done, task.asked).get(TASK_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Still working: it becomes a task.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.context.cancellation().cancel("the request was interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause()); // completed normally only
+        }
+        if (done.isDone() && !task.questions.waiting()) {
+            routed.close();
+            return done.join();
+        }
+        try {
+            keep(task);
+        } catch (RpcException e) {
+            task.context.cancellation().cancel("refused: " + e.getMessage());
+            routed.close();
+            throw e;
+        }
+        LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + request.params().path("name").asString("")
+                                      + " runs on as task " + task.id + " of key " + task.owner);
+        ObjectNode created = task.toModernJson();
+        created.put("resultType", "task");
+        done.whenComplete((response, failure) -> {
+            task.end(response);
+            routed.close();
+        });
+        return JsonRpcResponse.success(request.id(), created);
+    }
+
+    /** Keeps {@code task} for its key (room made and taken at once) until its ttl. */
+    private void keep(Task task) {
+        synchronized (this) { // two starts cannot both take the last place
+            makeRoom(task.owner);
+            tasks.put(task.id, task);
+        }
+        task.expiry = expiry.schedule(() -> expire(task), task.ttl.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A 2026 client's answers to its task's questions; acknowledged whether or not they answered any. */
+    private JsonNode update(JsonRpcRequest request, RequestContext context) {
+        Task task = owned(request, context);
+        JsonNode responses = request.params().path("inputResponses");
+        if (!responses.isObject()) {
+            throw new RpcException(JsonRpcError.invalidParams("Invalid params: tasks/update needs inputResponses, an "
+                                                              + "object of answers by the keys of inputRequests"));
+        }
+        if (task.questions.answer(responses)) {
+            task.touch();
+        }
+        return Json.object();
     }
 
     /** Tasks kept now, for a gauge. */
@@ -213,7 +319,8 @@ final class ClientTasks implements AutoCloseable {
     private Task owned(JsonRpcRequest request, RequestContext context) {
         String id = Params.requiredString(request.paramsObject(), "taskId");
         Task task = tasks.get(id);
-        if (task == null || !task.owner.equals(context.principal().id())) {
+        if (task == null || !task.owner.equals(context.principal().id())
+            || task.modern != context.session().protocolVersion().modern()) {
             throw new RpcException(JsonRpcError.invalidParams("Failed to retrieve task: no task " + id + " for this key"
                     + " (unknown, expired after its ttl, or created on another server)"));
         }
@@ -253,7 +360,8 @@ final class ClientTasks implements AutoCloseable {
 
     private JsonNode list(JsonRpcRequest request, RequestContext context) {
         int offset = Params.optionalString(request.paramsObject(), "cursor").map(ToolMethods::decodeCursor).orElse(0);
-        List<Task> own = tasks.values().stream().filter(task -> task.owner.equals(context.principal().id()))
+        List<Task> own = tasks.values().stream()
+                .filter(task -> task.owner.equals(context.principal().id()) && !task.modern)
                 .sorted(Comparator.comparing((Task task) -> task.created).thenComparing(task -> task.id)).toList();
         if (offset > own.size()) {
             throw new RpcException(JsonRpcError.invalidParams("Invalid cursor: it does not name a position in the "
@@ -293,16 +401,28 @@ final class ClientTasks implements AutoCloseable {
         final JsonRpcResponse cancelledAnswer = JsonRpcResponse.failure(JsonRpcId.NULL,
                 Outcome.CANCELLED.error("The task was cancelled by request"));
         volatile ScheduledFuture<?> expiry;
+        /** Whether it is a task of the 2026 extension (polled, its questions answered by tasks/update). */
+        final boolean modern;
+        /** A 2026 task's questions; unused by a 2025 task, whose questions go out on tasks/result. */
+        final TaskQuestions questions;
+        /** Completed when a 2026 task's work asks its client something. */
+        final CompletableFuture<Void> asked = new CompletableFuture<>();
 
-        Task(String id, String owner, Duration ttl, RequestContext creator) {
+        Task(String id, String owner, Duration ttl, RequestContext creator, boolean modern) {
             this.id = id;
             this.owner = owner;
             this.ttl = ttl;
+            this.modern = modern;
             this.channel = new TaskChannel(id, this::touch);
             // The creator's principal, session and correlation id; a channel and a cancellation of its own, as the
-            // creator's request is answered at once.
+            // creator's request is answered at once. A 2026 task has no way back but tasks/get: progress and log
+            // messages are not carried for tasks in that revision.
             this.context = new RequestContext(creator.principal(), creator.correlationId(), creator.session(),
-                                              channel, new Cancellation());
+                                              modern ? ClientChannel.discarding() : channel, new Cancellation());
+            this.questions = new TaskQuestions(creator.session().clientCapabilities(), context.cancellation(), () -> {
+                touch();
+                asked.complete(null);
+            });
         }
 
         void touch() {
@@ -328,11 +448,13 @@ final class ClientTasks implements AutoCloseable {
         String status() {
             if (outcome.isDone()) {
                 JsonRpcResponse response = outcome.join();
+                // A tool's own error (isError) fails a 2025 task; a 2026 task fails only by a JSON-RPC error.
                 return response == cancelledAnswer ? "cancelled"
-                        : response instanceof JsonRpcResponse.Success success && !success.result().path("isError")
-                        .asBoolean(false) ? "completed" : "failed";
+                        : response instanceof JsonRpcResponse.Success success && (modern || !success.result()
+                        .path("isError").asBoolean(false)) ? "completed" : "failed";
             }
-            return questions.asking(context) ? "input_required" : "working";
+            boolean waiting = modern ? questions.waiting() : ClientTasks.this.questions.asking(context);
+            return waiting ? "input_required" : "working";
         }
 
         Optional<String> statusMessage(String status) {
@@ -347,6 +469,27 @@ final class ClientTasks implements AutoCloseable {
                 case "input_required" -> Optional.of("The call asks the client something: call tasks/result to see it");
                 default -> Optional.empty();
             };
+        }
+
+        /** The task as the 2026 extension shows it: its result, error or questions inline. */
+        ObjectNode toModernJson() {
+            String status = status();
+            ObjectNode json = Json.object();
+            json.put("taskId", id);
+            json.put("status", status);
+            statusMessage(status).ifPresent(message -> json.put("statusMessage", message));
+            json.put("createdAt", created.toString());
+            json.put("lastUpdatedAt", updated.toString());
+            json.put("ttlMs", ttl.toMillis());
+            json.put("pollIntervalMs", POLL_INTERVAL_MS);
+            switch (status) {
+                case "completed" -> json.set("result", ((JsonRpcResponse.Success) outcome.join()).result());
+                case "failed" -> json.set("error", ((JsonRpcResponse.Failure) outcome.join()).error().toJson());
+                case "input_required" -> json.set("inputRequests", questions.inputRequests());
+                default -> {
+                }
+            }
+            return json;
         }
 
         ObjectNode toJson() {

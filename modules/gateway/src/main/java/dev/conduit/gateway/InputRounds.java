@@ -52,7 +52,8 @@ final class InputRounds {
     static final Set<String> METHODS = Set.of(McpMethods.TOOLS_CALL, McpMethods.PROMPTS_GET, McpMethods.RESOURCES_READ,
                                               McpMethods.COMPLETION_COMPLETE);
     private static final Duration IDLE = Duration.ofMinutes(5);
-    private static final Map<String, String> CAPABILITY = Map.of(McpMethods.SAMPLING_CREATE_MESSAGE, "sampling",
+    /** The client capability each question an upstream may ask needs. */
+    static final Map<String, String> CAPABILITY = Map.of(McpMethods.SAMPLING_CREATE_MESSAGE, "sampling",
                                                                  McpMethods.ELICITATION_CREATE, "elicitation",
                                                                  McpMethods.ROOTS_LIST, "roots");
 

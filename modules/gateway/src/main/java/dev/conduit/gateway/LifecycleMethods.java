@@ -46,7 +46,9 @@ final class LifecycleMethods {
         ObjectNode result = Json.object();
         ArrayNode versions = result.putArray("supportedVersions");
         ProtocolVersion.supportedWireNames().forEach(versions::add);
-        result.set("capabilities", capabilities(ToolAllowList.ofKey(context.principal().allowedTools())));
+        ObjectNode capabilities = capabilities(ToolAllowList.ofKey(context.principal().allowedTools()));
+        capabilities.putObject("extensions").putObject(ClientTasks.EXTENSION); // 2026-07-28 tasks
+        result.set("capabilities", capabilities);
         result.put("instructions", instructions);
         if (!context.session().protocolVersion().modern()) {
             ObjectNode info = result.putObject("serverInfo");

@@ -218,6 +218,14 @@ public final class McpServer implements McpEndpoint {
             return JsonRpcResponse.failure(request.id(), refused.get());
         }
         RequestContext stateless = modern.context(request, context);
+        if (request.method().equals(McpMethods.TOOLS_CALL) && ClientTasks.declared(stateless)) {
+            // A client of the tasks extension: a long call, or one that asks something, becomes a task.
+            try {
+                return modern.finish(request, tasks.serveModern(request, stateless, c -> answer(request, c)));
+            } catch (RuntimeException e) {
+                return JsonRpcResponse.failure(request.id(), ErrorMapper.toError(e, context.correlationId()));
+            }
+        }
         if (InputRounds.METHODS.contains(request.method())) {
             return modern.finish(request, inputRounds.serve(request, stateless, c -> answer(request, c)));
         }

@@ -211,6 +211,110 @@ class ClientTasksTest {
         assertThat(latest.at("/capabilities/tasks/requests/tools/call").isObject(), is(true));
     }
 
+    @Test
+    void aQuickModernCallIsAnsweredAsItIsAndALongOneBecomesATask() throws Exception {
+        JsonNode quick = modern("tools/call", call("error-result", 0), true);
+        assertThat(quick.toString(), quick.get("resultType").asString(), is("complete"));
+        assertThat(quick.toString(), quick.at("/content/0/text").asString(), is("it went wrong"));
+
+        JsonNode task = modern("tools/call", call("wait", 0), true);
+        assertThat(task.toString(), task.get("resultType").asString(), is("task"));
+        assertThat(task.toString(), task.get("status").asString(), is("working"));
+        assertThat(task.toString(), task.get("ttlMs").asLong(), is(600_000L));
+        assertThat(task.toString(), task.get("pollIntervalMs").asLong(), is(1000L));
+        String id = task.get("taskId").asString();
+        assertThat(modern("tasks/get", taskId(id), true).get("status").asString(), is("working"));
+
+        release.complete(null);
+        JsonNode done = modernUntil(id, "completed");
+        assertThat(done.toString(), done.get("resultType").asString(), is("complete"));
+        assertThat(done.toString(), done.at("/result/content/0/text").asString(), is("done"));
+        assertThat("a 2025 client does not see a 2026 task", request(caller, "tasks/get", taskId(id))
+                instanceof JsonRpcResponse.Failure, is(true));
+    }
+
+    @Test
+    void aModernTaskAsksThroughTasksGetAndIsAnsweredByTasksUpdate() throws Exception {
+        JsonNode task = modern("tools/call", call("ask", 0), true);
+        assertThat(task.toString(), task.get("resultType").asString(), is("task"));
+        String id = task.get("taskId").asString();
+        JsonNode waiting = modernUntil(id, "input_required");
+        JsonNode question = waiting.at("/inputRequests/input-1");
+        assertThat(waiting.toString(), question.get("method").asString(), is("elicitation/create"));
+        assertThat(waiting.toString(), question.at("/params/message").asString(), is("which?"));
+
+        ObjectNode update = taskId(id);
+        ObjectNode answers = update.putObject("inputResponses");
+        answers.putObject("input-1").put("action", "accept");
+        answers.putObject("never-asked").put("action", "decline");
+        assertThat(modern("tasks/update", update, true).get("resultType").asString(), is("complete"));
+
+        assertThat(modernUntil(id, "completed").at("/result/content/0/text").asString(), is("the client said accept"));
+    }
+
+    @Test
+    void aModernTaskFailsOnlyByAnErrorAndIsCancelledOnRequest() throws Exception {
+        String erring = modern("tools/call", call("slow-error-result", 0), true).get("taskId").asString();
+        String throwing = modern("tools/call", call("slow-throw", 0), true).get("taskId").asString();
+        String waiting = modern("tools/call", call("wait", 0), true).get("taskId").asString();
+
+        assertThat(modern("tasks/cancel", taskId(waiting), true).get("resultType").asString(), is("complete"));
+        assertThat("the work was told to stop", cancelled.poll(PATIENCE_SECONDS, TimeUnit.SECONDS), is("wait"));
+        assertThat(modern("tasks/get", taskId(waiting), true).get("status").asString(), is("cancelled"));
+
+        release.complete(null);
+        JsonNode toolError = modernUntil(erring, "completed");
+        assertThat("a tool's own error completes the task", toolError.at("/result/isError").asBoolean(), is(true));
+        JsonNode failed = modernUntil(throwing, "failed");
+        assertThat(failed.toString(), failed.at("/error/code").asInt(), is(-32602));
+        assertThat(failed.toString(), failed.at("/error/message").asString(), containsString("bad argument"));
+    }
+
+    @Test
+    void aModernRequestWithoutTheExtensionGetsNoTaskAndMayNotAskForOne() {
+        release.complete(null);
+        JsonNode plain = modern("tools/call", call("wait", 0), false);
+        assertThat(plain.toString(), plain.get("resultType").asString(), is("complete"));
+        String id = modern("tools/call", call("wait", 0), true).path("taskId").asString("none");
+        JsonRpcError refused = ((JsonRpcResponse.Failure) modernRequest("tasks/get", taskId(id), false)).error();
+        assertThat(refused.code(), is(-32021));
+        assertThat(refused.data().orElseThrow().at("/requiredCapabilities/extensions").has(ClientTasks.EXTENSION),
+                   is(true));
+        JsonRpcError legacyOnly = ((JsonRpcResponse.Failure) modernRequest("tasks/result", taskId(id), true)).error();
+        assertThat(legacyOnly.code(), is(-32601));
+    }
+
+    private JsonNode modernUntil(String id, String status) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+        JsonNode task;
+        while (!(task = modern("tasks/get", taskId(id), true)).get("status").asString().equals(status)) {
+            assertThat("became " + status + ": " + task, System.nanoTime() < deadline, is(true));
+            LockSupport.parkNanos(POLL_NANOS); // polled until the deadline, not slept on
+        }
+        return task;
+    }
+
+    private JsonNode modern(String method, ObjectNode params, boolean extension) {
+        return switch (modernRequest(method, params, extension)) {
+            case JsonRpcResponse.Success success -> success.result();
+            case JsonRpcResponse.Failure failure -> throw new AssertionError(method + ": " + failure.error());
+        };
+    }
+
+    /** {@code method} as a 2026-07-28 client sends it, declaring elicitation and, if asked, the tasks extension. */
+    private JsonRpcResponse modernRequest(String method, ObjectNode params, boolean extension) {
+        ObjectNode sent = params.deepCopy();
+        ObjectNode meta = sent.putObject("_meta");
+        meta.put("io.modelcontextprotocol/protocolVersion", "2026-07-28");
+        ObjectNode capabilities = meta.putObject("io.modelcontextprotocol/clientCapabilities");
+        capabilities.putObject("elicitation");
+        if (extension) {
+            capabilities.putObject("extensions").putObject(ClientTasks.EXTENSION);
+        }
+        meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "test").put("version", "1");
+        return request(caller, method, sent);
+    }
+
     private String start(String mode) {
         return ask(caller, "tools/call", call(mode, 60_000)).at("/task/taskId").asString();
     }
@@ -265,6 +369,14 @@ class ClientTasksTest {
                     yield text("done", false);
                 }
                 case "error-result" -> text("it went wrong", true);
+                case "slow-error-result" -> {
+                    release.join();
+                    yield text("it went wrong", true);
+                }
+                case "slow-throw" -> {
+                    release.join();
+                    throw new RpcException(JsonRpcError.invalidParams("bad argument: " + mode));
+                }
                 case "ask" -> {
                     JsonRpcResponse answer = questions.ask(context, "elicitation/create",
                             Json.object().put("message", "which?"), Duration.ofSeconds(PATIENCE_SECONDS));

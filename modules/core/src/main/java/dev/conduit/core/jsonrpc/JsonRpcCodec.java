@@ -180,10 +180,7 @@ public final class JsonRpcCodec {
             }
             case JsonRpcResponse.Failure failure -> {
                 node.set("id", failure.id().toJson());
-                ObjectNode error = node.putObject("error");
-                error.put("code", failure.error().code());
-                error.put("message", failure.error().message());
-                failure.error().data().ifPresent(data -> error.set("data", data));
+                node.set("error", failure.error().toJson());
             }
         }
         return node;

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The error object of a JSON-RPC failure. Messages are written for the model or person on the other side: they say
@@ -42,6 +43,15 @@ public record JsonRpcError(int code, String message, Optional<JsonNode> data) {
     /** -32602. */
     public static JsonRpcError invalidParams(String message) {
         return of(ErrorCodes.INVALID_PARAMS, message);
+    }
+
+    /** The error object as JSON-RPC writes it: {@code code}, {@code message} and {@code data} when there is some. */
+    public ObjectNode toJson() {
+        ObjectNode error = Json.object();
+        error.put("code", code);
+        error.put("message", message);
+        data.ifPresent(value -> error.set("data", value));
+        return error;
     }
 
     /** This error with {@code data} attached. */
