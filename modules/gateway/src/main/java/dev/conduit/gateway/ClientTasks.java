@@ -466,7 +466,9 @@ final class ClientTasks implements AutoCloseable {
                 }).map(message -> message.length() > STATUS_MESSAGE_CHARACTERS
                         ? message.substring(0, STATUS_MESSAGE_CHARACTERS) + "..." : message);
                 case "cancelled" -> Optional.of("The task was cancelled by request");
-                case "input_required" -> Optional.of("The call asks the client something: call tasks/result to see it");
+                case "input_required" -> Optional.of(modern ? "The call asks the client something: answer its "
+                        + "inputRequests with tasks/update" : "The call asks the client something: call tasks/result "
+                        + "to see it");
                 default -> Optional.empty();
             };
         }
@@ -474,14 +476,7 @@ final class ClientTasks implements AutoCloseable {
         /** The task as the 2026 extension shows it: its result, error or questions inline. */
         ObjectNode toModernJson() {
             String status = status();
-            ObjectNode json = Json.object();
-            json.put("taskId", id);
-            json.put("status", status);
-            statusMessage(status).ifPresent(message -> json.put("statusMessage", message));
-            json.put("createdAt", created.toString());
-            json.put("lastUpdatedAt", updated.toString());
-            json.put("ttlMs", ttl.toMillis());
-            json.put("pollIntervalMs", POLL_INTERVAL_MS);
+            ObjectNode json = common(status, "ttlMs", "pollIntervalMs");
             switch (status) {
                 case "completed" -> json.set("result", ((JsonRpcResponse.Success) outcome.join()).result());
                 case "failed" -> json.set("error", ((JsonRpcResponse.Failure) outcome.join()).error().toJson());
@@ -492,16 +487,21 @@ final class ClientTasks implements AutoCloseable {
             return json;
         }
 
+        /** The task as 2025-11-25 shows it. */
         ObjectNode toJson() {
-            String status = status();
+            return common(status(), "ttl", "pollInterval");
+        }
+
+        /** The members both eras show, under the names each gives its ttl and poll interval. */
+        private ObjectNode common(String status, String ttlName, String pollName) {
             ObjectNode json = Json.object();
             json.put("taskId", id);
             json.put("status", status);
             statusMessage(status).ifPresent(message -> json.put("statusMessage", message));
             json.put("createdAt", created.toString());
             json.put("lastUpdatedAt", updated.toString());
-            json.put("ttl", ttl.toMillis());
-            json.put("pollInterval", POLL_INTERVAL_MS);
+            json.put(ttlName, ttl.toMillis());
+            json.put(pollName, POLL_INTERVAL_MS);
             return json;
         }
     }
