@@ -212,6 +212,8 @@ final class ClientTasks implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             task.context.cancellation().cancel("the request was interrupted");
+            routed.close();
+            throw new RpcException(Outcome.CANCELLED.error("the request was interrupted"));
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause()); // completed normally only
         }
