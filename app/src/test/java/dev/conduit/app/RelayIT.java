@@ -80,12 +80,8 @@ class RelayIT {
     @ParameterizedTest
     @ValueSource(strings = {"everything", "remote"})
     void samplingElicitationLogsAndUpdatesReachTheClient(String upstream) throws Exception {
-        RunningConduit.Result run = RunningConduit.run(RunningConduit.patient(Duration.ofSeconds(90)),
-                RunningConduit.NODE.toString(), "relay-client.mjs", conduit.mcpUrl(),
-                upstream.equals("everything") ? STDIO_KEY : HTTP_KEY, upstream);
-        assertThat(run.output(), run.exitCode(), is(0));
-        JsonNode seen = Json.mapper().readTree(run.output().lines().filter(line -> line.startsWith("{"))
-                                                       .reduce((a, b) -> b).orElseThrow());
+        JsonNode seen = seenBy("relay-client.mjs", conduit.mcpUrl(), upstream.equals("everything") ? STDIO_KEY : HTTP_KEY,
+                               upstream);
         assertThat(seen.toString(), seen.at("/capabilities/resources/subscribe").asBoolean(), is(true));
         assertThat(seen.toString(), seen.at("/capabilities/completions").isObject(), is(true));
 
@@ -128,11 +124,7 @@ class RelayIT {
      */
     @Test
     void callsRunAsTasksForClientsThatAskForThem() throws Exception {
-        RunningConduit.Result run = RunningConduit.run(RunningConduit.patient(Duration.ofSeconds(90)),
-                RunningConduit.NODE.toString(), "tasks-client.mjs", conduit.mcpUrl(), STDIO_KEY, HTTP_KEY, "everything");
-        assertThat(run.output(), run.exitCode(), is(0));
-        JsonNode seen = Json.mapper().readTree(run.output().lines().filter(line -> line.startsWith("{"))
-                                                       .reduce((a, b) -> b).orElseThrow());
+        JsonNode seen = seenBy("tasks-client.mjs", conduit.mcpUrl(), STDIO_KEY, HTTP_KEY, "everything");
         String all = seen.toString();
         assertThat(all, seen.at("/capabilities/tasks/requests/tools/call").isObject(), is(true));
         assertThat(all, seen.at("/listed/taskSupport").asString(), is("optional"));
@@ -166,5 +158,17 @@ class RelayIT {
         assertThat(all, seen.at("/modernDone/status").asString(), is("completed"));
         assertThat(all, seen.at("/modernDone/result/content/0/text").asString(),
                    containsString("Research Report: rivers (historical)"));
+    }
+
+    /** Runs the interop client {@code script} with {@code arguments}; what it saw, its last line of JSON. */
+    private static JsonNode seenBy(String script, String... arguments) throws Exception {
+        String[] command = new String[arguments.length + 2];
+        command[0] = RunningConduit.NODE.toString();
+        command[1] = script;
+        System.arraycopy(arguments, 0, command, 2, arguments.length);
+        RunningConduit.Result run = RunningConduit.run(RunningConduit.patient(Duration.ofSeconds(90)), command);
+        assertThat(run.output(), run.exitCode(), is(0));
+        return Json.mapper().readTree(run.output().lines().filter(line -> line.startsWith("{"))
+                                              .reduce((a, b) -> b).orElseThrow());
     }
 }
