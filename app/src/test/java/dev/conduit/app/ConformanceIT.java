@@ -47,10 +47,18 @@ class ConformanceIT {
     private static final Path SUITE_2026 = RunningConduit.INTEROP.resolve(
             "node_modules/conformance-2026/dist/index.js");
     private static final Path BASELINE_2026 = RunningConduit.INTEROP.resolve("conformance-2026-expected-failures.yaml");
+    /** A 2026-era upstream that runs tools as tasks of the tasks extension: the fixtures of the suite's tasks scenarios. */
+    private static final Path TASKS_FIXTURE = RunningConduit.INTEROP.resolve("tasks-server.mjs").toAbsolutePath();
+    private static final Path BASELINE_EXTENSIONS = RunningConduit.INTEROP.resolve(
+            "conformance-extensions-expected-failures.yaml");
     /** What passes of its checks at 2026-07-28 through the gateway (151 of 153; the baseline names the rest). */
     private static final int CHECKS_2026 = 151;
     /** What passes of the 2026 edition's checks at 2025-11-25 through the gateway (all it has for a server). */
     private static final int CHECKS_2025 = 80;
+    /** The suite's extension scenarios (tasks, skills) when this was written. */
+    private static final int EXTENSION_SCENARIOS = 13;
+    /** What passes of the extension scenarios' checks through the gateway (45 of 46; the skills checks skip). */
+    private static final int CHECKS_EXTENSIONS = 45;
     /** 0.1.16's server scenarios, active and pending, have 44 checks; the fixture passes every one directly. */
     private static final int CHECKS = 44;
 
@@ -76,7 +84,11 @@ class ConformanceIT {
                     command: %1$s
                     args: [%3$s]
                     relay-roots: true
-                """.formatted(RunningConduit.NODE.toAbsolutePath(), FIXTURE, MODERN_FIXTURE));
+                  - id: tasks
+                    namespace: ""
+                    command: %1$s
+                    args: [%4$s]
+                """.formatted(RunningConduit.NODE.toAbsolutePath(), FIXTURE, MODERN_FIXTURE, TASKS_FIXTURE));
         overHttp = RunningConduit.start(dir, RunningConduit.config(false) + """
                 policy:
                   outbound:
@@ -132,6 +144,32 @@ class ConformanceIT {
         assertThat(run.output(), run.exitCode(), is(0));
         assertThat(run.output(), containsString("Baseline check passed"));
         assertThat(run.output(), passed(out), greaterThanOrEqualTo(CHECKS_2026));
+    }
+
+    /**
+     * The suite's extension scenarios, each one it lists as {@code [extension]} (not in {@code --suite all} at a
+     * revision): the tasks extension's, through the gateway to the stdio fixtures, whose tasks upstream
+     * (interop/tasks-server.mjs) serves the tools they call; the skills extension's, which the gateway does not
+     * declare. Its baseline names what does not pass, and why.
+     */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void theExtensionScenariosPassThroughTheGatewayButForTheirBaseline() throws Exception {
+        RunningConduit.Result listed = RunningConduit.run(Duration.ofSeconds(60), RunningConduit.NODE.toString(),
+                SUITE_2026.toString(), "list", "--server");
+        List<String> scenarios = listed.output().lines().map(String::strip)
+                .filter(line -> line.startsWith("- ") && line.endsWith("[extension]"))
+                .map(line -> line.substring(2, line.indexOf(' ', 2))).toList();
+        assertThat(listed.output(), scenarios.size(), greaterThanOrEqualTo(EXTENSION_SCENARIOS));
+        Path out = Files.createDirectories(dir.resolve("suite-extensions"));
+        for (String scenario : scenarios) {
+            RunningConduit.Result run = RunningConduit.run(Duration.ofSeconds(120), RunningConduit.NODE.toString(),
+                    SUITE_2026.toString(), "server", "--scenario", scenario, "--spec-version", "2026-07-28",
+                    "--force", "--url", overStdio.mcpUrl(), "--expected-failures",
+                    BASELINE_EXTENSIONS.toAbsolutePath().toString(), "-o", out.toString());
+            assertThat(scenario + ": " + run.output(), run.exitCode(), is(0));
+        }
+        assertThat(passed(out) + " checks passed", passed(out), greaterThanOrEqualTo(CHECKS_EXTENSIONS));
     }
 
     /**

@@ -39,6 +39,8 @@ public final class ClientRequests {
     private final Map<Cancellation, Integer> asking = new ConcurrentHashMap<>();
     /** Work whose questions go elsewhere than to its request (a task's: kept for the client's next poll). */
     private final Map<Cancellation, Asker> routed = new ConcurrentHashMap<>();
+    /** Work to tell when an upstream runs one of its calls as a task. */
+    private final Map<Cancellation, Runnable> upstreamTasks = new ConcurrentHashMap<>();
 
     /** One question for a client: its method and params, and the name it already has, if any. */
     public record Question(Optional<String> key, String method, ObjectNode params) {
@@ -64,12 +66,48 @@ public final class ClientRequests {
     }
 
     /**
-     * The questions of the work cancelled by {@code work} go to {@code asker} (a 2026 task's, which keeps them for
-     * {@code tasks/get}), until the returned registration is closed.
+     * The questions of the work cancelled by {@code work}, and of the parts of it ({@link Cancellation#child()}: a
+     * program's tool calls), go to {@code asker} (a 2026 task's, which keeps them for {@code tasks/get}), until the
+     * returned registration is closed.
      */
     public Cancellation.Registration route(Cancellation work, Asker asker) {
         routed.put(work, asker);
         return () -> routed.remove(work, asker);
+    }
+
+    /**
+     * {@code listener} is told when an upstream answers a call of the work cancelled by {@code work} with a task of its
+     * own (a 2026 client's call, which then becomes a task of the gateway's at once), until the returned registration
+     * is closed.
+     */
+    public Cancellation.Registration onUpstreamTask(Cancellation work, Runnable listener) {
+        upstreamTasks.put(work, listener);
+        return () -> upstreamTasks.remove(work, listener);
+    }
+
+    /** An upstream answered a call of {@code cause}'s with a task, which the gateway follows. */
+    public void upstreamTaskStarted(RequestContext cause) {
+        Runnable listener = of(upstreamTasks, cause);
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    /**
+     * What {@code work} holds for the work of {@code cause}: registered for its very cancellation, or for the request
+     * it is part of (a program's tool call within a task); null when nothing is.
+     */
+    private static <T> T of(Map<Cancellation, T> work, RequestContext cause) {
+        T exact = work.get(cause.cancellation());
+        if (exact != null || work.isEmpty()) {
+            return exact;
+        }
+        for (Map.Entry<Cancellation, T> entry : work.entrySet()) {
+            if (cause.cancellation().within(entry.getKey())) {
+                return entry.getValue();
+            }
+        }
+        return null;
     }
 
     /** No request waits yet. */
@@ -97,7 +135,7 @@ public final class ClientRequests {
     public List<JsonRpcResponse> askAll(RequestContext cause, List<Question> questions, Duration timeout) {
         asking.merge(cause.cancellation(), 1, Integer::sum); // counted: the same request may ask again meanwhile
         try {
-            Asker elsewhere = routed.get(cause.cancellation());
+            Asker elsewhere = of(routed, cause);
             if (elsewhere != null) {
                 return elsewhere.ask(cause, questions, timeout);
             }
@@ -145,10 +183,7 @@ public final class ClientRequests {
         Cancellation.Registration onCancel = cause.cancellation().onCancel(() -> {
             if (!answer.isDone()) {
                 // The client is told first (an answer crossing this is ignored by it, as the spec allows).
-                ObjectNode cancelled = Json.object();
-                cancelled.set("requestId", id.toJson());
-                cancelled.put("reason", "the request that caused it was cancelled");
-                cause.channel().send(new JsonRpcNotification(McpMethods.CANCELLED, cancelled));
+                tellCancelled(cause, id, "the request that caused it was cancelled");
                 answer.complete(JsonRpcResponse.failure(id, Outcome.CANCELLED.error(method + " was cancelled: "
                         + cause.cancellation().reason().orElse("cancelled"))));
             }
@@ -157,8 +192,10 @@ public final class ClientRequests {
             cause.channel().send(new JsonRpcRequest(id, method, params));
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return JsonRpcResponse.failure(id, Outcome.TIMEOUT.error("the client did not answer " + method
-                                                                     + " within " + timeout.toMillis() + " ms"));
+            // Given up on, and the client told so (as the spec's timeouts have it): its prompt need not stay open.
+            String why = "the client did not answer " + method + " within " + timeout.toMillis() + " ms";
+            tellCancelled(cause, id, why);
+            return JsonRpcResponse.failure(id, Outcome.TIMEOUT.error(why));
         } catch (ExecutionException e) {
             return JsonRpcResponse.failure(id, Outcome.INTERNAL_ERROR.error(method + " failed: "
                                                                             + e.getCause().getMessage()));
@@ -169,6 +206,13 @@ public final class ClientRequests {
             onCancel.close();
             pending.remove(key);
         }
+    }
+
+    private static void tellCancelled(RequestContext cause, JsonRpcId id, String reason) {
+        ObjectNode cancelled = Json.object();
+        cancelled.set("requestId", id.toJson());
+        cancelled.put("reason", reason);
+        cause.channel().send(new JsonRpcNotification(McpMethods.CANCELLED, cancelled));
     }
 
     /**

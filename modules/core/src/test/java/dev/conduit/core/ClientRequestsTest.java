@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.conduit.core.jsonrpc.Json;
+import dev.conduit.core.jsonrpc.JsonRpcId;
 import dev.conduit.core.jsonrpc.JsonRpcMessage;
 import dev.conduit.core.jsonrpc.JsonRpcNotification;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
@@ -20,8 +21,8 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * The gateway's requests to a client: sent on the channel of the request that caused them, answered only by a
- * response from the same session, failed clearly when the client cannot be asked, does not answer or the cause is
- * cancelled; nothing stays pending afterwards.
+ * response from the same session, failed clearly when the client cannot be asked, does not answer (the client then
+ * told to drop it) or the cause is cancelled; nothing stays pending afterwards.
  */
 class ClientRequestsTest {
     private static final Duration LONG = Duration.ofSeconds(30);
@@ -89,11 +90,39 @@ class ClientRequestsTest {
     }
 
     @Test
-    void noAnswerWithinTheTimeoutIsATimeout() {
+    void noAnswerWithinTheTimeoutIsATimeoutAndTheClientIsToldToDropTheRequest() {
         JsonRpcResponse answer = requests.ask(context(sent::add), McpMethods.SAMPLING_CREATE_MESSAGE, Json.object(),
                                               Duration.ofMillis(50));
         assertThat(((JsonRpcResponse.Failure) answer).error().code(), is(Outcome.TIMEOUT.code()));
         assertThat(requests.waiting(), is(0));
+        JsonRpcNotification told = (JsonRpcNotification) sent.getLast();
+        assertThat(told.method(), is(McpMethods.CANCELLED));
+        assertThat(told.params().path("requestId"), is(((JsonRpcRequest) sent.getFirst()).id().toJson()));
+        assertThat(told.params().path("reason").asString(), containsString("did not answer"));
+    }
+
+    @Test
+    void questionsOfAPartOfRoutedWorkGoWhereTheWorksGoAndSoDoesWordOfAnUpstreamTask() {
+        Cancellation work = new Cancellation();
+        List<String> routedHere = new CopyOnWriteArrayList<>();
+        List<String> told = new CopyOnWriteArrayList<>();
+        try (var _ = requests.route(work, (cause, questions, timeout) -> {
+            questions.forEach(question -> routedHere.add(question.method()));
+            return questions.stream().map(question -> JsonRpcResponse.success(JsonRpcId.of("k"), Json.object()))
+                    .toList();
+        }); var _ = requests.onUpstreamTask(work, () -> told.add("task"))) {
+            // A program's tool call within the work: a cancellation of its own, part of the work's.
+            RequestContext call = new RequestContext(Principal.anonymous(), "cid", session, sent::add, work.child());
+            JsonRpcResponse answer = requests.ask(call, McpMethods.ELICITATION_CREATE, Json.object(), LONG);
+            requests.upstreamTaskStarted(call);
+            assertThat(answer, instanceOf(JsonRpcResponse.Success.class));
+            assertThat(routedHere, is(List.of(McpMethods.ELICITATION_CREATE)));
+            assertThat(told, is(List.of("task")));
+            assertThat("nothing went to the call's own channel", sent.isEmpty(), is(true));
+        }
+        // Other work is not routed there.
+        requests.upstreamTaskStarted(new RequestContext(Principal.anonymous(), "cid", session, sent::add));
+        assertThat(told.size(), is(1));
     }
 
     @Test

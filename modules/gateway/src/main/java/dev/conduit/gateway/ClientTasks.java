@@ -70,8 +70,12 @@ final class ClientTasks implements AutoCloseable {
     private static final Duration MIN_TTL = Duration.ofSeconds(1);
     private static final long POLL_INTERVAL_MS = 1000;
     private static final int STATUS_MESSAGE_CHARACTERS = 300;
+    /** How long a 2026 call that asked something first waits for the client's retry with the answers. */
+    private static final Duration ROUND_IDLE = Duration.ofMinutes(5);
 
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    /** 2026 calls waiting for the client's retry with answers (not yet tasks), by the state they were given. */
+    private final Map<String, Task> rounds = new ConcurrentHashMap<>();
     private final ClientRequests questions;
     private final int pageSize;
     private final SecureRandom random = new SecureRandom();
@@ -143,9 +147,13 @@ final class ClientTasks implements AutoCloseable {
         return context.session().clientCapabilities().path("extensions").has(EXTENSION);
     }
 
-    /** {@code tools/list}'s result for {@code context}: every tool may run as a task when the session is offered them. */
+    /**
+     * {@code tools/list}'s result for {@code context}: every tool may run as a task when the session is offered them
+     * (2025-11-25), or for 2026-07-28 clients when their call declares the extension.
+     */
     static JsonNode listing(JsonNode result, RequestContext context) {
-        if (offered(context) && result.get("tools") instanceof ArrayNode tools) {
+        if ((offered(context) || context.session().protocolVersion().modern())
+            && result.get("tools") instanceof ArrayNode tools) {
             tools.forEach(tool -> {
                 if (tool instanceof ObjectNode definition) {
                     ObjectNode execution = definition.get("execution") instanceof ObjectNode existing
@@ -185,58 +193,124 @@ final class ClientTasks implements AutoCloseable {
     }
 
     /**
+     * Whether {@link #serveModern} serves {@code request}, a 2026 {@code tools/call} whose client declared the tasks
+     * extension: a first round, or one that carries the {@code requestState} of a round of its own (another state is
+     * an ordinary multi round-trip request's, for {@link InputRounds}).
+     */
+    boolean serves(JsonRpcRequest request) {
+        JsonNode state = request.params().path("requestState");
+        return state.isMissingNode() || state.isNull() || state.isString() && rounds.containsKey(state.stringValue());
+    }
+
+    /**
      * Serves a 2026 {@code tools/call} whose client declared the tasks extension: runs {@code work} under a task's
-     * context and answers with its response when it ends within {@link #TASK_AFTER} without asking anything, else
-     * with the task, which runs on.
+     * context and answers with its response when it ends within {@link #TASK_AFTER} without asking anything; with an
+     * {@code input_required} round trip (as without the extension) when it asks something first, the client's retry
+     * with the answers going on the same way; and with the task, which runs on, when it is still running after
+     * {@link #TASK_AFTER} or its upstream made a task of it (such a task's questions are then the task's).
      *
-     * @throws RpcException when the key already has {@value #MAX_PER_KEY} tasks working (the work is stopped)
+     * @throws RpcException when the key already has {@value #MAX_PER_KEY} tasks working (the work is stopped), or the
+     *                      request's state names no round of this key's
      */
     JsonRpcResponse serveModern(JsonRpcRequest request, RequestContext context,
                                 Function<RequestContext, JsonRpcResponse> work) {
+        JsonNode state = request.params().path("requestState");
+        if (state.isString()) {
+            Task task = rounds.remove(state.stringValue());
+            if (task == null || !task.owner.equals(context.principal().id())) {
+                throw new RpcException(JsonRpcError.invalidParams("Invalid params: requestState is not one this "
+                        + "server issued to this key (expired or already answered); send the request again without it"));
+            }
+            task.questions.answer(request.params().path("inputResponses"));
+            return settle(request, context, task);
+        }
         Task task = new Task(newId(), context.principal().id(), DEFAULT_TTL, context, true);
         Cancellation.Registration routed = questions.route(task.context.cancellation(), task.questions::ask);
-        CompletableFuture<JsonRpcResponse> done = new CompletableFuture<>();
+        Cancellation.Registration watched = questions.onUpstreamTask(task.context.cancellation(),
+                                                                     () -> task.upstreamTask.complete(null));
+        task.routes = () -> {
+            routed.close();
+            watched.close();
+        };
         Thread.ofVirtual().name("conduit-task").start(() -> {
             try {
-                done.complete(work.apply(task.context));
+                task.done.complete(work.apply(task.context));
             } finally {
-                done.complete(JsonRpcResponse.failure(request.id(), ErrorMapper.internalError(context.correlationId())));
+                task.done.complete(JsonRpcResponse.failure(request.id(),
+                                                           ErrorMapper.internalError(context.correlationId())));
             }
         });
+        return settle(request, context, task);
+    }
+
+    /** One round of {@link #serveModern}: waits up to {@link #TASK_AFTER}, then answers as that method says. */
+    private JsonRpcResponse settle(JsonRpcRequest request, RequestContext context, Task task) {
+        CompletableFuture<Void> asked = task.asked;
         // Until it becomes a task, the request's own cancellation stops the work; afterwards only tasks/cancel does.
         try (Cancellation.Registration _ = context.cancellation().onCancel(() -> task.context.cancellation().cancel(
                 context.cancellation().reason().orElse("cancelled")))) {
-            CompletableFuture.anyOf(done, task.asked).get(TASK_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+            if (!task.questions.waiting()) {
+                CompletableFuture.anyOf(task.done, asked, task.upstreamTask)
+                        .get(TASK_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (TimeoutException e) {
             // Still working: it becomes a task.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             task.context.cancellation().cancel("the request was interrupted");
-            routed.close();
+            task.routes.close();
             throw new RpcException(Outcome.CANCELLED.error("the request was interrupted"));
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause()); // completed normally only
         }
-        if (done.isDone() && !task.questions.waiting()) {
-            routed.close();
-            return done.join();
+        if (task.done.isDone() && !task.questions.waiting()) {
+            task.routes.close();
+            return switch (task.done.join()) {
+                case JsonRpcResponse.Success success -> JsonRpcResponse.success(request.id(), success.result());
+                case JsonRpcResponse.Failure failure -> JsonRpcResponse.failure(request.id(), failure.error());
+            };
+        }
+        if (task.questions.waiting() && !task.upstreamTask.isDone()) {
+            return inputRound(request, task);
         }
         try {
             keep(task);
         } catch (RpcException e) {
             task.context.cancellation().cancel("refused: " + e.getMessage());
-            routed.close();
+            task.routes.close();
             throw e;
         }
         LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + request.params().path("name").asString("")
                                       + " runs on as task " + task.id + " of key " + task.owner);
         ObjectNode created = task.toModernJson();
         created.put("resultType", "task");
-        done.whenComplete((response, failure) -> {
+        task.done.whenComplete((response, failure) -> {
             task.end(response);
-            routed.close();
+            task.routes.close();
         });
         return JsonRpcResponse.success(request.id(), created);
+    }
+
+    /**
+     * Answers with the questions the work asks ({@code input_required}), its state naming the round, which waits for
+     * the client's retry at most {@link #ROUND_IDLE} (the work is stopped after that).
+     */
+    private JsonRpcResponse inputRound(JsonRpcRequest request, Task task) {
+        task.asked = new CompletableFuture<>(); // the next round waits for questions asked after these
+        String state = newId();
+        rounds.put(state, task);
+        expiry.schedule(() -> {
+            if (rounds.remove(state, task)) {
+                task.context.cancellation().cancel("the client did not come back with its answers within "
+                                                   + ROUND_IDLE.toMinutes() + " minutes");
+                task.routes.close();
+            }
+        }, ROUND_IDLE.toMillis(), TimeUnit.MILLISECONDS);
+        ObjectNode result = Json.object();
+        result.put("resultType", "input_required");
+        result.set("inputRequests", task.questions.inputRequests());
+        result.put("requestState", state);
+        return JsonRpcResponse.success(request.id(), result);
     }
 
     /** Keeps {@code task} for its key (room made and taken at once) until its ttl. */
@@ -260,6 +334,23 @@ final class ClientTasks implements AutoCloseable {
             task.touch();
         }
         return Json.object();
+    }
+
+    /**
+     * Takes a client's answer to a question of one of its key's 2025 tasks, from whichever session of that key it
+     * comes: a task outlives the session that created it (its client may have reconnected, and polls
+     * {@code tasks/result} from a new one), so its questions are matched by key, not by session.
+     *
+     * @return whether {@code response} answered such a question
+     */
+    boolean answer(RequestContext context, JsonRpcResponse response) {
+        String owner = context.principal().id();
+        for (Task task : tasks.values()) {
+            if (!task.modern && task.owner.equals(owner) && task.channel.answered(response.id())) {
+                return questions.complete(task.context.session(), response);
+            }
+        }
+        return false;
     }
 
     /** Tasks kept now, for a gauge. */
@@ -407,8 +498,14 @@ final class ClientTasks implements AutoCloseable {
         final boolean modern;
         /** A 2026 task's questions; unused by a 2025 task, whose questions go out on tasks/result. */
         final TaskQuestions questions;
-        /** Completed when a 2026 task's work asks its client something. */
-        final CompletableFuture<Void> asked = new CompletableFuture<>();
+        /** Completed when a 2026 call's work asks its client something (replaced after each input round). */
+        volatile CompletableFuture<Void> asked = new CompletableFuture<>();
+        /** Completed when the upstream of a 2026 call made a task of it. */
+        final CompletableFuture<Void> upstreamTask = new CompletableFuture<>();
+        /** A 2026 call's response, once its work ended (the task's outcome is completed from it). */
+        final CompletableFuture<JsonRpcResponse> done = new CompletableFuture<>();
+        /** Ends what routes the work's questions and upstream tasks here (a 2026 call's). */
+        volatile Cancellation.Registration routes = () -> { };
 
         Task(String id, String owner, Duration ttl, RequestContext creator, boolean modern) {
             this.id = id;

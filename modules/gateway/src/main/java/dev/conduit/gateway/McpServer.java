@@ -173,7 +173,7 @@ public final class McpServer implements McpEndpoint {
                 yield Optional.empty();
             }
             case JsonRpcResponse response -> {
-                if (!clientRequests.complete(context.session(), response)) {
+                if (!tasks.answer(context, response) && !clientRequests.complete(context.session(), response)) {
                     LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] ignored a response with id "
                                                   + response.id() + ", which nothing waits for");
                 }
@@ -218,8 +218,9 @@ public final class McpServer implements McpEndpoint {
             return JsonRpcResponse.failure(request.id(), refused.get());
         }
         RequestContext stateless = modern.context(request, context);
-        if (request.method().equals(McpMethods.TOOLS_CALL) && ClientTasks.declared(stateless)) {
-            // A client of the tasks extension: a long call, or one that asks something, becomes a task.
+        if (request.method().equals(McpMethods.TOOLS_CALL) && ClientTasks.declared(stateless)
+            && tasks.serves(request)) {
+            // A client of the tasks extension: a long call, or one its upstream made a task of, becomes a task.
             try {
                 return modern.finish(request, tasks.serveModern(request, stateless, c -> answer(request, c)));
             } catch (RuntimeException e) {

@@ -41,7 +41,10 @@ import static org.hamcrest.Matchers.startsWith;
  * waits for its end and answers what the call answered (an error result or a JSON-RPC error making the task
  * {@code failed}); {@code tasks/cancel} stops the work; another key finds nothing; a key's hundredth working task is
  * its last; ttl is bounded and ends the task; a question the work asks waits for {@code tasks/result} and shows
- * {@code input_required}; clients of other revisions are offered no tasks.
+ * {@code input_required}, comes again on the next {@code tasks/result} when unanswered, and may be answered from
+ * another session of the key (a client that reconnected); clients of other revisions are offered no tasks. A 2026
+ * call with the extension is answered as it is when quick, with an input round when it asks first, and with a task
+ * when it runs on or its upstream made a task of it.
  */
 class ClientTasksTest {
     private static final long PATIENCE_SECONDS = 10;
@@ -195,6 +198,38 @@ class ClientTasksTest {
     }
 
     @Test
+    void aQuestionOutlivesItsSessionAndIsAnsweredFromAnotherOfTheSameKeyOnly() throws Exception {
+        String id = start("ask");
+        BlockingQueue<JsonRpcMessage> first = new LinkedBlockingQueue<>();
+        RequestContext firstPoll = context(session, "caller", first::add);
+        CompletableFuture<JsonRpcResponse> cut = CompletableFuture.supplyAsync(() -> request(firstPoll,
+                "tasks/result", taskId(id)));
+        JsonRpcRequest asked = (JsonRpcRequest) first.poll(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        firstPoll.cancellation().cancel("the connection broke"); // no answer came on that stream
+        assertThat(((JsonRpcResponse.Failure) cut.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).error().code(), is(-32800));
+
+        // The client comes back in a new session of the same key and polls again: the question comes again.
+        McpSession reconnected = new LocalSession("s2", ProtocolVersion.V2025_11_25);
+        BlockingQueue<JsonRpcMessage> second = new LinkedBlockingQueue<>();
+        RequestContext secondPoll = context(reconnected, "caller", second::add);
+        CompletableFuture<JsonRpcResponse> result = CompletableFuture.supplyAsync(() -> request(secondPoll,
+                "tasks/result", taskId(id)));
+        JsonRpcRequest again = (JsonRpcRequest) second.poll(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        assertThat(again.id(), is(asked.id()));
+
+        // Another key's session knowing the id cannot answer it; the client's new session can.
+        RequestContext stranger = context(new LocalSession("s3", ProtocolVersion.V2025_11_25), "stranger",
+                                          ClientChannel.discarding());
+        server.handle(JsonRpcResponse.success(again.id(), Json.object().put("action", "decline")), stranger);
+        assertThat(get(id).get("status").asString(), is("input_required"));
+        server.handle(JsonRpcResponse.success(again.id(), Json.object().put("action", "accept")), secondPoll);
+
+        JsonNode answer = ((JsonRpcResponse.Success) result.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).result();
+        assertThat(answer.at("/content/0/text").asString(), is("the client said accept"));
+        assertThat(questions.waiting(), is(0));
+    }
+
+    @Test
     void clientsOfOtherRevisionsAreOfferedNoTasks() {
         RequestContext older = context(new LocalSession("o", ProtocolVersion.V2025_06_18), "caller",
                                        ClientChannel.discarding());
@@ -213,6 +248,8 @@ class ClientTasksTest {
 
     @Test
     void aQuickModernCallIsAnsweredAsItIsAndALongOneBecomesATask() throws Exception {
+        assertThat(modern("tools/list", Json.object(), false).at("/tools/0/execution/taskSupport").asString(),
+                   is("optional"));
         JsonNode quick = modern("tools/call", call("error-result", 0), true);
         assertThat(quick.toString(), quick.get("resultType").asString(), is("complete"));
         assertThat(quick.toString(), quick.at("/content/0/text").asString(), is("it went wrong"));
@@ -234,8 +271,32 @@ class ClientTasksTest {
     }
 
     @Test
-    void aModernTaskAsksThroughTasksGetAndIsAnsweredByTasksUpdate() throws Exception {
-        JsonNode task = modern("tools/call", call("ask", 0), true);
+    void aModernCallThatAsksFirstGetsAnInputRoundWhoseRetryGoesOnAndMayBecomeATask() throws Exception {
+        JsonNode round = modern("tools/call", call("ask-then-wait", 0), true);
+        assertThat(round.toString(), round.get("resultType").asString(), is("input_required"));
+        assertThat(round.toString(), round.has("taskId"), is(false));
+        assertThat(round.toString(), round.at("/inputRequests/input-1/method").asString(), is("elicitation/create"));
+        assertThat(round.toString(), round.at("/inputRequests/input-1/params/message").asString(), is("which?"));
+
+        ObjectNode retry = call("ask-then-wait", 0);
+        retry.putObject("inputResponses").putObject("input-1").put("action", "accept");
+        retry.set("requestState", round.get("requestState"));
+        JsonNode task = modern("tools/call", retry, true);
+        // Answered, the work waits on: after a second the retry is answered with the task, without the round's state.
+        assertThat(task.toString(), task.get("resultType").asString(), is("task"));
+        assertThat(task.toString(), task.has("requestState"), is(false));
+        assertThat(task.toString(), task.has("inputRequests"), is(false));
+        JsonRpcError spent = ((JsonRpcResponse.Failure) modernRequest("tools/call", retry, true)).error();
+        assertThat(spent.message(), spent.code(), is(-32602));
+
+        release.complete(null);
+        assertThat(modernUntil(task.get("taskId").asString(), "completed").at("/result/content/0/text").asString(),
+                   is("the client said accept"));
+    }
+
+    @Test
+    void aCallItsUpstreamMadeATaskOfIsATaskAtOnceWhoseQuestionsTasksUpdateAnswers() throws Exception {
+        JsonNode task = modern("tools/call", call("upstream-task-ask", 0), true);
         assertThat(task.toString(), task.get("resultType").asString(), is("task"));
         String id = task.get("taskId").asString();
         JsonNode waiting = modernUntil(id, "input_required");
@@ -377,15 +438,26 @@ class ClientTasksTest {
                     release.join();
                     throw new RpcException(JsonRpcError.invalidParams("bad argument: " + mode));
                 }
-                case "ask" -> {
-                    JsonRpcResponse answer = questions.ask(context, "elicitation/create",
-                            Json.object().put("message", "which?"), Duration.ofSeconds(PATIENCE_SECONDS));
-                    yield text("the client said " + ((JsonRpcResponse.Success) answer).result().path("action")
-                            .asString(), false);
+                case "ask" -> text("the client said " + asked(context), false);
+                case "ask-then-wait" -> {
+                    String action = asked(context);
+                    release.join();
+                    yield text("the client said " + action, false);
+                }
+                case "upstream-task-ask" -> {
+                    questions.upstreamTaskStarted(context);
+                    yield text("the client said " + asked(context), false);
                 }
                 default -> throw new RpcException(JsonRpcError.invalidParams("bad argument: " + mode));
             };
         });
+    }
+
+    /** What the client of {@code context} answers to an elicitation. */
+    private String asked(RequestContext context) {
+        JsonRpcResponse answer = questions.ask(context, "elicitation/create", Json.object().put("message", "which?"),
+                                               Duration.ofSeconds(PATIENCE_SECONDS));
+        return ((JsonRpcResponse.Success) answer).result().path("action").asString();
     }
 
     private static ObjectNode text(String text, boolean error) {

@@ -18,7 +18,8 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * A task's way back to its client: a question waits for a {@code tasks/result} to attach and goes out tagged with the
- * task; notifications nobody waits for are dropped; a question given up on before anyone saw it is not shown later.
+ * task; notifications nobody waits for are dropped; a question given up on before anyone saw it is not shown later;
+ * one left unanswered when its request ended goes out again on the next.
  */
 class TaskChannelTest {
     private final AtomicInteger questions = new AtomicInteger();
@@ -69,6 +70,29 @@ class TaskChannelTest {
         List<JsonRpcMessage> next = new ArrayList<>();
         channel.attach(next::add);
         assertThat(((JsonRpcRequest) next.getFirst()).id(), is(JsonRpcId.of(3)));
+    }
+
+    @Test
+    void aQuestionLeftUnansweredWhenItsRequestEndedGoesOutAgainOnTheNextUntilAnsweredOrGivenUp() {
+        channel.attach(result);
+        channel.send(question(5));
+        channel.send(question(6));
+        channel.send(question(7));
+        channel.detach(result); // the stream broke before any answer
+        assertThat(channel.answered(JsonRpcId.of(5)), is(true)); // answered late, from wherever
+        assertThat(channel.answered(JsonRpcId.of(5)), is(false));
+        ObjectNode cancelled = Json.object();
+        cancelled.put("requestId", 6);
+        channel.send(new JsonRpcNotification("notifications/cancelled", cancelled)); // given up on meanwhile
+
+        List<JsonRpcMessage> next = new ArrayList<>();
+        channel.attach(next::add);
+
+        assertThat(next.size(), is(1));
+        assertThat(((JsonRpcRequest) next.getFirst()).id(), is(JsonRpcId.of(7)));
+        assertThat(((JsonRpcRequest) next.getFirst()).params()
+                .at("/_meta/io.modelcontextprotocol~1related-task/taskId").asString(), is("t-1"));
+        assertThat("asked once each", questions.get(), is(3));
     }
 
     @Test

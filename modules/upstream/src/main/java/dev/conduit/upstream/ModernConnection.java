@@ -49,6 +49,11 @@ final class ModernConnection implements McpConnection {
     @FunctionalInterface
     interface Asker {
         List<JsonRpcResponse> ask(List<JsonRpcRequest> questions, Optional<RequestContext> cause);
+
+        /** The upstream answered the call of {@code cause} with a task, which the connection now follows. */
+        default void taskStarted(Optional<RequestContext> cause) {
+            // Nothing to tell by default.
+        }
     }
 
     /**
@@ -71,7 +76,8 @@ final class ModernConnection implements McpConnection {
     @Override
     public JsonRpcResponse request(String method, JsonNode params, Duration timeout, Optional<RequestContext> cause)
             throws UpstreamException {
-        ObjectNode sent = framed(params, cause);
+        long started = System.nanoTime();
+        ObjectNode sent = framed(params, cause, method);
         Map<String, String> headers = method.equals(McpMethods.TOOLS_CALL)
                 ? toolSchemas.apply(params.path("name").asString("")).map(McpParamHeaders::bindings)
                         .map(bindings -> McpParamHeaders.headers(bindings, params.path("arguments"))).orElse(Map.of())
@@ -82,17 +88,14 @@ final class ModernConnection implements McpConnection {
                   && success.result() instanceof ObjectNode result)) {
                 return response;
             }
+            if (method.equals(McpMethods.TOOLS_CALL) && ModernTasks.isTask(result)) {
+                Duration left = timeout.minusNanos(System.nanoTime() - started);
+                return cleaned(ModernTasks.follow(upstreamId, response.id(), result, (asked, about, limit) ->
+                        wire.request(asked, framed(about, cause, asked), limit, cause, Map.of()), asker, cause,
+                        left.isNegative() ? Duration.ZERO : left));
+            }
             if (!"input_required".equals(result.path("resultType").asString(""))) {
-                // What the gateway's clients get is shaped by their own era (the gateway adds resultType for 2026),
-                // and the server they talk to is the gateway, not this upstream.
-                result.remove("resultType");
-                if (result.get("_meta") instanceof ObjectNode meta) {
-                    meta.remove(McpMeta.SERVER_INFO);
-                    if (meta.isEmpty()) {
-                        result.remove("_meta");
-                    }
-                }
-                return response;
+                return cleaned(response);
             }
             List<JsonRpcRequest> questions = new ArrayList<>();
             for (Map.Entry<String, JsonNode> question : result.path("inputRequests").properties()) {
@@ -111,7 +114,7 @@ final class ModernConnection implements McpConnection {
                     }
                 }
             }
-            sent = framed(params, cause);
+            sent = framed(params, cause, method);
             sent.set("inputResponses", answers);
             if (result.path("requestState").isString()) {
                 sent.set("requestState", result.get("requestState"));
@@ -122,11 +125,35 @@ final class ModernConnection implements McpConnection {
     }
 
     /**
+     * {@code response} as the gateway's clients get it: shaped by their own era (the gateway adds resultType for 2026),
+     * from the gateway, not this upstream (changed in place).
+     */
+    private static JsonRpcResponse cleaned(JsonRpcResponse response) {
+        if (response instanceof JsonRpcResponse.Success success && success.result() instanceof ObjectNode result) {
+            result.remove("resultType");
+            if (result.get("_meta") instanceof ObjectNode meta) {
+                meta.remove(McpMeta.SERVER_INFO);
+                if (meta.isEmpty()) {
+                    result.remove("_meta");
+                }
+            }
+        }
+        return response;
+    }
+
+    /** {@code params} of the gateway's own request for {@code method} with the envelope (see the other). */
+    ObjectNode framed(JsonNode params, Optional<RequestContext> cause) {
+        return framed(params, cause, "");
+    }
+
+    /**
      * {@code params} with the envelope in {@code _meta}: the capabilities are those the gateway can relay (sampling,
      * elicitation, roots when configured) and the client of {@code cause} declared, so that an upstream that needs one
      * its eventual client lacks says so at once (-32021); a request of the gateway's own (a listing) declares none.
+     * A tool call, and a request about its task, declare the tasks extension: the gateway follows an upstream's task
+     * itself ({@link ModernTasks}), whatever its own client supports.
      */
-    ObjectNode framed(JsonNode params, Optional<RequestContext> cause) {
+    ObjectNode framed(JsonNode params, Optional<RequestContext> cause, String method) {
         ObjectNode sent = params instanceof ObjectNode object ? object.deepCopy() : Json.object();
         ObjectNode meta = sent.get("_meta") instanceof ObjectNode existing ? existing : sent.putObject("_meta");
         meta.put(McpMeta.PROTOCOL_VERSION, VERSION);
@@ -140,6 +167,9 @@ final class ModernConnection implements McpConnection {
             }
             context.session().requestedLogLevel().ifPresent(level -> meta.put(McpMeta.LOG_LEVEL, level.wireName()));
         });
+        if (ModernTasks.declaredOn(method)) {
+            capabilities.putObject("extensions").putObject(ModernTasks.EXTENSION);
+        }
         return sent;
     }
 

@@ -476,7 +476,18 @@ final class Upstream implements AutoCloseable {
             initialize(opened); // the 2026 era has no HTTP+SSE transport
             return opened;
         }
-        ModernConnection modern = new ModernConnection(id(), opened, clientVersion, relayed(), this::askAll,
+        ModernConnection.Asker asker = new ModernConnection.Asker() {
+            @Override
+            public List<JsonRpcResponse> ask(List<JsonRpcRequest> questions, Optional<RequestContext> cause) {
+                return askAll(questions, cause);
+            }
+
+            @Override
+            public void taskStarted(Optional<RequestContext> cause) {
+                cause.ifPresent(relay.requests()::upstreamTaskStarted);
+            }
+        };
+        ModernConnection modern = new ModernConnection(id(), opened, clientVersion, relayed(), asker,
                                                        this::inputSchema);
         String refusal;
         try {

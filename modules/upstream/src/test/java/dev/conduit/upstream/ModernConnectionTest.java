@@ -109,8 +109,10 @@ class ModernConnectionTest {
         assertThat(meta.toString(), meta.path(McpMeta.PROTOCOL_VERSION).asString(), is("2026-07-28"));
         assertThat(meta.toString(), meta.at("/" + McpMeta.CLIENT_INFO.replace("/", "~1") + "/version").asString(),
                    is("9.9"));
-        // What the gateway relays and the client declared: elicitation, not roots (never relayed), not sampling.
-        assertThat(meta.get(McpMeta.CLIENT_CAPABILITIES).toString(), is("{\"elicitation\":{}}"));
+        // What the gateway relays and the client declared: elicitation, not roots (never relayed), not sampling; and
+        // on a tool call the tasks extension, whose tasks the gateway follows itself.
+        assertThat(meta.get(McpMeta.CLIENT_CAPABILITIES).toString(),
+                   is("{\"elicitation\":{},\"extensions\":{\"io.modelcontextprotocol/tasks\":{}}}"));
         assertThat(meta.path(McpMeta.LOG_LEVEL).asString(), is("warning"));
         assertThat(params.has("_meta"), is(false)); // the caller's params are left alone
         // The client sees neither the upstream's resultType nor its server info.
