@@ -62,6 +62,11 @@ const text = (result) => result.content.map((c) => c.text ?? "").join("\n");
 out.sampling = text(await asking.callTool({ name: tool("trigger-sampling-request"),
                                             arguments: { prompt: "direct call" } }));
 out.elicitation = text(await asking.callTool({ name: tool("trigger-elicitation-request"), arguments: {} }));
+// The same questions asked as tasks of the upstream's client (2025-11-25), which the gateway takes: the upstream
+// polls the gateway's task and fetches this client's answer from it.
+out.asyncElicitation = text(await asking.callTool({ name: tool("trigger-elicitation-request-async"), arguments: {} }));
+out.asyncSampling = text(await asking.callTool({ name: tool("trigger-sampling-request-async"),
+                                                 arguments: { prompt: "as a task" } }));
 const program = await asking.callTool({ name: "execute_javascript", arguments: { code: `
   const r = await tools.$raw(${JSON.stringify(tool("trigger-sampling-request"))}, { prompt: "from a program" });
   return JSON.stringify(r);` } });

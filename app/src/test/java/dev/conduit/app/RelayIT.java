@@ -90,8 +90,15 @@ class RelayIT {
                    hasItem(containsString("direct call")));
         assertThat(seen.get("sampling").asString(), containsString("sampled("));
         assertThat(seen.get("sampling").asString(), containsString("relay-test-model"));
-        assertThat(seen.get("elicited").asInt(), is(1));
+        assertThat(seen.get("elicited").asInt(), is(2));
         assertThat(seen.get("elicitation").asString(), containsString("Ada Lovelace"));
+        // Asked as tasks of the gateway's (2025-11-25): the upstream polled them and fetched the client's answers.
+        assertThat(seen.get("asyncElicitation").asString(), containsString("[COMPLETED] User provided"));
+        assertThat(seen.get("asyncElicitation").asString(), containsString("Name: Ada Lovelace"));
+        assertThat(seen.get("sampled").toString(), seen.get("sampled").valueStream().map(JsonNode::asString).toList(),
+                   hasItem(containsString("as a task")));
+        assertThat(seen.get("asyncSampling").asString(), containsString("[COMPLETED] Async sampling completed"));
+        assertThat(seen.get("asyncSampling").asString(), containsString("relay-test-model"));
         // A program's tool call waited while the client answered.
         assertThat(seen.at("/program").toString(), seen.at("/program/result").asString(""),
                    containsString("from a program"));

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import dev.conduit.core.Cancellation;
 import dev.conduit.core.ClientChannel;
 import dev.conduit.core.ClientRequests;
 import dev.conduit.core.LogLevel;
@@ -95,6 +96,8 @@ final class Upstream implements AutoCloseable {
     private volatile Listing listing;
     /** What the upstream declared in {@code initialize}; empty until it has been initialized. */
     private volatile ObjectNode capabilities = Json.object();
+    /** The questions the upstream asked as tasks (2025-11-25). */
+    private final ReceiverTasks receiverTasks = new ReceiverTasks();
     /** The listen streams of a modern upstream: list changes and clients' resource subscriptions. */
     private final ListenStreams listen;
     /** Set at shutdown, under the lock: no connection is opened after it. */
@@ -405,6 +408,7 @@ final class Upstream implements AutoCloseable {
                 connection.close();
                 connection = null;
                 stopListening();
+                receiverTasks.cancelAll("the upstream's connection was lost");
                 failures++;
                 retryAtNanos = System.nanoTime() + backoff(failures).toNanos();
                 state = State.DOWN;
@@ -553,6 +557,7 @@ final class Upstream implements AutoCloseable {
         // What the gateway relays to its clients (and refuses clearly when the client in question did not declare it).
         ObjectNode capabilities = params.putObject("capabilities");
         relayed().forEach(capabilities::putObject);
+        capabilities.set("tasks", ReceiverTasks.capability()); // its questions may come as tasks
         ObjectNode info = params.putObject("clientInfo");
         info.put("name", "conduit-gateway");
         info.put("version", clientVersion);
@@ -662,11 +667,19 @@ final class Upstream implements AutoCloseable {
      * else, or a client that did not declare the capability, is refused with -32601 and a reason the upstream can log.
      */
     private JsonRpcResponse ask(JsonRpcRequest request, Optional<RequestContext> cause) {
+        if (ReceiverTasks.handles(request.method())) {
+            return receiverTasks.handle(request); // about a question it asked as a task
+        }
         Optional<JsonRpcError> refused = refusal(request.method(), cause);
         if (refused.isPresent()) {
             return JsonRpcResponse.failure(request.id(), refused.get());
         }
         ObjectNode params = request.params() instanceof ObjectNode object ? ToolTasks.forClient(object) : Json.object();
+        if (ReceiverTasks.asked(request)) {
+            ObjectNode question = ReceiverTasks.withoutTask(params);
+            return receiverTasks.start(request, cause.orElseThrow(), own -> relay.requests().ask(own,
+                    request.method(), question, config.timeout()));
+        }
         return switch (relay.requests().ask(cause.orElseThrow(), request.method(), params, config.timeout())) {
             case JsonRpcResponse.Success success -> JsonRpcResponse.success(request.id(), success.result());
             case JsonRpcResponse.Failure failure -> JsonRpcResponse.failure(request.id(), failure.error());
@@ -765,6 +778,7 @@ final class Upstream implements AutoCloseable {
         try {
             closed = true;
             listen.close();
+            receiverTasks.cancelAll(Cancellation.SHUTDOWN);
             if (connection != null) {
                 connection.close();
                 connection = null;
