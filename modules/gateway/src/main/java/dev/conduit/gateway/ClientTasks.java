@@ -216,8 +216,10 @@ final class ClientTasks implements AutoCloseable {
                                 Function<RequestContext, JsonRpcResponse> work) {
         JsonNode state = request.params().path("requestState");
         if (state.isString()) {
-            Task task = rounds.remove(state.stringValue());
-            if (task == null || !task.owner.equals(context.principal().id())) {
+            Task task = rounds.get(state.stringValue());
+            // Another key's request cannot end this key's round; of two retries with the same state, one goes on.
+            if (task == null || !task.owner.equals(context.principal().id())
+                || !rounds.remove(state.stringValue(), task)) {
                 throw new RpcException(JsonRpcError.invalidParams("Invalid params: requestState is not one this "
                         + "server issued to this key (expired or already answered); send the request again without it"));
             }

@@ -281,6 +281,10 @@ class ClientTasksTest {
         ObjectNode retry = call("ask-then-wait", 0);
         retry.putObject("inputResponses").putObject("input-1").put("action", "accept");
         retry.set("requestState", round.get("requestState"));
+        JsonRpcResponse foreign = modernRequest(context(session, "stranger", ClientChannel.discarding()), "tools/call",
+                                                retry, true);
+        assertThat("another key cannot take up the round", ((JsonRpcResponse.Failure) foreign).error().code(),
+                   is(-32602));
         JsonNode task = modern("tools/call", retry, true);
         // Answered, the work waits on: after a second the retry is answered with the task, without the round's state.
         assertThat(task.toString(), task.get("resultType").asString(), is("task"));
@@ -364,6 +368,10 @@ class ClientTasksTest {
 
     /** {@code method} as a 2026-07-28 client sends it, declaring elicitation and, if asked, the tasks extension. */
     private JsonRpcResponse modernRequest(String method, ObjectNode params, boolean extension) {
+        return modernRequest(caller, method, params, extension);
+    }
+
+    private JsonRpcResponse modernRequest(RequestContext from, String method, ObjectNode params, boolean extension) {
         ObjectNode sent = params.deepCopy();
         ObjectNode meta = sent.putObject("_meta");
         meta.put("io.modelcontextprotocol/protocolVersion", "2026-07-28");
@@ -373,7 +381,7 @@ class ClientTasksTest {
             capabilities.putObject("extensions").putObject(ClientTasks.EXTENSION);
         }
         meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "test").put("version", "1");
-        return request(caller, method, sent);
+        return request(from, method, sent);
     }
 
     private String start(String mode) {
