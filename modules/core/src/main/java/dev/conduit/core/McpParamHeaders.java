@@ -42,16 +42,30 @@ public final class McpParamHeaders {
 
     /** The annotated properties of {@code inputSchema}; empty when it has none or any annotation is invalid. */
     public static List<Binding> bindings(JsonNode inputSchema) {
+        return valid(inputSchema) ? annotated(inputSchema) : List.of();
+    }
+
+    /**
+     * Whether every annotation of {@code inputSchema} keeps the rules (see the class comment): a client must not call
+     * a tool with one that does not, as the revision says.
+     */
+    public static boolean valid(JsonNode inputSchema) {
         List<Binding> found = new ArrayList<>();
         if (!collect(inputSchema, List.of(), found)) {
-            return List.of();
+            return false;
         }
         Set<String> names = new HashSet<>();
         for (Binding binding : found) {
             if (!names.add(binding.header().toLowerCase(Locale.ROOT))) {
-                return List.of();
+                return false;
             }
         }
+        return true;
+    }
+
+    private static List<Binding> annotated(JsonNode inputSchema) {
+        List<Binding> found = new ArrayList<>();
+        collect(inputSchema, List.of(), found);
         return List.copyOf(found);
     }
 

@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import dev.conduit.core.jsonrpc.Json;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -53,6 +55,31 @@ class McpParamHeadersTest {
         assertThat(McpParamHeaders.bindings(json("""
                 {"properties":{"a":{"type":"string","x-mcp-header":"Same"},"b":{"type":"string","x-mcp-header":"same"}}}\
                 """)), empty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"\"}}}",
+        "{\"properties\":{\"a\":{\"type\":\"object\",\"x-mcp-header\":\"A\"}}}",
+        "{\"properties\":{\"a\":{\"type\":\"array\",\"x-mcp-header\":\"A\"}}}",
+        "{\"properties\":{\"a\":{\"type\":\"null\",\"x-mcp-header\":\"A\"}}}",
+        "{\"properties\":{\"a\":{\"type\":\"number\",\"x-mcp-header\":\"A\"}}}",
+        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"Region:Primary\"}}}",
+        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"R\u00e9gion\"}}}",
+        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"Line\\nBreak\"}}}",
+        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":7}}}",
+        "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"R\"},"
+            + "\"b\":{\"type\":\"string\",\"x-mcp-header\":\"R\"}}}"})
+    void aSchemaBreakingTheRulesIsNotValid(String schema) {
+        assertThat(McpParamHeaders.valid(json(schema)), is(false));
+    }
+
+    @Test
+    void schemasKeepingTheRulesOrWithoutAnnotationsAreValid() {
+        assertThat(McpParamHeaders.valid(SCHEMA), is(true));
+        assertThat(McpParamHeaders.valid(json("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\"}}}")),
+                   is(true));
+        assertThat(McpParamHeaders.valid(json("{}")), is(true));
     }
 
     @Test

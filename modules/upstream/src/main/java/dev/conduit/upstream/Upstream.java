@@ -19,8 +19,10 @@ import dev.conduit.core.ClientRequests;
 import dev.conduit.core.LogLevel;
 import dev.conduit.core.McpMeta;
 import dev.conduit.core.McpMethods;
+import dev.conduit.core.McpParamHeaders;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcId;
@@ -165,7 +167,7 @@ final class Upstream implements AutoCloseable {
     /** Fetches every page of the upstream's tools and caches them; a failure is cached briefly and rethrown. */
     List<ObjectNode> refreshTools() throws UpstreamException {
         try {
-            List<ObjectNode> tools = pages(McpMethods.TOOLS_LIST, "tools", "name");
+            List<ObjectNode> tools = withValidHeaders(pages(McpMethods.TOOLS_LIST, "tools", "name"));
             listing = new Listing(List.copyOf(tools), System.nanoTime(), false);
             reached();
             return tools;
@@ -214,6 +216,30 @@ final class Upstream implements AutoCloseable {
             LOGGER.log(Level.WARNING, "upstream '" + id() + "' answered " + method + " with " + (items.size()
                     - kept.size()) + " item(s) whose " + key + " it had already listed (" + String.join(", ", repeated)
                     + (items.size() - kept.size() > repeated.size() ? ", ..." : "") + "); the first of each is used");
+        }
+        return kept;
+    }
+
+    /**
+     * {@code tools} without those whose {@code inputSchema} marks a parameter for a header ({@code x-mcp-header})
+     * against the rules (an empty or non-token name, one repeated, one on a property that is not a string, integer
+     * or boolean): 2026-07-28 says a client must not call such a tool. Said once per listing, in the log.
+     */
+    private List<ObjectNode> withValidHeaders(List<ObjectNode> tools) {
+        List<ObjectNode> kept = new ArrayList<>(tools.size());
+        List<String> left = new ArrayList<>();
+        for (ObjectNode tool : tools) {
+            if (McpParamHeaders.valid(tool.path("inputSchema"))) {
+                kept.add(tool);
+            } else {
+                left.add(tool.get("name").toString()); // quoted and escaped: the names are the upstream's
+            }
+        }
+        if (!left.isEmpty()) {
+            LOGGER.log(Level.WARNING, "upstream '" + id() + "' lists " + left.size() + " tool(s) whose x-mcp-header "
+                    + "annotations break the rules (" + String.join(", ", left.subList(0, Math.min(left.size(),
+                    MAX_REPEATS_NAMED))) + (left.size() > MAX_REPEATS_NAMED ? ", ..." : "") + "); they are left out: "
+                    + "a header name must be a non-empty token, unique ignoring case, on a string, integer or boolean");
         }
         return kept;
     }
@@ -499,6 +525,11 @@ final class Upstream implements AutoCloseable {
             // On the wire as it is: the probe's result names the upstream, which ModernConnection leaves out for clients.
             JsonRpcResponse probed = opened.request(McpMethods.SERVER_DISCOVER,
                                                     modern.framed(Json.object(), Optional.empty()), probe);
+            if (offersModernAfterAll(probed) && opened.alive()) {
+                // Refused as of a version it says it supports (a server may refuse a first request): asked once more.
+                probed = opened.request(McpMethods.SERVER_DISCOVER, modern.framed(Json.object(), Optional.empty()),
+                                        probe);
+            }
             refusal = switch (probed) {
                 case JsonRpcResponse.Success success when offersModern(success.result()) -> {
                     capabilities = success.result().path("capabilities") instanceof ObjectNode declared
@@ -540,6 +571,15 @@ final class Upstream implements AutoCloseable {
             again.close();
             throw e;
         }
+    }
+
+    /** Whether {@code probed} refused the probe's version (-32022) while listing it among those supported. */
+    private static boolean offersModernAfterAll(JsonRpcResponse probed) {
+        return probed instanceof JsonRpcResponse.Failure failure
+               && failure.error().code() == ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION
+               && failure.error().data().map(data -> offersModern(Json.object().set("supportedVersions",
+                                                                                     data.path("supported"))))
+                       .orElse(false);
     }
 
     private static boolean offersModern(JsonNode discovered) {
