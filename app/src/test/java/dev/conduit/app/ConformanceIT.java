@@ -31,8 +31,9 @@ import static org.hamcrest.Matchers.is;
  * stdio and over Streamable HTTP; the same at {@code 2026-07-28} over stdio, where a 2026-era upstream
  * (interop/modern-server.mjs) serves the scenarios that need a native multi round-trip server beside it; its
  * extension scenarios (tasks, skills) over stdio, where a 2026-era upstream running tools as tasks
- * (interop/tasks-server.mjs) serves the tasks scenarios' fixture tools; and 0.1.16 against the fixture alone. The expected-failures baselines in {@code interop/} name any exception and its reason
- * (the suite fails a run on a failure the baseline does not list, and on a listed scenario that passes). The suite
+ * (interop/tasks-server.mjs) serves the tasks scenarios' fixture tools; and 0.1.16 against the fixture alone. The
+ * expected-failures baselines in {@code interop/} name any exception and its reason (the suite fails a run on a
+ * failure the baseline does not list, and on a listed scenario that passes). The suite
  * sends no credentials, so the gateway runs with authentication off on loopback.
  */
 class ConformanceIT {
