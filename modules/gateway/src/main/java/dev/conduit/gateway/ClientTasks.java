@@ -25,6 +25,7 @@ import dev.conduit.core.ClientRequests;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.ProtocolVersion;
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.TaskTtl;
 import dev.conduit.core.Timers;
 import dev.conduit.core.jsonrpc.ErrorCodes;
 import dev.conduit.core.jsonrpc.ErrorMapper;
@@ -65,9 +66,6 @@ final class ClientTasks implements AutoCloseable {
     /** How long a 2026 call runs before it is answered as a task instead (it is at once when it asks something). */
     static final Duration TASK_AFTER = Duration.ofSeconds(1);
     static final int MAX_PER_KEY = 100;
-    static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
-    static final Duration MAX_TTL = Duration.ofHours(1);
-    private static final Duration MIN_TTL = Duration.ofSeconds(1);
     private static final long POLL_INTERVAL_MS = 1000;
     private static final int STATUS_MESSAGE_CHARACTERS = 300;
     /** How long a 2026 call that asked something first waits for the client's retry with the answers. */
@@ -174,7 +172,7 @@ final class ClientTasks implements AutoCloseable {
     JsonNode start(JsonRpcRequest request, RequestContext context, Function<RequestContext, JsonRpcResponse> work) {
         String owner = context.principal().id();
         String id = newId();
-        Duration ttl = ttl(request.params().path("task").path("ttl"));
+        Duration ttl = TaskTtl.granted(request.params().path("task").path("ttl"));
         Task task = new Task(id, owner, ttl, context, false);
         keep(task);
         LOGGER.log(Level.DEBUG, () -> "[" + context.correlationId() + "] " + request.params().path("name").asString("")
@@ -226,7 +224,7 @@ final class ClientTasks implements AutoCloseable {
             task.questions.answer(request.params().path("inputResponses"));
             return settle(request, context, task);
         }
-        Task task = new Task(newId(), context.principal().id(), DEFAULT_TTL, context, true);
+        Task task = new Task(newId(), context.principal().id(), TaskTtl.DEFAULT, context, true);
         Cancellation.Registration routed = questions.route(task.context.cancellation(), task.questions::ask);
         Cancellation.Registration watched = questions.onUpstreamTask(task.context.cancellation(),
                                                                      () -> task.upstreamTask.complete(null));
@@ -386,14 +384,6 @@ final class ClientTasks implements AutoCloseable {
         byte[] bits = new byte[16];
         random.nextBytes(bits);
         return HexFormat.of().formatHex(bits);
-    }
-
-    private static Duration ttl(JsonNode asked) {
-        if (!asked.isNumber()) {
-            return DEFAULT_TTL;
-        }
-        long millis = asked.asLong();
-        return millis < MIN_TTL.toMillis() ? MIN_TTL : millis > MAX_TTL.toMillis() ? MAX_TTL : Duration.ofMillis(millis);
     }
 
     private void expire(Task task) {

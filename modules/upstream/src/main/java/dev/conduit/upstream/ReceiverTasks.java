@@ -14,12 +14,12 @@ import java.util.function.Function;
 import dev.conduit.core.Cancellation;
 import dev.conduit.core.McpMethods;
 import dev.conduit.core.RequestContext;
+import dev.conduit.core.TaskTtl;
 import dev.conduit.core.jsonrpc.Json;
 import dev.conduit.core.jsonrpc.JsonRpcError;
 import dev.conduit.core.jsonrpc.JsonRpcRequest;
 import dev.conduit.core.jsonrpc.JsonRpcResponse;
 import dev.conduit.core.jsonrpc.Outcome;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,9 +35,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ReceiverTasks {
     static final int MAX_TASKS = 100;
-    private static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
-    private static final Duration MIN_TTL = Duration.ofSeconds(1);
-    private static final Duration MAX_TTL = Duration.ofHours(1);
     private static final long POLL_INTERVAL_MS = 500;
 
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
@@ -115,7 +112,7 @@ final class ReceiverTasks {
             return JsonRpcResponse.failure(request.id(), Outcome.BUSY.error("the Conduit gateway holds "
                     + MAX_TASKS + " questions asked as tasks by this upstream; ask again when one has ended"));
         }
-        Task task = new Task(UUID.randomUUID().toString(), now, ttl(request.params().path("task").path("ttl")),
+        Task task = new Task(UUID.randomUUID().toString(), now, TaskTtl.granted(request.params().path("task").path("ttl")),
                              cause.cancellation().child(), new CompletableFuture<>());
         tasks.put(task.id(), task);
         RequestContext own = new RequestContext(cause.principal(), cause.correlationId(), cause.session(),
@@ -188,15 +185,6 @@ final class ReceiverTasks {
             tasks.remove(task.id(), task);
             task.cancellation().cancel("the task's ttl ran out");
         });
-    }
-
-    private static Duration ttl(JsonNode asked) {
-        if (!asked.isNumber()) {
-            return DEFAULT_TTL;
-        }
-        long millis = asked.asLong();
-        return millis < MIN_TTL.toMillis() ? MIN_TTL : millis > MAX_TTL.toMillis() ? MAX_TTL
-                : Duration.ofMillis(millis);
     }
 
     /** {@code params} of a question asked as a task, as the client gets it: without the task. */
